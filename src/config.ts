@@ -1,0 +1,111 @@
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+
+/** The limits of the plan every new account gets; the cloud plans list offers the rest. */
+export interface FreePlanLimits {
+  iterationsPerMonth: number;
+  botsLimit: number;
+  commandTimeoutS: number;
+  broadcasts: boolean;
+}
+
+/** How many auth attempts one IP or one email may make per window before a 429. */
+export interface AuthThrottle {
+  perIp: number;
+  perEmail: number;
+  windowS: number;
+}
+
+/** Every setting of the platform. Each has a default that works with no environment at all. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** PostgreSQL URL; undefined = the embedded SQLite file in dataDir. */
+  databaseUrl?: string;
+  /** Redis URL; undefined = in-process queues and counters. */
+  redisUrl?: string;
+  /** The address Telegram can reach; undefined = bots use long polling. */
+  publicUrl?: string;
+  telegramApiRoot: string;
+  telegramLoginBotToken?: string;
+  telegramLoginBotUsername?: string;
+  /** SMTP URL; undefined = mails go to dataDir/outbox and the log. */
+  smtpUrl?: string;
+  mailFrom: string;
+  secretKey: string;
+  logLevel: string;
+  bodyLimitBytes: number;
+  freePlan: FreePlanLimits;
+  authThrottle: AuthThrottle;
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new Error(`${name} must be a non-negative whole number, got '${raw}'.`);
+  }
+  return value;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.toLowerCase();
+  if (raw === undefined || raw === "") return fallback;
+  if (["1", "true", "yes", "on"].includes(raw)) return true;
+  if (["0", "false", "no", "off"].includes(raw)) return false;
+  throw new Error(`${name} must be true or false, got '${env[name]}'.`);
+}
+
+function optional(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  return raw ? raw : undefined;
+}
+
+/** Reads SECRET_KEY, or the key kept in dataDir, or makes and keeps a new one. */
+function secretKey(env: Env, dataDir: string): string {
+  const given = optional(env, "SECRET_KEY");
+  if (given) return given;
+  const file = join(dataDir, "secret_key");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(dataDir, { recursive: true });
+  const key = randomBytes(32).toString("base64url");
+  writeFileSync(file, key + "\n", { mode: 0o600, flag: "wx" });
+  return key;
+}
+
+/** Builds the configuration from environment variables (see the README for each). */
+export function loadConfig(env: Env = process.env): Config {
+  const dataDir = resolve(optional(env, "DATA_DIR") ?? "./data");
+  return {
+    port: integer(env, "PORT", 3000),
+    host: optional(env, "HOST") ?? "0.0.0.0",
+    dataDir,
+    databaseUrl: optional(env, "DATABASE_URL"),
+    redisUrl: optional(env, "REDIS_URL"),
+    publicUrl: optional(env, "PUBLIC_URL")?.replace(/\/+$/, ""),
+    telegramApiRoot: (optional(env, "TELEGRAM_API_ROOT") ?? "https://api.telegram.org").replace(/\/+$/, ""),
+    telegramLoginBotToken: optional(env, "TELEGRAM_LOGIN_BOT_TOKEN"),
+    telegramLoginBotUsername: optional(env, "TELEGRAM_LOGIN_BOT_USERNAME"),
+    smtpUrl: optional(env, "SMTP_URL"),
+    mailFrom: optional(env, "MAIL_FROM") ?? "Botyard <no-reply@localhost>",
+    secretKey: secretKey(env, dataDir),
+    logLevel: optional(env, "LOG_LEVEL") ?? "info",
+    bodyLimitBytes: integer(env, "BODY_LIMIT_BYTES", 1024 * 1024),
+    freePlan: {
+      iterationsPerMonth: integer(env, "FREE_PLAN_ITERATIONS", 100_000),
+      botsLimit: integer(env, "FREE_PLAN_BOTS", 20),
+      commandTimeoutS: integer(env, "FREE_PLAN_COMMAND_TIMEOUT_S", 5),
+      broadcasts: flag(env, "FREE_PLAN_BROADCASTS", true),
+    },
+    authThrottle: {
+      perIp: integer(env, "AUTH_LIMIT_PER_IP", 30),
+      perEmail: integer(env, "AUTH_LIMIT_PER_EMAIL", 10),
+      windowS: integer(env, "AUTH_LIMIT_WINDOW_S", 600),
+    },
+  };
+}
