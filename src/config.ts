@@ -36,6 +36,8 @@ export interface Config {
   mailFrom: string;
   secretKey: string;
   logLevel: string;
+  /** Trust X-Forwarded-For (behind a reverse proxy), so throttling sees the client's IP. */
+  trustProxy: boolean;
   bodyLimitBytes: number;
   freePlan: FreePlanLimits;
   authThrottle: AuthThrottle;
@@ -95,6 +97,7 @@ export function loadConfig(env: Env = process.env): Config {
     mailFrom: optional(env, "MAIL_FROM") ?? "Botyard <no-reply@localhost>",
     secretKey: secretKey(env, dataDir),
     logLevel: optional(env, "LOG_LEVEL") ?? "info",
+    trustProxy: flag(env, "TRUST_PROXY", false),
     bodyLimitBytes: integer(env, "BODY_LIMIT_BYTES", 1024 * 1024),
     freePlan: {
       iterationsPerMonth: integer(env, "FREE_PLAN_ITERATIONS", 100_000),

@@ -1,0 +1,137 @@
+import { createHash, createHmac } from "node:crypto";
+import type { Kysely, Selectable } from "kysely";
+import type { Clock } from "../clock.js";
+import type { Schema, TelegramAccountsTable } from "../db/schema.js";
+import { UnauthorizedError, UnprocessableError, ValidationError } from "../errors.js";
+import { randomToken, safeEqual, type Secrets } from "./secrets.js";
+
+export type TelegramAccount = Selectable<TelegramAccountsTable>;
+
+/** A Telegram user as the Login Widget or a bot update describes them. */
+export interface TelegramIdentity {
+  id: number;
+  first_name?: string | null;
+  last_name?: string | null;
+  username?: string | null;
+  photo_url?: string | null;
+}
+
+export const LOGIN_MAX_AGE_S = 24 * 3600;
+export const LINK_TOKEN_TTL_MS = 3600 * 1000;
+const NOT_CONFIGURED = "Telegram login is not configured";
+
+/** What `/start link_<token>` did, for the login bot to tell the user. */
+export type LinkOutcome = "linked" | "already_linked" | "linked_elsewhere" | "invalid_token";
+
+/**
+ * Telegram login (the Login Widget's signed data) and account linking through the login
+ * bot's `/start link_<token>`.
+ */
+export class TelegramLogin {
+  constructor(
+    private readonly db: Kysely<Schema>,
+    private readonly secrets: Secrets,
+    private readonly clock: Clock,
+    private readonly bot: { token?: string; username?: string; origin: string },
+  ) {}
+
+  private configuredToken(): string {
+    if (!this.bot.token) throw new UnprocessableError(NOT_CONFIGURED);
+    return this.bot.token;
+  }
+
+  /** The Telegram OAuth page that signs the user in with the platform's login bot. */
+  loginUrl(returnTo?: string): string {
+    const botId = this.configuredToken().split(":")[0]!;
+    const url = new URL("https://oauth.telegram.org/auth");
+    url.searchParams.set("bot_id", botId);
+    url.searchParams.set("origin", this.bot.origin);
+    url.searchParams.set("request_access", "write");
+    url.searchParams.set("return_to", returnTo ?? `${this.bot.origin}/v2/auth/telegram`);
+    return url.toString();
+  }
+
+  /**
+   * Checks Login Widget data: the HMAC-SHA256 of the sorted `key=value` lines, keyed with the
+   * SHA-256 of the bot token, and an `auth_date` less than a day old.
+   */
+  verify(fields: Record<string, string>): TelegramIdentity {
+    const token = this.configuredToken();
+    const { hash, ...data } = fields;
+    const checkString = Object.keys(data)
+      .sort()
+      .map((key) => `${key}=${data[key]}`)
+      .join("\n");
+    const key = createHash("sha256").update(token).digest();
+    const expected = createHmac("sha256", key).update(checkString).digest("hex");
+    if (!hash || !safeEqual(expected, hash.toLowerCase())) throw new UnauthorizedError("Telegram login data is not authentic");
+    const age = this.clock.now() / 1000 - Number(data.auth_date);
+    if (!Number.isFinite(age) || age > LOGIN_MAX_AGE_S || age < -300) {
+      throw new UnauthorizedError("Telegram login data is outdated; sign in with Telegram again");
+    }
+    const id = Number(data.id);
+    if (!Number.isSafeInteger(id) || id <= 0) throw new ValidationError(["Id is not a Telegram user id"]);
+    return { id, first_name: data.first_name, last_name: data.last_name, username: data.username, photo_url: data.photo_url };
+  }
+
+  /** The account linked to this Telegram user, if any. */
+  async accountOf(telegramId: number): Promise<TelegramAccount | undefined> {
+    return this.db.selectFrom("telegram_accounts").selectAll().where("telegramid", "=", telegramId).executeTakeFirst();
+  }
+
+  /** Links a Telegram user to an account, or refreshes their names when already linked. */
+  async link(userId: number, identity: TelegramIdentity, db: Kysely<Schema> = this.db): Promise<void> {
+    const details = {
+      first_name: identity.first_name ?? null,
+      last_name: identity.last_name ?? null,
+      username: identity.username ?? null,
+      photo_url: identity.photo_url ?? null,
+    };
+    await db
+      .insertInto("telegram_accounts")
+      .values({ user_id: userId, telegramid: identity.id, ...details, created_at: new Date(this.clock.now()).toISOString() })
+      .onConflict((oc) => oc.column("telegramid").doUpdateSet(details))
+      .execute();
+  }
+
+  /** The user's linked Telegram accounts, oldest first. */
+  linkedAccounts(userId: number): Promise<TelegramAccount[]> {
+    return this.db.selectFrom("telegram_accounts").selectAll().where("user_id", "=", userId).orderBy("id").execute();
+  }
+
+  /** A one-time `t.me` link: pressing Start in the login bot links the Telegram account. */
+  async linkUrl(userId: number): Promise<string> {
+    this.configuredToken();
+    if (!this.bot.username) throw new UnprocessableError(`${NOT_CONFIGURED}: TELEGRAM_LOGIN_BOT_USERNAME is not set`);
+    const token = randomToken(24);
+    const now = this.clock.now();
+    await this.db
+      .insertInto("telegram_link_tokens")
+      .values({
+        user_id: userId,
+        token_hash: this.secrets.hash(token),
+        expires_at: new Date(now + LINK_TOKEN_TTL_MS).toISOString(),
+        created_at: new Date(now).toISOString(),
+      })
+      .execute();
+    return `https://t.me/${this.bot.username}?start=link_${token}`;
+  }
+
+  /** Completes a link when the login bot receives `/start link_<token>` from `identity`. */
+  async completeLink(token: string, identity: TelegramIdentity): Promise<LinkOutcome> {
+    const now = new Date(this.clock.now()).toISOString();
+    return this.db.transaction().execute(async (trx) => {
+      const claimed = await trx
+        .deleteFrom("telegram_link_tokens")
+        .where("token_hash", "=", this.secrets.hash(token))
+        .where("expires_at", ">", now)
+        .returning("user_id")
+        .executeTakeFirst();
+      if (!claimed) return "invalid_token";
+      const existing = await trx.selectFrom("telegram_accounts").select("user_id").where("telegramid", "=", identity.id).executeTakeFirst();
+      if (existing && existing.user_id !== claimed.user_id) return "linked_elsewhere";
+      await this.link(claimed.user_id, identity, trx);
+      return existing ? "already_linked" : "linked";
+    });
+  }
+}

@@ -1,0 +1,37 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import type { Platform } from "../platform.js";
+import { authenticate } from "./plugins/authenticate.js";
+import { registerErrorHandling } from "./plugins/errors.js";
+import { registerOpenApi } from "./plugins/openapi.js";
+import { authRoutes } from "./routes/auth.js";
+import { healthRoutes } from "./routes/health.js";
+import { planRoutes } from "./routes/plans.js";
+import { userRoutes } from "./routes/user.js";
+
+/** Route plugins that need a signed-in user; each later resource (bots, commands...) joins here. */
+const authenticatedRoutes = [userRoutes];
+
+/** The REST API and the operational endpoints, ready to listen or to be injected in tests. */
+export async function buildApp(platform: Platform): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: platform.log as FastifyBaseLogger,
+    bodyLimit: platform.config.bodyLimitBytes,
+    trustProxy: platform.config.trustProxy,
+    // Ids are integers; ignore trailing slashes so `/v2/bots/` finds `/v2/bots`.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app, platform.config.bodyLimitBytes);
+  await registerOpenApi(app);
+
+  await app.register(healthRoutes, { platform });
+  await app.register(planRoutes, { platform });
+  await app.register(authRoutes, { platform });
+  await app.register(async (scope) => {
+    scope.addHook("onRequest", authenticate(platform));
+    for (const routes of authenticatedRoutes) await scope.register(routes, { platform });
+  });
+  return app;
+}

@@ -1,0 +1,131 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import type { Platform } from "../../platform.js";
+import { authenticate, sendSessionHeaders } from "../plugins/authenticate.js";
+import { messageSchema, urlSchema } from "../presenters/message.js";
+import { presentUser, userPublicSchema } from "../presenters/user.js";
+import type { SignedIn } from "../../accounts/accounts.js";
+
+const credentials = z.object({ email: z.string().max(254), password: z.string().max(1024) });
+const tags = ["Authentication"];
+
+/** Sign up, sign in (password or Telegram), password reset: the endpoints that need no account yet. */
+export const authRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (app, { platform }) => {
+  const signedIn = async (reply: import("fastify").FastifyReply, { user, tokens }: SignedIn) => {
+    sendSessionHeaders(reply, user.email, tokens);
+    return presentUser(platform, user);
+  };
+
+  app.post(
+    "/v2/auth/sign_in",
+    { schema: { tags, summary: "Sign in", body: credentials, response: { 200: z.object({ data: userPublicSchema }) } } },
+    async (request, reply) => {
+      await platform.authThrottle.attempt("sign_in", request.ip, request.body.email);
+      return { data: await signedIn(reply, await platform.accounts.signIn(request.body)) };
+    },
+  );
+
+  app.post(
+    "/v2/auth",
+    {
+      schema: {
+        tags,
+        summary: "Sign up",
+        body: credentials.extend({ password_confirmation: z.string().max(1024).optional() }),
+        response: { 200: z.object({ status: z.literal("success"), data: userPublicSchema }) },
+      },
+    },
+    async (request, reply) => {
+      await platform.authThrottle.attempt("sign_up", request.ip, request.body.email);
+      return { status: "success" as const, data: await signedIn(reply, await platform.accounts.signUp(request.body)) };
+    },
+  );
+
+  app.post(
+    "/v2/auth/telegram_login_url",
+    {
+      schema: {
+        tags,
+        summary: "Get Telegram login URL",
+        body: z.object({ return_to: z.string().url().max(2048).optional() }).optional(),
+        response: { 200: urlSchema },
+      },
+    },
+    async (request) => ({ url: platform.telegramLogin.loginUrl(request.body?.return_to) }),
+  );
+
+  app.get(
+    "/v2/auth/telegram",
+    {
+      schema: {
+        tags,
+        summary: "Telegram login",
+        description: "Signs in with the fields of the Telegram Login Widget; creates an account on first login.",
+        querystring: z.object({
+          id: z.string().regex(/^\d{1,20}$/),
+          first_name: z.string().max(256),
+          last_name: z.string().max(256).optional(),
+          username: z.string().max(256).optional(),
+          photo_url: z.string().max(2048).optional(),
+          auth_date: z.string().regex(/^\d{1,12}$/),
+          hash: z.string().max(128),
+        }),
+        response: { 200: z.object({ data: userPublicSchema }) },
+      },
+    },
+    async (request, reply) => {
+      await platform.authThrottle.attempt("telegram", request.ip, undefined);
+      const identity = platform.telegramLogin.verify(request.query);
+      return { data: await signedIn(reply, await platform.accounts.signInWithTelegram(identity)) };
+    },
+  );
+
+  app.post(
+    "/v2/user/reset_password",
+    {
+      schema: {
+        tags,
+        summary: "Reset password",
+        description: "Mails a single-use reset token (valid 1 hour) when the account exists; answers the same either way.",
+        body: z.object({ email: z.string().max(254) }),
+        response: { 200: messageSchema },
+      },
+    },
+    async (request) => {
+      await platform.authThrottle.attempt("reset_password", request.ip, request.body.email);
+      await platform.passwordResets.request(request.body.email);
+      return { message: "If an account with that email exists, a reset link has been sent to it." };
+    },
+  );
+
+  const requireUser = authenticate(platform);
+  app.put(
+    "/v2/user/password",
+    {
+      schema: {
+        tags: ["User account"],
+        summary: "Update password",
+        description:
+          "With `reset_password_token` (from the reset mail) no authentication is needed; otherwise authenticate and send `current_password`. Every other session is signed out.",
+        body: z.object({
+          password: z.string().max(1024),
+          password_confirmation: z.string().max(1024).optional(),
+          current_password: z.string().max(1024).optional(),
+          reset_password_token: z.string().max(256).optional(),
+        }),
+        response: { 200: messageSchema },
+      },
+    },
+    async (request, reply) => {
+      const { reset_password_token: resetToken, ...change } = request.body;
+      if (resetToken) {
+        await platform.authThrottle.attempt("reset_password", request.ip, undefined);
+        await platform.passwordResets.complete(resetToken, change.password, change.password_confirmation);
+      } else {
+        await requireUser(request, reply);
+        await platform.accounts.changePassword(request.user, change, request.sessionClient);
+      }
+      return { message: "Password updated; other sessions have been signed out." };
+    },
+  );
+};

@@ -1,0 +1,41 @@
+import { parseArgs } from "node:util";
+import { loadConfig } from "../config.js";
+import { buildApp } from "../api/app.js";
+import { createPlatform } from "../platform.js";
+import type { CliCommand } from "./command.js";
+
+/** Runs the whole platform in one process: API, webhook intake and (later) the bot runtime. */
+export const serveCommand: CliCommand = {
+  name: "serve",
+  summary: "Run the platform (API, bots, jobs) in one process; the default of `npm start`",
+  usage: [
+    "Usage: botyard serve [--port N] [--host H]",
+    "",
+    "Starts the REST API (/v2, docs at /docs) and everything else in one process.",
+    "Migrates the database first. Settings come from environment variables (see the README);",
+    "with none at all, data goes to ./data (SQLite) and the API listens on port 3000.",
+    "",
+    "Options:",
+    "  --port N   listen on port N (overrides PORT)",
+    "  --host H   listen on address H (overrides HOST)",
+  ].join("\n"),
+  async run(args) {
+    const { values } = parseArgs({ args, options: { port: { type: "string" }, host: { type: "string" } } });
+    const config = loadConfig({ ...process.env, ...(values.port && { PORT: values.port }), ...(values.host && { HOST: values.host }) });
+    const started = performance.now();
+    const platform = await createPlatform(config);
+    const app = await buildApp(platform);
+    await app.listen({ port: config.port, host: config.host });
+    const engine = platform.database.engine === "sqlite" ? `SQLite in ${config.dataDir}` : "PostgreSQL";
+    platform.log.info({ engine, startupMs: Math.round(performance.now() - started) }, `Botyard is up: API docs at http://localhost:${config.port}/docs`);
+
+    const stop = async (signal: string) => {
+      platform.log.info(`${signal} received: shutting down`);
+      await app.close();
+      await platform.close();
+      process.exit(0);
+    };
+    process.once("SIGINT", () => void stop("SIGINT"));
+    process.once("SIGTERM", () => void stop("SIGTERM"));
+  },
+};

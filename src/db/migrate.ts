@@ -1,0 +1,29 @@
+import { Migrator, type Migration, type MigrationProvider } from "kysely";
+import type { Database } from "./database.js";
+import { migrationContext, type MigrationContext } from "./migrations/dialect.js";
+import * as accounts from "./migrations/0001_accounts.js";
+
+/** Every migration in order; a new one is appended here and never edited once released. */
+const migrations: Record<string, { up(context: MigrationContext): Promise<void> }> = {
+  "0001_accounts": accounts,
+};
+
+function provider(database: Database): MigrationProvider {
+  return {
+    async getMigrations() {
+      const bound: Record<string, Migration> = {};
+      for (const [name, migration] of Object.entries(migrations)) {
+        bound[name] = { up: (db) => migration.up(migrationContext(db, database.engine)) };
+      }
+      return bound;
+    },
+  };
+}
+
+/** Brings the schema up to date; answers the names of the migrations it applied. */
+export async function migrateToLatest(database: Database): Promise<string[]> {
+  const migrator = new Migrator({ db: database.db, provider: provider(database) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}

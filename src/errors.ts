@@ -1,0 +1,43 @@
+/**
+ * Failures a caller can act on. The API maps each class to the contract's status and body
+ * shape; anything else is a bug and becomes a 500.
+ */
+export class AppError extends Error {}
+
+/** 422 `{"errors": [...]}`: one readable sentence per problem. */
+export class ValidationError extends AppError {
+  constructor(readonly problems: string[]) {
+    super(problems.join("; "));
+  }
+}
+
+/** 404 `{"error": "<Resource> not found"}`; also for another user's resource. */
+export class NotFoundError extends AppError {
+  constructor(resource: string) {
+    super(`${resource} not found`);
+  }
+}
+
+/** 401 with the contract's sign-in message, or another given one. */
+export class UnauthorizedError extends AppError {
+  constructor(message = "You need to sign in or sign up before continuing.") {
+    super(message);
+  }
+}
+
+/** 429 `{"error": ...}` with `Retry-After`. */
+export class TooManyRequestsError extends AppError {
+  constructor(readonly retryAfterS: number) {
+    super(`Too many attempts. Try again in ${retryAfterS} seconds.`);
+  }
+}
+
+/** 402 (quota used up) or 403 (the plan does not include it), `{"error": ...}`. */
+export class PlanLimitError extends AppError {
+  constructor(message: string, readonly status: 402 | 403 = 403) {
+    super(message);
+  }
+}
+
+/** 422 `{"error": ...}`: a request that is well-formed but cannot be done now. */
+export class UnprocessableError extends AppError {}

@@ -1,0 +1,108 @@
+import { Redis } from "ioredis";
+import pino, { type Logger } from "pino";
+import type { Config } from "./config.js";
+import { systemClock, type Clock } from "./clock.js";
+import { openDatabase, type Database } from "./db/database.js";
+import { migrateToLatest } from "./db/migrate.js";
+import { AccountService } from "./accounts/accounts.js";
+import { MemoryAttemptLimiter, RedisAttemptLimiter } from "./accounts/attempt-limiter.js";
+import { AuthThrottle } from "./accounts/auth-throttle.js";
+import { IterationMeter } from "./accounts/iterations.js";
+import { createMailer, type Mailer } from "./accounts/mailer.js";
+import { PasswordResets } from "./accounts/password-resets.js";
+import { Secrets } from "./accounts/secrets.js";
+import { SessionStore } from "./accounts/sessions.js";
+import { TelegramLogin } from "./accounts/telegram-login.js";
+import { UserStore } from "./accounts/users.js";
+import { redactUrl } from "./redact.js";
+
+/** Everything the platform is made of, wired once; the API and the runtime take what they need. */
+export interface Platform {
+  config: Config;
+  clock: Clock;
+  log: Logger;
+  database: Database;
+  redis?: Redis;
+  mailer: Mailer;
+  secrets: Secrets;
+  users: UserStore;
+  sessions: SessionStore;
+  accounts: AccountService;
+  passwordResets: PasswordResets;
+  telegramLogin: TelegramLogin;
+  iterations: IterationMeter;
+  authThrottle: AuthThrottle;
+  close(): Promise<void>;
+}
+
+export interface PlatformOptions {
+  clock?: Clock;
+  log?: Logger;
+  /** PostgreSQL schema to work in (tests). */
+  databaseSchema?: string;
+}
+
+/** The base URL people reach the platform at (for links in mails and Telegram login). */
+export function publicOrigin(config: Config): string {
+  return config.publicUrl ?? `http://localhost:${config.port}`;
+}
+
+export function createLogger(config: Config): Logger {
+  return pino({
+    level: config.logLevel,
+    serializers: {
+      // Request logs carry the URL: strip api keys and tokens from it.
+      req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: redactUrl(req.url), ip: req.ip }),
+    },
+    redact: { paths: ["password", "*.password", "token", "*.token", "api_key", "*.api_key"], censor: "[redacted]" },
+    hooks: {
+      // Telegram tokens live in URLs (`/bot<token>/`), api keys in query strings.
+      logMethod(args, method) {
+        if (typeof args[0] === "string") args[0] = redactUrl(args[0]);
+        return method.apply(this, args as Parameters<typeof method>);
+      },
+    },
+  });
+}
+
+/** Opens the database (migrating it), Redis when configured, and builds every service. */
+export async function createPlatform(config: Config, options: PlatformOptions = {}): Promise<Platform> {
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? createLogger(config);
+  const database = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, schema: options.databaseSchema });
+  await migrateToLatest(database);
+  const { db } = database;
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: false }) : undefined;
+  const secrets = new Secrets(config.secretKey);
+  const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir, log });
+  const users = new UserStore(db, secrets, clock);
+  const sessions = new SessionStore(db, secrets, clock);
+  const origin = publicOrigin(config);
+  const telegramLogin = new TelegramLogin(db, secrets, clock, {
+    token: config.telegramLoginBotToken,
+    username: config.telegramLoginBotUsername,
+    origin,
+  });
+  const limiter = redis ? new RedisAttemptLimiter(redis) : new MemoryAttemptLimiter(clock);
+  return {
+    config,
+    clock,
+    log,
+    database,
+    redis,
+    mailer,
+    secrets,
+    users,
+    sessions,
+    accounts: new AccountService(users, sessions, telegramLogin),
+    passwordResets: new PasswordResets(db, secrets, sessions, mailer, clock, `${origin}/reset-password`),
+    telegramLogin,
+    iterations: new IterationMeter(db, clock),
+    authThrottle: new AuthThrottle(limiter, config.authThrottle),
+    async close() {
+      mailer.close();
+      redis?.disconnect();
+      await database.close();
+    },
+  };
+}

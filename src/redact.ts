@@ -1,0 +1,7 @@
+const SECRET_QUERY = /([?&](?:api_key|token|access_token|reset_password_token|hash)=)[^&#\s]*/gi;
+const BOT_TOKEN_PATH = /\/bot\d+:[A-Za-z0-9_-]+/g;
+
+/** A URL (or any text) with api keys, tokens and Telegram bot tokens replaced, fit for logs. */
+export function redactUrl(text: string): string {
+  return text.replace(SECRET_QUERY, "$1[redacted]").replace(BOT_TOKEN_PATH, "/bot[redacted]");
+}
