@@ -27,9 +27,10 @@ export interface TestPlatform {
 /**
  * A whole platform on a fresh database of the given engine (a temporary SQLite folder, or a
  * schema of its own in the run's PostgreSQL database), with a fake clock and silent logs.
- * Call at the top of a describe block; the getters work inside its tests.
+ * Call at the top of a describe block; the getters work inside its tests. `env` may be a
+ * function, read when the platform starts (after earlier beforeAll hooks, e.g. a peer's port).
  */
-export function usePlatform(engine: EngineName, env: Record<string, string> = {}): TestPlatform {
+export function usePlatform(engine: EngineName, env: Record<string, string> | (() => Record<string, string>) = {}): TestPlatform {
   const state = {} as TestPlatform;
   let dataDir = "";
   beforeAll(async () => {
@@ -44,7 +45,7 @@ export function usePlatform(engine: EngineName, env: Record<string, string> = {}
       await client.query(`CREATE SCHEMA ${schema}`);
       await client.end();
     }
-    state.config = loadConfig({ DATA_DIR: dataDir, SECRET_KEY: "test-secret", ...(databaseUrl && { DATABASE_URL: databaseUrl }), ...env });
+    state.config = loadConfig({ DATA_DIR: dataDir, SECRET_KEY: "test-secret", ...(databaseUrl && { DATABASE_URL: databaseUrl }), ...(typeof env === "function" ? env() : env) });
     state.clock = new FakeClock();
     state.platform = await createPlatform(state.config, { clock: state.clock, log: pino({ level: "silent" }), databaseSchema: schema });
     state.app = await buildApp(state.platform);

@@ -47,7 +47,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (
       schema: {
         tags,
         summary: "Get Telegram login URL",
-        body: z.object({ return_to: z.string().url().max(2048).optional() }).optional(),
+        body: z.object({ return_to: z.string().url().max(2048).optional() }).nullish(),
         response: { 200: urlSchema },
       },
     },
