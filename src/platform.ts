@@ -47,7 +47,8 @@ export function publicOrigin(config: Config): string {
   return config.publicUrl ?? `http://localhost:${config.port}`;
 }
 
-export function createLogger(config: Config): Logger {
+/** The platform's logger: JSON lines, with secrets kept out (see redact.ts). */
+export function createLogger(config: Config, destination?: pino.DestinationStream): Logger {
   return pino({
     level: config.logLevel,
     serializers: {
@@ -62,7 +63,7 @@ export function createLogger(config: Config): Logger {
         return method.apply(this, args as Parameters<typeof method>);
       },
     },
-  });
+  }, destination);
 }
 
 /** Opens the database (migrating it), Redis when configured, and builds every service. */

@@ -3,7 +3,9 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fas
 import type { Platform } from "../platform.js";
 import { authenticate } from "./plugins/authenticate.js";
 import { registerErrorHandling } from "./plugins/errors.js";
+import { registerNulGuard } from "./plugins/nul-guard.js";
 import { registerOpenApi } from "./plugins/openapi.js";
+import { recordRoutes } from "./route-table.js";
 import { authRoutes } from "./routes/auth.js";
 import { healthRoutes } from "./routes/health.js";
 import { planRoutes } from "./routes/plans.js";
@@ -23,7 +25,9 @@ export async function buildApp(platform: Platform): Promise<FastifyInstance> {
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  recordRoutes(app);
   registerErrorHandling(app, platform.config.bodyLimitBytes);
+  registerNulGuard(app);
   await registerOpenApi(app);
 
   await app.register(healthRoutes, { platform });

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import {
   AppError,
@@ -12,18 +12,13 @@ import {
 import { describeIssue } from "../validation-messages.js";
 
 // Fastify's own request errors, in the contract's shapes: what went wrong and what to send instead.
-const requestErrors: Record<string, (error: FastifyError, limit: number) => [number, string]> = {
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: (e) => [415, `Unsupported content type${mediaType(e)}; send application/json`],
+const requestErrors: Record<string, (request: FastifyRequest, limit: number) => [number, string]> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: (request) => [415, `Unsupported content type '${request.headers["content-type"]}'; send application/json`],
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => [400, "Content-Length does not match the body"],
   FST_ERR_CTP_BODY_TOO_LARGE: (_, limit) => [413, `Request body is too large (the limit is ${limit} bytes)`],
   FST_ERR_CTP_EMPTY_JSON_BODY: () => [400, "Request body is empty; send a JSON object or no Content-Type"],
   FST_ERR_CTP_INVALID_JSON_BODY: () => [400, "Malformed JSON in request body"],
 };
-
-function mediaType(error: FastifyError): string {
-  const match = /: (.+)$/.exec(error.message);
-  return match ? ` '${match[1]}'` : "";
-}
 
 /**
  * Turns every failure into the contract's shapes: 422 `{"errors": [...]}`, 401
@@ -52,7 +47,7 @@ export function registerErrorHandling(app: FastifyInstance, bodyLimit: number): 
     }
     const known = error.code ? requestErrors[error.code] : undefined;
     if (known) {
-      const [status, message] = known(error, bodyLimit);
+      const [status, message] = known(request, bodyLimit);
       return reply.code(status).send({ error: message });
     }
     if (error instanceof SyntaxError) return reply.code(400).send({ error: "Malformed JSON in request body" });

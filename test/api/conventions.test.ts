@@ -1,0 +1,123 @@
+import { Writable } from "node:stream";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pino from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "../../src/api/app.js";
+import { loadConfig } from "../../src/config.js";
+import { createLogger, createPlatform, type Platform } from "../../src/platform.js";
+import type { FastifyInstance } from "fastify";
+import { usePlatform } from "../support/platform.js";
+import { PASSWORD, signUp } from "../support/accounts.js";
+
+describe("API conventions", () => {
+  const t = usePlatform("sqlite", { BODY_LIMIT_BYTES: "2048" });
+
+  it("answers an unknown route with 404 in the contract's shape", async () => {
+    const response = await t.app.inject({ method: "GET", url: "/v2/nothing-here?api_key=x" });
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toEqual({ error: "Not found: GET /v2/nothing-here" });
+  });
+
+  it("answers malformed JSON with 400, a wrong content type with 415 and a huge body with 413", async () => {
+    const malformed = await t.app.inject({ method: "POST", url: "/v2/auth/sign_in", headers: { "content-type": "application/json" }, payload: '{"email": "a@b.c",' });
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json()).toEqual({ error: "Malformed JSON in request body" });
+
+    const xml = await t.app.inject({ method: "POST", url: "/v2/auth/sign_in", headers: { "content-type": "application/xml" }, payload: "<a/>" });
+    expect(xml.statusCode).toBe(415);
+    expect(xml.json()).toEqual({ error: "Unsupported content type 'application/xml'; send application/json" });
+
+    const huge = await t.app.inject({ method: "POST", url: "/v2/auth/sign_in", payload: { email: "a@b.c", password: "x".repeat(4096) } });
+    expect(huge.statusCode).toBe(413);
+    expect(huge.json()).toEqual({ error: "Request body is too large (the limit is 2048 bytes)" });
+
+    const empty = await t.app.inject({ method: "POST", url: "/v2/auth/sign_in", headers: { "content-type": "application/json" }, payload: "" });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json()).toEqual({ error: expect.any(String) });
+  });
+
+  it("refuses NUL characters anywhere in a request with 422", async () => {
+    const body = await t.app.inject({ method: "POST", url: "/v2/user/reset_password", payload: { email: "a\u0000@b.c" } });
+    expect(body.statusCode).toBe(422);
+    expect(body.json()).toEqual({ errors: ["Email must not contain NUL characters"] });
+    const query = await t.app.inject({ method: "GET", url: "/v2/user?api_key=%00" });
+    expect(query.statusCode).toBe(401);
+  });
+
+  it("serves an OpenAPI 3.1 document generated from the route schemas, and docs at /docs", async () => {
+    const response = await t.app.inject({ method: "GET", url: "/v2/openapi.json" });
+    expect(response.statusCode).toBe(200);
+    const doc = response.json();
+    expect(doc.openapi).toBe("3.1.0");
+    for (const path of ["/v2/auth/sign_in", "/v2/auth", "/v2/user", "/v2/user/tokens", "/v2/user/iterations", "/v2/cloud_plans"]) {
+      expect(doc.paths[path], path).toBeDefined();
+    }
+    expect(doc.paths["/v2/auth/sign_in"].post.requestBody.content["application/json"].schema.required).toEqual(["email", "password"]);
+    expect(doc.paths["/healthz"]).toBeUndefined();
+    const docs = await t.app.inject({ method: "GET", url: "/docs/" });
+    expect(docs.statusCode).toBe(200);
+    expect(docs.headers["content-type"]).toMatch(/text\/html/);
+    expect(docs.body).toContain("swagger");
+  });
+
+  it("reports health, readiness and Prometheus metrics", async () => {
+    expect((await t.app.inject({ method: "GET", url: "/healthz" })).json()).toEqual({ status: "ok" });
+    expect((await t.app.inject({ method: "GET", url: "/readyz" })).json()).toEqual({ status: "ready" });
+    const metrics = await t.app.inject({ method: "GET", url: "/metrics" });
+    expect(metrics.statusCode).toBe(200);
+    expect(metrics.body).toContain("botyard_http_request_duration_seconds_bucket");
+    expect(metrics.body).toContain('route="/readyz"');
+  });
+});
+
+describe("readiness without a database", () => {
+  let platform: Platform;
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), "botyard-ready-")), SECRET_KEY: "k" });
+    platform = await createPlatform(config, { log: pino({ level: "silent" }) });
+    app = await buildApp(platform);
+  });
+  afterAll(() => app.close());
+
+  it("answers 503 once the database is gone", async () => {
+    await platform.database.close();
+    const response = await app.inject({ method: "GET", url: "/readyz" });
+    expect(response.statusCode).toBe(503);
+    expect(response.json()).toEqual({ error: "Database unreachable" });
+  });
+});
+
+describe("request logs", () => {
+  const lines: string[] = [];
+  let platform: Platform;
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    const sink = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
+    const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), "botyard-logs-")), SECRET_KEY: "k", LOG_LEVEL: "debug" });
+    // The platform's own logger (its serializers and redaction are under test), writing to the sink.
+    platform = await createPlatform(config, { log: createLogger(config, sink) });
+    app = await buildApp(platform);
+  });
+  afterAll(async () => {
+    await app.close();
+    await platform.close();
+  });
+
+  it("never contain api keys, session tokens or passwords", async () => {
+    const { apiKey, headers, email } = await signUp(app);
+    await app.inject({ method: "GET", url: `/v2/user?api_key=${apiKey}` });
+    await app.inject({ method: "GET", url: "/v2/user", headers });
+    await app.inject({ method: "POST", url: "/v2/auth/sign_in", payload: { email, password: PASSWORD } });
+    await app.inject({ method: "GET", url: `/v2/nothing/bot123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/getMe?api_key=${apiKey}` });
+    const log = lines.join("");
+    expect(log).toContain("/v2/user?api_key=[redacted]");
+    expect(log).toContain("/bot[redacted]/getMe");
+    expect(log).not.toContain(apiKey);
+    expect(log).not.toContain(headers["access-token"]);
+    expect(log).not.toContain(PASSWORD);
+    expect(log).not.toContain("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+  });
+});
