@@ -1,0 +1,45 @@
+import { parseArgs } from "node:util";
+import { startEmulator } from "../telegram/emulator/index.js";
+import type { CliCommand } from "./command.js";
+
+const usage = `Usage: botyard emulator [--port N] [--host H] [--no-limits]
+
+Runs the Telegram Bot API emulator: Telegram's stand-in for tests, benchmarks and local play.
+
+Options:
+  --port N      port to listen on (default 8081; 0 picks a free one)
+  --host H      address to bind (default 127.0.0.1)
+  --no-limits   do not answer 429 when a bot exceeds Telegram's flood limits
+
+Bots call   <url>/bot<token>/<method>   (set TELEGRAM_API_ROOT=<url> for Botyard);
+tests drive users through   POST <url>/control/<method>   (see EmulatorClient).
+Stops on Ctrl-C (SIGINT) or SIGTERM.`;
+
+/** `botyard emulator`: the Bot API emulator as a process. */
+export const emulatorCommand: CliCommand = {
+  name: "emulator",
+  summary: "Run the Telegram Bot API emulator (for tests, benchmarks and local play)",
+  usage,
+  async run(args) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        port: { type: "string", default: "8081" },
+        host: { type: "string", default: "127.0.0.1" },
+        "no-limits": { type: "boolean", default: false },
+      },
+    });
+    const port = Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0-65535, got '${values.port}'`);
+    const running = await startEmulator({ port, host: values.host, limits: { enabled: !values["no-limits"] } });
+    console.log(`Telegram Bot API emulator
+  API root: ${running.apiRoot}   (bots call ${running.apiRoot}/bot<token>/<method>)
+  control:  ${running.url}/control/<method>
+  limits:   ${values["no-limits"] ? "off" : "on"}`);
+    await new Promise<void>((resolve) => {
+      process.once("SIGINT", resolve);
+      process.once("SIGTERM", resolve);
+    });
+    await running.close();
+  },
+};

@@ -1,0 +1,90 @@
+import type { ApiMethods, ApiResponse, Opts } from "@grammyjs/types";
+
+/** Files are not uploaded through this client; it sends JSON only. */
+type Methods = ApiMethods<never>;
+
+/** A Bot API method name. */
+export type MethodName = keyof Methods;
+
+/** What a method answers in `result`. */
+export type MethodResult<M extends MethodName> = ReturnType<Methods[M]>;
+
+/** Telegram answered `{ok: false}`: the call was refused (bad token, bad request, 429...). */
+export class TelegramApiError extends Error {
+  constructor(
+    readonly method: string,
+    readonly error_code: number,
+    readonly description: string,
+    /** Seconds to wait, when Telegram says "Too Many Requests". */
+    readonly retry_after?: number,
+  ) {
+    super(`Telegram refused ${method}: ${description} (${error_code})`);
+  }
+}
+
+/** Telegram could not be reached or answered something that is not the Bot API. */
+export class TelegramNetworkError extends Error {
+  constructor(readonly method: string, reason: string) {
+    super(`Telegram could not be reached for ${method}: ${reason}`);
+  }
+}
+
+export interface BotApiOptions {
+  /** The Bot API root, e.g. `https://api.telegram.org` or the emulator's. */
+  apiRoot: string;
+  /** Replaces the global fetch (tests, proxies). */
+  fetch?: typeof fetch;
+  /** Per-call timeout; default 10 s. */
+  timeoutMs?: number;
+}
+
+/**
+ * A thin typed Bot API client for one bot: `await api.call("getMe")`. Errors never carry the
+ * token, which lives in the URL.
+ */
+export class BotApi {
+  private readonly fetch: typeof fetch;
+  private readonly timeoutMs: number;
+
+  constructor(
+    private readonly token: string,
+    private readonly options: BotApiOptions,
+  ) {
+    this.fetch = options.fetch ?? globalThis.fetch;
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+  }
+
+  /** Calls a method and answers its `result`; throws TelegramApiError or TelegramNetworkError. */
+  async call<M extends MethodName>(method: M, ...params: {} extends Opts<never>[M] ? [Opts<never>[M]?] : [Opts<never>[M]]): Promise<MethodResult<M>> {
+    const url = `${this.options.apiRoot}/bot${this.token}/${method}`;
+    let response: Response;
+    let body: ApiResponse<MethodResult<M>>;
+    try {
+      response = await this.fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(params[0] ?? {}),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      body = (await response.json()) as ApiResponse<MethodResult<M>>;
+    } catch (error) {
+      throw new TelegramNetworkError(method, reasonOf(error));
+    }
+    if (typeof body !== "object" || body === null || typeof body.ok !== "boolean") {
+      throw new TelegramNetworkError(method, `unexpected answer (HTTP ${response.status})`);
+    }
+    if (!body.ok) throw new TelegramApiError(method, body.error_code, body.description, body.parameters?.retry_after);
+    return body.result;
+  }
+}
+
+/** A failure's reason without the URL (it holds the token). */
+function reasonOf(error: unknown): string {
+  if (error instanceof Error) {
+    if (error.name === "TimeoutError") return "timed out";
+    if (error instanceof SyntaxError) return "the answer is not JSON";
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    return cause ?? error.message.replace(/bot\d+:[\w-]+/g, "bot[redacted]");
+  }
+  return String(error);
+}

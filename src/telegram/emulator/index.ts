@@ -1,0 +1,52 @@
+import type { AddressInfo } from "node:net";
+import { ControlApi } from "./control.js";
+import { EmulatorClient } from "./control-client.js";
+import { TelegramEmulator, type EmulatorOptions } from "./emulator.js";
+import { createEmulatorServer } from "./server.js";
+
+export { TelegramEmulator, type EmulatorOptions } from "./emulator.js";
+export { ControlApi } from "./control.js";
+export { EmulatorClient, EmulatorControlError, BotHandle, ChatHandle, UserHandle, directTransport } from "./control-client.js";
+export { telegramLimits, type RateLimits } from "./limits.js";
+
+/** A running emulator. */
+export interface RunningEmulator {
+  /** Base URL, e.g. http://127.0.0.1:43210. */
+  url: string;
+  /** What a Bot API client takes as its API root (grammY's `client.apiRoot`, TELEGRAM_API_ROOT). */
+  apiRoot: string;
+  /** The in-process emulator, for tests that look inside. */
+  emulator: TelegramEmulator;
+  /** The control API, called directly. */
+  control: ControlApi;
+  /** The typed control client, over HTTP. */
+  client: EmulatorClient;
+  close(): Promise<void>;
+}
+
+/** Starts the emulator on `port` (0 = any free port) and `host` (default loopback). */
+export async function startEmulator(options: EmulatorOptions & { port?: number; host?: string } = {}): Promise<RunningEmulator> {
+  const { port = 0, host = "127.0.0.1", ...emulatorOptions } = options;
+  const emulator = new TelegramEmulator(emulatorOptions);
+  const control = new ControlApi(emulator);
+  const server = createEmulatorServer(emulator, control);
+  server.keepAliveTimeout = 65_000; // longer than clients' idle sockets, so keep-alive never races a close
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, resolve);
+  });
+  const address = server.address() as AddressInfo;
+  const url = `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`;
+  return {
+    url,
+    apiRoot: url,
+    emulator,
+    control,
+    client: new EmulatorClient(url),
+    close: async () => {
+      emulator.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,147 @@
+import type { Update } from "@grammyjs/types";
+import type { Counters } from "./counters.js";
+import type { BotAccount, WebhookSettings } from "./world.js";
+
+/** How webhook delivery retries: back-off doubles from `retryBaseMs` up to `retryMaxMs`. */
+export interface DeliveryOptions {
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** A receiver slower than this counts as failed. */
+  timeoutMs: number;
+}
+
+/** What deliveries need from the emulator. */
+export interface DeliveryContext {
+  options: DeliveryOptions;
+  counters: Counters;
+  /** Telegram's date now, in seconds. */
+  date(): number;
+  /** Runs a Bot API method a webhook answered with (`{"method": ..., ...params}`). */
+  onReply(bot: BotAccount, method: string, params: Record<string, unknown>): void;
+}
+
+/** Updates of one chat go in order, so they share a key; updates without a chat go by user. */
+function orderKey(update: Update): string {
+  const content = Object.values(update).find((value) => typeof value === "object") as
+    | { chat?: { id: number }; message?: { chat: { id: number } }; from?: { id: number } }
+    | undefined;
+  const chatId = content?.chat?.id ?? content?.message?.chat.id;
+  if (chatId !== undefined) return `chat${chatId}`;
+  return content?.from ? `user${content.from.id}` : `update${update.update_id}`;
+}
+
+/**
+ * Delivers one bot's updates to its webhook as Telegram does: a POST per update with the
+ * secret token header, one update in flight per chat (chats in parallel, up to
+ * max_connections), and on a non-2xx answer or a network error the same update again after
+ * a growing back-off, so a chat's order is never broken.
+ */
+class WebhookDelivery {
+  private readonly busyChats = new Set<string>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly aborts = new AbortController();
+  private readonly unsubscribe: () => void;
+  private inFlight = 0;
+
+  constructor(
+    private readonly bot: BotAccount,
+    private readonly webhook: WebhookSettings,
+    private readonly context: DeliveryContext,
+  ) {
+    this.unsubscribe = bot.updates.onPush(() => this.pump());
+    this.pump();
+  }
+
+  stop(): void {
+    this.unsubscribe();
+    this.aborts.abort();
+    for (const timer of this.timers) clearTimeout(timer);
+  }
+
+  private pump(): void {
+    for (const update of this.bot.updates.pending) {
+      if (this.aborts.signal.aborted || this.inFlight >= this.webhook.maxConnections) return;
+      const key = orderKey(update);
+      if (this.busyChats.has(key)) continue;
+      this.busyChats.add(key);
+      this.inFlight++;
+      void this.deliver(update, key, 0);
+    }
+  }
+
+  private async deliver(update: Update, key: string, attempt: number): Promise<void> {
+    const failure = await this.post(update);
+    if (this.aborts.signal.aborted) return;
+    if (failure === undefined) {
+      this.context.counters.webhookDeliveries++;
+      this.bot.updates.remove(update);
+      this.busyChats.delete(key);
+      this.inFlight--;
+      this.pump();
+      return;
+    }
+    this.context.counters.webhookFailures++;
+    this.webhook.lastErrorDate = this.context.date();
+    this.webhook.lastErrorMessage = failure;
+    const { retryBaseMs, retryMaxMs } = this.context.options;
+    const delay = Math.min(retryMaxMs, retryBaseMs * 2 ** attempt);
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      void this.deliver(update, key, attempt + 1);
+    }, delay);
+    this.timers.add(timer);
+  }
+
+  /** POSTs the update; undefined on success, else Telegram's last_error_message. */
+  private async post(update: Update): Promise<string | undefined> {
+    try {
+      const response = await fetch(this.webhook.url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          ...(this.webhook.secretToken && { "x-telegram-bot-api-secret-token": this.webhook.secretToken }),
+        },
+        body: JSON.stringify(update),
+        signal: AbortSignal.any([this.aborts.signal, AbortSignal.timeout(this.context.options.timeoutMs)]),
+      });
+      const body = await response.text();
+      if (!response.ok) return `Wrong response from the webhook: ${response.status} ${response.statusText}`;
+      this.runReply(body);
+      return undefined;
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause?.code;
+      if (cause === "ECONNREFUSED") return "Connection refused";
+      return (error as Error).name === "TimeoutError" ? "Read timeout expired" : `Failed to deliver: ${(error as Error).message}`;
+    }
+  }
+
+  /** A receiver may answer with a method call, which Telegram runs (its result goes nowhere). */
+  private runReply(body: string): void {
+    if (!body.startsWith("{")) return;
+    try {
+      const { method, ...params } = JSON.parse(body) as { method?: unknown };
+      if (typeof method === "string") this.context.onReply(this.bot, method, params);
+    } catch {
+      // Not JSON: Telegram ignores the body too.
+    }
+  }
+}
+
+/** The running webhook deliveries, one per bot with a webhook. */
+export class Webhooks {
+  private readonly deliveries = new Map<BotAccount, WebhookDelivery>();
+
+  constructor(private readonly context: DeliveryContext) {}
+
+  /** (Re)starts delivery to the bot's current webhook, or stops it if it has none. */
+  restart(bot: BotAccount): void {
+    this.deliveries.get(bot)?.stop();
+    this.deliveries.delete(bot);
+    if (bot.webhook) this.deliveries.set(bot, new WebhookDelivery(bot, bot.webhook, this.context));
+  }
+
+  stopAll(): void {
+    for (const delivery of this.deliveries.values()) delivery.stop();
+    this.deliveries.clear();
+  }
+}
