@@ -179,6 +179,11 @@ export class ChatHandle {
   replyKeyboard(): Promise<Output<"replyKeyboard">> {
     return this.client.call("replyKeyboard", this.ref);
   }
+
+  /** Adds a user or a bot to this group, as member `by` does. */
+  add(member: UserHandle | BotHandle, options: { by: UserHandle }): Promise<Message> {
+    return this.client.call("joinGroup", { user_id: member.id, chat_id: this.chat.id, added_by: options.by.id });
+  }
 }
 
 /** A Telegram user the test acts as. */

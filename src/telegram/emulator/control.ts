@@ -90,9 +90,10 @@ export class ControlApi {
     return this.users.location(this.world.user(p.user_id), this.#room(p), p.latitude, p.longitude);
   }
 
-  /** A user or a bot joins a group (a new_chat_members message). */
-  joinGroup(p: { user_id: number; chat_id: number }): Message {
-    return this.users.join(this.world.user(p.user_id), this.#room(p));
+  /** A user or a bot joins a group, by themselves or `added_by` a member (a new_chat_members message). */
+  joinGroup(p: { user_id: number; chat_id: number; added_by?: number }): Message {
+    const addedBy = p.added_by === undefined ? undefined : this.world.user(p.added_by);
+    return this.users.join(this.world.user(p.user_id), this.#room(p), addedBy);
   }
 
   blockBot(p: { user_id: number; bot_id: number }): true {

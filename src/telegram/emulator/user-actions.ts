@@ -97,14 +97,17 @@ export class UserActions {
     return this.send(user, room, { location: { latitude, longitude } });
   }
 
-  /** The user (or a bot) joins a group: a new_chat_members service message; a bot also gets my_chat_member. */
-  join(user: User, room: Room): Message {
+  /**
+   * A user or a bot joins a group (added by `addedBy`, a member, when given): the others
+   * see a new_chat_members message from whoever did it; a bot also gets my_chat_member.
+   */
+  join(user: User, room: Room, addedBy: User = user): Message {
     if (room.chat.type === "private") throw new ControlError("nobody can join a private chat");
     const before = room.members.get(user.id) ?? "left";
     if (before === "kicked") throw new ControlError(`user ${user.id} is banned from chat ${room.chat.id}`);
     room.members.set(user.id, "member");
-    if (user.is_bot) this.memberChange(this.world.bot(user.id), room, user, before, "member");
-    return this.send(user, room, { new_chat_members: [user], new_chat_member: user, new_chat_participant: user } as Partial<Message>);
+    if (user.is_bot) this.memberChange(this.world.bot(user.id), room, addedBy, before, "member");
+    return this.send(addedBy, room, { new_chat_members: [user], new_chat_member: user, new_chat_participant: user } as Partial<Message>);
   }
 
   block(user: User, bot: BotAccount): void {
