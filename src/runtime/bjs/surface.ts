@@ -1,0 +1,434 @@
+/**
+ * The BJS surface: `Bot`, `User`, `Api`, `inspect` and friends, as BJS code sees them.
+ *
+ * This function runs inside the isolate, injected with Function.prototype.toString, so it
+ * may use nothing but the isolate's own globals and its two arguments:
+ * - `hostCall(name, argsJson)`: a synchronous read from the host (property reads), answering JSON;
+ * - `limits`: the caps of one execution.
+ * Every other call queues a plain JSON action; the host applies the actions after the body
+ * ends (spec/bjs.md §0: "BJS is a synchronous sandbox that emits actions").
+ *
+ * It answers `begin(globals)` and `end()`, which the executor calls around each body.
+ */
+export function installBjsSurface(global: any, hostCall: (name: string, argsJson: string) => string, limits: { maxActions: number; maxActionBytes: number }) {
+  let actions: any[] = [];
+  let actionBytes = 0;
+  let pendingProps = new Map<string, any>();
+  let current: any = {};
+
+  const fail = (message: string): never => {
+    throw new Error(message);
+  };
+  const notYet = (name: string) =>
+    function () {
+      fail(`${name} is not available yet in Botyard`);
+    };
+
+  /** Queues an action, within the execution's count and size caps. */
+  function act(action: any): void {
+    if (actions.length >= limits.maxActions) fail(`Too many actions in one execution (the limit is ${limits.maxActions})`);
+    const size = JSON.stringify(action).length;
+    actionBytes += size;
+    if (actionBytes > limits.maxActionBytes) fail(`The execution's output is too large (the limit is ${limits.maxActionBytes} bytes)`);
+    actions.push(action);
+  }
+
+  function read(name: string, args: any): any {
+    return JSON.parse(hostCall(name, JSON.stringify(args)));
+  }
+
+  const isPlainObject = (v: any) => v !== null && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype;
+
+  // ---- Telegram calls -------------------------------------------------------------------
+
+  const callbackKeys = ["on_result", "on_error", "bb_options", "result_to_bot_property", "result_to_user_property"];
+
+  /** Queues a Bot API call; BB-only keys ride along beside the Telegram parameters. */
+  function api(method: string, params: any): void {
+    if (params !== undefined && !isPlainObject(params)) fail(`Api.${method} needs an object of parameters`);
+    const telegram: any = {};
+    const callbacks: any = {};
+    for (const [key, value] of Object.entries(params ?? {})) {
+      if (callbackKeys.includes(key)) callbacks[key] = value;
+      else telegram[key] = value;
+    }
+    if (telegram.chat_id === undefined && current.chat && needsChat(method)) telegram.chat_id = current.chat.chatid;
+    act({ type: "api", method, params: telegram, ...callbacks });
+  }
+
+  const chatless = ["answerCallbackQuery", "answerInlineQuery", "getMe", "setMyCommands", "getMyCommands", "deleteMyCommands", "getFile", "answerShippingQuery", "answerPreCheckoutQuery", "setMyName", "setMyDescription", "setMyShortDescription", "getUserProfilePhotos", "editMessageTextInline"];
+  const needsChat = (method: string) => !chatless.includes(method);
+
+  /** Telegram methods BJS may call (spec/bjs.md §2.5: an allowlist, not every method). */
+  const apiMethods = [
+    "sendMessage", "forwardMessage", "forwardMessages", "copyMessage", "copyMessages", "sendPhoto", "sendAudio", "sendDocument",
+    "sendVideo", "sendAnimation", "sendVoice", "sendVideoNote", "sendMediaGroup", "sendLocation", "sendVenue", "sendContact",
+    "sendPoll", "sendDice", "sendChatAction", "sendSticker", "sendInvoice", "sendGame", "setGameScore", "getGameHighScores",
+    "editMessageText", "editMessageCaption", "editMessageMedia", "editMessageReplyMarkup", "editMessageLiveLocation",
+    "stopMessageLiveLocation", "stopPoll", "deleteMessage", "deleteMessages", "getUserProfilePhotos", "getFile",
+    "banChatMember", "unbanChatMember", "restrictChatMember", "promoteChatMember", "setChatAdministratorCustomTitle",
+    "banChatSenderChat", "unbanChatSenderChat", "setChatPermissions", "exportChatInviteLink", "createChatInviteLink",
+    "editChatInviteLink", "revokeChatInviteLink", "approveChatJoinRequest", "declineChatJoinRequest", "setChatPhoto",
+    "deleteChatPhoto", "setChatTitle", "setChatDescription", "pinChatMessage", "unpinChatMessage", "unpinAllChatMessages",
+    "leaveChat", "getChat", "getChatAdministrators", "getChatMemberCount", "getChatMember", "setChatStickerSet",
+    "deleteChatStickerSet", "answerCallbackQuery", "answerInlineQuery", "answerShippingQuery", "answerPreCheckoutQuery",
+    "setMyCommands", "deleteMyCommands", "getMyCommands", "setChatMenuButton", "getChatMenuButton", "setMessageReaction",
+    "getMe",
+  ];
+
+  const Api: any = {
+    call(method: any, params?: any) {
+      const name = String(method).replace(/_([a-z])/g, (_m: string, c: string) => c.toUpperCase());
+      if (!apiMethods.includes(name)) fail(`Api.call: "${method}" is not an allowed Telegram method`);
+      api(name, params);
+    },
+  };
+  for (const method of apiMethods) Api[method] = (params?: any) => api(method, params);
+
+  // ---- Messages and keyboards -----------------------------------------------------------
+
+  function currentChatId(what: string): any {
+    if (!current.chat) fail(`${what}: there is no current chat; pass chat_id`);
+    return current.chat.chatid;
+  }
+
+  /** `parse_mode` defaults to Markdown; `null` sends plain text (spec/bjs.md §2.3). */
+  function messageParams(text: any, options: any): any {
+    const params: any = { ...(isPlainObject(options) ? options : {}) };
+    params.text = typeof text === "string" ? text : String(text);
+    if (!("parse_mode" in params)) params.parse_mode = "Markdown";
+    if (params.parse_mode === null) delete params.parse_mode;
+    if (params.is_reply) {
+      if (current.request?.message_id) params.reply_to_message_id = current.request.message_id;
+      delete params.is_reply;
+    }
+    return params;
+  }
+
+  function sendMessage(textOrParams: any, options?: any): void {
+    if (isPlainObject(textOrParams)) {
+      const { text, ...rest } = textOrParams;
+      if (text === undefined) fail("Bot.sendMessage: text is required");
+      const params = messageParams(text, rest);
+      if (params.chat_id === undefined) params.chat_id = currentChatId("Bot.sendMessage");
+      api("sendMessage", params);
+      return;
+    }
+    api("sendMessage", { chat_id: currentChatId("Bot.sendMessage"), ...messageParams(textOrParams, options) });
+  }
+
+  function inspect(value: any): string {
+    const seen = new WeakSet();
+    try {
+      const text = JSON.stringify(
+        value,
+        (_key, v) => {
+          if (typeof v === "function") return `[Function ${v.name || "anonymous"}]`;
+          if (typeof v === "bigint") return `${v}n`;
+          if (v === undefined) return "undefined";
+          if (v && typeof v === "object") {
+            if (seen.has(v)) return "[Circular]";
+            seen.add(v);
+          }
+          return v;
+        },
+        2,
+      );
+      return text === undefined ? String(value) : text;
+    } catch {
+      return String(value);
+    }
+  }
+
+  /** `"Help, About\nContact"` (a literal \n or a real newline between rows) → rows of labels. */
+  function replyKeyboard(layout: any): any[][] {
+    if (Array.isArray(layout)) return layout.map((row: any) => (Array.isArray(row) ? row : [row]).map((b: any) => (isPlainObject(b) ? b : { text: String(b) })));
+    return String(layout)
+      .split(/\\n|\n/)
+      .map((row) => row.split(",").map((label) => label.trim()).filter(Boolean).map((text) => ({ text })))
+      .filter((row) => row.length > 0);
+  }
+
+  const utf8Length = (s: string) => {
+    let bytes = 0;
+    for (const ch of s) {
+      const code = ch.codePointAt(0)!;
+      bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+    }
+    return bytes;
+  };
+
+  /** `{title, command}` → callback button, `{title, url}` → link; nested arrays are rows, a flat array one button a row. */
+  function inlineKeyboard(buttons: any): any[][] {
+    if (!Array.isArray(buttons)) fail("Inline keyboard buttons must be an array");
+    const button = (b: any) => {
+      if (!isPlainObject(b)) fail("An inline button must be an object like {title, command} or {title, url}");
+      if (b.text !== undefined && (b.callback_data !== undefined || b.url !== undefined)) return b;
+      const title = String(b.title ?? b.text ?? "");
+      if (b.url) return { text: title, url: String(b.url) };
+      const data = String(b.command ?? "");
+      const size = utf8Length(data);
+      if (size < 1 || size > 64) fail(`Inline button "${title}": command must be 1 to 64 bytes (callback_data), got ${size}`);
+      return { text: title, callback_data: data };
+    };
+    return buttons.map((row: any) => (Array.isArray(row) ? row.map(button) : [button(row)]));
+  }
+
+  const Bot: any = {
+    sendMessage,
+    inspect(value: any) {
+      api("sendMessage", { chat_id: currentChatId("Bot.inspect"), text: inspect(value) });
+    },
+    sendMessageToChatWithId(chatId: any, text: any, options?: any) {
+      api("sendMessage", { ...messageParams(text, options), chat_id: chatId });
+    },
+    sendMessageToChat: notYet("Bot.sendMessageToChat"),
+    sendKeyboard(buttons: any, text: any, options?: any) {
+      const params = messageParams(text ?? "", options);
+      api("sendMessage", { chat_id: currentChatId("Bot.sendKeyboard"), ...params, reply_markup: { keyboard: replyKeyboard(buttons), resize_keyboard: true } });
+    },
+    sendInlineKeyboard(buttons: any, text: any, options?: any) {
+      const params = messageParams(text ?? "", options);
+      api("sendMessage", { chat_id: currentChatId("Bot.sendInlineKeyboard"), ...params, reply_markup: { inline_keyboard: inlineKeyboard(buttons) } });
+    },
+    sendInlineKeyboardToChatWithId(chatId: any, buttons: any, text: any, options?: any) {
+      api("sendMessage", { ...messageParams(text ?? "", options), chat_id: chatId, reply_markup: { inline_keyboard: inlineKeyboard(buttons) } });
+    },
+    editMessage(text: any, messageId: any, options?: any) {
+      api("editMessageText", { chat_id: currentChatId("Bot.editMessage"), message_id: messageId, ...messageParams(text, options) });
+    },
+    editMessageInChat(chatId: any, text: any, messageId: any) {
+      api("editMessageText", { ...messageParams(text, {}), chat_id: chatId, message_id: messageId });
+    },
+    /** Without ids it edits the message whose button was pressed (spec/bjs.md §1.6). */
+    editInlineKeyboard(buttons: any, messageId?: any, chatId?: any) {
+      const pressed = current.request?.message;
+      const params: any = { reply_markup: { inline_keyboard: inlineKeyboard(buttons) } };
+      if (messageId === undefined && !pressed && current.request?.inline_message_id) {
+        params.inline_message_id = current.request.inline_message_id;
+      } else {
+        params.message_id = messageId ?? pressed?.message_id ?? fail("Bot.editInlineKeyboard: no message to edit; pass message_id");
+        params.chat_id = chatId ?? pressed?.chat?.id ?? currentChatId("Bot.editInlineKeyboard");
+      }
+      api("editMessageReplyMarkup", params);
+    },
+    runCommand(command: any, options?: any) {
+      const text = String(command ?? "").trim();
+      if (!text) fail("Bot.runCommand: command is required");
+      act({ type: "runCommand", command: text, options: options ?? null });
+    },
+    run(spec: any) {
+      if (!isPlainObject(spec) || !spec.command) fail("Bot.run needs {command}");
+      const elsewhere = ["user_id", "chat_id", "user_telegramid", "bot_id"].some((k) => spec[k] !== undefined);
+      if (spec.run_after !== undefined || elsewhere) fail("Bot.run with run_after or another user, chat or bot is not available yet in Botyard");
+      act({ type: "runCommand", command: String(spec.command).trim(), options: spec.options ?? null, ignoreMissingCommand: !!spec.ignoreMissingCommand });
+    },
+    blockChat(chatId: any) {
+      act({ type: "blockChat", chat_id: chatId ?? fail("Bot.blockChat needs the chat's id (chat.id)") });
+    },
+    unblockChat(chatId: any) {
+      act({ type: "unblockChat", chat_id: chatId ?? fail("Bot.unblockChat needs the chat's id (chat.id)") });
+    },
+    clearRunAfter: notYet("Bot.clearRunAfter"),
+    runAll: notYet("Bot.runAll"),
+    setCache: notYet("Bot.setCache"),
+    clearCache: notYet("Bot.clearCache"),
+    importCSV: notYet("Bot.importCSV"),
+    importGit: notYet("Bot.importGit"),
+    exportGit: notYet("Bot.exportGit"),
+    sendMessageToAllChats: notYet("Bot.sendMessageToAllChats"),
+    sendMessageToAllPrivateChats: notYet("Bot.sendMessageToAllPrivateChats"),
+    sendMessageToAllGroupChats: notYet("Bot.sendMessageToAllGroupChats"),
+    sendMessageToAllSuperGroupChats: notYet("Bot.sendMessageToAllSuperGroupChats"),
+  };
+
+  // ---- Properties (spec/bjs.md §3) ------------------------------------------------------
+
+  const propertyTypes = ["integer", "float", "boolean", "string", "text", "json", "datetime"];
+  const MAX_PROPERTY_BYTES = 10 * 1024;
+
+  function inferType(value: any): string {
+    if (typeof value === "string") return value.length > 255 ? "text" : "string";
+    if (typeof value === "number") {
+      if (!Number.isFinite(value)) fail("A property value must be a finite number");
+      return Number.isInteger(value) ? "integer" : "float";
+    }
+    if (typeof value === "boolean") return "boolean";
+    if (value instanceof Date) return "datetime";
+    if (isPlainObject(value)) return "json";
+    if (Array.isArray(value)) fail('An array property needs the explicit type "json"');
+    return fail(`A property value cannot be ${typeof value}`);
+  }
+
+  /** The value as stored: checked against its type and the size limit. */
+  function storedValue(value: any, type: string): any {
+    let stored: any = value;
+    if (type === "datetime") {
+      const date = value instanceof Date ? value : new Date(value);
+      if (Number.isNaN(date.getTime())) fail("A datetime property needs a valid date");
+      stored = date.toISOString();
+    } else if (type === "integer" || type === "float") {
+      stored = Number(value);
+      if (!Number.isFinite(stored) || (type === "integer" && !Number.isInteger(stored))) fail(`A property of type ${type} needs a number, got ${inspect(value)}`);
+    } else if (type === "boolean") {
+      stored = value === true || value === "true" || value === 1;
+    } else if (type === "string" || type === "text") {
+      stored = typeof value === "string" ? value : String(value);
+    } else {
+      stored = JSON.parse(JSON.stringify(value) ?? "null");
+    }
+    const size = utf8Length(JSON.stringify(stored));
+    if (size > MAX_PROPERTY_BYTES) fail(`Property value is too large: ${size} bytes (the limit is ${MAX_PROPERTY_BYTES})`);
+    return stored;
+  }
+
+  function revive(found: any): any {
+    if (!found || !found.found) return undefined;
+    return found.type === "datetime" ? new Date(found.value) : found.value;
+  }
+
+  /** Where a property lives: the bot, or one user of it (current, by internal or by Telegram id). */
+  function target(scope: string, spec: any, what: string): any {
+    const where: any = { scope };
+    if (spec.bot_id !== undefined || spec.other_bot_id !== undefined) where.bot_id = Number(spec.bot_id ?? spec.other_bot_id);
+    if (scope === "user") {
+      if (spec.user_id !== undefined) where.user_id = Number(spec.user_id);
+      else if (spec.user_telegramid !== undefined) where.user_telegramid = Number(spec.user_telegramid);
+      else if (current.user) where.user_id = current.user.id;
+      else fail(`${what}: user is not defined`);
+    }
+    return where;
+  }
+  const keyOf = (where: any, name: string) => JSON.stringify([where.scope, where.bot_id ?? null, where.user_id ?? null, where.user_telegramid ?? null, name]);
+
+  function properties(defaultScope: string, owner: string) {
+    const scopeOf = (spec: any) => (spec.user_id !== undefined || spec.user_telegramid !== undefined ? "user" : defaultScope);
+    function set(nameOrSpec: any, value?: any, type?: any): void {
+      const spec = isPlainObject(nameOrSpec) ? nameOrSpec : { name: nameOrSpec, value, type };
+      const name = String(spec.name ?? "");
+      if (!name) fail(`${owner}.setProp: name is required`);
+      if (spec.list !== undefined) fail(`${owner}.setProp with a list is not available yet in Botyard`);
+      const where = target(scopeOf(spec), spec, `${owner}.setProp`);
+      const key = keyOf(where, name);
+      if (spec.value === null || spec.value === undefined) {
+        pendingProps.set(key, { found: false });
+        act({ type: "setProp", ...where, name, value: null, value_type: null });
+        return;
+      }
+      const valueType = spec.type === undefined || spec.type === null ? inferType(spec.value) : String(spec.type).toLowerCase();
+      if (!propertyTypes.includes(valueType)) fail(`${owner}.setProp: unknown type "${spec.type}" (use one of ${propertyTypes.join(", ")})`);
+      const stored = storedValue(spec.value, valueType);
+      pendingProps.set(key, { found: true, value: stored, type: valueType });
+      act({ type: "setProp", ...where, name, value: stored, value_type: valueType });
+    }
+    function get(nameOrSpec: any, fallback?: any): any {
+      const spec = isPlainObject(nameOrSpec) ? nameOrSpec : { name: nameOrSpec, default_value: fallback };
+      const name = String(spec.name ?? "");
+      if (!name) fail(`${owner}.getProp: name is required`);
+      const where = target(scopeOf(spec), spec, `${owner}.getProperty`);
+      const key = keyOf(where, name);
+      const found = pendingProps.has(key) ? pendingProps.get(key) : read("getProp", { ...where, name });
+      const value = revive(found);
+      return value === undefined ? spec.default_value : value;
+    }
+    return {
+      setProp: set,
+      setProperty: set,
+      getProp: get,
+      getProperty: get,
+      deleteProp(nameOrSpec: any) {
+        const spec = isPlainObject(nameOrSpec) ? nameOrSpec : { name: nameOrSpec };
+        set({ ...spec, value: null });
+      },
+    };
+  }
+
+  Object.assign(Bot, properties("bot", "Bot"));
+
+  const User: any = {
+    ...properties("user", "User"),
+    addToGroup(group: any) {
+      if (!current.user) fail("User.addToGroup: user is not defined");
+      current.user_group = String(group);
+      act({ type: "setGroup", user_id: current.user.id, group: String(group) });
+    },
+    getGroup() {
+      if (!current.user) fail("User.getGroup: user is not defined");
+      return current.user_group ?? null;
+    },
+    removeGroup() {
+      if (!current.user) fail("User.removeGroup: user is not defined");
+      current.user_group = null;
+      act({ type: "setGroup", user_id: current.user.id, group: null });
+    },
+    sendMessage,
+    setCache: notYet("User.setCache"),
+    clearCache: notYet("User.clearCache"),
+  };
+
+  // ---- Everything else the spec names, honest about what is not built yet ---------------
+
+  const unavailableObject = (name: string) => {
+    const stub: any = function () {
+      fail(`${name} is not available yet in Botyard`);
+    };
+    return new Proxy(stub, {
+      get: (_t, key) => (key === Symbol.toPrimitive || key === "toString" ? () => `[${name}]` : notYet(`${name}.${String(key)}`)),
+      construct: () => fail(`${name} is not available yet in Botyard`),
+    });
+  };
+  const Libs: any = {};
+  for (const name of ["ResourcesLib", "ReferralLib", "CommonLib", "commonLib", "Webhooks", "Lang", "CooldownLib", "Guard", "MembershipChecker", "DateTimeFormat", "Random", "TopBoardLib", "CurrencyQuote", "CryptoJS"]) {
+    Libs[name] = unavailableObject(`Libs.${name}`);
+  }
+
+  const surface: any = {
+    Bot,
+    User,
+    Api,
+    Libs,
+    inspect,
+    HTTP: unavailableObject("HTTP"),
+    WebApp: unavailableObject("WebApp"),
+    AdminPanel: unavailableObject("AdminPanel"),
+    BBAdmin: unavailableObject("BBAdmin"),
+    List: unavailableObject("List"),
+    RunAllTask: unavailableObject("RunAllTask"),
+    ResLib: unavailableObject("ResLib"),
+    RefLib: unavailableObject("RefLib"),
+    CommonLib: unavailableObject("CommonLib"),
+    TopBoardLib: unavailableObject("TopBoardLib"),
+    CurrencyQuote: unavailableObject("CurrencyQuote"),
+    CryptoJS: unavailableObject("CryptoJS"),
+    SmartBot: unavailableObject("SmartBot"),
+    SmartAmountDialog: unavailableObject("SmartAmountDialog"),
+    SmartTasker: unavailableObject("SmartTasker"),
+    GoogleAnalytics: { track() {}, trackEvent() {} },
+    Segment: { track() {}, trackEvent() {}, identify() {} },
+  };
+  for (const [name, value] of Object.entries(surface)) {
+    Object.defineProperty(global, name, { value, writable: true, enumerable: false, configurable: true });
+  }
+
+  /** The per-execution globals of spec/bjs.md §2.2; null where the trigger has none. */
+  const contextNames = ["message", "params", "options", "command", "user", "chat", "bot", "request", "tgUpdate", "owner", "admins", "iteration_quota", "payment_plan", "completed_commands_count", "BB_API_URL", "content", "http_status", "http_headers", "cookies"];
+
+  return {
+    begin(globals: any): void {
+      actions = [];
+      actionBytes = 0;
+      pendingProps = new Map();
+      current = globals;
+      for (const name of contextNames) {
+        Object.defineProperty(global, name, { value: globals[name] ?? null, writable: true, enumerable: false, configurable: true });
+      }
+    },
+    end(): any[] {
+      const done = actions;
+      actions = [];
+      current = {};
+      pendingProps = new Map();
+      return done;
+    },
+  };
+}

@@ -1,0 +1,185 @@
+import ivm from "isolated-vm";
+import { installBjsSurface } from "../bjs/surface.js";
+import { BODY_FILE } from "./body.js";
+import { installRealmGuard } from "./realm-guard.js";
+
+/** Caps on one execution. */
+export interface ExecutionLimits {
+  maxActions: number;
+  maxActionBytes: number;
+}
+
+/** Answers the synchronous reads BJS makes (property reads), with JSON in and out. */
+export type HostReads = (name: string, argsJson: string) => Promise<string>;
+
+/** What one body run produced: its queued actions and, when it failed, the raw error. */
+export interface RawOutcome {
+  actions: unknown[];
+  error?: { name: string; message: string; stack?: string };
+}
+
+const bootstrap = `
+(function (global) {
+  const host = global.__host;
+  delete global.__host;
+  const limits = global.__limits;
+  delete global.__limits;
+  const surface = (${installBjsSurface.toString()})(global, (name, args) => host.applySyncPromise(undefined, [name, args]), limits);
+  const describe = (e) => e instanceof Error
+    ? { name: e.name, message: String(e.message), stack: String(e.stack || "") }
+    : { name: "Error", message: typeof e === "string" ? e : (() => { try { return JSON.stringify(e); } catch { return String(e); } })() };
+  Object.defineProperty(global, "__bjs_run", {
+    value: function (body) {
+      try { body.call(undefined); return ""; } catch (e) { return JSON.stringify(describe(e)); }
+    },
+  });
+  const guard = (${installRealmGuard.toString()})(global);
+  global.__bjs_control = {
+    begin: (globals) => surface.begin(JSON.parse(globals)),
+    end: () => JSON.stringify(surface.end()),
+    restore: () => guard.restore(),
+  };
+})(globalThis);
+`;
+
+/** One bot's realm inside an isolate, kept warm between executions. */
+class BotRealm {
+  private reads: HostReads = async () => "null";
+
+  private constructor(
+    readonly context: ivm.Context,
+    private readonly begin: ivm.Reference<(globals: string) => void>,
+    private readonly end: ivm.Reference<() => string>,
+    private readonly restore: ivm.Reference<() => boolean>,
+  ) {}
+
+  static async create(isolate: ivm.Isolate, limits: ExecutionLimits): Promise<BotRealm> {
+    const context = await isolate.createContext();
+    let realm: BotRealm | undefined;
+    const host = new ivm.Reference(async (name: string, args: string) => realm!.reads(name, args));
+    await context.global.set("__host", host);
+    await context.global.set("__limits", new ivm.ExternalCopy(limits).copyInto());
+    await context.eval(bootstrap, { timeout: 2000 });
+    const control = (await context.global.get("__bjs_control", { reference: true })) as ivm.Reference<any>;
+    const [begin, end, restore] = await Promise.all(["begin", "end", "restore"].map((key) => control.get(key, { reference: true })));
+    await context.global.delete("__bjs_control");
+    realm = new BotRealm(context, begin as never, end as never, restore as never);
+    return realm;
+  }
+
+  /** Runs one compiled body with its globals; answers its actions and error. False `reusable`: discard the realm. */
+  async run(script: ivm.Script, globals: unknown, reads: HostReads, timeoutMs: number): Promise<RawOutcome & { reusable: boolean }> {
+    this.reads = reads;
+    let error: RawOutcome["error"];
+    let actions: unknown[] = [];
+    try {
+      this.begin.applySync(undefined, [JSON.stringify(globals)]);
+      const thrown = (await script.run(this.context, { timeout: timeoutMs })) as string;
+      if (thrown) error = JSON.parse(thrown);
+    } catch (e) {
+      error = { name: (e as Error).name, message: (e as Error).message };
+    }
+    if (error?.message.includes("disposed")) return { actions, error, reusable: false };
+    try {
+      actions = JSON.parse(this.end.applySync(undefined, [], { timeout: 1000 }));
+      return { actions, error, reusable: this.restore.applySync(undefined, [], { timeout: 1000 }) === true };
+    } catch {
+      return { actions, error, reusable: false };
+    } finally {
+      this.reads = async () => "null";
+    }
+  }
+
+  release(): void {
+    this.context.release();
+  }
+}
+
+/**
+ * One V8 isolate (its own thread and heap): the bots' realms in it, kept in a small LRU, and
+ * a cache of compiled bodies. A memory-limit kill disposes the isolate; the host makes a new
+ * one on the next run.
+ */
+export class IsolateHost {
+  private isolate!: ivm.Isolate;
+  private realms = new Map<number, BotRealm>();
+  private scripts = new Map<string, ivm.Script>();
+
+  constructor(
+    private readonly options: { memoryMb: number; maxRealms: number; maxScripts: number; limits: ExecutionLimits },
+  ) {
+    this.renew();
+  }
+
+  private renew(): void {
+    this.isolate = new ivm.Isolate({ memoryLimit: this.options.memoryMb });
+    this.realms = new Map();
+    this.scripts = new Map();
+  }
+
+  /** True when the bot's realm is warm here. */
+  has(botId: number): boolean {
+    return this.realms.has(botId);
+  }
+
+  private async realmFor(botId: number): Promise<BotRealm> {
+    const warm = this.realms.get(botId);
+    if (warm) {
+      this.realms.delete(botId);
+      this.realms.set(botId, warm);
+      return warm;
+    }
+    const realm = await BotRealm.create(this.isolate, this.options.limits);
+    this.realms.set(botId, realm);
+    if (this.realms.size > this.options.maxRealms) {
+      const [oldest, evicted] = this.realms.entries().next().value!;
+      this.realms.delete(oldest);
+      evicted.release();
+    }
+    return realm;
+  }
+
+  /** Compiles a body once per isolate; a syntax error throws with the `bjs:LINE` position. */
+  private async compile(code: string): Promise<ivm.Script> {
+    const cached = this.scripts.get(code);
+    if (cached) return cached;
+    const script = await this.isolate.compileScript(code, { filename: BODY_FILE });
+    this.scripts.set(code, script);
+    if (this.scripts.size > this.options.maxScripts) {
+      const oldest = this.scripts.keys().next().value!;
+      this.scripts.get(oldest)!.release();
+      this.scripts.delete(oldest);
+    }
+    return script;
+  }
+
+  async run(botId: number, code: string, globals: unknown, reads: HostReads, timeoutMs: number): Promise<RawOutcome> {
+    if (this.isolate.isDisposed) this.renew();
+    let script: ivm.Script;
+    try {
+      script = await this.compile(code);
+    } catch (e) {
+      const error = e as Error;
+      if (this.isolate.isDisposed) this.renew();
+      return { actions: [], error: { name: error.name, message: error.message, stack: error.stack } };
+    }
+    const realm = await this.realmFor(botId);
+    const outcome = await realm.run(script, globals, reads, timeoutMs);
+    if (this.isolate.isDisposed) {
+      this.renew();
+    } else if (!outcome.reusable) {
+      this.realms.delete(botId);
+      realm.release();
+    }
+    return { actions: outcome.actions, error: outcome.error };
+  }
+
+  /** Heap statistics of the isolate, for metrics. */
+  heapUsedBytes(): number {
+    return this.isolate.isDisposed ? 0 : this.isolate.getHeapStatisticsSync().used_heap_size;
+  }
+
+  dispose(): void {
+    if (!this.isolate.isDisposed) this.isolate.dispose();
+  }
+}

@@ -1,0 +1,157 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { Executor, type Execution } from "../../src/runtime/sandbox/executor.js";
+
+const executor = new Executor({ isolates: 2, memoryMb: 64, realmsPerIsolate: 8, limits: { maxActions: 50, maxActionBytes: 64 * 1024 } });
+afterAll(() => executor.dispose());
+
+const chat = { id: 7, chatid: 1001, chat_type: "private" };
+const user = { id: 3, telegramid: 1001, first_name: "Ada" };
+
+function run(code: string, extra: Partial<Execution> = {}, hooks: { before?: string; after?: string } = {}) {
+  const segments = [
+    ...(hooks.before !== undefined ? [{ name: "@", code: hooks.before }] : []),
+    { name: "/start", code },
+    ...(hooks.after !== undefined ? [{ name: "@@", code: hooks.after }] : []),
+  ];
+  return executor.execute({
+    botId: 1,
+    segments,
+    globals: { message: "/start", params: "", chat, user },
+    reads: async () => JSON.stringify({ found: false }),
+    timeoutMs: 1000,
+    ...extra,
+  });
+}
+
+describe("the BJS executor", () => {
+  it("turns Bot.sendMessage into a Telegram action for the current chat, Markdown by default", async () => {
+    const result = await run('Bot.sendMessage("Hi *" + user.first_name + "*"); Bot.sendMessage("plain", {parse_mode: null})');
+    expect(result.error).toBeUndefined();
+    expect(result.actions).toEqual([
+      { type: "api", method: "sendMessage", params: { chat_id: 1001, text: "Hi *Ada*", parse_mode: "Markdown" } },
+      { type: "api", method: "sendMessage", params: { chat_id: 1001, text: "plain" } },
+    ]);
+  });
+
+  it("shares one scope across @, the command and @@, and lets a top-level return end the body", async () => {
+    const result = await run("let n = base + 1; Bot.sendMessage(String(n)); if (n > 1) return; Bot.sendMessage('never')", {}, { before: "let base = 1;", after: "Bot.sendMessage('after')" });
+    expect(result.error).toBeUndefined();
+    expect(result.actions.map((a) => (a.params as { text: string }).text)).toEqual(["2"]);
+  });
+
+  it("reads properties from the host and sees its own pending writes", async () => {
+    const asked: string[] = [];
+    const result = await run(
+      'var a = User.getProp("coins", 5); User.setProp("coins", a + 10, "integer"); Bot.sendMessage(String(User.getProperty("coins")));',
+      {
+        reads: async (name, args) => {
+          asked.push(`${name} ${args}`);
+          return JSON.stringify({ found: true, value: 7, type: "integer" });
+        },
+      },
+    );
+    expect(result.error).toBeUndefined();
+    expect(asked).toEqual(['getProp {"scope":"user","user_id":3,"name":"coins"}']);
+    expect(result.actions).toEqual([
+      { type: "setProp", scope: "user", user_id: 3, name: "coins", value: 17, value_type: "integer" },
+      { type: "api", method: "sendMessage", params: { chat_id: 1001, text: "17", parse_mode: "Markdown" } },
+    ]);
+  });
+
+  it("reports an error's segment and its line inside that segment, keeping actions queued before it", async () => {
+    const result = await run("Bot.sendMessage('before');\nlet x = 1;\nnotDefined.call();", {}, { before: "// hook\nvar y = 2;" });
+    expect(result.actions).toHaveLength(1);
+    expect(result.error).toMatchObject({ name: "ReferenceError", message: "notDefined is not defined", segment: "/start", line: 3 });
+    expect(result.error!.stack).toContain("/start:3:");
+  });
+
+  it("reports a syntax error with its segment and line", async () => {
+    const result = await run("var ok = 1;\nvar = broken;", {}, { after: "" });
+    expect(result.error).toMatchObject({ name: "SyntaxError", segment: "/start", line: 2 });
+  });
+
+  it("reports a thrown string and a thrown object", async () => {
+    expect((await run("throw 'plain words'")).error?.message).toBe("plain words");
+    expect((await run("throw {code: 42}")).error?.message).toBe('{"code":42}');
+  });
+});
+
+describe("hostile BJS", () => {
+  it("stops an endless loop at the timeout while other bots keep running", async () => {
+    const loop = run("while (true) {}", { botId: 66, timeoutMs: 1500 });
+    const others = [];
+    for (let i = 0; i < 20; i++) others.push(await run(`Bot.sendMessage("alive ${i}")`, { botId: 100 + i }));
+    expect(others.every((r) => r.error === undefined && r.actions.length === 1)).toBe(true);
+    const result = await loop;
+    expect(result.error).toMatchObject({ timedOut: true, message: "Command timed out: BJS ran longer than 1.5 s" });
+    expect((await run('Bot.sendMessage("after")', { botId: 66 })).actions).toHaveLength(1);
+  });
+
+  it("contains a memory bomb, then serves the next execution from a new isolate", async () => {
+    const result = await run("var a = []; while (true) a.push(new Array(100000).fill('x'));", { botId: 67, timeoutMs: 10_000 });
+    expect(result.error).toMatchObject({ outOfMemory: true });
+    const next = await run('Bot.sendMessage("fine")', { botId: 67 });
+    expect(next.error).toBeUndefined();
+    expect(next.actions).toHaveLength(1);
+  });
+
+  it("contains deep recursion as an ordinary error", async () => {
+    const result = await run("function f(n) { return f(n + 1) + 1 } f(0)");
+    expect(result.error).toMatchObject({ name: "RangeError", message: "Maximum call stack size exceeded" });
+  });
+
+  it.each([
+    ['this.constructor.constructor("return process")()', /Function constructor is not available/],
+    ['(function(){}).constructor("return this")()', /Function constructor is not available/],
+    ['(async function(){}).constructor("return 1")', /Function constructor is not available/],
+    ['Function("return 1")()', /Function constructor is not available/],
+    ["new Proxy({}, {})", /Proxy is not available/],
+    ["WebAssembly.Module", /WebAssembly is not defined/],
+    ["process.exit(1)", /process is not defined/],
+    ["require('fs')", /require is not defined/],
+    ["setTimeout(function(){}, 1)", /setTimeout is not defined/],
+    ["Promise.resolve(1)", /Promise is not defined/],
+  ])("refuses the escape %s", async (code, message) => {
+    const result = await run(code);
+    expect(result.error?.message).toMatch(message);
+  });
+
+  it("contains an async microtask loop within the timeout", async () => {
+    const result = await run("async function f(){ await null; return f(); } f(); Bot.sendMessage('queued')", { timeoutMs: 500 });
+    expect(result.error?.timedOut).toBe(true);
+  });
+
+  it("caps the number of actions and the size of the output", async () => {
+    const many = await run("for (var i = 0; i < 1000; i++) Bot.sendMessage('x' + i)");
+    expect(many.error?.message).toBe("Too many actions in one execution (the limit is 50)");
+    expect(many.actions).toHaveLength(50);
+    const huge = await run("Bot.sendMessage('y'.repeat(100000))");
+    expect(huge.error?.message).toBe("The execution's output is too large (the limit is 65536 bytes)");
+    expect(huge.actions).toHaveLength(0);
+  });
+
+  it("leaks no state from one execution to the next: implicit globals, patched prototypes, replaced functions", async () => {
+    const dirty = await run(
+      "leaked = 41; Array.prototype.evil = 1; Object.prototype.polluted = true; JSON.parse = function(){ return 'hacked' }; Bot.sendMessage = function(){}; String.prototype.trim = null;",
+    );
+    expect(dirty.error).toBeUndefined();
+    const clean = await run(
+      "Bot.sendMessage([typeof leaked, typeof [].evil, typeof ({}).polluted, JSON.parse('1'), typeof ' a '.trim].join(','))",
+    );
+    expect(clean.error).toBeUndefined();
+    expect((clean.actions[0]!.params as { text: string }).text).toBe("undefined,undefined,undefined,1,function");
+  });
+
+  it("throws away a realm whose intrinsics were frozen, so the next execution is unaffected", async () => {
+    await run("Object.freeze(Array.prototype); Object.defineProperty(Object.prototype, 'stuck', {value: 1})", { botId: 70 });
+    const next = await run("Array.prototype.mine = 1; Bot.sendMessage(String([].mine) + typeof ({}).stuck)", { botId: 70 });
+    expect(next.error).toBeUndefined();
+    expect((next.actions[0]!.params as { text: string }).text).toBe("1undefined");
+  });
+
+  it("keeps bots apart: one bot's globals are not visible to another", async () => {
+    await run("secretOfBotA = 'hunter2'", { botId: 71 });
+    const other = await run("Bot.sendMessage(typeof secretOfBotA)", { botId: 72 });
+    expect((other.actions[0]!.params as { text: string }).text).toBe("undefined");
+  });
+});
