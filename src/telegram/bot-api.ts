@@ -83,8 +83,8 @@ function reasonOf(error: unknown): string {
   if (error instanceof Error) {
     if (error.name === "TimeoutError") return "timed out";
     if (error instanceof SyntaxError) return "the answer is not JSON";
-    const cause = (error as { cause?: { code?: string } }).cause?.code;
-    return cause ?? error.message.replace(/bot\d+:[\w-]+/g, "bot[redacted]");
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    return (cause?.code ?? cause?.message ?? error.message).replace(/bot\d+:[\w-]+/g, "bot[redacted]");
   }
   return String(error);
 }
