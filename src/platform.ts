@@ -15,6 +15,16 @@ import { SessionStore } from "./accounts/sessions.js";
 import { TelegramLogin } from "./accounts/telegram-login.js";
 import { UserStore } from "./accounts/users.js";
 import { redactUrl } from "./redact.js";
+import { planNamed } from "./catalog/plans.js";
+import { AdminPanelService, AdminPanelStore } from "./bots/admin-panels.js";
+import { BotService, BotStore, WebhookRemovingLifecycle } from "./bots/bots.js";
+import { BotUserStore, ChatStore } from "./bots/chats.js";
+import { CommandStore } from "./bots/commands.js";
+import { ErrorLog } from "./bots/error-log.js";
+import { FolderStore } from "./bots/folders.js";
+import { InstalledLibraries } from "./bots/libraries.js";
+import { PropertyStore } from "./bots/properties.js";
+import { BotApi } from "./telegram/bot-api.js";
 
 /** Everything the platform is made of, wired once; the API and the runtime take what they need. */
 export interface Platform {
@@ -32,6 +42,17 @@ export interface Platform {
   telegramLogin: TelegramLogin;
   iterations: IterationMeter;
   authThrottle: AuthThrottle;
+  /** A Bot API client for a bot token, at TELEGRAM_API_ROOT. */
+  botApi(token: string): BotApi;
+  bots: BotService;
+  folders: FolderStore;
+  commands: CommandStore;
+  botUsers: BotUserStore;
+  chats: ChatStore;
+  properties: PropertyStore;
+  errorLog: ErrorLog;
+  adminPanels: AdminPanelService;
+  libraries: InstalledLibraries;
   close(): Promise<void>;
 }
 
@@ -85,6 +106,10 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     origin,
   });
   const limiter = redis ? new RedisAttemptLimiter(redis) : new MemoryAttemptLimiter(clock);
+  const iterations = new IterationMeter(db, clock);
+  const botApi = (token: string) => new BotApi(token, { apiRoot: config.telegramApiRoot });
+  const botStore = new BotStore(db, secrets, iterations, clock);
+  const folders = new FolderStore(db, clock);
   return {
     config,
     clock,
@@ -98,8 +123,22 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     accounts: new AccountService(users, sessions, telegramLogin),
     passwordResets: new PasswordResets(db, secrets, sessions, mailer, clock, `${origin}/reset-password`),
     telegramLogin,
-    iterations: new IterationMeter(db, clock),
+    iterations,
     authThrottle: new AuthThrottle(limiter, config.authThrottle),
+    botApi,
+    bots: new BotService(botStore, {
+      botsLimit: (owner) => planNamed(config.freePlan, owner.payment_plan).bots_limit,
+      telegram: botApi,
+      lifecycle: new WebhookRemovingLifecycle(botStore, botApi, log),
+    }),
+    folders,
+    commands: new CommandStore(db, folders, clock),
+    botUsers: new BotUserStore(db, clock),
+    chats: new ChatStore(db, clock),
+    properties: new PropertyStore(db, clock),
+    errorLog: new ErrorLog(db, clock),
+    adminPanels: new AdminPanelService(new AdminPanelStore(db, clock), log),
+    libraries: new InstalledLibraries(db, clock),
     async close() {
       mailer.close();
       redis?.disconnect();

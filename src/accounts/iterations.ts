@@ -32,21 +32,42 @@ export class IterationMeter {
       .execute();
   }
 
-  /** The owner's usage in the current month. */
+  /**
+   * Moves a deleted bot's counters into the owner's `bot_id = 0` ("deleted bots") counters,
+   * inside the deleting transaction: usage stays billed and no row names the bot.
+   */
+  async foldDeletedBot(trx: Kysely<Schema>, ownerId: number, botId: number): Promise<void> {
+    await trx
+      .insertInto("iteration_counters")
+      .columns(["owner_id", "bot_id", "period", "used"])
+      .expression((eb) =>
+        eb
+          .selectFrom("iteration_counters")
+          .select(["owner_id", sql<number>`0`.as("bot_id"), "period", "used"])
+          .where("owner_id", "=", ownerId)
+          .where("bot_id", "=", botId),
+      )
+      .onConflict((oc) => oc.columns(["owner_id", "period", "bot_id"]).doUpdateSet({ used: sql`iteration_counters.used + excluded.used` }))
+      .execute();
+    await trx.deleteFrom("iteration_counters").where("owner_id", "=", ownerId).where("bot_id", "=", botId).execute();
+  }
+
+  /** The owner's usage in the current month; the `bot_id = 0` row is the deleted bots'. */
   async usage(ownerId: number): Promise<IterationUsage> {
     const period = billingPeriod(this.clock.now());
     const rows = await this.db
       .selectFrom("iteration_counters")
-      .select(["bot_id", "used"])
-      .where("owner_id", "=", ownerId)
-      .where("period", "=", period.key)
-      .orderBy("bot_id")
+      .leftJoin("bots", "bots.id", "iteration_counters.bot_id")
+      .select(["iteration_counters.bot_id", "iteration_counters.used", "bots.name"])
+      .where("iteration_counters.owner_id", "=", ownerId)
+      .where("iteration_counters.period", "=", period.key)
+      .orderBy("iteration_counters.bot_id")
       .execute();
     return {
       used: rows.reduce((sum, row) => sum + row.used, 0),
       period_started_at: period.start.toISOString(),
       renews_at: period.end.toISOString(),
-      bots: rows.map((row) => ({ bot_id: row.bot_id, name: null, used: row.used })),
+      bots: rows.map((row) => ({ bot_id: row.bot_id, name: row.name, used: row.used })),
     };
   }
 }

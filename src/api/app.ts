@@ -10,9 +10,29 @@ import { authRoutes } from "./routes/auth.js";
 import { healthRoutes } from "./routes/health.js";
 import { planRoutes } from "./routes/plans.js";
 import { userRoutes } from "./routes/user.js";
+import { adminPanelRoutes } from "./routes/admin-panels.js";
+import { botRoutes } from "./routes/bots.js";
+import { chatRoutes } from "./routes/chats.js";
+import { commandRoutes } from "./routes/commands.js";
+import { errorLogRoutes } from "./routes/error-logs.js";
+import { folderRoutes } from "./routes/folders.js";
+import { libRoutes } from "./routes/libs.js";
+import { propertyRoutes } from "./routes/properties.js";
+import { storeRoutes } from "./routes/store.js";
 
 /** Route plugins that need a signed-in user; each later resource (bots, commands...) joins here. */
-const authenticatedRoutes = [userRoutes];
+const authenticatedRoutes = [
+  userRoutes,
+  botRoutes,
+  folderRoutes,
+  commandRoutes,
+  chatRoutes,
+  propertyRoutes,
+  errorLogRoutes,
+  adminPanelRoutes,
+  libRoutes,
+  storeRoutes,
+];
 
 /** The REST API and the operational endpoints, ready to listen or to be injected in tests. */
 export async function buildApp(platform: Platform): Promise<FastifyInstance> {

@@ -11,6 +11,8 @@ export type Engine = "sqlite" | "postgres";
 export interface Database {
   db: Kysely<Schema>;
   engine: Engine;
+  /** The PostgreSQL schema it works in, when not the default. */
+  schema?: string;
   close(): Promise<void>;
 }
 
@@ -53,7 +55,7 @@ function openPostgres(url: string, schema: string | undefined, poolSize: number)
     options: schema ? `-c search_path=${schema}` : undefined,
   });
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
-  return { db, engine: "postgres", close: () => db.destroy() };
+  return { db, engine: "postgres", schema, close: () => db.destroy() };
 }
 
 /** Opens PostgreSQL when a URL is given, else the embedded SQLite file (WAL mode). */

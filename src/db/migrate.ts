@@ -2,10 +2,12 @@ import { Migrator, type Migration, type MigrationProvider } from "kysely";
 import type { Database } from "./database.js";
 import { migrationContext, type MigrationContext } from "./migrations/dialect.js";
 import * as accounts from "./migrations/0001_accounts.js";
+import * as bots from "./migrations/0002_bots.js";
 
 /** Every migration in order; a new one is appended here and never edited once released. */
 const migrations: Record<string, { up(context: MigrationContext): Promise<void> }> = {
   "0001_accounts": accounts,
+  "0002_bots": bots,
 };
 
 function provider(database: Database): MigrationProvider {
@@ -22,7 +24,8 @@ function provider(database: Database): MigrationProvider {
 
 /** Brings the schema up to date; answers the names of the migrations it applied. */
 export async function migrateToLatest(database: Database): Promise<string[]> {
-  const migrator = new Migrator({ db: database.db, provider: provider(database) });
+  // Kysely looks for its own tables in every schema unless told which one is ours.
+  const migrator = new Migrator({ db: database.db, provider: provider(database), migrationTableSchema: database.schema });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);

@@ -12,6 +12,16 @@ export interface Schema {
   telegram_accounts: TelegramAccountsTable;
   telegram_link_tokens: TelegramLinkTokensTable;
   iteration_counters: IterationCountersTable;
+  bots: BotsTable;
+  commands_folders: CommandsFoldersTable;
+  bot_commands: BotCommandsTable;
+  command_aliases: CommandAliasesTable;
+  bot_users: BotUsersTable;
+  chats: ChatsTable;
+  properties: PropertiesTable;
+  error_logs: ErrorLogsTable;
+  admin_panels: AdminPanelsTable;
+  bot_libs: BotLibsTable;
 }
 
 export interface UsersTable {
@@ -75,4 +85,150 @@ export interface IterationCountersTable {
   /** The month the counter belongs to, `YYYY-MM` (UTC). */
   period: string;
   used: number;
+}
+
+export interface BotsTable {
+  id: Generated<number>;
+  owner_id: number;
+  name: string;
+  /** The Telegram token, sealed; null when the bot has none yet. */
+  token_sealed: string | null;
+  /** Keyed hash of the token: one token serves one bot. */
+  token_hash: string | null;
+  username: string | null;
+  status: string;
+  status_error: string | null;
+  pic_url: string | null;
+  csv_url: string | null;
+  git_remote: string | null;
+  store_bot_id: number | null;
+  last_run_at: string | null;
+  /** Telegram echoes it in `X-Telegram-Bot-Api-Secret-Token` on each webhook call. */
+  webhook_secret: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CommandsFoldersTable {
+  id: Generated<number>;
+  bot_id: number;
+  title: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BotCommandsTable {
+  id: Generated<number>;
+  bot_id: number;
+  command: string;
+  help: string | null;
+  answer: string | null;
+  keyboard_body: string | null;
+  /** The user group allowed to run it (the API's `group` / `commands_group.title`). */
+  group_title: string | null;
+  need_reply: number;
+  auto_retry_time: number | null;
+  last_auto_retry_at: string | null;
+  commands_folder_id: number | null;
+  code: string | null;
+  bjs_mode: string | null;
+  created_via_csv_import: number;
+  last_csv_import_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CommandAliasesTable {
+  id: Generated<number>;
+  bot_id: number;
+  bot_command_id: number;
+  /** Trimmed and lower-cased. */
+  command: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BotUsersTable {
+  id: Generated<number>;
+  bot_id: number;
+  telegramid: number;
+  first_name: string | null;
+  last_name: string | null;
+  username: string | null;
+  language_code: string | null;
+  /** The one BB user group the user is in (User.addToGroup). */
+  user_group: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ChatsTable {
+  id: Generated<number>;
+  bot_id: number;
+  /** The Telegram chat id, as text (the API answers it as a string). */
+  chatid: string;
+  chat_type: string;
+  title: string | null;
+  username: string | null;
+  /** The bot user of a private chat. */
+  user_id: number | null;
+  blocked: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PropertiesTable {
+  id: Generated<number>;
+  bot_id: number;
+  /** The bot user it belongs to; 0 for a bot-scoped property. */
+  user_id: number;
+  name: string;
+  value_type: string;
+  /** The value as JSON text. */
+  value: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ErrorLogsTable {
+  id: Generated<number>;
+  bot_id: number;
+  command_id: number | null;
+  command_name: string | null;
+  segment: string | null;
+  line: number | null;
+  column: number | null;
+  message: string;
+  stack: string | null;
+  trigger: string | null;
+  chat_id: number | null;
+  user_id: number | null;
+  group_key: string | null;
+  created_at: string;
+}
+
+export interface AdminPanelsTable {
+  id: Generated<number>;
+  bot_id: number;
+  name: string;
+  title: string | null;
+  description: string | null;
+  /** The panel's `index` (ordering hint). */
+  position: number;
+  icon: string | null;
+  button_title: string | null;
+  /** The field definitions with their values, as JSON text. */
+  fields: string;
+  /** `{command, user_id?}` as JSON text, or null. */
+  on_saving: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BotLibsTable {
+  id: Generated<number>;
+  bot_id: number;
+  /** A library of the catalogue (src/catalog/libraries.ts). */
+  lib_id: number;
+  created_at: string;
 }

@@ -1,0 +1,209 @@
+import type { Kysely, Selectable } from "kysely";
+import type { Logger } from "pino";
+import type { UserFromGetMe } from "@grammyjs/types";
+import type { IterationMeter } from "../accounts/iterations.js";
+import { randomToken, type Secrets } from "../accounts/secrets.js";
+import { isUniqueViolation } from "../accounts/users.js";
+import { isoNow, type Clock } from "../clock.js";
+import type { BotsTable, Schema } from "../db/schema.js";
+import { fetchPage, type Page, type Window } from "../db/paging.js";
+import { PlanLimitError, ValidationError } from "../errors.js";
+import { BotApi, TelegramApiError } from "../telegram/bot-api.js";
+
+/** A bot row. Its token is sealed: read it with `BotStore.tokenOf`. */
+export type Bot = Selectable<BotsTable>;
+
+/** A bot with the counts the API shows beside it. */
+export type BotWithCounts = Bot & { commands_count: number; chats_count: number };
+
+/** The fields an owner sets on create and edit; on edit, a field left out stays as it is. */
+export interface BotInput {
+  name?: string;
+  /** A Telegram token; null or "" removes it. */
+  token?: string | null;
+  csv_url?: string | null;
+  git_remote?: string | null;
+  pic_url?: string | null;
+}
+
+const TOKEN = /^\d+:[A-Za-z0-9_-]{30,}$/;
+
+/** The bots table: owners' bots, their sealed tokens and their counts. */
+export class BotStore {
+  constructor(
+    private readonly db: Kysely<Schema>,
+    private readonly secrets: Secrets,
+    private readonly iterations: IterationMeter,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The bot with that id, whoever owns it (the runtime's look-up). */
+  byId(id: number): Promise<Bot | undefined> {
+    return this.db.selectFrom("bots").selectAll().where("id", "=", id).executeTakeFirst();
+  }
+
+  /** The owner's bot with that id, with its counts; undefined for anyone else's bot. */
+  byIdForOwner(ownerId: number, id: number): Promise<BotWithCounts | undefined> {
+    return this.withCounts().where("bots.owner_id", "=", ownerId).where("bots.id", "=", id).executeTakeFirst();
+  }
+
+  /** One page of the owner's bots, oldest first. */
+  listForOwner(ownerId: number, window: Window): Promise<Page<BotWithCounts>> {
+    return fetchPage(this.withCounts().where("bots.owner_id", "=", ownerId).orderBy("bots.id"), window);
+  }
+
+  async countForOwner(ownerId: number): Promise<number> {
+    const row = await this.db.selectFrom("bots").select((eb) => eb.fn.countAll<number>().as("n")).where("owner_id", "=", ownerId).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** The bot's Telegram token in clear, or null when it has none. */
+  tokenOf(bot: Pick<Bot, "token_sealed">): string | null {
+    return bot.token_sealed ? this.secrets.unseal(bot.token_sealed) : null;
+  }
+
+  /** Creates a stopped bot; a token another bot uses is a validation error. */
+  async insert(ownerId: number, fields: StoredFields & { name: string }): Promise<Bot> {
+    const now = isoNow(this.clock);
+    return this.uniqueToken(() =>
+      this.db
+        .insertInto("bots")
+        .values({ owner_id: ownerId, status: "stopped", webhook_secret: randomToken(), created_at: now, updated_at: now, ...fields })
+        .returningAll()
+        .executeTakeFirstOrThrow(),
+    );
+  }
+
+  /** Changes the given fields. */
+  async update(id: number, fields: StoredFields): Promise<void> {
+    await this.uniqueToken(() => this.db.updateTable("bots").set({ ...fields, updated_at: isoNow(this.clock) }).where("id", "=", id).execute());
+  }
+
+  /**
+   * Deletes the bot and, through the cascading keys, every row it owns, in one transaction
+   * that also folds its iteration counters into the owner's "deleted bots" counter.
+   */
+  async delete(bot: Bot): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await this.iterations.foldDeletedBot(trx, bot.owner_id, bot.id);
+      await trx.deleteFrom("bots").where("id", "=", bot.id).execute();
+    });
+  }
+
+  /** The sealed token and its hash, or nulls when the token is removed. */
+  tokenFields(token: string | null): Pick<Bot, "token_sealed" | "token_hash"> {
+    return token ? { token_sealed: this.secrets.seal(token), token_hash: this.secrets.hash(token) } : { token_sealed: null, token_hash: null };
+  }
+
+  /** Answers whether another bot than `exceptId` already uses the token. */
+  async tokenTaken(token: string, exceptId = 0): Promise<boolean> {
+    const row = await this.db.selectFrom("bots").select("id").where("token_hash", "=", this.secrets.hash(token)).where("id", "!=", exceptId).executeTakeFirst();
+    return row !== undefined;
+  }
+
+  private withCounts() {
+    return this.db
+      .selectFrom("bots")
+      .selectAll("bots")
+      .select((eb) => [
+        eb.selectFrom("bot_commands").select(eb.fn.countAll<number>().as("n")).whereRef("bot_commands.bot_id", "=", "bots.id").as("commands_count"),
+        eb.selectFrom("chats").select(eb.fn.countAll<number>().as("n")).whereRef("chats.bot_id", "=", "bots.id").as("chats_count"),
+      ])
+      .$narrowType<{ commands_count: number; chats_count: number }>();
+  }
+
+  private async uniqueToken<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ValidationError([TOKEN_TAKEN]);
+      throw error;
+    }
+  }
+}
+
+/** The columns an owner's input turns into. */
+type StoredFields = Partial<Pick<Bot, "name" | "token_sealed" | "token_hash" | "username" | "csv_url" | "git_remote" | "pic_url">>;
+
+const TOKEN_TAKEN = "Token is already used by another bot";
+
+/** What happens to a bot's Telegram side when it goes away; the runtime supplies the real one. */
+export interface BotLifecycle {
+  /** Stops the bot; must not throw (a failure is logged, the caller goes on). */
+  stop(bot: Bot): Promise<void>;
+}
+
+/** Until the runtime exists, stopping a bot means removing its webhook at Telegram. */
+export class WebhookRemovingLifecycle implements BotLifecycle {
+  constructor(
+    private readonly store: BotStore,
+    private readonly telegram: (token: string) => BotApi,
+    private readonly log: Logger,
+  ) {}
+
+  async stop(bot: Bot): Promise<void> {
+    const token = this.store.tokenOf(bot);
+    if (!token) return;
+    try {
+      await this.telegram(token).call("deleteWebhook");
+    } catch (error) {
+      this.log.warn({ bot_id: bot.id, reason: (error as Error).message }, "could not remove the webhook of a deleted bot");
+    }
+  }
+}
+
+export interface BotServiceOptions {
+  /** The owner's bot limit (from the plan). */
+  botsLimit: (owner: { payment_plan: string }) => number;
+  /** A Bot API client for a token. */
+  telegram: (token: string) => BotApi;
+  lifecycle: BotLifecycle;
+}
+
+/** Creating, editing and deleting bots: plan limits, token checks with Telegram, clean removal. */
+export class BotService {
+  constructor(
+    readonly store: BotStore,
+    private readonly options: BotServiceOptions,
+  ) {}
+
+  /** Creates a stopped bot for the owner, checking the plan's limit and the token. */
+  async create(owner: { id: number; payment_plan: string }, input: BotInput & { name: string }): Promise<Bot> {
+    const limit = this.options.botsLimit(owner);
+    if ((await this.store.countForOwner(owner.id)) >= limit) {
+      throw new PlanLimitError(`Your plan allows ${limit} bots; delete a bot or choose a bigger plan`);
+    }
+    return this.store.insert(owner.id, { ...(await this.fieldsOf(input)), name: input.name });
+  }
+
+  /** Changes the fields given; a new token is checked with Telegram. */
+  async update(bot: Bot, input: BotInput): Promise<void> {
+    await this.store.update(bot.id, await this.fieldsOf(input, bot.id));
+  }
+
+  /** Stops the bot (never blocking on Telegram), then removes it and all it owns. */
+  async delete(bot: Bot): Promise<void> {
+    await this.options.lifecycle.stop(bot);
+    await this.store.delete(bot);
+  }
+
+  private async fieldsOf(input: BotInput, botId = 0): Promise<StoredFields> {
+    const { token, ...plain } = input;
+    if (token === undefined) return plain;
+    if (token === null || token === "") return { ...plain, ...this.store.tokenFields(null), username: null };
+    const me = await this.checkToken(token, botId);
+    return { ...plain, ...this.store.tokenFields(token), username: me.username };
+  }
+
+  /** The bot's identity from Telegram; any refusal is a validation error with Telegram's reason. */
+  private async checkToken(token: string, botId: number): Promise<UserFromGetMe> {
+    if (!TOKEN.test(token)) throw new ValidationError(["Token is invalid (expected the form 123456789:AAE... that @BotFather gives)"]);
+    if (await this.store.tokenTaken(token, botId)) throw new ValidationError([TOKEN_TAKEN]);
+    try {
+      return await this.options.telegram(token).call("getMe");
+    } catch (error) {
+      if (error instanceof TelegramApiError) throw new ValidationError([`Token is rejected by Telegram: ${error.description}`]);
+      throw new ValidationError([`Token could not be checked: ${(error as Error).message}`]);
+    }
+  }
+}

@@ -1,0 +1,240 @@
+import { sql, type Kysely, type Selectable } from "kysely";
+import { isUniqueViolation } from "../accounts/users.js";
+import { isoNow, type Clock } from "../clock.js";
+import type { BotCommandsTable, CommandAliasesTable, Schema } from "../db/schema.js";
+import { fetchPage, type Page, type Window } from "../db/paging.js";
+import { NotFoundError, ValidationError } from "../errors.js";
+import type { Folder, FolderStore } from "./folders.js";
+
+/** A command row: what the runtime needs to run it. */
+export type CommandRow = Selectable<BotCommandsTable>;
+
+/** An alias of a command, trimmed and lower-cased. */
+export type Alias = Selectable<CommandAliasesTable>;
+
+/** A command with its aliases and folder, as the API shows it. */
+export type Command = CommandRow & { aliases: Alias[]; folder: Folder | null };
+
+/** The command fields in the API's request names (also what CSV and Git imports produce). */
+export interface CommandFields {
+  command: string;
+  /** Comma-separated. */
+  aliases?: string | null;
+  answer?: string | null;
+  group?: string | null;
+  help?: string | null;
+  keyboard_body?: string | null;
+  /** null (or "") = the root. */
+  commands_folder_id?: number | string | null;
+  /** Seconds; `""` means none. */
+  auto_retry_time?: string | number | null;
+  bjs_code?: string | null;
+  need_reply?: boolean | "true" | "false" | null;
+}
+
+/** A command's content, checked and normalised, ready to store. */
+export interface CommandInput {
+  command: string;
+  aliases: string[];
+  values: Pick<CommandRow, "help" | "answer" | "keyboard_body" | "group_title" | "need_reply" | "auto_retry_time" | "commands_folder_id" | "code">;
+}
+
+/** Which commands a listing shows: a folder (null = the root) and a search in names and aliases. */
+export interface CommandFilter {
+  folderId?: number | null;
+  q?: string;
+}
+
+/** The names the router treats specially (spec/bjs.md §1.2). */
+export const SPECIAL_COMMANDS = ["*", "@", "@@", "!", "/inlineQuery"] as const;
+export type SpecialCommand = (typeof SPECIAL_COMMANDS)[number];
+
+const MAX_NAME = 255;
+const FOREIGN_FOLDER = "Commands folder must be a folder of this bot";
+
+/** Splits a comma string into aliases: trimmed, lower-cased, without blanks or repeats. */
+export function parseAliases(aliases: string | null | undefined): string[] {
+  const names = (aliases ?? "").split(",").map((alias) => alias.trim().toLowerCase());
+  return [...new Set(names.filter((alias) => alias !== ""))];
+}
+
+const blankToNull = (text: string | null | undefined): string | null => (text === undefined || text === null || text === "" ? null : text);
+
+/**
+ * Checks a command body and maps it to stored values. Fields left out become empty (a PUT is
+ * a full replace). All problems are reported at once.
+ */
+export function parseCommandFields(fields: CommandFields): CommandInput {
+  const problems: string[] = [];
+  const command = fields.command.trim();
+  if (command === "") problems.push("Command can't be blank");
+  if (command.length > MAX_NAME) problems.push(`Command is too long (maximum is ${MAX_NAME} characters)`);
+  const aliases = parseAliases(fields.aliases);
+  if (aliases.some((alias) => alias.length > MAX_NAME)) problems.push(`Aliases are too long (maximum is ${MAX_NAME} characters each)`);
+  const retry = fields.auto_retry_time;
+  const autoRetry = retry === undefined || retry === null || retry === "" ? null : Number(retry);
+  if (autoRetry !== null && !(Number.isSafeInteger(autoRetry) && autoRetry > 0)) problems.push("Auto retry time must be a positive whole number of seconds");
+  const folder = fields.commands_folder_id;
+  const folderId = folder === undefined || folder === null || folder === "" ? null : Number(folder);
+  if (folderId !== null && !(Number.isSafeInteger(folderId) && folderId > 0)) problems.push(FOREIGN_FOLDER);
+  const answer = blankToNull(fields.answer);
+  const keyboard = blankToNull(fields.keyboard_body);
+  if (keyboard !== null && answer === null) problems.push("Answer can't be blank when a keyboard is set");
+  if (problems.length > 0) throw new ValidationError(problems);
+  return {
+    command,
+    aliases,
+    values: {
+      help: blankToNull(fields.help),
+      answer,
+      keyboard_body: keyboard,
+      group_title: blankToNull(fields.group?.trim()),
+      need_reply: fields.need_reply === true || fields.need_reply === "true" ? 1 : 0,
+      auto_retry_time: autoRetry,
+      commands_folder_id: folderId,
+      code: blankToNull(fields.bjs_code),
+    },
+  };
+}
+
+/** `%` and `_` match themselves in a LIKE search. */
+function likePattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** A bot's commands and their aliases: the API's listing and editing, and the router's look-ups. */
+export class CommandStore {
+  constructor(
+    private readonly db: Kysely<Schema>,
+    private readonly folders: FolderStore,
+    private readonly clock: Clock,
+  ) {}
+
+  /** One page of the bot's commands in id order, filtered by folder and by a search in names and aliases. */
+  async list(botId: number, filter: CommandFilter, window: Window): Promise<Page<Command>> {
+    let query = this.db.selectFrom("bot_commands").selectAll().where("bot_id", "=", botId).orderBy("id");
+    if (filter.folderId !== undefined) {
+      query = filter.folderId === null ? query.where("commands_folder_id", "is", null) : query.where("commands_folder_id", "=", filter.folderId);
+    }
+    if (filter.q) {
+      const pattern = likePattern(filter.q);
+      query = query.where((eb) =>
+        eb.or([
+          sql<boolean>`lower(${eb.ref("bot_commands.command")}) like ${pattern} escape '\\'`,
+          eb.exists(
+            eb
+              .selectFrom("command_aliases")
+              .select("command_aliases.id")
+              .whereRef("command_aliases.bot_command_id", "=", "bot_commands.id")
+              .where(sql<boolean>`${sql.ref("command_aliases.command")} like ${pattern} escape '\\'`),
+          ),
+        ]),
+      );
+    }
+    const page = await fetchPage(query, window);
+    return { items: await this.hydrate(botId, page.items), total: page.total };
+  }
+
+  /** The bot's command with that id, with aliases and folder. */
+  async byId(botId: number, id: number): Promise<Command | undefined> {
+    const row = await this.db.selectFrom("bot_commands").selectAll().where("bot_id", "=", botId).where("id", "=", id).executeTakeFirst();
+    return row && (await this.hydrate(botId, [row]))[0];
+  }
+
+  /** Creates a command; its name must be new in the bot and its folder the bot's own. */
+  async create(botId: number, input: CommandInput): Promise<Command> {
+    const now = isoNow(this.clock);
+    const id = await this.write(botId, input, async (trx) => {
+      const row = await trx
+        .insertInto("bot_commands")
+        .values({ bot_id: botId, command: input.command, ...input.values, created_via_csv_import: 0, created_at: now, updated_at: now })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      return row.id;
+    });
+    return (await this.byId(botId, id))!;
+  }
+
+  /** Replaces every field of a command (a PUT); its aliases are replaced too. */
+  async replace(botId: number, id: number, input: CommandInput): Promise<Command> {
+    await this.write(botId, input, async (trx) => {
+      const result = await trx
+        .updateTable("bot_commands")
+        .set({ command: input.command, ...input.values, updated_at: isoNow(this.clock) })
+        .where("bot_id", "=", botId)
+        .where("id", "=", id)
+        .executeTakeFirst();
+      if (result.numUpdatedRows === 0n) throw new NotFoundError("Command");
+      await trx.deleteFrom("command_aliases").where("bot_command_id", "=", id).execute();
+      return id;
+    });
+    return (await this.byId(botId, id))!;
+  }
+
+  /** Deletes a command and its aliases. */
+  async delete(botId: number, id: number): Promise<void> {
+    const result = await this.db.deleteFrom("bot_commands").where("bot_id", "=", botId).where("id", "=", id).executeTakeFirst();
+    if (result.numDeletedRows === 0n) throw new NotFoundError("Command");
+  }
+
+  /** The command with exactly this name (case-sensitive), for the router. */
+  byName(botId: number, name: string): Promise<CommandRow | undefined> {
+    return this.db.selectFrom("bot_commands").selectAll().where("bot_id", "=", botId).where("command", "=", name).executeTakeFirst();
+  }
+
+  /** The command one of whose aliases is this text (compared trimmed and lower-cased), for the router. */
+  byAlias(botId: number, text: string): Promise<CommandRow | undefined> {
+    return this.db
+      .selectFrom("command_aliases")
+      .innerJoin("bot_commands", "bot_commands.id", "command_aliases.bot_command_id")
+      .selectAll("bot_commands")
+      .where("command_aliases.bot_id", "=", botId)
+      .where("command_aliases.command", "=", text.trim().toLowerCase())
+      .orderBy("command_aliases.id")
+      .executeTakeFirst();
+  }
+
+  /** The bot's special commands (`*`, `@`, `@@`, `!`, `/inlineQuery`) that exist, by name. */
+  async specials(botId: number): Promise<Partial<Record<SpecialCommand, CommandRow>>> {
+    const rows = await this.db.selectFrom("bot_commands").selectAll().where("bot_id", "=", botId).where("command", "in", [...SPECIAL_COMMANDS]).execute();
+    return Object.fromEntries(rows.map((row) => [row.command, row]));
+  }
+
+  /** Writes a command row and its aliases in one transaction, mapping key violations to sentences. */
+  private async write(botId: number, input: CommandInput, writeRow: (trx: Kysely<Schema>) => Promise<number>): Promise<number> {
+    const folderId = input.values.commands_folder_id;
+    if (folderId !== null && !(await this.folders.byId(botId, folderId))) {
+      throw new ValidationError([FOREIGN_FOLDER]);
+    }
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        const id = await writeRow(trx);
+        if (input.aliases.length > 0) {
+          const now = isoNow(this.clock);
+          await trx
+            .insertInto("command_aliases")
+            .values(input.aliases.map((command) => ({ bot_id: botId, bot_command_id: id, command, created_at: now, updated_at: now })))
+            .execute();
+        }
+        return id;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ValidationError(["Command has already been taken"]);
+      throw error;
+    }
+  }
+
+  /** Adds aliases and folders to command rows, with one query each. */
+  private async hydrate(botId: number, rows: CommandRow[]): Promise<Command[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map((row) => row.id);
+    const aliases = await this.db.selectFrom("command_aliases").selectAll().where("bot_command_id", "in", ids).orderBy("id").execute();
+    const folderIds = [...new Set(rows.flatMap((row) => (row.commands_folder_id === null ? [] : [row.commands_folder_id])))];
+    const folders = await this.folders.byIds(botId, folderIds);
+    return rows.map((row) => ({
+      ...row,
+      aliases: aliases.filter((alias) => alias.bot_command_id === row.id),
+      folder: row.commands_folder_id === null ? null : (folders.get(row.commands_folder_id) ?? null),
+    }));
+  }
+}

@@ -1,0 +1,61 @@
+import type { Kysely, Selectable } from "kysely";
+import { isUniqueViolation } from "../accounts/users.js";
+import { isoNow, type Clock } from "../clock.js";
+import type { CommandsFoldersTable, Schema } from "../db/schema.js";
+import { fetchPage, type Page, type Window } from "../db/paging.js";
+import { NotFoundError, ValidationError } from "../errors.js";
+
+/** A folder of commands (organisation only, not a permission). */
+export type Folder = Selectable<CommandsFoldersTable>;
+
+/** A bot's command folders; titles are unique per bot (Git export makes them directories). */
+export class FolderStore {
+  constructor(
+    private readonly db: Kysely<Schema>,
+    private readonly clock: Clock,
+  ) {}
+
+  /** One page of the bot's folders, oldest first. */
+  list(botId: number, window: Window): Promise<Page<Folder>> {
+    return fetchPage(this.db.selectFrom("commands_folders").selectAll().where("bot_id", "=", botId).orderBy("id"), window);
+  }
+
+  /** The bot's folders with these ids, by id. */
+  async byIds(botId: number, ids: number[]): Promise<Map<number, Folder>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.selectFrom("commands_folders").selectAll().where("bot_id", "=", botId).where("id", "in", ids).execute();
+    return new Map(rows.map((row) => [row.id, row]));
+  }
+
+  /** The bot's folder with that id; undefined when absent or another bot's. */
+  byId(botId: number, id: number): Promise<Folder | undefined> {
+    return this.db.selectFrom("commands_folders").selectAll().where("bot_id", "=", botId).where("id", "=", id).executeTakeFirst();
+  }
+
+  /** The bot's folder with that title (Git and CSV imports file commands by title). */
+  byTitle(botId: number, title: string): Promise<Folder | undefined> {
+    return this.db.selectFrom("commands_folders").selectAll().where("bot_id", "=", botId).where("title", "=", title).executeTakeFirst();
+  }
+
+  async create(botId: number, title: string): Promise<Folder> {
+    const trimmed = title.trim();
+    if (trimmed === "") throw new ValidationError(["Title can't be blank"]);
+    const now = isoNow(this.clock);
+    try {
+      return await this.db
+        .insertInto("commands_folders")
+        .values({ bot_id: botId, title: trimmed, created_at: now, updated_at: now })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ValidationError(["Title has already been taken"]);
+      throw error;
+    }
+  }
+
+  /** Deletes the folder; its commands move to the root (the key sets their folder to null). */
+  async delete(botId: number, id: number): Promise<void> {
+    const result = await this.db.deleteFrom("commands_folders").where("bot_id", "=", botId).where("id", "=", id).executeTakeFirst();
+    if (result.numDeletedRows === 0n) throw new NotFoundError("Folder");
+  }
+}
