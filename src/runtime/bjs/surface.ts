@@ -2,15 +2,21 @@
  * The BJS surface: `Bot`, `User`, `Api`, `inspect` and friends, as BJS code sees them.
  *
  * This function runs inside the isolate, injected with Function.prototype.toString, so it
- * may use nothing but the isolate's own globals and its two arguments:
+ * may use nothing but the isolate's own globals and its arguments:
  * - `hostCall(name, argsJson)`: a synchronous read from the host (property reads), answering JSON;
- * - `limits`: the caps of one execution.
+ * - `limits`: the caps of one execution;
+ * - `keyboardRows`: the reply-keyboard layout shared with the host (keyboard-layout.ts).
  * Every other call queues a plain JSON action; the host applies the actions after the body
  * ends (spec/bjs.md §0: "BJS is a synchronous sandbox that emits actions").
  *
  * It answers `begin(globals)` and `end()`, which the executor calls around each body.
  */
-export function installBjsSurface(global: any, hostCall: (name: string, argsJson: string) => string, limits: { maxActions: number; maxActionBytes: number }) {
+export function installBjsSurface(
+  global: any,
+  hostCall: (name: string, argsJson: string) => string,
+  limits: { maxActions: number; maxActionBytes: number },
+  keyboardRows: (layout: unknown) => { text: string }[][],
+) {
   let actions: any[] = [];
   let actionBytes = 0;
   let pendingProps = new Map<string, any>();
@@ -140,15 +146,6 @@ export function installBjsSurface(global: any, hostCall: (name: string, argsJson
     }
   }
 
-  /** `"Help, About\nContact"` (a literal \n or a real newline between rows) → rows of labels. */
-  function replyKeyboard(layout: any): any[][] {
-    if (Array.isArray(layout)) return layout.map((row: any) => (Array.isArray(row) ? row : [row]).map((b: any) => (isPlainObject(b) ? b : { text: String(b) })));
-    return String(layout)
-      .split(/\\n|\n/)
-      .map((row) => row.split(",").map((label) => label.trim()).filter(Boolean).map((text) => ({ text })))
-      .filter((row) => row.length > 0);
-  }
-
   const utf8Length = (s: string) => {
     let bytes = 0;
     for (const ch of s) {
@@ -185,7 +182,7 @@ export function installBjsSurface(global: any, hostCall: (name: string, argsJson
     sendMessageToChat: notYet("Bot.sendMessageToChat"),
     sendKeyboard(buttons: any, text: any, options?: any) {
       const params = messageParams(text ?? "", options);
-      api("sendMessage", { chat_id: currentChatId("Bot.sendKeyboard"), ...params, reply_markup: { keyboard: replyKeyboard(buttons), resize_keyboard: true } });
+      api("sendMessage", { chat_id: currentChatId("Bot.sendKeyboard"), ...params, reply_markup: { keyboard: keyboardRows(buttons), resize_keyboard: true } });
     },
     sendInlineKeyboard(buttons: any, text: any, options?: any) {
       const params = messageParams(text ?? "", options);

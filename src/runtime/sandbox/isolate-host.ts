@@ -1,5 +1,6 @@
 import ivm from "isolated-vm";
 import { installBjsSurface } from "../bjs/surface.js";
+import { keyboardRows } from "../keyboard-layout.js";
 import { BODY_FILE } from "./body.js";
 import { installRealmGuard } from "./realm-guard.js";
 
@@ -24,7 +25,8 @@ const bootstrap = `
   delete global.__host;
   const limits = global.__limits;
   delete global.__limits;
-  const surface = (${installBjsSurface.toString()})(global, (name, args) => host.applySyncPromise(undefined, [name, args]), limits);
+  const surface = (${installBjsSurface.toString()})(
+    global, (name, args) => host.applySyncPromise(undefined, [name, args]), limits, ${keyboardRows.toString()});
   const describe = (e) => e instanceof Error
     ? { name: e.name, message: String(e.message), stack: String(e.stack || "") }
     : { name: "Error", message: typeof e === "string" ? e : (() => { try { return JSON.stringify(e); } catch { return String(e); } })() };

@@ -1,0 +1,55 @@
+/** What the router and the pipeline need of a command. */
+export interface RoutableCommand {
+  id: number;
+  command: string;
+  aliases: string[];
+  answer: string | null;
+  keyboard_body: string | null;
+  need_reply: boolean;
+  group_title: string | null;
+  code: string | null;
+  folder: string | null;
+  auto_retry_time: number | null;
+}
+
+/** Names the router never matches from text (spec/bjs.md §1.2: use an alias for the literal). */
+const RESERVED = new Set(["*", "@", "@@", "!", "/inlineQuery"]);
+
+/**
+ * A bot's commands indexed for routing: names (case-sensitive), aliases (lower-cased) and
+ * the special commands. Built once per version of the bot's commands and shared by every
+ * update until a command changes.
+ */
+export class CommandBook {
+  private readonly byName = new Map<string, RoutableCommand>();
+  private readonly byAlias = new Map<string, RoutableCommand>();
+  private readonly byId = new Map<number, RoutableCommand>();
+  private readonly special = new Map<string, RoutableCommand>();
+
+  constructor(readonly commands: RoutableCommand[]) {
+    for (const command of commands) {
+      this.byId.set(command.id, command);
+      (RESERVED.has(command.command) ? this.special : this.byName).set(command.command, command);
+      for (const alias of command.aliases) if (!this.byAlias.has(alias)) this.byAlias.set(alias, command);
+    }
+  }
+
+  /** A special command (`*`, `@`, `@@`, `!`, `/inlineQuery`) or any command by exact name. */
+  named(name: string): RoutableCommand | undefined {
+    return this.byName.get(name) ?? this.special.get(name);
+  }
+
+  withId(id: number): RoutableCommand | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Exact name (case-sensitive), then the trimmed text as an alias (lower-cased). */
+  exact(text: string): RoutableCommand | undefined {
+    return this.byName.get(text) ?? this.byAlias.get(text.trim().toLowerCase());
+  }
+}
+
+/** True when the command has code that counts as BJS (comment-only code counts, spec §1.9). */
+export function hasBjs(command: RoutableCommand | undefined): boolean {
+  return !!command?.code && command.code.trim() !== "";
+}
