@@ -1,0 +1,44 @@
+import { sql } from "kysely";
+import { describe, expect, it } from "vitest";
+import { engines, usePlatform } from "../support/platform.js";
+import { signUpClient } from "../support/bots.js";
+import { rowsOfBot, seedBot, tablesWithColumns } from "./seed.js";
+
+// Columns that point at rows a bot owns, besides bot_id itself (bot users are reached by bot_id).
+const OWNED_REFERENCES: Record<string, "command" | "folder"> = { bot_command_id: "command", command_id: "command", commands_folder_id: "folder" };
+
+describe.each(engines())("deleting a bot on %s", (engine) => {
+  const t = usePlatform(engine);
+
+  it("leaves no row behind in any table, keeps the owner's other bot whole, and keeps the usage", async () => {
+    const { api, user } = await signUpClient(t.app);
+    const doomed = await seedBot(t.platform, api, user.id, "Doomed");
+    const kept = await seedBot(t.platform, api, user.id, "Kept");
+    const keptBefore = await rowsOfBot(t.platform, kept.bot.id);
+
+    // The seed must fill every table that has a bot_id, or the check below would prove nothing.
+    const doomedBefore = await rowsOfBot(t.platform, doomed.bot.id);
+    for (const [table, rows] of Object.entries(doomedBefore)) expect(rows.length, `seed rows in ${table}`).toBeGreaterThan(0);
+
+    expect((await api.delete(`/v2/bots/${doomed.bot.id}`)).statusCode).toBe(200);
+
+    const db = t.platform.database.db;
+    const ids = { command: doomed.command.id, folder: doomed.folder.id };
+    for (const [table, columns] of await tablesWithColumns(t.platform)) {
+      if (columns.includes("bot_id")) {
+        const { rows } = await sql<{ n: number }>`select count(*) as n from ${sql.table(table)} where bot_id = ${doomed.bot.id}`.execute(db);
+        expect(Number(rows[0]!.n), `rows of the deleted bot in ${table}`).toBe(0);
+      }
+      for (const column of columns.filter((c) => c in OWNED_REFERENCES)) {
+        const id = ids[OWNED_REFERENCES[column]!];
+        const { rows } = await sql<{ n: number }>`select count(*) as n from ${sql.table(table)} where ${sql.ref(column)} = ${id}`.execute(db);
+        expect(Number(rows[0]!.n), `${table}.${column} = ${id} after the delete`).toBe(0);
+      }
+    }
+    expect(await db.selectFrom("bots").select("id").where("id", "=", doomed.bot.id).execute()).toEqual([]);
+    expect(await rowsOfBot(t.platform, kept.bot.id)).toEqual(keptBefore);
+    const usage = (await api.get("/v2/user/iterations")).json();
+    expect(usage.used).toBe(6);
+    expect(usage.bots).toEqual([{ bot_id: 0, name: null, used: 3 }, { bot_id: kept.bot.id, name: "Kept", used: 3 }]);
+  });
+});

@@ -1,0 +1,51 @@
+import { sql } from "kysely";
+import type { Platform } from "../../src/platform.js";
+import { createBot, type ApiClient } from "../support/bots.js";
+
+/**
+ * A bot with a row of every kind it can own: folder, command with aliases, bot user, private
+ * chat, bot and user properties, error log entry, admin panel, installed library, iteration
+ * counter. Answers the ids the API paths take.
+ */
+export async function seedBot(platform: Platform, api: ApiClient, ownerId: number, name = "Seeded") {
+  const bot = await createBot(api, { name });
+  const base = `/v2/bots/${bot.id}`;
+  const folder = (await api.post(`${base}/commands_folders`, { title: "Folder" })).json();
+  const command = (await api.post(`${base}/commands`, { command: "/start", aliases: "hello, hi", commands_folder_id: folder.id, answer: "Hi" })).json();
+  const { row: user } = await platform.botUsers.remember(bot.id, { id: 4242, is_bot: false, first_name: "Ann" });
+  const { row: chat } = await platform.chats.remember(bot.id, { id: 4242, type: "private", first_name: "Ann" }, user.id);
+  const property = (await platform.properties.set(bot.id, "bot", "title", "Shop"))!;
+  await platform.properties.set(bot.id, "user", "coins", 5, { userId: user.id });
+  await platform.errorLog.record(bot.id, { message: "Boom", command_id: command.id, command_name: "/start" });
+  const panel = await platform.adminPanels.store.setPanel(bot.id, "settings", { fields: [{ name: "greeting", value: "Hi" }] });
+  await api.post(`${base}/libs`, { lib_id: "Lang" });
+  await platform.iterations.add(ownerId, bot.id, 3);
+  return { bot, folder, command, user, chat, property, panel };
+}
+
+/** Every table of the database with its columns, read from the engine's catalog. */
+export async function tablesWithColumns(platform: Platform): Promise<Map<string, string[]>> {
+  const { db, engine } = platform.database;
+  const rows =
+    engine === "sqlite"
+      ? (await sql<{ table_name: string; column_name: string }>`
+          select m.name as table_name, c.name as column_name
+          from sqlite_master m join pragma_table_info(m.name) c
+          where m.type = 'table' and m.name not like 'sqlite_%'`.execute(db)).rows
+      : (await sql<{ table_name: string; column_name: string }>`
+          select table_name, column_name from information_schema.columns where table_schema = current_schema()`.execute(db)).rows;
+  const tables = new Map<string, string[]>();
+  for (const row of rows) tables.set(row.table_name, [...(tables.get(row.table_name) ?? []), row.column_name]);
+  return tables;
+}
+
+/** The rows of every table that has a `bot_id`, for that bot, as one comparable snapshot. */
+export async function rowsOfBot(platform: Platform, botId: number): Promise<Record<string, unknown[]>> {
+  const snapshot: Record<string, unknown[]> = {};
+  for (const [table, columns] of await tablesWithColumns(platform)) {
+    if (!columns.includes("bot_id")) continue;
+    const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table)} where bot_id = ${botId} order by 1, 2`.execute(platform.database.db);
+    snapshot[table] = rows;
+  }
+  return snapshot;
+}
