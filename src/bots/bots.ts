@@ -79,6 +79,11 @@ export class BotStore {
     await this.uniqueToken(() => this.db.updateTable("bots").set({ ...fields, updated_at: isoNow(this.clock) }).where("id", "=", id).execute());
   }
 
+  /** Records the runtime's view of the bot: its status, why it failed, when it last started. */
+  async setStatus(id: number, fields: Partial<Pick<Bot, "status" | "status_error" | "last_run_at">>): Promise<void> {
+    await this.db.updateTable("bots").set({ ...fields, updated_at: isoNow(this.clock) }).where("id", "=", id).execute();
+  }
+
   /**
    * Deletes the bot and, through the cascading keys, every row it owns, in one transaction
    * that also folds its iteration counters into the owner's "deleted bots" counter.
