@@ -3,11 +3,13 @@ import type { Database } from "./database.js";
 import { migrationContext, type MigrationContext } from "./migrations/dialect.js";
 import * as accounts from "./migrations/0001_accounts.js";
 import * as bots from "./migrations/0002_bots.js";
+import * as conversations from "./migrations/0004_conversations.js";
 
 /** Every migration in order; a new one is appended here and never edited once released. */
 const migrations: Record<string, { up(context: MigrationContext): Promise<void> }> = {
   "0001_accounts": accounts,
   "0002_bots": bots,
+  "0004_conversations": conversations,
 };
 
 function provider(database: Database): MigrationProvider {

@@ -22,6 +22,7 @@ export interface Schema {
   error_logs: ErrorLogsTable;
   admin_panels: AdminPanelsTable;
   bot_libs: BotLibsTable;
+  bot_waits: BotWaitsTable;
 }
 
 export interface UsersTable {
@@ -230,5 +231,18 @@ export interface BotLibsTable {
   bot_id: number;
   /** A library of the catalogue (src/catalog/libraries.ts). */
   lib_id: number;
+  created_at: string;
+}
+
+export interface BotWaitsTable {
+  id: Generated<number>;
+  bot_id: number;
+  /** Internal chat id. */
+  chat_id: number;
+  /** Internal bot user id. */
+  user_id: number;
+  command_id: number;
+  /** JSON of the `options` to hand the reply. */
+  options: string | null;
   created_at: string;
 }

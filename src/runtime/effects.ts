@@ -1,0 +1,130 @@
+import type { BotUserStore, ChatStore } from "../bots/chats.js";
+import type { PropertyStore, PropertyType } from "../bots/properties.js";
+import { AppError } from "../errors.js";
+import { TelegramApiError, TelegramNetworkError } from "../telegram/bot-api.js";
+import type { CommandRunner } from "./command-runner.js";
+import { telegramReason } from "./command-runner.js";
+import type { Invocation } from "./invocation.js";
+import { matchText } from "./router.js";
+import type { TelegramSender } from "./telegram-sender.js";
+
+/** An action BJS queued (see src/runtime/bjs/surface.ts for how each is made). */
+export type Action = { type: string; [key: string]: unknown };
+
+/** How deep a chain of sub-commands and callbacks may go before "Too many sub commands". */
+export const MAX_SUB_COMMAND_DEPTH = 10;
+
+export interface EffectsDeps {
+  sender: TelegramSender;
+  properties: PropertyStore;
+  chats: ChatStore;
+  botUsers: BotUserStore;
+  /** Resolves a user of the bot by internal or Telegram id, for `user_id`/`user_telegramid` addressing. */
+  resolveUser(botId: number, by: { user_id?: number; user_telegramid?: number }): Promise<number | undefined>;
+  /** True when `otherBotId` is a bot of the same owner (`bot_id` addressing). */
+  sameOwner(invocation: Invocation, otherBotId: number): Promise<boolean>;
+  runner(): CommandRunner;
+}
+
+/**
+ * Applies an execution's actions in the order BJS queued them (spec/bjs.md §0): Telegram
+ * calls with their callbacks, property writes, sub-commands, chat blocks and user groups. A
+ * failing action is logged and the next one still runs; nothing is rolled back.
+ */
+export class Effects {
+  constructor(private readonly deps: EffectsDeps) {}
+
+  async apply(actions: Action[], invocation: Invocation): Promise<void> {
+    for (const action of actions) {
+      try {
+        await this.applyOne(action, invocation);
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        await this.deps.runner().record(invocation, { message: error.message });
+      }
+    }
+  }
+
+  private async applyOne(action: Action, invocation: Invocation): Promise<void> {
+    switch (action.type) {
+      case "api":
+        return this.callTelegram(action, invocation);
+      case "setProp":
+        return this.setProp(action, invocation);
+      case "runCommand":
+        return this.runCommand(String(action.command), action.options ?? null, invocation, "sub", !!action.ignoreMissingCommand);
+      case "blockChat":
+      case "unblockChat":
+        await this.deps.chats.setBlocked(invocation.bot.row.id, Number(action.chat_id), action.type === "blockChat");
+        return;
+      case "setGroup": {
+        const user = await this.deps.botUsers.byId(invocation.bot.row.id, Number(action.user_id));
+        if (user) await this.deps.botUsers.setGroup(user, (action.group as string | null) ?? null);
+        return;
+      }
+      default:
+        throw new Error(`unknown BJS action ${action.type}`);
+    }
+  }
+
+  /** A Bot API call; `on_result`/`on_error` run as callbacks, `result_to_*_property` store the result after. */
+  private async callTelegram(action: Action, invocation: Invocation): Promise<void> {
+    const method = String(action.method);
+    if (method === "answerCallbackQuery") invocation.chain.answeredCallback = true;
+    const bbOptions = action.bb_options ?? null;
+    let result: unknown;
+    try {
+      result = await this.deps.sender.call(invocation.bot.token, method, action.params as Record<string, unknown>);
+    } catch (error) {
+      if (!(error instanceof TelegramApiError || error instanceof TelegramNetworkError)) throw error;
+      if (action.on_error) {
+        const details = error instanceof TelegramApiError ? { code: error.error_code, description: error.description } : { code: 0, description: error.message };
+        await this.runCommand(String(action.on_error), { error: { ...details, method }, bb_options: bbOptions }, invocation, "callback");
+      } else {
+        await this.deps.runner().record(invocation, { message: `Telegram refused ${method}: ${telegramReason(error)}` });
+      }
+      return;
+    }
+    if (action.on_result) await this.runCommand(String(action.on_result), { result, ok: true, bb_options: bbOptions }, invocation, "callback");
+    const bot = invocation.bot.row.id;
+    if (action.result_to_bot_property) await this.deps.properties.set(bot, "bot", String(action.result_to_bot_property), result, { type: "json" });
+    if (action.result_to_user_property && invocation.user) {
+      await this.deps.properties.set(bot, "user", String(action.result_to_user_property), result, { type: "json", userId: invocation.user.row.id });
+    }
+  }
+
+  private async setProp(action: Action, invocation: Invocation): Promise<void> {
+    let botId = invocation.bot.row.id;
+    if (action.bot_id !== undefined) {
+      if (!(await this.deps.sameOwner(invocation, Number(action.bot_id)))) throw new PropertyError(`Bot ${action.bot_id} is not a bot of this owner`);
+      botId = Number(action.bot_id);
+    }
+    const scope = action.scope === "user" ? "user" : "bot";
+    let userId: number | undefined;
+    if (scope === "user") {
+      userId = await this.deps.resolveUser(botId, { user_id: action.user_id as number | undefined, user_telegramid: action.user_telegramid as number | undefined });
+      if (userId === undefined) throw new PropertyError(`User ${action.user_id ?? action.user_telegramid} is not a user of this bot`);
+    }
+    const type = (action.value_type ?? undefined) as PropertyType | undefined;
+    await this.deps.properties.set(botId, scope, String(action.name), action.value, { type, userId });
+  }
+
+  /** Runs a named command (with params after its first space) in the same chain, one level deeper. */
+  async runCommand(text: string, options: unknown, parent: Invocation, kind: "sub" | "callback", ignoreMissing = false): Promise<void> {
+    const runner = this.deps.runner();
+    if (parent.depth + 1 > MAX_SUB_COMMAND_DEPTH) {
+      await runner.record(parent, { message: "Too many sub commands" });
+      return;
+    }
+    const found = matchText(parent.book, text, { botUsername: parent.bot.row.username, userGroup: null });
+    if (!found) {
+      if (!ignoreMissing) await runner.record(parent, { message: `Command not found: ${text}` });
+      return;
+    }
+    parent.chain.iterations += 1;
+    await runner.run({ ...parent, command: found.command, kind, params: found.params, message: text, options, depth: parent.depth + 1 });
+  }
+}
+
+/** A property write BJS asked for that cannot be done. */
+class PropertyError extends AppError {}

@@ -1,0 +1,108 @@
+import type { Update } from "@grammyjs/types";
+import type { User as Owner } from "../accounts/users.js";
+import type { Plan } from "../catalog/plans.js";
+import type { Bot } from "../bots/bots.js";
+import type { BotUser, Chat, Remembered } from "../bots/chats.js";
+import type { CommandBook, RoutableCommand } from "./command-book.js";
+
+/** A started bot as the runtime needs it: its row, token, owner and the owner's plan. */
+export interface RunningBot {
+  row: Bot;
+  token: string;
+  owner: Owner;
+  plan: Plan;
+}
+
+/** The state shared by every execution an incoming update sets off (its dispatcher chain). */
+export interface Chain {
+  /** Whether BJS answered the callback query itself (then no automatic acknowledgement). */
+  answeredCallback: boolean;
+  /** Iterations this chain costs (spec/bjs.md §4). */
+  iterations: number;
+}
+
+/**
+ * How a command came to run: routed from an update, as a sub-command, as a Telegram call's
+ * callback (`on_result`/`on_error`), or as the `!` error command.
+ */
+export type InvocationKind = "match" | "reply" | "fallback" | "inline" | "sub" | "callback" | "error";
+
+/** One command about to run, with everything its execution sees (spec/bjs.md §1.4). */
+export interface Invocation {
+  bot: RunningBot;
+  book: CommandBook;
+  command: RoutableCommand;
+  kind: InvocationKind;
+  user: Remembered<BotUser> | null;
+  chat: Remembered<Chat> | null;
+  message: string | null;
+  params: string;
+  options: unknown;
+  request: unknown;
+  tgUpdate: Update | null;
+  /** `completed_commands_count`: 0 for the first execution of an interaction. */
+  depth: number;
+  chain: Chain;
+}
+
+/** The BJS globals of spec/bjs.md §2.2 for an invocation. `user_group` feeds `User.getGroup`. */
+export function globalsOf(invocation: Invocation, apiHost: string, quota: { limit: number; used: number }): Record<string, unknown> {
+  const { bot, command, user, chat } = invocation;
+  return {
+    message: invocation.message,
+    params: invocation.params,
+    options: invocation.options ?? null,
+    request: invocation.request ?? null,
+    tgUpdate: invocation.tgUpdate,
+    completed_commands_count: invocation.depth,
+    command: {
+      id: command.id,
+      name: command.command,
+      folder: command.folder,
+      need_reply: command.need_reply,
+      auto_retry_time: command.auto_retry_time,
+      answer: command.answer,
+      keyboard: command.keyboard_body,
+      group: command.group_title,
+    },
+    user: user && {
+      id: user.row.id,
+      telegramid: user.row.telegramid,
+      first_name: user.row.first_name,
+      last_name: user.row.last_name,
+      username: user.row.username,
+      language_code: user.row.language_code,
+      created_at: user.row.created_at,
+      updated_at: user.row.updated_at,
+      just_created: user.justCreated,
+    },
+    user_group: user?.row.user_group ?? null,
+    chat: chat && {
+      id: chat.row.id,
+      chatid: Number(chat.row.chatid),
+      bot_id: bot.row.id,
+      title: chat.row.title,
+      chat_type: chat.row.chat_type,
+      user_id: chat.row.user_id,
+      created_at: chat.row.created_at,
+      updated_at: chat.row.updated_at,
+      just_created: chat.justCreated,
+    },
+    bot: {
+      id: bot.row.id,
+      name: bot.row.username ?? bot.row.name,
+      token: bot.token,
+      status: bot.row.status,
+      csv_url: bot.row.csv_url,
+      last_run_at: bot.row.last_run_at,
+      store_bot_id: bot.row.store_bot_id,
+      created_at: bot.row.created_at,
+      updated_at: bot.row.updated_at,
+    },
+    owner: { id: bot.owner.id, email: bot.owner.email },
+    admins: [],
+    iteration_quota: { limit: quota.limit, progress: quota.used, used: quota.used },
+    payment_plan: { name: bot.plan.name, iterations_per_month: bot.plan.iterations_per_month },
+    BB_API_URL: apiHost,
+  };
+}

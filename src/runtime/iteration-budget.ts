@@ -1,0 +1,68 @@
+import type { IterationMeter } from "../accounts/iterations.js";
+import type { Clock } from "../clock.js";
+
+/** How often spent iterations are written, and how long a read of an owner's written usage is trusted. */
+const FLUSH_MS = 1000;
+const USAGE_TTL_MS = 5000;
+
+/**
+ * Meters iterations (spec/bjs.md §4) without a database write per update: spending is added
+ * up in memory and written in batches ("the counter may update in batches"); the quota check
+ * reads an owner's usage at most every few seconds and adds what is not written yet.
+ */
+export class IterationBudget {
+  private readonly unwritten = new Map<string, { ownerId: number; botId: number; n: number }>();
+  private readonly usage = new Map<number, { used: number; readAt: number }>();
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly meter: IterationMeter,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Starts writing batches in the background. */
+  start(): void {
+    this.timer ??= setInterval(() => void this.flush(), FLUSH_MS);
+    this.timer.unref();
+  }
+
+  spend(ownerId: number, botId: number, iterations: number): void {
+    const key = `${ownerId}:${botId}`;
+    const entry = this.unwritten.get(key) ?? { ownerId, botId, n: 0 };
+    entry.n += iterations;
+    this.unwritten.set(key, entry);
+  }
+
+  /** Iterations the owner spent this month, written or not. */
+  async spent(ownerId: number): Promise<number> {
+    let known = this.usage.get(ownerId);
+    if (!known || this.clock.now() - known.readAt > USAGE_TTL_MS) {
+      known = { used: (await this.meter.usage(ownerId)).used, readAt: this.clock.now() };
+      this.usage.set(ownerId, known);
+    }
+    return known.used + this.pending(ownerId);
+  }
+
+  private pending(ownerId: number): number {
+    let n = 0;
+    for (const entry of this.unwritten.values()) if (entry.ownerId === ownerId) n += entry.n;
+    return n;
+  }
+
+  /** Writes what was spent since the last batch. */
+  async flush(): Promise<void> {
+    const batch = [...this.unwritten.values()];
+    this.unwritten.clear();
+    for (const { ownerId, botId, n } of batch) {
+      await this.meter.add(ownerId, botId, n);
+      // The written count moved: read it afresh next time rather than guess.
+      this.usage.delete(ownerId);
+    }
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.flush();
+  }
+}

@@ -1,0 +1,103 @@
+import type { Platform } from "../platform.js";
+import { CommandBooks } from "./command-books.js";
+import { CommandRunner } from "./command-runner.js";
+import { Effects } from "./effects.js";
+import type { Invocation } from "./invocation.js";
+import { IterationBudget } from "./iteration-budget.js";
+import { Processor } from "./processor.js";
+import { Executor, defaultExecutorOptions, type ExecutorOptions } from "./sandbox/executor.js";
+import type { HostReads } from "./sandbox/isolate-host.js";
+import { TelegramSender, type Sleep } from "./telegram-sender.js";
+import { WaitStore } from "./waits.js";
+
+export interface ProcessingOptions {
+  executor?: Partial<ExecutorOptions>;
+  /** How the sender waits out a 429 (tests pass one that returns at once). */
+  sleep?: Sleep;
+}
+
+/** The processing half of the runtime: what turns an accepted update into replies. */
+export interface Processing {
+  processor: Processor;
+  executor: Executor;
+  sender: TelegramSender;
+  budget: IterationBudget;
+  close(): Promise<void>;
+}
+
+/** Wires the processor, the BJS executor and the effects over the platform's stores. */
+export function createProcessing(platform: Platform, options: ProcessingOptions = {}): Processing {
+  const { config, database, clock, log } = platform;
+  const executor = new Executor({ ...defaultExecutorOptions, ...options.executor });
+  const sender = new TelegramSender({ apiRoot: config.telegramApiRoot, sleep: options.sleep });
+  const budget = new IterationBudget(platform.iterations, clock);
+  const waits = new WaitStore(database.db, clock);
+  const books = new CommandBooks(database.db);
+
+  const sameOwner = async (invocation: Invocation, otherBotId: number) =>
+    otherBotId === invocation.bot.row.id || (await platform.bots.store.byId(otherBotId))?.owner_id === invocation.bot.owner.id;
+  const resolveUser = async (botId: number, by: { user_id?: number; user_telegramid?: number }) => {
+    if (by.user_id !== undefined) return (await platform.botUsers.byId(botId, by.user_id))?.id;
+    if (by.user_telegramid !== undefined) return (await platform.botUsers.byTelegramId(botId, by.user_telegramid))?.id;
+    return undefined;
+  };
+
+  /** Property reads for BJS: the current bot, or another of the same owner; a user by either id. */
+  const reads = (invocation: Invocation): HostReads => async (name, argsJson) => {
+    if (name !== "getProp") throw new Error(`Unknown host read ${name}`);
+    const args = JSON.parse(argsJson) as { scope: "bot" | "user"; name: string; bot_id?: number; user_id?: number; user_telegramid?: number };
+    const botId = args.bot_id ?? invocation.bot.row.id;
+    if (!(await sameOwner(invocation, botId))) throw new Error(`Bot ${botId} is not a bot of this owner`);
+    let userId: number | undefined;
+    if (args.scope === "user") {
+      userId = await resolveUser(botId, args);
+      if (userId === undefined) return JSON.stringify({ found: false });
+    }
+    const property = await platform.properties.find(botId, args.scope, args.name, { userId });
+    return JSON.stringify(property ? { found: true, value: JSON.parse(property.value), type: property.value_type } : { found: false });
+  };
+
+  const apiHost = new URL(config.publicUrl ?? `http://localhost:${config.port}`).host;
+  let effects: Effects;
+  const runner: CommandRunner = new CommandRunner({
+    executor,
+    sender,
+    waits,
+    properties: platform.properties,
+    errorLog: platform.errorLog,
+    log,
+    apiHost,
+    reads,
+    quota: async (invocation) => ({
+      limit: invocation.bot.plan.iterations_per_month + invocation.bot.owner.extra_points,
+      used: await budget.spent(invocation.bot.owner.id),
+    }),
+    apply: (actions, invocation) => effects.apply(actions, invocation),
+  });
+  effects = new Effects({ sender, properties: platform.properties, chats: platform.chats, botUsers: platform.botUsers, resolveUser, sameOwner, runner: () => runner });
+
+  const processor = new Processor({
+    config,
+    bots: platform.bots.store,
+    users: platform.users,
+    botUsers: platform.botUsers,
+    chats: platform.chats,
+    books,
+    waits,
+    runner,
+    sender,
+    budget,
+    log,
+  });
+  budget.start();
+  return {
+    processor,
+    executor,
+    sender,
+    budget,
+    async close() {
+      await budget.stop();
+      executor.dispose();
+    },
+  };
+}

@@ -1,0 +1,148 @@
+import type { Chat as TelegramChat, Update, User as TelegramUser } from "@grammyjs/types";
+import type { Logger } from "pino";
+import type { UserStore } from "../accounts/users.js";
+import { planNamed } from "../catalog/plans.js";
+import type { Config } from "../config.js";
+import type { BotStore } from "../bots/bots.js";
+import type { BotUserStore, ChatStore } from "../bots/chats.js";
+import type { CommandBooks } from "./command-books.js";
+import type { CommandRunner } from "./command-runner.js";
+import type { IterationBudget } from "./iteration-budget.js";
+import type { Chain, RunningBot } from "./invocation.js";
+import { route } from "./router.js";
+import type { TelegramSender } from "./telegram-sender.js";
+import type { UpdateHandler } from "./update-handler.js";
+import type { WaitStore } from "./waits.js";
+
+export interface ProcessorDeps {
+  config: Pick<Config, "freePlan">;
+  bots: BotStore;
+  users: UserStore;
+  botUsers: BotUserStore;
+  chats: ChatStore;
+  books: CommandBooks;
+  waits: WaitStore;
+  runner: CommandRunner;
+  sender: TelegramSender;
+  budget: IterationBudget;
+  log: Logger;
+}
+
+/** Messages in a blocked chat cost one iteration per this many (spec/bjs.md §4). */
+const BLOCKED_MESSAGES_PER_ITERATION = 100;
+
+/** The sender of an update, if it has one. */
+function senderOf(update: Update): TelegramUser | undefined {
+  return (
+    update.message?.from ??
+    update.edited_message?.from ??
+    update.callback_query?.from ??
+    update.inline_query?.from ??
+    update.chosen_inline_result?.from ??
+    update.my_chat_member?.from ??
+    update.chat_member?.from ??
+    update.chat_join_request?.from ??
+    update.poll_answer?.user ??
+    update.pre_checkout_query?.from ??
+    update.shipping_query?.from
+  );
+}
+
+/** The chat of an update, if it has one. */
+function chatOf(update: Update): TelegramChat | undefined {
+  return (
+    update.message?.chat ??
+    update.edited_message?.chat ??
+    update.channel_post?.chat ??
+    update.edited_channel_post?.chat ??
+    update.callback_query?.message?.chat ??
+    update.my_chat_member?.chat ??
+    update.chat_member?.chat ??
+    update.chat_join_request?.chat
+  );
+}
+
+/**
+ * Handles one update of a started bot (spec/bjs.md §1.3): the quota check, the user and the
+ * chat recorded, blocked chats dropped before any BJS, routing (with "Wait for answer"), the
+ * selected command run, the callback query acknowledged, and the chain's iterations metered.
+ */
+export class Processor implements UpdateHandler {
+  private readonly blockedMessages = new Map<number, number>();
+
+  constructor(private readonly deps: ProcessorDeps) {}
+
+  /** The bot as the runtime needs it, or undefined when it is not running. */
+  async runningBot(botId: number): Promise<RunningBot | undefined> {
+    const row = await this.deps.bots.byId(botId);
+    if (!row || row.status !== "works") return undefined;
+    const token = this.deps.bots.tokenOf(row);
+    const owner = await this.deps.users.byId(row.owner_id);
+    if (!token || !owner) return undefined;
+    return { row, token, owner, plan: planNamed(this.deps.config.freePlan, owner.payment_plan) };
+  }
+
+  async handle(botId: number, update: Update): Promise<void> {
+    const bot = await this.runningBot(botId);
+    if (!bot) return;
+    if (!(await this.withinQuota(bot))) return;
+    const { botUsers, chats, books, waits } = this.deps;
+    const from = senderOf(update);
+    const telegramChat = chatOf(update);
+    const user = from && !from.is_bot ? await botUsers.remember(botId, from) : null;
+    const chat = telegramChat ? await chats.remember(botId, telegramChat, telegramChat.type === "private" ? (user?.row.id ?? null) : null) : null;
+    if (chat?.row.blocked) return this.countBlocked(bot);
+
+    const chain: Chain = { answeredCallback: false, iterations: 1 };
+    const book = await books.of(botId);
+    const waitKey = user && chat ? { botId, chatId: chat.row.id, userId: user.row.id } : null;
+    const wait = waitKey ? await waits.find(waitKey) : null;
+    const routing = route(book, { update, botUsername: bot.row.username, wait, userGroup: user?.row.user_group ?? null });
+    if (routing.waitEnded && waitKey) await waits.close(waitKey);
+    try {
+      if (routing.route) {
+        const { command, kind, message, params, request, options } = routing.route;
+        await this.deps.runner.run({ bot, book, command, kind, user, chat, message, params, request, options, tgUpdate: update, depth: 0, chain });
+      }
+      if (update.callback_query && !chain.answeredCallback) await this.acknowledge(bot, update.callback_query.id);
+    } finally {
+      this.deps.budget.spend(bot.owner.id, botId, chain.iterations);
+    }
+  }
+
+  /** The automatic acknowledgement of a pressed button when BJS did not answer it (spec §1.6). */
+  private async acknowledge(bot: RunningBot, callbackQueryId: string): Promise<void> {
+    try {
+      await this.deps.sender.call(bot.token, "answerCallbackQuery", { callback_query_id: callbackQueryId });
+    } catch (error) {
+      this.deps.log.debug({ err: error, botId: bot.row.id }, "callback query acknowledgement refused");
+    }
+  }
+
+  private countBlocked(bot: RunningBot): void {
+    const seen = (this.blockedMessages.get(bot.row.id) ?? 0) + 1;
+    this.blockedMessages.set(bot.row.id, seen % BLOCKED_MESSAGES_PER_ITERATION);
+    if (seen === BLOCKED_MESSAGES_PER_ITERATION) this.deps.budget.spend(bot.owner.id, bot.row.id, 1);
+  }
+
+  /**
+   * Whether the owner has iterations left this month. When not, the bot runs nothing and its
+   * `status_error` says why (the API shows it); the note goes once the quota renews.
+   */
+  private async withinQuota(bot: RunningBot): Promise<boolean> {
+    const limit = bot.plan.iterations_per_month + bot.owner.extra_points;
+    const spent = await this.deps.budget.spent(bot.owner.id);
+    const exhausted = spent >= limit;
+    const note = exhausted ? quotaNote(limit) : null;
+    const showsNote = bot.row.status_error?.startsWith(QUOTA_NOTE) ?? false;
+    if (exhausted && bot.row.status_error !== note) await this.deps.bots.setStatus(bot.row.id, { status_error: note });
+    if (!exhausted && showsNote) await this.deps.bots.setStatus(bot.row.id, { status_error: null });
+    return !exhausted;
+  }
+}
+
+const QUOTA_NOTE = "Iteration quota used up";
+
+function quotaNote(limit: number): string {
+  return `${QUOTA_NOTE}: all ${limit} iterations of this month are spent; commands run again when the quota renews next month`;
+}

@@ -1,0 +1,50 @@
+import { BotApi, TelegramApiError } from "../telegram/bot-api.js";
+
+/** Waits a number of milliseconds; tests pass one that returns at once. */
+export type Sleep = (ms: number) => Promise<void>;
+export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface SenderOptions {
+  apiRoot: string;
+  /** Attempts of one call when Telegram answers 429. */
+  maxAttempts?: number;
+  /** The longest `retry_after` worth waiting for, in seconds; longer ones fail the call. */
+  maxRetryAfterS?: number;
+  sleep?: Sleep;
+}
+
+/**
+ * Calls the Bot API for bots, one client per token, and honours Telegram's 429: it waits
+ * `retry_after` and tries again, so a burst slows down instead of losing messages. Every other
+ * refusal is the caller's to handle.
+ */
+export class TelegramSender {
+  private readonly clients = new Map<string, BotApi>();
+  private readonly sleep: Sleep;
+
+  constructor(private readonly options: SenderOptions) {
+    this.sleep = options.sleep ?? realSleep;
+  }
+
+  private client(token: string): BotApi {
+    let client = this.clients.get(token);
+    if (!client) {
+      client = new BotApi(token, { apiRoot: this.options.apiRoot });
+      this.clients.set(token, client);
+    }
+    return client;
+  }
+
+  async call(token: string, method: string, params: Record<string, unknown>): Promise<unknown> {
+    const attempts = this.options.maxAttempts ?? 4;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.client(token).call(method as never, params as never);
+      } catch (error) {
+        const retryAfter = error instanceof TelegramApiError && error.error_code === 429 ? (error.retry_after ?? 1) : undefined;
+        if (retryAfter === undefined || attempt >= attempts || retryAfter > (this.options.maxRetryAfterS ?? 30)) throw error;
+        await this.sleep(retryAfter * 1000);
+      }
+    }
+  }
+}

@@ -1,0 +1,46 @@
+import type { Kysely } from "kysely";
+import { isoNow, type Clock } from "../clock.js";
+import type { Schema } from "../db/schema.js";
+import type { PendingWait } from "./router.js";
+
+/** Where a wait lives: one user in one chat of one bot (internal ids). */
+export interface WaitKey {
+  botId: number;
+  chatId: number;
+  userId: number;
+}
+
+/**
+ * Open "Wait for answer" prompts (spec/bjs.md §1.5): no expiry, a newer one replaces an
+ * older one, consumed by the reply even when its BJS fails.
+ */
+export class WaitStore {
+  constructor(
+    private readonly db: Kysely<Schema>,
+    private readonly clock: Clock,
+  ) {}
+
+  async find(key: WaitKey): Promise<PendingWait | null> {
+    const row = await this.db
+      .selectFrom("bot_waits")
+      .select(["command_id", "options"])
+      .where("bot_id", "=", key.botId)
+      .where("chat_id", "=", key.chatId)
+      .where("user_id", "=", key.userId)
+      .executeTakeFirst();
+    return row ? { commandId: row.command_id, options: row.options === null ? null : JSON.parse(row.options) } : null;
+  }
+
+  async open(key: WaitKey, commandId: number, options: unknown): Promise<void> {
+    const values = { command_id: commandId, options: options === null || options === undefined ? null : JSON.stringify(options), created_at: isoNow(this.clock) };
+    await this.db
+      .insertInto("bot_waits")
+      .values({ bot_id: key.botId, chat_id: key.chatId, user_id: key.userId, ...values })
+      .onConflict((oc) => oc.columns(["bot_id", "chat_id", "user_id"]).doUpdateSet(values))
+      .execute();
+  }
+
+  async close(key: WaitKey): Promise<void> {
+    await this.db.deleteFrom("bot_waits").where("bot_id", "=", key.botId).where("chat_id", "=", key.chatId).where("user_id", "=", key.userId).execute();
+  }
+}
