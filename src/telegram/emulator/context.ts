@@ -16,7 +16,8 @@ export interface Services {
 export interface MethodContext extends Services {
   bot: BotAccount;
   params: Params;
-  signal: AbortSignal;
+  /** Made on first use: most calls never wait, and a signal per call costs throughput. */
+  hangUp(): AbortSignal;
 }
 
 /** A Bot API method: returns the `result` or throws a TelegramError. */

@@ -29,7 +29,7 @@ export interface ApiAnswer {
   body: unknown;
 }
 
-const never = new AbortController().signal;
+const never = (): AbortSignal => new AbortController().signal;
 
 /** Telegram without the network: the world, its rules, and the Bot API over it. */
 export class TelegramEmulator implements Services {
@@ -55,9 +55,9 @@ export class TelegramEmulator implements Services {
 
   /**
    * Runs one Bot API call as Telegram answers it. Resolves to undefined only for an
-   * injected hang, once the caller has given up (`signal`).
+   * injected hang, once the caller has given up (`hangUp`, made only when needed).
    */
-  async call(token: string, methodName: string, params: Params, signal = never): Promise<ApiAnswer | undefined> {
+  async call(token: string, methodName: string, params: Params, hangUp = never): Promise<ApiAnswer | undefined> {
     try {
       const bot = this.world.bots.get(token);
       if (!bot) throw unauthorized();
@@ -69,13 +69,14 @@ export class TelegramEmulator implements Services {
       if (delay > 0) await sleep(delay);
       const fault = this.faults.take(name);
       if (fault?.kind === "hang") {
+        const signal = hangUp();
         if (!signal.aborted) await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
         return undefined;
       }
       if (fault?.kind === 429) throw tooManyRequests(fault.retryAfter ?? 1);
       if (fault?.kind === 500) throw internalError();
       const { world, limits, polling, webhooks } = this;
-      const context: MethodContext = { world, limits, polling, webhooks, bot, params, signal };
+      const context: MethodContext = { world, limits, polling, webhooks, bot, params, hangUp };
       const result = await method(context);
       if (result instanceof Described) return { status: 200, body: { ok: true, result: result.result, description: result.description } };
       return { status: 200, body: { ok: true, result } };

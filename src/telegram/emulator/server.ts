@@ -31,13 +31,17 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(json);
 }
 
-/** An AbortSignal that fires when the client goes away before its answer. */
-function hangUpSignal(res: ServerResponse): AbortSignal {
-  const controller = new AbortController();
-  res.once("close", () => {
-    if (!res.writableFinished) controller.abort();
-  });
-  return controller.signal;
+/** Makes, once and on demand, an AbortSignal that fires if the client goes away unanswered. */
+function hangUpSignal(res: ServerResponse): () => AbortSignal {
+  let signal: AbortSignal | undefined;
+  return () => {
+    if (signal) return signal;
+    const controller = new AbortController();
+    res.once("close", () => {
+      if (!res.writableFinished) controller.abort();
+    });
+    return (signal = controller.signal);
+  };
 }
 
 /**

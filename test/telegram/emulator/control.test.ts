@@ -25,7 +25,7 @@ describe("the control API: users acting", () => {
   });
 
   it("presses an inline button: a callback query the bot answers once", async () => {
-    const { api, alice, chat, emulator } = await scene();
+    const { api, alice, emulator } = await scene();
     const markup = { inline_keyboard: [[{ text: "Buy", callback_data: "buy:1" }, { text: "Site", url: "https://x.y" }]] };
     const message = (await api("sendMessage", { chat_id: alice.id, text: "shop", reply_markup: markup })).body.result;
     await expect(alice.pressButton(message, "sell")).rejects.toThrow("has no callback button");

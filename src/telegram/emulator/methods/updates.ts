@@ -25,7 +25,7 @@ export const updateMethods: Record<string, Method> = {
       limit: Math.min(100, Math.max(1, ctx.params.integer("limit") ?? 100)),
       timeoutS: Math.min(50, Math.max(0, ctx.params.integer("timeout") ?? 0)),
       allowedUpdates: ctx.params.json<string[]>("allowed_updates"),
-      signal: ctx.signal,
+      signal: ctx.hangUp(),
     });
   },
 
