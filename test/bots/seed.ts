@@ -1,11 +1,12 @@
 import { sql } from "kysely";
 import type { Platform } from "../../src/platform.js";
 import { createBot, type ApiClient } from "../support/bots.js";
+import { WaitStore } from "../../src/runtime/waits.js";
 
 /**
  * A bot with a row of every kind it can own: folder, command with aliases, bot user, private
  * chat, bot and user properties, error log entry, admin panel, installed library, iteration
- * counter. Answers the ids the API paths take.
+ * counter, open wait for an answer. Answers the ids the API paths take.
  */
 export async function seedBot(platform: Platform, api: ApiClient, ownerId: number, name = "Seeded") {
   const bot = await createBot(api, { name });
@@ -20,6 +21,7 @@ export async function seedBot(platform: Platform, api: ApiClient, ownerId: numbe
   const panel = await platform.adminPanels.store.setPanel(bot.id, "settings", { fields: [{ name: "greeting", value: "Hi" }] });
   await api.post(`${base}/libs`, { lib_id: "Lang" });
   await platform.iterations.add(ownerId, bot.id, 3);
+  await new WaitStore(platform.database.db, platform.clock).open({ botId: bot.id, chatId: chat.id, userId: user.id }, command.id, { step: 1 });
   return { bot, folder, command, user, chat, property, panel };
 }
 
