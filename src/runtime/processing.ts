@@ -42,12 +42,19 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
     return undefined;
   };
 
-  /** Property reads for BJS: the current bot, or another of the same owner; a user by either id. */
+  /** The bot BJS names with `bot_id`: its own, or another of the same owner. */
+  const botOf = async (invocation: Invocation, botId: number | undefined) => {
+    const id = botId ?? invocation.bot.row.id;
+    if (!(await sameOwner(invocation, id))) throw new Error(`Bot ${id} is not a bot of this owner`);
+    return id;
+  };
+
+  /** Synchronous reads for BJS: properties, and a user's internal id from their Telegram id. */
   const reads = (invocation: Invocation): HostReads => async (name, argsJson) => {
-    if (name !== "getProp") throw new Error(`Unknown host read ${name}`);
     const args = JSON.parse(argsJson) as { scope: "bot" | "user"; name: string; bot_id?: number; user_id?: number; user_telegramid?: number };
-    const botId = args.bot_id ?? invocation.bot.row.id;
-    if (!(await sameOwner(invocation, botId))) throw new Error(`Bot ${botId} is not a bot of this owner`);
+    const botId = await botOf(invocation, args.bot_id);
+    if (name === "userId") return JSON.stringify((await resolveUser(botId, args)) ?? null);
+    if (name !== "getProp") throw new Error(`Unknown host read ${name}`);
     let userId: number | undefined;
     if (args.scope === "user") {
       userId = await resolveUser(botId, args);

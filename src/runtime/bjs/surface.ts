@@ -284,19 +284,26 @@ export function installBjsSurface(
     return found.type === "datetime" ? new Date(found.value) : found.value;
   }
 
-  /** Where a property lives: the bot, or one user of it (current, by internal or by Telegram id). */
+  /**
+   * Where a property lives: the bot, or one user of it. A user named by Telegram id is resolved
+   * to the internal id, so both addressings reach (and read back) the same value.
+   */
   function target(scope: string, spec: any, what: string): any {
     const where: any = { scope };
     if (spec.bot_id !== undefined || spec.other_bot_id !== undefined) where.bot_id = Number(spec.bot_id ?? spec.other_bot_id);
     if (scope === "user") {
       if (spec.user_id !== undefined) where.user_id = Number(spec.user_id);
-      else if (spec.user_telegramid !== undefined) where.user_telegramid = Number(spec.user_telegramid);
-      else if (current.user) where.user_id = current.user.id;
+      else if (spec.user_telegramid !== undefined) {
+        const telegramid = Number(spec.user_telegramid);
+        const own = current.user && current.user.telegramid === telegramid && where.bot_id === undefined;
+        where.user_id = own ? current.user.id : read("userId", { bot_id: where.bot_id, user_telegramid: telegramid });
+        if (where.user_id === null) fail(`${what}: no user with Telegram id ${telegramid} in this bot`);
+      } else if (current.user) where.user_id = current.user.id;
       else fail(`${what}: user is not defined`);
     }
     return where;
   }
-  const keyOf = (where: any, name: string) => JSON.stringify([where.scope, where.bot_id ?? null, where.user_id ?? null, where.user_telegramid ?? null, name]);
+  const keyOf = (where: any, name: string) => JSON.stringify([where.scope, where.bot_id ?? null, where.user_id ?? null, name]);
 
   function properties(defaultScope: string, owner: string) {
     const scopeOf = (spec: any) => (spec.user_id !== undefined || spec.user_telegramid !== undefined ? "user" : defaultScope);
