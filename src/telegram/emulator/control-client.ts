@@ -160,7 +160,7 @@ export class ChatHandle {
       after_message_id: this.seen,
       timeout_ms: options.timeoutMs,
     });
-    this.seen = messages.at(-1)!.message_id;
+    this.seen = messages.at(-1)?.message_id ?? this.seen;
     return messages;
   }
 

@@ -76,8 +76,8 @@ export class ControlApi {
 
   /** Sends a photo: the given bytes (base64), or a tiny placeholder. */
   sendPhoto(p: UserInChat & { caption?: string; data_base64?: string; filename?: string }): Message {
-    const data = Buffer.from(p.data_base64 ?? "iVBORw0KGgo=", "base64");
-    const upload = { filename: p.filename ?? "photo.jpg", contentType: "image/jpeg", data };
+    const data = Buffer.from(p.data_base64 ?? "iVBORw0KGgo=", "base64"); // a PNG signature
+    const upload = { filename: p.filename ?? "photo.png", contentType: "image/png", data };
     return this.users.photo(this.world.user(p.user_id), this.#room(p), upload, p.caption);
   }
 
@@ -123,15 +123,10 @@ export class ControlApi {
   waitForBotMessages(p: ChatRef & { count?: number; after_message_id?: number; timeout_ms?: number }): Promise<Message[]> {
     const room = this.#room(p);
     const count = p.count ?? 1;
-    const found = () => {
-      const messages: Message[] = [];
-      for (const message of room.messages.values()) {
-        if (message.message_id > (p.after_message_id ?? 0) && message.from?.is_bot && (p.chat_id > 0 || !p.bot_id || message.from.id === p.bot_id)) {
-          messages.push(message);
-        }
-      }
-      return messages;
-    };
+    const fromTheBot = (message: Message) =>
+      message.from?.is_bot === true && (p.chat_id > 0 || !p.bot_id || message.from.id === p.bot_id);
+    const found = () =>
+      [...room.messages.values()].filter((m) => m.message_id > (p.after_message_id ?? 0) && fromTheBot(m));
     return this.#waitFor(() => {
       const messages = found();
       return messages.length >= count ? messages.slice(0, count) : undefined;

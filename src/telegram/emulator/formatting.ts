@@ -254,7 +254,10 @@ const HTML_ENTITIES: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot
 
 function decodeHtml(text: string): string {
   return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (all, name: string) => {
-    if (name[0] === "#") return String.fromCodePoint(Number(name[1] === "x" || name[1] === "X" ? `0${name.slice(1)}` : name.slice(1)));
+    if (name[0] === "#") {
+      const code = Number(name[1] === "x" || name[1] === "X" ? `0${name.slice(1)}` : name.slice(1));
+      return code <= 0x10ffff ? String.fromCodePoint(code) : all;
+    }
     return HTML_ENTITIES[name.toLowerCase()] ?? all;
   });
 }

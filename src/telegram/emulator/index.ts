@@ -1,3 +1,17 @@
+/**
+ * The Telegram Bot API emulator: Telegram's stand-in for tests, benchmarks and local play.
+ *
+ * ```ts
+ * const emulator = await startEmulator({ port: 0, clock, limits: { enabled: true } });
+ * const bot = await emulator.client.registerBot({ username: "shop_bot" });
+ * // The bot under test calls `${emulator.apiRoot}/bot${bot.token}/<method>`.
+ * const alice = await emulator.client.createUser({ first_name: "Alice" });
+ * const chat = await alice.privateChat(bot);
+ * await alice.start(chat, "ref42");
+ * const reply = await chat.waitForReply({ timeoutMs: 2000 });
+ * await emulator.close();
+ * ```
+ */
 import type { AddressInfo } from "node:net";
 import { ControlApi } from "./control.js";
 import { EmulatorClient } from "./control-client.js";

@@ -2,6 +2,7 @@ import type { CallbackQuery, InlineQuery, KeyboardButton, Message, User } from "
 import { ControlError } from "./errors.js";
 import { formatText } from "./formatting.js";
 import type { Upload } from "./params.js";
+import type { UpdateContent } from "./update-queue.js";
 import type { BotAccount, Room, World } from "./world.js";
 
 /** What people do in Telegram: each action is stored and becomes updates for the bots. */
@@ -22,7 +23,7 @@ export class UserActions {
       if (bot.blockedBy.has(user.id)) this.unblock(user, bot);
     }
     const message = this.world.addMessage(room, user, content);
-    this.world.notifyBots(room, { message } as never, user.id);
+    this.world.notifyBots(room, { message } as UpdateContent, user.id);
     return message;
   }
 
@@ -58,7 +59,12 @@ export class UserActions {
     const message = room.messages.get(messageId);
     if (!message?.from?.is_bot) throw new ControlError(`no bot message ${messageId} in chat ${room.chat.id}`);
     const buttons = message.reply_markup?.inline_keyboard.flat() ?? [];
-    const button = buttons.find((b) => "callback_data" in b && (which.data === undefined || b.callback_data === which.data) && (which.text === undefined || b.text === which.text));
+    const button = buttons.find(
+      (b) =>
+        "callback_data" in b &&
+        (which.data === undefined || b.callback_data === which.data) &&
+        (which.text === undefined || b.text === which.text),
+    );
     if (!button || !("callback_data" in button)) {
       throw new ControlError(`message ${messageId} has no callback button ${JSON.stringify(which)}`);
     }
@@ -132,7 +138,7 @@ export class UserActions {
         old_chat_member: member(before),
         new_chat_member: member(after),
       },
-    } as never);
+    } as UpdateContent);
   }
 
   private botOf(room: Room): BotAccount {

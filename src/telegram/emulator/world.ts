@@ -102,7 +102,6 @@ export class World {
     const user: User = { id, is_bot: true, first_name: input.first_name ?? username, username };
     const me: UserFromGetMe = {
       ...user,
-      username,
       can_join_groups: true,
       can_read_all_group_messages: false,
       supports_inline_queries: true,

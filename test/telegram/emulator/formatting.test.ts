@@ -48,6 +48,7 @@ describe("parse modes", () => {
         { type: "pre", offset: 8, length: 1, language: "ts" },
       ],
     });
+    expect(formatText("&#128512; &#99999999; &nbsp;", "HTML").text).toBe("😀 &#99999999; &nbsp;");
     expect(failure("<blink>x</blink>", "HTML")).toBe('Bad Request: can\'t parse entities: Unsupported start tag "blink" at byte offset 0');
     expect(failure("x</b>", "HTML")).toBe("Bad Request: can't parse entities: Unexpected end tag at byte offset 1");
     expect(failure("<b><i>x</b></i>", "HTML")).toBe(

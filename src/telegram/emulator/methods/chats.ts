@@ -68,7 +68,9 @@ export const chatMethods: Record<string, Method> = {
     const room = chatRoom(ctx);
     const message = room.messages.get(ctx.params.integer("message_id") ?? 0);
     if (!message) throw badRequest("message to pin not found");
-    if (room.chat.type !== "private" && !isAdmin(room.members.get(ctx.bot.user.id))) throw badRequest("not enough rights to manage pinned messages in the chat");
+    if (room.chat.type !== "private" && !isAdmin(room.members.get(ctx.bot.user.id))) {
+      throw badRequest("not enough rights to manage pinned messages in the chat");
+    }
     room.pinned = message;
     return true;
   },

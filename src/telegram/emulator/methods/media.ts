@@ -25,7 +25,7 @@ export function mediaContent(kind: MediaKind, file: StoredFile, params?: Params)
     case "animation":
       return { animation: { ...ids, ...named, ...frame, duration } };
     case "audio":
-      return { audio: { ...ids, ...named, duration, ...(params?.has("title") && { title: params.string("title") }), ...(params?.has("performer") && { performer: params.string("performer") }) } };
+      return { audio: { ...ids, ...named, duration, title: params?.string("title"), performer: params?.string("performer") } };
     case "voice":
       return { voice: { ...ids, duration, ...(file.mime_type && { mime_type: file.mime_type }) } };
     case "sticker":

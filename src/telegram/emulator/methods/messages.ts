@@ -19,9 +19,13 @@ function sourceMessage(ctx: MethodContext, missing: string): Message {
   return message;
 }
 
+/** What a copy or a forward does not take over: the original's identity and keyboard. */
+const NOT_CONTENT = ["message_id", "from", "chat", "date", "reply_to_message", "reply_markup", "edit_date"] as const;
+
 /** The parts of a message that a copy keeps (content, not identity). */
 function contentOf(message: Message): Partial<Message> {
-  const { message_id: _id, from: _from, chat: _chat, date: _date, reply_to_message: _reply, reply_markup: _markup, edit_date: _edit, ...content } = message;
+  const content: Partial<Message> = { ...message };
+  for (const key of NOT_CONTENT) delete content[key];
   return content;
 }
 

@@ -1,13 +1,13 @@
 import type { InlineKeyboardMarkup, Message, MessageEntity, ReplyKeyboardMarkup } from "@grammyjs/types";
 import type { MethodContext } from "../context.js";
-import { badRequest, tooManyRequests } from "../errors.js";
+import { badRequest, messageTextEmpty, tooManyRequests } from "../errors.js";
 import { formatText } from "../formatting.js";
 import type { Room } from "../world.js";
 
 const MAX_TEXT = 4096;
 const MAX_CAPTION = 1024;
 
-/** The `chat_id` parameter, required on every send. */
+/** A chat id parameter (`chat_id`, `from_chat_id`): a number, or a public group's @username. */
 export function chatIdParam(ctx: MethodContext, name = "chat_id"): number | string {
   const value = ctx.params.string(name);
   if (value === undefined || value === "") throw badRequest(`${name} is empty`);
@@ -21,7 +21,7 @@ export function messageText(ctx: MethodContext): { text: string; entities?: Mess
     ctx.params.string("parse_mode"),
     ctx.params.json<MessageEntity[]>("entities"),
   );
-  if (formatted.text.trim() === "") throw badRequest("message text is empty");
+  if (formatted.text.trim() === "") throw messageTextEmpty();
   if (formatted.text.length > MAX_TEXT) throw badRequest("message is too long");
   return formatted.entities.length ? formatted : { text: formatted.text };
 }
