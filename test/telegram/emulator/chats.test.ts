@@ -25,6 +25,7 @@ describe("chats and members", () => {
       user: { id: alice.id },
     });
     expect(await api("getChat", { chat_id: -5 })).toEqual(telegramError(400, "Bad Request: chat not found"));
+    expect(await api("getChatMemberCount", { chat_id: "@nobody" })).toEqual(telegramError(400, "Bad Request: chat not found"));
     expect(await api("getChatMember", { chat_id: group.id, user_id: 5 })).toEqual(telegramError(400, "Bad Request: user not found"));
   });
 

@@ -36,6 +36,10 @@ describe("editing and deleting", () => {
     expect(await api("editMessageText", { chat_id: alice.id, message_id: 77, text: "x" })).toEqual(
       telegramError(400, "Bad Request: message to edit not found"),
     );
+    const text = (await api("sendMessage", { chat_id: alice.id, text: "plain" })).body.result;
+    expect(await api("editMessageCaption", { chat_id: alice.id, message_id: text.message_id, caption: "c" })).toEqual(
+      telegramError(400, "Bad Request: there is no caption in the message to edit"),
+    );
     const hers = await alice.sendText(chat, "mine");
     expect(await api("editMessageText", { chat_id: alice.id, message_id: hers.message_id, text: "x" })).toEqual(
       telegramError(400, "Bad Request: message can't be edited"),

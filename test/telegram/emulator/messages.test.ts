@@ -132,6 +132,10 @@ describe("other sends", () => {
     expect(await api("sendPoll", { chat_id: alice.id, question: "Tea?", options: ["yes"] })).toEqual(
       telegramError(400, "Bad Request: poll must have at least 2 option"),
     );
+    expect(await api("sendContact", { chat_id: alice.id, first_name: "Zoe" })).toEqual(
+      telegramError(400, "Bad Request: phone number is empty"),
+    );
+    expect(await api("sendDice", { chat_id: alice.id, emoji: "🐱" })).toEqual(telegramError(400, "Bad Request: DICE_EMOTICON_INVALID"));
     const dice = (await api("sendDice", { chat_id: alice.id, emoji: "🏀" })).body.result.dice;
     expect(dice.emoji).toBe("🏀");
     expect(dice.value).toBeGreaterThanOrEqual(1);

@@ -67,4 +67,17 @@ describe("getUpdates (long polling)", () => {
     expect((await api("deleteWebhook")).body).toEqual({ ok: true, result: true, description: "Webhook was deleted" });
     expect((await api("getUpdates")).status).toBe(200);
   });
+
+  it("validates setWebhook and says when nothing changed", async () => {
+    const { api } = await scene();
+    expect(await api("setWebhook", { url: "ftp://x/hook" })).toEqual(
+      telegramError(400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook"),
+    );
+    expect(await api("setWebhook", { url: "http://127.0.0.1:9/hook", secret_token: "not allowed!" })).toEqual(
+      telegramError(400, "Bad Request: secret token contains unallowed characters"),
+    );
+    expect((await api("deleteWebhook")).body).toEqual({ ok: true, result: true, description: "Webhook is already deleted" });
+    await api("setWebhook", { url: "http://127.0.0.1:9/hook" });
+    expect((await api("setWebhook", { url: "http://127.0.0.1:9/hook" })).body.description).toBe("Webhook is already set");
+  });
 });
