@@ -45,7 +45,8 @@ export class CommandRunner {
   async run(invocation: Invocation): Promise<void> {
     const { command } = invocation;
     if (command.need_reply && invocation.kind !== "reply") return this.ask(invocation);
-    if (command.answer?.trim()) await this.sendAnswer(invocation);
+    // The reply phase of a question does not repeat the question (spec §1.5).
+    if (command.answer?.trim() && invocation.kind !== "reply") await this.sendAnswer(invocation);
     if (!hasBjs(command)) return;
     const quota = await this.deps.quota(invocation);
     const result = await this.deps.executor.execute({
