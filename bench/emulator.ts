@@ -39,7 +39,7 @@ async function serve(target: Target): Promise<Ready> {
     return { url, calls: [{ path: "/", body: JSON.stringify({ chat_id: 1, text: "Hello from the benchmark" }) }] };
   }
   const { startEmulator } = await import("../src/telegram/emulator/index.js");
-  const emulator = await startEmulator({ limits: { enabled: false }, historyLimit: 50 });
+  const emulator = await startEmulator({ limits: { enabled: false } }); // default history: 1,000 messages a chat
   const bot = emulator.control.registerBot({ username: "bench_bot" });
   const calls = Array.from({ length: CHATS }, (_, i) => {
     const user = emulator.control.createUser({ first_name: `User${i}` });

@@ -19,7 +19,7 @@ export interface EmulatorOptions {
   limits?: Partial<RateLimits>;
   /** Webhook retry back-off and timeout. */
   webhook?: Partial<DeliveryOptions>;
-  /** Messages kept per chat (default 10,000). */
+  /** Messages kept per chat (default 1,000: older ones are forgotten, which keeps the heap small and the GC cheap under load). */
   historyLimit?: number;
 }
 
@@ -43,7 +43,7 @@ export class TelegramEmulator implements Services {
 
   constructor(options: EmulatorOptions = {}) {
     this.clock = options.clock ?? systemClock;
-    this.world = new World({ clock: this.clock, historyLimit: options.historyLimit ?? 10_000 });
+    this.world = new World({ clock: this.clock, historyLimit: options.historyLimit ?? 1000 });
     this.limits = new RateLimiter({ ...telegramLimits, ...options.limits }, this.clock);
     this.webhooks = new Webhooks({
       options: { retryBaseMs: 1000, retryMaxMs: 60_000, timeoutMs: 30_000, ...options.webhook },
