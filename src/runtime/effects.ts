@@ -5,7 +5,7 @@ import { TelegramApiError, TelegramNetworkError } from "../telegram/bot-api.js";
 import type { CommandRunner } from "./command-runner.js";
 import { telegramReason } from "./command-runner.js";
 import type { Invocation } from "./invocation.js";
-import { matchText } from "./router.js";
+import { anyCommand, matchText } from "./router.js";
 import type { TelegramSender } from "./telegram-sender.js";
 
 /** An action BJS queued (see src/runtime/bjs/surface.ts for how each is made). */
@@ -116,7 +116,7 @@ export class Effects {
       await runner.record(parent, { message: "Too many sub commands" });
       return;
     }
-    const found = matchText(parent.book, text, { botUsername: parent.bot.row.username, userGroup: null });
+    const found = matchText(parent.book, text, { botUsername: parent.bot.row.username, allowed: anyCommand });
     if (!found) {
       if (!ignoreMissing) await runner.record(parent, { message: `Command not found: ${text}` });
       return;

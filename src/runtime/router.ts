@@ -55,33 +55,41 @@ function stripBotSuffix(token: string, botUsername: string | null): string {
   return token.slice(at + 1).toLowerCase() === botUsername.toLowerCase() ? token.slice(0, at) : token;
 }
 
-/** Whether the user may run the command: a group-restricted command only for its group (§1.8). */
-function allowed(command: RoutableCommand, userGroup: string | null): boolean {
-  return !command.group_title || command.group_title === userGroup;
+/** Whether a user of that group may run the command: a group-restricted command only for its group (§1.8). */
+export function allowedFor(userGroup: string | null): (command: RoutableCommand) => boolean {
+  return (command) => !command.group_title || command.group_title === userGroup;
 }
+
+/** Sub-commands and callbacks are the bot's own calls: no user-group restriction applies. */
+export const anyCommand = (): boolean => true;
 
 /**
  * Matches text to a command (spec §1.3 step 4): the exact name, then the trimmed text as an
  * alias, then the first token as a name or alias with the rest as `params`.
  */
-export function matchText(book: CommandBook, text: string, input: Pick<RouteInput, "botUsername" | "userGroup">): { command: RoutableCommand; params: string } | null {
-  const usable = (command: RoutableCommand | undefined) => (command && allowed(command, input.userGroup) ? command : undefined);
-  const whole = usable(book.exact(stripBotSuffix(text, input.botUsername)));
+export function matchText(
+  book: CommandBook,
+  text: string,
+  options: { botUsername: string | null; allowed: (command: RoutableCommand) => boolean },
+): { command: RoutableCommand; params: string } | null {
+  const usable = (command: RoutableCommand | undefined) => (command && options.allowed(command) ? command : undefined);
+  const whole = usable(book.exact(stripBotSuffix(text, options.botUsername)));
   if (whole) return { command: whole, params: "" };
   const space = text.indexOf(" ");
   if (space <= 0) return null;
-  const head = usable(book.exact(stripBotSuffix(text.slice(0, space), input.botUsername)));
+  const head = usable(book.exact(stripBotSuffix(text.slice(0, space), options.botUsername)));
   return head ? { command: head, params: text.slice(space + 1) } : null;
 }
 
 /** Picks the command an update runs, per spec/bjs.md §1.3 to §1.8. */
 export function route(book: CommandBook, input: RouteInput): Routing {
   const { text, request, inline } = selection(input.update);
+  const allowed = allowedFor(input.userGroup);
   if (inline) {
     const handler = book.named("/inlineQuery");
     return { route: handler ? { command: handler, kind: "inline", message: text, params: "", request, options: null } : null, waitEnded: false };
   }
-  const matched = text !== null ? matchText(book, text, input) : null;
+  const matched = text !== null ? matchText(book, text, { botUsername: input.botUsername, allowed }) : null;
   if (matched) {
     return { route: { command: matched.command, kind: "match", message: text, params: matched.params, request, options: null }, waitEnded: input.wait !== null };
   }
@@ -92,7 +100,7 @@ export function route(book: CommandBook, input: RouteInput): Routing {
   }
   const fallback = book.named("*");
   return {
-    route: fallback && allowed(fallback, input.userGroup) ? { command: fallback, kind: "fallback", message: text, params: "", request, options: null } : null,
+    route: fallback && allowed(fallback) ? { command: fallback, kind: "fallback", message: text, params: "", request, options: null } : null,
     waitEnded: input.wait !== null,
   };
 }
