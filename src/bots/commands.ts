@@ -47,7 +47,6 @@ export interface CommandFilter {
 
 /** The names the router treats specially (spec/bjs.md §1.2). */
 export const SPECIAL_COMMANDS = ["*", "@", "@@", "!", "/inlineQuery"] as const;
-export type SpecialCommand = (typeof SPECIAL_COMMANDS)[number];
 
 const MAX_NAME = 255;
 const FOREIGN_FOLDER = "Commands folder must be a folder of this bot";
@@ -102,7 +101,7 @@ function likePattern(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** A bot's commands and their aliases: the API's listing and editing, and the router's look-ups. */
+/** A bot's commands and their aliases, as the API lists and edits them (the router reads them through runtime/command-books.ts). */
 export class CommandStore {
   constructor(
     private readonly db: Kysely<Schema>,
@@ -175,29 +174,6 @@ export class CommandStore {
   async delete(botId: number, id: number): Promise<void> {
     const result = await this.db.deleteFrom("bot_commands").where("bot_id", "=", botId).where("id", "=", id).executeTakeFirst();
     if (result.numDeletedRows === 0n) throw new NotFoundError("Command");
-  }
-
-  /** The command with exactly this name (case-sensitive), for the router. */
-  byName(botId: number, name: string): Promise<CommandRow | undefined> {
-    return this.db.selectFrom("bot_commands").selectAll().where("bot_id", "=", botId).where("command", "=", name).executeTakeFirst();
-  }
-
-  /** The command one of whose aliases is this text (compared trimmed and lower-cased), for the router. */
-  byAlias(botId: number, text: string): Promise<CommandRow | undefined> {
-    return this.db
-      .selectFrom("command_aliases")
-      .innerJoin("bot_commands", "bot_commands.id", "command_aliases.bot_command_id")
-      .selectAll("bot_commands")
-      .where("command_aliases.bot_id", "=", botId)
-      .where("command_aliases.command", "=", text.trim().toLowerCase())
-      .orderBy("command_aliases.id")
-      .executeTakeFirst();
-  }
-
-  /** The bot's special commands (`*`, `@`, `@@`, `!`, `/inlineQuery`) that exist, by name. */
-  async specials(botId: number): Promise<Partial<Record<SpecialCommand, CommandRow>>> {
-    const rows = await this.db.selectFrom("bot_commands").selectAll().where("bot_id", "=", botId).where("command", "in", [...SPECIAL_COMMANDS]).execute();
-    return Object.fromEntries(rows.map((row) => [row.command, row]));
   }
 
   /** Writes a command row and its aliases in one transaction, mapping key violations to sentences. */

@@ -1,3 +1,5 @@
+import { SPECIAL_COMMANDS } from "../bots/commands.js";
+
 /** What the router and the pipeline need of a command. */
 export interface RoutableCommand {
   id: number;
@@ -13,7 +15,7 @@ export interface RoutableCommand {
 }
 
 /** Names the router never matches from text (spec/bjs.md §1.2: use an alias for the literal). */
-const RESERVED = new Set(["*", "@", "@@", "!", "/inlineQuery"]);
+const RESERVED = new Set<string>(SPECIAL_COMMANDS);
 
 /**
  * A bot's commands indexed for routing: names (case-sensitive), aliases (lower-cased) and

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { CommandBooks } from "../../src/runtime/command-books.js";
 import { engines, usePlatform } from "../support/platform.js";
 import { createBot, signUpClient } from "../support/bots.js";
 
@@ -158,17 +159,27 @@ describe.each(engines())("commands and folders on %s", (engine) => {
     expect(bad.json()).toEqual({ errors: ["Commands folder id must be a folder id, or 0 or null for the root"] });
   });
 
-  it("answers the router's look-ups: exact name, alias in any case, special commands", async () => {
+  it("gives the router a command book: exact names, aliases in any case, specials, reloaded after a change", async () => {
     const { api, bot, base } = await botOfNewUser();
     for (const command of ["*", "@", "@@", "!", "/inlineQuery", "/start"]) await api.post(`${base}/commands`, { command });
     const menu = (await api.post(`${base}/commands`, { command: "/menu", aliases: "Main menu, 🏠 Home" })).json();
-    const commands = t.platform.commands;
-    expect((await commands.byName(bot.id, "/menu"))?.id).toBe(menu.id);
-    expect(await commands.byName(bot.id, "/MENU")).toBeUndefined();
-    expect((await commands.byAlias(bot.id, " MAIN Menu "))?.id).toBe(menu.id);
-    expect((await commands.byAlias(bot.id, "🏠 home"))?.id).toBe(menu.id);
-    expect(await commands.byAlias(bot.id, "/menu")).toBeUndefined();
-    expect(Object.keys(await commands.specials(bot.id)).sort()).toEqual(["!", "*", "/inlineQuery", "@", "@@"]);
+    const books = new CommandBooks(t.platform.database.db);
+    const book = await books.of(bot.id);
+    expect(book.exact("/menu")?.id).toBe(menu.id);
+    expect(book.exact("/MENU")).toBeUndefined();
+    expect(book.exact(" MAIN Menu ")?.id).toBe(menu.id);
+    expect(book.exact("🏠 home")?.id).toBe(menu.id);
+    expect(book.exact("*")).toBeUndefined();
+    expect(["*", "@", "@@", "!", "/inlineQuery"].map((name) => book.named(name)?.command)).toEqual(["*", "@", "@@", "!", "/inlineQuery"]);
+    expect(await books.of(bot.id)).toBe(book);
+
+    await api.put(`${base}/commands/${menu.id}`, { command: "/menu", aliases: "Start page" });
+    const reloaded = await books.of(bot.id);
+    expect(reloaded).not.toBe(book);
+    expect(reloaded.exact("main menu")).toBeUndefined();
+    expect(reloaded.exact("start PAGE")?.id).toBe(menu.id);
+    await api.delete(`${base}/commands/${menu.id}`);
+    expect((await books.of(bot.id)).exact("/menu")).toBeUndefined();
   });
 
   it("creates, lists and deletes folders; a deleted folder's commands move to the root", async () => {
