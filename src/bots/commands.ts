@@ -4,6 +4,7 @@ import { isoNow, type Clock } from "../clock.js";
 import type { BotCommandsTable, CommandAliasesTable, Schema } from "../db/schema.js";
 import { fetchPage, type Page, type Window } from "../db/paging.js";
 import { NotFoundError, ValidationError } from "../errors.js";
+import { bumpCommandsVersion } from "./commands-version.js";
 import type { Folder, FolderStore } from "./folders.js";
 
 /** A command row: what the runtime needs to run it. */
@@ -172,8 +173,11 @@ export class CommandStore {
 
   /** Deletes a command and its aliases. */
   async delete(botId: number, id: number): Promise<void> {
-    const result = await this.db.deleteFrom("bot_commands").where("bot_id", "=", botId).where("id", "=", id).executeTakeFirst();
-    if (result.numDeletedRows === 0n) throw new NotFoundError("Command");
+    await this.db.transaction().execute(async (trx) => {
+      const result = await trx.deleteFrom("bot_commands").where("bot_id", "=", botId).where("id", "=", id).executeTakeFirst();
+      if (result.numDeletedRows === 0n) throw new NotFoundError("Command");
+      await bumpCommandsVersion(trx, botId);
+    });
   }
 
   /** Writes a command row and its aliases in one transaction, mapping key violations to sentences. */
@@ -192,6 +196,7 @@ export class CommandStore {
             .values(input.aliases.map((command) => ({ bot_id: botId, bot_command_id: id, command, created_at: now, updated_at: now })))
             .execute();
         }
+        await bumpCommandsVersion(trx, botId);
         return id;
       });
     } catch (error) {

@@ -4,6 +4,7 @@ import { isoNow, type Clock } from "../clock.js";
 import type { CommandsFoldersTable, Schema } from "../db/schema.js";
 import { fetchPage, type Page, type Window } from "../db/paging.js";
 import { NotFoundError, ValidationError } from "../errors.js";
+import { bumpCommandsVersion } from "./commands-version.js";
 
 /** A folder of commands (organisation only, not a permission). */
 export type Folder = Selectable<CommandsFoldersTable>;
@@ -55,7 +56,11 @@ export class FolderStore {
 
   /** Deletes the folder; its commands move to the root (the key sets their folder to null). */
   async delete(botId: number, id: number): Promise<void> {
-    const result = await this.db.deleteFrom("commands_folders").where("bot_id", "=", botId).where("id", "=", id).executeTakeFirst();
-    if (result.numDeletedRows === 0n) throw new NotFoundError("Folder");
+    await this.db.transaction().execute(async (trx) => {
+      const result = await trx.deleteFrom("commands_folders").where("bot_id", "=", botId).where("id", "=", id).executeTakeFirst();
+      if (result.numDeletedRows === 0n) throw new NotFoundError("Folder");
+      // Its commands move to the root: what they show as `command.folder` changed.
+      await bumpCommandsVersion(trx, botId);
+    });
   }
 }

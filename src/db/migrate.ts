@@ -4,12 +4,14 @@ import { migrationContext, type MigrationContext } from "./migrations/dialect.js
 import * as accounts from "./migrations/0001_accounts.js";
 import * as bots from "./migrations/0002_bots.js";
 import * as conversations from "./migrations/0004_conversations.js";
+import * as commandsVersion from "./migrations/0005_commands_version.js";
 
 /** Every migration in order; a new one is appended here and never edited once released. */
 const migrations: Record<string, { up(context: MigrationContext): Promise<void> }> = {
   "0001_accounts": accounts,
   "0002_bots": bots,
   "0004_conversations": conversations,
+  "0005_commands_version": commandsVersion,
 };
 
 function provider(database: Database): MigrationProvider {

@@ -106,6 +106,8 @@ export interface BotsTable {
   last_run_at: string | null;
   /** Telegram echoes it in `X-Telegram-Bot-Api-Secret-Token` on each webhook call. */
   webhook_secret: string;
+  /** Bumped by every change to the bot's commands (see bots/commands-version.ts). */
+  commands_version: Generated<number>;
   created_at: string;
   updated_at: string;
 }

@@ -1,28 +1,23 @@
-import { sql, type Kysely } from "kysely";
+import type { Kysely } from "kysely";
 import type { Schema } from "../db/schema.js";
 import { CommandBook, type RoutableCommand } from "./command-book.js";
 
 /**
- * Each bot's CommandBook, loaded once and reused while the bot's commands stay the same. A
- * cheap signature query (count, last change, last id) tells when to reload, so edits made
- * through the API, by another process or by an import take effect on the next update.
+ * Each bot's CommandBook, loaded once and reused while the bot's `commands_version` stays the
+ * same, so edits made through the API, by another process or by an import take effect on the
+ * next update without a query per update.
  */
 export class CommandBooks {
-  private readonly cache = new Map<number, { signature: string; book: CommandBook }>();
+  private readonly cache = new Map<number, { version: number; book: CommandBook }>();
 
   constructor(private readonly db: Kysely<Schema>) {}
 
-  async of(botId: number): Promise<CommandBook> {
-    const stamp = await this.db
-      .selectFrom("bot_commands")
-      .select([sql<number>`count(*)`.as("n"), sql<string>`max(updated_at)`.as("changed"), sql<number>`max(id)`.as("last")])
-      .where("bot_id", "=", botId)
-      .executeTakeFirstOrThrow();
-    const signature = `${stamp.n}|${stamp.changed}|${stamp.last}`;
+  /** The book of the bot at this `commands_version` (the bot row carries it). */
+  async of(botId: number, version: number): Promise<CommandBook> {
     const cached = this.cache.get(botId);
-    if (cached?.signature === signature) return cached.book;
+    if (cached?.version === version) return cached.book;
     const book = new CommandBook(await this.load(botId));
-    this.cache.set(botId, { signature, book });
+    this.cache.set(botId, { version, book });
     return book;
   }
 

@@ -94,7 +94,7 @@ export class Processor implements UpdateHandler {
     if (chat?.row.blocked) return this.countBlocked(bot);
 
     const chain: Chain = { answeredCallback: false, iterations: 1 };
-    const book = await books.of(botId);
+    const book = await books.of(botId, bot.row.commands_version);
     const waitKey = user && chat ? { botId, chatId: chat.row.id, userId: user.row.id } : null;
     const wait = waitKey ? await waits.find(waitKey) : null;
     const routing = route(book, { update, botUsername: bot.row.username, wait, userGroup: user?.row.user_group ?? null });

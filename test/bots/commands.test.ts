@@ -164,22 +164,27 @@ describe.each(engines())("commands and folders on %s", (engine) => {
     for (const command of ["*", "@", "@@", "!", "/inlineQuery", "/start"]) await api.post(`${base}/commands`, { command });
     const menu = (await api.post(`${base}/commands`, { command: "/menu", aliases: "Main menu, 🏠 Home" })).json();
     const books = new CommandBooks(t.platform.database.db);
-    const book = await books.of(bot.id);
+    const version = async () => (await t.platform.bots.store.byId(bot.id))!.commands_version;
+    const book = await books.of(bot.id, await version());
     expect(book.exact("/menu")?.id).toBe(menu.id);
     expect(book.exact("/MENU")).toBeUndefined();
     expect(book.exact(" MAIN Menu ")?.id).toBe(menu.id);
     expect(book.exact("🏠 home")?.id).toBe(menu.id);
     expect(book.exact("*")).toBeUndefined();
     expect(["*", "@", "@@", "!", "/inlineQuery"].map((name) => book.named(name)?.command)).toEqual(["*", "@", "@@", "!", "/inlineQuery"]);
-    expect(await books.of(bot.id)).toBe(book);
+    expect(await books.of(bot.id, await version())).toBe(book);
 
     await api.put(`${base}/commands/${menu.id}`, { command: "/menu", aliases: "Start page" });
-    const reloaded = await books.of(bot.id);
+    const reloaded = await books.of(bot.id, await version());
     expect(reloaded).not.toBe(book);
     expect(reloaded.exact("main menu")).toBeUndefined();
     expect(reloaded.exact("start PAGE")?.id).toBe(menu.id);
     await api.delete(`${base}/commands/${menu.id}`);
-    expect((await books.of(bot.id)).exact("/menu")).toBeUndefined();
+    expect((await books.of(bot.id, await version())).exact("/menu")).toBeUndefined();
+    const folder = (await api.post(`${base}/commands_folders`, { title: "Kept" })).json();
+    const before = await version();
+    await api.delete(`${base}/commands_folders/${folder.id}`);
+    expect(await version()).toBe(before + 1);
   });
 
   it("creates, lists and deletes folders; a deleted folder's commands move to the root", async () => {
