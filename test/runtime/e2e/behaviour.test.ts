@@ -137,7 +137,7 @@ describe.each(engines())("bot behaviour, end to end on %s", (engine) => {
   });
 
   it("contains hostile BJS: the loop is logged as a timeout while another bot keeps answering", async () => {
-    const hostile = await setup([{ command: "/loop", bjs_code: "while (true) {}" }, { command: "/bomb", bjs_code: "var a = []; while (true) a.push(new Array(1e5).fill(a.length));" }]);
+    const hostile = await setup([{ command: "/loop", bjs_code: "while (true) {}" }, { command: "/bomb", bjs_code: "var a = []; while (true) a.push(new Array(5e6).fill(a.length));" }]);
     const calm = await setup([{ command: "/ping", answer: "pong" , bjs_code: "Bot.sendMessage('still here')" }]);
     await hostile.user.sendText(hostile.chat, "/loop");
     const looping = hostile.bot.deliver();
