@@ -1,4 +1,4 @@
-import type { Chat as TelegramChat, Update, User as TelegramUser } from "@grammyjs/types";
+import type { Update } from "@grammyjs/types";
 import type { Logger } from "pino";
 import type { UserStore } from "../accounts/users.js";
 import { planNamed } from "../catalog/plans.js";
@@ -12,6 +12,7 @@ import type { Chain, RunningBot } from "./invocation.js";
 import { route } from "./router.js";
 import type { TelegramSender } from "./telegram-sender.js";
 import type { UpdateHandler } from "./update-handler.js";
+import { chatOf, senderOf } from "../telegram/update-parts.js";
 import type { WaitStore } from "./waits.js";
 
 export interface ProcessorDeps {
@@ -30,37 +31,6 @@ export interface ProcessorDeps {
 
 /** Messages in a blocked chat cost one iteration per this many (spec/bjs.md §4). */
 const BLOCKED_MESSAGES_PER_ITERATION = 100;
-
-/** The sender of an update, if it has one. */
-function senderOf(update: Update): TelegramUser | undefined {
-  return (
-    update.message?.from ??
-    update.edited_message?.from ??
-    update.callback_query?.from ??
-    update.inline_query?.from ??
-    update.chosen_inline_result?.from ??
-    update.my_chat_member?.from ??
-    update.chat_member?.from ??
-    update.chat_join_request?.from ??
-    update.poll_answer?.user ??
-    update.pre_checkout_query?.from ??
-    update.shipping_query?.from
-  );
-}
-
-/** The chat of an update, if it has one. */
-function chatOf(update: Update): TelegramChat | undefined {
-  return (
-    update.message?.chat ??
-    update.edited_message?.chat ??
-    update.channel_post?.chat ??
-    update.edited_channel_post?.chat ??
-    update.callback_query?.message?.chat ??
-    update.my_chat_member?.chat ??
-    update.chat_member?.chat ??
-    update.chat_join_request?.chat
-  );
-}
 
 /**
  * Handles one update of a started bot (spec/bjs.md §1.3): the quota check, the user and the

@@ -1,4 +1,5 @@
 import type { Update } from "@grammyjs/types";
+import { chatOf, senderOf } from "../telegram/update-parts.js";
 
 /**
  * Handles one accepted Telegram update of a bot, start to finish: routing, BJS, effects.
@@ -12,16 +13,8 @@ export interface UpdateHandler {
 
 /** The key updates are ordered by: one chat (or one user, for updates without a chat). */
 export function orderingKey(update: Update): string {
-  const chat =
-    update.message?.chat ??
-    update.edited_message?.chat ??
-    update.channel_post?.chat ??
-    update.edited_channel_post?.chat ??
-    update.callback_query?.message?.chat ??
-    update.my_chat_member?.chat ??
-    update.chat_member?.chat ??
-    update.chat_join_request?.chat;
+  const chat = chatOf(update);
   if (chat) return `chat:${chat.id}`;
-  const from = update.callback_query?.from ?? update.inline_query?.from ?? update.chosen_inline_result?.from ?? update.poll_answer?.user ?? update.pre_checkout_query?.from ?? update.shipping_query?.from;
+  const from = senderOf(update);
   return from ? `user:${from.id}` : "bot";
 }
