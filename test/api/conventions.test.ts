@@ -1,5 +1,5 @@
 import { Writable } from "node:stream";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
@@ -73,14 +73,17 @@ describe("API conventions", () => {
 });
 
 describe("readiness without a database", () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "botyard-ready-"));
   let platform: Platform;
   let app: FastifyInstance;
   beforeAll(async () => {
-    const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), "botyard-ready-")), SECRET_KEY: "k" });
-    platform = await createPlatform(config, { log: pino({ level: "silent" }) });
+    platform = await createPlatform(loadConfig({ DATA_DIR: dataDir, SECRET_KEY: "k" }), { log: pino({ level: "silent" }) });
     app = await buildApp(platform);
   });
-  afterAll(() => app.close());
+  afterAll(async () => {
+    await app.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 
   it("answers 503 once the database is gone", async () => {
     await platform.database.close();
@@ -91,12 +94,13 @@ describe("readiness without a database", () => {
 });
 
 describe("request logs", () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "botyard-logs-"));
   const lines: string[] = [];
   let platform: Platform;
   let app: FastifyInstance;
   beforeAll(async () => {
     const sink = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
-    const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), "botyard-logs-")), SECRET_KEY: "k", LOG_LEVEL: "debug" });
+    const config = loadConfig({ DATA_DIR: dataDir, SECRET_KEY: "k", LOG_LEVEL: "debug" });
     // The platform's own logger (its serializers and redaction are under test), writing to the sink.
     platform = await createPlatform(config, { log: createLogger(config, sink) });
     app = await buildApp(platform);
@@ -104,6 +108,7 @@ describe("request logs", () => {
   afterAll(async () => {
     await app.close();
     await platform.close();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it("never contain api keys, session tokens or passwords", async () => {

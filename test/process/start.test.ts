@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -35,11 +35,16 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
 
 describe("the built platform as a process", () => {
   const children: ChildProcess[] = [];
-  afterAll(() => children.forEach((child) => child.kill("SIGKILL")));
+  const folders: string[] = [];
+  afterAll(() => {
+    children.forEach((child) => child.kill("SIGKILL"));
+    folders.forEach((folder) => rmSync(folder, { recursive: true, force: true }));
+  });
 
   it("starts with an empty DATA_DIR and no environment, and answers /healthz", async () => {
     // `npm start` builds, then runs bin/botyard.js serve; the suite has built already, so run that.
     const cwd = mkdtempSync(join(tmpdir(), "botyard-start-"));
+    folders.push(cwd);
     const port = await freePort();
     let output = "";
     const child = spawn(process.execPath, ["--no-node-snapshot", join(root, "bin/botyard.js")], {
