@@ -3,6 +3,7 @@ import type { Database } from "./database.js";
 import { migrationContext, type MigrationContext } from "./migrations/dialect.js";
 import * as accounts from "./migrations/0001_accounts.js";
 import * as bots from "./migrations/0002_bots.js";
+import * as runtime from "./migrations/0003_runtime.js";
 import * as conversations from "./migrations/0004_conversations.js";
 import * as commandsVersion from "./migrations/0005_commands_version.js";
 
@@ -10,6 +11,7 @@ import * as commandsVersion from "./migrations/0005_commands_version.js";
 const migrations: Record<string, { up(context: MigrationContext): Promise<void> }> = {
   "0001_accounts": accounts,
   "0002_bots": bots,
+  "0003_runtime": runtime,
   "0004_conversations": conversations,
   "0005_commands_version": commandsVersion,
 };
@@ -29,7 +31,8 @@ function provider(database: Database): MigrationProvider {
 /** Brings the schema up to date; answers the names of the migrations it applied. */
 export async function migrateToLatest(database: Database): Promise<string[]> {
   // Kysely looks for its own tables in every schema unless told which one is ours.
-  const migrator = new Migrator({ db: database.db, provider: provider(database), migrationTableSchema: database.schema });
+  // 0003 was reserved while 0004 and 0005 landed, so databases made in between apply it late.
+  const migrator = new Migrator({ db: database.db, provider: provider(database), migrationTableSchema: database.schema, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);

@@ -23,6 +23,7 @@ export interface Schema {
   admin_panels: AdminPanelsTable;
   bot_libs: BotLibsTable;
   bot_waits: BotWaitsTable;
+  update_inbox: UpdateInboxTable;
 }
 
 export interface UsersTable {
@@ -247,4 +248,21 @@ export interface BotWaitsTable {
   /** JSON of the `options` to hand the reply. */
   options: string | null;
   created_at: string;
+}
+
+/** One accepted Telegram update of a bot (see runtime/intake/inbox.ts). */
+export interface UpdateInboxTable {
+  id: Generated<number>;
+  bot_id: number;
+  update_id: number;
+  /** Updates with the same key are handled one after another, in id order. */
+  ordering_key: string;
+  /** The update as JSON. */
+  payload: string;
+  /** pending | done | failed */
+  status: string;
+  /** Failed attempts so far. */
+  attempts: number;
+  received_at: string;
+  finished_at: string | null;
 }

@@ -1,0 +1,197 @@
+import type { Update } from "@grammyjs/types";
+import type { Logger } from "pino";
+import type { UpdateHandler } from "../update-handler.js";
+import type { Inbox, InboxRow } from "./inbox.js";
+import { abortableSleep, type AbortableSleep } from "./sleep.js";
+
+/** What receivers (the webhook route, polling loops) hand their updates to. */
+export interface UpdateIntake {
+  /** Records the updates durably, then dispatches the new ones; answers how many were new. */
+  accept(botId: number, updates: readonly Update[]): Promise<number>;
+}
+
+export interface DispatcherOptions {
+  /** Ordering keys handled at the same time. */
+  concurrency: number;
+  /** Attempts of one update before it is given up (marked failed and logged). */
+  maxAttempts: number;
+  /** The wait before attempt `attempt + 1`, after `attempt` failures. */
+  retryDelayMs(failures: number): number;
+  sleep: AbortableSleep;
+}
+
+export const defaultDispatcherOptions: DispatcherOptions = {
+  concurrency: 64,
+  maxAttempts: 5,
+  retryDelayMs: (failures) => Math.min(60_000, 1000 * 2 ** (failures - 1)),
+  sleep: abortableSleep,
+};
+
+/** The rows of one `(bot, ordering key)`, handled one at a time in id order. */
+interface Lane {
+  key: string;
+  rows: InboxRow[];
+}
+
+/**
+ * Hands accepted updates to the UpdateHandler: strictly in order within one `(bot, ordering
+ * key)` lane, lanes in parallel up to `concurrency`. New rows come in memory right after their
+ * commit (no polling of the table); the table only matters on `start`, which resumes every
+ * row left pending by the last process. A rejected `handle` is retried after a back-off (the
+ * lane waits, so order holds), then given up after `maxAttempts`.
+ */
+export class Dispatcher implements UpdateIntake {
+  private handler?: UpdateHandler;
+  private readonly options: DispatcherOptions;
+  private readonly lanes = new Map<string, Lane>();
+  /** Lanes with rows, waiting for a free slot. */
+  private readonly ready: Lane[] = [];
+  private running = 0;
+  /** Rows accepted before `start`: merged with the resumed ones so order holds. */
+  private held: InboxRow[] = [];
+  private closing = new AbortController();
+  private idle?: () => void;
+  private doneIds: number[] = [];
+  private flushing?: Promise<void>;
+
+  constructor(
+    private readonly inbox: Inbox,
+    private readonly log: Logger,
+    options: Partial<DispatcherOptions> = {},
+  ) {
+    this.options = { ...defaultDispatcherOptions, ...options };
+  }
+
+  async accept(botId: number, updates: readonly Update[]): Promise<number> {
+    const rows = await this.inbox.insert(botId, updates);
+    if (this.handler) this.enqueue(rows);
+    else this.held.push(...rows);
+    return rows.length;
+  }
+
+  /** Starts handling with `handler`: first every pending row of the inbox, in order. */
+  async start(handler: UpdateHandler): Promise<void> {
+    if (this.handler) throw new Error("the dispatcher is already started");
+    this.closing = new AbortController();
+    const pending = await this.inbox.pending();
+    // Rows accepted while the pending ones loaded may be in both lists.
+    const byId = new Map([...pending, ...this.held].map((row) => [row.id, row]));
+    this.held = [];
+    this.handler = handler;
+    this.enqueue([...byId.values()].sort((a, b) => a.id - b.id));
+  }
+
+  /**
+   * Stops taking rows from the lanes and waits for the updates being handled (a retry back-off
+   * is cut short). Rows not started stay pending in the inbox for the next start.
+   */
+  async stop(): Promise<void> {
+    if (!this.handler) return;
+    this.handler = undefined;
+    this.closing.abort();
+    this.ready.length = 0;
+    if (this.running > 0) await new Promise<void>((resolve) => (this.idle = resolve));
+    this.lanes.clear();
+    await this.flush();
+  }
+
+  /** Rows queued or being handled right now. */
+  get backlog(): number {
+    let n = 0;
+    for (const lane of this.lanes.values()) n += lane.rows.length;
+    return n;
+  }
+
+  private enqueue(rows: readonly InboxRow[]): void {
+    for (const row of rows) {
+      const key = `${row.botId}:${row.orderingKey}`;
+      let lane = this.lanes.get(key);
+      if (!lane) {
+        lane = { key, rows: [] };
+        this.lanes.set(key, lane);
+        this.ready.push(lane);
+      }
+      lane.rows.push(row);
+    }
+    this.pump();
+  }
+
+  private pump(): void {
+    while (this.handler && this.running < this.options.concurrency && this.ready.length > 0) {
+      this.running++;
+      void this.drive(this.ready.shift()!, this.handler);
+    }
+  }
+
+  /** Handles the lane's first row, then gives the slot back (the lane queues again if it has more). */
+  private async drive(lane: Lane, handler: UpdateHandler): Promise<void> {
+    const row = lane.rows[0]!;
+    const finished = await this.handleRow(row, handler);
+    this.running--;
+    if (finished) lane.rows.shift();
+    if (this.closing.signal.aborted) {
+      if (this.running === 0) this.idle?.();
+      return;
+    }
+    if (lane.rows.length > 0) this.ready.push(lane);
+    else this.lanes.delete(lane.key);
+    this.pump();
+  }
+
+  /** Answers false when the dispatcher stopped before the row was finished (it stays pending). */
+  private async handleRow(row: InboxRow, handler: UpdateHandler): Promise<boolean> {
+    const { maxAttempts, retryDelayMs, sleep } = this.options;
+    for (;;) {
+      try {
+        await handler.handle(row.botId, row.update);
+        this.markDone(row.id);
+        return true;
+      } catch (error) {
+        row.attempts++;
+        const final = row.attempts >= maxAttempts;
+        const context = { err: error, bot_id: row.botId, update_id: row.update.update_id, attempts: row.attempts };
+        if (final) this.log.error(context, "update given up after repeated failures");
+        else this.log.warn(context, "update handling failed; retrying");
+        try {
+          await this.inbox.markAttempt(row.id, row.attempts, final);
+        } catch (writeError) {
+          this.log.error({ err: writeError, bot_id: row.botId }, "could not record a failed attempt");
+        }
+        if (final) return true;
+        if (!(await sleep(retryDelayMs(row.attempts), this.closing.signal))) return false;
+      }
+    }
+  }
+
+  /** Done marks are written in batches: one statement for every row finished meanwhile. */
+  private markDone(id: number): void {
+    this.doneIds.push(id);
+    this.writeDoneSoon(0);
+  }
+
+  private writeDoneSoon(delayMs: number): void {
+    this.flushing ??= new Promise<void>((resolve) => (delayMs > 0 ? setTimeout(resolve, delayMs).unref() : setImmediate(resolve))).then(() => this.writeDone());
+  }
+
+  private async writeDone(): Promise<void> {
+    const ids = this.doneIds;
+    this.doneIds = [];
+    let failed = false;
+    try {
+      await this.inbox.markDone(ids);
+    } catch (error) {
+      // Left pending, they would be handled again after a restart: keep them for the next batch.
+      this.log.error({ err: error }, "could not mark updates done");
+      this.doneIds.unshift(...ids);
+      failed = true;
+    }
+    this.flushing = undefined;
+    if (this.doneIds.length > 0 && !(failed && this.closing.signal.aborted)) this.writeDoneSoon(failed ? 1000 : 0);
+  }
+
+  /** Resolves once the done marks of every update handled so far are written. */
+  async flush(): Promise<void> {
+    await this.flushing;
+    if (this.doneIds.length > 0) await this.writeDone();
+  }
+}

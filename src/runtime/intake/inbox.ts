@@ -1,0 +1,109 @@
+import type { Update } from "@grammyjs/types";
+import type { Kysely } from "kysely";
+import { isoNow, type Clock } from "../../clock.js";
+import type { Schema } from "../../db/schema.js";
+import { orderingKey } from "../update-handler.js";
+
+/** An accepted update as the dispatcher works on it. */
+export interface InboxRow {
+  id: number;
+  botId: number;
+  orderingKey: string;
+  update: Update;
+  /** Failed attempts so far. */
+  attempts: number;
+}
+
+/** Rows per statement when many ids are marked at once (well under SQLite's parameter limit). */
+const CHUNK = 500;
+
+/**
+ * The durable inbox: one row per accepted update, unique by `(bot_id, update_id)`. An update
+ * is accepted once its row is committed; a redelivered one (Telegram retrying a webhook, a
+ * getUpdates batch fetched again after a restart) hits the unique key and is dropped.
+ */
+export class Inbox {
+  constructor(
+    private readonly db: Kysely<Schema>,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Records the updates in one statement; answers the rows that are new (duplicates left out). */
+  async insert(botId: number, updates: readonly Update[]): Promise<InboxRow[]> {
+    if (updates.length === 0) return [];
+    const receivedAt = isoNow(this.clock);
+    const inserted = await this.db
+      .insertInto("update_inbox")
+      .values(
+        updates.map((update) => ({
+          bot_id: botId,
+          update_id: update.update_id,
+          ordering_key: orderingKey(update),
+          payload: JSON.stringify(update),
+          status: "pending",
+          attempts: 0,
+          received_at: receivedAt,
+        })),
+      )
+      .onConflict((oc) => oc.columns(["bot_id", "update_id"]).doNothing())
+      .returning(["id", "update_id", "ordering_key"])
+      .execute();
+    const byUpdateId = new Map(updates.map((update) => [update.update_id, update]));
+    return inserted
+      .map((row) => ({ id: Number(row.id), botId, orderingKey: row.ordering_key, update: byUpdateId.get(Number(row.update_id))!, attempts: 0 }))
+      .sort((a, b) => a.id - b.id);
+  }
+
+  /** Every row not handled yet, oldest first. */
+  async pending(): Promise<InboxRow[]> {
+    const rows = await this.db
+      .selectFrom("update_inbox")
+      .select(["id", "bot_id", "ordering_key", "payload", "attempts"])
+      .where("status", "=", "pending")
+      .orderBy("id")
+      .execute();
+    return rows.map((row) => ({
+      id: Number(row.id),
+      botId: Number(row.bot_id),
+      orderingKey: row.ordering_key,
+      update: JSON.parse(row.payload) as Update,
+      attempts: row.attempts,
+    }));
+  }
+
+  /** Marks rows handled. */
+  async markDone(ids: readonly number[]): Promise<void> {
+    const finishedAt = isoNow(this.clock);
+    for (let start = 0; start < ids.length; start += CHUNK) {
+      await this.db
+        .updateTable("update_inbox")
+        .set({ status: "done", finished_at: finishedAt })
+        .where("id", "in", ids.slice(start, start + CHUNK))
+        .execute();
+    }
+  }
+
+  /** Records one more failed attempt; `final` gives the row up (it is not resumed again). */
+  async markAttempt(id: number, attempts: number, final: boolean): Promise<void> {
+    await this.db
+      .updateTable("update_inbox")
+      .set(final ? { attempts, status: "failed", finished_at: isoNow(this.clock) } : { attempts })
+      .where("id", "=", id)
+      .execute();
+  }
+
+  /** Deletes finished rows older than `keepMs`; answers how many went. */
+  async prune(keepMs: number): Promise<number> {
+    const cutoff = new Date(this.clock.now() - keepMs).toISOString();
+    const result = await this.db.deleteFrom("update_inbox").where("status", "!=", "pending").where("finished_at", "<", cutoff).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  /** How many rows are in each status (diagnostics and tests). */
+  async counts(botId?: number): Promise<Record<string, number>> {
+    let query = this.db.selectFrom("update_inbox").select((eb) => ["status", eb.fn.countAll<number>().as("n")]).groupBy("status");
+    if (botId !== undefined) query = query.where("bot_id", "=", botId);
+    const rows = await query.execute();
+    return Object.fromEntries(rows.map((row) => [row.status, Number(row.n)]));
+  }
+}

@@ -1,0 +1,145 @@
+import pino from "pino";
+import { beforeAll, describe, expect, it } from "vitest";
+import { Dispatcher, type DispatcherOptions } from "../../../src/runtime/intake/dispatcher.js";
+import { Inbox } from "../../../src/runtime/intake/inbox.js";
+import { signUp } from "../../support/accounts.js";
+import { engines, usePlatform } from "../../support/platform.js";
+import { RecordingHandler, textUpdate } from "./recording-handler.js";
+
+const silent = pino({ level: "silent" });
+
+describe.each(engines())("the dispatcher on %s", (engine) => {
+  const t = usePlatform(engine);
+  let ownerId: number;
+  beforeAll(async () => {
+    ownerId = (await signUp(t.app)).id;
+  });
+
+  /** A fresh bot (its own update ids), an inbox and a dispatcher over the suite's database. */
+  async function setUp(options: Partial<DispatcherOptions> = {}) {
+    const bot = await t.platform.bots.store.insert(ownerId, { name: "Intake" });
+    const inbox = new Inbox(t.platform.database.db, t.clock);
+    const delays: number[] = [];
+    const dispatcher = new Dispatcher(inbox, silent, {
+      sleep: async (ms) => {
+        delays.push(ms);
+        return true;
+      },
+      ...options,
+    });
+    return { botId: bot.id, inbox, dispatcher, delays };
+  }
+
+  it("drops an update_id it has already accepted, and handles the update once", async () => {
+    const { botId, inbox, dispatcher } = await setUp();
+    const handler = new RecordingHandler();
+    await dispatcher.start(handler);
+    expect(await dispatcher.accept(botId, [textUpdate(1, 10)])).toBe(1);
+    expect(await dispatcher.accept(botId, [textUpdate(1, 10), textUpdate(2, 10)])).toBe(1);
+    expect(await dispatcher.accept(botId, [textUpdate(2, 10)])).toBe(0);
+    await handler.waitForHandled(2);
+    await dispatcher.stop();
+    expect(handler.handledIds(botId)).toEqual([1, 2]);
+    expect(await inbox.counts(botId)).toEqual({ done: 2 });
+  });
+
+  it("keeps one chat's order while other chats go on in parallel", async () => {
+    const { botId, dispatcher } = await setUp();
+    const handler = new RecordingHandler();
+    await dispatcher.start(handler);
+    const releaseFirstOfA = handler.hold(1);
+    // Chat A: 1, 3, 5; chat B: 2, 4, 6. A's first update is held.
+    await dispatcher.accept(botId, [textUpdate(1, 100), textUpdate(2, 200), textUpdate(3, 100)]);
+    await dispatcher.accept(botId, [textUpdate(4, 200), textUpdate(5, 100), textUpdate(6, 200)]);
+    await handler.waitForHandled(3);
+    expect(handler.handledIds()).toEqual([2, 4, 6]);
+    expect(handler.calls.map((c) => c.updateId)).not.toContain(3);
+    releaseFirstOfA();
+    await handler.waitForHandled(6);
+    expect(handler.handledIds().filter((id) => id % 2 === 1)).toEqual([1, 3, 5]);
+    await dispatcher.stop();
+  });
+
+  it("handles at most `concurrency` chats at once", async () => {
+    const { botId, dispatcher } = await setUp({ concurrency: 2 });
+    const handler = new RecordingHandler();
+    await dispatcher.start(handler);
+    const releases = [1, 2, 3].map((id) => handler.hold(id));
+    await dispatcher.accept(botId, [textUpdate(1, 1), textUpdate(2, 2), textUpdate(3, 3)]);
+    await Promise.all([handler.started(1), handler.started(2)]);
+    expect(handler.calls.map((c) => c.updateId)).toEqual([1, 2]);
+    releases[0]!();
+    await handler.started(3);
+    releases[1]!();
+    releases[2]!();
+    await handler.waitForHandled(3);
+    await dispatcher.stop();
+  });
+
+  it("retries a rejected update with growing back-off before the chat's next update", async () => {
+    const { botId, inbox, dispatcher, delays } = await setUp();
+    const handler = new RecordingHandler();
+    handler.fail(1, 2);
+    await dispatcher.start(handler);
+    await dispatcher.accept(botId, [textUpdate(1, 7), textUpdate(2, 7)]);
+    await handler.waitForHandled(2);
+    await dispatcher.stop();
+    expect(handler.calls.map((c) => c.updateId)).toEqual([1, 1, 1, 2]);
+    expect(handler.handledIds()).toEqual([1, 2]);
+    expect(delays).toEqual([1000, 2000]);
+    expect(await inbox.counts(botId)).toEqual({ done: 2 });
+  });
+
+  it("gives an update up after maxAttempts, marks it failed and goes on with the chat", async () => {
+    const { botId, inbox, dispatcher } = await setUp({ maxAttempts: 3 });
+    const handler = new RecordingHandler();
+    handler.fail(1, 99);
+    await dispatcher.start(handler);
+    await dispatcher.accept(botId, [textUpdate(1, 7), textUpdate(2, 7)]);
+    await handler.waitForHandled(1);
+    await dispatcher.stop();
+    expect(handler.calls.map((c) => c.updateId)).toEqual([1, 1, 1, 2]);
+    expect(await inbox.counts(botId)).toEqual({ done: 1, failed: 1 });
+    const failed = await t.platform.database.db.selectFrom("update_inbox").select(["update_id", "attempts"]).where("bot_id", "=", botId).where("status", "=", "failed").execute();
+    expect(failed.map((row) => ({ ...row, update_id: Number(row.update_id) }))).toEqual([{ update_id: 1, attempts: 3 }]);
+  });
+
+  it("resumes the rows a crashed dispatcher left pending: each handled once, in order", async () => {
+    const { botId, inbox } = await setUp();
+    const crashed = new Dispatcher(inbox, silent);
+    const before = new RecordingHandler();
+    before.hold(2); // never released: the "process" dies while handling update 2
+    await crashed.start(before);
+    await crashed.accept(botId, [textUpdate(1, 5), textUpdate(2, 5), textUpdate(3, 5), textUpdate(4, 6)]);
+    await before.started(2);
+    await before.waitForHandled(2); // 1 (chat 5) and 4 (chat 6)
+    await crashed.flush();
+    expect(await inbox.counts(botId)).toEqual({ done: 2, pending: 2 });
+
+    // A new process over the same database; meanwhile a new update arrives before it starts.
+    const restarted = new Dispatcher(inbox, silent);
+    await restarted.accept(botId, [textUpdate(5, 5)]);
+    const after = new RecordingHandler();
+    await restarted.start(after);
+    await after.waitForHandled(3);
+    await restarted.stop();
+    expect(after.handledIds()).toEqual([2, 3, 5]);
+    expect(await inbox.counts(botId)).toEqual({ done: 5 });
+  });
+
+  it("keeps handled rows for the redelivery window, then prunes them", async () => {
+    const { botId, inbox, dispatcher } = await setUp();
+    const handler = new RecordingHandler();
+    await dispatcher.start(handler);
+    await dispatcher.accept(botId, [textUpdate(1, 3)]);
+    await handler.waitForHandled(1);
+    await dispatcher.stop();
+    await dispatcher.accept(botId, [textUpdate(2, 3)]); // stays pending: the dispatcher is stopped
+    t.clock.advance(23 * 3_600_000);
+    expect(await inbox.prune(24 * 3_600_000)).toBe(0);
+    expect(await dispatcher.accept(botId, [textUpdate(1, 3)])).toBe(0);
+    t.clock.advance(2 * 3_600_000);
+    expect(await inbox.prune(24 * 3_600_000)).toBeGreaterThanOrEqual(1);
+    expect(await inbox.counts(botId)).toEqual({ pending: 1 });
+  });
+});
