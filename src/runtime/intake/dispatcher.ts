@@ -18,6 +18,8 @@ export interface DispatcherOptions {
   /** The wait before attempt `attempt + 1`, after `attempt` failures. */
   retryDelayMs(failures: number): number;
   sleep: AbortableSleep;
+  /** How long `stop` waits for the updates being handled; the rest are handled after a restart. */
+  drainTimeoutMs: number;
 }
 
 export const defaultDispatcherOptions: DispatcherOptions = {
@@ -25,6 +27,7 @@ export const defaultDispatcherOptions: DispatcherOptions = {
   maxAttempts: 5,
   retryDelayMs: (failures) => Math.min(60_000, 1000 * 2 ** (failures - 1)),
   sleep: abortableSleep,
+  drainTimeoutMs: 10_000,
 };
 
 /** The rows of one `(bot, ordering key)`, handled one at a time in id order. */
@@ -49,6 +52,8 @@ export class Dispatcher implements UpdateIntake {
   private running = 0;
   /** Rows accepted before `start`: merged with the resumed ones so order holds. */
   private held: InboxRow[] = [];
+  /** Ids of the rows in the lanes: a row committed just before `start` read the pending ones must not come twice. */
+  private readonly queued = new Set<number>();
   private closing = new AbortController();
   private idle?: () => void;
   private doneIds: number[] = [];
@@ -90,20 +95,20 @@ export class Dispatcher implements UpdateIntake {
     this.handler = undefined;
     this.closing.abort();
     this.ready.length = 0;
-    if (this.running > 0) await new Promise<void>((resolve) => (this.idle = resolve));
+    if (this.running > 0) {
+      const drained = new Promise<void>((resolve) => (this.idle = resolve));
+      const timeout = new Promise<void>((resolve) => setTimeout(resolve, this.options.drainTimeoutMs).unref());
+      await Promise.race([drained, timeout]);
+    }
     this.lanes.clear();
+    this.queued.clear();
     await this.flush();
-  }
-
-  /** Rows queued or being handled right now. */
-  get backlog(): number {
-    let n = 0;
-    for (const lane of this.lanes.values()) n += lane.rows.length;
-    return n;
   }
 
   private enqueue(rows: readonly InboxRow[]): void {
     for (const row of rows) {
+      if (this.queued.has(row.id)) continue;
+      this.queued.add(row.id);
       const key = `${row.botId}:${row.orderingKey}`;
       let lane = this.lanes.get(key);
       if (!lane) {
@@ -125,11 +130,12 @@ export class Dispatcher implements UpdateIntake {
 
   /** Handles the lane's first row, then gives the slot back (the lane queues again if it has more). */
   private async drive(lane: Lane, handler: UpdateHandler): Promise<void> {
+    const { signal } = this.closing;
     const row = lane.rows[0]!;
-    const finished = await this.handleRow(row, handler);
+    const finished = await this.handleRow(row, handler, signal);
     this.running--;
-    if (finished) lane.rows.shift();
-    if (this.closing.signal.aborted) {
+    if (finished) this.queued.delete(lane.rows.shift()!.id);
+    if (signal.aborted) {
       if (this.running === 0) this.idle?.();
       return;
     }
@@ -139,7 +145,7 @@ export class Dispatcher implements UpdateIntake {
   }
 
   /** Answers false when the dispatcher stopped before the row was finished (it stays pending). */
-  private async handleRow(row: InboxRow, handler: UpdateHandler): Promise<boolean> {
+  private async handleRow(row: InboxRow, handler: UpdateHandler, signal: AbortSignal): Promise<boolean> {
     const { maxAttempts, retryDelayMs, sleep } = this.options;
     for (;;) {
       try {
@@ -158,7 +164,7 @@ export class Dispatcher implements UpdateIntake {
           this.log.error({ err: writeError, bot_id: row.botId }, "could not record a failed attempt");
         }
         if (final) return true;
-        if (!(await sleep(retryDelayMs(row.attempts), this.closing.signal))) return false;
+        if (!(await sleep(retryDelayMs(row.attempts), signal))) return false;
       }
     }
   }
