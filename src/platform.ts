@@ -17,7 +17,7 @@ import { UserStore } from "./accounts/users.js";
 import { redactUrl } from "./redact.js";
 import { planNamed } from "./catalog/plans.js";
 import { AdminPanelService, AdminPanelStore } from "./bots/admin-panels.js";
-import { BotService, BotStore, WebhookRemovingLifecycle } from "./bots/bots.js";
+import { BotService, BotStore } from "./bots/bots.js";
 import { BotUserStore, ChatStore } from "./bots/chats.js";
 import { CommandStore } from "./bots/commands.js";
 import { ErrorLog } from "./bots/error-log.js";
@@ -25,6 +25,7 @@ import { FolderStore } from "./bots/folders.js";
 import { InstalledLibraries } from "./bots/libraries.js";
 import { PropertyStore } from "./bots/properties.js";
 import { BotApi } from "./telegram/bot-api.js";
+import { BotRuntime } from "./runtime/bot-runtime.js";
 
 /** Everything the platform is made of, wired once; the API and the runtime take what they need. */
 export interface Platform {
@@ -53,6 +54,8 @@ export interface Platform {
   errorLog: ErrorLog;
   adminPanels: AdminPanelService;
   libraries: InstalledLibraries;
+  /** Bots' intake and lifecycle; `runtime.start(handler)` makes it handle updates. */
+  runtime: BotRuntime;
   close(): Promise<void>;
 }
 
@@ -110,6 +113,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const botApi = (token: string) => new BotApi(token, { apiRoot: config.telegramApiRoot });
   const botStore = new BotStore(db, secrets, iterations, clock);
   const folders = new FolderStore(db, clock);
+  const runtime = new BotRuntime({ db, clock, log, store: botStore, telegram: botApi, config });
   return {
     config,
     clock,
@@ -129,7 +133,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     bots: new BotService(botStore, {
       botsLimit: (owner) => planNamed(config.freePlan, owner.payment_plan).bots_limit,
       telegram: botApi,
-      lifecycle: new WebhookRemovingLifecycle(botStore, botApi, log),
+      lifecycle: runtime.runner,
     }),
     folders,
     commands: new CommandStore(db, folders, clock),
@@ -139,7 +143,9 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     errorLog: new ErrorLog(db, clock),
     adminPanels: new AdminPanelService(new AdminPanelStore(db, clock), log),
     libraries: new InstalledLibraries(db, clock),
+    runtime,
     async close() {
+      await runtime.close();
       mailer.close();
       redis?.disconnect();
       await database.close();

@@ -12,6 +12,7 @@ import { planRoutes } from "./routes/plans.js";
 import { userRoutes } from "./routes/user.js";
 import { adminPanelRoutes } from "./routes/admin-panels.js";
 import { botRoutes } from "./routes/bots.js";
+import { botStatusRoutes } from "./routes/bot-status.js";
 import { chatRoutes } from "./routes/chats.js";
 import { commandRoutes } from "./routes/commands.js";
 import { errorLogRoutes } from "./routes/error-logs.js";
@@ -19,11 +20,13 @@ import { folderRoutes } from "./routes/folders.js";
 import { libRoutes } from "./routes/libs.js";
 import { propertyRoutes } from "./routes/properties.js";
 import { storeRoutes } from "./routes/store.js";
+import { webhookRoutes } from "../runtime/intake/webhook.js";
 
 /** Route plugins that need a signed-in user; each later resource (bots, commands...) joins here. */
 const authenticatedRoutes = [
   userRoutes,
   botRoutes,
+  botStatusRoutes,
   folderRoutes,
   commandRoutes,
   chatRoutes,
@@ -53,6 +56,7 @@ export async function buildApp(platform: Platform): Promise<FastifyInstance> {
   await app.register(healthRoutes, { platform });
   await app.register(planRoutes, { platform });
   await app.register(authRoutes, { platform });
+  await app.register(webhookRoutes, { platform });
   await app.register(async (scope) => {
     scope.addHook("onRequest", authenticate(platform));
     for (const routes of authenticatedRoutes) await scope.register(routes, { platform });

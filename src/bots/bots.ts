@@ -1,5 +1,4 @@
 import type { Kysely, Selectable } from "kysely";
-import type { Logger } from "pino";
 import type { UserFromGetMe } from "@grammyjs/types";
 import type { IterationMeter } from "../accounts/iterations.js";
 import { randomToken, type Secrets } from "../accounts/secrets.js";
@@ -40,6 +39,11 @@ export class BotStore {
   /** The bot with that id, whoever owns it (the runtime's look-up). */
   byId(id: number): Promise<Bot | undefined> {
     return this.db.selectFrom("bots").selectAll().where("id", "=", id).executeTakeFirst();
+  }
+
+  /** Every bot in one of these statuses, oldest first (the runtime resumes them at start). */
+  withStatus(statuses: readonly string[]): Promise<Bot[]> {
+    return this.db.selectFrom("bots").selectAll().where("status", "in", [...statuses]).orderBy("id").execute();
   }
 
   /** The owner's bot with that id, with its counts; undefined for anyone else's bot. */
@@ -136,25 +140,6 @@ const TOKEN_TAKEN = "Token is already used by another bot";
 export interface BotLifecycle {
   /** Stops the bot; must not throw (a failure is logged, the caller goes on). */
   stop(bot: Bot): Promise<void>;
-}
-
-/** Until the runtime exists, stopping a bot means removing its webhook at Telegram. */
-export class WebhookRemovingLifecycle implements BotLifecycle {
-  constructor(
-    private readonly store: BotStore,
-    private readonly telegram: (token: string) => BotApi,
-    private readonly log: Logger,
-  ) {}
-
-  async stop(bot: Bot): Promise<void> {
-    const token = this.store.tokenOf(bot);
-    if (!token) return;
-    try {
-      await this.telegram(token).call("deleteWebhook");
-    } catch (error) {
-      this.log.warn({ bot_id: bot.id, reason: (error as Error).message }, "could not remove the webhook of a deleted bot");
-    }
-  }
 }
 
 export interface BotServiceOptions {

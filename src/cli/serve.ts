@@ -2,9 +2,10 @@ import { parseArgs } from "node:util";
 import { loadConfig } from "../config.js";
 import { buildApp } from "../api/app.js";
 import { createPlatform } from "../platform.js";
+import { createProcessing } from "../runtime/processing.js";
 import type { CliCommand } from "./command.js";
 
-/** Runs the whole platform in one process: API, webhook intake and (later) the bot runtime. */
+/** Runs the whole platform in one process: API, webhook intake and the bot runtime. */
 export const serveCommand: CliCommand = {
   name: "serve",
   summary: "Run the platform (API, bots, jobs) in one process; the default of `npm start`",
@@ -24,14 +25,20 @@ export const serveCommand: CliCommand = {
     const config = loadConfig({ ...process.env, ...(values.port && { PORT: values.port }), ...(values.host && { HOST: values.host }) });
     const started = performance.now();
     const platform = await createPlatform(config);
+    const processing = createProcessing(platform);
     const app = await buildApp(platform);
     await app.listen({ port: config.port, host: config.host });
+    // After listen, so webhook updates of resumed bots find the route.
+    await platform.runtime.start(processing.processor);
     const engine = platform.database.engine === "sqlite" ? `SQLite in ${config.dataDir}` : "PostgreSQL";
     platform.log.info({ engine, startupMs: Math.round(performance.now() - started) }, `Botyard is up: API docs at http://localhost:${config.port}/docs`);
 
     const stop = async (signal: string) => {
       platform.log.info(`${signal} received: shutting down`);
       await app.close();
+      // Polling ends and handling drains; bot statuses stay, so the next start resumes them.
+      await platform.runtime.close();
+      await processing.close();
       await platform.close();
       process.exit(0);
     };

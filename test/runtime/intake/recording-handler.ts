@@ -5,15 +5,19 @@ import type { UpdateHandler } from "../../../src/runtime/update-handler.js";
 export class RecordingHandler implements UpdateHandler {
   /** Every call, in the order calls started. */
   readonly calls: { botId: number; updateId: number }[] = [];
-  /** Updates whose `handle` resolved, in order. */
-  readonly handled: { botId: number; updateId: number }[] = [];
+  /** Updates whose `handle` resolved, in order, with what `probe` saw as each one's handling began. */
+  readonly handled: { botId: number; updateId: number; probed?: unknown }[] = [];
   private readonly gates = new Map<number, Promise<void>>();
   private readonly failures = new Map<number, number>();
   private readonly waiters: { count: number; resolve: () => void }[] = [];
   private readonly startWaiters = new Map<number, () => void>();
 
+  /** `probe` looks at the world as each update is handled (e.g. the bot's status). */
+  constructor(private readonly probe?: (botId: number) => Promise<unknown>) {}
+
   async handle(botId: number, update: Update): Promise<void> {
     this.calls.push({ botId, updateId: update.update_id });
+    const probed = await this.probe?.(botId);
     this.startWaiters.get(update.update_id)?.();
     await this.gates.get(update.update_id);
     const left = this.failures.get(update.update_id) ?? 0;
@@ -21,7 +25,7 @@ export class RecordingHandler implements UpdateHandler {
       this.failures.set(update.update_id, left - 1);
       throw new Error(`update ${update.update_id} fails on purpose`);
     }
-    this.handled.push({ botId, updateId: update.update_id });
+    this.handled.push({ botId, updateId: update.update_id, probed });
     for (const waiter of this.waiters.filter((w) => this.handled.length >= w.count)) {
       this.waiters.splice(this.waiters.indexOf(waiter), 1);
       waiter.resolve();

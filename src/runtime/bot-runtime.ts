@@ -1,0 +1,95 @@
+import type { Kysely } from "kysely";
+import type { Logger } from "pino";
+import type { BotStore } from "../bots/bots.js";
+import type { Clock } from "../clock.js";
+import type { Config } from "../config.js";
+import type { Schema } from "../db/schema.js";
+import type { BotApi } from "../telegram/bot-api.js";
+import { Dispatcher, type DispatcherOptions } from "./intake/dispatcher.js";
+import { Inbox } from "./intake/inbox.js";
+import { defaultPollingOptions, type PollingOptions } from "./intake/polling.js";
+import { BotRunner } from "./lifecycle.js";
+import type { UpdateHandler } from "./update-handler.js";
+
+export interface BotRuntimeDeps {
+  db: Kysely<Schema>;
+  clock: Clock;
+  log: Logger;
+  store: BotStore;
+  telegram: (token: string) => BotApi;
+  config: Pick<Config, "publicUrl" | "telegramApiRoot">;
+}
+
+export interface BotRuntimeOptions {
+  dispatcher?: Partial<DispatcherOptions>;
+  polling?: Partial<Omit<PollingOptions, "apiRoot" | "allowedUpdates">>;
+  /** How long handled updates are kept to recognise a redelivery (default 24 h). */
+  keepHandledMs?: number;
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * The intake and lifecycle half of the bot runtime: the durable inbox, the dispatcher that
+ * hands its rows to the UpdateHandler, and the runner that starts and stops bots. Updates are
+ * accepted (webhook, polling) from construction on; they are handled once `start(handler)`
+ * has resumed what the last process left pending.
+ */
+export class BotRuntime {
+  readonly inbox: Inbox;
+  readonly dispatcher: Dispatcher;
+  readonly runner: BotRunner;
+  private readonly keepHandledMs: number;
+  private pruning?: NodeJS.Timeout;
+
+  constructor(
+    private readonly deps: BotRuntimeDeps,
+    options: BotRuntimeOptions = {},
+  ) {
+    this.inbox = new Inbox(deps.db, deps.clock);
+    this.dispatcher = new Dispatcher(this.inbox, deps.log, options.dispatcher);
+    this.runner = new BotRunner({
+      store: deps.store,
+      telegram: deps.telegram,
+      intake: this.dispatcher,
+      clock: deps.clock,
+      log: deps.log,
+      publicUrl: deps.config.publicUrl,
+      polling: { ...defaultPollingOptions, ...options.polling, apiRoot: deps.config.telegramApiRoot },
+    });
+    this.keepHandledMs = options.keepHandledMs ?? 24 * HOUR_MS;
+  }
+
+  /**
+   * Starts handling updates with `handler` (the processor): first every update the inbox
+   * holds pending, then the bots that were running are started again.
+   */
+  async start(handler: UpdateHandler): Promise<void> {
+    await this.dispatcher.start(handler);
+    await this.prune();
+    this.pruning = setInterval(() => void this.prune(), HOUR_MS);
+    this.pruning.unref();
+    const resumed = await this.runner.resume();
+    if (resumed > 0) this.deps.log.info({ bots: resumed }, "running bots resumed");
+  }
+
+  /** Deletes handled updates older than the redelivery window. */
+  async prune(): Promise<number> {
+    try {
+      return await this.inbox.prune(this.keepHandledMs);
+    } catch (error) {
+      this.deps.log.error({ err: error }, "could not prune the update inbox");
+      return 0;
+    }
+  }
+
+  /**
+   * Shuts down for a process exit: polling loops end, the updates being handled finish, the
+   * rest stay pending. Bot statuses are left as they are, so `start` resumes them next time.
+   */
+  async close(): Promise<void> {
+    clearInterval(this.pruning);
+    await this.runner.close();
+    await this.dispatcher.stop();
+  }
+}

@@ -1,0 +1,216 @@
+import type { Logger } from "pino";
+import type { Bot, BotLifecycle, BotStore } from "../bots/bots.js";
+import { isoNow, type Clock } from "../clock.js";
+import { ValidationError } from "../errors.js";
+import { BotApi, TelegramApiError, TelegramNetworkError } from "../telegram/bot-api.js";
+import { ALLOWED_UPDATES } from "./intake/allowed-updates.js";
+import type { UpdateIntake } from "./intake/dispatcher.js";
+import { PollingLoop, type PollingOptions } from "./intake/polling.js";
+
+/** The statuses a bot has while it should be receiving updates. */
+export const RECEIVING_STATUSES = ["works", "start_launch"] as const;
+
+export interface BotRunnerDeps {
+  store: BotStore;
+  /** A Bot API client for a token. */
+  telegram: (token: string) => BotApi;
+  intake: UpdateIntake;
+  clock: Clock;
+  log: Logger;
+  /** Where Telegram reaches this platform; undefined = bots use long polling. */
+  publicUrl?: string;
+  polling: Omit<PollingOptions, "allowedUpdates">;
+  /** The wait before starting a bot again when Telegram was unreachable at resume. */
+  resumeRetryDelayMs?: (failures: number) => number;
+}
+
+const NO_TOKEN = "Token can't be blank: add the bot's Telegram token before starting it";
+
+/** Bots started at once by `resume`, so a platform with many bots does not flood Telegram. */
+const RESUME_CONCURRENCY = 8;
+
+/**
+ * Starts and stops bots at Telegram and records their status. Starting checks the token
+ * (getMe), then sets a webhook to `PUBLIC_URL/telegram/<id>` with the bot's secret, or without
+ * PUBLIC_URL removes any webhook and runs a long-polling loop. The bot ends `works`, or `error`
+ * with Telegram's reason. Transitions of one bot never overlap.
+ */
+export class BotRunner implements BotLifecycle {
+  private readonly loops = new Map<number, PollingLoop>();
+  private readonly transitions = new Map<number, Promise<void>>();
+  private readonly retries = new Map<number, NodeJS.Timeout>();
+  private closed = false;
+
+  constructor(private readonly deps: BotRunnerDeps) {}
+
+  /** Starts the bot; a bot without a token is a validation error. Read its status afterwards. */
+  start(bot: Pick<Bot, "id">): Promise<void> {
+    return this.serially(bot.id, () => this.launch(bot.id, { resuming: false, failures: 0 }));
+  }
+
+  /** Stops the bot: polling ended, webhook removed, status `stopped`. Never throws. */
+  stop(bot: Pick<Bot, "id">): Promise<void> {
+    return this.serially(bot.id, () => this.halt(bot.id));
+  }
+
+  /**
+   * At platform start: starts again every bot that was running (or starting) when the last
+   * process ended, and finishes interrupted stops. Answers how many bots it started.
+   */
+  async resume(): Promise<number> {
+    const { store } = this.deps;
+    const stopping = await store.withStatus(["start_stopping"]);
+    await Promise.all(stopping.map((bot) => this.stop(bot)));
+    const queue = await store.withStatus(RECEIVING_STATUSES);
+    const started = queue.length;
+    const worker = async () => {
+      for (let bot = queue.shift(); bot; bot = queue.shift()) {
+        const id = bot.id;
+        await this.serially(id, () => this.launch(id, { resuming: true, failures: 0 })).catch((error: unknown) =>
+          this.deps.log.error({ err: error, bot_id: id }, "could not resume the bot"),
+        );
+      }
+    };
+    await Promise.all(Array.from({ length: RESUME_CONCURRENCY }, worker));
+    return started;
+  }
+
+  /** Whether this process runs a polling loop for the bot. */
+  isPolling(botId: number): boolean {
+    return this.loops.has(botId);
+  }
+
+  /**
+   * Ends every polling loop and pending retry without touching any status, so the bots start
+   * again at the next `resume` (a process shutting down, not owners stopping their bots).
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const timer of this.retries.values()) clearTimeout(timer);
+    this.retries.clear();
+    await Promise.allSettled([...this.transitions.values()]);
+    await Promise.all([...this.loops.values()].map((loop) => loop.stop()));
+    this.loops.clear();
+  }
+
+  private async launch(botId: number, attempt: { resuming: boolean; failures: number }): Promise<void> {
+    const { store, log } = this.deps;
+    const bot = await store.byId(botId);
+    if (!bot || this.closed) return;
+    const token = store.tokenOf(bot);
+    if (!token) {
+      if (!attempt.resuming) throw new ValidationError([NO_TOKEN]);
+      await store.setStatus(botId, { status: "error", status_error: NO_TOKEN });
+      return;
+    }
+    // A running bot (resumed, or started again) stays "works" meanwhile: the processor handles
+    // only a working bot's updates, and the ones already accepted must not be dropped.
+    if (bot.status !== "works") await store.setStatus(botId, { status: "start_launch", status_error: null });
+    await this.endPolling(botId);
+    try {
+      await this.connect(bot, token);
+    } catch (error) {
+      await this.endPolling(botId);
+      if (error instanceof TelegramNetworkError && attempt.resuming) {
+        // Telegram being away for a moment must not stop a bot that was running: try again.
+        this.retryLater(botId, attempt.failures + 1);
+        log.warn({ bot_id: botId, reason: error.message }, "could not resume the bot yet; retrying");
+        return;
+      }
+      if (!(error instanceof TelegramApiError || error instanceof TelegramNetworkError)) throw error;
+      const reason = error instanceof TelegramApiError ? error.description : error.message;
+      await store.setStatus(botId, { status: "error", status_error: reason });
+      log.info({ bot_id: botId, reason }, "Telegram refused to start the bot");
+    }
+  }
+
+  /**
+   * The Telegram side of starting: the token checked, then a webhook or a polling loop. The
+   * bot is marked working before updates can flow (Telegram delivers as soon as the webhook
+   * is set), so none reaches the processor while the bot still looks stopped.
+   */
+  private async connect(bot: Bot, token: string): Promise<void> {
+    const { telegram, publicUrl, store } = this.deps;
+    const api = telegram(token);
+    const me = await api.call("getMe");
+    if (me.username !== bot.username) await store.update(bot.id, { username: me.username });
+    const working = () => store.setStatus(bot.id, { status: "works", status_error: null, last_run_at: isoNow(this.deps.clock) });
+    if (publicUrl) {
+      await working();
+      await api.call("setWebhook", {
+        url: `${publicUrl}/telegram/${bot.id}`,
+        secret_token: bot.webhook_secret,
+        allowed_updates: [...ALLOWED_UPDATES],
+        drop_pending_updates: false,
+      });
+      return;
+    }
+    await api.call("deleteWebhook", { drop_pending_updates: false });
+    await working();
+    if (this.closed) return;
+    const loop: PollingLoop = new PollingLoop(bot.id, token, this.deps.intake, this.deps.log, { ...this.deps.polling, allowedUpdates: ALLOWED_UPDATES }, (reason) =>
+      this.revoked(loop, reason),
+    );
+    this.loops.set(bot.id, loop);
+    loop.start();
+  }
+
+  private async halt(botId: number): Promise<void> {
+    const { store, telegram, log } = this.deps;
+    try {
+      clearTimeout(this.retries.get(botId));
+      this.retries.delete(botId);
+      const bot = await store.byId(botId);
+      if (!bot) return;
+      await store.setStatus(botId, { status: "start_stopping" });
+      await this.endPolling(botId);
+      const token = store.tokenOf(bot);
+      if (token) {
+        // Also when polling: a webhook set elsewhere (or under an older PUBLIC_URL) must go too.
+        await telegram(token)
+          .call("deleteWebhook", { drop_pending_updates: false })
+          .catch((error: Error) => log.warn({ bot_id: botId, reason: error.message }, "could not remove the bot's webhook"));
+      }
+      await store.setStatus(botId, { status: "stopped", status_error: null });
+    } catch (error) {
+      log.error({ err: error, bot_id: botId }, "could not stop the bot");
+    }
+  }
+
+  /** A polling loop found the token refused: the bot is in error until its owner acts. */
+  private async revoked(loop: PollingLoop, reason: string): Promise<void> {
+    if (this.loops.get(loop.botId) !== loop) return;
+    this.loops.delete(loop.botId);
+    await this.deps.store.setStatus(loop.botId, { status: "error", status_error: reason });
+  }
+
+  private async endPolling(botId: number): Promise<void> {
+    const loop = this.loops.get(botId);
+    this.loops.delete(botId);
+    await loop?.stop();
+  }
+
+  private retryLater(botId: number, failures: number): void {
+    const delayMs = (this.deps.resumeRetryDelayMs ?? ((n) => Math.min(300_000, 1000 * 2 ** n)))(failures);
+    const timer = setTimeout(() => {
+      this.retries.delete(botId);
+      void this.serially(botId, () => this.launch(botId, { resuming: true, failures })).catch((error: unknown) =>
+        this.deps.log.error({ err: error, bot_id: botId }, "could not resume the bot"),
+      );
+    }, delayMs);
+    timer.unref();
+    this.retries.set(botId, timer);
+  }
+
+  /** Runs `transition` after the bot's previous one has ended. */
+  private serially(botId: number, transition: () => Promise<void>): Promise<void> {
+    const previous = this.transitions.get(botId) ?? Promise.resolve();
+    const next = previous.then(transition, transition);
+    this.transitions.set(botId, next);
+    const forget = () => {
+      if (this.transitions.get(botId) === next) this.transitions.delete(botId);
+    };
+    next.then(forget, forget);
+    return next;
+  }
+}

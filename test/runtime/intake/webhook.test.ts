@@ -1,0 +1,168 @@
+import { createServer } from "node:net";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { safeEqual } from "../../../src/accounts/secrets.js";
+import { BotApi } from "../../../src/telegram/bot-api.js";
+import type { BotHandle } from "../../../src/telegram/emulator/index.js";
+import { createBot, signUpClient, useEmulator, type ApiClient } from "../../support/bots.js";
+import { engines, usePlatform } from "../../support/platform.js";
+import { RecordingHandler, textUpdate } from "./recording-handler.js";
+
+vi.mock("../../../src/accounts/secrets.js", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("../../../src/accounts/secrets.js")>();
+  return { ...actual, safeEqual: vi.fn(actual.safeEqual) };
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe.each(engines())("webhook mode on %s", (engine) => {
+  const emulator = useEmulator();
+  let port = 0;
+  beforeAll(async () => {
+    port = await freePort();
+  });
+  const t = usePlatform(engine, () => ({ ...emulator.env(), PUBLIC_URL: `http://127.0.0.1:${port}` }));
+  const handler = new RecordingHandler(async (botId) => (await t.platform.bots.store.byId(botId))?.status);
+  let api: ApiClient;
+  beforeAll(async () => {
+    await t.app.listen({ port, host: "127.0.0.1" });
+    await t.platform.runtime.start(handler);
+    api = (await signUpClient(t.app)).api;
+  });
+
+  /** A bot created and started through the API, with its webhook secret. */
+  async function startedBot(): Promise<{ tg: BotHandle; id: number; secret: string }> {
+    const tg = await emulator.running.client.registerBot();
+    const { id } = await createBot(api, { token: tg.token });
+    expect((await api.post(`/v2/bots/${id}/status`, { status: "start_launch" })).json().status).toBe("works");
+    const secret = (await t.platform.bots.store.byId(id))!.webhook_secret;
+    return { tg, id, secret };
+  }
+  const post = (id: number, body: unknown, headers: Record<string, string> = {}) =>
+    t.app.inject({ method: "POST", url: `/telegram/${id}`, headers: { "content-type": "application/json", ...headers }, payload: typeof body === "string" ? body : JSON.stringify(body) });
+
+  it("sets the webhook with the bot's secret; Telegram's deliveries reach the handler in order", async () => {
+    const { tg, id } = await startedBot();
+    const info = await new BotApi(tg.token, { apiRoot: emulator.running.apiRoot }).call("getWebhookInfo");
+    expect(info.url).toBe(`http://127.0.0.1:${port}/telegram/${id}`);
+    expect(info.allowed_updates).toContain("chat_member");
+    expect(t.platform.runtime.runner.isPolling(id)).toBe(false);
+
+    const alice = await emulator.running.client.createUser({ first_name: "Alice" });
+    const chat = await alice.privateChat(tg);
+    const before = handler.handled.length;
+    for (const text of ["one", "two", "three"]) await alice.sendText(chat, text);
+    await handler.waitForHandled(before + 3);
+    expect(handler.handledIds(id)).toEqual([1, 2, 3]);
+    expect(emulator.running.emulator.counters.webhookFailures).toBe(0);
+  });
+
+  it("refuses a missing secret (401) and a wrong one (403), compared in constant time", async () => {
+    const { id, secret } = await startedBot();
+    const missing = await post(id, textUpdate(1, 1));
+    expect(missing.statusCode).toBe(401);
+    expect(missing.json()).toEqual({ error: "Missing X-Telegram-Bot-Api-Secret-Token header" });
+
+    vi.mocked(safeEqual).mockClear();
+    const wrong = `${secret.slice(0, -1)}${secret.endsWith("A") ? "B" : "A"}`;
+    const refused = await post(id, textUpdate(1, 1), { "x-telegram-bot-api-secret-token": wrong });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json()).toEqual({ error: "Wrong secret token" });
+    expect(vi.mocked(safeEqual)).toHaveBeenCalledWith(wrong, secret);
+    expect(await t.platform.runtime.inbox.counts(id)).toEqual({});
+  });
+
+  it("answers 404 for an unknown bot, a malformed id and a stopped bot", async () => {
+    const { id, secret } = await startedBot();
+    const headers = { "x-telegram-bot-api-secret-token": secret };
+    for (const path of ["999999", "abc", "0"]) {
+      const response = await t.app.inject({ method: "POST", url: `/telegram/${path}`, headers: { ...headers, "content-type": "application/json" }, payload: "{}" });
+      expect(response.statusCode).toBe(404);
+      expect(response.json()).toEqual({ error: "Bot not found" });
+    }
+    await api.post(`/v2/bots/${id}/status`, { status: "start_stopping" });
+    expect((await post(id, textUpdate(1, 1), headers)).statusCode).toBe(404);
+  });
+
+  it("refuses a body that is not an update with 400", async () => {
+    const { id, secret } = await startedBot();
+    const headers = { "x-telegram-bot-api-secret-token": secret };
+    for (const [body, error] of [
+      ["{\"update_id\": 1,", "Malformed JSON in request body"],
+      ["[1]", "An update must be a JSON object"],
+      ["42", "An update must be a JSON object"],
+      [{ message: {} }, "An update needs a numeric update_id"],
+      [{ update_id: "7" }, "An update needs a numeric update_id"],
+    ] as const) {
+      const response = await post(id, body, headers);
+      expect(response.statusCode, JSON.stringify(body)).toBe(400);
+      expect(response.json()).toEqual({ error });
+    }
+    expect(await t.platform.runtime.inbox.counts(id)).toEqual({});
+  });
+
+  it("answers 200 to a redelivered update but handles it once", async () => {
+    const { id, secret } = await startedBot();
+    const headers = { "x-telegram-bot-api-secret-token": secret };
+    const before = handler.handled.length;
+    for (let i = 0; i < 3; i++) {
+      const response = await post(id, textUpdate(77, 9), headers);
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toEqual({});
+    }
+    await post(id, textUpdate(78, 9), headers);
+    await handler.waitForHandled(before + 2);
+    expect(handler.handledIds(id)).toEqual([77, 78]);
+  });
+
+  it("keeps an update whose text holds a NUL character (the API's NUL guard is for stored fields)", async () => {
+    const { id, secret } = await startedBot();
+    const before = handler.handled.length;
+    const response = await post(id, textUpdate(5, 9, "a\u0000b"), { "x-telegram-bot-api-secret-token": secret });
+    expect(response.statusCode).toBe(200);
+    await handler.waitForHandled(before + 1);
+  });
+
+  it("delivers what waited at Telegram to a bot that is already working", async () => {
+    const tg = await emulator.running.client.registerBot();
+    const { id } = await createBot(api, { token: tg.token });
+    const frank = await emulator.running.client.createUser({ first_name: "Frank" });
+    await frank.sendText(await frank.privateChat(tg), "sent before the start");
+    const before = handler.handled.length;
+    await api.post(`/v2/bots/${id}/status`, { status: "start_launch" });
+    await handler.waitForHandled(before + 1);
+    expect(handler.handled.filter((h) => h.botId === id)).toEqual([{ botId: id, updateId: 1, probed: "works" }]);
+  });
+
+  it("removes the webhook on stop", async () => {
+    const { tg, id } = await startedBot();
+    expect((await api.post(`/v2/bots/${id}/status`, { status: "start_stopping" })).json().status).toBe("stopped");
+    expect((await new BotApi(tg.token, { apiRoot: emulator.running.apiRoot }).call("getWebhookInfo")).url).toBe("");
+  });
+
+  it("accepts webhook updates fast", async () => {
+    const { id, secret } = await startedBot();
+    const url = `http://127.0.0.1:${port}/telegram/${id}`;
+    const headers = { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret };
+    const timings: number[] = [];
+    for (let i = 1; i <= 300; i++) {
+      const started = performance.now();
+      const response = await fetch(url, { method: "POST", headers, body: JSON.stringify(textUpdate(1000 + i, 1000 + (i % 10))) });
+      await response.arrayBuffer();
+      timings.push(performance.now() - started);
+      expect(response.status).toBe(200);
+    }
+    timings.sort((a, b) => a - b);
+    const [p50, p99] = [timings[149]!, timings[296]!];
+    console.log(`webhook intake on ${engine}, 300 sequential POSTs: p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms`);
+    expect(p50).toBeLessThan(50);
+  });
+});
