@@ -1,0 +1,139 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import BetterSqlite3 from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { startEmulator, type ChatHandle, type RunningEmulator } from "../../src/telegram/emulator/index.js";
+
+const root = resolve(import.meta.dirname, "../..");
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+}
+
+/** One `botyard serve` process on a data folder; `up` resolves once /healthz answers. */
+class Serve {
+  readonly child: ChildProcess;
+  output = "";
+
+  constructor(env: Record<string, string>) {
+    this.child = spawn(process.execPath, ["--no-node-snapshot", join(root, "bin/botyard.js"), "serve"], {
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    this.child.stdout!.on("data", (chunk) => (this.output += chunk));
+    this.child.stderr!.on("data", (chunk) => (this.output += chunk));
+  }
+
+  async up(url: string): Promise<void> {
+    await vi.waitFor(
+      async () => {
+        if (this.child.exitCode !== null) throw new Error(`botyard exited with ${this.child.exitCode}:\n${this.output}`);
+        expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      },
+      { timeout: 20_000, interval: 50 },
+    );
+  }
+
+  /** Sends the signal and answers the exit code (null when killed by it). */
+  async end(signal: NodeJS.Signals): Promise<number | null> {
+    const exited = new Promise<number | null>((done) => this.child.once("exit", (code) => done(code)));
+    this.child.kill(signal);
+    return exited;
+  }
+}
+
+describe("a bot across process restarts", () => {
+  let emulator: RunningEmulator;
+  let dataDir: string;
+  const processes: Serve[] = [];
+  beforeAll(async () => {
+    emulator = await startEmulator({ limits: { enabled: false } });
+    dataDir = mkdtempSync(join(tmpdir(), "botyard-restart-"));
+  });
+  afterAll(async () => {
+    processes.forEach((serve) => serve.child.kill("SIGKILL"));
+    await emulator?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("goes on after a clean stop and after a kill, handling the updates that were waiting", async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const env = { DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", TELEGRAM_API_ROOT: emulator.apiRoot, LOG_LEVEL: "warn" };
+    const serve = () => {
+      const started = new Serve(env);
+      processes.push(started);
+      return started;
+    };
+    const call = async (method: string, path: string, body?: unknown) => {
+      const response = await fetch(`${url}${path}`, { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      const json = await response.json();
+      if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
+      return json;
+    };
+
+    let first = serve();
+    await first.up(url);
+    const apiKey = (await call("POST", "/v2/auth", { email: "restart@example.com", password: "correct horse battery" })).data.api_key as string;
+    const tg = await emulator.client.registerBot({ username: "restart_bot" });
+    const bot = await call("POST", `/v2/bots?api_key=${apiKey}`, { name: "Restart", token: tg.token });
+    for (const [command, answer] of [["/start", "Hello"], ["/one", "One"], ["/two", "Two"], ["/three", "Three"]]) {
+      await call("POST", `/v2/bots/${bot.id}/commands?api_key=${apiKey}`, { command, answer });
+    }
+    expect((await call("POST", `/v2/bots/${bot.id}/status?api_key=${apiKey}`, { status: "start_launch" })).status).toBe("works");
+
+    const alice = await emulator.client.createUser({ first_name: "Alice" });
+    const chat = await alice.privateChat(tg);
+    await alice.start(chat);
+    expect((await chat.waitForReply({ timeoutMs: 10_000 })).text).toBe("Hello");
+
+    // A clean stop (SIGTERM) leaves the bot "works", so the next process polls for it again.
+    expect(await first.end("SIGTERM")).toBe(0);
+    first = serve();
+    await first.up(url);
+    expect((await call("GET", `/v2/bots/${bot.id}?api_key=${apiKey}`)).status).toBe("works");
+    await alice.start(chat);
+    expect((await chat.waitForReply({ timeoutMs: 10_000 })).text).toBe("Hello");
+
+    // Slow replies: /one is being handled while /two and /three wait in the inbox. Then a kill.
+    await emulator.client.setLatency({ method: "sendMessage", ms: 2000 });
+    for (const command of ["one", "two", "three"]) await alice.command(chat, command);
+    const inbox = new BetterSqlite3(join(dataDir, "botyard.sqlite"), { readonly: true, fileMustExist: true });
+    try {
+      await vi.waitFor(() => expect(inbox.prepare("select count(*) as n from update_inbox where status = 'pending'").get()).toEqual({ n: 3 }), { timeout: 10_000, interval: 20 });
+    } finally {
+      inbox.close();
+    }
+    expect(await first.end("SIGKILL")).toBeNull();
+    await emulator.client.setLatency({ method: "sendMessage", ms: 0 });
+
+    const second = serve();
+    await second.up(url);
+    // At least once: /one may have been answered by the killed process's last call too.
+    expect(collapseRepeats(await repliesUntil(chat, "Three"))).toEqual(["One", "Two", "Three"]);
+    await alice.start(chat);
+    expect((await chat.waitForReply({ timeoutMs: 10_000 })).text).toBe("Hello");
+    expect(await second.end("SIGTERM")).toBe(0);
+  }, 90_000);
+});
+
+/** The bot's replies in the chat, up to and including the one with `last` text. */
+async function repliesUntil(chat: ChatHandle, last: string): Promise<string[]> {
+  const texts: string[] = [];
+  while (texts.at(-1) !== last) texts.push((await chat.waitForReply({ timeoutMs: 15_000 })).text ?? "");
+  return texts;
+}
+
+function collapseRepeats(texts: string[]): string[] {
+  return texts.filter((text, i) => text !== texts[i - 1]);
+}
