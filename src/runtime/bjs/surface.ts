@@ -372,12 +372,22 @@ export function installBjsSurface(
 
   // ---- Everything else the spec names, honest about what is not built yet ---------------
 
+  /**
+   * An object the spec names but Botyard does not build yet: calling it, constructing it or
+   * calling any of its methods fails with a clear error. The same method stub is answered on
+   * every read, and the target's own properties truthfully, so the realm guard sees it unchanged.
+   */
   const unavailableObject = (name: string) => {
-    const stub: any = function () {
+    const stubs = new Map<PropertyKey, unknown>();
+    const target = Object.freeze(function () {
       fail(`${name} is not available yet in Botyard`);
-    };
-    return new Proxy(stub, {
-      get: (_t, key) => (key === Symbol.toPrimitive || key === "toString" ? () => `[${name}]` : notYet(`${name}.${String(key)}`)),
+    });
+    return new Proxy(target, {
+      get(stub, key) {
+        if (typeof key === "symbol" || Object.prototype.hasOwnProperty.call(stub, key)) return Reflect.get(stub, key);
+        if (!stubs.has(key)) stubs.set(key, notYet(`${name}.${key}`));
+        return stubs.get(key);
+      },
       construct: () => fail(`${name} is not available yet in Botyard`),
     });
   };
@@ -410,12 +420,19 @@ export function installBjsSurface(
     GoogleAnalytics: { track() {}, trackEvent() {} },
     Segment: { track() {}, trackEvent() {}, identify() {} },
   };
+  // The surface is the platform's API: frozen, so BJS cannot rewire it (an assignment to
+  // Bot.sendMessage does nothing) and the realm guard need not watch it.
   for (const [name, value] of Object.entries(surface)) {
-    Object.defineProperty(global, name, { value, writable: true, enumerable: false, configurable: true });
+    Object.defineProperty(global, name, { value: Object.freeze(value), writable: true, enumerable: false, configurable: true });
   }
 
-  /** The per-execution globals of spec/bjs.md §2.2; null where the trigger has none. */
+  /**
+   * The per-execution globals of spec/bjs.md §2.2; null where the trigger has none. They are
+   * permanent slots of the realm (so its guard sees no change) that each execution fills and
+   * the end of it empties.
+   */
   const contextNames = ["message", "params", "options", "command", "user", "chat", "bot", "request", "tgUpdate", "owner", "admins", "iteration_quota", "payment_plan", "completed_commands_count", "BB_API_URL", "content", "http_status", "http_headers", "cookies"];
+  for (const name of contextNames) Object.defineProperty(global, name, { value: null, writable: true, enumerable: false, configurable: true });
 
   return {
     begin(globals: any): void {
@@ -423,15 +440,14 @@ export function installBjsSurface(
       actionBytes = 0;
       pendingProps = new Map();
       current = globals;
-      for (const name of contextNames) {
-        Object.defineProperty(global, name, { value: globals[name] ?? null, writable: true, enumerable: false, configurable: true });
-      }
+      for (const name of contextNames) global[name] = globals[name] ?? null;
     },
     end(): any[] {
       const done = actions;
       actions = [];
       current = {};
       pendingProps = new Map();
+      for (const name of contextNames) global[name] = null;
       return done;
     },
   };

@@ -19,8 +19,11 @@ export interface RawOutcome {
   error?: { name: string; message: string; stack?: string };
 }
 
+// The injected functions are compiled code: some compilers (esbuild's keepNames, as under tsx)
+// wrap them in a \`__name\` helper that the isolate lacks, so the bootstrap supplies a harmless one.
 const bootstrap = `
 (function (global) {
+  const __name = (target) => target;
   const host = global.__host;
   delete global.__host;
   const limits = global.__limits;
