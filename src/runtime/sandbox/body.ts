@@ -24,7 +24,7 @@ export class Body {
   private readonly starts: { name: string; first: number; last: number }[] = [];
 
   constructor(readonly segments: Segment[]) {
-    const lines = ["__bjs_run(function () {"];
+    const lines = ["__bjs_define(function () {"];
     for (const segment of segments) {
       const own = segment.code.split(/\r\n|\r|\n/);
       this.starts.push({ name: segment.name, first: lines.length + 1, last: lines.length + own.length });
@@ -50,7 +50,7 @@ export class Body {
   mapStack(stack: string): string {
     return stack
       .split("\n")
-      .filter((frame) => !frame.includes("__bjs_run"))
+      .filter((frame) => !frame.includes("<isolated-vm>"))
       .map((frame) =>
         frame.replace(new RegExp(`${BODY_FILE}:(\\d+):(\\d+)`, "g"), (whole, line: string, column: string) => {
           const at = this.locate(Number(line));

@@ -21,6 +21,10 @@ export interface RawOutcome {
 
 // The injected functions are compiled code: some compilers (esbuild's keepNames, as under tsx)
 // wrap them in a \`__name\` helper that the isolate lacks, so the bootstrap supplies a harmless one.
+//
+// A body script calls __bjs_define once per realm; then each execution is one call of
+// \`exec(globals, bodyId)\`: begin, body, end and the realm's restore in a single round trip
+// to the isolate's thread. \`finish\` collects and restores after a body that was cut off.
 const bootstrap = `
 (function (global) {
   const __name = (target) => target;
@@ -33,29 +37,42 @@ const bootstrap = `
   const describe = (e) => e instanceof Error
     ? { name: e.name, message: String(e.message), stack: String(e.stack || "") }
     : { name: "Error", message: typeof e === "string" ? e : (() => { try { return JSON.stringify(e); } catch { return String(e); } })() };
-  Object.defineProperty(global, "__bjs_run", {
-    value: function (body) {
-      try { body.call(undefined); return ""; } catch (e) { return JSON.stringify(describe(e)); }
-    },
-  });
+  const bodies = [];
+  Object.defineProperty(global, "__bjs_define", { value: (body) => bodies.push(body) - 1 });
   const guard = (${installRealmGuard.toString()})(global);
+  const finish = (error) => JSON.stringify({ actions: surface.end(), error, clean: guard.restore() });
   global.__bjs_control = {
-    begin: (globals) => surface.begin(JSON.parse(globals)),
-    end: () => JSON.stringify(surface.end()),
-    restore: () => guard.restore(),
+    exec(globals, id) {
+      surface.begin(JSON.parse(globals));
+      try {
+        bodies[id].call(undefined);
+        return finish(null);
+      } catch (e) {
+        return finish(describe(e));
+      }
+    },
+    finish: () => finish(null),
   };
 })(globalThis);
 `;
 
+/** What the isolate answers for one execution. */
+interface Finished {
+  actions: unknown[];
+  error: RawOutcome["error"] | null;
+  clean: boolean;
+}
+
 /** One bot's realm inside an isolate, kept warm between executions. */
 class BotRealm {
   private reads: HostReads = async () => "null";
+  /** The body id of each compiled script defined in this realm. */
+  private readonly bodyIds = new Map<ivm.Script, number>();
 
   private constructor(
     readonly context: ivm.Context,
-    private readonly begin: ivm.Reference<(globals: string) => void>,
-    private readonly end: ivm.Reference<() => string>,
-    private readonly restore: ivm.Reference<() => boolean>,
+    private readonly exec: ivm.Reference<(globals: string, id: number) => string>,
+    private readonly finish: ivm.Reference<() => string>,
   ) {}
 
   static async create(isolate: ivm.Isolate, limits: ExecutionLimits): Promise<BotRealm> {
@@ -66,30 +83,33 @@ class BotRealm {
     await context.global.set("__limits", new ivm.ExternalCopy(limits).copyInto());
     await context.eval(bootstrap, { timeout: 2000 });
     const control = (await context.global.get("__bjs_control", { reference: true })) as ivm.Reference<any>;
-    const [begin, end, restore] = await Promise.all(["begin", "end", "restore"].map((key) => control.get(key, { reference: true })));
+    const [exec, finish] = await Promise.all(["exec", "finish"].map((key) => control.get(key, { reference: true })));
     await context.global.delete("__bjs_control");
-    realm = new BotRealm(context, begin as never, end as never, restore as never);
+    realm = new BotRealm(context, exec as never, finish as never);
     return realm;
   }
 
   /** Runs one compiled body with its globals; answers its actions and error. False `reusable`: discard the realm. */
   async run(script: ivm.Script, globals: unknown, reads: HostReads, timeoutMs: number): Promise<RawOutcome & { reusable: boolean }> {
     this.reads = reads;
-    let error: RawOutcome["error"];
-    let actions: unknown[] = [];
     try {
-      this.begin.applySync(undefined, [JSON.stringify(globals)]);
-      const thrown = (await script.run(this.context, { timeout: timeoutMs })) as string;
-      if (thrown) error = JSON.parse(thrown);
+      let id = this.bodyIds.get(script);
+      if (id === undefined) {
+        id = (await script.run(this.context, { timeout: 1000 })) as number;
+        this.bodyIds.set(script, id);
+      }
+      const done: Finished = JSON.parse(await this.exec.apply(undefined, [JSON.stringify(globals), id], { timeout: timeoutMs }));
+      return { actions: done.actions, error: done.error ?? undefined, reusable: done.clean };
     } catch (e) {
-      error = { name: (e as Error).name, message: (e as Error).message };
-    }
-    if (error?.message.includes("disposed")) return { actions, error, reusable: false };
-    try {
-      actions = JSON.parse(this.end.applySync(undefined, [], { timeout: 1000 }));
-      return { actions, error, reusable: this.restore.applySync(undefined, [], { timeout: 1000 }) === true };
-    } catch {
-      return { actions, error, reusable: false };
+      // Cut off (timeout) or killed (memory): collect what was queued and restore, when the isolate lives.
+      const error = { name: (e as Error).name, message: (e as Error).message };
+      if (error.message.includes("disposed")) return { actions: [], error, reusable: false };
+      try {
+        const done: Finished = JSON.parse(await this.finish.apply(undefined, [], { timeout: 1000 }));
+        return { actions: done.actions, error, reusable: done.clean };
+      } catch {
+        return { actions: [], error, reusable: false };
+      }
     } finally {
       this.reads = async () => "null";
     }
