@@ -38,6 +38,10 @@ function orderKey(update: Update): string {
  */
 class WebhookDelivery {
   private readonly busyChats = new Set<string>();
+  /** Each chat's updates not yet handed out, oldest first, and the chats free to send now. */
+  private readonly waiting = new Map<string, Update[]>();
+  private readonly ready: string[] = [];
+  private lastQueuedId = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly aborts = new AbortController();
   private readonly unsubscribe: () => void;
@@ -58,15 +62,46 @@ class WebhookDelivery {
     for (const timer of this.timers) clearTimeout(timer);
   }
 
+  /**
+   * Sends what may go now. Costs what is new plus what is sent, not the whole backlog: new
+   * updates join their chat's queue (getUpdates cannot confirm updates while a webhook is set,
+   * and setting or deleting it starts a new delivery, so the queues stay true to the bot's).
+   */
   private pump(): void {
-    for (const update of this.bot.updates.pending) {
-      if (this.aborts.signal.aborted || this.inFlight >= this.webhook.maxConnections) return;
-      const key = orderKey(update);
-      if (this.busyChats.has(key)) continue;
+    this.takeNewUpdates();
+    while (!this.aborts.signal.aborted && this.inFlight < this.webhook.maxConnections && this.ready.length > 0) {
+      const key = this.ready.shift()!;
+      const queue = this.waiting.get(key)!;
+      const update = queue.shift()!;
+      if (queue.length === 0) this.waiting.delete(key);
       this.busyChats.add(key);
       this.inFlight++;
       void this.deliver(update, key, 0);
     }
+  }
+
+  /** Moves updates pushed since the last pump into their chats' queues. */
+  private takeNewUpdates(): void {
+    const pending = this.bot.updates.pending;
+    let first = pending.length;
+    while (first > 0 && pending[first - 1]!.update_id > this.lastQueuedId) first--;
+    for (let i = first; i < pending.length; i++) {
+      const update = pending[i]!;
+      const key = orderKey(update);
+      const queue = this.waiting.get(key);
+      if (queue) queue.push(update);
+      else {
+        this.waiting.set(key, [update]);
+        if (!this.busyChats.has(key)) this.ready.push(key);
+      }
+      this.lastQueuedId = update.update_id;
+    }
+  }
+
+  /** A chat's update went through: the chat's next one may go. */
+  private chatFree(key: string): void {
+    this.busyChats.delete(key);
+    if (this.waiting.has(key)) this.ready.push(key);
   }
 
   private async deliver(update: Update, key: string, attempt: number): Promise<void> {
@@ -75,7 +110,7 @@ class WebhookDelivery {
     if (failure === undefined) {
       this.context.counters.webhookDeliveries++;
       this.bot.updates.remove(update);
-      this.busyChats.delete(key);
+      this.chatFree(key);
       this.inFlight--;
       this.pump();
       return;
