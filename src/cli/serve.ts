@@ -3,6 +3,7 @@ import { loadConfig } from "../config.js";
 import { buildApp } from "../api/app.js";
 import { createPlatform } from "../platform.js";
 import { createProcessing } from "../runtime/processing.js";
+import { runLoginBot } from "../runtime/login-bot.js";
 import type { CliCommand } from "./command.js";
 
 /** Runs the whole platform in one process: API, webhook intake and the bot runtime. */
@@ -30,6 +31,7 @@ export const serveCommand: CliCommand = {
     await app.listen({ port: config.port, host: config.host });
     // After listen, so webhook updates of resumed bots find the route.
     await platform.runtime.start(processing.processor);
+    const loginBot = await runLoginBot(platform, processing.sender);
     const engine = platform.database.engine === "sqlite" ? `SQLite in ${config.dataDir}` : "PostgreSQL";
     platform.log.info({ engine, startupMs: Math.round(performance.now() - started) }, `Botyard is up: API docs at http://localhost:${config.port}/docs`);
 
@@ -37,6 +39,7 @@ export const serveCommand: CliCommand = {
       platform.log.info(`${signal} received: shutting down`);
       await app.close();
       // Polling ends and handling drains; bot statuses stay, so the next start resumes them.
+      await loginBot?.stop();
       await platform.runtime.close();
       await processing.close();
       await platform.close();

@@ -1,6 +1,10 @@
 import type { Update } from "@grammyjs/types";
 import type { Logger } from "pino";
 import type { LinkOutcome, TelegramLogin } from "../accounts/telegram-login.js";
+import type { Platform } from "../platform.js";
+import { BotApi } from "../telegram/bot-api.js";
+
+import { defaultPollingOptions, PollingLoop } from "./intake/polling.js";
 import type { TelegramSender } from "./telegram-sender.js";
 
 const replies: Record<LinkOutcome | "help", string> = {
@@ -31,7 +35,41 @@ export class LoginBot {
     if (!message?.from || message.chat.type !== "private" || !message.text?.startsWith("/start")) return;
     const link = LINK_START.exec(message.text);
     const outcome = link ? await this.login.completeLink(link[1]!, message.from) : "help";
-    if (link) this.log.info({ telegramId: message.from.id, outcome }, "login bot: account link");
+    if (link) this.log.info({ telegram_id: message.from.id, outcome }, "login bot: account link");
     await this.sender.call(this.token, "sendMessage", { chat_id: message.chat.id, text: replies[outcome] });
   }
+}
+
+/**
+ * Runs the login bot when TELEGRAM_LOGIN_BOT_TOKEN is set: long polling (it needs no public
+ * address), each update handled as it comes. Answers the loop to stop, or undefined.
+ */
+export async function runLoginBot(platform: Platform, sender: TelegramSender): Promise<PollingLoop | undefined> {
+  const { config, log } = platform;
+  const token = config.telegramLoginBotToken;
+  if (!token) return undefined;
+  const bot = new LoginBot(token, platform.telegramLogin, sender, log);
+  try {
+    // getUpdates answers 409 while a webhook is set.
+    await new BotApi(token, { apiRoot: config.telegramApiRoot }).call("deleteWebhook", {});
+  } catch (error) {
+    log.warn({ err: error }, "login bot: could not remove its webhook; polling will retry");
+  }
+  const intake = {
+    async accept(_botId: number, updates: readonly Update[]) {
+      for (const update of updates) {
+        try {
+          await bot.handle(update);
+        } catch (error) {
+          log.error({ err: error }, "login bot: update failed");
+        }
+      }
+      return updates.length;
+    },
+  };
+  const loop = new PollingLoop(0, token, intake, log, { ...defaultPollingOptions, apiRoot: config.telegramApiRoot, allowedUpdates: ["message"] }, async (reason) => {
+    log.error({ reason }, "login bot: Telegram refused TELEGRAM_LOGIN_BOT_TOKEN; Telegram login linking is off");
+  });
+  loop.start();
+  return loop;
 }

@@ -1,7 +1,7 @@
 import type { Update } from "@grammyjs/types";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LoginBot } from "../../src/runtime/login-bot.js";
+import { LoginBot, runLoginBot } from "../../src/runtime/login-bot.js";
 import { TelegramSender } from "../../src/runtime/telegram-sender.js";
 import { BotApi } from "../../src/telegram/bot-api.js";
 import { startEmulator, type BotHandle, type RunningEmulator } from "../../src/telegram/emulator/index.js";
@@ -46,5 +46,22 @@ describe.each(engines())("the login bot on %s", (engine) => {
     await grace.start(chat);
     await deliver(bot);
     expect((await chat.waitForReply()).text).toMatch(/^This is Botyard's login bot/);
+  });
+
+  it("runs as the platform runs it: polling, linking from a Start press, stopping cleanly", async () => {
+    const loop = await runLoginBot(t.platform, new TelegramSender({ apiRoot: emulator.apiRoot }));
+    expect(loop).toBeDefined();
+    try {
+      const { apiKey } = await signUp(t.app);
+      const url = new URL((await t.app.inject({ method: "GET", url: `/v2/user/telegram_link_url?api_key=${apiKey}` })).json().url);
+      const hopper = await emulator.client.createUser({ first_name: "Grace", last_name: "Hopper" });
+      const chat = await hopper.privateChat(loginBot);
+      await hopper.start(chat, url.searchParams.get("start")!);
+      expect((await chat.waitForReply({ timeoutMs: 5000 })).text).toMatch(/^Your Telegram account is now linked/);
+      const linked = (await t.app.inject({ method: "GET", url: `/v2/user/linked_accounts?api_key=${apiKey}` })).json();
+      expect(linked).toEqual([expect.objectContaining({ telegramid: hopper.id, first_name: "Grace", last_name: "Hopper" })]);
+    } finally {
+      await loop!.stop();
+    }
   });
 });
