@@ -27,6 +27,7 @@ import { createPlatform } from "../src/platform.js";
 import { createProcessing } from "../src/runtime/processing.js";
 import { directTransport, EmulatorClient, startEmulator, type BotHandle, type ChatHandle, type RunningEmulator, type UserHandle } from "../src/telegram/emulator/index.js";
 import { percentile } from "./stats.js";
+import { freePort } from "../test/support/net.js";
 
 const { values } = parseArgs({ options: { updates: { type: "string", default: "3000" }, paced: { type: "string", default: "2000" } } });
 const UPDATES = Number(values.updates);
@@ -43,13 +44,6 @@ interface Target {
 async function listen(server: Server): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return (server.address() as AddressInfo).port;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  const port = await listen(server);
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Botyard, as `botyard serve` wires it, with a bot whose /start is the BJS above, started. */

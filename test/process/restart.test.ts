@@ -1,61 +1,15 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startEmulator, type ChatHandle, type RunningEmulator } from "../../src/telegram/emulator/index.js";
-
-const root = resolve(import.meta.dirname, "../..");
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
-
-/** One `botyard serve` process on a data folder; `up` resolves once /healthz answers. */
-class Serve {
-  readonly child: ChildProcess;
-  output = "";
-
-  constructor(env: Record<string, string>) {
-    this.child = spawn(process.execPath, ["--no-node-snapshot", join(root, "bin/botyard.js"), "serve"], {
-      env: { PATH: process.env.PATH, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    this.child.stdout!.on("data", (chunk) => (this.output += chunk));
-    this.child.stderr!.on("data", (chunk) => (this.output += chunk));
-  }
-
-  async up(url: string): Promise<void> {
-    await vi.waitFor(
-      async () => {
-        if (this.child.exitCode !== null) throw new Error(`botyard exited with ${this.child.exitCode}:\n${this.output}`);
-        expect((await fetch(`${url}/healthz`)).status).toBe(200);
-      },
-      { timeout: 20_000, interval: 50 },
-    );
-  }
-
-  /** Sends the signal and answers the exit code (null when killed by it). */
-  async end(signal: NodeJS.Signals): Promise<number | null> {
-    const exited = new Promise<number | null>((done) => this.child.once("exit", (code) => done(code)));
-    this.child.kill(signal);
-    return exited;
-  }
-}
+import { freePort, ServeProcess } from "../support/serve-process.js";
 
 describe("a bot across process restarts", () => {
   let emulator: RunningEmulator;
   let dataDir: string;
-  const processes: Serve[] = [];
+  const processes: ServeProcess[] = [];
   beforeAll(async () => {
     emulator = await startEmulator({ limits: { enabled: false } });
     dataDir = mkdtempSync(join(tmpdir(), "botyard-restart-"));
@@ -71,7 +25,7 @@ describe("a bot across process restarts", () => {
     const url = `http://127.0.0.1:${port}`;
     const env = { DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", TELEGRAM_API_ROOT: emulator.apiRoot, LOG_LEVEL: "warn" };
     const serve = () => {
-      const started = new Serve(env);
+      const started = new ServeProcess(env);
       processes.push(started);
       return started;
     };

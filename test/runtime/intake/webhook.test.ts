@@ -4,6 +4,7 @@ import { safeEqual } from "../../../src/accounts/secrets.js";
 import { BotApi } from "../../../src/telegram/bot-api.js";
 import type { BotHandle } from "../../../src/telegram/emulator/index.js";
 import { createBot, signUpClient, useEmulator, type ApiClient } from "../../support/bots.js";
+import { freePort } from "../../support/serve-process.js";
 import { engines, usePlatform } from "../../support/platform.js";
 import { RecordingHandler, textUpdate } from "./recording-handler.js";
 
@@ -11,17 +12,6 @@ vi.mock("../../../src/accounts/secrets.js", async (importOriginal) => {
   const actual = await importOriginal<typeof import("../../../src/accounts/secrets.js")>();
   return { ...actual, safeEqual: vi.fn(actual.safeEqual) };
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe.each(engines())("webhook mode on %s", (engine) => {
   const emulator = useEmulator();

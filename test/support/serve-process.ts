@@ -1,0 +1,46 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { join, resolve } from "node:path";
+import { expect, vi } from "vitest";
+
+export { freePort } from "./net.js";
+
+const root = resolve(import.meta.dirname, "../..");
+
+/**
+ * One `botyard serve` process of the built project (what `npm start` runs after building),
+ * with only PATH from this environment plus `env`; `up` resolves once /healthz answers.
+ */
+export class ServeProcess {
+  readonly child: ChildProcess;
+  output = "";
+
+  constructor(env: Record<string, string>, options: { cwd?: string } = {}) {
+    this.child = spawn(process.execPath, ["--no-node-snapshot", join(root, "bin/botyard.js"), "serve"], {
+      cwd: options.cwd,
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    this.child.stdout!.on("data", (chunk) => (this.output += chunk));
+    this.child.stderr!.on("data", (chunk) => (this.output += chunk));
+  }
+
+  async up(url: string): Promise<void> {
+    await vi.waitFor(
+      async () => {
+        if (this.child.exitCode !== null) throw new Error(`botyard exited with ${this.child.exitCode}:\n${this.output}`);
+        expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      },
+      { timeout: 20_000, interval: 50 },
+    );
+  }
+
+  /** Sends the signal and answers the exit code (null when killed by it). */
+  async end(signal: NodeJS.Signals): Promise<number | null> {
+    const exited = new Promise<number | null>((done) => this.child.once("exit", (code) => done(code)));
+    this.child.kill(signal);
+    return exited;
+  }
+}
+
+/** The CLI's path, for tests that run other subcommands. */
+export const cliPath = join(root, "bin/botyard.js");
