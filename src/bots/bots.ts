@@ -29,6 +29,7 @@ const TOKEN = /^\d+:[A-Za-z0-9_-]{30,}$/;
 
 /** The bots table: owners' bots, their sealed tokens and their counts. */
 export class BotStore {
+  private readonly openedTokens = new Map<string, string>();
   constructor(
     private readonly db: Kysely<Schema>,
     private readonly secrets: Secrets,
@@ -63,7 +64,15 @@ export class BotStore {
 
   /** The bot's Telegram token in clear, or null when it has none. */
   tokenOf(bot: Pick<Bot, "token_sealed">): string | null {
-    return bot.token_sealed ? this.secrets.unseal(bot.token_sealed) : null;
+    if (!bot.token_sealed) return null;
+    // The runtime asks on every update; a sealed value always opens to the same token.
+    let token = this.openedTokens.get(bot.token_sealed);
+    if (token === undefined) {
+      token = this.secrets.unseal(bot.token_sealed);
+      if (this.openedTokens.size >= 10_000) this.openedTokens.clear();
+      this.openedTokens.set(bot.token_sealed, token);
+    }
+    return token;
   }
 
   /** Creates a stopped bot; a token another bot uses is a validation error. */
