@@ -20,7 +20,7 @@ export interface EffectsDeps {
   chats: ChatStore;
   botUsers: BotUserStore;
   /** Resolves a user of the bot by internal or Telegram id, for `user_id`/`user_telegramid` addressing. */
-  resolveUser(botId: number, by: { user_id?: number; user_telegramid?: number }): Promise<number | undefined>;
+  resolveUser(invocation: Invocation, botId: number, by: { user_id?: number; user_telegramid?: number }): Promise<number | undefined>;
   /** True when `otherBotId` is a bot of the same owner (`bot_id` addressing). */
   sameOwner(invocation: Invocation, otherBotId: number): Promise<boolean>;
   runner(): CommandRunner;
@@ -102,7 +102,7 @@ export class Effects {
     const scope = action.scope === "user" ? "user" : "bot";
     let userId: number | undefined;
     if (scope === "user") {
-      userId = await this.deps.resolveUser(botId, { user_id: action.user_id as number | undefined, user_telegramid: action.user_telegramid as number | undefined });
+      userId = await this.deps.resolveUser(invocation, botId, { user_id: action.user_id as number | undefined, user_telegramid: action.user_telegramid as number | undefined });
       if (userId === undefined) throw new PropertyError(`User ${action.user_id ?? action.user_telegramid} is not a user of this bot`);
     }
     const type = (action.value_type ?? undefined) as PropertyType | undefined;

@@ -36,7 +36,10 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
 
   const sameOwner = async (invocation: Invocation, otherBotId: number) =>
     otherBotId === invocation.bot.row.id || (await platform.bots.store.byId(otherBotId))?.owner_id === invocation.bot.owner.id;
-  const resolveUser = async (botId: number, by: { user_id?: number; user_telegramid?: number }) => {
+  /** The internal id of the user BJS names; the current user needs no query. */
+  const resolveUser = async (invocation: Invocation, botId: number, by: { user_id?: number; user_telegramid?: number }) => {
+    const current = invocation.user?.row;
+    if (current && botId === invocation.bot.row.id && (by.user_id === current.id || by.user_telegramid === current.telegramid)) return current.id;
     if (by.user_id !== undefined) return (await platform.botUsers.byId(botId, by.user_id))?.id;
     if (by.user_telegramid !== undefined) return (await platform.botUsers.byTelegramId(botId, by.user_telegramid))?.id;
     return undefined;
@@ -53,11 +56,11 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
   const reads = (invocation: Invocation): HostReads => async (name, argsJson) => {
     const args = JSON.parse(argsJson) as { scope: "bot" | "user"; name: string; bot_id?: number; user_id?: number; user_telegramid?: number };
     const botId = await botOf(invocation, args.bot_id);
-    if (name === "userId") return JSON.stringify((await resolveUser(botId, args)) ?? null);
+    if (name === "userId") return JSON.stringify((await resolveUser(invocation, botId, args)) ?? null);
     if (name !== "getProp") throw new Error(`Unknown host read ${name}`);
     let userId: number | undefined;
     if (args.scope === "user") {
-      userId = await resolveUser(botId, args);
+      userId = await resolveUser(invocation, botId, args);
       if (userId === undefined) return JSON.stringify({ found: false });
     }
     const property = await platform.properties.find(botId, args.scope, args.name, { userId });
