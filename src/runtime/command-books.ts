@@ -21,11 +21,6 @@ export class CommandBooks {
     return book;
   }
 
-  /** Forgets a bot (deleted or stopped). */
-  forget(botId: number): void {
-    this.cache.delete(botId);
-  }
-
   private async load(botId: number): Promise<RoutableCommand[]> {
     const [rows, aliases] = await Promise.all([
       this.db

@@ -27,7 +27,6 @@ export interface BjsError {
 export interface ExecutionResult {
   actions: { type: string; [key: string]: unknown }[];
   error?: BjsError;
-  durationMs: number;
 }
 
 export interface ExecutorOptions {
@@ -64,7 +63,6 @@ export class Executor {
   }
 
   async execute(execution: Execution): Promise<ExecutionResult> {
-    const started = performance.now();
     const body = new Body(execution.segments);
     const host = await this.acquire(execution.botId);
     try {
@@ -72,7 +70,6 @@ export class Executor {
       return {
         actions: outcome.actions as ExecutionResult["actions"],
         error: outcome.error && locate(body, outcome.error, execution.timeoutMs),
-        durationMs: performance.now() - started,
       };
     } finally {
       this.release(host);
@@ -94,11 +91,6 @@ export class Executor {
     const next = this.waiting.splice(index, 1)[0];
     if (next) next.take(host);
     else this.busy.delete(host);
-  }
-
-  /** Executions queued for a free isolate right now. */
-  get queued(): number {
-    return this.waiting.length;
   }
 
   dispose(): void {

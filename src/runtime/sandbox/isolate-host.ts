@@ -199,11 +199,6 @@ export class IsolateHost {
     return { actions: outcome.actions, error: outcome.error };
   }
 
-  /** Heap statistics of the isolate, for metrics. */
-  heapUsedBytes(): number {
-    return this.isolate.isDisposed ? 0 : this.isolate.getHeapStatisticsSync().used_heap_size;
-  }
-
   dispose(): void {
     if (!this.isolate.isDisposed) this.isolate.dispose();
   }
