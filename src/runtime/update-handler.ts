@@ -1,5 +1,5 @@
 import type { Update } from "@grammyjs/types";
-import { chatOf, senderOf } from "../telegram/update-parts.js";
+import { orderingKey as chatOrUserKey } from "../telegram/update-parts.js";
 
 /**
  * Handles one accepted Telegram update of a bot, start to finish: routing, BJS, effects.
@@ -11,10 +11,7 @@ export interface UpdateHandler {
   handle(botId: number, update: Update): Promise<void>;
 }
 
-/** The key updates are ordered by: one chat (or one user, for updates without a chat). */
+/** The key the intake orders a bot's updates by; updates with neither chat nor user share one. */
 export function orderingKey(update: Update): string {
-  const chat = chatOf(update);
-  if (chat) return `chat:${chat.id}`;
-  const from = senderOf(update);
-  return from ? `user:${from.id}` : "bot";
+  return chatOrUserKey(update) ?? "bot";
 }

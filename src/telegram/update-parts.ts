@@ -30,3 +30,14 @@ export function senderOf(update: Update): User | undefined {
     update.shipping_query?.from
   );
 }
+
+/**
+ * What keeps an update in order with others: its chat, or, for updates without a chat, its
+ * user (`chat:<id>`, `user:<id>`); null when it has neither, and the caller decides.
+ */
+export function orderingKey(update: Update): string | null {
+  const chat = chatOf(update);
+  if (chat) return `chat:${chat.id}`;
+  const from = senderOf(update);
+  return from ? `user:${from.id}` : null;
+}

@@ -1,4 +1,5 @@
 import type { Update } from "@grammyjs/types";
+import { orderingKey } from "../update-parts.js";
 import type { Counters } from "./counters.js";
 import type { BotAccount, WebhookSettings } from "./world.js";
 
@@ -20,14 +21,9 @@ export interface DeliveryContext {
   onReply(bot: BotAccount, method: string, params: Record<string, unknown>): void;
 }
 
-/** Updates of one chat go in order, so they share a key; updates without a chat go by user. */
+/** Updates of one chat (or, without a chat, of one user) go in order; any other update alone. */
 function orderKey(update: Update): string {
-  const content = Object.values(update).find((value) => typeof value === "object") as
-    | { chat?: { id: number }; message?: { chat: { id: number } }; from?: { id: number } }
-    | undefined;
-  const chatId = content?.chat?.id ?? content?.message?.chat.id;
-  if (chatId !== undefined) return `chat${chatId}`;
-  return content?.from ? `user${content.from.id}` : `update${update.update_id}`;
+  return orderingKey(update) ?? `update:${update.update_id}`;
 }
 
 /**
