@@ -2,7 +2,6 @@ import type { Update } from "@grammyjs/types";
 import type { Logger } from "pino";
 import type { LinkOutcome, TelegramLogin } from "../accounts/telegram-login.js";
 import type { Platform } from "../platform.js";
-import { BotApi } from "../telegram/bot-api.js";
 
 import { defaultPollingOptions, PollingLoop } from "./intake/polling.js";
 import type { TelegramSender } from "./telegram-sender.js";
@@ -51,7 +50,7 @@ export async function runLoginBot(platform: Platform, sender: TelegramSender): P
   const bot = new LoginBot(token, platform.telegramLogin, sender, log);
   try {
     // getUpdates answers 409 while a webhook is set.
-    await new BotApi(token, { apiRoot: config.telegramApiRoot }).call("deleteWebhook", {});
+    await platform.botApi(token).call("deleteWebhook", {});
   } catch (error) {
     log.warn({ err: error }, "login bot: could not remove its webhook; polling will retry");
   }
