@@ -9,7 +9,9 @@
  * updates/s with 1 chat and with 1,000 chats (sent as fast as the emulator takes them, until
  * every reply has arrived), p50/p99 latency at a steady 200 updates/s, then the ratios.
  *
- *   npx tsx bench/runtime.ts [--updates 3000] [--paced 2000]
+ *   npx tsx bench/runtime.ts [--updates 3000] [--paced 2000] [--only botyard|grammy]
+ *
+ * `--only` runs one of the two (for profiling one with --cpu-prof); no ratios are printed then.
  *
  * Loopback only; it stops by itself.
  */
@@ -264,14 +266,14 @@ async function measure(emulator: EmulatorThread, target: Target, updates: number
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { updates: { type: "string", default: "3000" }, paced: { type: "string", default: "2000" } } });
+  const { values } = parseArgs({ options: { updates: { type: "string", default: "3000" }, paced: { type: "string", default: "2000" }, only: { type: "string" } } });
   const updates = Number(values.updates);
   const paced = Number(values.paced);
   const folder = mkdtempSync(join(tmpdir(), "botyard-bench-"));
   const emulator = await EmulatorThread.start();
   const results: [string, Figures][] = [];
   try {
-    for (const make of [botyard, grammy]) {
+    for (const make of [botyard, grammy].filter((make) => !values.only || make.name === values.only)) {
       const target = await make(emulator, folder);
       results.push([target.name, await measure(emulator, target, updates, paced)]);
       await target.close();
@@ -290,6 +292,7 @@ async function main(): Promise<void> {
     console.log(`  at ${RATE}/s, 1 chat        ${latency(f.pacedOne)}`);
     console.log(`  at ${RATE}/s, 1000 chats    ${latency(f.pacedMany)}`);
   }
+  if (results.length < 2) return;
   const [[, ours], [, base]] = results as [[string, Figures], [string, Figures]];
   console.log("\nBotyard / grammY");
   console.log(`  throughput, 1 chat      ${(ours.oneChat.perSecond / base.oneChat.perSecond).toFixed(2)}×`);
