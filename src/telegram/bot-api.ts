@@ -1,4 +1,5 @@
 import type { ApiMethods, ApiResponse, Opts } from "@grammyjs/types";
+import { postJson } from "./post-json.js";
 
 /** Files are not uploaded through this client; it sends JSON only. */
 type Methods = ApiMethods<never>;
@@ -32,8 +33,8 @@ export class TelegramNetworkError extends Error {
 export interface BotApiOptions {
   /** The Bot API root, e.g. `https://api.telegram.org` or the emulator's. */
   apiRoot: string;
-  /** Replaces the global fetch (tests, proxies). */
-  fetch?: typeof fetch;
+  /** Cuts every call short once aborted (a stopping polling loop). */
+  signal?: AbortSignal;
   /** Per-call timeout; default 10 s. */
   timeoutMs?: number;
 }
@@ -43,35 +44,29 @@ export interface BotApiOptions {
  * token, which lives in the URL.
  */
 export class BotApi {
-  private readonly fetch: typeof fetch;
   private readonly timeoutMs: number;
 
   constructor(
     private readonly token: string,
     private readonly options: BotApiOptions,
   ) {
-    this.fetch = options.fetch ?? globalThis.fetch;
     this.timeoutMs = options.timeoutMs ?? 10_000;
   }
 
   /** Calls a method and answers its `result`; throws TelegramApiError or TelegramNetworkError. */
   async call<M extends MethodName>(method: M, ...params: {} extends Opts<never>[M] ? [Opts<never>[M]?] : [Opts<never>[M]]): Promise<MethodResult<M>> {
-    const url = `${this.options.apiRoot}/bot${this.token}/${method}`;
-    let response: Response;
+    const url = new URL(`${this.options.apiRoot}/bot${this.token}/${method}`);
+    let status: number;
     let body: ApiResponse<MethodResult<M>>;
     try {
-      response = await this.fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(params[0] ?? {}),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      body = (await response.json()) as ApiResponse<MethodResult<M>>;
+      const answer = await postJson(url, JSON.stringify(params[0] ?? {}), { timeoutMs: this.timeoutMs, signal: this.options.signal });
+      status = answer.status;
+      body = JSON.parse(answer.body) as ApiResponse<MethodResult<M>>;
     } catch (error) {
       throw new TelegramNetworkError(method, reasonOf(error));
     }
     if (typeof body !== "object" || body === null || typeof body.ok !== "boolean") {
-      throw new TelegramNetworkError(method, `unexpected answer (HTTP ${response.status})`);
+      throw new TelegramNetworkError(method, `unexpected answer (HTTP ${status})`);
     }
     if (!body.ok) throw new TelegramApiError(method, body.error_code, body.description, body.parameters?.retry_after);
     return body.result;
@@ -83,8 +78,8 @@ function reasonOf(error: unknown): string {
   if (error instanceof Error) {
     if (error.name === "TimeoutError") return "timed out";
     if (error instanceof SyntaxError) return "the answer is not JSON";
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    return (cause?.code ?? cause?.message ?? error.message).replace(/bot\d+:[\w-]+/g, "bot[redacted]");
+    const code = (error as { code?: unknown }).code;
+    return (typeof code === "string" ? code : error.message).replace(/bot\d+:[\w-]+/g, "bot[redacted]");
   }
   return String(error);
 }

@@ -44,12 +44,11 @@ export class PollingLoop {
     /** Told Telegram's description when the token is refused; the loop has ended by then. */
     private readonly onRevoked: (description: string) => Promise<void>,
   ) {
-    const signal = this.abort.signal;
     this.api = new BotApi(token, {
       apiRoot: options.apiRoot,
       // Longer than the long poll itself, so only a dead connection times out.
       timeoutMs: (options.timeoutS + 15) * 1000,
-      fetch: (url, init) => fetch(url, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal }),
+      signal: this.abort.signal,
     });
   }
 

@@ -1,4 +1,6 @@
+import { setMaxListeners } from "node:events";
 import type { Update } from "@grammyjs/types";
+import { postJson } from "../post-json.js";
 import { orderingKey } from "../update-parts.js";
 import type { Counters } from "./counters.js";
 import type { BotAccount, WebhookSettings } from "./world.js";
@@ -48,6 +50,8 @@ class WebhookDelivery {
     private readonly webhook: WebhookSettings,
     private readonly context: DeliveryContext,
   ) {
+    // One abort listener per delivery in flight, up to max_connections (100 by default).
+    setMaxListeners(0, this.aborts.signal);
     this.unsubscribe = bot.updates.onPush(() => this.pump());
     this.pump();
   }
@@ -126,22 +130,16 @@ class WebhookDelivery {
   /** POSTs the update; undefined on success, else Telegram's last_error_message. */
   private async post(update: Update): Promise<string | undefined> {
     try {
-      const response = await fetch(this.webhook.url, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          ...(this.webhook.secretToken && { "x-telegram-bot-api-secret-token": this.webhook.secretToken }),
-        },
-        body: JSON.stringify(update),
-        signal: AbortSignal.any([this.aborts.signal, AbortSignal.timeout(this.context.options.timeoutMs)]),
+      const answer = await postJson(new URL(this.webhook.url), JSON.stringify(update), {
+        headers: this.webhook.secretToken ? { "x-telegram-bot-api-secret-token": this.webhook.secretToken } : {},
+        timeoutMs: this.context.options.timeoutMs,
+        signal: this.aborts.signal,
       });
-      const body = await response.text();
-      if (!response.ok) return `Wrong response from the webhook: ${response.status} ${response.statusText}`;
-      this.runReply(body);
+      if (answer.status < 200 || answer.status > 299) return `Wrong response from the webhook: ${answer.status} ${answer.statusText}`;
+      this.runReply(answer.body);
       return undefined;
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code;
-      if (cause === "ECONNREFUSED") return "Connection refused";
+      if ((error as { code?: unknown }).code === "ECONNREFUSED") return "Connection refused";
       return (error as Error).name === "TimeoutError" ? "Read timeout expired" : `Failed to deliver: ${(error as Error).message}`;
     }
   }
