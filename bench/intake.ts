@@ -45,7 +45,7 @@ async function botIn(database: Database): Promise<number> {
  */
 async function run(database: Database, { concurrency, perCall }: Shape, dispatch: boolean): Promise<number> {
   const botId = await botIn(database);
-  const inbox = new Inbox(database.db, systemClock);
+  const inbox = new Inbox(database, systemClock);
   const dispatcher = new Dispatcher(inbox, pino({ level: "silent" }));
   let handled = 0;
   let allHandled!: () => void;

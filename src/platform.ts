@@ -113,7 +113,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const botApi = (token: string) => new BotApi(token, { apiRoot: config.telegramApiRoot });
   const botStore = new BotStore(db, secrets, iterations, clock);
   const folders = new FolderStore(db, clock);
-  const runtime = new BotRuntime({ db, clock, log, store: botStore, telegram: botApi, config });
+  const runtime = new BotRuntime({ database, clock, log, store: botStore, telegram: botApi, config });
   return {
     config,
     clock,

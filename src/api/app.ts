@@ -51,6 +51,10 @@ export async function buildApp(platform: Platform): Promise<FastifyInstance> {
   recordRoutes(app);
   registerErrorHandling(app, platform.config.bodyLimitBytes);
   registerNulGuard(app);
+  // An answer tells the client its writes happened: it leaves once they are committed.
+  app.addHook("onSend", async () => {
+    await platform.database.committed();
+  });
   await registerOpenApi(app);
 
   await app.register(healthRoutes, { platform });

@@ -2,8 +2,9 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from "kysely";
+import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import type { Schema } from "./schema.js";
+import { SqliteConnection } from "./sqlite-connection.js";
 
 export type Engine = "sqlite" | "postgres";
 
@@ -13,6 +14,11 @@ export interface Database {
   engine: Engine;
   /** The PostgreSQL schema it works in, when not the default. */
   schema?: string;
+  /**
+   * Resolves once every write made so far is committed. SQLite groups the writes of one
+   * event-loop turn into one commit (see SqliteConnection); PostgreSQL commits each at once.
+   */
+  committed(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -32,30 +38,6 @@ const pgTypes = {
     oid === 20 ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
-/** Prepared statements kept per SQL text; kysely would prepare each query anew. */
-const STATEMENT_CACHE_SIZE = 500;
-
-/**
- * better-sqlite3 as kysely sees it, with prepared statements reused: preparing costs more than
- * running most of our queries. The connection is used by one query at a time, so sharing a
- * statement is safe.
- */
-function withStatementCache(sqlite: BetterSqlite3.Database): SqliteDatabase {
-  const cache = new Map<string, BetterSqlite3.Statement>();
-  return {
-    close: () => sqlite.close(),
-    prepare(sql: string) {
-      let statement = cache.get(sql);
-      if (!statement) {
-        statement = sqlite.prepare(sql);
-        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
-        cache.set(sql, statement);
-      }
-      return statement;
-    },
-  };
-}
-
 function openSqlite(dataDir: string): Database {
   let file = ":memory:";
   if (dataDir !== ":memory:") {
@@ -67,8 +49,9 @@ function openSqlite(dataDir: string): Database {
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { db, engine: "sqlite", close: () => db.destroy() };
+  const connection = new SqliteConnection(sqlite);
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: connection }) });
+  return { db, engine: "sqlite", committed: () => connection.committed(), close: () => db.destroy() };
 }
 
 function openPostgres(url: string, schema: string | undefined, poolSize: number): Database {
@@ -79,7 +62,7 @@ function openPostgres(url: string, schema: string | undefined, poolSize: number)
     options: schema ? `-c search_path=${schema}` : undefined,
   });
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
-  return { db, engine: "postgres", schema, close: () => db.destroy() };
+  return { db, engine: "postgres", schema, committed: () => Promise.resolve(), close: () => db.destroy() };
 }
 
 /** Opens PostgreSQL when a URL is given, else the embedded SQLite file (WAL mode). */

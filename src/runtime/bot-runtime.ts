@@ -1,9 +1,8 @@
-import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { BotStore } from "../bots/bots.js";
 import type { Clock } from "../clock.js";
 import type { Config } from "../config.js";
-import type { Schema } from "../db/schema.js";
+import type { Database } from "../db/database.js";
 import type { BotApi } from "../telegram/bot-api.js";
 import { Dispatcher, type DispatcherOptions } from "./intake/dispatcher.js";
 import { Inbox } from "./intake/inbox.js";
@@ -12,7 +11,7 @@ import { BotRunner } from "./lifecycle.js";
 import type { UpdateHandler } from "./update-handler.js";
 
 export interface BotRuntimeDeps {
-  db: Kysely<Schema>;
+  database: Pick<Database, "db" | "committed">;
   clock: Clock;
   log: Logger;
   store: BotStore;
@@ -46,7 +45,7 @@ export class BotRuntime {
     private readonly deps: BotRuntimeDeps,
     options: BotRuntimeOptions = {},
   ) {
-    this.inbox = new Inbox(deps.db, deps.clock);
+    this.inbox = new Inbox(deps.database, deps.clock);
     this.dispatcher = new Dispatcher(this.inbox, deps.log, options.dispatcher);
     this.runner = new BotRunner({
       store: deps.store,

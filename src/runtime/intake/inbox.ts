@@ -1,6 +1,7 @@
 import type { Update } from "@grammyjs/types";
 import type { Kysely } from "kysely";
 import { isoNow, type Clock } from "../../clock.js";
+import type { Database } from "../../db/database.js";
 import type { Schema } from "../../db/schema.js";
 import { orderingKey } from "../update-handler.js";
 
@@ -23,12 +24,19 @@ const CHUNK = 500;
  * getUpdates batch fetched again after a restart) hits the unique key and is dropped.
  */
 export class Inbox {
-  constructor(
-    private readonly db: Kysely<Schema>,
-    private readonly clock: Clock,
-  ) {}
+  private readonly db: Kysely<Schema>;
 
-  /** Records the updates in one statement; answers the rows that are new (duplicates left out). */
+  constructor(
+    private readonly database: Pick<Database, "db" | "committed">,
+    private readonly clock: Clock,
+  ) {
+    this.db = database.db;
+  }
+
+  /**
+   * Records the updates in one statement and answers, once they are committed, the rows that
+   * are new (duplicates left out).
+   */
   async insert(botId: number, updates: readonly Update[]): Promise<InboxRow[]> {
     if (updates.length === 0) return [];
     const receivedAt = isoNow(this.clock);
@@ -48,6 +56,7 @@ export class Inbox {
       .onConflict((oc) => oc.columns(["bot_id", "update_id"]).doNothing())
       .returning(["id", "update_id", "ordering_key"])
       .execute();
+    await this.database.committed();
     const byUpdateId = new Map(updates.map((update) => [update.update_id, update]));
     return inserted
       .map((row) => ({ id: Number(row.id), botId, orderingKey: row.ordering_key, update: byUpdateId.get(Number(row.update_id))!, attempts: 0 }))
