@@ -112,7 +112,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const iterations = new IterationMeter(db, clock);
   const botApi = (token: string) => new BotApi(token, { apiRoot: config.telegramApiRoot });
   const botStore = new BotStore(db, secrets, iterations, clock);
-  const folders = new FolderStore(db, clock);
+  const folders = new FolderStore(db, botStore, clock);
   const runtime = new BotRuntime({ database, clock, log, store: botStore, telegram: botApi, config });
   return {
     config,
@@ -136,7 +136,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
       lifecycle: runtime.runner,
     }),
     folders,
-    commands: new CommandStore(db, folders, clock),
+    commands: new CommandStore(db, folders, botStore, clock),
     botUsers: new BotUserStore(db, clock),
     chats: new ChatStore(db, clock),
     properties: new PropertyStore(db, clock),

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from "kysely";
+import { sql, type Kysely, type Selectable } from "kysely";
 import type { UserFromGetMe } from "@grammyjs/types";
 import type { IterationMeter } from "../accounts/iterations.js";
 import { randomToken, type Secrets } from "../accounts/secrets.js";
@@ -27,9 +27,21 @@ export interface BotInput {
 
 const TOKEN = /^\d+:[A-Za-z0-9_-]{30,}$/;
 
-/** The bots table: owners' bots, their sealed tokens and their counts. */
+/** Bot rows kept in memory for `byId`. */
+const CACHED_BOTS = 10_000;
+
+/**
+ * The bots table: owners' bots, their sealed tokens and their counts. Every write to a bot
+ * row goes through here, which lets `byId` (read twice for every update) answer from memory:
+ * each write drops the bot's cached row once it is committed. The cache is this process's;
+ * processes sharing a database would have to tell each other (scale-out mode is not built).
+ */
 export class BotStore {
   private readonly openedTokens = new Map<string, string>();
+  private readonly cached = new Map<number, Readonly<Bot>>();
+  /** Counts writes, so a read that raced one does not cache what it read. */
+  private writes = 0;
+
   constructor(
     private readonly db: Kysely<Schema>,
     private readonly secrets: Secrets,
@@ -37,9 +49,17 @@ export class BotStore {
     private readonly clock: Clock,
   ) {}
 
-  /** The bot with that id, whoever owns it (the runtime's look-up). */
-  byId(id: number): Promise<Bot | undefined> {
-    return this.db.selectFrom("bots").selectAll().where("id", "=", id).executeTakeFirst();
+  /** The bot with that id, whoever owns it (the runtime's look-up); the row is shared, read-only. */
+  async byId(id: number): Promise<Readonly<Bot> | undefined> {
+    const hit = this.cached.get(id);
+    if (hit) return hit;
+    const writes = this.writes;
+    const row = await this.db.selectFrom("bots").selectAll().where("id", "=", id).executeTakeFirst();
+    if (row && writes === this.writes) {
+      if (this.cached.size >= CACHED_BOTS) this.cached.delete(this.cached.keys().next().value!);
+      this.cached.set(id, Object.freeze(row));
+    }
+    return row;
   }
 
   /** Every bot in one of these statuses, oldest first (the runtime resumes them at start). */
@@ -89,12 +109,27 @@ export class BotStore {
 
   /** Changes the given fields. */
   async update(id: number, fields: StoredFields): Promise<void> {
-    await this.uniqueToken(() => this.db.updateTable("bots").set({ ...fields, updated_at: isoNow(this.clock) }).where("id", "=", id).execute());
+    await this.writing(id, () => this.uniqueToken(() => this.db.updateTable("bots").set({ ...fields, updated_at: isoNow(this.clock) }).where("id", "=", id).execute()));
   }
 
   /** Records the runtime's view of the bot: its status, why it failed, when it last started. */
   async setStatus(id: number, fields: Partial<Pick<Bot, "status" | "status_error" | "last_run_at">>): Promise<void> {
-    await this.db.updateTable("bots").set({ ...fields, updated_at: isoNow(this.clock) }).where("id", "=", id).execute();
+    await this.writing(id, () => this.db.updateTable("bots").set({ ...fields, updated_at: isoNow(this.clock) }).where("id", "=", id).execute());
+  }
+
+  /**
+   * Runs `write` in a transaction that also marks a change to the bot's commands (a command,
+   * its aliases, or a folder they show). The runtime reloads its routing table when
+   * `commands_version` moves, which a timestamp cannot promise for two edits in one millisecond.
+   */
+  changeCommands<T>(botId: number, write: (trx: Kysely<Schema>) => Promise<T>): Promise<T> {
+    return this.writing(botId, () =>
+      this.db.transaction().execute(async (trx) => {
+        const result = await write(trx);
+        await trx.updateTable("bots").set({ commands_version: sql`commands_version + 1` }).where("id", "=", botId).execute();
+        return result;
+      }),
+    );
   }
 
   /**
@@ -102,10 +137,22 @@ export class BotStore {
    * that also folds its iteration counters into the owner's "deleted bots" counter.
    */
   async delete(bot: Bot): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      await this.iterations.foldDeletedBot(trx, bot.owner_id, bot.id);
-      await trx.deleteFrom("bots").where("id", "=", bot.id).execute();
-    });
+    await this.writing(bot.id, () =>
+      this.db.transaction().execute(async (trx) => {
+        await this.iterations.foldDeletedBot(trx, bot.owner_id, bot.id);
+        await trx.deleteFrom("bots").where("id", "=", bot.id).execute();
+      }),
+    );
+  }
+
+  /** Runs a write to the bot's row, then drops its cached copy (also when the write failed). */
+  private async writing<T>(id: number, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } finally {
+      this.writes++;
+      this.cached.delete(id);
+    }
   }
 
   /** The sealed token and its hash, or nulls when the token is removed. */

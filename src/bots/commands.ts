@@ -4,7 +4,7 @@ import { isoNow, type Clock } from "../clock.js";
 import type { BotCommandsTable, CommandAliasesTable, Schema } from "../db/schema.js";
 import { fetchPage, type Page, type Window } from "../db/paging.js";
 import { NotFoundError, ValidationError } from "../errors.js";
-import { bumpCommandsVersion } from "./commands-version.js";
+import type { BotStore } from "./bots.js";
 import type { Folder, FolderStore } from "./folders.js";
 
 /** A command row: what the runtime needs to run it. */
@@ -107,6 +107,7 @@ export class CommandStore {
   constructor(
     private readonly db: Kysely<Schema>,
     private readonly folders: FolderStore,
+    private readonly bots: BotStore,
     private readonly clock: Clock,
   ) {}
 
@@ -173,10 +174,9 @@ export class CommandStore {
 
   /** Deletes a command and its aliases. */
   async delete(botId: number, id: number): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+    await this.bots.changeCommands(botId, async (trx) => {
       const result = await trx.deleteFrom("bot_commands").where("bot_id", "=", botId).where("id", "=", id).executeTakeFirst();
       if (result.numDeletedRows === 0n) throw new NotFoundError("Command");
-      await bumpCommandsVersion(trx, botId);
     });
   }
 
@@ -187,7 +187,7 @@ export class CommandStore {
       throw new ValidationError([FOREIGN_FOLDER]);
     }
     try {
-      return await this.db.transaction().execute(async (trx) => {
+      return await this.bots.changeCommands(botId, async (trx) => {
         const id = await writeRow(trx);
         if (input.aliases.length > 0) {
           const now = isoNow(this.clock);
@@ -196,7 +196,6 @@ export class CommandStore {
             .values(input.aliases.map((command) => ({ bot_id: botId, bot_command_id: id, command, created_at: now, updated_at: now })))
             .execute();
         }
-        await bumpCommandsVersion(trx, botId);
         return id;
       });
     } catch (error) {

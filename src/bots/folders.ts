@@ -4,7 +4,7 @@ import { isoNow, type Clock } from "../clock.js";
 import type { CommandsFoldersTable, Schema } from "../db/schema.js";
 import { fetchPage, type Page, type Window } from "../db/paging.js";
 import { NotFoundError, ValidationError } from "../errors.js";
-import { bumpCommandsVersion } from "./commands-version.js";
+import type { BotStore } from "./bots.js";
 
 /** A folder of commands (organisation only, not a permission). */
 export type Folder = Selectable<CommandsFoldersTable>;
@@ -13,6 +13,7 @@ export type Folder = Selectable<CommandsFoldersTable>;
 export class FolderStore {
   constructor(
     private readonly db: Kysely<Schema>,
+    private readonly bots: BotStore,
     private readonly clock: Clock,
   ) {}
 
@@ -56,11 +57,10 @@ export class FolderStore {
 
   /** Deletes the folder; its commands move to the root (the key sets their folder to null). */
   async delete(botId: number, id: number): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+    // Its commands move to the root: what they show as `command.folder` changes.
+    await this.bots.changeCommands(botId, async (trx) => {
       const result = await trx.deleteFrom("commands_folders").where("bot_id", "=", botId).where("id", "=", id).executeTakeFirst();
       if (result.numDeletedRows === 0n) throw new NotFoundError("Folder");
-      // Its commands move to the root: what they show as `command.folder` changed.
-      await bumpCommandsVersion(trx, botId);
     });
   }
 }

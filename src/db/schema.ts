@@ -107,7 +107,7 @@ export interface BotsTable {
   last_run_at: string | null;
   /** Telegram echoes it in `X-Telegram-Bot-Api-Secret-Token` on each webhook call. */
   webhook_secret: string;
-  /** Bumped by every change to the bot's commands (see bots/commands-version.ts). */
+  /** Bumped by every change to the bot's commands (see BotStore.changeCommands). */
   commands_version: Generated<number>;
   created_at: string;
   updated_at: string;

@@ -88,6 +88,7 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
 
   const processor = new Processor({
     config,
+    clock,
     bots: platform.bots.store,
     users: platform.users,
     botUsers: platform.botUsers,

@@ -1,7 +1,8 @@
 import type { Update } from "@grammyjs/types";
 import type { Logger } from "pino";
-import type { UserStore } from "../accounts/users.js";
-import { planNamed } from "../catalog/plans.js";
+import type { User as Owner, UserStore } from "../accounts/users.js";
+import { planNamed, type Plan } from "../catalog/plans.js";
+import type { Clock } from "../clock.js";
 import type { Config } from "../config.js";
 import type { BotStore } from "../bots/bots.js";
 import type { BotUserStore, ChatStore } from "../bots/chats.js";
@@ -17,6 +18,7 @@ import type { WaitStore } from "./waits.js";
 
 export interface ProcessorDeps {
   config: Pick<Config, "freePlan">;
+  clock: Clock;
   bots: BotStore;
   users: UserStore;
   botUsers: BotUserStore;
@@ -33,12 +35,19 @@ export interface ProcessorDeps {
 const BLOCKED_MESSAGES_PER_ITERATION = 100;
 
 /**
+ * How long an owner's row (plan, extra points, email) is trusted: it would otherwise be read
+ * for every update, and it changes rarely (a change shows within this time).
+ */
+const OWNER_TTL_MS = 5000;
+
+/**
  * Handles one update of a started bot (spec/bjs.md §1.3): the quota check, the user and the
  * chat recorded, blocked chats dropped before any BJS, routing (with "Wait for answer"), the
  * selected command run, the callback query acknowledged, and the chain's iterations metered.
  */
 export class Processor implements UpdateHandler {
   private readonly blockedMessages = new Map<number, number>();
+  private readonly owners = new Map<number, { owner: Owner; plan: Plan; readAt: number }>();
 
   constructor(private readonly deps: ProcessorDeps) {}
 
@@ -47,9 +56,20 @@ export class Processor implements UpdateHandler {
     const row = await this.deps.bots.byId(botId);
     if (!row || row.status !== "works") return undefined;
     const token = this.deps.bots.tokenOf(row);
-    const owner = await this.deps.users.byId(row.owner_id);
-    if (!token || !owner) return undefined;
-    return { row, token, owner, plan: planNamed(this.deps.config.freePlan, owner.payment_plan) };
+    const known = await this.ownerOf(row.owner_id);
+    if (!token || !known) return undefined;
+    return { row, token, owner: known.owner, plan: known.plan };
+  }
+
+  private async ownerOf(id: number): Promise<{ owner: Owner; plan: Plan } | undefined> {
+    const now = this.deps.clock.now();
+    const known = this.owners.get(id);
+    if (known && now - known.readAt < OWNER_TTL_MS) return known;
+    const owner = await this.deps.users.byId(id);
+    if (!owner) return undefined;
+    const entry = { owner, plan: planNamed(this.deps.config.freePlan, owner.payment_plan), readAt: now };
+    this.owners.set(id, entry);
+    return entry;
   }
 
   async handle(botId: number, update: Update): Promise<void> {
