@@ -130,6 +130,12 @@ describe("hostile BJS", () => {
     expect(huge.actions).toHaveLength(0);
   });
 
+  it("measures the output with its own JSON, whatever the body puts in JSON.stringify", async () => {
+    const result = await run("var real = JSON.stringify; JSON.stringify = function (v) { return v && v.type ? '1' : real(v) }; for (var i = 0; i < 40; i++) Bot.sendMessage('z'.repeat(60000))");
+    expect(result.error?.message).toBe("The execution's output is too large (the limit is 65536 bytes)");
+    expect(result.actions).toHaveLength(1);
+  });
+
   it("leaks no state from one execution to the next: implicit globals, patched prototypes, replaced functions", async () => {
     const dirty = await run(
       "leaked = 41; Array.prototype.evil = 1; Object.prototype.polluted = true; JSON.parse = function(){ return 'hacked' }; Bot.sendMessage = function(){}; String.prototype.trim = null;",
@@ -140,6 +146,30 @@ describe("hostile BJS", () => {
     );
     expect(clean.error).toBeUndefined();
     expect((clean.actions[0]!.params as { text: string }).text).toBe("undefined,undefined,undefined,1,function");
+  });
+
+  it.each([
+    ["a non-enumerable property", "Object.defineProperty(Array.prototype, 'hidden', {value: 1, configurable: true})", "typeof [].hidden", "undefined"],
+    ["properties defined at once", "Object.defineProperties(Math, {secret: {value: 2, configurable: true}})", "typeof Math.secret", "undefined"],
+    ["a property defined through Reflect", "Reflect.defineProperty(String.prototype, 'shout', {value: function () { return 1 }, configurable: true})", "typeof ''.shout", "undefined"],
+    ["a captured stack", "Error.captureStackTrace(Number.prototype)", "typeof Number.prototype.stack", "undefined"],
+    ["a new accessor", "Object.prototype.__defineGetter__('sneaky', function () { return 3 })", "typeof ({}).sneaky", "undefined"],
+    ["a symbol-keyed property", "Object.prototype[Symbol.iterator] = function* () { yield 1 }", "typeof ({})[Symbol.iterator]", "undefined"],
+    ["a deleted method", "delete Array.prototype.map; delete JSON.stringify", "typeof [].map + typeof JSON.stringify", "functionfunction"],
+    ["a replaced prototype", "Object.setPrototypeOf(Date.prototype, Array.prototype)", "typeof new Date().push", "undefined"],
+    ["a changed attribute", "Object.defineProperty(Array.prototype, 'map', {enumerable: true})", "Object.keys(Array.prototype).length", "0"],
+    [
+      "a define made through a stolen original",
+      "var stolen; Function.prototype.apply = function () { stolen = this }; Object.defineProperty(Array.prototype, 'kept', {value: 1, configurable: true}); inspect(typeof stolen)",
+      "typeof [].kept",
+      "undefined",
+    ],
+  ])("undoes %s before the next execution", async (_what, change, probe, expected) => {
+    const dirty = await run(change, { botId: 73 });
+    expect(dirty.error).toBeUndefined();
+    const clean = await run(`Bot.sendMessage(String(${probe}))`, { botId: 73 });
+    expect(clean.error).toBeUndefined();
+    expect((clean.actions[0]!.params as { text: string }).text).toBe(expected);
   });
 
   it("throws away a realm whose intrinsics were frozen, so the next execution is unaffected", async () => {

@@ -17,6 +17,9 @@ export function installBjsSurface(
   limits: { maxActions: number; maxActionBytes: number },
   keyboardRows: (layout: unknown) => { text: string }[][],
 ) {
+  // Taken before BJS runs: a body that replaces JSON.stringify must not shrink its output's
+  // measured size, nor break how actions leave the isolate.
+  const { stringify, parse } = JSON;
   let actions: any[] = [];
   let actionBytes = 0;
   let pendingProps = new Map<string, any>();
@@ -33,14 +36,14 @@ export function installBjsSurface(
   /** Queues an action, within the execution's count and size caps. */
   function act(action: any): void {
     if (actions.length >= limits.maxActions) fail(`Too many actions in one execution (the limit is ${limits.maxActions})`);
-    const size = JSON.stringify(action).length;
+    const size = stringify(action).length;
     actionBytes += size;
     if (actionBytes > limits.maxActionBytes) fail(`The execution's output is too large (the limit is ${limits.maxActionBytes} bytes)`);
     actions.push(action);
   }
 
   function read(name: string, args: any): any {
-    return JSON.parse(hostCall(name, JSON.stringify(args)));
+    return parse(hostCall(name, stringify(args)));
   }
 
   const isPlainObject = (v: any) => v !== null && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype;
@@ -126,7 +129,7 @@ export function installBjsSurface(
   function inspect(value: any): string {
     const seen = new WeakSet();
     try {
-      const text = JSON.stringify(
+      const text = stringify(
         value,
         (_key, v) => {
           if (typeof v === "function") return `[Function ${v.name || "anonymous"}]`;
@@ -272,9 +275,9 @@ export function installBjsSurface(
     } else if (type === "string" || type === "text") {
       stored = typeof value === "string" ? value : String(value);
     } else {
-      stored = JSON.parse(JSON.stringify(value) ?? "null");
+      stored = parse(stringify(value) ?? "null");
     }
-    const size = utf8Length(JSON.stringify(stored));
+    const size = utf8Length(stringify(stored));
     if (size > MAX_PROPERTY_BYTES) fail(`Property value is too large: ${size} bytes (the limit is ${MAX_PROPERTY_BYTES})`);
     return stored;
   }
@@ -303,7 +306,7 @@ export function installBjsSurface(
     }
     return where;
   }
-  const keyOf = (where: any, name: string) => JSON.stringify([where.scope, where.bot_id ?? null, where.user_id ?? null, name]);
+  const keyOf = (where: any, name: string) => stringify([where.scope, where.bot_id ?? null, where.user_id ?? null, name]);
 
   function properties(defaultScope: string, owner: string) {
     const scopeOf = (spec: any) => (spec.user_id !== undefined || spec.user_telegramid !== undefined ? "user" : defaultScope);

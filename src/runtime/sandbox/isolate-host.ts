@@ -28,6 +28,7 @@ export interface RawOutcome {
 const bootstrap = `
 (function (global) {
   const __name = (target) => target;
+  const { stringify, parse } = JSON;
   const host = global.__host;
   delete global.__host;
   const limits = global.__limits;
@@ -36,14 +37,14 @@ const bootstrap = `
     global, (name, args) => host.applySyncPromise(undefined, [name, args]), limits, ${keyboardRows.toString()});
   const describe = (e) => e instanceof Error
     ? { name: e.name, message: String(e.message), stack: String(e.stack || "") }
-    : { name: "Error", message: typeof e === "string" ? e : (() => { try { return JSON.stringify(e); } catch { return String(e); } })() };
+    : { name: "Error", message: typeof e === "string" ? e : (() => { try { return stringify(e); } catch { return String(e); } })() };
   const bodies = [];
   Object.defineProperty(global, "__bjs_define", { value: (body) => bodies.push(body) - 1 });
   const guard = (${installRealmGuard.toString()})(global);
-  const finish = (error) => JSON.stringify({ actions: surface.end(), error, clean: guard.restore() });
+  const finish = (error) => stringify({ actions: surface.end(), error, clean: guard.restore() });
   global.__bjs_control = {
     exec(globals, id) {
-      surface.begin(JSON.parse(globals));
+      surface.begin(parse(globals));
       try {
         bodies[id].call(undefined);
         return finish(null);
