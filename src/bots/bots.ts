@@ -192,11 +192,16 @@ type StoredFields = Partial<Pick<Bot, "name" | "token_sealed" | "token_hash" | "
 
 const TOKEN_TAKEN = "Token is already used by another bot";
 
-/** What happens to a bot's Telegram side when it goes away; the runtime supplies the real one. */
+/** The bot's Telegram side, as edits and deletion need it; the runtime supplies the real one. */
 export interface BotLifecycle {
+  /** Starts the bot; Telegram's refusal shows in its status, not as a throw. */
+  start(bot: Pick<Bot, "id">): Promise<void>;
   /** Stops the bot; must not throw (a failure is logged, the caller goes on). */
-  stop(bot: Bot): Promise<void>;
+  stop(bot: Pick<Bot, "id">): Promise<void>;
 }
+
+/** The statuses of a bot that receives updates (or is about to). */
+const RUNNING = new Set(["works", "start_launch"]);
 
 export interface BotServiceOptions {
   /** The owner's bot limit (from the plan). */
@@ -222,9 +227,23 @@ export class BotService {
     return this.store.insert(owner.id, { ...(await this.fieldsOf(input)), name: input.name });
   }
 
-  /** Changes the fields given; a new token is checked with Telegram. */
+  /**
+   * Changes the fields given; a new token is checked with Telegram. A running bot whose token
+   * changes is stopped under the old token and started under the new one (without a token, it
+   * stays stopped), so its webhook or polling follows the token.
+   */
   async update(bot: Bot, input: BotInput): Promise<void> {
-    await this.store.update(bot.id, await this.fieldsOf(input, bot.id));
+    const fields = await this.fieldsOf(input, bot.id);
+    const moves = RUNNING.has(bot.status) && fields.token_hash !== undefined && fields.token_hash !== bot.token_hash;
+    if (moves) await this.options.lifecycle.stop(bot);
+    try {
+      await this.store.update(bot.id, fields);
+    } catch (error) {
+      // The edit did not happen: the bot goes on under its old token.
+      if (moves) await this.options.lifecycle.start(bot);
+      throw error;
+    }
+    if (moves && fields.token_hash) await this.options.lifecycle.start(bot);
   }
 
   /** Stops the bot (never blocking on Telegram), then removes it and all it owns. */

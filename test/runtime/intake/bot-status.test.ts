@@ -86,6 +86,33 @@ describe.each(engines())("starting and stopping bots with long polling on %s", (
     expect(t.platform.runtime.runner.isPolling(id)).toBe(false);
   });
 
+  it("follows a new token: polling moves to the new bot, the old one is left alone", async () => {
+    const { tg: old, id } = await telegramBot();
+    await setStatus(id, "start_launch");
+    const next = await emulator.running.client.registerBot();
+    const response = await api.put(`/v2/bots/${id}`, { token: next.token });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ status: "works", username: next.username });
+    expect(t.platform.runtime.runner.isPolling(id)).toBe(true);
+
+    const carol = await emulator.running.client.createUser({ first_name: "Carol" });
+    await carol.sendText(await carol.privateChat(old), "to the old bot");
+    const before = handler.handled.length;
+    await carol.sendText(await carol.privateChat(next), "to the new bot");
+    await handler.waitForHandled(before + 1);
+    expect(handler.handled.slice(before)).toEqual([{ botId: id, updateId: 1, probed: "works" }]);
+    expect(emulator.running.emulator.world.bots.get(old.token)!.updates.pending).toHaveLength(1);
+  });
+
+  it("stops a running bot whose token is removed", async () => {
+    const { id } = await telegramBot();
+    await setStatus(id, "start_launch");
+    const response = await api.put(`/v2/bots/${id}`, { token: null });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ status: "stopped", token: null, username: null });
+    expect(t.platform.runtime.runner.isPolling(id)).toBe(false);
+  });
+
   it("refuses to start a bot without a token (422), and any status but the two (422)", async () => {
     const { id } = await createBot(api);
     const response = await setStatus(id, "start_launch");
