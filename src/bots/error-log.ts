@@ -13,20 +13,29 @@ export type ErrorEntry = Selectable<ErrorLogsTable>;
  */
 export type ErrorRecord = Omit<Insertable<ErrorLogsTable>, "id" | "bot_id" | "created_at">;
 
-/** Each bot's error log, newest first. */
+/** Entries kept per bot: a bot failing in a loop must not fill the disk. */
+export const ERROR_LOG_KEEP = 1000;
+
+/** Each bot's error log, newest first, holding its latest ERROR_LOG_KEEP entries. */
 export class ErrorLog {
   constructor(
     private readonly db: Kysely<Schema>,
     private readonly clock: Clock,
   ) {}
 
-  /** Adds an entry to the bot's log. */
-  record(botId: number, entry: ErrorRecord): Promise<ErrorEntry> {
-    return this.db
+  /** Adds an entry to the bot's log, dropping the oldest beyond the cap. */
+  async record(botId: number, entry: ErrorRecord): Promise<ErrorEntry> {
+    const row = await this.db
       .insertInto("error_logs")
       .values({ ...entry, bot_id: botId, created_at: isoNow(this.clock) })
       .returningAll()
       .executeTakeFirstOrThrow();
+    await this.db
+      .deleteFrom("error_logs")
+      .where("bot_id", "=", botId)
+      .where("id", "<=", (eb) => eb.selectFrom("error_logs").select("id").where("bot_id", "=", botId).orderBy("id", "desc").limit(1).offset(ERROR_LOG_KEEP))
+      .execute();
+    return row;
   }
 
   /** One page of the bot's log, newest first. */

@@ -1,9 +1,21 @@
 import { describe, expect, it } from "vitest";
+import { ERROR_LOG_KEEP } from "../../src/bots/error-log.js";
 import { engines, usePlatform } from "../support/platform.js";
 import { createBot, signUpClient } from "../support/bots.js";
 
 describe.each(engines())("error log on %s", (engine) => {
   const t = usePlatform(engine);
+
+  it(`keeps the latest ${ERROR_LOG_KEEP} entries of a bot, whatever other bots log`, async () => {
+    const { api } = await signUpClient(t.app);
+    const [noisy, quiet] = [await createBot(api), await createBot(api)];
+    await t.platform.errorLog.record(quiet.id, { message: "quiet one" });
+    for (let i = 1; i <= ERROR_LOG_KEEP + 5; i++) await t.platform.errorLog.record(noisy.id, { message: `failure ${i}` });
+    const page = await t.platform.errorLog.list(noisy.id, { limit: 1, offset: ERROR_LOG_KEEP - 1 });
+    expect(page.total).toBe(ERROR_LOG_KEEP);
+    expect(page.items.map((entry) => entry.message)).toEqual(["failure 6"]);
+    expect((await t.platform.errorLog.list(quiet.id, { limit: 10, offset: 0 })).items.map((entry) => entry.message)).toEqual(["quiet one"]);
+  });
 
   it("lists entries newest first, naming the command when there is one, and clears them", async () => {
     const { api } = await signUpClient(t.app);
