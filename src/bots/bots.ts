@@ -95,15 +95,25 @@ export class BotStore {
     return token;
   }
 
-  /** Creates a stopped bot; a token another bot uses is a validation error. */
-  async insert(ownerId: number, fields: StoredFields & { name: string }): Promise<Bot> {
+  /**
+   * Creates a stopped bot unless the owner has `limit` bots already (then undefined); a token
+   * another bot uses is a validation error. Parallel creates of one owner queue on the
+   * owner's row, so none slips past the limit.
+   */
+  async insert(ownerId: number, fields: StoredFields & { name: string }, limit = Number.POSITIVE_INFINITY): Promise<Bot | undefined> {
     const now = isoNow(this.clock);
     return this.uniqueToken(() =>
-      this.db
-        .insertInto("bots")
-        .values({ owner_id: ownerId, status: "stopped", webhook_secret: randomToken(), created_at: now, updated_at: now, ...fields })
-        .returningAll()
-        .executeTakeFirstOrThrow(),
+      this.db.transaction().execute(async (trx) => {
+        // A no-op write takes the owner's row lock (PostgreSQL); SQLite runs one transaction at a time.
+        await trx.updateTable("users").set({ id: ownerId }).where("id", "=", ownerId).execute();
+        const { n } = await trx.selectFrom("bots").select((eb) => eb.fn.countAll<number>().as("n")).where("owner_id", "=", ownerId).executeTakeFirstOrThrow();
+        if (Number(n) >= limit) return undefined;
+        return trx
+          .insertInto("bots")
+          .values({ owner_id: ownerId, status: "stopped", webhook_secret: randomToken(), created_at: now, updated_at: now, ...fields })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+      }),
     );
   }
 
@@ -221,10 +231,12 @@ export class BotService {
   /** Creates a stopped bot for the owner, checking the plan's limit and the token. */
   async create(owner: { id: number; payment_plan: string }, input: BotInput & { name: string }): Promise<Bot> {
     const limit = this.options.botsLimit(owner);
-    if ((await this.store.countForOwner(owner.id)) >= limit) {
-      throw new PlanLimitError(`Your plan allows ${limit} bots; delete a bot or choose a bigger plan`);
-    }
-    return this.store.insert(owner.id, { ...(await this.fieldsOf(input)), name: input.name });
+    const overLimit = () => new PlanLimitError(`Your plan allows ${limit} bots; delete a bot or choose a bigger plan`);
+    // Counted first too, so a full plan answers before the token is checked with Telegram.
+    if ((await this.store.countForOwner(owner.id)) >= limit) throw overLimit();
+    const bot = await this.store.insert(owner.id, { ...(await this.fieldsOf(input)), name: input.name }, limit);
+    if (!bot) throw overLimit();
+    return bot;
   }
 
   /**

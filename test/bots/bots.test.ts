@@ -188,6 +188,14 @@ describe.each(engines())("bot limits and an unreachable Telegram on %s", (engine
     expect(response.json()).toEqual({ error: "Your plan allows 2 bots; delete a bot or choose a bigger plan" });
   });
 
+  it("lets exactly one of several parallel creates take the plan's last place", async () => {
+    const { api } = await signUpClient(t.app);
+    await createBot(api);
+    const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => api.post("/v2/bots", { name: `Racer ${i}` })));
+    expect(answers.map((answer) => answer.statusCode).sort()).toEqual([200, 403, 403, 403, 403, 403]);
+    expect((await api.get("/v2/bots")).headers["x-total-count"]).toBe("2");
+  });
+
   it("answers 422 with a clear sentence when Telegram cannot be reached", async () => {
     const { api } = await signUpClient(t.app);
     const response = await api.post("/v2/bots", { name: "Offline", token: WELL_FORMED_UNKNOWN_TOKEN });

@@ -17,7 +17,7 @@ describe.each(engines())("the dispatcher on %s", (engine) => {
 
   /** A fresh bot (its own update ids), an inbox and a dispatcher over the suite's database. */
   async function setUp(options: Partial<DispatcherOptions> = {}) {
-    const bot = await t.platform.bots.store.insert(ownerId, { name: "Intake" });
+    const bot = (await t.platform.bots.store.insert(ownerId, { name: "Intake" }))!;
     const inbox = new Inbox(t.platform.database, t.clock);
     const delays: number[] = [];
     const dispatcher = new Dispatcher(inbox, silent, {
