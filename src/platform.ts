@@ -94,7 +94,12 @@ export function createLogger(config: Config, destination?: pino.DestinationStrea
 export async function createPlatform(config: Config, options: PlatformOptions = {}): Promise<Platform> {
   const clock = options.clock ?? systemClock;
   const log = options.log ?? createLogger(config);
-  const database = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, schema: options.databaseSchema });
+  const database = openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    schema: options.databaseSchema,
+    backgroundCheckpoints: { onError: (error) => log.error({ err: error }, "the WAL checkpoint worker stopped; SQLite checkpoints in place") },
+  });
   await migrateToLatest(database);
   const { db } = database;
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: false }) : undefined;

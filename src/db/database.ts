@@ -4,6 +4,7 @@ import BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import type { Schema } from "./schema.js";
+import { Checkpointer, FALLBACK_AUTOCHECKPOINT_PAGES } from "./checkpointer.js";
 import { SqliteConnection } from "./sqlite-connection.js";
 
 export type Engine = "sqlite" | "postgres";
@@ -30,6 +31,11 @@ export interface DatabaseOptions {
   /** PostgreSQL schema to work in (tests give each file its own). */
   schema?: string;
   poolSize?: number;
+  /**
+   * For a long-running process on a SQLite file: checkpoint the WAL from a worker thread
+   * (see Checkpointer); `onError` hears why that worker died.
+   */
+  backgroundCheckpoints?: { onError(error: Error): void };
 }
 
 // int8 (counts, bigint ids) as numbers: ids and counters stay far below 2^53.
@@ -38,7 +44,7 @@ const pgTypes = {
     oid === 20 ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
-function openSqlite(dataDir: string): Database {
+function openSqlite(dataDir: string, backgroundCheckpoints: DatabaseOptions["backgroundCheckpoints"]): Database {
   let file = ":memory:";
   if (dataDir !== ":memory:") {
     mkdirSync(dataDir, { recursive: true });
@@ -49,9 +55,22 @@ function openSqlite(dataDir: string): Database {
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
+  let checkpointer: Checkpointer | undefined;
+  if (backgroundCheckpoints && file !== ":memory:") {
+    sqlite.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+    checkpointer = new Checkpointer(file, backgroundCheckpoints.onError);
+  }
   const connection = new SqliteConnection(sqlite);
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: connection }) });
-  return { db, engine: "sqlite", committed: () => connection.committed(), close: () => db.destroy() };
+  return {
+    db,
+    engine: "sqlite",
+    committed: () => connection.committed(),
+    async close() {
+      await checkpointer?.stop();
+      await db.destroy();
+    },
+  };
 }
 
 function openPostgres(url: string, schema: string | undefined, poolSize: number): Database {
@@ -69,5 +88,5 @@ function openPostgres(url: string, schema: string | undefined, poolSize: number)
 export function openDatabase(options: DatabaseOptions): Database {
   return options.url
     ? openPostgres(options.url, options.schema, options.poolSize ?? 10)
-    : openSqlite(options.dataDir);
+    : openSqlite(options.dataDir, options.backgroundCheckpoints);
 }
