@@ -11,6 +11,7 @@ import type { Segment } from "./sandbox/body.js";
 import type { TelegramSender } from "./telegram-sender.js";
 import type { WaitStore } from "./waits.js";
 import type { HostReads } from "./sandbox/isolate-host.js";
+import type { PropertyPrefetch } from "./property-prefetch.js";
 
 /** What BJS sees in a private chat when it fails and the bot has no `!` command. */
 export const DEFAULT_ERROR_REPLY = "Oh. Error happened 😢. Bug report was sent";
@@ -27,6 +28,8 @@ export interface RunnerDeps {
   apiHost: string;
   /** Property reads for BJS, bound to the invocation. */
   reads(invocation: Invocation): HostReads;
+  /** The reads a body spells out, answered before it runs. */
+  prefetch: PropertyPrefetch;
   /** The owner's quota for `iteration_quota`. */
   quota(invocation: Invocation): Promise<{ limit: number; used: number }>;
   /** Applies an execution's actions in order. */
@@ -49,10 +52,12 @@ export class CommandRunner {
     if (command.answer?.trim() && invocation.kind !== "reply") await this.sendAnswer(invocation);
     if (!hasBjs(command)) return;
     const quota = await this.deps.quota(invocation);
+    const segments = this.segments(invocation);
+    const prefetched = await this.deps.prefetch.load(invocation, segments);
     const result = await this.deps.executor.execute({
       botId: invocation.bot.row.id,
-      segments: this.segments(invocation),
-      globals: globalsOf(invocation, this.deps.apiHost, quota),
+      segments,
+      globals: { ...globalsOf(invocation, this.deps.apiHost, quota), prefetched },
       reads: this.deps.reads(invocation),
       timeoutMs: invocation.bot.plan.command_timeout_s * 1000,
     });

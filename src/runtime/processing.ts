@@ -5,6 +5,7 @@ import { Effects } from "./effects.js";
 import type { Invocation } from "./invocation.js";
 import { IterationBudget } from "./iteration-budget.js";
 import { Processor } from "./processor.js";
+import { PropertyPrefetch, propertyRead } from "./property-prefetch.js";
 import { Executor, defaultExecutorOptions, type ExecutorOptions } from "./sandbox/executor.js";
 import type { HostReads } from "./sandbox/isolate-host.js";
 import { TelegramSender, type Sleep } from "./telegram-sender.js";
@@ -63,8 +64,7 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
       userId = await resolveUser(invocation, botId, args);
       if (userId === undefined) return JSON.stringify({ found: false });
     }
-    const property = await platform.properties.find(botId, args.scope, args.name, { userId });
-    return JSON.stringify(property ? { found: true, value: JSON.parse(property.value), type: property.value_type } : { found: false });
+    return JSON.stringify(propertyRead(await platform.properties.find(botId, args.scope, args.name, { userId })));
   };
 
   const apiHost = new URL(config.publicUrl ?? `http://localhost:${config.port}`).host;
@@ -78,6 +78,7 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
     log,
     apiHost,
     reads,
+    prefetch: new PropertyPrefetch(platform.properties),
     quota: async (invocation) => ({
       limit: invocation.bot.plan.iterations_per_month + invocation.bot.owner.extra_points,
       used: await budget.spent(invocation.bot.owner.id),

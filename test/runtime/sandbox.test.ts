@@ -58,6 +58,24 @@ describe("the BJS executor", () => {
     ]);
   });
 
+  it("answers reads the host prefetched from memory, and asks the host for the others", async () => {
+    const asked: string[] = [];
+    const prefetched = [
+      { scope: "user", name: "coins", found: true, value: 40, type: "integer" },
+      { scope: "bot", name: "price", found: false },
+    ];
+    const result = await run('var key = "level"; Bot.sendMessage([User.getProp("coins"), Bot.getProp("price", 9), User.getProp(key)].join(","))', {
+      globals: { message: "/start", params: "", chat, user, prefetched },
+      reads: async (name, args) => {
+        asked.push(`${name} ${args}`);
+        return JSON.stringify({ found: true, value: 3, type: "integer" });
+      },
+    });
+    expect(result.error).toBeUndefined();
+    expect((result.actions[0]!.params as { text: string }).text).toBe("40,9,3");
+    expect(asked).toEqual(['getProp {"scope":"user","user_id":3,"name":"level"}']);
+  });
+
   it("reports an error's segment and its line inside that segment, keeping actions queued before it", async () => {
     const result = await run("Bot.sendMessage('before');\nlet x = 1;\nnotDefined.call();", {}, { before: "// hook\nvar y = 2;" });
     expect(result.actions).toHaveLength(1);

@@ -9,7 +9,8 @@
  * Every other call queues a plain JSON action; the host applies the actions after the body
  * ends (spec/bjs.md §0: "BJS is a synchronous sandbox that emits actions").
  *
- * It answers `begin(globals)` and `end()`, which the executor calls around each body.
+ * It answers `begin(globals)` and `end()`, which the executor calls around each body;
+ * `globals.prefetched` holds property reads the host answered ahead (property-prefetch.ts).
  */
 export function installBjsSurface(
   global: any,
@@ -22,7 +23,8 @@ export function installBjsSurface(
   const { stringify, parse } = JSON;
   let actions: any[] = [];
   let actionBytes = 0;
-  let pendingProps = new Map<string, any>();
+  /** What this execution knows of properties: its own writes, and the reads answered ahead. */
+  let knownProps = new Map<string, any>();
   let current: any = {};
 
   const fail = (message: string): never => {
@@ -318,14 +320,14 @@ export function installBjsSurface(
       const where = target(scopeOf(spec), spec, `${owner}.setProp`);
       const key = keyOf(where, name);
       if (spec.value === null || spec.value === undefined) {
-        pendingProps.set(key, { found: false });
+        knownProps.set(key, { found: false });
         act({ type: "setProp", ...where, name, value: null, value_type: null });
         return;
       }
       const valueType = spec.type === undefined || spec.type === null ? inferType(spec.value) : String(spec.type).toLowerCase();
       if (!propertyTypes.includes(valueType)) fail(`${owner}.setProp: unknown type "${spec.type}" (use one of ${propertyTypes.join(", ")})`);
       const stored = storedValue(spec.value, valueType);
-      pendingProps.set(key, { found: true, value: stored, type: valueType });
+      knownProps.set(key, { found: true, value: stored, type: valueType });
       act({ type: "setProp", ...where, name, value: stored, value_type: valueType });
     }
     function get(nameOrSpec: any, fallback?: any): any {
@@ -334,7 +336,7 @@ export function installBjsSurface(
       if (!name) fail(`${owner}.getProp: name is required`);
       const where = target(scopeOf(spec), spec, `${owner}.getProperty`);
       const key = keyOf(where, name);
-      const found = pendingProps.has(key) ? pendingProps.get(key) : read("getProp", { ...where, name });
+      const found = knownProps.has(key) ? knownProps.get(key) : read("getProp", { ...where, name });
       const value = revive(found);
       return value === undefined ? spec.default_value : value;
     }
@@ -441,15 +443,18 @@ export function installBjsSurface(
     begin(globals: any): void {
       actions = [];
       actionBytes = 0;
-      pendingProps = new Map();
+      knownProps = new Map();
       current = globals;
       for (const name of contextNames) global[name] = globals[name] ?? null;
+      for (const { scope, name, ...read } of globals.prefetched ?? []) {
+        knownProps.set(keyOf(scope === "user" ? { scope, user_id: current.user.id } : { scope }, name), read);
+      }
     },
     end(): any[] {
       const done = actions;
       actions = [];
       current = {};
-      pendingProps = new Map();
+      knownProps = new Map();
       for (const name of contextNames) global[name] = null;
       return done;
     },
