@@ -26,6 +26,7 @@ import { InstalledLibraries } from "./bots/libraries.js";
 import { PropertyStore } from "./bots/properties.js";
 import { BotApi } from "./telegram/bot-api.js";
 import { BotRuntime } from "./runtime/bot-runtime.js";
+import { collectDefaultMetrics, Registry } from "prom-client";
 
 /** Everything the platform is made of, wired once; the API and the runtime take what they need. */
 export interface Platform {
@@ -56,6 +57,8 @@ export interface Platform {
   libraries: InstalledLibraries;
   /** Bots' intake and lifecycle; `runtime.start(handler)` makes it handle updates. */
   runtime: BotRuntime;
+  /** Prometheus metrics (/metrics): the process's, the API's and the runtime's. */
+  metrics: Registry;
   close(): Promise<void>;
 }
 
@@ -118,7 +121,9 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const botApi = (token: string) => new BotApi(token, { apiRoot: config.telegramApiRoot });
   const botStore = new BotStore(db, secrets, iterations, clock);
   const folders = new FolderStore(db, botStore, clock);
-  const runtime = new BotRuntime({ database, clock, log, store: botStore, telegram: botApi, config });
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics });
+  const runtime = new BotRuntime({ database, clock, log, store: botStore, telegram: botApi, config, metrics });
   return {
     config,
     clock,
@@ -149,6 +154,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     adminPanels: new AdminPanelService(new AdminPanelStore(db, clock), log),
     libraries: new InstalledLibraries(db, clock),
     runtime,
+    metrics,
     async close() {
       await runtime.close();
       mailer.close();

@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import type { Registry } from "prom-client";
 import type { BotStore } from "../bots/bots.js";
 import type { Clock } from "../clock.js";
 import type { Config } from "../config.js";
@@ -8,6 +9,7 @@ import { Dispatcher, type DispatcherOptions } from "./intake/dispatcher.js";
 import { Inbox } from "./intake/inbox.js";
 import { defaultPollingOptions, type PollingOptions } from "./intake/polling.js";
 import { BotRunner } from "./lifecycle.js";
+import { RuntimeMetrics } from "./runtime-metrics.js";
 import type { UpdateHandler } from "./update-handler.js";
 
 export interface BotRuntimeDeps {
@@ -17,6 +19,7 @@ export interface BotRuntimeDeps {
   store: BotStore;
   telegram: (token: string) => BotApi;
   config: Pick<Config, "publicUrl" | "telegramApiRoot">;
+  metrics: Registry;
 }
 
 export interface BotRuntimeOptions {
@@ -38,6 +41,7 @@ export class BotRuntime {
   readonly inbox: Inbox;
   readonly dispatcher: Dispatcher;
   readonly runner: BotRunner;
+  readonly metrics: RuntimeMetrics;
   private readonly keepHandledMs: number;
   private pruning?: NodeJS.Timeout;
 
@@ -46,7 +50,8 @@ export class BotRuntime {
     options: BotRuntimeOptions = {},
   ) {
     this.inbox = new Inbox(deps.database, deps.clock);
-    this.dispatcher = new Dispatcher(this.inbox, deps.log, options.dispatcher);
+    this.metrics = new RuntimeMetrics(deps.metrics);
+    this.dispatcher = new Dispatcher(this.inbox, deps.log, { ...options.dispatcher, metrics: this.metrics });
     this.runner = new BotRunner({
       store: deps.store,
       telegram: deps.telegram,

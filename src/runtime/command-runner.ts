@@ -12,6 +12,7 @@ import type { TelegramSender } from "./telegram-sender.js";
 import type { WaitStore } from "./waits.js";
 import type { HostReads } from "./sandbox/isolate-host.js";
 import type { PropertyPrefetch } from "./property-prefetch.js";
+import type { RuntimeMetrics } from "./runtime-metrics.js";
 
 /** What BJS sees in a private chat when it fails and the bot has no `!` command. */
 export const DEFAULT_ERROR_REPLY = "Oh. Error happened 😢. Bug report was sent";
@@ -30,6 +31,7 @@ export interface RunnerDeps {
   reads(invocation: Invocation): HostReads;
   /** The reads a body spells out, answered before it runs. */
   prefetch: PropertyPrefetch;
+  metrics: RuntimeMetrics;
   /** The owner's quota for `iteration_quota`. */
   quota(invocation: Invocation): Promise<{ limit: number; used: number }>;
   /** Applies an execution's actions in order. */
@@ -61,6 +63,7 @@ export class CommandRunner {
       reads: this.deps.reads(invocation),
       timeoutMs: invocation.bot.plan.command_timeout_s * 1000,
     });
+    this.deps.metrics.execution(result.error);
     await this.deps.apply(result.actions, invocation);
     if (result.error) await this.fail(invocation, result.error);
   }

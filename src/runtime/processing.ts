@@ -30,7 +30,8 @@ export interface Processing {
 export function createProcessing(platform: Platform, options: ProcessingOptions = {}): Processing {
   const { config, database, clock, log } = platform;
   const executor = new Executor({ ...defaultExecutorOptions, ...options.executor });
-  const sender = new TelegramSender({ apiRoot: config.telegramApiRoot, sleep: options.sleep });
+  const metrics = platform.runtime.metrics;
+  const sender = new TelegramSender({ apiRoot: config.telegramApiRoot, sleep: options.sleep, metrics });
   const budget = new IterationBudget(platform.iterations, clock);
   const waits = new WaitStore(database.db, clock);
   const books = new CommandBooks(database.db);
@@ -79,6 +80,7 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
     apiHost,
     reads,
     prefetch: new PropertyPrefetch(platform.properties),
+    metrics,
     quota: async (invocation) => ({
       limit: invocation.bot.plan.iterations_per_month + invocation.bot.owner.extra_points,
       used: await budget.spent(invocation.bot.owner.id),

@@ -1,4 +1,5 @@
-import { BotApi, TelegramApiError } from "../telegram/bot-api.js";
+import { BotApi, TelegramApiError, TelegramNetworkError } from "../telegram/bot-api.js";
+import type { RuntimeMetrics } from "./runtime-metrics.js";
 
 /** Waits a number of milliseconds; tests pass one that returns at once. */
 export type Sleep = (ms: number) => Promise<void>;
@@ -11,6 +12,8 @@ export interface SenderOptions {
   /** The longest `retry_after` worth waiting for, in seconds; longer ones fail the call. */
   maxRetryAfterS?: number;
   sleep?: Sleep;
+  /** Told how each call ended. */
+  metrics?: RuntimeMetrics;
 }
 
 /**
@@ -39,9 +42,12 @@ export class TelegramSender {
     const attempts = this.options.maxAttempts ?? 4;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.client(token).call(method as never, params as never);
+        const result = await this.client(token).call(method as never, params as never);
+        this.options.metrics?.call("ok");
+        return result;
       } catch (error) {
         const retryAfter = error instanceof TelegramApiError && error.error_code === 429 ? (error.retry_after ?? 1) : undefined;
+        this.options.metrics?.call(retryAfter !== undefined ? "rate_limited" : error instanceof TelegramNetworkError ? "network" : "refused");
         if (retryAfter === undefined || attempt >= attempts || retryAfter > (this.options.maxRetryAfterS ?? 30)) throw error;
         await this.sleep(retryAfter * 1000);
       }

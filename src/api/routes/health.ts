@@ -1,19 +1,17 @@
 import { sql } from "kysely";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { Registry, collectDefaultMetrics, Histogram } from "prom-client";
+import { Histogram } from "prom-client";
 import { z } from "zod";
 import type { Platform } from "../../platform.js";
 
 /** Liveness, readiness (the database answers) and Prometheus metrics. */
 export const healthRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (app, { platform }) => {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
-  const requestDuration = new Histogram({
-    name: "botyard_http_request_duration_seconds",
-    help: "HTTP request duration by route and status",
-    labelNames: ["method", "route", "status"],
-    registers: [registry],
-  });
+  const registry = platform.metrics;
+  const name = "botyard_http_request_duration_seconds";
+  // One per platform, however many apps are built on it.
+  const requestDuration =
+    (registry.getSingleMetric(name) as Histogram<"method" | "route" | "status"> | undefined) ??
+    new Histogram({ name, help: "HTTP request duration by route and status", labelNames: ["method", "route", "status"], registers: [registry] });
   app.addHook("onResponse", async (request, reply) => {
     requestDuration.observe(
       { method: request.method, route: request.routeOptions.url ?? "unmatched", status: String(reply.statusCode) },

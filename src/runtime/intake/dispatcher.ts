@@ -2,6 +2,7 @@ import type { Update } from "@grammyjs/types";
 import type { Logger } from "pino";
 import type { UpdateHandler } from "../update-handler.js";
 import type { Inbox, InboxRow } from "./inbox.js";
+import type { RuntimeMetrics } from "../runtime-metrics.js";
 import { abortableSleep, type AbortableSleep } from "./sleep.js";
 
 /** What receivers (the webhook route, polling loops) hand their updates to. */
@@ -20,6 +21,8 @@ export interface DispatcherOptions {
   sleep: AbortableSleep;
   /** How long `stop` waits for the updates being handled; the rest are handled after a restart. */
   drainTimeoutMs: number;
+  /** Told what came in and how handling went. */
+  metrics?: RuntimeMetrics;
 }
 
 export const defaultDispatcherOptions: DispatcherOptions = {
@@ -69,6 +72,7 @@ export class Dispatcher implements UpdateIntake {
 
   async accept(botId: number, updates: readonly Update[]): Promise<number> {
     const rows = await this.inbox.insert(botId, updates);
+    this.options.metrics?.received(rows.length, updates.length - rows.length);
     if (this.handler) this.enqueue(rows);
     else this.held.push(...rows);
     return rows.length;
@@ -146,15 +150,18 @@ export class Dispatcher implements UpdateIntake {
 
   /** Answers false when the dispatcher stopped before the row was finished (it stays pending). */
   private async handleRow(row: InboxRow, handler: UpdateHandler, signal: AbortSignal): Promise<boolean> {
-    const { maxAttempts, retryDelayMs, sleep } = this.options;
+    const { maxAttempts, retryDelayMs, sleep, metrics } = this.options;
     for (;;) {
+      const started = performance.now();
       try {
         await handler.handle(row.botId, row.update);
+        metrics?.handled((performance.now() - started) / 1000);
         this.markDone(row.id);
         return true;
       } catch (error) {
         row.attempts++;
         const final = row.attempts >= maxAttempts;
+        metrics?.failed(final);
         const context = { err: error, bot_id: row.botId, update_id: row.update.update_id, attempts: row.attempts };
         if (final) this.log.error(context, "update given up after repeated failures");
         else this.log.warn(context, "update handling failed; retrying");

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_ERROR_REPLY } from "../../../src/runtime/command-runner.js";
 import { engines } from "../../support/platform.js";
+import { metricValue } from "../../support/metrics.js";
 import { useRuntime, type CommandSpec } from "../../support/runtime.js";
 
 describe.each(engines())("bot behaviour, end to end on %s", (engine) => {
@@ -137,6 +138,8 @@ describe.each(engines())("bot behaviour, end to end on %s", (engine) => {
   });
 
   it("contains hostile BJS: the loop is logged as a timeout while another bot keeps answering", async () => {
+    const outcomes = ["ok", "timeout", "memory"].map((outcome) => `botyard_bjs_executions_total{outcome="${outcome}"}`);
+    const before = await Promise.all(outcomes.map((series) => metricValue(r.t.app, series)));
     const hostile = await setup([{ command: "/loop", bjs_code: "while (true) {}" }, { command: "/bomb", bjs_code: "var a = []; while (true) a.push(new Array(5e6).fill(a.length));" }]);
     const calm = await setup([{ command: "/ping", answer: "pong" , bjs_code: "Bot.sendMessage('still here')" }]);
     await hostile.user.sendText(hostile.chat, "/loop");
@@ -147,6 +150,9 @@ describe.each(engines())("bot behaviour, end to end on %s", (engine) => {
     const titles = (await hostile.errors()).map((e: { title: string }) => e.title);
     expect(titles).toEqual(["Command stopped: BJS used more memory than allowed", "Command timed out: BJS ran longer than 1 s"]);
     expect(await calm.say("/ping", 2)).toEqual(["pong", "still here"]);
+    const after = await Promise.all(outcomes.map((series) => metricValue(r.t.app, series)));
+    expect(after.map((value, i) => value - before[i]!)).toEqual([6, 1, 1]);
+    expect(await metricValue(r.t.app, 'botyard_telegram_calls_total{outcome="ok"}')).toBeGreaterThanOrEqual(12);
   });
 
   it("meters iterations per update and sub-command, and stops the bot's commands when the quota is used up", async () => {

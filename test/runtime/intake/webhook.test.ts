@@ -6,6 +6,7 @@ import type { BotHandle } from "../../../src/telegram/emulator/index.js";
 import { createBot, signUpClient, useEmulator, type ApiClient } from "../../support/bots.js";
 import { freePort } from "../../support/serve-process.js";
 import { engines, usePlatform } from "../../support/platform.js";
+import { metricValue } from "../../support/metrics.js";
 import { RecordingHandler, textUpdate } from "./recording-handler.js";
 
 vi.mock("../../../src/accounts/secrets.js", async (importOriginal) => {
@@ -111,6 +112,21 @@ describe.each(engines())("webhook mode on %s", (engine) => {
     await post(id, textUpdate(78, 9), headers);
     await handler.waitForHandled(before + 2);
     expect(handler.handledIds(id)).toEqual([77, 78]);
+  });
+
+  it("counts what came in and how its handling went on /metrics", async () => {
+    const { id, secret } = await startedBot();
+    const headers = { "x-telegram-bot-api-secret-token": secret };
+    const series = ['botyard_updates_received_total{kind="new"}', 'botyard_updates_received_total{kind="redelivered"}', 'botyard_update_handlings_total{outcome="handled"}'];
+    const before = await Promise.all(series.map((name) => metricValue(t.app, name)));
+    const handled = handler.handled.length;
+    await post(id, textUpdate(501, 5), headers);
+    await post(id, textUpdate(501, 5), headers);
+    await post(id, textUpdate(502, 5), headers);
+    await handler.waitForHandled(handled + 2);
+    const after = await Promise.all(series.map((name) => metricValue(t.app, name)));
+    expect(after.map((value, i) => value - before[i]!)).toEqual([2, 1, 2]);
+    expect(await metricValue(t.app, "botyard_update_handling_seconds_count")).toBeGreaterThanOrEqual(2);
   });
 
   it("keeps an update whose text holds a NUL character (the API's NUL guard is for stored fields)", async () => {
