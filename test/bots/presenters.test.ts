@@ -23,7 +23,7 @@ const commandRow = {
 const botRow = {
   id: 1, owner_id: 2, name: "Bot", token_sealed: "sealed", token_hash: "hash", username: "a_bot", status: "stopped", status_error: null,
   pic_url: null, csv_url: null, git_remote: null, store_bot_id: null, last_run_at: null, webhook_secret: "s", created_at: AT, updated_at: AT,
-  commands_count: 1, chats_count: 0,
+  commands_version: 0, commands_count: 1, chats_count: 0,
 };
 const fakePlatform = { bots: { store: { tokenOf: () => "123:token" } } } as unknown as Platform;
 

@@ -22,7 +22,7 @@ export async function seedBot(platform: Platform, api: ApiClient, ownerId: numbe
   await api.post(`${base}/libs`, { lib_id: "Lang" });
   await platform.iterations.add(ownerId, bot.id, 3);
   await new WaitStore(platform.database.db, platform.clock).open({ botId: bot.id, chatId: chat.id, userId: user.id }, command.id, { step: 1 });
-  await platform.runtime.inbox.insert(bot.id, [{ update_id: 1, message: { message_id: 1, date: 0, chat: { id: 4242, type: "private", first_name: "Ann" }, text: "/start" } }]);
+  await platform.runtime.inbox.insert(bot.id, [{ update_id: 1, message: { message_id: 1, date: 0, chat: { id: 4242, type: "private", first_name: "Ann" }, from: { id: 4242, is_bot: false, first_name: "Ann" }, text: "/start" } }]);
   return { bot, folder, command, user, chat, property, panel };
 }
 

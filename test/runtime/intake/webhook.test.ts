@@ -1,4 +1,3 @@
-import { createServer } from "node:net";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { safeEqual } from "../../../src/accounts/secrets.js";
 import { BotApi } from "../../../src/telegram/bot-api.js";
