@@ -1,5 +1,5 @@
 /**
- * A started bot, end to end through the Telegram emulator (webhook mode, SQLite), beside a
+ * A started bot, end to end through the Telegram emulator (SQLite), beside a
  * hand-written grammY bot doing the same work against the same emulator: a `/start` that
  * reads and writes one user property and sends one message.
  *
@@ -9,9 +9,11 @@
  * updates/s with 1 chat and with 1,000 chats (sent as fast as the emulator takes them, until
  * every reply has arrived), p50/p99 latency at a steady 200 updates/s, then the ratios.
  *
- *   npx tsx bench/runtime.ts [--updates 3000] [--paced 2000] [--only botyard|grammy]
+ *   npx tsx bench/runtime.ts [--updates 3000] [--paced 2000] [--only botyard|grammy] [--polling]
  *
  * `--only` runs one of the two (for profiling one with --cpu-prof); no ratios are printed then.
+ * `--polling` runs both in long-polling mode instead (Botyard without PUBLIC_URL, grammY's
+ * `bot.start()`).
  *
  * Loopback only; it stops by itself.
  */
@@ -173,7 +175,7 @@ interface Target {
 const BJS = 'var n = User.getProp("n", 0) + 1;\nUser.setProp("n", n, "integer");\nBot.sendMessage("hi " + params, {parse_mode: null});';
 
 /** Botyard, as `botyard serve` wires it, with a bot whose /start is the BJS above, started. */
-async function botyard(emulator: EmulatorThread, folder: string): Promise<Target> {
+async function botyard(emulator: EmulatorThread, folder: string, polling: boolean): Promise<Target> {
   const [{ default: pino }, { buildApp }, { loadConfig }, { createPlatform }, { createProcessing }, { freePort }] = await Promise.all([
     import("pino"),
     import("../src/api/app.js"),
@@ -188,7 +190,7 @@ async function botyard(emulator: EmulatorThread, folder: string): Promise<Target
     DATA_DIR: join(folder, "botyard"),
     SECRET_KEY: "bench",
     PORT: String(port),
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    ...(!polling && { PUBLIC_URL: `http://127.0.0.1:${port}` }),
     TELEGRAM_API_ROOT: emulator.apiRoot,
     FREE_PLAN_ITERATIONS: "1000000000",
   });
@@ -216,7 +218,7 @@ async function botyard(emulator: EmulatorThread, folder: string): Promise<Target
 }
 
 /** The baseline: grammY behind node:http, the property in a better-sqlite3 table (WAL). */
-async function grammy(emulator: EmulatorThread, folder: string): Promise<Target> {
+async function grammy(emulator: EmulatorThread, folder: string, polling: boolean): Promise<Target> {
   const [{ default: BetterSqlite3 }, { Bot, webhookCallback }] = await Promise.all([import("better-sqlite3"), import("grammy")]);
   const handle = await emulator.ask<{ token: string; user: UserFromGetMe }>({ kind: "registerBot", username: "grammy_bench_bot" });
   const db = new BetterSqlite3(join(folder, "grammy.sqlite"));
@@ -231,11 +233,24 @@ async function grammy(emulator: EmulatorThread, folder: string): Promise<Target>
     write.run(ctx.from!.id, n);
     await ctx.reply(`hi ${ctx.match}`);
   });
+  const name = "grammY, hand-written (baseline)";
+  if (polling) {
+    const stopped = bot.start({ timeout: 25 });
+    return {
+      name,
+      botId: handle.user.id,
+      async close() {
+        await bot.stop();
+        await stopped;
+        db.close();
+      },
+    };
+  }
   const server = createServer(webhookCallback(bot, "http"));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   await bot.api.setWebhook(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
   return {
-    name: "grammY, hand-written (baseline)",
+    name,
     botId: handle.user.id,
     async close() {
       await bot.api.deleteWebhook();
@@ -266,7 +281,7 @@ async function measure(emulator: EmulatorThread, target: Target, updates: number
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { updates: { type: "string", default: "3000" }, paced: { type: "string", default: "2000" }, only: { type: "string" } } });
+  const { values } = parseArgs({ options: { updates: { type: "string", default: "3000" }, paced: { type: "string", default: "2000" }, only: { type: "string" }, polling: { type: "boolean", default: false } } });
   const updates = Number(values.updates);
   const paced = Number(values.paced);
   const folder = mkdtempSync(join(tmpdir(), "botyard-bench-"));
@@ -274,7 +289,7 @@ async function main(): Promise<void> {
   const results: [string, Figures][] = [];
   try {
     for (const make of [botyard, grammy].filter((make) => !values.only || make.name === values.only)) {
-      const target = await make(emulator, folder);
+      const target = await make(emulator, folder, values.polling);
       results.push([target.name, await measure(emulator, target, updates, paced)]);
       await target.close();
     }
@@ -284,7 +299,7 @@ async function main(): Promise<void> {
   }
 
   const latency = (r: RunResult) => `p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms`;
-  console.log(`/start reading and writing one user property and sending one message; ${updates} updates per throughput run, ${paced} at ${RATE}/s per latency run; SQLite; webhook mode; emulator in a worker thread\n`);
+  console.log(`/start reading and writing one user property and sending one message; ${updates} updates per throughput run, ${paced} at ${RATE}/s per latency run; SQLite; ${values.polling ? "long polling" : "webhook"} mode; emulator in a worker thread\n`);
   for (const [name, f] of results) {
     console.log(name);
     console.log(`  throughput, 1 chat      ${f.oneChat.perSecond.toFixed(0).padStart(6)} updates/s`);
