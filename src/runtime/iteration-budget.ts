@@ -12,6 +12,8 @@ const USAGE_TTL_MS = 5000;
  */
 export class IterationBudget {
   private readonly unwritten = new Map<string, { ownerId: number; botId: number; n: number }>();
+  /** The unwritten iterations summed per owner (the quota check runs for every update). */
+  private readonly unwrittenByOwner = new Map<number, number>();
   private readonly usage = new Map<number, { used: number; readAt: number }>();
   private timer?: NodeJS.Timeout;
 
@@ -31,6 +33,7 @@ export class IterationBudget {
     const entry = this.unwritten.get(key) ?? { ownerId, botId, n: 0 };
     entry.n += iterations;
     this.unwritten.set(key, entry);
+    this.unwrittenByOwner.set(ownerId, (this.unwrittenByOwner.get(ownerId) ?? 0) + iterations);
   }
 
   /** Iterations the owner spent this month, written or not. */
@@ -40,13 +43,7 @@ export class IterationBudget {
       known = { used: (await this.meter.usage(ownerId)).used, readAt: this.clock.now() };
       this.usage.set(ownerId, known);
     }
-    return known.used + this.pending(ownerId);
-  }
-
-  private pending(ownerId: number): number {
-    let n = 0;
-    for (const entry of this.unwritten.values()) if (entry.ownerId === ownerId) n += entry.n;
-    return n;
+    return known.used + (this.unwrittenByOwner.get(ownerId) ?? 0);
   }
 
   /** Writes what was spent since the last batch. */
@@ -55,6 +52,9 @@ export class IterationBudget {
     this.unwritten.clear();
     for (const { ownerId, botId, n } of batch) {
       await this.meter.add(ownerId, botId, n);
+      const left = this.unwrittenByOwner.get(ownerId)! - n;
+      if (left > 0) this.unwrittenByOwner.set(ownerId, left);
+      else this.unwrittenByOwner.delete(ownerId);
       // The written count moved: read it afresh next time rather than guess.
       this.usage.delete(ownerId);
     }
