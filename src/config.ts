@@ -41,16 +41,25 @@ export interface Config {
   bodyLimitBytes: number;
   freePlan: FreePlanLimits;
   authThrottle: AuthThrottle;
+  bjs: BjsSizing;
+}
+
+/** How much of the machine BJS gets: V8 isolates (threads), their memory, warm bot realms. */
+export interface BjsSizing {
+  isolates: number;
+  memoryMb: number;
+  /** Bots whose realm stays warm in each isolate; a cold bot's first run costs ~3 ms more. */
+  warmRealmsPerIsolate: number;
 }
 
 type Env = Record<string, string | undefined>;
 
-function integer(env: Env, name: string, fallback: number): number {
+function integer(env: Env, name: string, fallback: number, min = 0): number {
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) {
-    throw new Error(`${name} must be a non-negative whole number, got '${raw}'.`);
+  if (!Number.isInteger(value) || value < min) {
+    throw new Error(min === 0 ? `${name} must be a non-negative whole number, got '${raw}'.` : `${name} must be a whole number of at least ${min}, got '${raw}'.`);
   }
   return value;
 }
@@ -109,6 +118,11 @@ export function loadConfig(env: Env = process.env): Config {
       perIp: integer(env, "AUTH_LIMIT_PER_IP", 30),
       perEmail: integer(env, "AUTH_LIMIT_PER_EMAIL", 10),
       windowS: integer(env, "AUTH_LIMIT_WINDOW_S", 600),
+    },
+    bjs: {
+      isolates: integer(env, "BJS_ISOLATES", 2, 1),
+      memoryMb: integer(env, "BJS_MEMORY_MB", 128, 16),
+      warmRealmsPerIsolate: integer(env, "BJS_WARM_REALMS", 128, 1),
     },
   };
 }

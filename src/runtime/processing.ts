@@ -29,7 +29,8 @@ export interface Processing {
 /** Wires the processor, the BJS executor and the effects over the platform's stores. */
 export function createProcessing(platform: Platform, options: ProcessingOptions = {}): Processing {
   const { config, database, clock, log } = platform;
-  const executor = new Executor({ ...defaultExecutorOptions, ...options.executor });
+  const { isolates, memoryMb, warmRealmsPerIsolate } = config.bjs;
+  const executor = new Executor({ ...defaultExecutorOptions, isolates, memoryMb, realmsPerIsolate: warmRealmsPerIsolate, ...options.executor });
   const metrics = platform.runtime.metrics;
   const sender = new TelegramSender({ apiRoot: config.telegramApiRoot, sleep: options.sleep, metrics });
   const budget = new IterationBudget(platform.iterations, clock);

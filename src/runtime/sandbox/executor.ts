@@ -41,7 +41,7 @@ export interface ExecutorOptions {
 export const defaultExecutorOptions: ExecutorOptions = {
   isolates: 2,
   memoryMb: 128,
-  realmsPerIsolate: 64,
+  realmsPerIsolate: 128,
   limits: { maxActions: 500, maxActionBytes: 2 * 1024 * 1024 },
 };
 
