@@ -9,11 +9,11 @@
  * updates/s with 1 chat and with 1,000 chats (sent as fast as the emulator takes them, until
  * every reply has arrived), p50/p99 latency at a steady 200 updates/s, then the ratios.
  *
- *   npx tsx bench/runtime.ts [--updates 3000] [--paced 2000] [--only botyard|grammy] [--polling]
+ *   npx tsx bench/runtime.ts [--updates 3000] [--paced 2000] [--only botyard|grammy] [--polling] [--bots 1]
  *
  * `--only` runs one of the two (for profiling one with --cpu-prof); no ratios are printed then.
  * `--polling` runs both in long-polling mode instead (Botyard without PUBLIC_URL, grammY's
- * `bot.start()`).
+ * `bot.start()`). `--bots N` spreads the 1,000 chats over N bots (the 1-chat runs use the first).
  *
  * Loopback only; it stops by itself.
  */
@@ -32,7 +32,7 @@ const RATE = 200;
 /** What the main thread asks the worker. */
 type Request =
   | { kind: "registerBot"; username: string }
-  | { kind: "run"; botId: number; chats: number; total: number; paced: boolean; label: string };
+  | { kind: "run"; botIds: number[]; chats: number; total: number; paced: boolean; label: string };
 
 interface RunResult {
   perSecond: number;
@@ -73,14 +73,15 @@ async function emulatorWorker(): Promise<void> {
       waiting = { count, done: () => (clearTimeout(timer), done()) };
     });
 
-  async function chats(botId: number, count: number): Promise<Chats> {
-    const key = `${botId}:${count}`;
+  /** `count` users, each in a private chat with one of the bots, round robin. */
+  async function chats(botIds: number[], count: number): Promise<Chats> {
+    const key = `${botIds.join(",")}:${count}`;
     let list = chatsOf.get(key);
     if (!list) {
       list = [];
       for (let i = 0; i < count; i++) {
         const user = await client.createUser({ first_name: `User ${i}` });
-        list.push({ user, chat: await user.privateChat(bots.get(botId)!) });
+        list.push({ user, chat: await user.privateChat(bots.get(botIds[i % botIds.length]!)!) });
       }
       chatsOf.set(key, list);
     }
@@ -88,7 +89,7 @@ async function emulatorWorker(): Promise<void> {
   }
 
   async function run(request: Extract<Request, { kind: "run" }>): Promise<RunResult> {
-    const list = await chats(request.botId, request.chats);
+    const list = await chats(request.botIds, request.chats);
     latencies.length = 0;
     waiting = undefined;
     const started = performance.now();
@@ -168,14 +169,22 @@ class EmulatorThread {
 
 interface Target {
   name: string;
-  botId: number;
+  /** The bots' Telegram ids. */
+  botIds: number[];
   close(): Promise<void>;
+}
+
+type Registered = { token: string; user: UserFromGetMe };
+
+/** Registers `count` bots with the emulator. */
+function registerBots(emulator: EmulatorThread, prefix: string, count: number): Promise<Registered[]> {
+  return Promise.all(Array.from({ length: count }, (_, i) => emulator.ask<Registered>({ kind: "registerBot", username: `${prefix}${i}_bot` })));
 }
 
 const BJS = 'var n = User.getProp("n", 0) + 1;\nUser.setProp("n", n, "integer");\nBot.sendMessage("hi " + params, {parse_mode: null});';
 
-/** Botyard, as `botyard serve` wires it, with a bot whose /start is the BJS above, started. */
-async function botyard(emulator: EmulatorThread, folder: string, polling: boolean): Promise<Target> {
+/** Botyard, as `botyard serve` wires it, with bots whose /start is the BJS above, started. */
+async function botyard(emulator: EmulatorThread, folder: string, polling: boolean, count: number): Promise<Target> {
   const [{ default: pino }, { buildApp }, { loadConfig }, { createPlatform }, { createProcessing }, { freePort }] = await Promise.all([
     import("pino"),
     import("../src/api/app.js"),
@@ -184,7 +193,7 @@ async function botyard(emulator: EmulatorThread, folder: string, polling: boolea
     import("../src/runtime/processing.js"),
     import("../test/support/net.js"),
   ]);
-  const bot = await emulator.ask<{ token: string; user: UserFromGetMe }>({ kind: "registerBot", username: "botyard_bench_bot" });
+  const registered = await registerBots(emulator, "botyard_bench", count);
   const port = await freePort();
   const config = loadConfig({
     DATA_DIR: join(folder, "botyard"),
@@ -193,6 +202,7 @@ async function botyard(emulator: EmulatorThread, folder: string, polling: boolea
     ...(!polling && { PUBLIC_URL: `http://127.0.0.1:${port}` }),
     TELEGRAM_API_ROOT: emulator.apiRoot,
     FREE_PLAN_ITERATIONS: "1000000000",
+    FREE_PLAN_BOTS: String(count),
   });
   const platform = await createPlatform(config, { log: pino({ level: "warn" }) });
   const processing = createProcessing(platform);
@@ -201,13 +211,15 @@ async function botyard(emulator: EmulatorThread, folder: string, polling: boolea
   await platform.runtime.start(processing.processor);
 
   const key = (await app.inject({ method: "POST", url: "/v2/auth", payload: { email: "bench@example.com", password: "bench password" } })).json().data.api_key;
-  const id = (await app.inject({ method: "POST", url: `/v2/bots?api_key=${key}`, payload: { name: "bench", token: bot.token } })).json().id;
-  await app.inject({ method: "POST", url: `/v2/bots/${id}/commands?api_key=${key}`, payload: { command: "/start", bjs_code: BJS } });
-  const started = await app.inject({ method: "POST", url: `/v2/bots/${id}/status?api_key=${key}`, payload: { status: "start_launch" } });
-  if (started.json().status !== "works") throw new Error(`bot did not start: ${started.body}`);
+  for (const bot of registered) {
+    const id = (await app.inject({ method: "POST", url: `/v2/bots?api_key=${key}`, payload: { name: "bench", token: bot.token } })).json().id;
+    await app.inject({ method: "POST", url: `/v2/bots/${id}/commands?api_key=${key}`, payload: { command: "/start", bjs_code: BJS } });
+    const started = await app.inject({ method: "POST", url: `/v2/bots/${id}/status?api_key=${key}`, payload: { status: "start_launch" } });
+    if (started.json().status !== "works") throw new Error(`bot did not start: ${started.body}`);
+  }
   return {
     name: "Botyard (BJS in isolated-vm)",
-    botId: bot.user.id,
+    botIds: registered.map((bot) => bot.user.id),
     async close() {
       await app.close();
       await platform.runtime.close();
@@ -217,43 +229,49 @@ async function botyard(emulator: EmulatorThread, folder: string, polling: boolea
   };
 }
 
-/** The baseline: grammY behind node:http, the property in a better-sqlite3 table (WAL). */
-async function grammy(emulator: EmulatorThread, folder: string, polling: boolean): Promise<Target> {
+/** The baseline: grammY behind node:http (one server, a path per bot), the property in a better-sqlite3 table (WAL). */
+async function grammy(emulator: EmulatorThread, folder: string, polling: boolean, count: number): Promise<Target> {
   const [{ default: BetterSqlite3 }, { Bot, webhookCallback }] = await Promise.all([import("better-sqlite3"), import("grammy")]);
-  const handle = await emulator.ask<{ token: string; user: UserFromGetMe }>({ kind: "registerBot", username: "grammy_bench_bot" });
+  const registered = await registerBots(emulator, "grammy_bench", count);
   const db = new BetterSqlite3(join(folder, "grammy.sqlite"));
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
-  db.exec("create table props (user_id integer primary key, n integer not null)");
-  const read = db.prepare<[number], { n: number }>("select n from props where user_id = ?");
-  const write = db.prepare("insert into props (user_id, n) values (?, ?) on conflict (user_id) do update set n = excluded.n");
-  const bot = new Bot(handle.token, { client: { apiRoot: emulator.apiRoot }, botInfo: handle.user });
-  bot.command("start", async (ctx) => {
-    const n = (read.get(ctx.from!.id)?.n ?? 0) + 1;
-    write.run(ctx.from!.id, n);
-    await ctx.reply(`hi ${ctx.match}`);
+  db.exec("create table props (bot_id integer, user_id integer, n integer not null, primary key (bot_id, user_id))");
+  const read = db.prepare<[number, number], { n: number }>("select n from props where bot_id = ? and user_id = ?");
+  const write = db.prepare("insert into props (bot_id, user_id, n) values (?, ?, ?) on conflict (bot_id, user_id) do update set n = excluded.n");
+  const bots = registered.map((handle) => {
+    const bot = new Bot(handle.token, { client: { apiRoot: emulator.apiRoot }, botInfo: handle.user });
+    bot.command("start", async (ctx) => {
+      const n = (read.get(handle.user.id, ctx.from!.id)?.n ?? 0) + 1;
+      write.run(handle.user.id, ctx.from!.id, n);
+      await ctx.reply(`hi ${ctx.match}`);
+    });
+    return bot;
   });
   const name = "grammY, hand-written (baseline)";
+  const botIds = registered.map((handle) => handle.user.id);
   if (polling) {
-    const stopped = bot.start({ timeout: 25 });
+    const stopped = bots.map((bot) => bot.start({ timeout: 25 }));
     return {
       name,
-      botId: handle.user.id,
+      botIds,
       async close() {
-        await bot.stop();
-        await stopped;
+        await Promise.all(bots.map((bot) => bot.stop()));
+        await Promise.all(stopped);
         db.close();
       },
     };
   }
-  const server = createServer(webhookCallback(bot, "http"));
+  const callbacks = bots.map((bot) => webhookCallback(bot, "http"));
+  const server = createServer((request, response) => callbacks[Number(request.url!.slice(1))]!(request, response));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  await bot.api.setWebhook(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+  const port = (server.address() as AddressInfo).port;
+  await Promise.all(bots.map((bot, i) => bot.api.setWebhook(`http://127.0.0.1:${port}/${i}`)));
   return {
     name,
-    botId: handle.user.id,
+    botIds,
     async close() {
-      await bot.api.deleteWebhook();
+      await Promise.all(bots.map((bot) => bot.api.deleteWebhook()));
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       db.close();
@@ -270,7 +288,7 @@ interface Figures {
 
 async function measure(emulator: EmulatorThread, target: Target, updates: number, paced: number): Promise<Figures> {
   const run = (chats: number, total: number, pacedRun: boolean, label: string) =>
-    emulator.ask<RunResult>({ kind: "run", botId: target.botId, chats, total, paced: pacedRun, label });
+    emulator.ask<RunResult>({ kind: "run", botIds: chats === 1 ? target.botIds.slice(0, 1) : target.botIds, chats, total, paced: pacedRun, label });
   await run(1000, 1000, false, "warm");
   return {
     oneChat: await run(1, updates, false, "one"),
@@ -281,7 +299,7 @@ async function measure(emulator: EmulatorThread, target: Target, updates: number
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { updates: { type: "string", default: "3000" }, paced: { type: "string", default: "2000" }, only: { type: "string" }, polling: { type: "boolean", default: false } } });
+  const { values } = parseArgs({ options: { updates: { type: "string", default: "3000" }, paced: { type: "string", default: "2000" }, only: { type: "string" }, polling: { type: "boolean", default: false }, bots: { type: "string", default: "1" } } });
   const updates = Number(values.updates);
   const paced = Number(values.paced);
   const folder = mkdtempSync(join(tmpdir(), "botyard-bench-"));
@@ -289,7 +307,7 @@ async function main(): Promise<void> {
   const results: [string, Figures][] = [];
   try {
     for (const make of [botyard, grammy].filter((make) => !values.only || make.name === values.only)) {
-      const target = await make(emulator, folder, values.polling);
+      const target = await make(emulator, folder, values.polling, Number(values.bots));
       results.push([target.name, await measure(emulator, target, updates, paced)]);
       await target.close();
     }
@@ -299,7 +317,7 @@ async function main(): Promise<void> {
   }
 
   const latency = (r: RunResult) => `p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms`;
-  console.log(`/start reading and writing one user property and sending one message; ${updates} updates per throughput run, ${paced} at ${RATE}/s per latency run; SQLite; ${values.polling ? "long polling" : "webhook"} mode; emulator in a worker thread\n`);
+  console.log(`/start reading and writing one user property and sending one message; ${updates} updates per throughput run, ${paced} at ${RATE}/s per latency run; SQLite; ${values.polling ? "long polling" : "webhook"} mode; ${values.bots} bot(s); emulator in a worker thread\n`);
   for (const [name, f] of results) {
     console.log(name);
     console.log(`  throughput, 1 chat      ${f.oneChat.perSecond.toFixed(0).padStart(6)} updates/s`);

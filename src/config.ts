@@ -122,7 +122,7 @@ export function loadConfig(env: Env = process.env): Config {
     bjs: {
       isolates: integer(env, "BJS_ISOLATES", 2, 1),
       memoryMb: integer(env, "BJS_MEMORY_MB", 128, 16),
-      warmRealmsPerIsolate: integer(env, "BJS_WARM_REALMS", 128, 1),
+      warmRealmsPerIsolate: integer(env, "BJS_WARM_REALMS", 64, 1),
     },
   };
 }

@@ -197,6 +197,19 @@ describe("hostile BJS", () => {
     expect((next.actions[0]!.params as { text: string }).text).toBe("1undefined");
   });
 
+  it("starts a fresh isolate when building a bot's realm meets the memory limit the others filled", async () => {
+    const small = new Executor({ isolates: 1, memoryMb: 16, realmsPerIsolate: 200, limits: { maxActions: 50, maxActionBytes: 64 * 1024 } });
+    try {
+      for (let botId = 1; botId <= 80; botId++) {
+        const result = await small.execute({ botId, segments: [{ name: "/start", code: "Bot.sendMessage('hi ' + " + botId + ")" }], globals: { chat, user }, reads: async () => "null", timeoutMs: 1000 });
+        expect(result.error).toBeUndefined();
+        expect((result.actions[0]!.params as { text: string }).text).toBe(`hi ${botId}`);
+      }
+    } finally {
+      small.dispose();
+    }
+  });
+
   it("keeps bots apart: one bot's globals are not visible to another", async () => {
     await run("secretOfBotA = 'hunter2'", { botId: 71 });
     const other = await run("Bot.sendMessage(typeof secretOfBotA)", { botId: 72 });

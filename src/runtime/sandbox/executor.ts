@@ -38,10 +38,13 @@ export interface ExecutorOptions {
   limits: ExecutionLimits;
 }
 
+/** Waiters a freed isolate chooses among (oldest first). */
+const FIT_WINDOW = 8;
+
 export const defaultExecutorOptions: ExecutorOptions = {
   isolates: 2,
   memoryMb: 128,
-  realmsPerIsolate: 128,
+  realmsPerIsolate: 64,
   limits: { maxActions: 500, maxActionBytes: 2 * 1024 * 1024 },
 };
 
@@ -53,7 +56,7 @@ export const defaultExecutorOptions: ExecutorOptions = {
 export class Executor {
   private readonly hosts: IsolateHost[];
   private readonly busy = new Set<IsolateHost>();
-  private readonly waiting: { botId: number; take: (host: IsolateHost) => void }[] = [];
+  private readonly waiting: { botId: number; take: (host: IsolateHost) => void; passedOver: number }[] = [];
 
   constructor(options: ExecutorOptions = defaultExecutorOptions) {
     this.hosts = Array.from(
@@ -76,18 +79,37 @@ export class Executor {
     }
   }
 
+  /**
+   * How well an isolate suits a bot: its realm is warm there (2), it is the bot's home (1, so
+   * a bot's realm is not built in every isolate in turn), or neither (0).
+   */
+  private fit(host: IsolateHost, botId: number): number {
+    return host.has(botId) ? 2 : this.hosts[botId % this.hosts.length] === host ? 1 : 0;
+  }
+
+  /** The free isolate that suits the bot best, or a place in the queue. */
   private acquire(botId: number): Promise<IsolateHost> {
-    const free = this.hosts.filter((host) => !this.busy.has(host));
-    const host = free.find((h) => h.has(botId)) ?? free[0];
+    let host: IsolateHost | undefined;
+    for (const candidate of this.hosts) {
+      if (!this.busy.has(candidate) && (!host || this.fit(candidate, botId) > this.fit(host, botId))) host = candidate;
+    }
     if (host) {
       this.busy.add(host);
       return Promise.resolve(host);
     }
-    return new Promise((take) => this.waiting.push({ botId, take }));
+    return new Promise((take) => this.waiting.push({ botId, take, passedOver: 0 }));
   }
 
   private release(host: IsolateHost): void {
-    const index = Math.max(0, this.waiting.findIndex((w) => host.has(w.botId)));
+    // The waiter this isolate suits best among the oldest few; the oldest is passed over only
+    // so many times, so none waits long for a busy home.
+    let index = 0;
+    if ((this.waiting[0]?.passedOver ?? 0) < FIT_WINDOW) {
+      for (let i = 1; i < Math.min(this.waiting.length, FIT_WINDOW); i++) {
+        if (this.fit(host, this.waiting[i]!.botId) > this.fit(host, this.waiting[index]!.botId)) index = i;
+      }
+      if (index > 0) this.waiting[0]!.passedOver++;
+    }
     const next = this.waiting.splice(index, 1)[0];
     if (next) next.take(host);
     else this.busy.delete(host);
