@@ -28,6 +28,11 @@ export class LongPolling {
     return bot.updates.pending.slice(0, request.limit);
   }
 
+  /** Whether a getUpdates of the bot is being held. */
+  isWaiting(bot: BotAccount): boolean {
+    return this.waiting.has(bot);
+  }
+
   /** Ends the bot's waiting poll, with an error (a conflict) or with what is pending. */
   end(bot: BotAccount, error?: TelegramError): void {
     this.waiting.get(bot)?.(error);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { RunningEmulator } from "../../../src/telegram/emulator/index.js";
 import { scene, telegramError } from "./harness.js";
 
 describe("getUpdates (long polling)", () => {
@@ -18,10 +19,13 @@ describe("getUpdates (long polling)", () => {
     expect((await api("getUpdates", { offset: all[2].update_id + 1 })).body.result).toEqual([]);
   });
 
+  /** Resolves once the emulator holds the bot's getUpdates. */
+  const held = (emulator: RunningEmulator, token: string) => expect.poll(() => emulator.emulator.polling.isWaiting(emulator.emulator.world.bots.get(token)!)).toBe(true);
+
   it("holds a poll until an update arrives", async () => {
-    const { api, alice, chat } = await scene();
+    const { api, alice, chat, emulator, bot } = await scene();
     const poll = api("getUpdates", { timeout: 10 });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await held(emulator, bot.token);
     const started = performance.now();
     await alice.sendText(chat, "wake up");
     const answer = await poll;
@@ -37,9 +41,9 @@ describe("getUpdates (long polling)", () => {
   });
 
   it("ends the older of two concurrent polls with 409", async () => {
-    const { api } = await scene();
+    const { api, emulator, bot } = await scene();
     const first = api("getUpdates", { timeout: 10 });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await held(emulator, bot.token);
     const second = api("getUpdates", { timeout: 0 });
     expect(await first).toEqual(
       telegramError(409, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"),
