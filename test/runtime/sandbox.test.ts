@@ -1,5 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { Executor, type Execution } from "../../src/runtime/sandbox/executor.js";
+import { IsolateHost } from "../../src/runtime/sandbox/isolate-host.js";
+import { Body } from "../../src/runtime/sandbox/body.js";
 
 const executor = new Executor({ isolates: 2, memoryMb: 64, realmsPerIsolate: 8, limits: { maxActions: 50, maxActionBytes: 64 * 1024 } });
 afterAll(() => executor.dispose());
@@ -207,6 +209,19 @@ describe("hostile BJS", () => {
       }
     } finally {
       small.dispose();
+    }
+  });
+
+  it("frees the realms it drops: many bots taking turns through few warm realms never fill the isolate", async () => {
+    const host = new IsolateHost({ memoryMb: 32, maxRealms: 4, maxScripts: 10, limits: { maxActions: 50, maxActionBytes: 64 * 1024 } });
+    try {
+      for (let botId = 1; botId <= 150; botId++) {
+        const outcome = await host.run(botId, new Body([{ name: "/start", code: "Bot.sendMessage('hi')" }]).code, { chat, user }, async () => "null", 1000);
+        expect(outcome.error).toBeUndefined();
+      }
+      expect(host.renewals).toBe(0);
+    } finally {
+      host.dispose();
     }
   });
 

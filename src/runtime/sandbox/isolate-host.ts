@@ -74,6 +74,8 @@ class BotRealm {
     readonly context: ivm.Context,
     private readonly exec: ivm.Reference<(globals: string, id: number) => string>,
     private readonly finish: ivm.Reference<() => string>,
+    /** Handles that keep the realm alive from the host side; released with it. */
+    private readonly handles: { release(): void }[],
   ) {}
 
   static async create(isolate: ivm.Isolate, limits: ExecutionLimits): Promise<BotRealm> {
@@ -84,9 +86,9 @@ class BotRealm {
     await context.global.set("__limits", new ivm.ExternalCopy(limits).copyInto());
     await context.eval(bootstrap, { timeout: 2000 });
     const control = (await context.global.get("__bjs_control", { reference: true })) as ivm.Reference<any>;
-    const [exec, finish] = await Promise.all(["exec", "finish"].map((key) => control.get(key, { reference: true })));
+    const [exec, finish] = (await Promise.all(["exec", "finish"].map((key) => control.get(key, { reference: true })))) as ivm.Reference<any>[];
     await context.global.delete("__bjs_control");
-    realm = new BotRealm(context, exec as never, finish as never);
+    realm = new BotRealm(context, exec!, finish!, [exec!, finish!, control, host]);
     return realm;
   }
 
@@ -117,19 +119,22 @@ class BotRealm {
   }
 
   release(): void {
+    for (const handle of this.handles) handle.release();
     this.context.release();
   }
 }
 
 /**
- * One V8 isolate (its own thread and heap): the bots' realms in it, kept in a small LRU, and
- * a cache of compiled bodies. A memory-limit kill disposes the isolate; the host makes a new
- * one on the next run.
+ * One V8 isolate (its own thread and heap): the bots' realms in it, a bounded number kept
+ * warm, and a cache of compiled bodies. A memory-limit kill disposes the isolate; the host
+ * makes a new one on the next run.
  */
 export class IsolateHost {
   private isolate!: ivm.Isolate;
   private realms = new Map<number, BotRealm>();
   private scripts = new Map<string, ivm.Script>();
+  /** Isolates made after the first: each one cost every warm realm. */
+  renewals = -1;
 
   constructor(
     private readonly options: { memoryMb: number; maxRealms: number; maxScripts: number; limits: ExecutionLimits },
@@ -138,6 +143,7 @@ export class IsolateHost {
   }
 
   private renew(): void {
+    this.renewals++;
     this.isolate = new ivm.Isolate({ memoryLimit: this.options.memoryMb });
     this.realms = new Map();
     this.scripts = new Map();
