@@ -199,7 +199,7 @@ describe("hostile BJS", () => {
     expect((next.actions[0]!.params as { text: string }).text).toBe("1undefined");
   });
 
-  it("starts a fresh isolate when building a bot's realm meets the memory limit the others filled", async () => {
+  it("runs a bot again in a fresh isolate when the memory limit the other realms filled is met", async () => {
     const small = new Executor({ isolates: 1, memoryMb: 16, realmsPerIsolate: 200, limits: { maxActions: 50, maxActionBytes: 64 * 1024 } });
     try {
       for (let botId = 1; botId <= 80; botId++) {

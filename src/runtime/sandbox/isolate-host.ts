@@ -213,7 +213,12 @@ export class IsolateHost {
     }
     const outcome = await realm.run(script, globals, reads, timeoutMs);
     if (this.isolate.isDisposed) {
+      // Other bots' realms shared the heap: the body may not be what filled it. Nothing was
+      // applied yet, so it runs once more alone in a fresh isolate, where a real memory bomb
+      // is stopped again and reported.
+      const shared = this.realms.size > 1;
       this.renew();
+      if (shared && !retried) return this.run(botId, code, globals, reads, timeoutMs, true);
     } else if (!outcome.reusable) {
       this.realms.delete(botId);
       realm.release();
