@@ -210,8 +210,12 @@ export interface BotLifecycle {
   stop(bot: Pick<Bot, "id">): Promise<void>;
 }
 
-/** The statuses of a bot that receives updates (or is about to). */
-const RUNNING = new Set(["works", "start_launch"]);
+/** The statuses a bot has while it should be receiving updates. */
+export const RECEIVING_STATUSES = ["works", "start_launch"] as const;
+
+export function isReceiving(status: string): boolean {
+  return (RECEIVING_STATUSES as readonly string[]).includes(status);
+}
 
 export interface BotServiceOptions {
   /** The owner's bot limit (from the plan). */
@@ -246,7 +250,7 @@ export class BotService {
    */
   async update(bot: Bot, input: BotInput): Promise<void> {
     const fields = await this.fieldsOf(input, bot.id);
-    const moves = RUNNING.has(bot.status) && fields.token_hash !== undefined && fields.token_hash !== bot.token_hash;
+    const moves = isReceiving(bot.status) && fields.token_hash !== undefined && fields.token_hash !== bot.token_hash;
     if (moves) await this.options.lifecycle.stop(bot);
     try {
       await this.store.update(bot.id, fields);

@@ -1,14 +1,11 @@
 import type { Logger } from "pino";
-import type { Bot, BotLifecycle, BotStore } from "../bots/bots.js";
+import { RECEIVING_STATUSES, type Bot, type BotLifecycle, type BotStore } from "../bots/bots.js";
 import { isoNow, type Clock } from "../clock.js";
 import { ValidationError } from "../errors.js";
 import { BotApi, TelegramApiError, TelegramNetworkError } from "../telegram/bot-api.js";
 import { ALLOWED_UPDATES } from "./intake/allowed-updates.js";
 import type { UpdateIntake } from "./intake/dispatcher.js";
 import { PollingLoop, type PollingOptions } from "./intake/polling.js";
-
-/** The statuses a bot has while it should be receiving updates. */
-export const RECEIVING_STATUSES = ["works", "start_launch"] as const;
 
 export interface BotRunnerDeps {
   store: BotStore;

@@ -4,9 +4,7 @@ import { safeEqual } from "../../accounts/secrets.js";
 import { parseId } from "../../api/ids.js";
 import { NotFoundError } from "../../errors.js";
 import type { Platform } from "../../platform.js";
-import { RECEIVING_STATUSES } from "../lifecycle.js";
-
-const receiving = new Set<string>(RECEIVING_STATUSES);
+import { isReceiving } from "../../bots/bots.js";
 
 /** The body as an update, or why it is not one. */
 function asUpdate(body: unknown): Update | string {
@@ -37,7 +35,7 @@ export const webhookRoutes: FastifyPluginAsync<{ platform: Platform }> = async (
 
   app.post<{ Params: { botId: string } }>("/telegram/:botId", { schema: { hide: true, tags: ["Runtime"] } }, async (request, reply) => {
     const bot = await platform.bots.store.byId(parseId(request.params.botId, "Bot"));
-    if (!bot || !receiving.has(bot.status)) throw new NotFoundError("Bot");
+    if (!bot || !isReceiving(bot.status)) throw new NotFoundError("Bot");
     const secret = request.headers["x-telegram-bot-api-secret-token"];
     if (typeof secret !== "string" || secret === "") return reply.code(401).send({ error: "Missing X-Telegram-Bot-Api-Secret-Token header" });
     if (!safeEqual(secret, bot.webhook_secret)) return reply.code(403).send({ error: "Wrong secret token" });
