@@ -7,9 +7,10 @@ import type { Config } from "../config.js";
 import type { BotStore } from "../bots/bots.js";
 import type { BotUserStore, ChatStore } from "../bots/chats.js";
 import type { CommandBooks } from "./command-books.js";
-import type { CommandRunner } from "./command-runner.js";
+import { UpdateEnded, type CommandRunner } from "./command-runner.js";
 import type { IterationBudget } from "./iteration-budget.js";
-import type { Chain, RunningBot } from "./invocation.js";
+import { Chain, type RunningBot } from "./invocation.js";
+import { QUOTA_NOTE, quotaNote, quotaOf } from "./quota.js";
 import { route } from "./router.js";
 import type { TelegramSender } from "./telegram-sender.js";
 import type { UpdateHandler } from "./update-handler.js";
@@ -83,7 +84,9 @@ export class Processor implements UpdateHandler {
     const chat = telegramChat ? await chats.remember(botId, telegramChat, telegramChat.type === "private" ? (user?.row.id ?? null) : null) : null;
     if (chat?.row.blocked) return this.countBlocked(bot);
 
-    const chain: Chain = { answeredCallback: false, iterations: 1 };
+    const chain = new Chain();
+    // The first iteration is charged as the update is taken; each sub-command charges its own.
+    this.deps.budget.spend(bot.owner.id, botId, 1);
     const book = await books.of(botId, bot.row.commands_version);
     const waitKey = user && chat ? { botId, chatId: chat.row.id, userId: user.row.id } : null;
     const wait = waitKey ? await waits.find(waitKey) : null;
@@ -95,8 +98,10 @@ export class Processor implements UpdateHandler {
         await this.deps.runner.run({ bot, book, command, kind, user, chat, message, params, request, options, tgUpdate: update, depth: 0, chain });
       }
       if (update.callback_query && !chain.answeredCallback) await this.acknowledge(bot, update.callback_query.id);
-    } finally {
-      this.deps.budget.spend(bot.owner.id, botId, chain.iterations);
+    } catch (error) {
+      // Before anything reached the outside, the update may be tried again; after, never.
+      if (!chain.committed) throw error;
+      if (!(error instanceof UpdateEnded)) this.deps.log.error({ err: error, bot_id: botId, update_id: update.update_id }, "an update failed after its effects began; it is not retried");
     }
   }
 
@@ -120,7 +125,7 @@ export class Processor implements UpdateHandler {
    * `status_error` says why (the API shows it); the note goes once the quota renews.
    */
   private async withinQuota(bot: RunningBot): Promise<boolean> {
-    const limit = bot.plan.iterations_per_month + bot.owner.extra_points;
+    const limit = quotaOf(bot);
     const spent = await this.deps.budget.spent(bot.owner.id);
     const exhausted = spent >= limit;
     const note = exhausted ? quotaNote(limit) : null;
@@ -131,8 +136,3 @@ export class Processor implements UpdateHandler {
   }
 }
 
-const QUOTA_NOTE = "Iteration quota used up";
-
-function quotaNote(limit: number): string {
-  return `${QUOTA_NOTE}: all ${limit} iterations of this month are spent; commands run again when the quota renews next month`;
-}
