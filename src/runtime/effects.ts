@@ -115,8 +115,12 @@ export class Effects {
   /** Runs a named command (with params after its first space) in the same chain, one level deeper. */
   async runCommand(text: string, options: unknown, parent: Invocation, kind: "sub" | "callback", ignoreMissing = false): Promise<void> {
     const runner = this.deps.runner();
-    if (parent.depth + 1 > MAX_SUB_COMMAND_DEPTH || parent.chain.executions >= MAX_EXECUTIONS_PER_UPDATE) {
-      await runner.record(parent, { message: "Too many sub commands" });
+    const { chain } = parent;
+    if (chain.stopped !== undefined) return;
+    // Too deep ends this branch; too many ends the chain. Either is said once per update.
+    if (parent.depth + 1 > MAX_SUB_COMMAND_DEPTH || chain.executions >= MAX_EXECUTIONS_PER_UPDATE) {
+      if (chain.executions >= MAX_EXECUTIONS_PER_UPDATE) chain.stop("Too many sub commands");
+      if (chain.note("Too many sub commands")) await runner.record(parent, { message: "Too many sub commands" });
       return;
     }
     const found = matchText(parent.book, text, { botUsername: parent.bot.row.username, allowed: anyCommand });
@@ -126,7 +130,8 @@ export class Effects {
     }
     const refusal = await this.deps.charge(parent);
     if (refusal) {
-      await runner.record(parent, { message: refusal });
+      chain.stop(refusal);
+      if (chain.note(refusal)) await runner.record(parent, { message: refusal });
       return;
     }
     await runner.run({ ...parent, command: found.command, kind, params: found.params, message: text, options, depth: parent.depth + 1 });

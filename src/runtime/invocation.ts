@@ -33,6 +33,21 @@ export class Chain {
    * then on a failure ends the update rather than retrying it, so nothing is sent twice.
    */
   committed = false;
+  /** Why the chain stopped starting executions (the quota, a cap), once it has. */
+  stopped?: string;
+  private readonly noted = new Set<string>();
+
+  /** Stops the chain: it starts no execution any more. */
+  stop(reason: string): void {
+    this.stopped ??= reason;
+  }
+
+  /** Answers true the first time a refusal comes up, so it is logged once per update. */
+  note(refusal: string): boolean {
+    if (this.noted.has(refusal)) return false;
+    this.noted.add(refusal);
+    return true;
+  }
 
   /** Counts one Telegram call; false when the update has made all it may. */
   trySend(): boolean {

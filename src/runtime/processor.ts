@@ -57,12 +57,12 @@ export class Processor implements UpdateHandler {
     const row = await this.deps.bots.byId(botId);
     if (!row || row.status !== "works") return undefined;
     const token = this.deps.bots.tokenOf(row);
-    const known = await this.ownerOf(row.owner_id);
+    const known = await this.knownOwner(row.owner_id);
     if (!token || !known) return undefined;
     return { row, token, owner: known.owner, plan: known.plan };
   }
 
-  private async ownerOf(id: number): Promise<{ owner: Owner; plan: Plan } | undefined> {
+  private async knownOwner(id: number): Promise<{ owner: Owner; plan: Plan } | undefined> {
     const now = this.deps.clock.now();
     const known = this.owners.get(id);
     if (known && now - known.readAt < OWNER_TTL_MS) return known;
@@ -71,6 +71,10 @@ export class Processor implements UpdateHandler {
     const entry = { owner, plan: planNamed(this.deps.config.freePlan, owner.payment_plan), readAt: now };
     this.owners.set(id, entry);
     return entry;
+  }
+
+  async ownerOf(botId: number): Promise<number | undefined> {
+    return (await this.deps.bots.byId(botId))?.owner_id;
   }
 
   async handle(botId: number, update: Update): Promise<void> {

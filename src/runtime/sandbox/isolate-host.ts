@@ -29,6 +29,8 @@ export interface RawOutcome {
   syntax?: string;
   /** The isolate was killed while other bots' realms shared its heap: the run may be tried again alone. */
   shared?: boolean;
+  /** A promise BJS left rejected (an async function that failed), which the isolate reports after the call. */
+  rejected?: string;
 }
 
 /** Bounds on what an error may carry out of the isolate. */
@@ -97,20 +99,23 @@ class BotRealm {
   async run(key: number, code: string, globals: string, reads: HostReads, timeoutMs: number): Promise<{ outcome: RawOutcome; compileFailed: boolean; reusable: boolean }> {
     this.reads = reads;
     let stop: Stop | undefined;
+    let rejected: string | undefined;
     let compileFailed = false;
     try {
       compileFailed = await this.exec.apply(undefined, [globals, key, this.defined.has(key) ? null : code], { timeout: timeoutMs });
       if (!compileFailed) this.defined.add(key);
     } catch (e) {
-      stop = /memory limit/i.test((e as Error).message) ? "memory" : "timeout";
-      if ((e as Error).message.includes("disposed")) return { outcome: { output: null, stop: "memory" }, compileFailed, reusable: false };
+      const message = String((e as Error)?.message);
+      if (message.includes("disposed")) return { outcome: { output: null, stop: "memory" }, compileFailed, reusable: false };
+      if (/^Script execution timed out/.test(message)) stop = "timeout";
+      else rejected = message.slice(0, ERROR_LIMITS.message);
     } finally {
       this.reads = idleReads;
     }
     try {
       const output = await this.finish.apply(undefined, [], { timeout: 1000 });
       // The output leads with the restore's verdict: "+" the realm is clean, "-" it is not.
-      return { outcome: { output: output.slice(1), stop }, compileFailed, reusable: output[0] === "+" && this.defined.size < MAX_BODIES_PER_REALM };
+      return { outcome: { output: output.slice(1), stop, rejected }, compileFailed, reusable: output[0] === "+" && this.defined.size < MAX_BODIES_PER_REALM };
     } catch {
       return { outcome: { output: null, stop }, compileFailed, reusable: false };
     }

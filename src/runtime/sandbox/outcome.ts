@@ -83,6 +83,7 @@ export function readOutcome(raw: RawOutcome, body: Body, limits: ExecutionLimits
       if (output.error && !error) error = fromIsolate(output.error, body, raw.syntax);
     }
   }
+  if (raw.rejected !== undefined && !error) refuse(`An async function failed after the body ended: ${bounded(raw.rejected, ERROR_LIMITS.message)}`);
   if (raw.stop === "timeout") error = { ...plainError(`Command timed out: BJS ran longer than ${timeoutMs / 1000} s`), timedOut: true };
   if (raw.stop === "memory") error = { ...plainError("Command stopped: BJS used more memory than allowed"), outOfMemory: true };
   if (raw.stop === "crash") error = { ...plainError("Command stopped: BJS used more memory than allowed at once, and its sandbox was replaced"), outOfMemory: true };
