@@ -3,6 +3,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fas
 import type { Platform } from "../platform.js";
 import { authenticate } from "./plugins/authenticate.js";
 import { errorOptions, registerErrorHandling } from "./plugins/errors.js";
+import { registerJsonBodies } from "./plugins/json-body.js";
 import { registerNulGuard } from "./plugins/nul-guard.js";
 import { registerOpenApi } from "./plugins/openapi.js";
 import { recordRoutes } from "./route-table.js";
@@ -51,6 +52,7 @@ export async function buildApp(platform: Platform): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   recordRoutes(app);
   registerErrorHandling(app, platform.config.bodyLimitBytes);
+  registerJsonBodies(app);
   registerNulGuard(app);
   // An answer tells the client its writes happened: it leaves once they are committed.
   app.addHook("onSend", async () => {

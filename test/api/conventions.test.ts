@@ -38,7 +38,7 @@ describe("API conventions", () => {
     expect(malformed.statusCode).toBe(400);
     expect(malformed.json()).toEqual({ error: "Malformed JSON in request body" });
 
-    for (const [type, payload] of [["application/xml", "<a/>"], ["application/x-www-form-urlencoded", "email=a"]]) {
+    for (const [type, payload] of [["application/xml", "<a/>"], ["text/plain; charset=utf-8", '{"email": "a@b.c"}'], ["application/x-www-form-urlencoded", "email=a"]]) {
       const wrong = await t.app.inject({ method: "POST", url: "/v2/auth/sign_in", headers: { "content-type": type }, payload });
       expect(wrong.statusCode, type).toBe(415);
       expect(wrong.json()).toEqual({ error: `Unsupported content type '${type.split(";")[0]}'; send application/json` });
@@ -51,6 +51,24 @@ describe("API conventions", () => {
     const empty = await t.app.inject({ method: "POST", url: "/v2/auth/sign_in", headers: { "content-type": "application/json" }, payload: "" });
     expect(empty.statusCode).toBe(400);
     expect(empty.json()).toEqual({ error: expect.any(String) });
+  });
+
+  it("reads JSON bodies nested up to 100 levels, and refuses deeper ones and prototype keys with 400", async () => {
+    const nested = (levels: number) => `{"email":${"[".repeat(levels - 1)}${"]".repeat(levels - 1)}}`;
+    const deepest = await t.app.inject({ method: "POST", url: "/v2/user/reset_password", headers: { "content-type": "application/json" }, payload: nested(100) });
+    expect(deepest.statusCode).toBe(422);
+    const tooDeep = await t.app.inject({ method: "POST", url: "/v2/user/reset_password", headers: { "content-type": "application/json" }, payload: nested(101) });
+    expect(tooDeep.statusCode).toBe(400);
+    expect(tooDeep.json()).toEqual({ error: "JSON body is nested too deeply (the limit is 100 levels)" });
+    // Brackets inside strings are text, not nesting.
+    const inString = await t.app.inject({ method: "POST", url: "/v2/user/reset_password", payload: { email: "a@b.c", note: `\\"${"[{".repeat(500)}` } });
+    expect(inString.statusCode).toBe(200);
+
+    for (const payload of ['{"email":"a@b.c","__proto__":{"admin":true}}', '{"email":"a@b.c","constructor":{"prototype":{"admin":true}}}']) {
+      const response = await t.app.inject({ method: "POST", url: "/v2/user/reset_password", headers: { "content-type": "application/json" }, payload });
+      expect(response.statusCode, payload).toBe(400);
+      expect(response.json()).toEqual({ error: 'JSON body must not hold a "__proto__" key or a "constructor" with a "prototype"' });
+    }
   });
 
   it("answers requests Node cannot parse in the contract's shape: huge headers 431, garbage 400", async () => {
