@@ -71,7 +71,7 @@ describe("API conventions", () => {
     }
   });
 
-  it("answers requests Node cannot parse in the contract's shape: huge headers 431, garbage 400", async () => {
+  it("answers requests Node cannot parse in the contract's shape: huge headers or URLs 431, garbage 400", async () => {
     const address = await t.app.listen({ port: 0, host: "127.0.0.1" });
     const { port } = new URL(address);
     const raw = (request: string) =>
@@ -85,6 +85,9 @@ describe("API conventions", () => {
     const huge = await raw(`GET /v2/user HTTP/1.1\r\nHost: x\r\nX-Filler: ${"a".repeat(20_000)}\r\n\r\n`);
     expect(huge).toMatch(/^HTTP\/1.1 431 /);
     expect(JSON.parse(huge.slice(huge.indexOf("\r\n\r\n") + 4))).toEqual({ error: "Request headers are too large (the limit is 16384 bytes)" });
+    const longQuery = await raw(`GET /v2/user?api_key=${"k".repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    expect(longQuery).toMatch(/^HTTP\/1.1 431 /);
+    expect(longQuery).not.toContain("kkkk");
     const garbage = await raw("NOT HTTP AT ALL\r\n\r\n");
     expect(garbage).toMatch(/^HTTP\/1.1 400 /);
     expect(JSON.parse(garbage.slice(garbage.indexOf("\r\n\r\n") + 4))).toEqual({ error: "Malformed HTTP request" });
