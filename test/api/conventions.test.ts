@@ -44,6 +44,10 @@ describe("API conventions", () => {
       expect(wrong.json()).toEqual({ error: `Unsupported content type '${type.split(";")[0]}'; send application/json` });
     }
 
+    const untyped = await t.app.inject({ method: "POST", url: "/v2/auth/sign_in", payload: '{"email": "a@b.c"}', headers: { "content-type": undefined } });
+    expect(untyped.statusCode).toBe(415);
+    expect(untyped.json()).toEqual({ error: "A request body needs Content-Type: application/json" });
+
     const huge = await t.app.inject({ method: "POST", url: "/v2/auth/sign_in", payload: { email: "a@b.c", password: "x".repeat(4096) } });
     expect(huge.statusCode).toBe(413);
     expect(huge.json()).toEqual({ error: "Request body is too large (the limit is 2048 bytes)" });

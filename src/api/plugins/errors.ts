@@ -14,15 +14,17 @@ import {
 } from "../../errors.js";
 import { describeIssue } from "../validation-messages.js";
 
-/** The media type a request named, without parameters, short enough to repeat. */
-function mediaTypeOf(request: FastifyRequest): string {
-  return String(request.headers["content-type"]).split(";")[0]!.trim().slice(0, 100);
+/** Why a body's type is refused: the media type it named (without parameters, short enough to repeat), or none. */
+function unsupportedType(request: FastifyRequest): string {
+  const header = request.headers["content-type"];
+  if (header === undefined) return "A request body needs Content-Type: application/json";
+  return `Unsupported content type '${header.split(";")[0]!.trim().slice(0, 100)}'; send application/json`;
 }
 
 // Fastify's own request errors, in the contract's shapes: what went wrong and what to send
 // instead. None repeats the URL, which may carry an api key.
 const requestErrors: Record<string, (request: FastifyRequest, bodyLimit: number) => [number, string]> = {
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: (request) => [415, `Unsupported content type '${mediaTypeOf(request)}'; send application/json`],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: (request) => [415, unsupportedType(request)],
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => [400, "Content-Length does not match the body"],
   FST_ERR_CTP_BODY_TOO_LARGE: (_, bodyLimit) => [413, `Request body is too large (the limit is ${bodyLimit} bytes)`],
   FST_ERR_CTP_EMPTY_JSON_BODY: () => [400, "Request body is empty; send a JSON object or no Content-Type"],
