@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { nestsDeeperThan } from "../../src/api/json-depth.js";
+import { nestsDeeperThan } from "../../src/json-depth.js";
 
 const nested = (levels: number, inner = "1") => "[".repeat(levels) + inner + "]".repeat(levels);
 

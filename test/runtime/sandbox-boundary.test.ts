@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { Body } from "../../src/runtime/sandbox/body.js";
 import { chooseWaiter, Executor, type Waiter } from "../../src/runtime/sandbox/executor.js";
-import { jsonDepth, MAX_OUTPUT_DEPTH, readOutcome } from "../../src/runtime/sandbox/outcome.js";
+import { MAX_OUTPUT_DEPTH, readOutcome } from "../../src/runtime/sandbox/outcome.js";
 
 const limits = { maxActions: 50, maxActionBytes: 64 * 1024 };
 const body = new Body([{ name: "/start", code: "x" }]);
@@ -39,9 +39,7 @@ describe("what comes out of an isolate", () => {
 
   it("refuses deep nesting before anything recursive walks it, and malformed text", () => {
     const deep = `{"actions":[${"[".repeat(10_000)}${"]".repeat(10_000)}],"error":null}`;
-    expect(jsonDepth(deep)).toBe(10_002);
     expect(readOutcome({ output: deep }, body, limits, 1000).error?.message).toBe(`The execution's output nests deeper than ${MAX_OUTPUT_DEPTH} levels`);
-    expect(jsonDepth('{"a":"[[[[{{{{"}')).toBe(1);
     expect(readOutcome({ output: '{"actions": [' }, body, limits, 1000).error?.message).toBe("The execution's output was malformed");
     expect(readOutcome({ output: '{"actions": 5, "error": null}' }, body, limits, 1000).error?.message).toBe("The execution's output was malformed");
   });

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { BadRequestError } from "../../errors.js";
-import { MAX_JSON_DEPTH, nestsDeeperThan } from "../json-depth.js";
+import { MAX_JSON_DEPTH, nestsDeeperThan } from "../../json-depth.js";
 
 /** Answers whether the text is JSON at all (so a refusal by the secure parser was for its keys). */
 function isJson(text: string): boolean {

@@ -2,7 +2,7 @@ import type { Update } from "@grammyjs/types";
 import type { FastifyPluginAsync } from "fastify";
 import { safeEqual } from "../../accounts/secrets.js";
 import { parseId } from "../../api/ids.js";
-import { MAX_JSON_DEPTH, nestsDeeperThan } from "../../api/json-depth.js";
+import { MAX_JSON_DEPTH, nestsDeeperThan } from "../../json-depth.js";
 import { NotFoundError } from "../../errors.js";
 import type { Platform } from "../../platform.js";
 import { isReceiving } from "../../bots/bots.js";

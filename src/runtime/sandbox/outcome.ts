@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { nestsDeeperThan } from "../../json-depth.js";
 import { actionSchema, type Action } from "../actions.js";
 import type { Body } from "./body.js";
 import { ERROR_LIMITS, type ExecutionLimits, type RawOutcome } from "./isolate-host.js";
@@ -33,26 +34,6 @@ const errorShape = z.object({
   compile: z.boolean().optional(),
 });
 const outputShape = z.object({ actions: z.array(z.unknown()), error: errorShape.nullable() });
-
-/**
- * How deep a JSON text nests, counted over the text itself (strings skipped), so a hostile
- * output is refused before anything recursive (a schema, JSON.stringify) walks it.
- */
-export function jsonDepth(text: string): number {
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92) i++; // backslash: skip the escaped character
-      else if (c === 34) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 91 || c === 123) deepest = Math.max(deepest, ++depth);
-    else if (c === 93 || c === 125) depth--;
-  }
-  return deepest;
-}
 
 const bounded = (text: string, length: number) => (text.length > length ? `${text.slice(0, length)}…` : text);
 
@@ -94,7 +75,7 @@ export function readOutcome(raw: RawOutcome, body: Body, limits: ExecutionLimits
 function parseOutput(text: string, limits: ExecutionLimits): z.infer<typeof outputShape> | string {
   const tooLarge = `The execution's output is too large (the limit is ${limits.maxActionBytes} bytes)`;
   if (Buffer.byteLength(text) > limits.maxActionBytes + ERROR_ALLOWANCE_BYTES) return tooLarge;
-  if (jsonDepth(text) > MAX_OUTPUT_DEPTH) return `The execution's output nests deeper than ${MAX_OUTPUT_DEPTH} levels`;
+  if (nestsDeeperThan(text, MAX_OUTPUT_DEPTH)) return `The execution's output nests deeper than ${MAX_OUTPUT_DEPTH} levels`;
   let parsed: z.infer<typeof outputShape>;
   try {
     const shape = outputShape.safeParse(JSON.parse(text));
