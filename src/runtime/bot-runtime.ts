@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import type { BotStore } from "../bots/bots.js";
-import type { Clock } from "../clock.js";
+import { every, type Clock, type Timer } from "../clock.js";
 import type { Config } from "../config.js";
 import type { Database } from "../db/database.js";
 import type { BotApi } from "../telegram/bot-api.js";
@@ -43,7 +43,7 @@ export class BotRuntime {
   readonly runner: BotRunner;
   readonly metrics: RuntimeMetrics;
   private readonly keepHandledMs: number;
-  private pruning?: NodeJS.Timeout;
+  private pruning?: Timer;
 
   constructor(
     private readonly deps: BotRuntimeDeps,
@@ -71,8 +71,7 @@ export class BotRuntime {
   async start(handler: UpdateHandler): Promise<void> {
     await this.dispatcher.start(handler);
     await this.prune();
-    this.pruning = setInterval(() => void this.prune(), HOUR_MS);
-    this.pruning.unref();
+    this.pruning = every(this.deps.clock, HOUR_MS, () => void this.prune());
     const resumed = await this.runner.resume();
     if (resumed > 0) this.deps.log.info({ bots: resumed }, "running bots resumed");
   }
@@ -92,7 +91,7 @@ export class BotRuntime {
    * rest stay pending. Bot statuses are left as they are, so `start` resumes them next time.
    */
   async close(): Promise<void> {
-    clearInterval(this.pruning);
+    this.pruning?.cancel();
     await this.runner.close();
     await this.dispatcher.stop();
   }

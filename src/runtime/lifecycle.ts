@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import { RECEIVING_STATUSES, type Bot, type BotLifecycle, type BotStore } from "../bots/bots.js";
-import { isoNow, type Clock } from "../clock.js";
+import { isoNow, type Clock, type Timer } from "../clock.js";
 import { ValidationError } from "../errors.js";
 import { BotApi, TelegramApiError, TelegramNetworkError } from "../telegram/bot-api.js";
 import { ALLOWED_UPDATES } from "./intake/allowed-updates.js";
@@ -35,7 +35,7 @@ const RESUME_CONCURRENCY = 8;
 export class BotRunner implements BotLifecycle {
   private readonly loops = new Map<number, PollingLoop>();
   private readonly transitions = new Map<number, Promise<void>>();
-  private readonly retries = new Map<number, NodeJS.Timeout>();
+  private readonly retries = new Map<number, Timer>();
   private closed = false;
 
   constructor(private readonly deps: BotRunnerDeps) {}
@@ -83,7 +83,7 @@ export class BotRunner implements BotLifecycle {
    */
   async close(): Promise<void> {
     this.closed = true;
-    for (const timer of this.retries.values()) clearTimeout(timer);
+    for (const timer of this.retries.values()) timer.cancel();
     this.retries.clear();
     await Promise.allSettled([...this.transitions.values()]);
     await Promise.all([...this.loops.values()].map((loop) => loop.stop()));
@@ -155,7 +155,7 @@ export class BotRunner implements BotLifecycle {
   private async halt(botId: number): Promise<void> {
     const { store, telegram, log } = this.deps;
     try {
-      clearTimeout(this.retries.get(botId));
+      this.retries.get(botId)?.cancel();
       this.retries.delete(botId);
       const bot = await store.byId(botId);
       if (!bot) return;
@@ -189,13 +189,12 @@ export class BotRunner implements BotLifecycle {
 
   private retryLater(botId: number, failures: number): void {
     const delayMs = (this.deps.resumeRetryDelayMs ?? ((n) => Math.min(300_000, 1000 * 2 ** n)))(failures);
-    const timer = setTimeout(() => {
+    const timer = this.deps.clock.setTimer(delayMs, () => {
       this.retries.delete(botId);
       void this.serially(botId, () => this.launch(botId, { resuming: true, failures })).catch((error: unknown) =>
         this.deps.log.error({ err: error, bot_id: botId }, "could not resume the bot"),
       );
-    }, delayMs);
-    timer.unref();
+    });
     this.retries.set(botId, timer);
   }
 
