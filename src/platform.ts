@@ -26,6 +26,8 @@ import { InstalledLibraries } from "./bots/libraries.js";
 import { PropertyStore } from "./bots/properties.js";
 import { BotApi } from "./telegram/bot-api.js";
 import { BotRuntime } from "./runtime/bot-runtime.js";
+import { EmbeddedJobQueue } from "./jobs/embedded-queue.js";
+import type { JobQueue } from "./jobs/job-queue.js";
 import { collectDefaultMetrics, Registry } from "prom-client";
 
 /** Everything the platform is made of, wired once; the API and the runtime take what they need. */
@@ -55,6 +57,8 @@ export interface Platform {
   errorLog: ErrorLog;
   adminPanels: AdminPanelService;
   libraries: InstalledLibraries;
+  /** Durable jobs (scheduled runs, auto retry, callbacks); handlers are registered, then `jobs.start()`. */
+  jobs: JobQueue;
   /** Bots' intake and lifecycle; `runtime.start(handler)` makes it handle updates. */
   runtime: BotRuntime;
   /** Prometheus metrics (/metrics): the process's, the API's and the runtime's. */
@@ -123,7 +127,8 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const folders = new FolderStore(db, botStore, clock);
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
-  const runtime = new BotRuntime({ database, clock, log, store: botStore, telegram: botApi, config, metrics });
+  const jobs = new EmbeddedJobQueue(database, clock, log);
+  const runtime = new BotRuntime({ database, clock, log, store: botStore, telegram: botApi, config, metrics, jobs });
   return {
     config,
     clock,
@@ -153,9 +158,11 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     errorLog: new ErrorLog(db, clock),
     adminPanels: new AdminPanelService(new AdminPanelStore(db, clock), log),
     libraries: new InstalledLibraries(db, clock),
+    jobs,
     runtime,
     metrics,
     async close() {
+      await jobs.stop();
       await runtime.close();
       mailer.close();
       redis?.disconnect();

@@ -4,6 +4,7 @@ import type { BotStore } from "../bots/bots.js";
 import { every, type Clock, type Timer } from "../clock.js";
 import type { Config } from "../config.js";
 import type { Database } from "../db/database.js";
+import type { JobQueue } from "../jobs/job-queue.js";
 import type { BotApi } from "../telegram/bot-api.js";
 import { Dispatcher, type DispatcherOptions } from "./intake/dispatcher.js";
 import { Inbox } from "./intake/inbox.js";
@@ -20,6 +21,8 @@ export interface BotRuntimeDeps {
   telegram: (token: string) => BotApi;
   config: Pick<Config, "publicUrl" | "telegramApiRoot">;
   metrics: Registry;
+  /** Where a stopped bot's pending runs are cancelled. */
+  jobs: Pick<JobQueue, "cancel">;
 }
 
 export interface BotRuntimeOptions {
@@ -58,6 +61,7 @@ export class BotRuntime {
       intake: this.dispatcher,
       clock: deps.clock,
       log: deps.log,
+      jobs: deps.jobs,
       publicUrl: deps.config.publicUrl,
       polling: { ...defaultPollingOptions, ...options.polling, apiRoot: deps.config.telegramApiRoot },
     });
