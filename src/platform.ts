@@ -28,6 +28,8 @@ import { BotApi } from "./telegram/bot-api.js";
 import { BotRuntime } from "./runtime/bot-runtime.js";
 import { EmbeddedJobQueue } from "./jobs/embedded-queue.js";
 import type { JobQueue } from "./jobs/job-queue.js";
+import { AllowList } from "./net/address-guard.js";
+import { OutboundHttp } from "./net/outbound-http.js";
 import { collectDefaultMetrics, Registry } from "prom-client";
 
 /** Everything the platform is made of, wired once; the API and the runtime take what they need. */
@@ -59,6 +61,8 @@ export interface Platform {
   libraries: InstalledLibraries;
   /** Durable jobs (scheduled runs, auto retry, callbacks); handlers are registered, then `jobs.start()`. */
   jobs: JobQueue;
+  /** BJS's outbound HTTP (`HTTP.*`), behind the address guard. */
+  outboundHttp: OutboundHttp;
   /** Bots' intake and lifecycle; `runtime.start(handler)` makes it handle updates. */
   runtime: BotRuntime;
   /** Prometheus metrics (/metrics): the process's, the API's and the runtime's. */
@@ -128,6 +132,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
   const jobs = new EmbeddedJobQueue(database, clock, log);
+  const outboundHttp = new OutboundHttp({ allow: new AllowList(config.bjsHttpAllow) });
   const runtime = new BotRuntime({ database, clock, log, store: botStore, telegram: botApi, config, metrics, jobs });
   return {
     config,
@@ -159,11 +164,13 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     adminPanels: new AdminPanelService(new AdminPanelStore(db, clock), log),
     libraries: new InstalledLibraries(db, clock),
     jobs,
+    outboundHttp,
     runtime,
     metrics,
     async close() {
       await jobs.stop();
       await runtime.close();
+      await outboundHttp.close();
       mailer.close();
       redis?.disconnect();
       await database.close();
