@@ -48,6 +48,9 @@ export class EmbeddedJobQueue implements JobQueue {
   private pumping?: Promise<void>;
   private pumpAgain = false;
   private idleWaiters: (() => void)[] = [];
+  /** Finished jobs waiting to be deleted, and the delete under way: one statement for all that finish meanwhile. */
+  private finished: number[] = [];
+  private completing?: Promise<void>;
 
   constructor(
     database: Pick<Database, "db" | "engine" | "committed">,
@@ -90,10 +93,11 @@ export class EmbeddedJobQueue implements JobQueue {
     await this.idle();
   }
 
-  /** Resolves once no job is running and no claim is under way (tests and benchmarks). */
+  /** Resolves once no job is running and no claim or completion is under way (tests and benchmarks). */
   async idle(): Promise<void> {
-    while (this.pumping || this.running > 0) {
+    while (this.pumping || this.completing || this.running > 0) {
       await this.pumping;
+      await this.completing;
       if (this.running > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     }
   }
@@ -157,7 +161,7 @@ export class EmbeddedJobQueue implements JobQueue {
       // A job whose worker died after taking its last attempt is not run again.
       if (job.attempts > job.maxAttempts) throw new Error("its worker stopped during the last attempt");
       await this.handlers.get(job.kind)!(job as Job<never>);
-      await this.store.complete(job.id, this.worker);
+      this.complete(job.id);
     } catch (error) {
       await this.failed(job, error);
     } finally {
@@ -165,6 +169,26 @@ export class EmbeddedJobQueue implements JobQueue {
       if (this.running === 0) this.whenIdle();
       if (this.started) void this.pump();
     }
+  }
+
+  /** Deletes finished jobs in batches; a job waiting on one's ordering key is looked for after. */
+  private complete(id: number): void {
+    this.finished.push(id);
+    this.completing ??= (async () => {
+      while (this.finished.length > 0) {
+        const ids = this.finished;
+        this.finished = [];
+        try {
+          await this.store.complete(ids, this.worker);
+        } catch (error) {
+          // Their leases lapse and they run again: at least once, never lost.
+          this.log.error({ err: error, jobs: ids.length }, "could not mark jobs done");
+        }
+      }
+    })().finally(() => {
+      this.completing = undefined;
+      if (this.started) void this.pump();
+    });
   }
 
   private async failed(job: Job, error: unknown): Promise<void> {
