@@ -118,6 +118,9 @@ export class JobStore {
       .where("id", "in", due)
       .returningAll()
       .execute();
+    // The lease and the attempt must be on disk before the job runs: a job that kills the
+    // process must not come back as if it had never started (and never run out of attempts).
+    await this.database.committed();
     return rows.map((row) => jobOf(row)).sort((a, b) => a.id - b.id);
   }
 
