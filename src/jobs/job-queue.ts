@@ -53,7 +53,7 @@ export interface JobFilter {
  * Redis-backed one for scale-out are interchangeable behind it.
  */
 export interface JobQueue {
-  /** Stores the jobs (durably, once this resolves) and answers them, in the order given. */
+  /** Stores the jobs (durably, once this resolves) and answers them; of those sharing a dedupe key, the last wins. */
   enqueue<P>(specs: readonly JobSpec<P>[]): Promise<Job<P>[]>;
   /** Removes the bot's matching jobs (a running one finishes but is not retried); answers how many went. */
   cancel(botId: number, filter?: JobFilter): Promise<number>;

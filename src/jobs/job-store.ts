@@ -47,8 +47,9 @@ export class JobStore {
   async add<P>(specs: readonly JobSpec<P>[], defaults: { now: number; maxAttempts: number }): Promise<Job<P>[]> {
     const added: Job<P>[] = [];
     const createdAt = iso(defaults.now);
-    for (let start = 0; start < specs.length; start += CHUNK) {
-      const rows = specs.slice(start, start + CHUNK).map((spec) => ({
+    const unique = lastPerDedupeKey(specs);
+    for (let start = 0; start < unique.length; start += CHUNK) {
+      const rows = unique.slice(start, start + CHUNK).map((spec) => ({
         bot_id: spec.botId,
         kind: spec.kind,
         payload: JSON.stringify(spec.payload),
@@ -190,4 +191,18 @@ export class JobStore {
 function ofBot(botId: number, { label, kind }: JobFilter) {
   return (eb: ExpressionBuilder<Schema, "jobs">) =>
     eb.and([eb("bot_id", "=", botId), ...(label === undefined ? [] : [eb("label", "=", label)]), ...(kind === undefined ? [] : [eb("kind", "=", kind)])]);
+}
+
+/** The specs with only the last of those sharing a bot and dedupe key (one statement cannot upsert a row twice). */
+function lastPerDedupeKey<P>(specs: readonly JobSpec<P>[]): JobSpec<P>[] {
+  const keyOf = (spec: JobSpec<P>) => (spec.dedupeKey === undefined ? undefined : `${spec.botId}:${spec.dedupeKey}`);
+  const lastIndex = new Map<string, number>();
+  specs.forEach((spec, i) => {
+    const key = keyOf(spec);
+    if (key !== undefined) lastIndex.set(key, i);
+  });
+  return specs.filter((spec, i) => {
+    const key = keyOf(spec);
+    return key === undefined || lastIndex.get(key) === i;
+  });
 }

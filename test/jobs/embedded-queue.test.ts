@@ -232,14 +232,17 @@ describe.each(engines())("the embedded job queue on %s", (engine) => {
     await q.enqueue([{ kind: "note", botId, payload: { n: 1 }, runAt: now + 10_000, dedupeKey: "auto_retry:7" }]);
     await q.enqueue([{ kind: "note", botId, payload: { n: 2 }, runAt: now + 20_000, dedupeKey: "auto_retry:7" }]);
     await q.enqueue([{ kind: "note", botId, payload: { n: 3 }, runAt: now + 10_000, dedupeKey: "auto_retry:8" }]);
+    // Within one call too: the last one wins.
+    await q.enqueue([4, 5].map((n) => ({ kind: "note", botId, payload: { n }, runAt: now + 30_000, dedupeKey: "auto_retry:9" })));
     const pending = await q.pending<{ n: number }>(botId, { limit: 10, offset: 0 });
     expect(pending.items.map((job) => [job.payload.n, job.runAt - now])).toEqual([
       [3, 10_000],
       [2, 20_000],
+      [5, 30_000],
     ]);
-    t.clock.advance(20_000);
+    t.clock.advance(30_000);
     await q.idle();
-    expect(ran.map((r) => r.payload)).toEqual([{ n: 3 }, { n: 2 }]);
+    expect(ran.map((r) => r.payload)).toEqual([{ n: 3 }, { n: 2 }, { n: 5 }]);
   });
 
   it("lists a bot's waiting jobs soonest first, by page, label and kind, and cancels them the same ways", async () => {
