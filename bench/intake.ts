@@ -5,16 +5,13 @@
  *
  *   npx tsx bench/intake.ts
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Update } from "@grammyjs/types";
 import pino from "pino";
 import { systemClock } from "../src/clock.js";
-import { openDatabase, type Database } from "../src/db/database.js";
-import { migrateToLatest } from "../src/db/migrate.js";
+import type { Database } from "../src/db/database.js";
 import { Dispatcher } from "../src/runtime/intake/dispatcher.js";
 import { Inbox } from "../src/runtime/intake/inbox.js";
+import { botIn, openPostgresBench, openSqliteBench, type BenchDatabase } from "./databases.js";
 
 const UPDATES = 20_000;
 const CHATS = 200;
@@ -22,21 +19,6 @@ const CHATS = 200;
 function update(id: number): Update {
   const chat = id % CHATS;
   return { update_id: id, message: { message_id: id, date: 0, chat: { id: chat, type: "private", first_name: "U" }, text: `m${id}` } } as Update;
-}
-
-async function botIn(database: Database): Promise<number> {
-  const now = new Date().toISOString();
-  const owner = await database.db
-    .insertInto("users")
-    .values({ email: `b${Date.now()}@x.y`, name: null, password_hash: null, api_key_hash: `h${Math.random()}`, api_key_sealed: "s", ads_enabled: 0, payment_plan: "free", extra_points: 0, created_at: now, updated_at: now })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  const bot = await database.db
-    .insertInto("bots")
-    .values({ owner_id: owner.id, name: "bench", status: "works", webhook_secret: "s", created_at: now, updated_at: now })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  return bot.id;
 }
 
 /**
@@ -79,7 +61,7 @@ const shapes: Shape[] = [
   { concurrency: 1, perCall: 100 },
 ];
 
-async function bench(name: string, open: () => Promise<{ database: Database; close(): Promise<void> }>) {
+async function bench(name: string, open: () => Promise<BenchDatabase>) {
   for (const shape of shapes) {
     const a = await open();
     const baseline = await run(a.database, shape, false);
@@ -94,30 +76,7 @@ async function bench(name: string, open: () => Promise<{ database: Database; clo
   }
 }
 
-await bench("SQLite", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "botyard-bench-"));
-  const database = openDatabase({ dataDir: dir });
-  await migrateToLatest(database);
-  return { database, close: async () => (await database.close(), rmSync(dir, { recursive: true, force: true })) };
-});
+await bench("SQLite", openSqliteBench);
 
 const pgUrl = process.env.TEST_POSTGRES_URL;
-if (pgUrl) {
-  await bench("PostgreSQL", async () => {
-    const schema = `bench_${Math.random().toString(36).slice(2, 10)}`;
-    const admin = openDatabase({ url: pgUrl, dataDir: "" });
-    await admin.db.schema.createSchema(schema).execute();
-    await admin.close();
-    const database = openDatabase({ url: pgUrl, dataDir: "", schema });
-    await migrateToLatest(database);
-    return {
-      database,
-      close: async () => {
-        await database.close();
-        const cleanup = openDatabase({ url: pgUrl, dataDir: "" });
-        await cleanup.db.schema.dropSchema(schema).cascade().execute();
-        await cleanup.close();
-      },
-    };
-  });
-}
+if (pgUrl) await bench("PostgreSQL", () => openPostgresBench(pgUrl));

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { AllowList } from "./net/address-guard.js";
 
 /** The limits of the plan every new account gets; the cloud plans list offers the rest. */
 export interface FreePlanLimits {
@@ -42,6 +43,8 @@ export interface Config {
   freePlan: FreePlanLimits;
   authThrottle: AuthThrottle;
   bjs: BjsSizing;
+  /** BJS_HTTP_ALLOW: host names and CIDR ranges `HTTP.*` may reach although private or loopback. */
+  bjsHttpAllow: string[];
 }
 
 /** How much of the machine BJS gets: V8 isolates (threads), their memory, warm bot realms. */
@@ -89,6 +92,13 @@ function secretKey(env: Env, dataDir: string): string {
   return key;
 }
 
+/** A comma-separated list, each entry checked by `check` (which throws on a bad one). */
+function list(env: Env, name: string, check: (entries: string[]) => unknown): string[] {
+  const entries = (optional(env, name) ?? "").split(",").map((entry) => entry.trim()).filter(Boolean);
+  check(entries);
+  return entries;
+}
+
 /** Builds the configuration from environment variables (see the README for each). */
 export function loadConfig(env: Env = process.env): Config {
   const dataDir = resolve(optional(env, "DATA_DIR") ?? "./data");
@@ -124,5 +134,6 @@ export function loadConfig(env: Env = process.env): Config {
       memoryMb: integer(env, "BJS_MEMORY_MB", 128, 16),
       warmRealmsPerIsolate: integer(env, "BJS_WARM_REALMS", 64, 1),
     },
+    bjsHttpAllow: list(env, "BJS_HTTP_ALLOW", (entries) => new AllowList(entries)),
   };
 }

@@ -26,6 +26,10 @@ import { InstalledLibraries } from "./bots/libraries.js";
 import { PropertyStore } from "./bots/properties.js";
 import { BotApi } from "./telegram/bot-api.js";
 import { BotRuntime } from "./runtime/bot-runtime.js";
+import { EmbeddedJobQueue } from "./jobs/embedded-queue.js";
+import type { JobQueue } from "./jobs/job-queue.js";
+import { AllowList } from "./net/address-guard.js";
+import { OutboundHttp } from "./net/outbound-http.js";
 import { collectDefaultMetrics, Registry } from "prom-client";
 
 /** Everything the platform is made of, wired once; the API and the runtime take what they need. */
@@ -55,6 +59,10 @@ export interface Platform {
   errorLog: ErrorLog;
   adminPanels: AdminPanelService;
   libraries: InstalledLibraries;
+  /** Durable jobs (scheduled runs, auto retry, callbacks); handlers are registered, then `jobs.start()`. */
+  jobs: JobQueue;
+  /** BJS's outbound HTTP (`HTTP.*`), behind the address guard. */
+  outboundHttp: OutboundHttp;
   /** Bots' intake and lifecycle; `runtime.start(handler)` makes it handle updates. */
   runtime: BotRuntime;
   /** Prometheus metrics (/metrics): the process's, the API's and the runtime's. */
@@ -124,7 +132,9 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
   const errorLog = new ErrorLog(db, clock);
-  const runtime = new BotRuntime({ database, clock, log, store: botStore, telegram: botApi, config, metrics, errorLog });
+  const jobs = new EmbeddedJobQueue(database, clock, log);
+  const outboundHttp = new OutboundHttp({ allow: new AllowList(config.bjsHttpAllow) });
+  const runtime = new BotRuntime({ database, clock, log, store: botStore, telegram: botApi, config, metrics, jobs, errorLog });
   return {
     config,
     clock,
@@ -154,10 +164,14 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     errorLog,
     adminPanels: new AdminPanelService(new AdminPanelStore(db, clock), log),
     libraries: new InstalledLibraries(db, clock),
+    jobs,
+    outboundHttp,
     runtime,
     metrics,
     async close() {
+      await jobs.stop();
       await runtime.close();
+      await outboundHttp.close();
       mailer.close();
       redis?.disconnect();
       await database.close();

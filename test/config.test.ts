@@ -20,4 +20,10 @@ describe("configuration from the environment", () => {
     expect(() => load({ BJS_WARM_REALMS: "many" })).toThrow("BJS_WARM_REALMS must be a whole number of at least 1, got 'many'.");
     expect(() => load({ PORT: "-1" })).toThrow("PORT must be a non-negative whole number, got '-1'.");
   });
+
+  it("reads BJS_HTTP_ALLOW as a list, refusing an entry that is neither host nor range", () => {
+    expect(load({}).bjsHttpAllow).toEqual([]);
+    expect(load({ BJS_HTTP_ALLOW: " api.internal, 10.1.0.0/16 ,,127.0.0.1" }).bjsHttpAllow).toEqual(["api.internal", "10.1.0.0/16", "127.0.0.1"]);
+    expect(() => load({ BJS_HTTP_ALLOW: "10.0.0.0/40" })).toThrow("BJS_HTTP_ALLOW: '10.0.0.0/40' has a bad prefix length (0 to 32).");
+  });
 });

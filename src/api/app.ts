@@ -20,6 +20,7 @@ import { errorLogRoutes } from "./routes/error-logs.js";
 import { folderRoutes } from "./routes/folders.js";
 import { libRoutes } from "./routes/libs.js";
 import { propertyRoutes } from "./routes/properties.js";
+import { scheduledRunRoutes } from "./routes/scheduled-runs.js";
 import { storeRoutes } from "./routes/store.js";
 import { webhookRoutes } from "../runtime/intake/webhook.js";
 
@@ -33,6 +34,7 @@ const authenticatedRoutes = [
   chatRoutes,
   propertyRoutes,
   errorLogRoutes,
+  scheduledRunRoutes,
   adminPanelRoutes,
   libRoutes,
   storeRoutes,

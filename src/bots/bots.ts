@@ -207,7 +207,12 @@ export interface BotLifecycle {
   /** Starts the bot; Telegram's refusal shows in its status, not as a throw. */
   start(bot: Pick<Bot, "id">): Promise<void>;
   /** Stops the bot; must not throw (a failure is logged, the caller goes on). */
-  stop(bot: Pick<Bot, "id">): Promise<void>;
+  stop(bot: Pick<Bot, "id">, options?: StopOptions): Promise<void>;
+}
+
+export interface StopOptions {
+  /** Keep the bot's pending runs (it starts again at once, under a new token); else they are cancelled. */
+  keepRuns?: boolean;
 }
 
 /** The statuses a bot has while it should be receiving updates. */
@@ -251,7 +256,7 @@ export class BotService {
   async update(bot: Bot, input: BotInput): Promise<void> {
     const fields = await this.fieldsOf(input, bot.id);
     const moves = isReceiving(bot.status) && fields.token_hash !== undefined && fields.token_hash !== bot.token_hash;
-    if (moves) await this.options.lifecycle.stop(bot);
+    if (moves) await this.options.lifecycle.stop(bot, { keepRuns: true });
     try {
       await this.store.update(bot.id, fields);
     } catch (error) {

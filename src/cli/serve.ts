@@ -31,6 +31,7 @@ export const serveCommand: CliCommand = {
     await app.listen({ port: config.port, host: config.host });
     // After listen, so webhook updates of resumed bots find the route.
     await platform.runtime.start(processing.processor);
+    await platform.jobs.start();
     const loginBot = await runLoginBot(platform, processing.sender);
     const engine = platform.database.engine === "sqlite" ? `SQLite in ${config.dataDir}` : "PostgreSQL";
     platform.log.info({ engine, startupMs: Math.round(performance.now() - started) }, `Botyard is up: API docs at http://localhost:${config.port}/docs`);

@@ -24,6 +24,7 @@ export interface Schema {
   bot_libs: BotLibsTable;
   bot_waits: BotWaitsTable;
   update_inbox: UpdateInboxTable;
+  jobs: JobsTable;
 }
 
 export interface UsersTable {
@@ -267,4 +268,28 @@ export interface UpdateInboxTable {
   starts: Generated<number>;
   received_at: string;
   finished_at: string | null;
+}
+
+export interface JobsTable {
+  id: Generated<number>;
+  bot_id: number;
+  /** Which registered handler runs it. */
+  kind: string;
+  /** The handler's input as JSON. */
+  payload: string;
+  /** When it may be taken: its due time while waiting, its lease's end while taken. */
+  run_at: string;
+  /** Jobs of one bot with the same key run one at a time, in id order. */
+  ordering_key: string | null;
+  /** A name to cancel or list by (BJS `label`); several jobs may share it. */
+  label: string | null;
+  /** At most one waiting job per bot has it; enqueueing it again replaces that job. */
+  dedupe_key: string | null;
+  /** Attempts started so far (a taken job counts one). */
+  attempts: number;
+  max_attempts: number;
+  /** The worker holding its lease; null while it waits. */
+  locked_by: string | null;
+  last_error: string | null;
+  created_at: string;
 }

@@ -2,9 +2,10 @@ import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import type { BotStore } from "../bots/bots.js";
 import type { ErrorLog } from "../bots/error-log.js";
-import type { Clock } from "../clock.js";
+import { every, type Clock, type Timer } from "../clock.js";
 import type { Config } from "../config.js";
 import type { Database } from "../db/database.js";
+import type { JobQueue } from "../jobs/job-queue.js";
 import type { BotApi } from "../telegram/bot-api.js";
 import { Dispatcher, type DispatcherOptions } from "./intake/dispatcher.js";
 import { Inbox } from "./intake/inbox.js";
@@ -23,6 +24,8 @@ export interface BotRuntimeDeps {
   metrics: Registry;
   /** Where an update set aside at start is reported to its bot's owner. */
   errorLog: Pick<ErrorLog, "record">;
+  /** Where a stopped bot's pending runs are cancelled. */
+  jobs: Pick<JobQueue, "cancel">;
 }
 
 export interface BotRuntimeOptions {
@@ -46,7 +49,7 @@ export class BotRuntime {
   readonly runner: BotRunner;
   readonly metrics: RuntimeMetrics;
   private readonly keepHandledMs: number;
-  private pruning?: NodeJS.Timeout;
+  private pruning?: Timer;
 
   constructor(
     private readonly deps: BotRuntimeDeps,
@@ -68,6 +71,7 @@ export class BotRuntime {
       intake: this.dispatcher,
       clock: deps.clock,
       log: deps.log,
+      jobs: deps.jobs,
       publicUrl: deps.config.publicUrl,
       polling: { ...defaultPollingOptions, ...options.polling, apiRoot: deps.config.telegramApiRoot },
     });
@@ -81,8 +85,7 @@ export class BotRuntime {
   async start(handler: UpdateHandler): Promise<void> {
     await this.dispatcher.start(handler);
     await this.prune();
-    this.pruning = setInterval(() => void this.prune(), HOUR_MS);
-    this.pruning.unref();
+    this.pruning = every(this.deps.clock, HOUR_MS, () => void this.prune());
     const resumed = await this.runner.resume();
     if (resumed > 0) this.deps.log.info({ bots: resumed }, "running bots resumed");
   }
@@ -102,7 +105,7 @@ export class BotRuntime {
    * rest stay pending. Bot statuses are left as they are, so `start` resumes them next time.
    */
   async close(): Promise<void> {
-    clearInterval(this.pruning);
+    this.pruning?.cancel();
     await this.runner.close();
     await this.dispatcher.stop();
   }

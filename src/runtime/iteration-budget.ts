@@ -1,5 +1,5 @@
 import type { IterationMeter } from "../accounts/iterations.js";
-import type { Clock } from "../clock.js";
+import { every, type Clock, type Timer } from "../clock.js";
 
 /** How often spent iterations are written, and how long a read of an owner's written usage is trusted. */
 const FLUSH_MS = 1000;
@@ -15,7 +15,7 @@ export class IterationBudget {
   /** The unwritten iterations summed per owner (the quota check runs for every update). */
   private readonly unwrittenByOwner = new Map<number, number>();
   private readonly usage = new Map<number, { used: number; readAt: number }>();
-  private timer?: NodeJS.Timeout;
+  private timer?: Timer;
 
   constructor(
     private readonly meter: IterationMeter,
@@ -24,8 +24,7 @@ export class IterationBudget {
 
   /** Starts writing batches in the background. */
   start(): void {
-    this.timer ??= setInterval(() => void this.flush(), FLUSH_MS);
-    this.timer.unref();
+    this.timer ??= every(this.clock, FLUSH_MS, () => void this.flush());
   }
 
   spend(ownerId: number, botId: number, iterations: number): void {
@@ -61,7 +60,7 @@ export class IterationBudget {
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.timer);
+    this.timer?.cancel();
     this.timer = undefined;
     await this.flush();
   }

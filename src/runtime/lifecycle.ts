@@ -1,9 +1,10 @@
 import type { Logger } from "pino";
-import { RECEIVING_STATUSES, type Bot, type BotLifecycle, type BotStore } from "../bots/bots.js";
-import { isoNow, type Clock } from "../clock.js";
+import { RECEIVING_STATUSES, type Bot, type BotLifecycle, type BotStore, type StopOptions } from "../bots/bots.js";
+import { isoNow, type Clock, type Timer } from "../clock.js";
 import { ValidationError } from "../errors.js";
 import { BotApi, TelegramApiError, TelegramNetworkError } from "../telegram/bot-api.js";
 import { ALLOWED_UPDATES } from "./intake/allowed-updates.js";
+import type { JobQueue } from "../jobs/job-queue.js";
 import type { UpdateIntake } from "./intake/dispatcher.js";
 import { PollingLoop, type PollingOptions } from "./intake/polling.js";
 
@@ -14,6 +15,8 @@ export interface BotRunnerDeps {
   intake: UpdateIntake;
   clock: Clock;
   log: Logger;
+  /** Where a stopped bot's pending runs are cancelled. */
+  jobs: Pick<JobQueue, "cancel">;
   /** Where Telegram reaches this platform; undefined = bots use long polling. */
   publicUrl?: string;
   polling: Omit<PollingOptions, "allowedUpdates">;
@@ -35,7 +38,7 @@ const RESUME_CONCURRENCY = 8;
 export class BotRunner implements BotLifecycle {
   private readonly loops = new Map<number, PollingLoop>();
   private readonly transitions = new Map<number, Promise<void>>();
-  private readonly retries = new Map<number, NodeJS.Timeout>();
+  private readonly retries = new Map<number, Timer>();
   private closed = false;
 
   constructor(private readonly deps: BotRunnerDeps) {}
@@ -45,9 +48,12 @@ export class BotRunner implements BotLifecycle {
     return this.serially(bot.id, () => this.launch(bot.id, { resuming: false, failures: 0 }));
   }
 
-  /** Stops the bot: polling ended, webhook removed, status `stopped`. Never throws. */
-  stop(bot: Pick<Bot, "id">): Promise<void> {
-    return this.serially(bot.id, () => this.halt(bot.id));
+  /**
+   * Stops the bot: polling ended, webhook removed, status `stopped`, and its pending runs
+   * cancelled unless `keepRuns` (a restart under a new token). Never throws.
+   */
+  stop(bot: Pick<Bot, "id">, { keepRuns = false }: StopOptions = {}): Promise<void> {
+    return this.serially(bot.id, () => this.halt(bot.id, keepRuns));
   }
 
   /**
@@ -83,7 +89,7 @@ export class BotRunner implements BotLifecycle {
    */
   async close(): Promise<void> {
     this.closed = true;
-    for (const timer of this.retries.values()) clearTimeout(timer);
+    for (const timer of this.retries.values()) timer.cancel();
     this.retries.clear();
     await Promise.allSettled([...this.transitions.values()]);
     await Promise.all([...this.loops.values()].map((loop) => loop.stop()));
@@ -152,10 +158,10 @@ export class BotRunner implements BotLifecycle {
     loop.start();
   }
 
-  private async halt(botId: number): Promise<void> {
+  private async halt(botId: number, keepRuns: boolean): Promise<void> {
     const { store, telegram, log } = this.deps;
     try {
-      clearTimeout(this.retries.get(botId));
+      this.retries.get(botId)?.cancel();
       this.retries.delete(botId);
       const bot = await store.byId(botId);
       if (!bot) return;
@@ -169,6 +175,7 @@ export class BotRunner implements BotLifecycle {
           .catch((error: Error) => log.warn({ bot_id: botId, reason: error.message }, "could not remove the bot's webhook"));
       }
       await store.setStatus(botId, { status: "stopped", status_error: null });
+      if (!keepRuns) await this.deps.jobs.cancel(botId);
     } catch (error) {
       log.error({ err: error, bot_id: botId }, "could not stop the bot");
     }
@@ -189,13 +196,12 @@ export class BotRunner implements BotLifecycle {
 
   private retryLater(botId: number, failures: number): void {
     const delayMs = (this.deps.resumeRetryDelayMs ?? ((n) => Math.min(300_000, 1000 * 2 ** n)))(failures);
-    const timer = setTimeout(() => {
+    const timer = this.deps.clock.setTimer(delayMs, () => {
       this.retries.delete(botId);
       void this.serially(botId, () => this.launch(botId, { resuming: true, failures })).catch((error: unknown) =>
         this.deps.log.error({ err: error, bot_id: botId }, "could not resume the bot"),
       );
-    }, delayMs);
-    timer.unref();
+    });
     this.retries.set(botId, timer);
   }
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { IterationBudget } from "../../src/runtime/iteration-budget.js";
 import { createBot, signUpClient } from "../support/bots.js";
 import { engines, usePlatform } from "../support/platform.js";
@@ -30,5 +30,16 @@ describe.each(engines())("the iteration budget on %s", (engine) => {
     await budget.stop();
     expect((await t.platform.iterations.usage(ann.ownerId)).used).toBe(6);
     expect(await budget.spent(ann.ownerId)).toBe(6);
+  });
+
+  it("writes its batches on the clock once started", async () => {
+    const budget = new IterationBudget(t.platform.iterations, t.clock);
+    const ann = await owner();
+    budget.start();
+    budget.spend(ann.ownerId, ann.bots[0]!, 4);
+    expect((await t.platform.iterations.usage(ann.ownerId)).used).toBe(0);
+    await t.clock.advanceAsync(1000);
+    await vi.waitFor(async () => expect((await t.platform.iterations.usage(ann.ownerId)).used).toBe(4));
+    await budget.stop();
   });
 });

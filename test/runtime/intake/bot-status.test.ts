@@ -2,6 +2,8 @@ import pino from "pino";
 import { Registry } from "prom-client";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { BotRuntime } from "../../../src/runtime/bot-runtime.js";
+import { BotApi } from "../../../src/telegram/bot-api.js";
+import { freePort } from "../../support/net.js";
 import type { BotHandle } from "../../../src/telegram/emulator/index.js";
 import { createBot, signUpClient, useEmulator, type ApiClient } from "../../support/bots.js";
 import { engines, usePlatform } from "../../support/platform.js";
@@ -178,7 +180,7 @@ describe.each(engines())("resuming at platform start on %s", (engine) => {
     ]);
     expect(await statusOf(api, runningId)).toBe("works");
 
-    const next = new BotRuntime({ database: t.platform.database, clock: t.clock, log: pino({ level: "silent" }), store: t.platform.bots.store, telegram: t.platform.botApi, config: t.config, metrics: new Registry(), errorLog: t.platform.errorLog });
+    const next = new BotRuntime({ database: t.platform.database, clock: t.clock, log: pino({ level: "silent" }), store: t.platform.bots.store, telegram: t.platform.botApi, config: t.config, metrics: new Registry(), jobs: t.platform.jobs, errorLog: t.platform.errorLog });
     const handler = new RecordingHandler(async (botId) => (await t.platform.bots.store.byId(botId))?.status);
     try {
       await next.start(handler);
@@ -189,6 +191,34 @@ describe.each(engines())("resuming at platform start on %s", (engine) => {
       await handler.waitForHandled(2);
       expect(handler.handled).toEqual([900, 1].map((updateId) => ({ botId: runningId, updateId, probed: "works" })));
       expect(await statusOf(api, idleId)).toBe("stopped");
+    } finally {
+      await next.close();
+    }
+  });
+
+  it("tries again on the clock when Telegram cannot be reached at resume, keeping the bot working", async () => {
+    const { api } = await signUpClient(t.app);
+    const tg = await emulator.running.client.registerBot();
+    const id = (await createBot(api, { token: tg.token })).id;
+    await t.platform.bots.store.setStatus(id, { status: "works" });
+
+    // Telegram is away (nothing listens there) until the test brings it back.
+    let apiRoot = `http://127.0.0.1:${await freePort()}`;
+    const telegram = (token: string) => new BotApi(token, { apiRoot });
+    const next = new BotRuntime({ database: t.platform.database, clock: t.clock, log: pino({ level: "silent" }), store: t.platform.bots.store, telegram, config: t.config, metrics: new Registry(), jobs: t.platform.jobs, errorLog: t.platform.errorLog });
+    try {
+      await next.start(new RecordingHandler());
+      expect(next.runner.isPolling(id)).toBe(false);
+      expect(await statusOf(api, id)).toBe("works");
+      const retryAt = t.clock.nextTimerAt!;
+      expect(retryAt - t.clock.now()).toBe(2000);
+
+      apiRoot = emulator.running.apiRoot;
+      t.clock.advance(1999);
+      expect(next.runner.isPolling(id)).toBe(false);
+      t.clock.advance(1);
+      await vi.waitFor(() => expect(next.runner.isPolling(id)).toBe(true));
+      expect(await statusOf(api, id)).toBe("works");
     } finally {
       await next.close();
     }

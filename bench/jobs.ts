@@ -1,0 +1,103 @@
+/**
+ * The job layer under a burst: 10,000 runs due in the same second, enqueued, taken, run by a
+ * no-op handler and completed by the embedded queue (default options, system clock). The
+ * baseline beside it, in the same run, is a bare insert and select of the same rows. Also
+ * how late the last job starts after its due time. SQLite (a temp file) and PostgreSQL when
+ * it answers (TEST_POSTGRES_URL or the local server).
+ *
+ *   npx tsx bench/jobs.ts
+ */
+import pino from "pino";
+import { systemClock } from "../src/clock.js";
+import type { Database } from "../src/db/database.js";
+import { EmbeddedJobQueue } from "../src/jobs/embedded-queue.js";
+import type { JobSpec } from "../src/jobs/job-queue.js";
+import { RUN_JOB_KIND, type RunRequest } from "../src/runtime/run-request.js";
+import { botIn, openPostgresBench, openSqliteBench, reachablePostgres, type BenchDatabase } from "./databases.js";
+
+const JOBS = 10_000;
+/** The due time is this far after the burst starts, so enqueueing fits before it. */
+const LEAD_MS = 5000;
+const CHUNK = 500;
+
+function specs(botId: number, dueAt: number): JobSpec<RunRequest>[] {
+  return Array.from({ length: JOBS }, (_, i) => ({
+    kind: RUN_JOB_KIND,
+    botId,
+    runAt: dueAt + (i % 1000), // all within one second
+    label: "bench",
+    payload: { botId, command: { name: "/tick" }, trigger: "scheduled", chatId: 1 + (i % 500), options: { i }, attempt: 1 },
+  }));
+}
+
+/** Seconds for the bare work: insert the rows (in the queue's chunks), then select them all back. */
+async function insertAndSelect(database: Database, botId: number): Promise<number> {
+  const now = new Date().toISOString();
+  const rows = specs(botId, Date.now()).map((spec) => ({
+    bot_id: botId,
+    kind: spec.kind,
+    payload: JSON.stringify(spec.payload),
+    run_at: new Date(spec.runAt!).toISOString(),
+    label: spec.label!,
+    attempts: 0,
+    max_attempts: 5,
+    created_at: now,
+  }));
+  const started = performance.now();
+  for (let i = 0; i < rows.length; i += CHUNK) await database.db.insertInto("jobs").values(rows.slice(i, i + CHUNK)).execute();
+  await database.committed();
+  const read = await database.db.selectFrom("jobs").selectAll().where("bot_id", "=", botId).orderBy("run_at").orderBy("id").execute();
+  if (read.length !== JOBS) throw new Error(`read ${read.length} rows`);
+  const seconds = (performance.now() - started) / 1000;
+  await database.db.deleteFrom("jobs").execute();
+  return seconds;
+}
+
+/** The burst through the queue: enqueue seconds, seconds until all ran, and the last start's delay. */
+async function throughQueue(database: Database, botId: number) {
+  const queue = new EmbeddedJobQueue(database, systemClock, pino({ level: "silent" }));
+  let ran = 0;
+  let lastStart = 0;
+  let allRan!: () => void;
+  const done = new Promise<void>((resolve) => (allRan = resolve));
+  queue.register(RUN_JOB_KIND, async () => {
+    lastStart = Date.now();
+    if (++ran === JOBS) allRan();
+  });
+  await queue.start();
+  const started = performance.now();
+  const dueAt = Date.now() + LEAD_MS;
+  const all = specs(botId, dueAt);
+  for (let i = 0; i < all.length; i += CHUNK) await queue.enqueue(all.slice(i, i + CHUNK));
+  const enqueueS = (performance.now() - started) / 1000;
+  const dueIn = dueAt - Date.now();
+  // The queue's timers never hold the process open (a server does that): this wait must.
+  const keepAlive = setInterval(() => {}, 1000);
+  await done;
+  clearInterval(keepAlive);
+  await queue.stop();
+  const lastDue = dueAt + 999;
+  return { enqueueS, enqueueFit: dueIn > 0, runS: (Date.now() - dueAt) / 1000, lateMs: lastStart - lastDue, left: Number((await database.db.selectFrom("jobs").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n) };
+}
+
+async function bench(name: string, open: () => Promise<BenchDatabase>) {
+  const a = await open();
+  const baselineS = await insertAndSelect(a.database, await botIn(a.database));
+  await a.close();
+  const b = await open();
+  const burst = await throughQueue(b.database, await botIn(b.database));
+  await b.close();
+  const baseline = JOBS / baselineS;
+  // The queue's work: the enqueue, then taking, running and completing every job from the first due time on.
+  const layer = JOBS / (burst.enqueueS + burst.runS);
+  console.log(
+    `${name}: bare insert + select ${Math.round(baseline)} rows/s; job layer ${Math.round(layer)} jobs/s ` +
+      `(enqueue ${burst.enqueueS.toFixed(2)} s${burst.enqueueFit ? "" : ", past the due time"}, all run ${burst.runS.toFixed(2)} s after the first due time) ` +
+      `ratio ${(layer / baseline).toFixed(2)}; last job started ${burst.lateMs} ms after its due time; ${burst.left} left`,
+  );
+}
+
+await bench("SQLite", openSqliteBench);
+const pgUrl = await reachablePostgres();
+if (pgUrl) await bench("PostgreSQL", () => openPostgresBench(pgUrl));
+else console.log("PostgreSQL: not reachable, skipped");

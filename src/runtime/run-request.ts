@@ -1,0 +1,33 @@
+import { z } from "zod";
+
+/** Why a run happens; `update` is one producer among others (spec/bjs.md §1.12, §2.6, §5, §7). */
+export const RUN_TRIGGERS = ["update", "scheduled", "auto_retry", "http_callback", "broadcast", "webhook", "panel_saved"] as const;
+
+export type RunTrigger = (typeof RUN_TRIGGERS)[number];
+
+/** The job kind that carries a RunRequest as its payload. */
+export const RUN_JOB_KIND = "run";
+
+const id = z.number().int().positive();
+
+/**
+ * A run of a command, as plain data that can be stored and run later by any process: the
+ * context loader turns it into an execution. Chat and user are internal ids (`chats.id`,
+ * `bot_users.id`); without them the run has no `chat`/`user` (auto retry, web hooks).
+ */
+export const runRequestSchema = z.object({
+  botId: id,
+  /** The command by id (stable across renames) or by name (as BJS names it: `/start`, `*`). */
+  command: z.union([z.object({ id }), z.object({ name: z.string().min(1).max(255) })]),
+  trigger: z.enum(RUN_TRIGGERS),
+  chatId: id.optional(),
+  userId: id.optional(),
+  /** What BJS reads as `options` (an HTTP callback's are the caller's plus the answer). */
+  options: z.json(),
+  /** The BJS `label` of a scheduled run, which `Bot.clearRunAfter({label})` cancels. */
+  label: z.string().min(1).max(255).optional(),
+  /** 1 for the first try of this run; the job layer's retries count up. */
+  attempt: z.number().int().min(1),
+});
+
+export type RunRequest = z.infer<typeof runRequestSchema>;

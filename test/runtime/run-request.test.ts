@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { RUN_TRIGGERS, runRequestSchema, type RunRequest } from "../../src/runtime/run-request.js";
+
+describe("the storable run request", () => {
+  const scheduled: RunRequest = {
+    botId: 7,
+    command: { name: "/remind" },
+    trigger: "scheduled",
+    chatId: 3,
+    userId: 4,
+    options: { text: "water the plants", nested: [1, null, { deep: true }] },
+    label: "reminder",
+    attempt: 1,
+  };
+
+  it("survives JSON, for every trigger, with or without chat, user and label", () => {
+    for (const trigger of RUN_TRIGGERS) {
+      const request = { ...scheduled, trigger };
+      expect(runRequestSchema.parse(JSON.parse(JSON.stringify(request)))).toEqual(request);
+    }
+    const autoRetry: RunRequest = { botId: 7, command: { id: 12 }, trigger: "auto_retry", options: null, attempt: 3 };
+    expect(runRequestSchema.parse(JSON.parse(JSON.stringify(autoRetry)))).toEqual(autoRetry);
+  });
+
+  it.each([
+    ["an unknown trigger", { trigger: "cron" }],
+    ["a command with neither id nor name", { command: {} }],
+    ["an empty command name", { command: { name: "" } }],
+    ["a bot id that is not one", { botId: -1 }],
+    ["options that are not JSON", { options: { run: () => 1 } }],
+    ["attempt 0", { attempt: 0 }],
+    ["an empty label", { label: "" }],
+  ])("refuses %s", (_, change) => {
+    expect(runRequestSchema.safeParse({ ...scheduled, ...change }).success).toBe(false);
+  });
+});
