@@ -50,9 +50,52 @@ const chatBlockAction = z.object({ type: z.enum(["blockChat", "unblockChat"]), c
 
 const setGroupAction = z.object({ type: z.literal("setGroup"), user_id: id, group: name.nullable() });
 
-export const actionSchema = z.discriminatedUnion("type", [apiAction, setPropAction, runCommandAction, chatBlockAction, setGroupAction]);
+/** Longest wait a scheduled run may ask for: a year. */
+const MAX_RUN_AFTER_S = 365 * 24 * 3600;
+
+/** `Bot.run` with `run_after` or another destination: a run stored for later (spec/bjs.md item 18). */
+const scheduleAction = z.object({
+  type: z.literal("schedule"),
+  command: z.string().min(1).max(MAX_COMMAND_TEXT),
+  run_after: z.number().min(0).max(MAX_RUN_AFTER_S),
+  label: name.optional(),
+  options: json,
+  bot_id: id.optional(),
+  user_id: id.optional(),
+  user_telegramid: id.optional(),
+  chat_id: id.optional(),
+});
+
+const clearRunAfterAction = z.object({ type: z.literal("clearRunAfter"), label: name.optional() });
+
+/** `HTTP.get/post/put/delete/options`: a request made off the execution, its answer to a callback. */
+const httpAction = z.object({
+  type: z.literal("http"),
+  method: z.enum(["GET", "POST", "PUT", "DELETE", "OPTIONS"]),
+  url: z.string().min(1).max(8192),
+  headers: z.record(z.string().max(1024), z.string().max(8192)).optional(),
+  body: json.optional(),
+  cookies: z.string().max(8192).optional(),
+  follow_redirects: z.boolean().optional(),
+  success: z.string().min(1).max(MAX_COMMAND_TEXT).optional(),
+  error: z.string().min(1).max(MAX_COMMAND_TEXT).optional(),
+  options: json,
+});
+
+export const actionSchema = z.discriminatedUnion("type", [
+  apiAction,
+  setPropAction,
+  runCommandAction,
+  chatBlockAction,
+  setGroupAction,
+  scheduleAction,
+  clearRunAfterAction,
+  httpAction,
+]);
 
 /** An action the host accepted. */
 export type Action = z.infer<typeof actionSchema>;
 export type ApiAction = z.infer<typeof apiAction>;
 export type SetPropAction = z.infer<typeof setPropAction>;
+export type ScheduleAction = z.infer<typeof scheduleAction>;
+export type HttpAction = z.infer<typeof httpAction>;

@@ -2,7 +2,11 @@ import type { BotUserStore, ChatStore } from "../bots/chats.js";
 import type { PropertyStore } from "../bots/properties.js";
 import { AppError } from "../errors.js";
 import { TelegramApiError, TelegramNetworkError } from "../telegram/bot-api.js";
-import type { Action, ApiAction, SetPropAction } from "./actions.js";
+import type { Action, ApiAction, HttpAction, ScheduleAction, SetPropAction } from "./actions.js";
+import type { Clock } from "../clock.js";
+import type { JobQueue } from "../jobs/job-queue.js";
+import { RUN_JOB_KIND, type RunRequest } from "./run-request.js";
+import { HTTP_JOB_KIND, type HttpJob } from "./run-jobs.js";
 import type { CommandRunner } from "./command-runner.js";
 import { telegramReason } from "./command-runner.js";
 import { MAX_EXECUTIONS_PER_UPDATE, MAX_SENDS_PER_UPDATE, type Invocation } from "./invocation.js";
@@ -26,6 +30,9 @@ export interface EffectsDeps {
    * why it may not (the owner's quota is spent), or undefined.
    */
   charge(invocation: Invocation): Promise<string | undefined>;
+  /** Where scheduled runs and HTTP requests wait. */
+  jobs: Pick<JobQueue, "enqueue" | "cancel">;
+  clock: Clock;
   runner(): CommandRunner;
 }
 
@@ -65,7 +72,49 @@ export class Effects {
         if (user) await this.deps.botUsers.setGroup(user, action.group);
         return;
       }
+      case "schedule":
+        return this.schedule(action, invocation);
+      case "clearRunAfter":
+        await this.deps.jobs.cancel(invocation.bot.row.id, { kind: RUN_JOB_KIND, label: action.label });
+        return;
+      case "http":
+        return this.http(action, invocation);
     }
+  }
+
+  /**
+   * Stores a `Bot.run` for later (spec/bjs.md item 18): on this bot or another of the owner,
+   * for this user and chat unless others are named. Scheduling is an iteration, the run another.
+   */
+  private async schedule(action: ScheduleAction, invocation: Invocation): Promise<void> {
+    let botId = invocation.bot.row.id;
+    if (action.bot_id !== undefined && action.bot_id !== botId) {
+      if (!(await this.deps.sameOwner(invocation, action.bot_id))) throw new ScheduleError(`Bot.run: bot ${action.bot_id} is not a bot of this owner`);
+      botId = action.bot_id;
+    }
+    const sameBot = botId === invocation.bot.row.id;
+    const named = action.user_id !== undefined || action.user_telegramid !== undefined;
+    const userId = named ? await this.deps.resolveUser(invocation, botId, { user_id: action.user_id, user_telegramid: action.user_telegramid }) : sameBot ? invocation.user?.row.id : undefined;
+    if (named && userId === undefined) throw new ScheduleError(`Bot.run: user ${action.user_id ?? action.user_telegramid} is not a user of that bot`);
+    const chatId = action.chat_id ?? (sameBot && !named ? invocation.chat?.row.id : undefined);
+    const refusal = await this.deps.charge(invocation);
+    if (refusal) throw new ScheduleError(refusal);
+    const request: RunRequest = { botId, command: { name: action.command }, trigger: "scheduled", options: (action.options ?? null) as RunRequest["options"], attempt: 1, userId, chatId, label: action.label };
+    await this.deps.jobs.enqueue([{ kind: RUN_JOB_KIND, botId, payload: request, runAt: this.deps.clock.now() + action.run_after * 1000, label: action.label }]);
+  }
+
+  /** Queues an `HTTP.*` request; its answer comes back as a callback run (run-jobs.ts). */
+  private async http(action: HttpAction, invocation: Invocation): Promise<void> {
+    const { method, url, headers, body, cookies, follow_redirects, success, error, options } = action;
+    const job: HttpJob = {
+      request: { method, url, headers, body, cookies, followRedirects: follow_redirects },
+      success,
+      error,
+      options: (options ?? null) as HttpJob["options"],
+      userId: invocation.user?.row.id,
+      chatId: invocation.chat?.row.id,
+    };
+    await this.deps.jobs.enqueue([{ kind: HTTP_JOB_KIND, botId: invocation.bot.row.id, payload: job }]);
   }
 
   /** A Bot API call; `on_result`/`on_error` run as callbacks, `result_to_*_property` store the result after. */
@@ -140,3 +189,6 @@ export class Effects {
 
 /** A property write BJS asked for that cannot be done. */
 class PropertyError extends AppError {}
+
+/** A `Bot.run` BJS asked for that cannot be scheduled. */
+class ScheduleError extends AppError {}

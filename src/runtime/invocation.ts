@@ -4,6 +4,7 @@ import type { Plan } from "../catalog/plans.js";
 import type { Bot } from "../bots/bots.js";
 import type { BotUser, Chat, Remembered } from "../bots/chats.js";
 import type { CommandBook, RoutableCommand } from "./command-book.js";
+import type { RunRequest } from "./run-request.js";
 
 /** A started bot as the runtime needs it: its row, token, owner and the owner's plan. */
 export interface RunningBot {
@@ -62,7 +63,7 @@ export class Chain {
  * How a command came to run: routed from an update, as a sub-command, as a Telegram call's
  * callback (`on_result`/`on_error`), or as the `!` error command.
  */
-export type InvocationKind = "match" | "reply" | "fallback" | "inline" | "sub" | "callback" | "error";
+export type InvocationKind = "match" | "reply" | "fallback" | "inline" | "sub" | "callback" | "error" | "scheduled" | "auto_retry" | "http_callback";
 
 /** One command about to run, with everything its execution sees (spec/bjs.md §1.4). */
 export interface Invocation {
@@ -80,6 +81,8 @@ export interface Invocation {
   /** `completed_commands_count`: 0 for the first execution of an interaction. */
   depth: number;
   chain: Chain;
+  /** An HTTP callback's answer (BJS's `content`, `http_status`, `http_headers`, `cookies`). */
+  http?: RunRequest["http"];
 }
 
 /** The BJS globals of spec/bjs.md §2.2 for an invocation. `user_group` feeds `User.getGroup`. */
@@ -141,5 +144,9 @@ export function globalsOf(invocation: Invocation, apiHost: string, quota: { limi
     iteration_quota: { limit: quota.limit, progress: quota.used, used: quota.used },
     payment_plan: { name: bot.plan.name, iterations_per_month: bot.plan.iterations_per_month },
     BB_API_URL: apiHost,
+    content: invocation.http?.content ?? null,
+    http_status: invocation.http?.status ?? null,
+    http_headers: invocation.http?.headers ?? null,
+    cookies: invocation.http?.cookies ?? null,
   };
 }

@@ -12,6 +12,7 @@ import { TelegramSender, type Sleep } from "./telegram-sender.js";
 import { z } from "zod";
 import { AppError } from "../errors.js";
 import { quotaNote, quotaOf } from "./quota.js";
+import { registerRunJobs } from "./run-jobs.js";
 import { WaitStore } from "./waits.js";
 
 export interface ProcessingOptions {
@@ -124,7 +125,18 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
     budget.spend(bot.owner.id, bot.row.id, 1);
     return undefined;
   };
-  effects = new Effects({ sender, properties: platform.properties, chats: platform.chats, botUsers: platform.botUsers, resolveUser, sameOwner, charge, runner: () => runner });
+  effects = new Effects({
+    sender,
+    properties: platform.properties,
+    chats: platform.chats,
+    botUsers: platform.botUsers,
+    resolveUser,
+    sameOwner,
+    charge,
+    jobs: platform.jobs,
+    clock,
+    runner: () => runner,
+  });
 
   const processor = new Processor({
     config,
@@ -140,6 +152,7 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
     budget,
     log,
   });
+  registerRunJobs({ jobs: platform.jobs, processor, outboundHttp: platform.outboundHttp, errorLog: platform.errorLog });
   budget.start();
   return {
     processor,

@@ -11,7 +11,8 @@ import { UpdateEnded, type CommandRunner } from "./command-runner.js";
 import type { IterationBudget } from "./iteration-budget.js";
 import { Chain, type RunningBot } from "./invocation.js";
 import { QUOTA_NOTE, quotaNote, quotaOf } from "./quota.js";
-import { route } from "./router.js";
+import { anyCommand, matchText, route } from "./router.js";
+import type { RunRequest } from "./run-request.js";
 import type { TelegramSender } from "./telegram-sender.js";
 import type { UpdateHandler } from "./update-handler.js";
 import { chatOf, senderOf } from "../telegram/update-parts.js";
@@ -106,6 +107,34 @@ export class Processor implements UpdateHandler {
       // Before anything reached the outside, the update may be tried again; after, never.
       if (!chain.committed) throw error;
       if (!(error instanceof UpdateEnded)) this.deps.log.error({ err: error, bot_id: botId, update_id: update.update_id }, "an update failed after its effects began; it is not retried");
+    }
+  }
+
+  /**
+   * Runs a stored run request (a scheduled `Bot.run`, an auto retry, an HTTP callback): the
+   * context loader for every run that did not come from an update. A bot that stopped, a
+   * command that is gone or a quota that is spent ends it quietly; a failure before anything
+   * reached the outside rejects, so the job layer tries again.
+   */
+  async run(request: RunRequest): Promise<void> {
+    const bot = await this.runningBot(request.botId);
+    if (!bot || !(await this.withinQuota(bot))) return;
+    const book = await this.deps.books.of(bot.row.id, bot.row.commands_version);
+    const command = "id" in request.command ? book.withId(request.command.id) : matchText(book, request.command.name, { botUsername: bot.row.username, allowed: anyCommand })?.command;
+    if (!command) return;
+    const remembered = <T>(row: T | undefined) => (row ? { row, justCreated: false } : null);
+    const user = request.userId ? remembered(await this.deps.botUsers.byId(bot.row.id, request.userId)) : null;
+    const chat = request.chatId ? remembered(await this.deps.chats.byId(bot.row.id, request.chatId)) : null;
+    const message = request.message ?? ("name" in request.command ? request.command.name : command.command);
+    const params = message.includes(" ") ? message.slice(message.indexOf(" ") + 1) : "";
+    const chain = new Chain();
+    this.deps.budget.spend(bot.owner.id, bot.row.id, 1);
+    const kind = request.trigger === "auto_retry" || request.trigger === "http_callback" ? request.trigger : "scheduled";
+    try {
+      await this.deps.runner.run({ bot, book, command, kind, user, chat, message, params, request: null, options: request.options, tgUpdate: null, depth: 0, chain, http: request.http });
+    } catch (error) {
+      if (!chain.committed) throw error;
+      if (!(error instanceof UpdateEnded)) this.deps.log.error({ err: error, bot_id: bot.row.id }, "a run failed after its effects began; it is not retried");
     }
   }
 

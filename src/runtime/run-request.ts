@@ -28,6 +28,17 @@ export const runRequestSchema = z.object({
   label: z.string().min(1).max(255).optional(),
   /** 1 for the first try of this run; the job layer's retries count up. */
   attempt: z.number().int().min(1),
+  /** The command text a callback was named with (its tail is `params`). */
+  message: z.string().max(4096).optional(),
+  /** For an HTTP callback: the answer, as BJS's `content`, `http_status`, `http_headers`, `cookies`. */
+  http: z
+    .object({
+      content: z.string(),
+      status: z.number().int().nullable(),
+      headers: z.record(z.string(), z.string()),
+      cookies: z.record(z.string(), z.string()),
+    })
+    .optional(),
 });
 
 export type RunRequest = z.infer<typeof runRequestSchema>;

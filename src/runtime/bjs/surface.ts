@@ -217,11 +217,28 @@ export function installBjsSurface(
       if (!text) fail("Bot.runCommand: command is required");
       act({ type: "runCommand", command: text, options: options ?? null });
     },
+    /**
+     * Without `run_after` and in the same place, a sub-command now; otherwise a run stored for
+     * later (a changed destination waits about a second), with this user and chat unless named.
+     */
     run(spec: any) {
       if (!isPlainObject(spec) || !spec.command) fail("Bot.run needs {command}");
-      const elsewhere = ["user_id", "chat_id", "user_telegramid", "bot_id"].some((k) => spec[k] !== undefined);
-      if (spec.run_after !== undefined || elsewhere) fail("Bot.run with run_after or another user, chat or bot is not available yet in Botyard");
-      act({ type: "runCommand", command: String(spec.command).trim(), options: spec.options ?? null, ignoreMissingCommand: !!spec.ignoreMissingCommand });
+      const command = String(spec.command).trim();
+      const elsewhere = ["user_id", "chat_id", "user_telegramid", "bot_id"].some((k) => spec[k] !== undefined && spec[k] !== null);
+      if (spec.run_after === undefined && !elsewhere) {
+        act({ type: "runCommand", command, options: spec.options ?? null, ignoreMissingCommand: !!spec.ignoreMissingCommand });
+        return;
+      }
+      const runAfter = spec.run_after === undefined ? 1 : Number(spec.run_after);
+      if (!Number.isFinite(runAfter) || runAfter < 0) fail("Bot.run: run_after must be a number of seconds, 0 or more");
+      const schedule: any = { type: "schedule", command, run_after: runAfter, options: spec.options ?? null };
+      if (spec.label !== undefined && spec.label !== null) schedule.label = String(spec.label);
+      for (const key of ["bot_id", "user_id", "user_telegramid", "chat_id"]) if (spec[key] !== undefined && spec[key] !== null) schedule[key] = Number(spec[key]);
+      act(schedule);
+    },
+    clearRunAfter(spec?: any) {
+      const label = isPlainObject(spec) ? spec.label : spec;
+      act(label === undefined || label === null ? { type: "clearRunAfter" } : { type: "clearRunAfter", label: String(label) });
     },
     blockChat(chatId: any) {
       act({ type: "blockChat", chat_id: chatId ?? fail("Bot.blockChat needs the chat's id (chat.id)") });
@@ -229,7 +246,6 @@ export function installBjsSurface(
     unblockChat(chatId: any) {
       act({ type: "unblockChat", chat_id: chatId ?? fail("Bot.unblockChat needs the chat's id (chat.id)") });
     },
-    clearRunAfter: notYet("Bot.clearRunAfter"),
     runAll: notYet("Bot.runAll"),
     setCache: notYet("Bot.setCache"),
     clearCache: notYet("Bot.clearCache"),
@@ -373,6 +389,35 @@ export function installBjsSurface(
     clearCache: notYet("User.clearCache"),
   };
 
+  // ---- HTTP (spec/bjs.md §2.6) ----------------------------------------------------------
+
+  /** Queues a request; its answer runs `success` (any status) or, when none came, `error`. */
+  function http(method: string, params: any): void {
+    if (typeof params === "string") params = { url: params };
+    if (!isPlainObject(params) || typeof params.url !== "string" || !params.url) fail(`HTTP.${method.toLowerCase()} needs {url}`);
+    const request: any = { type: "http", method, url: params.url, options: params.options ?? null };
+    if (isPlainObject(params.headers)) {
+      request.headers = {};
+      for (const [key, value] of Object.entries(params.headers)) request.headers[key] = String(value);
+    }
+    if (params.body !== undefined) request.body = params.body;
+    if (params.cookies !== undefined) request.cookies = String(params.cookies);
+    if (params.folow_redirects !== undefined || params.follow_redirects !== undefined) request.follow_redirects = !!(params.folow_redirects ?? params.follow_redirects);
+    if (params.success) request.success = String(params.success);
+    if (params.error) request.error = String(params.error);
+    act(request);
+  }
+  const HTTP: any = {
+    get: (params: any) => http("GET", params),
+    post: (params: any) => http("POST", params),
+    put: (params: any) => http("PUT", params),
+    delete: (params: any) => http("DELETE", params),
+    options: (params: any) => http("OPTIONS", params),
+    // Placeholders in Bots.Business too (spec/bjs.md §2.6).
+    patch() {},
+    trace() {},
+  };
+
   // ---- Everything else the spec names, honest about what is not built yet ---------------
 
   /**
@@ -405,7 +450,7 @@ export function installBjsSurface(
     Api,
     Libs,
     inspect,
-    HTTP: unavailableObject("HTTP"),
+    HTTP,
     WebApp: unavailableObject("WebApp"),
     AdminPanel: unavailableObject("AdminPanel"),
     BBAdmin: unavailableObject("BBAdmin"),

@@ -149,16 +149,17 @@ describe.each(engines())("BJS functions, end to end on %s", (engine) => {
     expect(replies.map((m) => m.text)).toEqual(["b x y 1 1", "a done"]);
   });
 
-  it("Bot.run without run_after is an immediate sub-command; with it, a clear 'not available yet'", async () => {
-    const { say, errors } = await setup([
+  it("Bot.run without run_after is an immediate sub-command; with it, a stored run (runs.test.ts)", async () => {
+    const { say, errors, bot } = await setup([
       { command: "/r", bjs_code: 'Bot.run({command: "/t", options: {v: 3}})' },
       { command: "/t", bjs_code: 'Bot.sendMessage("t " + options.v)' },
       { command: "/later", bjs_code: 'Bot.run({command: "/t", run_after: 60})' },
     ]);
     expect((await say("/r"))[0]!.text).toBe("t 3");
     await say("/later", 0);
-    const [entry] = await errors();
-    expect(entry.title).toBe("Bot.run with run_after or another user, chat or bot is not available yet in Botyard");
+    expect(await errors()).toEqual([]);
+    const scheduled = (await r.t.app.inject({ method: "GET", url: `/v2/bots/${bot.id}/scheduled_runs?api_key=${bot.apiKey}` })).json();
+    expect(scheduled).toHaveLength(1);
   });
 
   it("stops an endless chain of sub-commands with 'Too many sub commands'", async () => {
@@ -245,8 +246,8 @@ describe.each(engines())("BJS functions, end to end on %s", (engine) => {
   });
 
   it("says clearly what is not built yet", async () => {
-    const { say, errors } = await setup([{ command: "/http", bjs_code: 'HTTP.get({url: "https://example.com"})' }]);
-    await say("/http", 1);
-    expect((await errors())[0].title).toBe("HTTP.get is not available yet in Botyard");
+    const { say, errors } = await setup([{ command: "/cache", bjs_code: "Bot.setCache({key: 1})" }]);
+    await say("/cache", 1);
+    expect((await errors())[0].title).toBe("Bot.setCache is not available yet in Botyard");
   });
 });

@@ -1,0 +1,71 @@
+import { z } from "zod";
+import type { ErrorLog } from "../bots/error-log.js";
+import type { JobQueue } from "../jobs/job-queue.js";
+import type { OutboundHttp, OutboundRequest } from "../net/outbound-http.js";
+import type { Processor } from "./processor.js";
+import { RUN_JOB_KIND, runRequestSchema, type RunRequest } from "./run-request.js";
+
+/** The job kind of an `HTTP.*` request waiting to be made. */
+export const HTTP_JOB_KIND = "http";
+
+/** An `HTTP.*` request as stored: the request, its callbacks, and where they run. */
+export interface HttpJob {
+  request: OutboundRequest;
+  success?: string;
+  error?: string;
+  options: RunRequest["options"];
+  userId?: number;
+  chatId?: number;
+}
+
+const httpJobSchema = z.object({
+  request: z.object({
+    method: z.enum(["GET", "POST", "PUT", "DELETE", "OPTIONS"]),
+    url: z.string(),
+    headers: z.record(z.string(), z.string()).optional(),
+    body: z.unknown().optional(),
+    cookies: z.string().optional(),
+    followRedirects: z.boolean().optional(),
+  }),
+  success: z.string().optional(),
+  error: z.string().optional(),
+  options: z.json(),
+  userId: z.number().int().optional(),
+  chatId: z.number().int().optional(),
+});
+
+/**
+ * The handlers of the jobs BJS leaves behind: a stored run (scheduled `Bot.run`, auto retry,
+ * callback) goes to the processor; an HTTP request is made, and its answer becomes a callback
+ * run of its own (`success` for any answer, even 4xx/5xx, which Bots.Business bots check with
+ * `http_status`; `error` when no answer came: refused address, timeout, network). A request
+ * without the callback it needs is logged in the bot's error log.
+ */
+export function registerRunJobs(deps: { jobs: JobQueue; processor: Pick<Processor, "run">; outboundHttp: Pick<OutboundHttp, "send">; errorLog: Pick<ErrorLog, "record"> }): void {
+  const { jobs, processor, outboundHttp, errorLog } = deps;
+  jobs.register<RunRequest>(RUN_JOB_KIND, async (job) => processor.run({ ...runRequestSchema.parse(job.payload), attempt: job.attempts }));
+  jobs.register<HttpJob>(HTTP_JOB_KIND, async (job) => {
+    const { request, success, error, options, userId, chatId } = httpJobSchema.parse(job.payload) as HttpJob;
+    const outcome = await outboundHttp.send(request);
+    const answered = outcome.error === null;
+    const callback = answered ? success : error;
+    if (!answered) {
+      const where = `${request.method} ${URL.canParse(request.url) ? new URL(request.url).host : "(an invalid URL)"}`;
+      await errorLog.record(job.botId, { message: `HTTP ${where} failed: ${outcome.error}`, trigger: "http", group_key: `http:${where}` });
+    }
+    if (!callback) return;
+    const name = callback.split(" ")[0]!;
+    const run: RunRequest = {
+      botId: job.botId,
+      command: { name },
+      trigger: "http_callback",
+      options,
+      attempt: 1,
+      userId,
+      chatId,
+      message: callback,
+      http: { content: outcome.content, status: outcome.status, headers: outcome.headers, cookies: outcome.cookies },
+    };
+    await jobs.enqueue([{ kind: RUN_JOB_KIND, botId: job.botId, payload: run }]);
+  });
+}

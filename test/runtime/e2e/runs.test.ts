@@ -1,0 +1,119 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { engines } from "../../support/platform.js";
+import { useRuntime, type CommandSpec } from "../../support/runtime.js";
+
+/**
+ * Runs that do not come from an update, end to end: `Bot.run` with `run_after`,
+ * `Bot.clearRunAfter`, and `HTTP.*` with its callbacks, on the job layer and the fake clock.
+ */
+describe.each(engines())("runs from anywhere, on %s", (engine) => {
+  let server: Server;
+  let base = "";
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      let body = "";
+      request.on("data", (chunk) => (body += chunk));
+      request.on("end", () => {
+        if (request.url === "/missing") {
+          response.writeHead(404, { "content-type": "text/plain" }).end("no such thing");
+          return;
+        }
+        response.writeHead(200, { "content-type": "application/json", "set-cookie": "session=abc; Path=/" });
+        response.end(JSON.stringify({ method: request.method, body, header: request.headers["x-test"] ?? null }));
+      });
+    });
+    await new Promise<void>((listening) => server.listen(0, "127.0.0.1", listening));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((closed) => server.close(() => closed())));
+
+  const r = useRuntime(engine, { BJS_HTTP_ALLOW: "127.0.0.1" });
+  beforeAll(() => r.t.platform.jobs.start());
+  afterAll(() => r.t.platform.jobs.stop());
+
+  async function setup(commands: CommandSpec[]) {
+    const bot = await r.bot(commands);
+    const user = await r.emulator.client.createUser({ first_name: "Ada" });
+    const chat = await user.privateChat(bot.telegram);
+    const send = async (text: string) => {
+      await user.sendText(chat, text);
+      await bot.deliver();
+    };
+    /** Moves the clock on in small steps until `count` more bot messages arrived; answers all of them so far. */
+    const messagesAfter = async (count: number, stepMs = 500) => {
+      await vi.waitFor(
+        async () => {
+          await r.t.clock.advanceAsync(stepMs);
+          expect((await chat.waitForBotMessages({ count, timeoutMs: 50 })).length).toBe(count);
+        },
+        { timeout: 15_000, interval: 10 },
+      );
+      return (await chat.history()).filter((m) => m.from?.is_bot).map((m) => m.text);
+    };
+    const scheduled = async () => (await r.t.app.inject({ method: "GET", url: `/v2/bots/${bot.id}/scheduled_runs?api_key=${bot.apiKey}` })).json();
+    const errors = async () => (await r.t.app.inject({ method: "GET", url: `/v2/bots/${bot.id}/error_logs?api_key=${bot.apiKey}` })).json() as { title: string }[];
+    return { bot, chat, send, messagesAfter, scheduled, errors };
+  }
+
+  it("runs Bot.run with run_after once, later, with its options, user and chat and no request", async () => {
+    const { send, messagesAfter, scheduled } = await setup([
+      { command: "/remind", bjs_code: "Bot.run({command: '/ring', run_after: 60, label: 'ring-' + user.id, options: {note: 'tea'}})" },
+      { command: "/ring", bjs_code: "Bot.sendMessage('ring: ' + options.note + ', ' + user.first_name + ', request ' + typeof request + ' ' + (request === null))" },
+    ]);
+    await send("/remind");
+    const waiting = await scheduled();
+    expect(waiting).toHaveLength(1);
+    expect(waiting[0].label).toMatch(/^ring-\d+$/);
+    await r.t.clock.advanceAsync(30_000);
+    expect(await scheduled()).toHaveLength(1);
+    expect(await messagesAfter(1, 10_000)).toEqual(["ring: tea, Ada, request object true"]);
+    expect(await scheduled()).toEqual([]);
+  });
+
+  it("clears scheduled runs by label, and all of a bot's with no label", async () => {
+    const { send, scheduled } = await setup([
+      { command: "/plan", bjs_code: "Bot.run({command: '/a', run_after: 100, label: 'a'}); Bot.run({command: '/b', run_after: 100, label: 'b'}); Bot.run({command: '/c', run_after: 100})" },
+      { command: "/dropA", bjs_code: "Bot.clearRunAfter({label: 'a'})" },
+      { command: "/dropAll", bjs_code: "Bot.clearRunAfter()" },
+    ]);
+    await send("/plan");
+    expect(await scheduled()).toHaveLength(3);
+    await send("/dropA");
+    expect((await scheduled()).map((run: { label: string | null }) => run.label).sort()).toEqual(["b", null].sort());
+    await send("/dropAll");
+    expect(await scheduled()).toEqual([]);
+  });
+
+  it("calls a web API off the execution and runs success with content, status, headers and cookies", async () => {
+    const { send, messagesAfter } = await setup([
+      { command: "/call", bjs_code: `HTTP.post({url: '${base}/echo', body: {x: 1}, headers: {'X-Test': 'yes'}, success: '/got ok', options: {asked: 'post'}})` },
+      { command: "/got", bjs_code: "var answer = JSON.parse(content); Bot.sendMessage([params, options.asked, http_status, answer.method, answer.body, answer.header, cookies.session, http_headers['content-type']].join('|'), {parse_mode: null})" },
+    ]);
+    await send("/call");
+    expect(await messagesAfter(1)).toEqual(['ok|post|200|POST|{"x":1}|yes|abc|application/json']);
+  });
+
+  it("sends a 4xx answer to success (bots check http_status), and a refused address to error, logged", async () => {
+    const { send, messagesAfter, errors } = await setup([
+      { command: "/missing", bjs_code: `HTTP.get({url: '${base}/missing', success: '/status', error: '/failed'})` },
+      { command: "/private", bjs_code: "HTTP.get({url: 'http://127.0.0.2:9/', success: '/status', error: '/failed'})" },
+      { command: "/status", bjs_code: "Bot.sendMessage('status ' + http_status + ' ' + content, {parse_mode: null})" },
+      { command: "/failed", bjs_code: "Bot.sendMessage('failed, status ' + http_status)" },
+    ]);
+    await send("/missing");
+    expect(await messagesAfter(1)).toEqual(["status 404 no such thing"]);
+    await send("/private");
+    expect(await messagesAfter(1)).toEqual(["status 404 no such thing", "failed, status null"]);
+    expect((await errors())[0]!.title).toMatch(/^HTTP GET 127\.0\.0\.2:9 failed: .*(private|loopback|not allowed)/i);
+  });
+
+  it("cancels a stopped bot's scheduled runs", async () => {
+    const { bot, send, scheduled } = await setup([{ command: "/later", bjs_code: "Bot.run({command: '/later', run_after: 3600})" }]);
+    await send("/later");
+    expect(await scheduled()).toHaveLength(1);
+    await r.t.app.inject({ method: "POST", url: `/v2/bots/${bot.id}/status?api_key=${bot.apiKey}`, payload: { status: "start_stopping" } });
+    expect(await scheduled()).toEqual([]);
+  });
+});
