@@ -24,6 +24,7 @@ import { ErrorLog } from "./bots/error-log.js";
 import { FolderStore } from "./bots/folders.js";
 import { InstalledLibraries } from "./bots/libraries.js";
 import { PropertyStore } from "./bots/properties.js";
+import { InteropService } from "./interop/service.js";
 import { BotApi } from "./telegram/bot-api.js";
 import { BotRuntime } from "./runtime/bot-runtime.js";
 import { collectDefaultMetrics, Registry } from "prom-client";
@@ -55,6 +56,8 @@ export interface Platform {
   errorLog: ErrorLog;
   adminPanels: AdminPanelService;
   libraries: InstalledLibraries;
+  /** Git export and import, CSV import, copies and store installs. */
+  interop: InteropService;
   /** Bots' intake and lifecycle; `runtime.start(handler)` makes it handle updates. */
   runtime: BotRuntime;
   /** Prometheus metrics (/metrics): the process's, the API's and the runtime's. */
@@ -124,6 +127,15 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
   const runtime = new BotRuntime({ database, clock, log, store: botStore, telegram: botApi, config, metrics });
+  const bots = new BotService(botStore, {
+    botsLimit: (owner) => planNamed(config.freePlan, owner.payment_plan).bots_limit,
+    telegram: botApi,
+    lifecycle: runtime.runner,
+  });
+  const commands = new CommandStore(db, folders, botStore, clock);
+  const errorLog = new ErrorLog(db, clock);
+  const interop = new InteropService({ db, bots, commands, folders, errorLog, iterations, clock, log });
+  await interop.recoverInterrupted();
   return {
     config,
     clock,
@@ -140,22 +152,20 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     iterations,
     authThrottle: new AuthThrottle(limiter, config.authThrottle),
     botApi,
-    bots: new BotService(botStore, {
-      botsLimit: (owner) => planNamed(config.freePlan, owner.payment_plan).bots_limit,
-      telegram: botApi,
-      lifecycle: runtime.runner,
-    }),
+    bots,
     folders,
-    commands: new CommandStore(db, folders, botStore, clock),
+    commands,
     botUsers: new BotUserStore(db, clock),
     chats: new ChatStore(db, clock),
     properties: new PropertyStore(db, clock),
-    errorLog: new ErrorLog(db, clock),
+    errorLog,
     adminPanels: new AdminPanelService(new AdminPanelStore(db, clock), log),
     libraries: new InstalledLibraries(db, clock),
+    interop,
     runtime,
     metrics,
     async close() {
+      await interop.idle();
       await runtime.close();
       mailer.close();
       redis?.disconnect();

@@ -24,6 +24,8 @@ export interface Schema {
   bot_libs: BotLibsTable;
   bot_waits: BotWaitsTable;
   update_inbox: UpdateInboxTable;
+  interop_tasks: InteropTasksTable;
+  bot_lib_files: BotLibFilesTable;
 }
 
 export interface UsersTable {
@@ -265,4 +267,39 @@ export interface UpdateInboxTable {
   attempts: number;
   received_at: string;
   finished_at: string | null;
+}
+
+/** An import or export a user started (see interop/tasks.ts). */
+export interface InteropTasksTable {
+  id: Generated<number>;
+  bot_id: number;
+  /** csv_import | git_import | git_export */
+  kind: string;
+  /** pending | running | done | failed */
+  status: string;
+  /** Rows (CSV) or files (Git) to go through, once known. */
+  total: Generated<number>;
+  processed: Generated<number>;
+  created: Generated<number>;
+  updated: Generated<number>;
+  removed: Generated<number>;
+  skipped: Generated<number>;
+  /** `[{row?, file?, line?, error}]` as JSON text: what was wrong, item by item. */
+  errors: Generated<string>;
+  /** Why the whole task failed, when it did. */
+  error: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A library source file a bot holds as its repository's `libs/<name>.js`. */
+export interface BotLibFilesTable {
+  id: Generated<number>;
+  bot_id: number;
+  /** The name under `Libs`. */
+  name: string;
+  source: string;
+  created_at: string;
 }
