@@ -1,7 +1,7 @@
-import { readdir, readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { join, relative, sep } from "node:path";
-import { readRepository, type RepositoryFiles } from "../interop/git/repository.js";
+import { join } from "node:path";
+import { readFolderFiles } from "../interop/git/folder-files.js";
+import { readRepository } from "../interop/git/repository.js";
 import type { BotContent } from "../interop/bot-content.js";
 
 /** A demo bot of the store: what `GET /v2/store/bots` lists and `install` copies into a new bot. */
@@ -34,17 +34,6 @@ export function storeBotOf(id: number): StoreBot | undefined {
 
 // The repositories stay in src/ (they are data, not code), found from src/ and from dist/ alike.
 const STORE_DIR = fileURLToPath(new URL("../../src/catalog/store/", import.meta.url));
-
-/** Every file of a folder, by path relative to it with `/` separators. */
-export async function readFolderFiles(root: string): Promise<RepositoryFiles> {
-  const files: RepositoryFiles = new Map();
-  for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const path = join(entry.parentPath, entry.name);
-    files.set(relative(root, path).split(sep).join("/"), await readFile(path));
-  }
-  return files;
-}
 
 const contents = new Map<number, Promise<BotContent>>();
 
