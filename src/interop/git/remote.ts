@@ -41,7 +41,10 @@ export function displayUrl(url: string): string {
   }
 }
 
+const SCP_LIKE = /^[\w.-]+@[\w.-]+:/;
+
 function checkedUrl(url: string): string {
+  if (SCP_LIKE.test(url)) throw new UnprocessableError("SSH remotes (git@host:path) need a deploy key, which is not supported; use the https:// URL and a token");
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -49,7 +52,7 @@ function checkedUrl(url: string): string {
     throw new UnprocessableError("Repository URL is not a valid URL");
   }
   if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
-    throw new UnprocessableError("Repository URL must be http:// or https:// (SSH remotes need a deploy key, which is not supported; use a token)");
+    throw new UnprocessableError("Repository URL must be http:// or https://");
   }
   return url;
 }
