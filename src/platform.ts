@@ -134,7 +134,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   });
   const commands = new CommandStore(db, folders, botStore, clock);
   const errorLog = new ErrorLog(db, clock);
-  const interop = new InteropService({ db, bots, commands, folders, errorLog, iterations, clock, log });
+  const interop = new InteropService({ db, bots, commands, folders, errorLog, iterations, clock, log, allowPrivateUrls: config.importAllowPrivateUrls });
   await interop.recoverInterrupted();
   return {
     config,
@@ -165,7 +165,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     runtime,
     metrics,
     async close() {
-      await interop.idle();
+      await interop.close();
       await runtime.close();
       mailer.close();
       redis?.disconnect();

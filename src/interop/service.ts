@@ -14,6 +14,7 @@ import { BotContentStore } from "./bot-content.js";
 import { copyBot } from "./copy.js";
 import { CsvImport, type CsvSource } from "./csv/csv-import.js";
 import { GitSync, type GitRequest } from "./git/git-sync.js";
+import { Outbound } from "./outbound.js";
 import { TaskStore, type Task } from "./tasks.js";
 
 export interface InteropDeps {
@@ -25,6 +26,8 @@ export interface InteropDeps {
   iterations: IterationMeter;
   clock: Clock;
   log: Logger;
+  /** Reach private addresses (a git server on the same network; tests on loopback). */
+  allowPrivateUrls: boolean;
 }
 
 /**
@@ -36,12 +39,14 @@ export class InteropService {
   readonly content: BotContentStore;
   readonly git: GitSync;
   readonly csv: CsvImport;
+  private readonly outbound: Outbound;
 
   constructor(private readonly deps: InteropDeps) {
+    this.outbound = new Outbound(deps.allowPrivateUrls);
     this.tasks = new TaskStore(deps.db, deps.clock);
     this.content = new BotContentStore(deps.db, deps.bots.store, deps.clock);
-    this.git = new GitSync({ content: this.content, bots: deps.bots.store, tasks: this.tasks, errorLog: deps.errorLog, iterations: deps.iterations, clock: deps.clock });
-    this.csv = new CsvImport({ tasks: this.tasks, commands: deps.commands, folders: deps.folders, iterations: deps.iterations, log: deps.log });
+    this.git = new GitSync({ content: this.content, bots: deps.bots.store, tasks: this.tasks, errorLog: deps.errorLog, iterations: deps.iterations, clock: deps.clock, outbound: this.outbound });
+    this.csv = new CsvImport({ tasks: this.tasks, commands: deps.commands, folders: deps.folders, iterations: deps.iterations, log: deps.log, outbound: this.outbound });
   }
 
   /** Fails the tasks a previous process left unfinished; call once at start. */
@@ -88,5 +93,11 @@ export class InteropService {
   /** Waits for background imports to end. */
   idle(): Promise<void> {
     return this.csv.idle();
+  }
+
+  /** Lets running imports finish, then closes the connections to remotes. */
+  async close(): Promise<void> {
+    await this.idle();
+    await this.outbound.dispatcher.close();
   }
 }

@@ -45,8 +45,11 @@ async function commandsOf(api: ApiClient, botId: number): Promise<Map<string, Co
   return new Map(list.map((command) => [command.command, command]));
 }
 
+// The remote listens on loopback, which the platform reaches only when allowed.
+const env = { IMPORT_ALLOW_PRIVATE_URLS: "true" };
+
 describe.each(engines())("Git import and export on %s", (engine) => {
-  const t = usePlatform(engine);
+  const t = usePlatform(engine, env);
   const remote = useGitRemote();
 
   it("imports every corner of the format, keeps the first of two same-named commands and answers plain ok", async () => {
@@ -154,7 +157,7 @@ describe.each(engines())("Git import and export on %s", (engine) => {
     remote.createRepo("blank");
     expect((await api.post(`/v2/bots/${second.id}/git/export`, { repo_url: remote.url("blank"), branch: "main" })).body).toBe("ok");
     expect(remote.log("blank", "main", "%s")).toEqual([`Bots.Business export for bot id: ${second.id}`]);
-  });
+  }, 90_000);
 
   it("answers JSON errors for unreachable remotes, missing branches and another user's bot", async () => {
     remote.createRepo("lonely", fixture);
@@ -180,7 +183,7 @@ describe.each(engines())("Git import and export on %s", (engine) => {
 });
 
 describe.each(engines())("Git with a token on %s", (engine) => {
-  const t = usePlatform(engine);
+  const t = usePlatform(engine, env);
   const remote = useGitRemote({ token: "s3cret-token" });
 
   it("sends the token as basic auth, and says when one is missing or refused without echoing it", async () => {

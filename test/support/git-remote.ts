@@ -74,6 +74,8 @@ export function useGitRemote(options: { token?: string } = {}): GitRemoteServer 
           }
           response.writeHead(status, headers).end(all.subarray(split + 4));
         });
+        // http-backend may answer (a 404) before it reads the body.
+        cgi.stdin.on("error", () => {});
         cgi.stdin.end(body);
       });
     });

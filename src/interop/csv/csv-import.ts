@@ -5,6 +5,7 @@ import { parseCommandFields, type CommandStore } from "../../bots/commands.js";
 import type { FolderStore } from "../../bots/folders.js";
 import { AppError, ValidationError } from "../../errors.js";
 import type { Task, TaskItemError, TaskStore } from "../tasks.js";
+import type { Outbound } from "../outbound.js";
 import { downloadCsv } from "./download.js";
 import { readSheet, SheetError, type SheetRow } from "./sheet.js";
 
@@ -25,7 +26,7 @@ export class CsvImport {
   private readonly running = new Map<number, Promise<void>>();
 
   constructor(
-    private readonly deps: { tasks: TaskStore; commands: CommandStore; folders: FolderStore; iterations: IterationMeter; log: Logger },
+    private readonly deps: { tasks: TaskStore; commands: CommandStore; folders: FolderStore; iterations: IterationMeter; log: Logger; outbound: Outbound },
   ) {}
 
   /** Creates the task and starts it in the background; answers it while pending. */
@@ -49,7 +50,7 @@ export class CsvImport {
     const counters = { total: 0, processed: 0, created: 0, updated: 0, removed: 0, skipped: 0 };
     const errors: TaskItemError[] = [];
     try {
-      const sheet = readSheet("url" in source ? await downloadCsv(source.url) : source.text);
+      const sheet = readSheet("url" in source ? await downloadCsv(source.url, this.deps.outbound) : source.text);
       errors.push(...sheet.unreadable);
       counters.total = sheet.rows.length;
       counters.skipped = sheet.unreadable.length;

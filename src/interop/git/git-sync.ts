@@ -4,6 +4,7 @@ import type { ErrorLog } from "../../bots/error-log.js";
 import type { Clock } from "../../clock.js";
 import { AppError, ValidationError } from "../../errors.js";
 import type { BotContentStore } from "../bot-content.js";
+import type { Outbound } from "../outbound.js";
 import type { Task, TaskCounters, TaskItemError, TaskStore } from "../tasks.js";
 import { fetchRepositoryFiles, pushRepositoryFiles, type GitRemote } from "./remote.js";
 import { readRepository, RepositoryProblems, writeRepository } from "./repository.js";
@@ -34,6 +35,7 @@ export class GitSync {
       errorLog: ErrorLog;
       iterations: IterationMeter;
       clock: Clock;
+      outbound: Outbound;
     },
   ) {}
 
@@ -41,7 +43,7 @@ export class GitSync {
   async import(bot: Bot, request: GitRequest): Promise<Task> {
     const remote = this.remoteOf(bot, request);
     return this.asTask(bot, "git_import", async (taskId) => {
-      const files = await fetchRepositoryFiles(remote);
+      const files = await fetchRepositoryFiles(remote, this.deps.outbound);
       await this.deps.tasks.progress(taskId, { total: files.size });
       let read;
       try {
@@ -67,7 +69,7 @@ export class GitSync {
     const task = await this.asTask(bot, "git_export", async () => {
       const content = await this.deps.content.read(bot.id);
       const files = writeRepository(content, { name: bot.username ?? bot.name, csv_url: bot.csv_url, git_remote: bot.git_remote });
-      await pushRepositoryFiles(remote, files, { message: `Bots.Business export for bot id: ${bot.id}`, timestamp });
+      await pushRepositoryFiles(remote, files, { message: `Bots.Business export for bot id: ${bot.id}`, timestamp }, this.deps.outbound);
       return { counters: { total: files.size, processed: files.size } };
     });
     return { task, branch: remote.branch };

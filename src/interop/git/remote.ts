@@ -5,6 +5,7 @@ import { join } from "node:path";
 import git, { type AuthCallback } from "isomorphic-git";
 import http from "isomorphic-git/http/node";
 import { UnprocessableError } from "../../errors.js";
+import { Outbound } from "../outbound.js";
 import type { RepositoryFiles } from "./repository.js";
 
 /** Where a bot's repository lives: an HTTP(S) URL, a branch, and a token for private ones. */
@@ -43,17 +44,9 @@ export function displayUrl(url: string): string {
 
 const SCP_LIKE = /^[\w.-]+@[\w.-]+:/;
 
-function checkedUrl(url: string): string {
+async function checkedUrl(url: string, outbound: Outbound): Promise<string> {
   if (SCP_LIKE.test(url)) throw new UnprocessableError("SSH remotes (git@host:path) need a deploy key, which is not supported; use the https:// URL and a token");
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new UnprocessableError("Repository URL is not a valid URL");
-  }
-  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
-    throw new UnprocessableError("Repository URL must be http:// or https://");
-  }
+  await outbound.checkResolved(url, "Repository URL");
   return url;
 }
 
@@ -77,6 +70,8 @@ function explain(error: unknown, remote: GitRemote): Error {
   if (code === "NotFoundError" && remote.branch) return new UnprocessableError(`The branch ${remote.branch} was not found in ${where}`);
   if (code === "PushRejectedError") return new UnprocessableError(`The repository ${where} refused the push (${data?.reason ?? "not a fast-forward"})`);
   if (error instanceof UnprocessableError) return error;
+  const refusal = Outbound.refusal(error);
+  if (refusal) return new UnprocessableError(`The repository ${where} cannot be reached: ${refusal}`);
   return new UnprocessableError(`The repository ${where} could not be reached: ${(error as Error).message.replaceAll(remote.url, where)}`);
 }
 
@@ -91,8 +86,8 @@ async function inScratch<T>(work: (dir: string) => Promise<T>): Promise<T> {
 }
 
 /** Every file of the branch's tip (the default branch when none is named), read without a checkout. */
-export async function fetchRepositoryFiles(remote: GitRemote): Promise<RepositoryFiles> {
-  const url = checkedUrl(remote.url);
+export async function fetchRepositoryFiles(remote: GitRemote, outbound: Outbound): Promise<RepositoryFiles> {
+  const url = await checkedUrl(remote.url, outbound);
   try {
     return await inScratch(async (dir) => {
       await git.clone({ fs, http, dir, url, ref: remote.branch, singleBranch: true, depth: 1, noCheckout: true, noTags: true, ...auth(remote.token) });
@@ -148,8 +143,8 @@ async function writeFiles(dir: string, files: Map<string, string>): Promise<stri
  * tip, or of the default branch's tip when the branch is new, or as a root commit in an empty
  * repository; then pushes the branch.
  */
-export async function pushRepositoryFiles(remote: GitRemote & { branch: string }, files: Map<string, string>, commit: ExportCommit): Promise<void> {
-  const url = checkedUrl(remote.url);
+export async function pushRepositoryFiles(remote: GitRemote & { branch: string }, files: Map<string, string>, commit: ExportCommit, outbound: Outbound): Promise<void> {
+  const url = await checkedUrl(remote.url, outbound);
   const credentials = auth(remote.token);
   try {
     await inScratch(async (dir) => {
