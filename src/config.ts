@@ -40,6 +40,8 @@ export interface Config {
   /** Trust X-Forwarded-For (behind a reverse proxy), so throttling sees the client's IP. */
   trustProxy: boolean;
   bodyLimitBytes: number;
+  /** Git and CSV imports may reach loopback and private networks (a git server beside the platform). */
+  importAllowPrivateUrls: boolean;
   freePlan: FreePlanLimits;
   authThrottle: AuthThrottle;
   bjs: BjsSizing;
@@ -118,6 +120,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: optional(env, "LOG_LEVEL") ?? "info",
     trustProxy: flag(env, "TRUST_PROXY", false),
     bodyLimitBytes: integer(env, "BODY_LIMIT_BYTES", 1024 * 1024),
+    importAllowPrivateUrls: flag(env, "IMPORT_ALLOW_PRIVATE_URLS", false),
     freePlan: {
       iterationsPerMonth: integer(env, "FREE_PLAN_ITERATIONS", 100_000),
       botsLimit: integer(env, "FREE_PLAN_BOTS", 20),

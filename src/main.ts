@@ -2,8 +2,12 @@ import type { CliCommand } from "./cli/command.js";
 import { serveCommand } from "./cli/serve.js";
 import { migrateCommand } from "./cli/migrate.js";
 import { emulatorCommand } from "./cli/emulator.js";
+import { loginCommand } from "./cli/login.js";
+import { pullCommand } from "./cli/pull.js";
+import { pushCommand } from "./cli/push.js";
+import { logsCommand } from "./cli/logs.js";
 
-const commands: CliCommand[] = [serveCommand, migrateCommand, emulatorCommand];
+const commands: CliCommand[] = [serveCommand, migrateCommand, emulatorCommand, loginCommand, pullCommand, pushCommand, logsCommand];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

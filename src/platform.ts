@@ -24,6 +24,7 @@ import { ErrorLog } from "./bots/error-log.js";
 import { FolderStore } from "./bots/folders.js";
 import { InstalledLibraries } from "./bots/libraries.js";
 import { PropertyStore } from "./bots/properties.js";
+import { InteropService } from "./interop/service.js";
 import { BotApi } from "./telegram/bot-api.js";
 import { BotRuntime } from "./runtime/bot-runtime.js";
 import { EmbeddedJobQueue } from "./jobs/embedded-queue.js";
@@ -63,6 +64,8 @@ export interface Platform {
   jobs: JobQueue;
   /** BJS's outbound HTTP (`HTTP.*`), behind the address guard. */
   outboundHttp: OutboundHttp;
+  /** Git export and import, CSV import, copies and store installs. */
+  interop: InteropService;
   /** Bots' intake and lifecycle; `runtime.start(handler)` makes it handle updates. */
   runtime: BotRuntime;
   /** Prometheus metrics (/metrics): the process's, the API's and the runtime's. */
@@ -135,6 +138,14 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const jobs = new EmbeddedJobQueue(database, clock, log);
   const outboundHttp = new OutboundHttp({ allow: new AllowList(config.bjsHttpAllow) });
   const runtime = new BotRuntime({ database, clock, log, store: botStore, telegram: botApi, config, metrics, jobs, errorLog });
+  const bots = new BotService(botStore, {
+    botsLimit: (owner) => planNamed(config.freePlan, owner.payment_plan).bots_limit,
+    telegram: botApi,
+    lifecycle: runtime.runner,
+  });
+  const commands = new CommandStore(db, folders, botStore, clock);
+  const interop = new InteropService({ db, bots, commands, folders, errorLog, iterations, clock, log, allowPrivateUrls: config.importAllowPrivateUrls });
+  await interop.recoverInterrupted();
   return {
     config,
     clock,
@@ -151,13 +162,9 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     iterations,
     authThrottle: new AuthThrottle(limiter, config.authThrottle),
     botApi,
-    bots: new BotService(botStore, {
-      botsLimit: (owner) => planNamed(config.freePlan, owner.payment_plan).bots_limit,
-      telegram: botApi,
-      lifecycle: runtime.runner,
-    }),
+    bots,
     folders,
-    commands: new CommandStore(db, folders, botStore, clock),
+    commands,
     botUsers: new BotUserStore(db, clock),
     chats: new ChatStore(db, clock),
     properties: new PropertyStore(db, clock),
@@ -166,9 +173,11 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     libraries: new InstalledLibraries(db, clock),
     jobs,
     outboundHttp,
+    interop,
     runtime,
     metrics,
     async close() {
+      await interop.close();
       await jobs.stop();
       await runtime.close();
       await outboundHttp.close();

@@ -22,6 +22,10 @@ import { libRoutes } from "./routes/libs.js";
 import { propertyRoutes } from "./routes/properties.js";
 import { scheduledRunRoutes } from "./routes/scheduled-runs.js";
 import { storeRoutes } from "./routes/store.js";
+import { gitRoutes } from "./routes/git.js";
+import { csvImportRoutes } from "./routes/csv-imports.js";
+import { botCopyRoutes } from "./routes/bot-copy.js";
+import { taskRoutes } from "./routes/tasks.js";
 import { webhookRoutes } from "../runtime/intake/webhook.js";
 
 /** Route plugins that need a signed-in user; each later resource (bots, commands...) joins here. */
@@ -38,6 +42,10 @@ const authenticatedRoutes = [
   adminPanelRoutes,
   libRoutes,
   storeRoutes,
+  gitRoutes,
+  csvImportRoutes,
+  botCopyRoutes,
+  taskRoutes,
 ];
 
 /** The REST API and the operational endpoints, ready to listen or to be injected in tests. */

@@ -198,7 +198,7 @@ export class BotStore {
 }
 
 /** The columns an owner's input turns into. */
-type StoredFields = Partial<Pick<Bot, "name" | "token_sealed" | "token_hash" | "username" | "csv_url" | "git_remote" | "pic_url">>;
+type StoredFields = Partial<Pick<Bot, "name" | "token_sealed" | "token_hash" | "username" | "csv_url" | "git_remote" | "pic_url" | "store_bot_id">>;
 
 const TOKEN_TAKEN = "Token is already used by another bot";
 

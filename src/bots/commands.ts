@@ -180,6 +180,41 @@ export class CommandStore {
     });
   }
 
+  /**
+   * Creates or updates the command of that name from an import row (CSV). A new command is
+   * flagged as created by the import; an existing one keeps its flag. Answers which it did.
+   */
+  async upsertImported(botId: number, input: CommandInput): Promise<"created" | "updated"> {
+    const now = isoNow(this.clock);
+    const existing = await this.db.selectFrom("bot_commands").select("id").where("bot_id", "=", botId).where("command", "=", input.command).executeTakeFirst();
+    if (existing) {
+      await this.write(botId, input, async (trx) => {
+        await trx.updateTable("bot_commands").set({ ...input.values, last_csv_import_at: now, updated_at: now }).where("id", "=", existing.id).execute();
+        await trx.deleteFrom("command_aliases").where("bot_command_id", "=", existing.id).execute();
+        return existing.id;
+      });
+      return "updated";
+    }
+    await this.write(botId, input, async (trx) => {
+      const row = await trx
+        .insertInto("bot_commands")
+        .values({ bot_id: botId, command: input.command, ...input.values, created_via_csv_import: 1, last_csv_import_at: now, created_at: now, updated_at: now })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      return row.id;
+    });
+    return "created";
+  }
+
+  /** Deletes the commands an import created whose names are not in `keep`; answers how many went. */
+  async removeImportedExcept(botId: number, keep: Set<string>): Promise<number> {
+    const imported = await this.db.selectFrom("bot_commands").select(["id", "command"]).where("bot_id", "=", botId).where("created_via_csv_import", "=", 1).execute();
+    const gone = imported.filter((row) => !keep.has(row.command)).map((row) => row.id);
+    if (gone.length === 0) return 0;
+    await this.bots.changeCommands(botId, (trx) => trx.deleteFrom("bot_commands").where("bot_id", "=", botId).where("id", "in", gone).execute());
+    return gone.length;
+  }
+
   /** Writes a command row and its aliases in one transaction, mapping key violations to sentences. */
   private async write(botId: number, input: CommandInput, writeRow: (trx: Kysely<Schema>) => Promise<number>): Promise<number> {
     const folderId = input.values.commands_folder_id;

@@ -25,6 +25,8 @@ export interface Schema {
   bot_waits: BotWaitsTable;
   update_inbox: UpdateInboxTable;
   jobs: JobsTable;
+  interop_tasks: InteropTasksTable;
+  bot_lib_files: BotLibFilesTable;
 }
 
 export interface UsersTable {
@@ -291,5 +293,40 @@ export interface JobsTable {
   /** The worker holding its lease; null while it waits. */
   locked_by: string | null;
   last_error: string | null;
+  created_at: string;
+}
+
+/** An import or export a user started (see interop/tasks.ts). */
+export interface InteropTasksTable {
+  id: Generated<number>;
+  bot_id: number;
+  /** csv_import | git_import | git_export */
+  kind: string;
+  /** pending | running | done | failed */
+  status: string;
+  /** Rows (CSV) or files (Git) to go through, once known. */
+  total: Generated<number>;
+  processed: Generated<number>;
+  created: Generated<number>;
+  updated: Generated<number>;
+  removed: Generated<number>;
+  skipped: Generated<number>;
+  /** `[{row?, file?, line?, error}]` as JSON text: what was wrong, item by item. */
+  errors: Generated<string>;
+  /** Why the whole task failed, when it did. */
+  error: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A library source file a bot holds as its repository's `libs/<name>.js`. */
+export interface BotLibFilesTable {
+  id: Generated<number>;
+  bot_id: number;
+  /** The name under `Libs`. */
+  name: string;
+  source: string;
   created_at: string;
 }

@@ -23,6 +23,7 @@ describe.each(engines())("tenant isolation on %s", (engine) => {
       property_id: seeded.property.id,
       panel_id: seeded.panel.id,
       lib_id: libraryOf("Lang")!.id,
+      task_id: seeded.task.id,
     };
     const routes = t.app.routeTable.filter((route) => route.url.startsWith("/v2/bots/:id"));
     expect(routes.length).toBeGreaterThanOrEqual(20);

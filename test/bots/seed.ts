@@ -6,7 +6,8 @@ import { WaitStore } from "../../src/runtime/waits.js";
 /**
  * A bot with a row of every kind it can own: folder, command with aliases, bot user, private
  * chat, bot and user properties, error log entry, admin panel, installed library, iteration
- * counter, open wait for an answer, accepted update, scheduled job. Answers the ids the API paths take.
+ * counter, open wait for an answer, accepted update, scheduled job, import task, library file.
+ * Answers the ids the API paths take.
  */
 export async function seedBot(platform: Platform, api: ApiClient, ownerId: number, name = "Seeded") {
   const bot = await createBot(api, { name });
@@ -24,7 +25,9 @@ export async function seedBot(platform: Platform, api: ApiClient, ownerId: numbe
   await new WaitStore(platform.database.db, platform.clock).open({ botId: bot.id, chatId: chat.id, userId: user.id }, command.id, { step: 1 });
   await platform.runtime.inbox.insert(bot.id, [{ update_id: 1, message: { message_id: 1, date: 0, chat: { id: 4242, type: "private", first_name: "Ann" }, from: { id: 4242, is_bot: false, first_name: "Ann" }, text: "/start" } }]);
   await platform.jobs.enqueue([{ kind: "run", botId: bot.id, payload: { seeded: true }, runAt: platform.clock.now() + 60_000, label: "seeded" }]);
-  return { bot, folder, command, user, chat, property, panel };
+  const task = await platform.interop.tasks.create(bot.id, "csv_import");
+  await platform.database.db.insertInto("bot_lib_files").values({ bot_id: bot.id, name: "Utils", source: "publish({});", created_at: new Date(platform.clock.now()).toISOString() }).execute();
+  return { bot, folder, command, user, chat, property, panel, task };
 }
 
 /** Every table of the database with its columns, read from the engine's catalog. */

@@ -1,0 +1,31 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import type { Platform } from "../../platform.js";
+import { requireBot } from "../policies/bot-access.js";
+import { botSchema, presentBot } from "../presenters/bot.js";
+
+const tags = ["Bots"];
+const schema = {
+  tags,
+  summary: "Copy Bot",
+  description: "A new stopped bot without a token, with the commands, folders, libraries, bot properties and admin panels; chats and user data are not copied. GET as the reference has it; POST also works.",
+  params: z.object({ id: z.string() }),
+  querystring: z.object({ name: z.string().trim().min(1).max(64).optional() }),
+  response: { 200: botSchema },
+};
+
+/** Copy Bot (spec/api.md). */
+export const botCopyRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (app, { platform }) => {
+  app.addHook("preValidation", requireBot(platform));
+  for (const method of ["GET", "POST"] as const) {
+    app.route({
+      method,
+      url: "/v2/bots/:id/copy",
+      schema,
+      handler: async (request) => {
+        const copy = await platform.interop.copy(request.user, request.bot, request.query.name);
+        return presentBot(platform, (await platform.bots.store.byIdForOwner(request.user.id, copy.id))!);
+      },
+    });
+  }
+};

@@ -1,0 +1,46 @@
+import { request } from "undici";
+import { UnprocessableError } from "../../errors.js";
+import { Outbound } from "../outbound.js";
+
+/** A sheet larger than this is refused: a bot's commands fit in far less. */
+export const MAX_CSV_BYTES = 10 * 1024 * 1024;
+const TIMEOUT_MS = 30_000;
+const MAX_REDIRECTS = 5;
+
+/**
+ * The text at a published sheet's URL (Google answers through a redirect or two, each checked
+ * like the first URL). A non-200 answer, a body over MAX_CSV_BYTES, a private address or an
+ * unreachable host is an UnprocessableError.
+ */
+export async function downloadCsv(url: string, outbound: Outbound): Promise<string> {
+  let target = outbound.check(url, "CSV url");
+  try {
+    for (let redirects = 0; ; redirects++) {
+      const response = await request(target, { method: "GET", dispatcher: outbound.dispatcher, headersTimeout: TIMEOUT_MS, bodyTimeout: TIMEOUT_MS });
+      const location = response.headers.location;
+      if (response.statusCode >= 300 && response.statusCode < 400 && typeof location === "string" && redirects < MAX_REDIRECTS) {
+        await response.body.dump();
+        target = outbound.check(new URL(location, target).toString(), "CSV url (after a redirect)");
+        continue;
+      }
+      if (response.statusCode !== 200) {
+        await response.body.dump();
+        throw new UnprocessableError(`The CSV url answered HTTP ${response.statusCode}`);
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of response.body) {
+        size += chunk.length;
+        if (size > MAX_CSV_BYTES) {
+          response.body.destroy();
+          throw new UnprocessableError(`The CSV is larger than ${MAX_CSV_BYTES >> 20} MB`);
+        }
+        chunks.push(chunk);
+      }
+      return Buffer.concat(chunks).toString("utf8");
+    }
+  } catch (error) {
+    if (error instanceof UnprocessableError) throw error;
+    throw new UnprocessableError(`The CSV url could not be read: ${Outbound.refusal(error) ?? (error as Error).message}`);
+  }
+}

@@ -1,0 +1,106 @@
+import type { IterationMeter } from "../../accounts/iterations.js";
+import type { Bot, BotStore } from "../../bots/bots.js";
+import type { ErrorLog } from "../../bots/error-log.js";
+import type { Clock } from "../../clock.js";
+import { AppError, ValidationError } from "../../errors.js";
+import type { BotContentStore } from "../bot-content.js";
+import type { Outbound } from "../outbound.js";
+import type { Task, TaskCounters, TaskItemError, TaskStore } from "../tasks.js";
+import { fetchRepositoryFiles, pushRepositoryFiles, type GitRemote } from "./remote.js";
+import { readRepository, RepositoryProblems, writeRepository } from "./repository.js";
+
+/** What a client gives for an import or export; the bot's `git_remote` stands in for a missing URL. */
+export interface GitRequest {
+  repo_url?: string | null;
+  branch?: string | null;
+  token?: string | null;
+}
+
+/** Iterations an import or an export costs (spec/bjs.md: 5 each). */
+export const GIT_COST = 5;
+
+const BRANCH = /^(?!\/|.*\/\/|.*\.\.|.*\.lock$|.*\/$)[\w./-]{1,200}$/;
+
+/**
+ * Git import and export of a bot (spec/git-format.md). Each runs as a task row, so its status
+ * survives the request; import reads and checks the whole repository before the bot changes,
+ * then replaces the bot's commands, folders and libraries in one transaction.
+ */
+export class GitSync {
+  constructor(
+    private readonly deps: {
+      content: BotContentStore;
+      bots: BotStore;
+      tasks: TaskStore;
+      errorLog: ErrorLog;
+      iterations: IterationMeter;
+      clock: Clock;
+      outbound: Outbound;
+    },
+  ) {}
+
+  /** Imports the repository into the bot; a bad repository throws a ValidationError naming each file and line, and changes nothing. */
+  async import(bot: Bot, request: GitRequest): Promise<Task> {
+    const remote = this.remoteOf(bot, request);
+    return this.asTask(bot, "git_import", async (taskId) => {
+      const files = await fetchRepositoryFiles(remote, this.deps.outbound);
+      await this.deps.tasks.progress(taskId, { total: files.size });
+      let read;
+      try {
+        read = readRepository(files);
+      } catch (error) {
+        if (error instanceof RepositoryProblems) throw new ValidationError(error.problems);
+        throw error;
+      }
+      await this.deps.content.replace(bot.id, read.content);
+      if (read.descriptor.csv_url !== undefined) await this.deps.bots.update(bot.id, { csv_url: read.descriptor.csv_url });
+      for (const note of read.notes) await this.deps.errorLog.record(bot.id, { message: `Git import: ${note}`, trigger: "git_import" });
+      return {
+        counters: { processed: files.size, created: read.content.commands.length, skipped: read.notes.length },
+        errors: read.notes.map((note) => ({ file: note.slice(0, note.indexOf(":")), error: note.slice(note.indexOf(":") + 2) })),
+      };
+    });
+  }
+
+  /** Pushes the bot as a full snapshot to the branch given, or to a new `BB_Export_<unix time>` branch; answers the branch. */
+  async export(bot: Bot, request: GitRequest): Promise<{ task: Task; branch: string }> {
+    const timestamp = Math.floor(this.deps.clock.now() / 1000);
+    const remote = { ...this.remoteOf(bot, request), branch: request.branch?.trim() || `BB_Export_${timestamp}` };
+    const task = await this.asTask(bot, "git_export", async () => {
+      const content = await this.deps.content.read(bot.id);
+      const files = writeRepository(content, { name: bot.username ?? bot.name, csv_url: bot.csv_url, git_remote: bot.git_remote });
+      await pushRepositoryFiles(remote, files, { message: `Bots.Business export for bot id: ${bot.id}`, timestamp }, this.deps.outbound);
+      return { counters: { total: files.size, processed: files.size } };
+    });
+    return { task, branch: remote.branch };
+  }
+
+  private remoteOf(bot: Bot, request: GitRequest): GitRemote {
+    const url = request.repo_url?.trim() || bot.git_remote;
+    if (!url) throw new ValidationError(["Repo url can't be blank (give repo_url or set the bot's git_remote)"]);
+    const branch = request.branch?.trim() || undefined;
+    if (branch !== undefined && !BRANCH.test(branch)) throw new ValidationError(["Branch is not a valid branch name"]);
+    return { url, branch, token: request.token || undefined };
+  }
+
+  /** Runs `work` as a task of the bot: running, then done (charging its iterations) or failed with the reason, which is rethrown. */
+  private async asTask(
+    bot: Bot,
+    kind: "git_import" | "git_export",
+    work: (taskId: number) => Promise<{ counters: TaskCounters; errors?: TaskItemError[] }>,
+  ): Promise<Task> {
+    const { tasks } = this.deps;
+    const task = await tasks.create(bot.id, kind);
+    await tasks.start(task.id);
+    try {
+      const outcome = await work(task.id);
+      await tasks.finish(task.id, outcome);
+      await this.deps.iterations.add(bot.owner_id, bot.id, GIT_COST);
+    } catch (error) {
+      const reason = error instanceof AppError ? error.message : "Internal error";
+      await tasks.finish(task.id, { error: reason });
+      throw error;
+    }
+    return (await tasks.byId(bot.id, task.id))!;
+  }
+}

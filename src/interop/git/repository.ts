@@ -1,0 +1,226 @@
+import { libraryOf } from "../../catalog/libraries.js";
+import { parseAliases } from "../../bots/commands.js";
+import type { BotContent, CommandEntry, LibEntry } from "../bot-content.js";
+import { FileProblem, parseCommandFile, renderCommandFile } from "./command-file.js";
+
+/** A repository's files by path (`commands/Admin/_setup.js`), as bytes or text. */
+export type RepositoryFiles = Map<string, Uint8Array | string>;
+
+/** bot.json: the format version and the bot's informational fields (spec/git-format.md §1.2). */
+export interface BotDescriptor {
+  name?: string;
+  csv_url?: string | null;
+  git_remote?: string;
+}
+
+/** A repository read whole: the content to install, the descriptor, and what was skipped (duplicates). */
+export interface ReadRepository {
+  content: BotContent;
+  descriptor: BotDescriptor;
+  /** Files imported under another rule, one readable sentence each (e.g. a duplicate name skipped). */
+  notes: string[];
+}
+
+/** A repository that cannot be imported: every problem, as "file line N: what". */
+export class RepositoryProblems extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join("; "));
+  }
+}
+
+/** The first line of the file's own format version; the exporter writes no other. */
+const SYNC_VERSION = "1.0";
+/** What a library file holds when the bot uses the store's bundled copy (we do not ship store sources in repositories). */
+const STORE_LIB_MARKER = "// Botyard store library: the platform provides its source. Replace this file to use your own copy.";
+const LIB_NAME = /^[A-Za-z_$][\w$]*$/;
+/** Characters Windows forbids in file names; the exporter writes `_` for each (spec §1.4). */
+const FORBIDDEN = /[/\\:*?"<>|]/g;
+
+const decoder = new TextDecoder("utf-8", { fatal: true });
+
+function textOf(path: string, data: Uint8Array | string): string {
+  if (typeof data === "string") return data;
+  try {
+    return decoder.decode(data);
+  } catch {
+    throw new RepositoryProblems([`${path}: not UTF-8 text`]);
+  }
+}
+
+/** A name as a file or directory name: forbidden characters become `_`, and `.`/`..` cannot stand alone. */
+export function safeFileName(name: string): string {
+  const safe = name.replace(FORBIDDEN, "_");
+  return /^\.{0,2}$/.test(safe) ? "_".repeat(Math.max(safe.length, 1)) : safe;
+}
+
+/** The command a file names when it has no header: its base name, a leading `_` read as `/` (spec/bjs.md §1.1). */
+function nameFromFile(base: string): string {
+  const name = base.replace(/\.js$/, "");
+  return name.startsWith("_") ? `/${name.slice(1)}` : name;
+}
+
+const blank = (value: string | undefined): string | null => (value === undefined || value.trim() === "" ? null : value);
+
+/** One command file as an entry; a bad value is a FileProblem at its line. */
+function commandOf(path: string, text: string, directory: string | null): CommandEntry {
+  const { header, body } = parseCommandFile(text);
+  const base = path.slice(path.lastIndexOf("/") + 1);
+  const get = (key: string) => header?.get(key);
+  const command = (get("command")?.value ?? nameFromFile(base)).trim();
+  if (command === "") throw new FileProblem(get("command")?.line ?? 1, "command can't be blank");
+  const needReply = get("need_reply");
+  const replyText = needReply?.value.trim().toLowerCase() ?? "";
+  if (!["", "true", "false"].includes(replyText)) throw new FileProblem(needReply!.line, `need_reply must be true, false or empty, not "${needReply!.value.trim()}"`);
+  const retry = get("auto_retry_time");
+  const retryText = retry?.value.trim() ?? "";
+  const autoRetry = retryText === "" ? null : Number(retryText);
+  if (autoRetry !== null && !(Number.isSafeInteger(autoRetry) && autoRetry > 0)) throw new FileProblem(retry!.line, `auto_retry_time must be a positive whole number of seconds, not "${retryText}"`);
+  const answer = blank(get("answer")?.value);
+  const keyboard = blank(get("keyboard")?.value);
+  if (keyboard !== null && answer === null) throw new FileProblem(get("keyboard")!.line, "a keyboard needs an answer to be sent with");
+  // The header's folder wins; the directory is the fallback (spec §1.4).
+  const folder = blank(get("folder")?.value) ?? directory;
+  return {
+    command,
+    help: blank(get("help")?.value),
+    answer,
+    keyboard,
+    aliases: parseAliases(get("aliases")?.value),
+    group: blank(get("group")?.value)?.trim() ?? null,
+    need_reply: replyText === "true",
+    auto_retry_time: autoRetry,
+    folder,
+    code: body === "" ? null : body,
+  };
+}
+
+function descriptorOf(files: RepositoryFiles, problems: string[]): BotDescriptor & { folders?: string[] } {
+  const data = files.get("bot.json");
+  if (data === undefined) {
+    problems.push("bot.json: missing (a bot repository has bot.json at its root)");
+    return {};
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(textOf("bot.json", data).replace(/^\uFEFF/, ""));
+  } catch (error) {
+    problems.push(error instanceof RepositoryProblems ? error.problems[0] : `bot.json: not valid JSON (${(error as Error).message})`);
+    return {};
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    problems.push("bot.json: must be a JSON object");
+    return {};
+  }
+  const record = parsed as Record<string, unknown>;
+  if (record.bb_sync_version !== undefined && record.bb_sync_version !== SYNC_VERSION) problems.push(`bot.json: bb_sync_version must be "${SYNC_VERSION}"`);
+  if (record.csv_url !== undefined && record.csv_url !== null && typeof record.csv_url !== "string") problems.push("bot.json: csv_url must be a string or null");
+  const folders = Array.isArray(record.folders) && record.folders.every((title) => typeof title === "string") ? (record.folders as string[]) : undefined;
+  return {
+    ...(typeof record.name === "string" && { name: record.name }),
+    ...(record.csv_url !== undefined && { csv_url: (record.csv_url as string | null) || null }),
+    ...(typeof record.git_remote === "string" && { git_remote: record.git_remote }),
+    ...(folders && { folders }),
+  };
+}
+
+/**
+ * Reads a whole repository before anything is written: every broken file is reported with its
+ * line, and nothing is returned unless all are sound. Rules the format leaves open:
+ * - two files with one command name: the first in path order keeps it, the others are skipped
+ *   and listed in `notes` (never a failed import);
+ * - files outside `commands/` and `libs/`, and files not ending in `.js`, are ignored;
+ * - `commands/` holds one level of folders; a deeper file is a problem;
+ * - `libs/<Name>.js` installs the store library of that name (keeping the file as the bot's copy
+ *   unless it is the export's placeholder), or a custom library.
+ */
+export function readRepository(files: RepositoryFiles): ReadRepository {
+  const problems: string[] = [];
+  const descriptor = descriptorOf(files, problems);
+  const commands: CommandEntry[] = [];
+  const libs: LibEntry[] = [];
+  const notes: string[] = [];
+  const firstFile = new Map<string, string>();
+  const paths = [...files.keys()].sort(byRootFirst);
+  for (const path of paths) {
+    const parts = path.split("/");
+    if (!path.endsWith(".js") || (parts[0] !== "commands" && parts[0] !== "libs")) continue;
+    try {
+      const text = textOf(path, files.get(path)!);
+      if (parts[0] === "libs") {
+        if (parts.length !== 2) continue;
+        const base = parts[1].slice(0, -3);
+        if (!LIB_NAME.test(base)) throw new FileProblem(1, "a library file name must be a JavaScript identifier (it is the name under Libs)");
+        const store = libraryOf(base);
+        libs.push({ name: store?.name ?? base, source: store && text.trim() === STORE_LIB_MARKER ? null : text });
+        continue;
+      }
+      if (parts.length > 3) throw new FileProblem(1, "commands/ holds one level of folders; move this file up");
+      const entry = commandOf(path, text, parts.length === 3 ? parts[1] : null);
+      const first = firstFile.get(entry.command);
+      if (first !== undefined) {
+        notes.push(`${path}: skipped, command ${entry.command} is already defined in ${first}`);
+        continue;
+      }
+      firstFile.set(entry.command, path);
+      commands.push(entry);
+    } catch (error) {
+      if (error instanceof FileProblem) problems.push(`${path} line ${error.line}: ${error.message}`);
+      else if (error instanceof RepositoryProblems) problems.push(...error.problems);
+      else throw error;
+    }
+  }
+  if (problems.length > 0) throw new RepositoryProblems(problems);
+  const { folders: listed, ...rest } = descriptor;
+  const folders = [...new Set([...(listed ?? []), ...commands.flatMap((entry) => (entry.folder === null ? [] : [entry.folder]))])];
+  return { content: { folders, commands, libs }, descriptor: rest, notes };
+}
+
+/** Root files before folders, then by path: the order that decides which duplicate wins. */
+function byRootFirst(a: string, b: string): number {
+  const depth = (path: string) => path.split("/").length;
+  return depth(a) - depth(b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/** What the exporter writes into bot.json besides the content. */
+export interface ExportIdentity {
+  name: string;
+  csv_url: string | null;
+  git_remote: string | null;
+}
+
+function readme(name: string): string {
+  return [
+    `# ${name} - chat bot`,
+    "",
+    `Telegram: https://t.me/${name}`,
+    "",
+    "This repository holds a bot exported from Botyard (Bots.Business format):",
+    "",
+    "- `bot.json`: the bot's descriptor;",
+    "- `commands/`: one file per command, in one directory per folder; each file starts with a",
+    "  `/*CMD ... CMD*/` header (name, answer, keyboard, aliases...) followed by the BJS code;",
+    "- `libs/`: one file per installed library.",
+    "",
+    "Edit the files and import the repository into the bot again to change it.",
+    "",
+  ].join("\n");
+}
+
+/** The repository files of a bot's content: a full snapshot in the canonical layout. */
+export function writeRepository(content: BotContent, identity: ExportIdentity): Map<string, string> {
+  const files = new Map<string, string>();
+  files.set("README.md", readme(identity.name));
+  // Four keys as the exporter writes them, and our `folders` so folders without commands survive.
+  const descriptor = { bb_sync_version: SYNC_VERSION, name: identity.name, csv_url: identity.csv_url, git_remote: identity.git_remote ?? "", folders: content.folders };
+  files.set("bot.json", JSON.stringify(descriptor, null, 2));
+  for (const entry of content.commands) {
+    const directory = entry.folder === null ? "commands" : `commands/${safeFileName(entry.folder)}`;
+    const base = safeFileName(entry.command);
+    // `/start` and `_start` both give `_start.js`: a later one gets a number (its header keeps the name).
+    let path = `${directory}/${base}.js`;
+    for (let n = 2; files.has(path); n++) path = `${directory}/${base}~${n}.js`;
+    files.set(path, renderCommandFile(entry, entry.code));
+  }
+  for (const lib of content.libs) files.set(`libs/${lib.name}.js`, lib.source ?? `${STORE_LIB_MARKER}\n`);
+  return files;
+}

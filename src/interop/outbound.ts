@@ -1,0 +1,85 @@
+import { lookup as dnsLookup, type LookupAddress } from "node:dns";
+import { BlockList, isIP, type LookupFunction } from "node:net";
+import { Agent } from "undici";
+import { UnprocessableError } from "../errors.js";
+
+/** Addresses a user's URL must not reach: this machine and private networks (the platform's own services live there). */
+const PRIVATE = new BlockList();
+for (const [network, prefix] of [["0.0.0.0", 8], ["10.0.0.0", 8], ["100.64.0.0", 10], ["127.0.0.0", 8], ["169.254.0.0", 16], ["172.16.0.0", 12], ["192.168.0.0", 16], ["224.0.0.0", 4], ["240.0.0.0", 4]] as const) {
+  PRIVATE.addSubnet(network, prefix, "ipv4");
+}
+for (const [network, prefix] of [["::", 128], ["::1", 128], ["fc00::", 7], ["fe80::", 10], ["ff00::", 8]] as const) PRIVATE.addSubnet(network, prefix, "ipv6");
+
+/** Whether an IP address is loopback, private, link-local or otherwise not the public internet. */
+export function isPrivateAddress(address: string): boolean {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return PRIVATE.check(mapped[1], "ipv4");
+  const family = isIP(address);
+  return family === 0 || PRIVATE.check(address, family === 4 ? "ipv4" : "ipv6");
+}
+
+function dnsLookupAll(hostname: string): Promise<LookupAddress[]> {
+  return new Promise((resolve, reject) => dnsLookup(hostname, { all: true }, (error, addresses) => (error ? reject(error) : resolve(addresses))));
+}
+
+/** dns.lookup that refuses names resolving to a private address: checked after DNS, on every connection (redirects too). */
+const guardedLookup: LookupFunction = (hostname, options, callback) => {
+  dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
+    if (error) return callback(error, "", 0);
+    const refused = addresses.find((entry) => isPrivateAddress(entry.address));
+    if (refused) return callback(Object.assign(new Error(`${hostname} is a private address`), { code: "EPRIVATE" }), "", 0);
+    if (options.all) return (callback as unknown as (error: null, addresses: LookupAddress[]) => void)(null, addresses);
+    callback(null, addresses[0].address, addresses[0].family);
+  });
+};
+
+/**
+ * Where imports and exports may connect: the public internet only, unless the platform allows
+ * private addresses (a self-hosted git server on the same network, and the tests' loopback).
+ */
+export class Outbound {
+  /** The undici dispatcher every import and export request goes through. */
+  readonly dispatcher: Agent;
+
+  constructor(private readonly allowPrivate: boolean) {
+    this.dispatcher = new Agent(allowPrivate ? {} : { connect: { lookup: guardedLookup } });
+  }
+
+  /** Refuses a URL that is not http(s) or names a private IP literally (a literal skips DNS, so the lookup guard cannot see it). */
+  check(url: string, what: string): URL {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new UnprocessableError(`${what} is not a valid URL`);
+    }
+    if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw new UnprocessableError(`${what} must be http:// or https://`);
+    const host = parsed.hostname.replace(/^\[|\]$/g, "");
+    if (!this.allowPrivate && (host === "localhost" || (isIP(host) !== 0 && isPrivateAddress(host)))) {
+      throw new UnprocessableError(`${what} points to a private address, which this server does not reach`);
+    }
+    return parsed;
+  }
+
+  /** The message for a refused connection, or undefined when the error is something else. */
+  static refusal(error: unknown): string | undefined {
+    const cause = (error as { cause?: { code?: string } }).cause;
+    return (error as { code?: string }).code === "EPRIVATE" || cause?.code === "EPRIVATE" ? "it points to a private address, which this server does not reach" : undefined;
+  }
+
+  /**
+   * Checks a URL for a client that resolves names itself (isomorphic-git's): the literal check,
+   * then every address the name resolves to now. A name that changes its answer between this
+   * look-up and the connection (DNS rebinding) or a redirect is not caught here; CSV downloads
+   * go through the dispatcher, which checks each connection.
+   */
+  async checkResolved(url: string, what: string): Promise<URL> {
+    const parsed = this.check(url, what);
+    if (this.allowPrivate) return parsed;
+    const host = parsed.hostname.replace(/^\[|\]$/g, "");
+    if (isIP(host) !== 0) return parsed;
+    const addresses = await dnsLookupAll(host).catch(() => []);
+    if (addresses.some((entry) => isPrivateAddress(entry.address))) throw new UnprocessableError(`${what} points to a private address, which this server does not reach`);
+    return parsed;
+  }
+}

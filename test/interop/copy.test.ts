@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { engines, usePlatform } from "../support/platform.js";
+import { createBot, signUpClient } from "../support/bots.js";
+
+describe.each(engines())("Copy Bot on %s", (engine) => {
+  const t = usePlatform(engine, { FREE_PLAN_BOTS: "3" });
+
+  it("copies commands, folders, libraries, bot properties and admin panels, but not users' data or the token", async () => {
+    const { api } = await signUpClient(t.app);
+    const source = await createBot(api, { name: "Original", csv_url: "https://example.com/sheet.csv" });
+    const base = `/v2/bots/${source.id}`;
+    const folder = (await api.post(`${base}/commands_folders`, { title: "Menu" })).json();
+    await api.post(`${base}/commands_folders`, { title: "Unused" });
+    await api.post(`${base}/commands`, { command: "/start", answer: "Hi", keyboard_body: "A, B", aliases: "Go, begin", commands_folder_id: folder.id, need_reply: true });
+    await api.post(`${base}/commands`, { command: "/tick", bjs_code: "Bot.sendMessage('tick')", auto_retry_time: 60 });
+    await api.post(`${base}/libs`, { lib_id: "Random" });
+    await t.platform.properties.set(source.id, "bot", "admin_code", "1234");
+    const ann = await t.platform.botUsers.remember(source.id, { id: 42, first_name: "Ann", is_bot: false });
+    await t.platform.properties.set(source.id, "user", "balance", 5, { userId: ann.row.id });
+    await t.platform.adminPanels.store.setPanel(source.id, "Settings", { title: "Settings", fields: [{ name: "greeting", title: "Greeting", type: "string", value: "Hello" }] });
+
+    const response = await api.get(`${base}/copy?name=Twin`);
+    expect(response.statusCode, response.body).toBe(200);
+    const copy = response.json();
+    expect(copy).toMatchObject({ name: "Twin", status: "stopped", token: null, commands_count: 2, csv_url: null, git_remote: null });
+    expect(copy.id).not.toBe(source.id);
+    const sourceContent = await t.platform.interop.content.read(source.id);
+    expect(await t.platform.interop.content.read(copy.id)).toEqual(sourceContent);
+    expect(sourceContent.folders).toEqual(["Menu", "Unused"]);
+    expect(sourceContent.libs).toEqual([{ name: "Random", source: null }]);
+    const properties = (await api.get(`/v2/bots/${copy.id}/properties`)).json();
+    expect(properties.map((p: { name: string; scope: string }) => [p.name, p.scope])).toEqual([["admin_code", "bot"]]);
+    const panels = (await api.get(`/v2/bots/${copy.id}/active_options`)).json();
+    expect(panels).toMatchObject([{ name: "Settings", fields: [{ name: "greeting", value: "Hello" }] }]);
+
+    // POST works too; without a name the copy says so.
+    const posted = await api.post(`${base}/copy`);
+    expect(posted.json()).toMatchObject({ name: "Original (copy)", commands_count: 2 });
+  });
+
+  it("refuses past the plan's bot limit without leaving a half-made bot, and hides other users' bots", async () => {
+    const { api } = await signUpClient(t.app);
+    const source = await createBot(api);
+    await api.get(`/v2/bots/${source.id}/copy`);
+    await api.get(`/v2/bots/${source.id}/copy`);
+    const over = await api.get(`/v2/bots/${source.id}/copy`);
+    expect(over.statusCode).toBe(403);
+    expect((await api.get("/v2/bots")).json()).toHaveLength(3);
+    const stranger = await signUpClient(t.app);
+    const foreign = await stranger.api.post(`/v2/bots/${source.id}/copy`);
+    expect(foreign.statusCode).toBe(404);
+    expect(foreign.json()).toEqual({ error: "Bot not found" });
+    expect((await stranger.api.get("/v2/bots")).json()).toEqual([]);
+  });
+});

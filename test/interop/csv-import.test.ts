@@ -1,0 +1,158 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { engines, usePlatform } from "../support/platform.js";
+import { createBot, signUpClient, type ApiClient } from "../support/bots.js";
+import { INTERRUPTED } from "../../src/interop/tasks.js";
+
+/** Sheets served on 127.0.0.1 by path; `/held` answers only when released. */
+function useSheetServer(sheets: Record<string, string>) {
+  let server: Server;
+  let base = "";
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  beforeAll(async () => {
+    server = createServer(async (request, response) => {
+      if (request.url === "/held") await held;
+      const sheet = sheets[request.url ?? ""];
+      if (sheet === undefined) response.writeHead(404).end("no such sheet");
+      else response.writeHead(200, { "content-type": "text/csv" }).end(sheet);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+  return { url: (path: string) => `${base}${path}`, release: () => release() };
+}
+
+const goodSheet = [
+  "Command,Help,Aliases,Answer,Keyboard,need_reply,Scenarios,runtime_mode,folder",
+  '/start,Start here,"Hi, HELLO","Welcome!\\nGlad you came","Menu, Help\\nAbout",false,,fast,',
+  "/menu,Main menu,menu,Pick one,,,,,Main",
+  '/ask,,,"What is your name?",,TRUE,"User.setProp(""name"", message);",,Main',
+  ",,,,,,,,",
+].join("\n");
+
+const mixedSheet = [
+  "command,answer,keyboard,need_reply,auto_retry,scenarios",
+  "/good,Fine,,,,",
+  "/retry,,,,soon,Bot.sendMessage('x')",
+  "/keys,,A\\nB,,,",
+  "/reply,Ok,,maybe,,",
+  "/good,Again,,,,",
+  "/later,Later,,,,",
+].join("\n");
+
+async function finished(api: ApiClient, botId: number, taskId: number, t: { platform: { interop: { idle(): Promise<void> } } }) {
+  await t.platform.interop.idle();
+  const response = await api.get(`/v2/bots/${botId}/csv_import/${taskId}`);
+  expect(response.statusCode).toBe(200);
+  return response.json();
+}
+
+describe.each(engines())("CSV import on %s", (engine) => {
+  // The sheets are served on loopback, which the platform reaches only when allowed.
+  const t = usePlatform(engine, { IMPORT_ALLOW_PRIVATE_URLS: "true" });
+  const sheets = useSheetServer({ "/good.csv": goodSheet, "/held": "command,answer\n/slow,Slow" });
+
+  it("imports a sheet from a URL as a task: columns by header name, folders, flags, counters", async () => {
+    const { api } = await signUpClient(t.app);
+    const bot = await createBot(api);
+    const started = await api.post(`/v2/bots/${bot.id}/csv_import`, { csv_url: sheets.url("/good.csv") });
+    expect(started.statusCode).toBe(202);
+    expect(started.json()).toEqual({ id: expect.any(Number), status: "pending" });
+    const task = await finished(api, bot.id, started.json().id, t);
+    expect(task).toMatchObject({ status: "done", total: 3, processed: 3, created: 3, updated: 0, removed: 0, skipped: 0, errors: [], error: null });
+    expect(task.started_at).not.toBeNull();
+    expect(task.finished_at).not.toBeNull();
+
+    const commands = (await api.get(`/v2/bots/${bot.id}/commands`)).json();
+    const start = commands.find((c: { command: string }) => c.command === "/start");
+    expect(start).toMatchObject({ help: "Start here", answer: "Welcome!\\nGlad you came", keyboard_body: "Menu, Help\\nAbout", need_reply: false, created_via_csv_import: true, commands_folder: null });
+    expect(start.last_csv_import_at).toBe(new Date(t.clock.now()).toISOString());
+    expect(start.aliases.map((a: { command: string }) => a.command)).toEqual(["hi", "hello"]);
+    const ask = commands.find((c: { command: string }) => c.command === "/ask");
+    expect(ask).toMatchObject({ need_reply: true, code: 'User.setProp("name", message);', commands_folder: { title: "Main" } });
+    expect(commands).toHaveLength(3);
+  });
+
+  it("reports bad rows by number and still lands the good ones, from a text/csv body", async () => {
+    const { api } = await signUpClient(t.app);
+    const bot = await createBot(api);
+    const started = await api.call("POST", `/v2/bots/${bot.id}/csv_import`, undefined);
+    expect(started.statusCode).toBe(422);
+    expect(started.json()).toEqual({ error: "The bot has no csv_url: give csv_url or a text/csv body" });
+
+    const response = await t.app.inject({ method: "POST", url: `/v2/bots/${bot.id}/csv_import?api_key=${(await apiKeyOf(api))}`, headers: { "content-type": "text/csv" }, payload: mixedSheet });
+    expect(response.statusCode).toBe(202);
+    const task = await finished(api, bot.id, response.json().id, t);
+    expect(task).toMatchObject({ status: "done", total: 6, processed: 6, created: 2, skipped: 4 });
+    expect(task.errors).toEqual([
+      { row: 3, error: "Auto retry time must be a positive whole number of seconds" },
+      { row: 4, error: "Answer can't be blank when a keyboard is set" },
+      { row: 5, error: 'need_reply must be true, false or blank, not "maybe"' },
+      { row: 6, error: "command /good is already in row 2; this row is skipped" },
+    ]);
+    const names = (await api.get(`/v2/bots/${bot.id}/commands`)).json().map((c: { command: string }) => c.command);
+    expect(names).toEqual(["/good", "/later"]);
+  });
+
+  it("upserts by name on a repeat: updates, removes what an import made and the sheet dropped, keeps hand-made commands", async () => {
+    const { api } = await signUpClient(t.app);
+    const bot = await createBot(api, { csv_url: sheets.url("/good.csv") });
+    await api.post(`/v2/bots/${bot.id}/commands`, { command: "/menu", answer: "hand-made" });
+    await api.post(`/v2/bots/${bot.id}/commands`, { command: "/own", answer: "mine" });
+    // From the bot's csv_url.
+    const first = await finished(api, bot.id, (await api.post(`/v2/bots/${bot.id}/csv_import`)).json().id, t);
+    expect(first).toMatchObject({ status: "done", created: 2, updated: 1 });
+
+    const next = "command,answer\n/start,Hello again\n/own,still mine";
+    const key = await apiKeyOf(api);
+    const again = await t.app.inject({ method: "POST", url: `/v2/bots/${bot.id}/csv_import?api_key=${key}`, headers: { "content-type": "text/csv" }, payload: next });
+    const second = await finished(api, bot.id, again.json().id, t);
+    expect(second).toMatchObject({ status: "done", created: 0, updated: 2, removed: 1 });
+    const commands = (await api.get(`/v2/bots/${bot.id}/commands`)).json();
+    expect(commands.map((c: { command: string }) => c.command).sort()).toEqual(["/menu", "/own", "/start"]);
+    const byName = (name: string) => commands.find((c: { command: string }) => c.command === name);
+    // Empty cells clear values: the row is the whole command.
+    expect(byName("/start")).toMatchObject({ answer: "Hello again", help: null, keyboard_body: null, created_via_csv_import: true });
+    expect(byName("/own")).toMatchObject({ answer: "still mine", created_via_csv_import: false });
+    expect(byName("/menu")).toMatchObject({ answer: "Pick one", created_via_csv_import: false });
+  });
+
+  it("fails the task with a clear reason for a sheet it cannot use, and shows it running meanwhile", async () => {
+    const { api } = await signUpClient(t.app);
+    const bot = await createBot(api);
+    const missing = await finished(api, bot.id, (await api.post(`/v2/bots/${bot.id}/csv_import`, { csv_url: sheets.url("/nope.csv") })).json().id, t);
+    expect(missing).toMatchObject({ status: "failed", error: "The CSV url answered HTTP 404" });
+    const key = await apiKeyOf(api);
+    const headerless = await t.app.inject({ method: "POST", url: `/v2/bots/${bot.id}/csv_import?api_key=${key}`, headers: { "content-type": "text/csv" }, payload: "name,answer\n/x,y" });
+    expect(await finished(api, bot.id, headerless.json().id, t)).toMatchObject({
+      status: "failed",
+      error: "The CSV has no command column: row 1 must name the columns (command, help, aliases, answer, keyboard)",
+    });
+
+    const slow = (await api.post(`/v2/bots/${bot.id}/csv_import`, { csv_url: sheets.url("/held") })).json();
+    await expect.poll(async () => (await api.get(`/v2/bots/${bot.id}/csv_import/${slow.id}`)).json().status).toBe("running");
+    sheets.release();
+    expect(await finished(api, bot.id, slow.id, t)).toMatchObject({ status: "done", created: 1 });
+
+    const stranger = await signUpClient(t.app);
+    expect((await stranger.api.get(`/v2/bots/${bot.id}/csv_import/${slow.id}`)).json()).toEqual({ error: "Bot not found" });
+    const other = await createBot(stranger.api);
+    expect((await stranger.api.get(`/v2/bots/${other.id}/csv_import/${slow.id}`)).json()).toEqual({ error: "Task not found" });
+  });
+
+  it("ends a task a restart cut short as failed, with the reason", async () => {
+    const { api } = await signUpClient(t.app);
+    const bot = await createBot(api);
+    const task = await t.platform.interop.tasks.create(bot.id, "csv_import");
+    await t.platform.interop.tasks.start(task.id);
+    expect(await t.platform.interop.recoverInterrupted()).toBe(1);
+    expect((await api.get(`/v2/bots/${bot.id}/csv_import/${task.id}`)).json()).toMatchObject({ status: "failed", error: INTERRUPTED });
+  });
+});
+
+async function apiKeyOf(api: ApiClient): Promise<string> {
+  return (await api.get("/v2/user")).json().api_key;
+}

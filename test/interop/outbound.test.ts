@@ -1,0 +1,56 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { request } from "undici";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isPrivateAddress, Outbound } from "../../src/interop/outbound.js";
+import { engines, usePlatform } from "../support/platform.js";
+import { createBot, signUpClient } from "../support/bots.js";
+
+describe("the outbound guard of imports and exports", () => {
+  let server: Server;
+  let port = 0;
+  beforeAll(async () => {
+    server = createServer((_request, response) => response.end("command\n/x"));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  it("knows private addresses, IPv4, IPv6 and IPv4-mapped", () => {
+    for (const address of ["127.0.0.1", "10.1.2.3", "172.20.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "::1", "fd00::1", "fe80::1", "::ffff:127.0.0.1", "not an ip"]) {
+      expect(isPrivateAddress(address), address).toBe(true);
+    }
+    for (const address of ["93.184.216.34", "8.8.8.8", "2606:4700::1111", "::ffff:8.8.8.8"]) expect(isPrivateAddress(address), address).toBe(false);
+  });
+
+  it("refuses private URLs before connecting, and names resolving to one after DNS", async () => {
+    const guarded = new Outbound(false);
+    expect(() => guarded.check(`http://127.0.0.1:${port}/`, "CSV url")).toThrow("CSV url points to a private address, which this server does not reach");
+    expect(() => guarded.check("http://[::1]/", "Repository URL")).toThrow("private address");
+    expect(() => guarded.check("file:///etc/passwd", "CSV url")).toThrow("CSV url must be http:// or https://");
+    // The literal check passes a name; the dispatcher's lookup refuses where it resolves.
+    const viaDns = await request(`http://localhost:${port}/`, { dispatcher: guarded.dispatcher }).catch((error: unknown) => error);
+    expect(Outbound.refusal(viaDns)).toBe("it points to a private address, which this server does not reach");
+    await guarded.dispatcher.close();
+
+    const open = new Outbound(true);
+    expect(open.check(`http://127.0.0.1:${port}/`, "CSV url").port).toBe(String(port));
+    expect(await (await request(`http://localhost:${port}/`, { dispatcher: open.dispatcher })).body.text()).toBe("command\n/x");
+    await open.dispatcher.close();
+  });
+});
+
+describe.each(engines())("imports from private addresses on %s", (engine) => {
+  const t = usePlatform(engine);
+
+  it("answer 422 by default, for Git at once and for CSV as a failed task", async () => {
+    const { api } = await signUpClient(t.app);
+    const bot = await createBot(api);
+    const git = await api.post(`/v2/bots/${bot.id}/git/import`, { repo_url: "http://127.0.0.1:9/bot.git" });
+    expect(git.statusCode).toBe(422);
+    expect(git.json()).toEqual({ error: "Repository URL points to a private address, which this server does not reach" });
+    const started = (await api.post(`/v2/bots/${bot.id}/csv_import`, { csv_url: "http://10.0.0.1/sheet.csv" })).json();
+    await t.platform.interop.idle();
+    expect((await api.get(`/v2/bots/${bot.id}/csv_import/${started.id}`)).json()).toMatchObject({ status: "failed", error: "CSV url points to a private address, which this server does not reach" });
+  });
+});
