@@ -1,7 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Platform } from "../platform.js";
-import { authenticate } from "./plugins/authenticate.js";
+import { requireSignIn } from "./plugins/authenticate.js";
 import { registerErrorHandling } from "./plugins/errors.js";
 import { registerNulGuard } from "./plugins/nul-guard.js";
 import { registerOpenApi } from "./plugins/openapi.js";
@@ -37,8 +37,13 @@ const authenticatedRoutes = [
   storeRoutes,
 ];
 
+export interface AppOptions {
+  /** Hooks that must see every route, added before any is registered (tests check each answer against the document). */
+  instrument?: (app: FastifyInstance) => void;
+}
+
 /** The REST API and the operational endpoints, ready to listen or to be injected in tests. */
-export async function buildApp(platform: Platform): Promise<FastifyInstance> {
+export async function buildApp(platform: Platform, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: platform.log as FastifyBaseLogger,
     bodyLimit: platform.config.bodyLimitBytes,
@@ -49,6 +54,7 @@ export async function buildApp(platform: Platform): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   recordRoutes(app);
+  options.instrument?.(app);
   registerErrorHandling(app, platform.config.bodyLimitBytes);
   registerNulGuard(app);
   // An answer tells the client its writes happened: it leaves once they are committed.
@@ -62,7 +68,7 @@ export async function buildApp(platform: Platform): Promise<FastifyInstance> {
   await app.register(authRoutes, { platform });
   await app.register(webhookRoutes, { platform });
   await app.register(async (scope) => {
-    scope.addHook("onRequest", authenticate(platform));
+    requireSignIn(scope, platform);
     for (const routes of authenticatedRoutes) await scope.register(routes, { platform });
   });
   return app;

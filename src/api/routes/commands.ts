@@ -50,7 +50,11 @@ export const commandRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = asyn
         summary: "Get Commands",
         description: "In id order. `commands_folder_id` filters by folder (`0` or `null`: commands in no folder); `q` searches names and aliases, case-insensitively.",
         params,
-        querystring: z.object({ ...pageQuery, commands_folder_id: z.string().optional(), q: z.string().max(255).optional() }),
+        querystring: z.object({
+          ...pageQuery,
+          commands_folder_id: z.string().optional().describe("Only the commands of this folder; `0` or `null`: those in no folder."),
+          q: z.string().max(255).optional().describe("Searches command names and aliases, case-insensitively."),
+        }),
         response: { 200: z.array(commandSchema) },
       },
     },
