@@ -7,6 +7,7 @@ import { registerNulGuard } from "./plugins/nul-guard.js";
 import { registerOpenApi } from "./plugins/openapi.js";
 import { recordRoutes } from "./route-table.js";
 import { authRoutes } from "./routes/auth.js";
+import { docsRoutes } from "./routes/docs.js";
 import { healthRoutes } from "./routes/health.js";
 import { planRoutes } from "./routes/plans.js";
 import { userRoutes } from "./routes/user.js";
@@ -64,6 +65,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await registerOpenApi(app);
 
   await app.register(healthRoutes, { platform });
+  await app.register(docsRoutes);
   await app.register(planRoutes, { platform });
   await app.register(authRoutes, { platform });
   await app.register(webhookRoutes, { platform });
