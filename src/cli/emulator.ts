@@ -13,7 +13,8 @@ Options:
   --no-limits   do not answer 429 when a bot exceeds Telegram's flood limits
 
 Bots call   <url>/bot<token>/<method>   (set TELEGRAM_API_ROOT=<url> for Botyard);
-tests drive users through   POST <url>/control/<method>   (see EmulatorClient).
+tests drive users through   POST <url>/control/<method>   (GET <url>/control lists them;
+docs/emulator.md explains them).
 Stops on Ctrl-C (SIGINT) or SIGTERM.`;
 
 /** `botyard emulator`: the Bot API emulator as a process. */
@@ -33,7 +34,7 @@ export const emulatorCommand: CliCommand = {
     });
     console.log(`Telegram Bot API emulator
   API root: ${running.apiRoot}   (bots call ${running.apiRoot}/bot<token>/<method>)
-  control:  ${running.url}/control/<method>
+  control:  ${running.url}/control/<method>   (GET ${running.url}/control lists the methods)
   limits:   ${values["no-limits"] ? "off" : "on"}`);
     await new Promise<void>((resolve) => {
       process.once("SIGINT", resolve);

@@ -73,6 +73,8 @@ describe("the OpenAPI document", () => {
     expect(bots.content["application/json"].schema).toEqual({ type: "array", items: { $ref: "#/components/schemas/Bot" } });
     const params = doc.paths["/v2/bots/{id}/commands/{command_id}"].get.parameters;
     expect(params.find((p: JsonObject) => p.name === "command_id")).toMatchObject({ in: "path", schema: { type: "integer", minimum: 1 }, description: "Command id" });
+    const libId = doc.paths["/v2/bots/{id}/libs/{lib_id}"].delete.parameters.find((p: JsonObject) => p.name === "lib_id");
+    expect(libId).toMatchObject({ schema: { type: "string" }, description: "A library id or name" });
     for (const { path, operation } of operations()) {
       for (const parameter of operation.parameters ?? []) expect(parameter.description, `${path} ${parameter.name}`).toBeTruthy();
     }

@@ -6,11 +6,11 @@ type Transform = NonNullable<FastifyDynamicSwaggerOptions["transform"]>;
 type JsonObject = { [key: string]: any };
 
 /** The session schemes, together: a session is the three headers at once. */
-export const SESSION = { accessToken: [], client: [], uid: [] };
+const SESSION = { accessToken: [], client: [], uid: [] };
 const SIGNED_IN = [{ apiKey: [] }, SESSION];
 
 /** `Get single bot` → `getSingleBot`; a route without a summary is named by its method and path. */
-export function operationIdOf(summary: string | undefined, method: string, path: string): string {
+function operationIdOf(summary: string | undefined, method: string, path: string): string {
   const words = summary ? summary.split(/[^A-Za-z0-9]+/) : [method.toLowerCase(), ...path.split(/[^A-Za-z0-9]+/).filter((w) => w !== "v2")];
   return words
     .filter(Boolean)
