@@ -14,7 +14,8 @@ function expectOneLine(run: CliRun, code: number, line: string): void {
   expect(run.stderr).not.toMatch(/^\s+at /m);
 }
 
-describe("the botyard command line", () => {
+// Each case starts node processes, which take seconds on a busy machine.
+describe("the botyard command line", { timeout: 90_000 }, () => {
   const dataDir = mkdtempSync(join(tmpdir(), "botyard-cli-"));
   let busy: Server;
   let busyPort = 0;

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort, runCli, ServeProcess } from "../support/serve-process.js";
 
-describe("the built platform as a process", () => {
+// Each case starts the server, which takes seconds on a busy machine.
+describe("the built platform as a process", { timeout: 90_000 }, () => {
   const processes: ServeProcess[] = [];
   const folders: string[] = [];
   afterAll(() => {

@@ -34,7 +34,7 @@ export class ServeProcess {
         if (this.child.exitCode !== null) throw new Error(`botyard exited with ${this.child.exitCode}:\n${this.output}`);
         expect((await fetch(`${url}/healthz`)).status).toBe(200);
       },
-      { timeout: 20_000, interval: 50 },
+      { timeout: 60_000, interval: 50 },
     );
   }
 
