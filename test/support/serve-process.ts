@@ -59,7 +59,12 @@ export interface CliRun {
 /** Runs the built CLI to its end with `args`, only PATH from this environment plus `env`. */
 export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, ["--no-node-snapshot", cliPath, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    // Killed after a minute, so a run that should have failed cannot outlive its test as a server.
+    const child = spawn(process.execPath, ["--no-node-snapshot", cliPath, ...args], {
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: 60_000,
+    });
     const run = { code: null as number | null, stdout: "", stderr: "" };
     child.stdout.on("data", (chunk) => (run.stdout += chunk));
     child.stderr.on("data", (chunk) => (run.stderr += chunk));
