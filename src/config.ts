@@ -37,6 +37,8 @@ export interface Config {
   mailFrom: string;
   secretKey: string;
   logLevel: string;
+  /** `pretty` lines for people, `json` lines for machines, `auto`: pretty on a terminal. */
+  logFormat: LogFormat;
   /** Trust X-Forwarded-For (behind a reverse proxy), so throttling sees the client's IP. */
   trustProxy: boolean;
   bodyLimitBytes: number;
@@ -57,6 +59,12 @@ export interface BjsSizing {
   warmRealmsPerIsolate: number;
 }
 
+export const LOG_FORMATS = ["auto", "pretty", "json"] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+/** A setting with a value that cannot work; the message names it and says what it must be. */
+export class ConfigError extends Error {}
+
 type Env = Record<string, string | undefined>;
 
 function integer(env: Env, name: string, fallback: number, min = 0): number {
@@ -64,7 +72,7 @@ function integer(env: Env, name: string, fallback: number, min = 0): number {
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min) {
-    throw new Error(min === 0 ? `${name} must be a non-negative whole number, got '${raw}'.` : `${name} must be a whole number of at least ${min}, got '${raw}'.`);
+    throw new ConfigError(min === 0 ? `${name} must be a non-negative whole number, got '${raw}'.` : `${name} must be a whole number of at least ${min}, got '${raw}'.`);
   }
   return value;
 }
@@ -74,7 +82,14 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
   if (raw === undefined || raw === "") return fallback;
   if (["1", "true", "yes", "on"].includes(raw)) return true;
   if (["0", "false", "no", "off"].includes(raw)) return false;
-  throw new Error(`${name} must be true or false, got '${env[name]}'.`);
+  throw new ConfigError(`${name} must be true or false, got '${env[name]}'.`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === "") return fallback;
+  if (!(values as readonly string[]).includes(raw)) throw new ConfigError(`${name} must be one of ${values.join(", ")}, got '${env[name]}'.`);
+  return raw as T;
 }
 
 function optional(env: Env, name: string): string | undefined {
@@ -118,6 +133,7 @@ export function loadConfig(env: Env = process.env): Config {
     mailFrom: optional(env, "MAIL_FROM") ?? "Botyard <no-reply@localhost>",
     secretKey: secretKey(env, dataDir),
     logLevel: optional(env, "LOG_LEVEL") ?? "info",
+    logFormat: oneOf(env, "LOG_FORMAT", LOG_FORMATS, "auto"),
     trustProxy: flag(env, "TRUST_PROXY", false),
     bodyLimitBytes: integer(env, "BODY_LIMIT_BYTES", 1024 * 1024),
     importAllowPrivateUrls: flag(env, "IMPORT_ALLOW_PRIVATE_URLS", false),

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import type { CliCommand } from "./cli/command.js";
 import { serveCommand } from "./cli/serve.js";
 import { migrateCommand } from "./cli/migrate.js";
@@ -6,6 +7,9 @@ import { loginCommand } from "./cli/login.js";
 import { pullCommand } from "./cli/pull.js";
 import { pushCommand } from "./cli/push.js";
 import { logsCommand } from "./cli/logs.js";
+import { CliError, UsageError } from "./cli/errors.js";
+import { staleBuildWarning } from "./cli/stale-build.js";
+import { ConfigError } from "./config.js";
 
 const commands: CliCommand[] = [serveCommand, migrateCommand, emulatorCommand, loginCommand, pullCommand, pushCommand, logsCommand];
 
@@ -19,29 +23,64 @@ function overview(): string {
     "Commands:",
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     "",
-    "Run 'botyard <command> --help' for a command's options.",
+    "Options:",
+    "  --help, -h      this help ('botyard <command> --help' for a command's options)",
+    "  --version, -v   the version",
+    "",
     "Configuration comes from environment variables; see the README.",
   ].join("\n");
 }
 
-/** CLI entry: dispatches to a subcommand; `serve` when none is named. */
-export async function main(argv: string[]): Promise<void> {
+/** The version in package.json (one folder above both src/ and dist/). */
+export function version(): string {
+  return (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+}
+
+async function dispatch(argv: string[]): Promise<void> {
   const [first, ...rest] = argv;
-  if (first === "--help" || first === "-h" || first === "help") {
+  if (first === undefined || first === "--help" || first === "-h" || first === "help") {
     console.log(overview());
     return;
   }
-  const name = first === undefined || first.startsWith("-") ? "serve" : first;
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
-    console.error(`Unknown command '${name}'.\n\n${overview()}`);
-    process.exitCode = 2;
+  if (first === "--version" || first === "-v" || first === "version") {
+    console.log(`botyard ${version()}`);
     return;
   }
-  const args = name === first ? rest : argv;
-  if (args.includes("--help") || args.includes("-h")) {
+  const command = commands.find((c) => c.name === first);
+  if (!command) {
+    throw new UsageError(first.startsWith("-") ? `Unknown option '${first}'; name a command first` : `Unknown command '${first}'`);
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
     console.log(command.usage);
     return;
   }
-  await command.run(args);
+  try {
+    await command.run(rest);
+  } catch (error) {
+    if (error instanceof UsageError) throw new UsageError(error.message, { cause: command.usage });
+    throw error;
+  }
+}
+
+/**
+ * CLI entry: dispatches to a subcommand; bare `botyard` prints the help. A wrong command line
+ * answers one line and the help (exit 2); a setting or a start-up that cannot work, one line
+ * (exit 1). Only a bug shows a stack trace.
+ */
+export async function main(argv: string[]): Promise<void> {
+  const stale = staleBuildWarning(import.meta.url);
+  if (stale) console.error(stale);
+  try {
+    await dispatch(argv);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`botyard: ${error.message}\n\n${typeof error.cause === "string" ? error.cause : overview()}`);
+      process.exitCode = 2;
+    } else if (error instanceof CliError || error instanceof ConfigError) {
+      console.error(`botyard: ${error.message}`);
+      process.exitCode = 1;
+    } else {
+      throw error;
+    }
+  }
 }

@@ -15,6 +15,7 @@ import { SessionStore } from "./accounts/sessions.js";
 import { TelegramLogin } from "./accounts/telegram-login.js";
 import { UserStore } from "./accounts/users.js";
 import { redactUrl } from "./redact.js";
+import { humanLines } from "./log-lines.js";
 import { planNamed } from "./catalog/plans.js";
 import { AdminPanelService, AdminPanelStore } from "./bots/admin-panels.js";
 import { BotService, BotStore } from "./bots/bots.js";
@@ -85,8 +86,8 @@ export function publicOrigin(config: Config): string {
   return config.publicUrl ?? `http://localhost:${config.port}`;
 }
 
-/** The platform's logger: JSON lines, with secrets kept out (see redact.ts). */
-export function createLogger(config: Config, destination?: pino.DestinationStream): Logger {
+/** The platform's logger: JSON lines, or human-readable ones (log-lines.ts), with secrets kept out (see redact.ts). */
+export function createLogger(config: Config, destination: pino.DestinationStream | undefined = defaultDestination(config)): Logger {
   return pino({
     level: config.logLevel,
     serializers: {
@@ -102,6 +103,12 @@ export function createLogger(config: Config, destination?: pino.DestinationStrea
       },
     },
   }, destination);
+}
+
+/** Standard output: as human-readable lines on a terminal (or when asked), else pino's JSON. */
+function defaultDestination(config: Config): pino.DestinationStream | undefined {
+  const human = config.logFormat === "pretty" || (config.logFormat === "auto" && process.stdout.isTTY === true);
+  return human ? humanLines(process.stdout) : undefined;
 }
 
 /** Opens the database (migrating it), Redis when configured, and builds every service. */

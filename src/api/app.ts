@@ -1,13 +1,14 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Platform } from "../platform.js";
-import { authenticate } from "./plugins/authenticate.js";
+import { requireSignIn } from "./plugins/authenticate.js";
 import { errorOptions, registerErrorHandling } from "./plugins/errors.js";
 import { registerJsonBodies } from "./plugins/json-body.js";
 import { registerNulGuard } from "./plugins/nul-guard.js";
 import { registerOpenApi } from "./plugins/openapi.js";
 import { recordRoutes } from "./route-table.js";
 import { authRoutes } from "./routes/auth.js";
+import { docsRoutes } from "./routes/docs.js";
 import { healthRoutes } from "./routes/health.js";
 import { planRoutes } from "./routes/plans.js";
 import { userRoutes } from "./routes/user.js";
@@ -48,8 +49,13 @@ const authenticatedRoutes = [
   taskRoutes,
 ];
 
+export interface AppOptions {
+  /** Hooks that must see every route, added before any is registered (tests check each answer against the document). */
+  instrument?: (app: FastifyInstance) => void;
+}
+
 /** The REST API and the operational endpoints, ready to listen or to be injected in tests. */
-export async function buildApp(platform: Platform): Promise<FastifyInstance> {
+export async function buildApp(platform: Platform, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: platform.log as FastifyBaseLogger,
     bodyLimit: platform.config.bodyLimitBytes,
@@ -61,6 +67,7 @@ export async function buildApp(platform: Platform): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   recordRoutes(app);
+  options.instrument?.(app);
   registerErrorHandling(app, platform.config.bodyLimitBytes);
   registerJsonBodies(app);
   registerNulGuard(app);
@@ -71,11 +78,12 @@ export async function buildApp(platform: Platform): Promise<FastifyInstance> {
   await registerOpenApi(app);
 
   await app.register(healthRoutes, { platform });
+  await app.register(docsRoutes);
   await app.register(planRoutes, { platform });
   await app.register(authRoutes, { platform });
   await app.register(webhookRoutes, { platform });
   await app.register(async (scope) => {
-    scope.addHook("onRequest", authenticate(platform));
+    requireSignIn(scope, platform);
     for (const routes of authenticatedRoutes) await scope.register(routes, { platform });
   });
   return app;

@@ -6,8 +6,8 @@ export const MAX_PER_PAGE = 200;
 
 /** The `page` and `per_page` query parameters every list endpoint takes. */
 export const pageQuery = {
-  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
-  per_page: z.coerce.number().int().min(1).max(MAX_PER_PAGE).default(DEFAULT_PER_PAGE),
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1).describe("The page, from 1; a page past the end is []."),
+  per_page: z.coerce.number().int().min(1).max(MAX_PER_PAGE).default(DEFAULT_PER_PAGE).describe(`Items per page (at most ${MAX_PER_PAGE}).`),
 };
 
 export interface PageRequest {

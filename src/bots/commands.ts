@@ -30,6 +30,8 @@ export interface CommandFields {
   /** Seconds; `""` means none. */
   auto_retry_time?: string | number | null;
   bjs_code?: string | null;
+  /** Another name for `bjs_code`: the name the answer uses, so a command sent back as read keeps its code. */
+  code?: string | null;
   need_reply?: boolean | "true" | "false" | null;
 }
 
@@ -60,6 +62,16 @@ export function parseAliases(aliases: string | null | undefined): string[] {
 
 const blankToNull = (text: string | null | undefined): string | null => (text === undefined || text === null || text === "" ? null : text);
 
+/** The BJS of a body, sent as `bjs_code` or `code`; both at once must agree. */
+function codeOf(fields: CommandFields, problems: string[]): string | null {
+  const bjsCode = blankToNull(fields.bjs_code);
+  const code = blankToNull(fields.code);
+  if (fields.bjs_code !== undefined && fields.code !== undefined && bjsCode !== code) {
+    problems.push("Bjs code and code differ; send the command's BJS under one of them");
+  }
+  return bjsCode ?? code;
+}
+
 /**
  * Checks a command body and maps it to stored values. Fields left out become empty (a PUT is
  * a full replace). All problems are reported at once.
@@ -80,6 +92,7 @@ export function parseCommandFields(fields: CommandFields): CommandInput {
   const answer = blankToNull(fields.answer);
   const keyboard = blankToNull(fields.keyboard_body);
   if (keyboard !== null && answer === null) problems.push("Answer can't be blank when a keyboard is set");
+  const code = codeOf(fields, problems);
   if (problems.length > 0) throw new ValidationError(problems);
   return {
     command,
@@ -92,7 +105,7 @@ export function parseCommandFields(fields: CommandFields): CommandInput {
       need_reply: fields.need_reply === true || fields.need_reply === "true" ? 1 : 0,
       auto_retry_time: autoRetry,
       commands_folder_id: folderId,
-      code: blankToNull(fields.bjs_code),
+      code,
     },
   };
 }

@@ -1,6 +1,7 @@
-import { parseArgs } from "node:util";
 import { startEmulator } from "../telegram/emulator/index.js";
 import type { CliCommand } from "./command.js";
+import { explainListenError } from "./errors.js";
+import { parseOptions, portOption } from "./options.js";
 
 const usage = `Usage: botyard emulator [--port N] [--host H] [--no-limits]
 
@@ -12,7 +13,8 @@ Options:
   --no-limits   do not answer 429 when a bot exceeds Telegram's flood limits
 
 Bots call   <url>/bot<token>/<method>   (set TELEGRAM_API_ROOT=<url> for Botyard);
-tests drive users through   POST <url>/control/<method>   (see EmulatorClient).
+tests drive users through   POST <url>/control/<method>   (GET <url>/control lists them;
+docs/emulator.md explains them).
 Stops on Ctrl-C (SIGINT) or SIGTERM.`;
 
 /** `botyard emulator`: the Bot API emulator as a process. */
@@ -21,20 +23,18 @@ export const emulatorCommand: CliCommand = {
   summary: "Run the Telegram Bot API emulator (for tests, benchmarks and local play)",
   usage,
   async run(args) {
-    const { values } = parseArgs({
-      args,
-      options: {
-        port: { type: "string", default: "8081" },
-        host: { type: "string", default: "127.0.0.1" },
-        "no-limits": { type: "boolean", default: false },
-      },
+    const values = parseOptions(args, {
+      port: { type: "string", default: "8081" },
+      host: { type: "string", default: "127.0.0.1" },
+      "no-limits": { type: "boolean", default: false },
     });
-    const port = Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0-65535, got '${values.port}'`);
-    const running = await startEmulator({ port, host: values.host, limits: { enabled: !values["no-limits"] } });
+    const port = portOption(values.port);
+    const running = await startEmulator({ port, host: values.host, limits: { enabled: !values["no-limits"] } }).catch((error: unknown) => {
+      throw explainListenError(error, { port, host: values.host, portFlag: "--port N" });
+    });
     console.log(`Telegram Bot API emulator
   API root: ${running.apiRoot}   (bots call ${running.apiRoot}/bot<token>/<method>)
-  control:  ${running.url}/control/<method>
+  control:  ${running.url}/control/<method>   (GET ${running.url}/control lists the methods)
   limits:   ${values["no-limits"] ? "off" : "on"}`);
     await new Promise<void>((resolve) => {
       process.once("SIGINT", resolve);

@@ -2,6 +2,7 @@ import { loadConfig } from "../config.js";
 import { openDatabase } from "../db/database.js";
 import { migrateToLatest } from "../db/migrate.js";
 import type { CliCommand } from "./command.js";
+import { parseOptions } from "./options.js";
 
 /** Brings the database schema up to date and exits. */
 export const migrateCommand: CliCommand = {
@@ -13,7 +14,8 @@ export const migrateCommand: CliCommand = {
     "Applies every pending migration to the database named by DATABASE_URL (PostgreSQL),",
     "or to the SQLite file in DATA_DIR when DATABASE_URL is unset, then exits.",
   ].join("\n"),
-  async run() {
+  async run(args) {
+    parseOptions(args, {});
     const config = loadConfig();
     const database = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
     try {

@@ -1,15 +1,16 @@
-import { parseArgs } from "node:util";
 import { loadConfig } from "../config.js";
 import { buildApp } from "../api/app.js";
 import { createPlatform } from "../platform.js";
 import { createProcessing } from "../runtime/processing.js";
 import { runLoginBot } from "../runtime/login-bot.js";
 import type { CliCommand } from "./command.js";
+import { explainListenError } from "./errors.js";
+import { parseOptions, portOption } from "./options.js";
 
 /** Runs the whole platform in one process: API, webhook intake and the bot runtime. */
 export const serveCommand: CliCommand = {
   name: "serve",
-  summary: "Run the platform (API, bots, jobs) in one process; the default of `npm start`",
+  summary: "Run the platform (API, bots, jobs) in one process; what `npm start` runs",
   usage: [
     "Usage: botyard serve [--port N] [--host H]",
     "",
@@ -22,13 +23,20 @@ export const serveCommand: CliCommand = {
     "  --host H   listen on address H (overrides HOST)",
   ].join("\n"),
   async run(args) {
-    const { values } = parseArgs({ args, options: { port: { type: "string" }, host: { type: "string" } } });
-    const config = loadConfig({ ...process.env, ...(values.port && { PORT: values.port }), ...(values.host && { HOST: values.host }) });
+    const values = parseOptions(args, { port: { type: "string" }, host: { type: "string" } });
+    const port = values.port === undefined ? undefined : String(portOption(values.port));
+    const config = loadConfig({ ...process.env, ...(port && { PORT: port }), ...(values.host && { HOST: values.host }) });
     const started = performance.now();
     const platform = await createPlatform(config);
     const processing = createProcessing(platform);
     const app = await buildApp(platform);
-    await app.listen({ port: config.port, host: config.host });
+    try {
+      await app.listen({ port: config.port, host: config.host });
+    } catch (error) {
+      await processing.close();
+      await platform.close();
+      throw explainListenError(error, { port: config.port, host: config.host, portFlag: "PORT=N npm start, or botyard serve --port N" });
+    }
     // After listen, so webhook updates of resumed bots find the route.
     await platform.runtime.start(processing.processor);
     await platform.jobs.start();

@@ -71,6 +71,8 @@ export class Checkpointer {
   }
 
   async stop(): Promise<void> {
+    // Held by the loop while it stops: else a process with nothing else left would end with the wait unsettled.
+    this.worker.ref();
     this.worker.postMessage("stop");
     await this.stopped;
   }

@@ -119,6 +119,11 @@ describe("API conventions", () => {
     expect(docs.statusCode).toBe(200);
     expect(docs.headers["content-type"]).toMatch(/text\/html/);
     expect(docs.body).toContain("swagger");
+    const reference = await t.app.inject({ method: "GET", url: "/docs/bjs.md" });
+    expect(reference.statusCode).toBe(200);
+    expect(reference.headers["content-type"]).toBe("text/markdown; charset=utf-8");
+    expect(reference.body).toMatch(/^# BJS reference\n/);
+    expect(reference.body).toContain("### `Bot.sendMessage(text, options?)`");
   });
 
   it("reports health, readiness and Prometheus metrics", async () => {

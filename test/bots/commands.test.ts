@@ -125,6 +125,23 @@ describe.each(engines())("commands and folders on %s", (engine) => {
     }
   });
 
+  it("takes the BJS as code too, the name the answer uses, so a command sent back keeps its code", async () => {
+    const { api, base } = await botOfNewUser();
+    const created = (await api.post(`${base}/commands`, { command: "/a", code: "Bot.sendMessage(1)" })).json();
+    expect(created.code).toBe("Bot.sendMessage(1)");
+    const { command, answer, code } = (await api.get(`${base}/commands/${created.id}`)).json();
+    const edited = await api.put(`${base}/commands/${created.id}`, { command, answer, code, help: "now with help" });
+    expect(edited.statusCode).toBe(200);
+    expect(edited.json()).toMatchObject({ code: "Bot.sendMessage(1)", help: "now with help" });
+    // Both names at once must agree; neither keeps the full-replace rule.
+    expect((await api.put(`${base}/commands/${created.id}`, { command, code: "x", bjs_code: "x" })).json().code).toBe("x");
+    const clash = await api.put(`${base}/commands/${created.id}`, { command, code: "x", bjs_code: "y" });
+    expect(clash.statusCode).toBe(422);
+    expect(clash.json()).toEqual({ errors: ["Bjs code and code differ; send the command's BJS under one of them"] });
+    expect((await api.get(`${base}/commands/${created.id}`)).json().code).toBe("x");
+    expect((await api.put(`${base}/commands/${created.id}`, { command })).json().code).toBeNull();
+  });
+
   it("deletes a command and its aliases", async () => {
     const { api, base, bot } = await botOfNewUser();
     const command = (await api.post(`${base}/commands`, { command: "/a", aliases: "x" })).json();

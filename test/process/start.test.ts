@@ -1,11 +1,11 @@
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { cliPath, freePort, ServeProcess } from "../support/serve-process.js";
+import { freePort, runCli, ServeProcess } from "../support/serve-process.js";
 
-describe("the built platform as a process", () => {
+// Each case starts the server, which takes seconds on a busy machine.
+describe("the built platform as a process", { timeout: 90_000 }, () => {
   const processes: ServeProcess[] = [];
   const folders: string[] = [];
   afterAll(() => {
@@ -31,16 +31,41 @@ describe("the built platform as a process", () => {
     expect(await serve.end("SIGTERM")).toBe(0);
   });
 
-  it("explains itself with --help", async () => {
-    const run = (args: string[]) =>
-      new Promise<string>((done) => {
-        const child = spawn(process.execPath, ["--no-node-snapshot", cliPath, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-        let out = "";
-        child.stdout.on("data", (c) => (out += c));
-        child.on("exit", () => done(out));
-      });
-    const overview = await run(["--help"]);
-    for (const command of ["serve", "migrate", "emulator"]) expect(overview).toMatch(new RegExp(`^  ${command} `, "m"));
-    expect(await run(["migrate", "--help"])).toContain("Usage: botyard migrate");
+  it("explains a subcommand with --help", async () => {
+    const run = await runCli(["migrate", "--help"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("Usage: botyard migrate");
+  });
+
+  it.each(["SIGTERM", "SIGINT"] as const)("stops cleanly on %s sent to `npm start`", async (signal) => {
+    const dataDir = mkdtempSync(join(tmpdir(), "botyard-npm-start-"));
+    folders.push(dataDir);
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const serve = new ServeProcess({ PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir }, { viaNpm: true });
+    processes.push(serve);
+    await serve.up(url);
+    expect(await serve.end(signal)).toBe(0);
+    expect(serve.output).toContain(`${signal} received: shutting down`);
+    await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+  });
+
+  it("logs JSON lines when its output is not a terminal, and lines for people when asked", async () => {
+    const port = await freePort();
+    const dataDir = mkdtempSync(join(tmpdir(), "botyard-logs-"));
+    folders.push(dataDir);
+    const json = new ServeProcess({ PORT: String(port), DATA_DIR: dataDir });
+    processes.push(json);
+    await json.up(`http://127.0.0.1:${port}`);
+    expect(await json.end("SIGTERM")).toBe(0);
+    const lines = json.output.trim().split("\n");
+    expect(lines.map((line) => JSON.parse(line).msg)).toContain(`Botyard is up: API docs at http://localhost:${port}/docs`);
+
+    const pretty = new ServeProcess({ PORT: String(port), DATA_DIR: dataDir, LOG_FORMAT: "pretty" });
+    processes.push(pretty);
+    await pretty.up(`http://127.0.0.1:${port}`);
+    expect(await pretty.end("SIGTERM")).toBe(0);
+    expect(pretty.output).toMatch(new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  Botyard is up: API docs at http://localhost:${port}/docs engine=`, "m"));
+    expect(pretty.output).not.toContain('"level"');
   });
 });

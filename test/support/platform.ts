@@ -3,11 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import pino from "pino";
-import { afterAll, beforeAll, inject } from "vitest";
+import { afterAll, beforeAll, expect, inject } from "vitest";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "../../src/api/app.js";
 import { loadConfig, type Config } from "../../src/config.js";
 import { createPlatform, type Platform } from "../../src/platform.js";
+import { checkAnswers } from "./answer-check.js";
 import { FakeClock } from "./fake-clock.js";
 
 export type EngineName = "sqlite" | "postgres";
@@ -29,9 +30,12 @@ export interface TestPlatform {
  * schema of its own in the run's PostgreSQL database), with a fake clock and silent logs.
  * Call at the top of a describe block; the getters work inside its tests. `env` may be a
  * function, read when the platform starts (after earlier beforeAll hooks, e.g. a peer's port).
+ * Every answer the suite's requests get is checked against the OpenAPI document; the suite
+ * fails at its end if one does not match (answer-check.ts).
  */
 export function usePlatform(engine: EngineName, env: Record<string, string> | (() => Record<string, string>) = {}): TestPlatform {
   const state = {} as TestPlatform;
+  const violations: string[] = [];
   let dataDir = "";
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), "botyard-test-"));
@@ -48,12 +52,13 @@ export function usePlatform(engine: EngineName, env: Record<string, string> | ((
     state.config = loadConfig({ DATA_DIR: dataDir, SECRET_KEY: "test-secret", ...(databaseUrl && { DATABASE_URL: databaseUrl }), ...(typeof env === "function" ? env() : env) });
     state.clock = new FakeClock();
     state.platform = await createPlatform(state.config, { clock: state.clock, log: pino({ level: "silent" }), databaseSchema: schema });
-    state.app = await buildApp(state.platform);
+    state.app = await buildApp(state.platform, { instrument: (app) => checkAnswers(app, violations) });
   });
   afterAll(async () => {
     await state.app?.close();
     await state.platform?.close();
     rmSync(dataDir, { recursive: true, force: true });
+    expect([...new Set(violations)], "answers that differ from the OpenAPI document").toEqual([]);
   });
   return {
     get platform() { return state.platform; },

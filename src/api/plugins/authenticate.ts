@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { User } from "../../accounts/users.js";
 import type { SessionTokens } from "../../accounts/sessions.js";
 import { UnauthorizedError } from "../../errors.js";
@@ -10,6 +10,15 @@ declare module "fastify" {
     user: User;
     /** The session client the request came with (header auth only). */
     sessionClient?: string;
+  }
+  interface FastifyContextConfig {
+    /**
+     * Who may call the route: `required` (every route under requireSignIn), `optional` (the
+     * handler decides), or unset (public). The OpenAPI document's security follows it.
+     */
+    authentication?: "required" | "optional";
+    /** The route signs in: its answer carries the session headers. */
+    startsSession?: boolean;
   }
 }
 
@@ -58,4 +67,15 @@ export function authenticate(platform: Platform) {
     request.sessionClient = client;
     if (check.tokens) sendSessionHeaders(reply, user.email, check.tokens);
   };
+}
+
+/**
+ * Makes every route of `scope` need a signed-in user: checked before anything else runs, and
+ * marked on the route (`config.authentication`) so its documentation says so.
+ */
+export function requireSignIn(scope: FastifyInstance, platform: Platform): void {
+  scope.addHook("onRoute", (route) => {
+    route.config = { ...route.config, authentication: "required" };
+  });
+  scope.addHook("onRequest", authenticate(platform));
 }

@@ -10,7 +10,7 @@ export const panelFieldSchema = z.object({
   type: z.enum(FIELD_TYPES),
   value: z.unknown(),
   hidden: z.boolean(),
-});
+}).meta({ id: "AdminPanelField" });
 
 /** AdminPanel: `name` is the BJS panel_name. */
 export const adminPanelSchema = z.object({
@@ -25,7 +25,7 @@ export const adminPanelSchema = z.object({
   on_saving: z.object({ command: z.string(), user_id: z.number().optional() }).nullable(),
   created_at: z.string(),
   updated_at: z.string(),
-});
+}).meta({ id: "AdminPanel" });
 
 function presentField(field: PanelField): z.infer<typeof panelFieldSchema> {
   const masked = field.type === "password" && field.value !== null && field.value !== "";

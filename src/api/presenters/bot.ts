@@ -20,10 +20,10 @@ export const botSchema = z.object({
   chats_count: z.number(),
   created_at: z.string(),
   updated_at: z.string(),
-});
+}).meta({ id: "Bot" });
 
 /** The single-bot answer: Bot with its installed libraries. */
-export const botWithLibsSchema = botSchema.extend({ libs: z.array(libSchema) });
+export const botWithLibsSchema = botSchema.extend({ libs: z.array(libSchema) }).meta({ id: "BotWithLibs" });
 
 export type BotAnswer = z.infer<typeof botSchema>;
 

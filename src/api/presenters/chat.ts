@@ -12,7 +12,7 @@ export const chatSchema = z.object({
   blocked: z.boolean(),
   created_at: z.string(),
   updated_at: z.string(),
-});
+}).meta({ id: "Chat" });
 
 export function presentChat(chat: Chat): z.infer<typeof chatSchema> {
   return {

@@ -9,7 +9,7 @@ export const aliasSchema = z.object({
   bot_command_id: z.number(),
   created_at: z.string(),
   updated_at: z.string(),
-});
+}).meta({ id: "Alias" });
 
 /** Command: note `code` out where the request says `bjs_code`, and `commands_group` for `group`. */
 export const commandSchema = z.object({
@@ -33,7 +33,7 @@ export const commandSchema = z.object({
   last_csv_import_at: z.string().nullable(),
   created_at: z.string(),
   updated_at: z.string(),
-});
+}).meta({ id: "Command" });
 
 function presentAlias(alias: Alias): z.infer<typeof aliasSchema> {
   return { id: alias.id, command: alias.command, bot_command_id: alias.bot_command_id, created_at: alias.created_at, updated_at: alias.updated_at };

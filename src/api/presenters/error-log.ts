@@ -8,7 +8,7 @@ export const errorLogSchema = z.object({
   stack_trace: z.string().nullable(),
   created_at: z.string(),
   scenario: z.object({ bot_command: z.object({ id: z.number(), command: z.string() }) }).nullable(),
-});
+}).meta({ id: "ErrorLogEntry" });
 
 export function presentErrorLog(entry: ErrorEntry): z.infer<typeof errorLogSchema> {
   return {

@@ -9,7 +9,7 @@ export const libSchema = z.object({
   img_url: z.string().nullable(),
   installations_count: z.number(),
   updated_at: z.string(),
-});
+}).meta({ id: "Lib" });
 
 /** A library with the number of bots that installed it (from `InstalledLibraries.installationCounts`). */
 export function presentLib(lib: Library, installations: Map<number, number>): z.infer<typeof libSchema> {

@@ -10,7 +10,7 @@ export const linkedAccountSchema = z.object({
   username: z.string().nullable(),
   photo_url: z.string().nullable(),
   created_at: z.string(),
-});
+}).meta({ id: "LinkedAccount" });
 
 export function presentLinkedAccount(account: TelegramAccount): z.infer<typeof linkedAccountSchema> {
   return {

@@ -13,7 +13,7 @@ export const planSchema = z.object({
   auto_retry: z.boolean(),
   web_processes: z.number(),
   bjs_processes: z.number(),
-});
+}).meta({ id: "Plan" });
 
 export function presentPlan(plan: Plan): z.infer<typeof planSchema> {
   const { id, name, price_usd, iterations_per_month, bots_limit, command_timeout_s, broadcasts, auto_retry, web_processes, bjs_processes } = plan;

@@ -11,7 +11,7 @@ export const propertySchema = z.object({
   user_id: z.number().nullable(),
   created_at: z.string(),
   updated_at: z.string(),
-});
+}).meta({ id: "Property" });
 
 export function presentProperty(property: Property): z.infer<typeof propertySchema> {
   const scope = propertyScope(property);

@@ -15,7 +15,7 @@ export const userPublicSchema = z.object({
   iterations_limit: z.number(),
   created_at: z.string(),
   updated_at: z.string(),
-});
+}).meta({ id: "UserPublic" });
 
 export type UserPublic = z.infer<typeof userPublicSchema>;
 

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Platform } from "../../platform.js";
 import { authenticate, sendSessionHeaders } from "../plugins/authenticate.js";
+import { mayAnswer } from "../presenters/error.js";
 import { messageSchema, urlSchema } from "../presenters/message.js";
 import { presentUser, userPublicSchema } from "../presenters/user.js";
 import type { SignedIn } from "../../accounts/accounts.js";
@@ -18,7 +19,10 @@ export const authRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (
 
   app.post(
     "/v2/auth/sign_in",
-    { schema: { tags, summary: "Sign in", body: credentials, response: { 200: z.object({ data: userPublicSchema }) } } },
+    {
+      config: { startsSession: true },
+      schema: { tags, summary: "Sign in", body: credentials, response: { 200: z.object({ data: userPublicSchema }), ...mayAnswer(401, 429) } },
+    },
     async (request, reply) => {
       await platform.authThrottle.attempt("sign_in", request.ip, request.body.email);
       return { data: await signedIn(reply, await platform.accounts.signIn(request.body)) };
@@ -28,11 +32,12 @@ export const authRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (
   app.post(
     "/v2/auth",
     {
+      config: { startsSession: true },
       schema: {
         tags,
         summary: "Sign up",
         body: credentials.extend({ password_confirmation: z.string().max(1024).optional() }),
-        response: { 200: z.object({ status: z.literal("success"), data: userPublicSchema }) },
+        response: { 200: z.object({ status: z.literal("success"), data: userPublicSchema }), ...mayAnswer(429) },
       },
     },
     async (request, reply) => {
@@ -57,20 +62,21 @@ export const authRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (
   app.get(
     "/v2/auth/telegram",
     {
+      config: { startsSession: true },
       schema: {
         tags,
         summary: "Telegram login",
         description: "Signs in with the fields of the Telegram Login Widget; creates an account on first login.",
         querystring: z.object({
-          id: z.string().regex(/^\d{1,20}$/),
-          first_name: z.string().max(256),
-          last_name: z.string().max(256).optional(),
-          username: z.string().max(256).optional(),
-          photo_url: z.string().max(2048).optional(),
-          auth_date: z.string().regex(/^\d{1,12}$/),
-          hash: z.string().max(128),
+          id: z.string().regex(/^\d{1,20}$/).describe("The Telegram user's id."),
+          first_name: z.string().max(256).describe("The Telegram user's first name."),
+          last_name: z.string().max(256).optional().describe("The Telegram user's last name."),
+          username: z.string().max(256).optional().describe("The Telegram user's username."),
+          photo_url: z.string().max(2048).optional().describe("The Telegram user's profile photo."),
+          auth_date: z.string().regex(/^\d{1,12}$/).describe("When Telegram signed the fields, in unix seconds; older than a day is refused."),
+          hash: z.string().max(128).describe("Telegram's signature of the other fields (HMAC-SHA256, keyed by the login bot's token)."),
         }),
-        response: { 200: z.object({ data: userPublicSchema }) },
+        response: { 200: z.object({ data: userPublicSchema }), ...mayAnswer(401, 429) },
       },
     },
     async (request, reply) => {
@@ -88,7 +94,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (
         summary: "Reset password",
         description: "Mails a single-use reset token (valid 1 hour) when the account exists; answers the same either way.",
         body: z.object({ email: z.string().max(254) }),
-        response: { 200: messageSchema },
+        response: { 200: messageSchema, ...mayAnswer(429) },
       },
     },
     async (request) => {
@@ -102,6 +108,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (
   app.put(
     "/v2/user/password",
     {
+      config: { authentication: "optional" },
       schema: {
         tags: ["User account"],
         summary: "Update password",
@@ -113,7 +120,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (
           current_password: z.string().max(1024).optional(),
           reset_password_token: z.string().max(256).optional(),
         }),
-        response: { 200: messageSchema },
+        response: { 200: messageSchema, ...mayAnswer(429) },
       },
     },
     async (request, reply) => {

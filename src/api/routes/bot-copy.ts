@@ -3,16 +3,18 @@ import { z } from "zod";
 import type { Platform } from "../../platform.js";
 import { requireBot } from "../policies/bot-access.js";
 import { botSchema, presentBot } from "../presenters/bot.js";
+import { mayAnswer } from "../presenters/error.js";
 
 const tags = ["Bots"];
-const schema = {
+/** One operation per method, so each has its own operationId. */
+const schemaFor = (method: "GET" | "POST") => ({
   tags,
-  summary: "Copy Bot",
+  summary: method === "GET" ? "Copy Bot" : "Copy Bot by POST",
   description: "A new stopped bot without a token, with the commands, folders, libraries, bot properties and admin panels; chats and user data are not copied. GET as the reference has it; POST also works.",
   params: z.object({ id: z.string() }),
-  querystring: z.object({ name: z.string().trim().min(1).max(64).optional() }),
-  response: { 200: botSchema },
-};
+  querystring: z.object({ name: z.string().trim().min(1).max(64).optional().describe("The copy's name; \"<name> (copy)\" when left out.") }),
+  response: { 200: botSchema, ...mayAnswer(403) },
+});
 
 /** Copy Bot (spec/api.md). */
 export const botCopyRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (app, { platform }) => {
@@ -21,7 +23,7 @@ export const botCopyRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = asyn
     app.route({
       method,
       url: "/v2/bots/:id/copy",
-      schema,
+      schema: schemaFor(method),
       handler: async (request) => {
         const copy = await platform.interop.copy(request.user, request.bot, request.query.name);
         return presentBot(platform, (await platform.bots.store.byIdForOwner(request.user.id, copy.id))!);

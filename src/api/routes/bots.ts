@@ -6,6 +6,7 @@ import { pageQuery } from "../pagination.js";
 import { requireBot } from "../policies/bot-access.js";
 import { botSchema, botWithLibsSchema, presentBot } from "../presenters/bot.js";
 import { presentLib } from "../presenters/lib.js";
+import { mayAnswer } from "../presenters/error.js";
 import { messageSchema } from "../presenters/message.js";
 
 const tags = ["Bots"];
@@ -28,7 +29,7 @@ export const botRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (a
 
   app.post(
     "/v2/bots",
-    { schema: { tags, summary: "Create Bot", description: "A token is checked with Telegram getMe (422 when Telegram rejects it).", body: botBody, response: { 200: botSchema } } },
+    { schema: { tags, summary: "Create Bot", description: "A token is checked with Telegram getMe (422 when Telegram rejects it).", body: botBody, response: { 200: botSchema, ...mayAnswer(403) } } },
     async (request) => {
       const bot = await platform.bots.create(request.user, request.body);
       return reload(request.user.id, bot.id);

@@ -22,7 +22,7 @@ export const chatRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (
         tags,
         summary: "Get chats",
         params: z.object({ id: z.string() }),
-        querystring: z.object({ ...pageQuery, chat_type: z.enum(CHAT_TYPES).optional() }),
+        querystring: z.object({ ...pageQuery, chat_type: z.enum(CHAT_TYPES).optional().describe("Only chats of this type.") }),
         response: { 200: z.array(chatSchema) },
       },
     },

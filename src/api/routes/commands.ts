@@ -25,7 +25,8 @@ const commandBody = z.object({
   keyboard_body: text,
   commands_folder_id: z.union([z.number(), z.string()]).nullable().optional().describe("null = the root"),
   auto_retry_time: z.union([z.number(), z.string()]).nullable().optional().describe('Seconds; "" = none'),
-  bjs_code: text,
+  bjs_code: text.describe("The command's BJS. Left out (and `code` too), the code becomes empty."),
+  code: text.describe("Another name for `bjs_code`, the name the Command answer uses, so a command sent back as it was read keeps its code. When both are sent they must be equal."),
   need_reply: z.union([z.boolean(), z.enum(["true", "false"])]).nullable().optional(),
 });
 
@@ -49,7 +50,11 @@ export const commandRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = asyn
         summary: "Get Commands",
         description: "In id order. `commands_folder_id` filters by folder (`0` or `null`: commands in no folder); `q` searches names and aliases, case-insensitively.",
         params,
-        querystring: z.object({ ...pageQuery, commands_folder_id: z.string().optional(), q: z.string().max(255).optional() }),
+        querystring: z.object({
+          ...pageQuery,
+          commands_folder_id: z.string().optional().describe("Only the commands of this folder; `0` or `null`: those in no folder."),
+          q: z.string().max(255).optional().describe("Searches command names and aliases, case-insensitively."),
+        }),
         response: { 200: z.array(commandSchema) },
       },
     },
@@ -77,7 +82,17 @@ export const commandRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = asyn
 
   app.put(
     "/v2/bots/:id/commands/:command_id",
-    { schema: { tags, summary: "Edit Command", description: "A full replace: a field left out becomes empty.", params: commandParams, body: commandBody, response: { 200: commandSchema } } },
+    {
+      schema: {
+        tags,
+        summary: "Edit Command",
+        description:
+          "A full replace, as in the reference: every field left out becomes empty, including the BJS when neither `bjs_code` nor `code` is sent. To change one field, send every field you want to keep; the BJS may go back under `code`, the name this API answers with.",
+        params: commandParams,
+        body: commandBody,
+        response: { 200: commandSchema },
+      },
+    },
     async (request) => {
       const id = parseId(request.params.command_id, "Command");
       return presentCommand(await platform.commands.replace(request.bot.id, id, parseCommandFields(request.body)));

@@ -28,6 +28,7 @@ export const gitRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (a
         params,
         body,
         response: ok,
+        produces: ["text/plain"],
       },
     },
     async (request, reply) => {
@@ -48,6 +49,7 @@ export const gitRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (a
         params,
         body,
         response: ok,
+        produces: ["text/plain"],
       },
     },
     async (request, reply) => {

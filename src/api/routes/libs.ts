@@ -48,7 +48,7 @@ export const libRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (a
 
   app.delete(
     "/v2/bots/:id/libs/:lib_id",
-    { schema: { tags, summary: "Uninstall lib", params: z.object({ id: z.string(), lib_id: z.string() }), response: { 200: z.literal(true) } } },
+    { schema: { tags, summary: "Uninstall lib", params: z.object({ id: z.string(), lib_id: z.string().describe("A library id or name") }), response: { 200: z.literal(true) } } },
     async (request) => {
       await platform.libraries.uninstall(request.bot.id, library(request.params.lib_id));
       return true as const;

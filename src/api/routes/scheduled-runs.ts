@@ -19,7 +19,7 @@ export const scheduledRunRoutes: FastifyPluginAsyncZod<{ platform: Platform }> =
         summary: "List scheduled runs (ours)",
         description: "The bot's runs waiting to happen (`Bot.run` with `run_after`, auto retry, HTTP callbacks), soonest first. `label` keeps those with that label. Stopping or deleting the bot cancels them.",
         params: z.object({ id: z.string() }),
-        querystring: z.object({ ...pageQuery, label: z.string().min(1).max(255).optional() }),
+        querystring: z.object({ ...pageQuery, label: z.string().min(1).max(255).optional().describe("Only the runs with this label (BJS `Bot.run({label})`).") }),
         response: { 200: z.array(scheduledRunSchema) },
       },
     },

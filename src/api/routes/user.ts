@@ -4,6 +4,7 @@ import { planNamed } from "../../catalog/plans.js";
 import type { Platform } from "../../platform.js";
 import { pageOf, pageQuery } from "../pagination.js";
 import { linkedAccountSchema, presentLinkedAccount } from "../presenters/linked-account.js";
+import { mayAnswer } from "../presenters/error.js";
 import { messageSchema, urlSchema } from "../presenters/message.js";
 import { planSchema, presentPlan } from "../presenters/plan.js";
 import { presentUser, userPublicSchema } from "../presenters/user.js";
@@ -41,7 +42,7 @@ export const userRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (
     },
   );
 
-  app.get("/v2/user/telegram_link_url", { schema: { tags, summary: "Get telegram link url", response: { 200: urlSchema } } }, async (request) => ({
+  app.get("/v2/user/telegram_link_url", { schema: { tags, summary: "Get telegram link url", response: { 200: urlSchema, ...mayAnswer(422) } } }, async (request) => ({
     url: await platform.telegramLogin.linkUrl(request.user.id),
   }));
 

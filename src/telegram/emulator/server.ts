@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { ControlApi } from "./control.js";
 import { controlMethods } from "./control.js";
+import { controlCatalog } from "./control-catalog.js";
 import type { TelegramEmulator } from "./emulator.js";
 import { notFound, TelegramError, unauthorized } from "./errors.js";
 import { parseParams } from "./params.js";
@@ -48,7 +49,8 @@ function hangUpSignal(res: ServerResponse): () => AbortSignal {
  * The emulator over HTTP, on raw node:http for speed:
  * - `/bot<token>/<method>`: the Bot API (JSON, form, multipart or query parameters);
  * - `/file/bot<token>/<file_path>`: file downloads, as Telegram serves them;
- * - `POST /control/<method>`: the control API (JSON in, `{ok, result|description}` out).
+ * - `POST /control/<method>`: the control API (JSON in, `{ok, result|description}` out);
+ * - `GET /control`: the control methods, with their parameters and what each does.
  */
 export function createEmulatorServer(emulator: TelegramEmulator, control: ControlApi): Server {
   async function botApi(req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> {
@@ -88,6 +90,7 @@ export function createEmulatorServer(emulator: TelegramEmulator, control: Contro
     if (path.startsWith("/bot")) return botApi(req, res, path, q < 0 ? "" : url.slice(q + 1));
     if (path.startsWith("/file/bot")) return download(res, path);
     if (path.startsWith("/control/") && req.method === "POST") return controlApi(req, res, path.slice(9));
+    if ((path === "/control" || path === "/control/") && req.method === "GET") return sendJson(res, 200, { ok: true, result: controlCatalog });
     throw notFound();
   }
 

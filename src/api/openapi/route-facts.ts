@@ -1,0 +1,17 @@
+/** What the document needs to know of a route beyond its schema: who may call it and what it sends back. */
+export interface RouteFacts {
+  authentication?: "required" | "optional";
+  startsSession: boolean;
+  /** A list endpoint: it answers X-Total-Count and Link. */
+  paged: boolean;
+}
+
+/** `GET /v2/bots/{id}`: how the document names an operation. */
+export function operationKey(method: string, path: string): string {
+  return `${method.toUpperCase()} ${path}`;
+}
+
+/** `/v2/bots/:id` as OpenAPI writes it, `/v2/bots/{id}`. */
+export function openApiPath(url: string): string {
+  return url.replace(/:(\w+)/g, "{$1}");
+}

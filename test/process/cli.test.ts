@@ -1,0 +1,80 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli, type CliRun } from "../support/serve-process.js";
+
+const { version } = JSON.parse(readFileSync(resolve(import.meta.dirname, "../../package.json"), "utf8"));
+
+/** A CLI answer a person can act on: one `botyard:` line first, and no stack trace anywhere. */
+function expectOneLine(run: CliRun, code: number, line: string): void {
+  expect(run.code).toBe(code);
+  expect(run.stderr.split("\n")[0]).toBe(`botyard: ${line}`);
+  expect(run.stderr).not.toMatch(/^\s+at /m);
+}
+
+// Each case starts node processes, which take seconds on a busy machine.
+describe("the botyard command line", { timeout: 90_000 }, () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "botyard-cli-"));
+  let busy: Server;
+  let busyPort = 0;
+  beforeAll(async () => {
+    busy = createServer();
+    await new Promise<void>((done) => busy.listen(0, "127.0.0.1", done));
+    busyPort = (busy.address() as { port: number }).port;
+  });
+  afterAll(() => {
+    busy.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("prints its version", async () => {
+    for (const flag of ["--version", "-v"]) {
+      expect(await runCli([flag])).toEqual({ code: 0, stdout: `botyard ${version}\n`, stderr: "" });
+    }
+  });
+
+  it("prints the help when run bare, and serves nothing", async () => {
+    const run = await runCli([]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("Usage: botyard <command> [options]");
+    for (const command of ["serve", "migrate", "emulator"]) expect(run.stdout).toMatch(new RegExp(`^  ${command} `, "m"));
+  });
+
+  it("answers an unknown command or option with one line and the help", async () => {
+    const unknownCommand = await runCli(["sevre"]);
+    expectOneLine(unknownCommand, 2, "Unknown command 'sevre'");
+    expect(unknownCommand.stderr).toContain("Usage: botyard <command> [options]");
+
+    const unknownOption = await runCli(["serve", "--prot", "3000"]);
+    expectOneLine(unknownOption, 2, "Unknown option '--prot'");
+    expect(unknownOption.stderr).toContain("Usage: botyard serve");
+
+    expectOneLine(await runCli(["--port", "3000"]), 2, "Unknown option '--port'; name a command first");
+    expectOneLine(await runCli(["migrate", "now"]), 2, "Unexpected argument 'now'");
+  });
+
+  it("answers a bad value with one line and the command's help", async () => {
+    const port = await runCli(["emulator", "--port", "eighty"]);
+    expectOneLine(port, 2, "--port must be a whole number from 0 to 65535, got 'eighty'");
+    expect(port.stderr).toContain("Usage: botyard emulator");
+    expectOneLine(await runCli(["serve", "--port", "70000"]), 2, "--port must be a whole number from 0 to 65535, got '70000'");
+    expectOneLine(await runCli(["serve", "--port"]), 2, "Option '--port <value>' argument missing");
+    // A setting from the environment is not a command-line mistake: one line, no help.
+    const setting = await runCli(["serve"], { DATA_DIR: dataDir, SECRET_KEY: "k", BJS_ISOLATES: "none" });
+    expectOneLine(setting, 1, "BJS_ISOLATES must be a whole number of at least 1, got 'none'.");
+    expect(setting.stderr).not.toContain("Usage:");
+  });
+
+  it("says which port is busy and what to do", async () => {
+    const serve = await runCli(["serve", "--host", "127.0.0.1", "--port", String(busyPort)], { DATA_DIR: dataDir, SECRET_KEY: "k" });
+    expectOneLine(
+      serve,
+      1,
+      `Port ${busyPort} on 127.0.0.1 is already in use. Stop the program using it, or choose another port (PORT=N npm start, or botyard serve --port N).`,
+    );
+    const emulator = await runCli(["emulator", "--port", String(busyPort)]);
+    expectOneLine(emulator, 1, `Port ${busyPort} on 127.0.0.1 is already in use. Stop the program using it, or choose another port (--port N).`);
+  });
+});
