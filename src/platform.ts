@@ -24,7 +24,8 @@ import { ErrorLog } from "./bots/error-log.js";
 import { FolderStore } from "./bots/folders.js";
 import { InstalledLibraries } from "./bots/libraries.js";
 import { PropertyStore } from "./bots/properties.js";
-import { BotApi } from "./telegram/bot-api.js";
+import { BotApi, type ApiRoot } from "./telegram/bot-api.js";
+import { Playground } from "./playground/playground.js";
 import { BotRuntime } from "./runtime/bot-runtime.js";
 import { collectDefaultMetrics, Registry } from "prom-client";
 
@@ -44,8 +45,12 @@ export interface Platform {
   telegramLogin: TelegramLogin;
   iterations: IterationMeter;
   authThrottle: AuthThrottle;
-  /** A Bot API client for a bot token, at TELEGRAM_API_ROOT. */
+  /** Where a token's Bot API calls go: the playground's emulator, or TELEGRAM_API_ROOT. */
+  apiRoot: ApiRoot;
+  /** A Bot API client for a bot token, at its `apiRoot`. */
   botApi(token: string): BotApi;
+  /** The in-process Telegram emulator where owners try their bots from the dashboard. */
+  playground: Playground;
   bots: BotService;
   folders: FolderStore;
   commands: CommandStore;
@@ -118,12 +123,14 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   });
   const limiter = redis ? new RedisAttemptLimiter(redis) : new MemoryAttemptLimiter(clock);
   const iterations = new IterationMeter(db, clock);
-  const botApi = (token: string) => new BotApi(token, { apiRoot: config.telegramApiRoot });
+  const playground = await Playground.start({ secrets, clock, telegramApiRoot: config.telegramApiRoot });
+  const { apiRoot } = playground;
+  const botApi = (token: string) => new BotApi(token, { apiRoot });
   const botStore = new BotStore(db, secrets, iterations, clock);
   const folders = new FolderStore(db, botStore, clock);
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
-  const runtime = new BotRuntime({ database, clock, log, store: botStore, telegram: botApi, config, metrics });
+  const runtime = new BotRuntime({ database, clock, log, store: botStore, telegram: botApi, config, apiRoot, metrics });
   return {
     config,
     clock,
@@ -139,7 +146,9 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     telegramLogin,
     iterations,
     authThrottle: new AuthThrottle(limiter, config.authThrottle),
+    apiRoot,
     botApi,
+    playground,
     bots: new BotService(botStore, {
       botsLimit: (owner) => planNamed(config.freePlan, owner.payment_plan).bots_limit,
       telegram: botApi,
@@ -157,6 +166,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     metrics,
     async close() {
       await runtime.close();
+      await playground.close();
       mailer.close();
       redis?.disconnect();
       await database.close();

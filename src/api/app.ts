@@ -20,6 +20,7 @@ import { folderRoutes } from "./routes/folders.js";
 import { libRoutes } from "./routes/libs.js";
 import { propertyRoutes } from "./routes/properties.js";
 import { storeRoutes } from "./routes/store.js";
+import { playgroundRoutes } from "./routes/playground.js";
 import { webhookRoutes } from "../runtime/intake/webhook.js";
 
 /** Route plugins that need a signed-in user; each later resource (bots, commands...) joins here. */
@@ -35,6 +36,7 @@ const authenticatedRoutes = [
   adminPanelRoutes,
   libRoutes,
   storeRoutes,
+  playgroundRoutes,
 ];
 
 /** The REST API and the operational endpoints, ready to listen or to be injected in tests. */

@@ -4,7 +4,7 @@ import type { BotStore } from "../bots/bots.js";
 import type { Clock } from "../clock.js";
 import type { Config } from "../config.js";
 import type { Database } from "../db/database.js";
-import type { BotApi } from "../telegram/bot-api.js";
+import type { ApiRoot, BotApi } from "../telegram/bot-api.js";
 import { Dispatcher, type DispatcherOptions } from "./intake/dispatcher.js";
 import { Inbox } from "./intake/inbox.js";
 import { defaultPollingOptions, type PollingOptions } from "./intake/polling.js";
@@ -19,6 +19,8 @@ export interface BotRuntimeDeps {
   store: BotStore;
   telegram: (token: string) => BotApi;
   config: Pick<Config, "publicUrl" | "telegramApiRoot">;
+  /** Where polling bots' calls go; default TELEGRAM_API_ROOT for every bot. */
+  apiRoot?: ApiRoot;
   metrics: Registry;
 }
 
@@ -59,7 +61,7 @@ export class BotRuntime {
       clock: deps.clock,
       log: deps.log,
       publicUrl: deps.config.publicUrl,
-      polling: { ...defaultPollingOptions, ...options.polling, apiRoot: deps.config.telegramApiRoot },
+      polling: { ...defaultPollingOptions, ...options.polling, apiRoot: deps.apiRoot ?? deps.config.telegramApiRoot },
     });
     this.keepHandledMs = options.keepHandledMs ?? 24 * HOUR_MS;
   }
