@@ -21,6 +21,7 @@ import { libRoutes } from "./routes/libs.js";
 import { propertyRoutes } from "./routes/properties.js";
 import { storeRoutes } from "./routes/store.js";
 import { playgroundRoutes } from "./routes/playground.js";
+import { registerDashboard } from "./plugins/dashboard.js";
 import { webhookRoutes } from "../runtime/intake/webhook.js";
 
 /** Route plugins that need a signed-in user; each later resource (bots, commands...) joins here. */
@@ -67,5 +68,6 @@ export async function buildApp(platform: Platform): Promise<FastifyInstance> {
     scope.addHook("onRequest", authenticate(platform));
     for (const routes of authenticatedRoutes) await scope.register(routes, { platform });
   });
+  await registerDashboard(app, platform.log);
   return app;
 }

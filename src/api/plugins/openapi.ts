@@ -12,7 +12,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         title: "Botyard API",
         version: "2",
         description:
-          "Bots.Business API v2 compatible. Authenticate with `?api_key=` (see GET /v2/user) or the session headers from sign-in (`access-token`, `client`, `uid`), which rotate on every response.",
+          "Bots.Business API v2 compatible; the [dashboard](/) is built on it. Authenticate with `?api_key=` (see GET /v2/user) or the session headers from sign-in (`access-token`, `client`, `uid`), which rotate on every response.",
       },
       components: {
         securitySchemes: {
