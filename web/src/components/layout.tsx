@@ -16,7 +16,7 @@ export function Layout(props: { signedIn: boolean; botId?: string; children: Com
       <header class="topbar">
         <Link class="brand" href="/">Botyard</Link>
         <nav aria-label="Main">
-          {props.signedIn && navPages("main").map((page) => <NavLink key={page.path} href={page.path}>{page.title}</NavLink>)}
+          {props.signedIn && <NavLinks links={navPages("main").map((page) => ({ href: page.path, title: page.title }))} />}
           <a href="/docs">API docs</a>
           {props.signedIn && <button type="button" class="link" onClick={endSession}>Sign out</button>}
         </nav>
@@ -28,10 +28,24 @@ export function Layout(props: { signedIn: boolean; botId?: string; children: Com
   );
 }
 
-function NavLink(props: { href: string; children: ComponentChildren }) {
+/** Whether `href` is the link for `path`: the longest of `hrefs` that `path` is at or under. */
+function isCurrent(href: string, hrefs: string[], path: string): boolean {
+  const under = (candidate: string) => path === candidate || (candidate !== "/" && path.startsWith(`${candidate}/`));
+  const best = hrefs.filter(under).sort((a, b) => b.length - a.length)[0];
+  return best === href;
+}
+
+/** The links of a navigation bar, the current one marked. */
+function NavLinks(props: { links: Array<{ href: string; title: string }> }) {
   const { path } = useLocation();
-  const current = path === props.href || (props.href !== "/" && path.startsWith(`${props.href}/`));
-  return <Link href={props.href} aria-current={current ? "page" : undefined}>{props.children}</Link>;
+  const hrefs = props.links.map((link) => link.href);
+  return (
+    <>
+      {props.links.map((link) => (
+        <Link key={link.href} href={link.href} aria-current={isCurrent(link.href, hrefs, path) ? "page" : undefined}>{link.title}</Link>
+      ))}
+    </>
+  );
 }
 
 /** A bot's pages: its name, status and tabs above the page. */
@@ -50,10 +64,7 @@ function BotFrame(props: { id: string; children: ComponentChildren }) {
         {bot.username && <span class="muted">@{bot.username}</span>}
       </div>
       <nav class="tabs" aria-label="Bot">
-        {navPages("bot").map((page) => {
-          const href = page.path.replace(":id", String(bot.id));
-          return <NavLink key={page.path} href={href}>{page.title}</NavLink>;
-        })}
+        <NavLinks links={navPages("bot").map((page) => ({ href: page.path.replace(":id", String(bot.id)), title: page.title }))} />
       </nav>
       {props.children}
     </BotContext.Provider>

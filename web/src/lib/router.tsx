@@ -11,6 +11,11 @@ export function navigate(to: string, options: { replace?: boolean } = {}): void 
   window.scrollTo(0, 0);
 }
 
+/** Changes the address shown without drawing another page (a new resource gets its own URL). */
+export function showAddress(to: string): void {
+  history.replaceState(null, "", to);
+}
+
 addEventListener("popstate", () => {
   for (const listener of listeners) listener();
 });
