@@ -106,10 +106,11 @@ export function layoutProblems(page: Page): Promise<LayoutProblem[]> {
       for (let j = i + 1; j < controls.length; j++) {
         const [a, b] = [controls[i]!, controls[j]!];
         if (a.contains(b) || b.contains(a)) continue;
-        const [p, q] = [a.getBoundingClientRect(), b.getBoundingClientRect()];
-        const overlapX = Math.min(p.right, q.right) - Math.max(p.left, q.left);
-        const overlapY = Math.min(p.bottom, q.bottom) - Math.max(p.top, q.top);
-        if (overlapX > 2 && overlapY > 2) problems.push({ kind: "overlaps", what: `${name(a)} and ${name(b)}` });
+        // Line boxes, not the bounding box: a link wrapping over two lines covers neither's neighbours.
+        const touches = [...a.getClientRects()].some((p) =>
+          [...b.getClientRects()].some((q) => Math.min(p.right, q.right) - Math.max(p.left, q.left) > 2 && Math.min(p.bottom, q.bottom) - Math.max(p.top, q.top) > 2),
+        );
+        if (touches) problems.push({ kind: "overlaps", what: `${name(a)} and ${name(b)}` });
       }
     }
     return problems;

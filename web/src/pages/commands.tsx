@@ -49,7 +49,7 @@ function Commands() {
         {(folders.data ?? []).map((folder) => (
           <section key={folder.id} aria-label={`Folder ${folder.title}`}>
             <div class="row spread">
-              <h3>📁 {folder.title}</h3>
+              <h3><span class="badge">Folder</span> {folder.title}</h3>
               <button type="button" class="link" onClick={() => removeFolder(folder.id)} aria-label={`Delete folder ${folder.title}`}>Delete folder</button>
             </div>
             <CommandList commands={inFolder(folder.id)} botId={id} />

@@ -42,7 +42,7 @@ function Settings() {
       <div class="card">
         <h2>Delete the bot</h2>
         <p class="muted">Stops it and removes its commands, chats, properties and logs.</p>
-        <button type="button" class="danger" onClick={remove} disabled={action.busy}>Delete {bot.name}</button>
+        <button type="button" class="danger" onClick={remove} disabled={action.busy}>Delete this bot</button>
       </div>
     </>
   );
