@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -122,6 +122,29 @@ describe("the dashboard's pages in Chromium", () => {
     await page.keyboard.press("Enter");
     await page.waitForURL(new RegExp(`/bots/${botId}/commands/${commandId}`));
     await page.getByRole("heading", { name: "Command /start" }).waitFor();
+    await page.close();
+  });
+
+  it("resets a forgotten password from the mailed link, then signs in with the new one", async () => {
+    const { email } = await signUp(t.app);
+    const page = await browser.newPage({ viewport: { width: 390, height: 860 }, baseURL: origin });
+    await page.goto("/sign-in");
+    await page.getByRole("link", { name: "Forgot your password?" }).click();
+    await page.getByLabel("Email").fill(email);
+    await page.getByRole("button", { name: "Send the link" }).click();
+    await page.getByRole("status").waitFor();
+    const outbox = join(t.config.dataDir, "outbox");
+    const mail = readdirSync(outbox).map((file) => readFileSync(join(outbox, file), "utf8")).find((text) => text.includes(email))!;
+    const link = new URL(/https?:\/\/\S+reset_password_token=[\w-]+/.exec(mail.replace(/=\r?\n/g, ""))![0]);
+    await page.goto(link.pathname + link.search);
+    await page.getByLabel("New password").fill("another long password");
+    await page.getByLabel("Repeat it").fill("another long password");
+    await page.getByRole("button", { name: "Set the password" }).click();
+    await page.getByRole("status").getByRole("link", { name: "Sign in" }).click();
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill("another long password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Your bots" }).waitFor();
     await page.close();
   });
 
