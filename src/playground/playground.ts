@@ -45,7 +45,8 @@ export class Playground {
 
   /** Starts the emulator on a loopback port of its own. */
   static async start(options: { secrets: Secrets; clock: Clock; telegramApiRoot: string }): Promise<Playground> {
-    const emulator = await startEmulator({ clock: options.clock, host: "127.0.0.1", port: 0 });
+    // Only the Bot API listens (loopback): people act through the platform's routes, never the control API.
+    const emulator = await startEmulator({ clock: options.clock, host: "127.0.0.1", port: 0, httpControl: false });
     return new Playground(emulator, options.secrets, options.telegramApiRoot);
   }
 

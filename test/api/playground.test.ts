@@ -109,6 +109,15 @@ describe.each(engines())("the playground on %s", (engine) => {
     }
   });
 
+  it("serves only the Bot API on its port: the emulator's control API is not reachable over HTTP", async () => {
+    const { connected } = await playgroundBot([]);
+    const root = (t.platform.apiRoot as (token: string) => string)(connected.token);
+    expect(root).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect((await (await fetch(`${root}/bot${connected.token}/getMe`, { method: "POST" })).json()).result.username).toBe(connected.username);
+    const control = await fetch(`${root}/control/createUser`, { method: "POST", body: JSON.stringify({ first_name: "Eve" }) });
+    expect(control.status).toBe(404);
+  });
+
   it("waits for the bot's reply when asked to, and answers at once when nothing comes", async () => {
     const { api, base } = await playgroundBot([{ command: "/slow", bjs_code: "Bot.sendMessage('done')" }]);
     const waiting = api.get(`${base}?after_message_id=1&wait_s=5`);
