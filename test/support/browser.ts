@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import pg from "pg";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, inject } from "vitest";
 import type { EngineName } from "./platform.js";
@@ -27,22 +28,45 @@ export interface BrowserRig {
 }
 
 /**
- * Starts `botyard serve` on a free loopback port (SQLite in a temporary folder, or the run's
- * PostgreSQL database) and Chromium, both closed after the block.
+ * A database of its own on the run's PostgreSQL server, for a process that migrates the
+ * default schema (the run's database is shared by files working in parallel); `drop` ends it.
+ */
+async function freshPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const serverUrl = inject("postgresUrl");
+  const name = `botyard_web_${process.pid}_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
+
+/**
+ * Starts `botyard serve` on a free loopback port (SQLite in a temporary folder, or a fresh
+ * PostgreSQL database) and Chromium, all ended after the block.
  */
 export function useBrowser(engine: EngineName = "sqlite"): BrowserRig {
-  const state = {} as { url: string; browser: Browser; serve: ServeProcess; dataDir: string };
+  const state = {} as { url: string; browser: Browser; serve: ServeProcess; dataDir: string; database?: Awaited<ReturnType<typeof freshPostgresDatabase>> };
   beforeAll(async () => {
     state.dataDir = mkdtempSync(join(tmpdir(), "botyard-web-"));
     const port = await freePort();
     state.url = `http://127.0.0.1:${port}`;
-    const database: Record<string, string> = engine === "postgres" ? { DATABASE_URL: inject("postgresUrl") } : {};
+    if (engine === "postgres") state.database = await freshPostgresDatabase();
+    const database: Record<string, string> = state.database ? { DATABASE_URL: state.database.url } : {};
     state.serve = new ServeProcess({ PORT: String(port), HOST: "127.0.0.1", DATA_DIR: state.dataDir, LOG_LEVEL: "warn", ...database });
     [state.browser] = await Promise.all([launchChromium(), state.serve.up(state.url)]);
   }, 60_000);
   afterAll(async () => {
     await state.browser?.close();
-    if (state.serve) await state.serve.end("SIGTERM");
+    if (state.serve?.child.exitCode === null) await state.serve.end("SIGTERM");
+    await state.database?.drop();
     rmSync(state.dataDir, { recursive: true, force: true });
   });
   return {
@@ -99,6 +123,14 @@ export function layoutProblems(page: Page): Promise<LayoutProblem[]> {
       const scrolls = /(auto|scroll)/.test(getComputedStyle(element).overflowX + getComputedStyle(element).overflowY);
       if (!scrolls && element.matches("button, a, label, h1, h2, h3, .badge, .title") && element.scrollWidth > element.clientWidth + 1 && element.clientWidth > 0) {
         problems.push({ kind: "cut off", what: name(element) });
+      }
+      // A one-word label drawn on two lines has been squeezed: "Sen" above "d".
+      const text = element.matches("button, .badge, .tabs a") ? (element.textContent ?? "").trim() : "";
+      if (text && !/\s/.test(text)) {
+        const range = document.createRange();
+        range.selectNodeContents(element);
+        const lines = new Set([...range.getClientRects()].map((rect) => Math.round(rect.top)));
+        if (lines.size > 1) problems.push({ kind: "cut off", what: `${name(element)} breaks inside the word` });
       }
     }
     const controls = elements.filter((element) => element.matches("button, a, input, select, textarea, h1, h2, h3, .badge"));
