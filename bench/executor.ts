@@ -29,7 +29,7 @@ async function timed(run: () => Promise<unknown>): Promise<{ perSecond: number; 
 const executor = new Executor({ ...defaultExecutorOptions, isolates: 1 });
 const globals = { message: "/start", params: "", user: { id: 1, telegramid: 1 }, chat: { id: 1, chatid: 1, chat_type: "private" } };
 const ours = await timed(() =>
-  executor.execute({ botId: 1, segments: [{ name: "/start", code: BODY }], globals, reads: async () => '{"found":true,"value":1,"type":"integer"}', timeoutMs: 5000 }),
+  executor.execute({ botId: 1, ownerId: 1, segments: [{ name: "/start", code: BODY }], globals, reads: async () => '{"found":true,"value":1,"type":"integer"}', timeoutMs: 5000 }),
 );
 executor.dispose();
 

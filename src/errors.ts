@@ -41,3 +41,6 @@ export class PlanLimitError extends AppError {
 
 /** 422 `{"error": ...}`: a request that is well-formed but cannot be done now. */
 export class UnprocessableError extends AppError {}
+
+/** 400 `{"error": ...}`: a request the API cannot read (a body nested too deeply, a forbidden key). */
+export class BadRequestError extends AppError {}

@@ -130,7 +130,8 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const folders = new FolderStore(db, botStore, clock);
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
-  const runtime = new BotRuntime({ database, clock, log, store: botStore, telegram: botApi, config, apiRoot, metrics });
+  const errorLog = new ErrorLog(db, clock);
+  const runtime = new BotRuntime({ database, clock, log, store: botStore, telegram: botApi, config, apiRoot, metrics, errorLog });
   return {
     config,
     clock,
@@ -159,7 +160,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     botUsers: new BotUserStore(db, clock),
     chats: new ChatStore(db, clock),
     properties: new PropertyStore(db, clock),
-    errorLog: new ErrorLog(db, clock),
+    errorLog,
     adminPanels: new AdminPanelService(new AdminPanelStore(db, clock), log),
     libraries: new InstalledLibraries(db, clock),
     runtime,

@@ -2,7 +2,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Platform } from "../platform.js";
 import { authenticate } from "./plugins/authenticate.js";
-import { registerErrorHandling } from "./plugins/errors.js";
+import { errorOptions, registerErrorHandling } from "./plugins/errors.js";
+import { registerJsonBodies } from "./plugins/json-body.js";
 import { registerNulGuard } from "./plugins/nul-guard.js";
 import { registerOpenApi } from "./plugins/openapi.js";
 import { recordRoutes } from "./route-table.js";
@@ -48,11 +49,13 @@ export async function buildApp(platform: Platform): Promise<FastifyInstance> {
     trustProxy: platform.config.trustProxy,
     // Ids are integers; ignore trailing slashes so `/v2/bots/` finds `/v2/bots`.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    ...errorOptions(platform.config.bodyLimitBytes),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   recordRoutes(app);
   registerErrorHandling(app, platform.config.bodyLimitBytes);
+  registerJsonBodies(app);
   registerNulGuard(app);
   // An answer tells the client its writes happened: it leaves once they are committed.
   app.addHook("onSend", async () => {

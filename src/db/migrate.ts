@@ -6,6 +6,7 @@ import * as bots from "./migrations/0002_bots.js";
 import * as runtime from "./migrations/0003_runtime.js";
 import * as conversations from "./migrations/0004_conversations.js";
 import * as commandsVersion from "./migrations/0005_commands_version.js";
+import * as updateStarts from "./migrations/0006_update_starts.js";
 
 /** Every migration in order; a new one is appended here and never edited once released. */
 const migrations: Record<string, { up(context: MigrationContext): Promise<void> }> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, { up(context: MigrationContext): Promise<void> 
   "0003_runtime": runtime,
   "0004_conversations": conversations,
   "0005_commands_version": commandsVersion,
+  "0006_update_starts": updateStarts,
 };
 
 function provider(database: Database): MigrationProvider {

@@ -263,6 +263,8 @@ export interface UpdateInboxTable {
   status: string;
   /** Failed attempts so far. */
   attempts: number;
+  /** Times handling began; beginnings beyond the failed attempts are the process's deaths. */
+  starts: Generated<number>;
   received_at: string;
   finished_at: string | null;
 }

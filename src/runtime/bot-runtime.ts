@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import type { BotStore } from "../bots/bots.js";
+import type { ErrorLog } from "../bots/error-log.js";
 import type { Clock } from "../clock.js";
 import type { Config } from "../config.js";
 import type { Database } from "../db/database.js";
@@ -22,6 +23,8 @@ export interface BotRuntimeDeps {
   /** Where polling bots' calls go; default TELEGRAM_API_ROOT for every bot. */
   apiRoot?: ApiRoot;
   metrics: Registry;
+  /** Where an update set aside at start is reported to its bot's owner. */
+  errorLog: Pick<ErrorLog, "record">;
 }
 
 export interface BotRuntimeOptions {
@@ -53,7 +56,14 @@ export class BotRuntime {
   ) {
     this.inbox = new Inbox(deps.database, deps.clock);
     this.metrics = new RuntimeMetrics(deps.metrics);
-    this.dispatcher = new Dispatcher(this.inbox, deps.log, { ...options.dispatcher, metrics: this.metrics });
+    this.dispatcher = new Dispatcher(this.inbox, deps.log, {
+      quarantined: async (row) => {
+        const message = `An update (update_id ${row.update.update_id}) was set aside without being handled: handling it stopped the platform ${row.starts} times`;
+        await deps.errorLog.record(row.botId, { message, trigger: "update", group_key: "quarantined" });
+      },
+      ...options.dispatcher,
+      metrics: this.metrics,
+    });
     this.runner = new BotRunner({
       store: deps.store,
       telegram: deps.telegram,

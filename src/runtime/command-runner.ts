@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import type { Action } from "./actions.js";
 import type { ErrorLog } from "../bots/error-log.js";
 import type { PropertyStore } from "../bots/properties.js";
 import { TelegramApiError, TelegramNetworkError } from "../telegram/bot-api.js";
@@ -35,7 +36,17 @@ export interface RunnerDeps {
   /** The owner's quota for `iteration_quota`. */
   quota(invocation: Invocation): Promise<{ limit: number; used: number }>;
   /** Applies an execution's actions in order. */
-  apply(actions: { type: string; [key: string]: unknown }[], invocation: Invocation): Promise<void>;
+  apply(actions: Action[], invocation: Invocation): Promise<void>;
+}
+
+/**
+ * A failure while applying an execution's actions, already in the bot's error log: it ends the
+ * update (marked handled), so the BJS is never run again and nothing already sent is sent again.
+ */
+export class UpdateEnded extends Error {
+  constructor() {
+    super("the update ended: applying a command's actions failed");
+  }
 }
 
 /**
@@ -58,13 +69,22 @@ export class CommandRunner {
     const prefetched = await this.deps.prefetch.load(invocation, segments);
     const result = await this.deps.executor.execute({
       botId: invocation.bot.row.id,
+      ownerId: invocation.bot.owner.id,
       segments,
       globals: { ...globalsOf(invocation, this.deps.apiHost, quota), prefetched },
       reads: this.deps.reads(invocation),
       timeoutMs: invocation.bot.plan.command_timeout_s * 1000,
     });
+    invocation.chain.committed = true;
     this.deps.metrics.execution(result.error);
-    await this.deps.apply(result.actions, invocation);
+    try {
+      await this.deps.apply(result.actions, invocation);
+    } catch (error) {
+      if (error instanceof UpdateEnded) throw error;
+      this.deps.log.error({ err: error, bot_id: invocation.bot.row.id, command: invocation.command.command }, "applying a command's actions failed");
+      await this.record(invocation, { message: "The platform could not apply all of this command's actions; the update ended there and was not run again" }).catch(() => {});
+      throw new UpdateEnded();
+    }
     if (result.error) await this.fail(invocation, result.error);
   }
 
@@ -96,6 +116,7 @@ export class CommandRunner {
       const own = user ? await this.deps.properties.get(bot.row.id, "user", name, { userId: user.row.id }) : undefined;
       return own !== undefined ? own : this.deps.properties.get(bot.row.id, "bot", name);
     });
+    if (!invocation.chain.trySend()) return;
     try {
       await this.deps.sender.call(bot.token, "sendMessage", answerParams(Number(chat.row.chatid), text, command.keyboard_body));
     } catch (error) {
@@ -114,6 +135,7 @@ export class CommandRunner {
       await this.run({ ...invocation, command: bang, kind: "error", options: { error: { message: error.message, command: invocation.command.command } } });
       return;
     }
+    if (!invocation.chain.trySend()) return;
     try {
       await this.deps.sender.call(invocation.bot.token, "sendMessage", { chat_id: Number(invocation.chat!.row.chatid), text: DEFAULT_ERROR_REPLY });
     } catch (sendError) {

@@ -1,15 +1,13 @@
 import type { BotUserStore, ChatStore } from "../bots/chats.js";
-import type { PropertyStore, PropertyType } from "../bots/properties.js";
+import type { PropertyStore } from "../bots/properties.js";
 import { AppError } from "../errors.js";
 import { TelegramApiError, TelegramNetworkError } from "../telegram/bot-api.js";
+import type { Action, ApiAction, SetPropAction } from "./actions.js";
 import type { CommandRunner } from "./command-runner.js";
 import { telegramReason } from "./command-runner.js";
-import type { Invocation } from "./invocation.js";
+import { MAX_EXECUTIONS_PER_UPDATE, MAX_SENDS_PER_UPDATE, type Invocation } from "./invocation.js";
 import { anyCommand, matchText } from "./router.js";
 import type { TelegramSender } from "./telegram-sender.js";
-
-/** An action BJS queued (see src/runtime/bjs/surface.ts for how each is made). */
-export type Action = { type: string; [key: string]: unknown };
 
 /** How deep a chain of sub-commands and callbacks may go before "Too many sub commands". */
 export const MAX_SUB_COMMAND_DEPTH = 10;
@@ -23,6 +21,11 @@ export interface EffectsDeps {
   resolveUser(invocation: Invocation, botId: number, by: { user_id?: number; user_telegramid?: number }): Promise<number | undefined>;
   /** True when `otherBotId` is a bot of the same owner (`bot_id` addressing). */
   sameOwner(invocation: Invocation, otherBotId: number): Promise<boolean>;
+  /**
+   * Charges one iteration for an execution about to start in the invocation's chain; answers
+   * why it may not (the owner's quota is spent), or undefined.
+   */
+  charge(invocation: Invocation): Promise<string | undefined>;
   runner(): CommandRunner;
 }
 
@@ -52,68 +55,72 @@ export class Effects {
       case "setProp":
         return this.setProp(action, invocation);
       case "runCommand":
-        return this.runCommand(String(action.command), action.options ?? null, invocation, "sub", !!action.ignoreMissingCommand);
+        return this.runCommand(action.command, action.options ?? null, invocation, "sub", !!action.ignoreMissingCommand);
       case "blockChat":
       case "unblockChat":
-        await this.deps.chats.setBlocked(invocation.bot.row.id, Number(action.chat_id), action.type === "blockChat");
+        await this.deps.chats.setBlocked(invocation.bot.row.id, action.chat_id, action.type === "blockChat");
         return;
       case "setGroup": {
-        const user = await this.deps.botUsers.byId(invocation.bot.row.id, Number(action.user_id));
-        if (user) await this.deps.botUsers.setGroup(user, (action.group as string | null) ?? null);
+        const user = await this.deps.botUsers.byId(invocation.bot.row.id, action.user_id);
+        if (user) await this.deps.botUsers.setGroup(user, action.group);
         return;
       }
-      default:
-        throw new Error(`unknown BJS action ${action.type}`);
     }
   }
 
   /** A Bot API call; `on_result`/`on_error` run as callbacks, `result_to_*_property` store the result after. */
-  private async callTelegram(action: Action, invocation: Invocation): Promise<void> {
-    const method = String(action.method);
+  private async callTelegram(action: ApiAction, invocation: Invocation): Promise<void> {
+    const { method } = action;
+    if (!invocation.chain.trySend()) {
+      await this.deps.runner().record(invocation, { message: `Telegram call ${method} not made: one update may make ${MAX_SENDS_PER_UPDATE} calls at most` });
+      return;
+    }
     if (method === "answerCallbackQuery") invocation.chain.answeredCallback = true;
     const bbOptions = action.bb_options ?? null;
     let result: unknown;
     try {
-      result = await this.deps.sender.call(invocation.bot.token, method, action.params as Record<string, unknown>);
+      result = await this.deps.sender.call(invocation.bot.token, method, action.params);
     } catch (error) {
       if (!(error instanceof TelegramApiError || error instanceof TelegramNetworkError)) throw error;
       if (action.on_error) {
         const details = error instanceof TelegramApiError ? { code: error.error_code, description: error.description } : { code: 0, description: error.message };
-        await this.runCommand(String(action.on_error), { error: { ...details, method }, bb_options: bbOptions }, invocation, "callback");
+        await this.runCommand(action.on_error, { error: { ...details, method }, bb_options: bbOptions }, invocation, "callback");
       } else {
         await this.deps.runner().record(invocation, { message: `Telegram refused ${method}: ${telegramReason(error)}` });
       }
       return;
     }
-    if (action.on_result) await this.runCommand(String(action.on_result), { result, ok: true, bb_options: bbOptions }, invocation, "callback");
+    if (action.on_result) await this.runCommand(action.on_result, { result, ok: true, bb_options: bbOptions }, invocation, "callback");
     const bot = invocation.bot.row.id;
-    if (action.result_to_bot_property) await this.deps.properties.set(bot, "bot", String(action.result_to_bot_property), result, { type: "json" });
+    if (action.result_to_bot_property) await this.deps.properties.set(bot, "bot", action.result_to_bot_property, result, { type: "json" });
     if (action.result_to_user_property && invocation.user) {
-      await this.deps.properties.set(bot, "user", String(action.result_to_user_property), result, { type: "json", userId: invocation.user.row.id });
+      await this.deps.properties.set(bot, "user", action.result_to_user_property, result, { type: "json", userId: invocation.user.row.id });
     }
   }
 
-  private async setProp(action: Action, invocation: Invocation): Promise<void> {
+  private async setProp(action: SetPropAction, invocation: Invocation): Promise<void> {
     let botId = invocation.bot.row.id;
     if (action.bot_id !== undefined) {
-      if (!(await this.deps.sameOwner(invocation, Number(action.bot_id)))) throw new PropertyError(`Bot ${action.bot_id} is not a bot of this owner`);
-      botId = Number(action.bot_id);
+      if (!(await this.deps.sameOwner(invocation, action.bot_id))) throw new PropertyError(`Bot ${action.bot_id} is not a bot of this owner`);
+      botId = action.bot_id;
     }
-    const scope = action.scope === "user" ? "user" : "bot";
     let userId: number | undefined;
-    if (scope === "user") {
-      userId = await this.deps.resolveUser(invocation, botId, { user_id: action.user_id as number | undefined, user_telegramid: action.user_telegramid as number | undefined });
-      if (userId === undefined) throw new PropertyError(`User ${action.user_id ?? action.user_telegramid} is not a user of this bot`);
+    if (action.scope === "user") {
+      userId = await this.deps.resolveUser(invocation, botId, { user_id: action.user_id });
+      if (userId === undefined) throw new PropertyError(`User ${action.user_id} is not a user of this bot`);
     }
-    const type = (action.value_type ?? undefined) as PropertyType | undefined;
-    await this.deps.properties.set(botId, scope, String(action.name), action.value, { type, userId });
+    await this.deps.properties.set(botId, action.scope, action.name, action.value, { type: action.value_type ?? undefined, userId });
   }
 
   /** Runs a named command (with params after its first space) in the same chain, one level deeper. */
   async runCommand(text: string, options: unknown, parent: Invocation, kind: "sub" | "callback", ignoreMissing = false): Promise<void> {
     const runner = this.deps.runner();
-    if (parent.depth + 1 > MAX_SUB_COMMAND_DEPTH) {
-      await runner.record(parent, { message: "Too many sub commands" });
+    const { chain } = parent;
+    if (chain.stopped !== undefined) return;
+    // Too deep ends this branch; too many ends the chain. Either is said once per update.
+    if (parent.depth + 1 > MAX_SUB_COMMAND_DEPTH || chain.executions >= MAX_EXECUTIONS_PER_UPDATE) {
+      if (chain.executions >= MAX_EXECUTIONS_PER_UPDATE) chain.stop("Too many sub commands");
+      if (chain.note("Too many sub commands")) await runner.record(parent, { message: "Too many sub commands" });
       return;
     }
     const found = matchText(parent.book, text, { botUsername: parent.bot.row.username, allowed: anyCommand });
@@ -121,7 +128,12 @@ export class Effects {
       if (!ignoreMissing) await runner.record(parent, { message: `Command not found: ${text}` });
       return;
     }
-    parent.chain.iterations += 1;
+    const refusal = await this.deps.charge(parent);
+    if (refusal) {
+      chain.stop(refusal);
+      if (chain.note(refusal)) await runner.record(parent, { message: refusal });
+      return;
+    }
     await runner.run({ ...parent, command: found.command, kind, params: found.params, message: text, options, depth: parent.depth + 1 });
   }
 }

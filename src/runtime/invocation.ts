@@ -13,12 +13,49 @@ export interface RunningBot {
   plan: Plan;
 }
 
-/** The state shared by every execution an incoming update sets off (its dispatcher chain). */
-export interface Chain {
+/** Executions one update may set off, the first included (sub-commands and callbacks). */
+export const MAX_EXECUTIONS_PER_UPDATE = 100;
+/** Telegram calls one update may make (Answers, BJS calls, error replies). */
+export const MAX_SENDS_PER_UPDATE = 100;
+
+/**
+ * The state shared by every execution an incoming update sets off (its dispatcher chain):
+ * what it has spent against the per-update caps, and whether it has reached the outside.
+ */
+export class Chain {
   /** Whether BJS answered the callback query itself (then no automatic acknowledgement). */
-  answeredCallback: boolean;
-  /** Iterations this chain costs (spec/bjs.md §4). */
-  iterations: number;
+  answeredCallback = false;
+  /** Executions started, each one iteration (spec/bjs.md §4), the first included. */
+  executions = 1;
+  sends = 0;
+  /**
+   * Set once something may have reached the outside (a Telegram call made, BJS run): from
+   * then on a failure ends the update rather than retrying it, so nothing is sent twice.
+   */
+  committed = false;
+  /** Why the chain stopped starting executions (the quota, a cap), once it has. */
+  stopped?: string;
+  private readonly noted = new Set<string>();
+
+  /** Stops the chain: it starts no execution any more. */
+  stop(reason: string): void {
+    this.stopped ??= reason;
+  }
+
+  /** Answers true the first time a refusal comes up, so it is logged once per update. */
+  note(refusal: string): boolean {
+    if (this.noted.has(refusal)) return false;
+    this.noted.add(refusal);
+    return true;
+  }
+
+  /** Counts one Telegram call; false when the update has made all it may. */
+  trySend(): boolean {
+    if (this.sends >= MAX_SENDS_PER_UPDATE) return false;
+    this.sends++;
+    this.committed = true;
+    return true;
+  }
 }
 
 /**

@@ -9,6 +9,9 @@ import { PropertyPrefetch, propertyRead } from "./property-prefetch.js";
 import { Executor, defaultExecutorOptions, type ExecutorOptions } from "./sandbox/executor.js";
 import type { HostReads } from "./sandbox/isolate-host.js";
 import { TelegramSender, type Sleep } from "./telegram-sender.js";
+import { z } from "zod";
+import { AppError } from "../errors.js";
+import { quotaNote, quotaOf } from "./quota.js";
 import { WaitStore } from "./waits.js";
 
 export interface ProcessingOptions {
@@ -25,6 +28,29 @@ export interface Processing {
   budget: IterationBudget;
   close(): Promise<void>;
 }
+
+/** A read BJS asked for that the platform refuses; its message is said back to BJS. */
+class ReadRefused extends AppError {}
+
+const id = z.number().int().safe();
+/** What a host read may carry (the isolate builds it, but nothing from there is trusted). */
+const readArgs = z.object({
+  scope: z.enum(["bot", "user"]).optional(),
+  name: z.string().max(255).optional(),
+  bot_id: id.optional(),
+  user_id: id.optional(),
+  user_telegramid: id.optional(),
+});
+
+const propertyReadArgs = readArgs.required({ scope: true, name: true });
+
+const safeJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
 
 /** Wires the processor, the BJS executor and the effects over the platform's stores. */
 export function createProcessing(platform: Platform, options: ProcessingOptions = {}): Processing {
@@ -51,22 +77,24 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
   /** The bot BJS names with `bot_id`: its own, or another of the same owner. */
   const botOf = async (invocation: Invocation, botId: number | undefined) => {
     const id = botId ?? invocation.bot.row.id;
-    if (!(await sameOwner(invocation, id))) throw new Error(`Bot ${id} is not a bot of this owner`);
+    if (!(await sameOwner(invocation, id))) throw new ReadRefused(`Bot ${id} is not a bot of this owner`);
     return id;
   };
 
   /** Synchronous reads for BJS: properties, and a user's internal id from their Telegram id. */
   const reads = (invocation: Invocation): HostReads => async (name, argsJson) => {
-    const args = JSON.parse(argsJson) as { scope: "bot" | "user"; name: string; bot_id?: number; user_id?: number; user_telegramid?: number };
+    const schema = name === "getProp" ? propertyReadArgs : name === "userId" ? readArgs : undefined;
+    const parsed = schema?.safeParse(safeJson(argsJson));
+    if (!parsed?.success) throw new ReadRefused(`A read the platform does not answer: ${name.slice(0, 40)}`);
+    const args = parsed.data;
     const botId = await botOf(invocation, args.bot_id);
     if (name === "userId") return JSON.stringify((await resolveUser(invocation, botId, args)) ?? null);
-    if (name !== "getProp") throw new Error(`Unknown host read ${name}`);
     let userId: number | undefined;
     if (args.scope === "user") {
       userId = await resolveUser(invocation, botId, args);
       if (userId === undefined) return JSON.stringify({ found: false });
     }
-    return JSON.stringify(propertyRead(await platform.properties.find(botId, args.scope, args.name, { userId })));
+    return JSON.stringify(propertyRead(await platform.properties.find(botId, args.scope!, args.name!, { userId })));
   };
 
   const apiHost = new URL(config.publicUrl ?? `http://localhost:${config.port}`).host;
@@ -83,12 +111,20 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
     prefetch: new PropertyPrefetch(platform.properties),
     metrics,
     quota: async (invocation) => ({
-      limit: invocation.bot.plan.iterations_per_month + invocation.bot.owner.extra_points,
+      limit: quotaOf(invocation.bot),
       used: await budget.spent(invocation.bot.owner.id),
     }),
     apply: (actions, invocation) => effects.apply(actions, invocation),
   });
-  effects = new Effects({ sender, properties: platform.properties, chats: platform.chats, botUsers: platform.botUsers, resolveUser, sameOwner, runner: () => runner });
+  /** Each execution a chain starts is an iteration, charged as it starts, within the owner's quota. */
+  const charge = async (invocation: Invocation) => {
+    const { bot, chain } = invocation;
+    if ((await budget.spent(bot.owner.id)) >= quotaOf(bot)) return quotaNote(quotaOf(bot));
+    chain.executions++;
+    budget.spend(bot.owner.id, bot.row.id, 1);
+    return undefined;
+  };
+  effects = new Effects({ sender, properties: platform.properties, chats: platform.chats, botUsers: platform.botUsers, resolveUser, sameOwner, charge, runner: () => runner });
 
   const processor = new Processor({
     config,

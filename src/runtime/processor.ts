@@ -7,9 +7,10 @@ import type { Config } from "../config.js";
 import type { BotStore } from "../bots/bots.js";
 import type { BotUserStore, ChatStore } from "../bots/chats.js";
 import type { CommandBooks } from "./command-books.js";
-import type { CommandRunner } from "./command-runner.js";
+import { UpdateEnded, type CommandRunner } from "./command-runner.js";
 import type { IterationBudget } from "./iteration-budget.js";
-import type { Chain, RunningBot } from "./invocation.js";
+import { Chain, type RunningBot } from "./invocation.js";
+import { QUOTA_NOTE, quotaNote, quotaOf } from "./quota.js";
 import { route } from "./router.js";
 import type { TelegramSender } from "./telegram-sender.js";
 import type { UpdateHandler } from "./update-handler.js";
@@ -56,12 +57,12 @@ export class Processor implements UpdateHandler {
     const row = await this.deps.bots.byId(botId);
     if (!row || row.status !== "works") return undefined;
     const token = this.deps.bots.tokenOf(row);
-    const known = await this.ownerOf(row.owner_id);
+    const known = await this.knownOwner(row.owner_id);
     if (!token || !known) return undefined;
     return { row, token, owner: known.owner, plan: known.plan };
   }
 
-  private async ownerOf(id: number): Promise<{ owner: Owner; plan: Plan } | undefined> {
+  private async knownOwner(id: number): Promise<{ owner: Owner; plan: Plan } | undefined> {
     const now = this.deps.clock.now();
     const known = this.owners.get(id);
     if (known && now - known.readAt < OWNER_TTL_MS) return known;
@@ -70,6 +71,10 @@ export class Processor implements UpdateHandler {
     const entry = { owner, plan: planNamed(this.deps.config.freePlan, owner.payment_plan), readAt: now };
     this.owners.set(id, entry);
     return entry;
+  }
+
+  async ownerOf(botId: number): Promise<number | undefined> {
+    return (await this.deps.bots.byId(botId))?.owner_id;
   }
 
   async handle(botId: number, update: Update): Promise<void> {
@@ -83,7 +88,9 @@ export class Processor implements UpdateHandler {
     const chat = telegramChat ? await chats.remember(botId, telegramChat, telegramChat.type === "private" ? (user?.row.id ?? null) : null) : null;
     if (chat?.row.blocked) return this.countBlocked(bot);
 
-    const chain: Chain = { answeredCallback: false, iterations: 1 };
+    const chain = new Chain();
+    // The first iteration is charged as the update is taken; each sub-command charges its own.
+    this.deps.budget.spend(bot.owner.id, botId, 1);
     const book = await books.of(botId, bot.row.commands_version);
     const waitKey = user && chat ? { botId, chatId: chat.row.id, userId: user.row.id } : null;
     const wait = waitKey ? await waits.find(waitKey) : null;
@@ -95,8 +102,10 @@ export class Processor implements UpdateHandler {
         await this.deps.runner.run({ bot, book, command, kind, user, chat, message, params, request, options, tgUpdate: update, depth: 0, chain });
       }
       if (update.callback_query && !chain.answeredCallback) await this.acknowledge(bot, update.callback_query.id);
-    } finally {
-      this.deps.budget.spend(bot.owner.id, botId, chain.iterations);
+    } catch (error) {
+      // Before anything reached the outside, the update may be tried again; after, never.
+      if (!chain.committed) throw error;
+      if (!(error instanceof UpdateEnded)) this.deps.log.error({ err: error, bot_id: botId, update_id: update.update_id }, "an update failed after its effects began; it is not retried");
     }
   }
 
@@ -120,7 +129,7 @@ export class Processor implements UpdateHandler {
    * `status_error` says why (the API shows it); the note goes once the quota renews.
    */
   private async withinQuota(bot: RunningBot): Promise<boolean> {
-    const limit = bot.plan.iterations_per_month + bot.owner.extra_points;
+    const limit = quotaOf(bot);
     const spent = await this.deps.budget.spent(bot.owner.id);
     const exhausted = spent >= limit;
     const note = exhausted ? quotaNote(limit) : null;
@@ -131,8 +140,3 @@ export class Processor implements UpdateHandler {
   }
 }
 
-const QUOTA_NOTE = "Iteration quota used up";
-
-function quotaNote(limit: number): string {
-  return `${QUOTA_NOTE}: all ${limit} iterations of this month are spent; commands run again when the quota renews next month`;
-}

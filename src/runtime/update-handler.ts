@@ -9,6 +9,8 @@ import { orderingKey as chatOrUserKey } from "../telegram/update-parts.js";
  */
 export interface UpdateHandler {
   handle(botId: number, update: Update): Promise<void>;
+  /** The bot's owner, so the intake can keep each owner to its share of slots. */
+  ownerOf?(botId: number): Promise<number | undefined>;
 }
 
 /** The key the intake orders a bot's updates by; updates with neither chat nor user share one. */

@@ -1,3 +1,4 @@
+import { connect } from "node:net";
 import { Writable } from "node:stream";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,10 +15,22 @@ import { PASSWORD, signUp } from "../support/accounts.js";
 describe("API conventions", () => {
   const t = usePlatform("sqlite", { BODY_LIMIT_BYTES: "2048" });
 
-  it("answers an unknown route with 404 in the contract's shape", async () => {
-    const response = await t.app.inject({ method: "GET", url: "/v2/nothing-here?api_key=x" });
+  it("answers an unknown route with 404 in the contract's shape, without repeating the path", async () => {
+    const response = await t.app.inject({ method: "GET", url: "/v2/bot123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA?api_key=x" });
     expect(response.statusCode).toBe(404);
-    expect(response.json()).toEqual({ error: "Not found: GET /v2/nothing-here" });
+    expect(response.json()).toEqual({ error: "Not found: no GET route at this path" });
+  });
+
+  it("answers a URL it cannot decode with 400, and an overlong path segment with 414, never repeating the URL", async () => {
+    const { apiKey } = await signUp(t.app);
+    for (const path of ["/v2/bots/%E0%A4%A", "/v2/bo%ts", "/v2/bots/1/commands/%"]) {
+      const response = await t.app.inject({ method: "GET", url: `${path}?api_key=${apiKey}` });
+      expect(response.statusCode, path).toBe(400);
+      expect(response.json()).toEqual({ error: "Malformed URL: a percent-encoded character is not valid" });
+    }
+    const long = await t.app.inject({ method: "GET", url: `/v2/bots/${"1".repeat(201)}?api_key=${apiKey}` });
+    expect(long.statusCode).toBe(414);
+    expect(long.json()).toEqual({ error: "A segment of the URL path is too long" });
   });
 
   it("answers malformed JSON with 400, a wrong content type with 415 and a huge body with 413", async () => {
@@ -25,9 +38,15 @@ describe("API conventions", () => {
     expect(malformed.statusCode).toBe(400);
     expect(malformed.json()).toEqual({ error: "Malformed JSON in request body" });
 
-    const xml = await t.app.inject({ method: "POST", url: "/v2/auth/sign_in", headers: { "content-type": "application/xml" }, payload: "<a/>" });
-    expect(xml.statusCode).toBe(415);
-    expect(xml.json()).toEqual({ error: "Unsupported content type 'application/xml'; send application/json" });
+    for (const [type, payload] of [["application/xml", "<a/>"], ["text/plain; charset=utf-8", '{"email": "a@b.c"}'], ["application/x-www-form-urlencoded", "email=a"]]) {
+      const wrong = await t.app.inject({ method: "POST", url: "/v2/auth/sign_in", headers: { "content-type": type }, payload });
+      expect(wrong.statusCode, type).toBe(415);
+      expect(wrong.json()).toEqual({ error: `Unsupported content type '${type.split(";")[0]}'; send application/json` });
+    }
+
+    const untyped = await t.app.inject({ method: "POST", url: "/v2/auth/sign_in", payload: '{"email": "a@b.c"}', headers: { "content-type": undefined } });
+    expect(untyped.statusCode).toBe(415);
+    expect(untyped.json()).toEqual({ error: "A request body needs Content-Type: application/json" });
 
     const huge = await t.app.inject({ method: "POST", url: "/v2/auth/sign_in", payload: { email: "a@b.c", password: "x".repeat(4096) } });
     expect(huge.statusCode).toBe(413);
@@ -36,6 +55,46 @@ describe("API conventions", () => {
     const empty = await t.app.inject({ method: "POST", url: "/v2/auth/sign_in", headers: { "content-type": "application/json" }, payload: "" });
     expect(empty.statusCode).toBe(400);
     expect(empty.json()).toEqual({ error: expect.any(String) });
+  });
+
+  it("reads JSON bodies nested up to 100 levels, and refuses deeper ones and prototype keys with 400", async () => {
+    const nested = (levels: number) => `{"email":${"[".repeat(levels - 1)}${"]".repeat(levels - 1)}}`;
+    const deepest = await t.app.inject({ method: "POST", url: "/v2/user/reset_password", headers: { "content-type": "application/json" }, payload: nested(100) });
+    expect(deepest.statusCode).toBe(422);
+    const tooDeep = await t.app.inject({ method: "POST", url: "/v2/user/reset_password", headers: { "content-type": "application/json" }, payload: nested(101) });
+    expect(tooDeep.statusCode).toBe(400);
+    expect(tooDeep.json()).toEqual({ error: "JSON body is nested too deeply (the limit is 100 levels)" });
+    // Brackets inside strings are text, not nesting.
+    const inString = await t.app.inject({ method: "POST", url: "/v2/user/reset_password", payload: { email: "a@b.c", note: `\\"${"[{".repeat(500)}` } });
+    expect(inString.statusCode).toBe(200);
+
+    for (const payload of ['{"email":"a@b.c","__proto__":{"admin":true}}', '{"email":"a@b.c","constructor":{"prototype":{"admin":true}}}']) {
+      const response = await t.app.inject({ method: "POST", url: "/v2/user/reset_password", headers: { "content-type": "application/json" }, payload });
+      expect(response.statusCode, payload).toBe(400);
+      expect(response.json()).toEqual({ error: 'JSON body must not hold a "__proto__" key or a "constructor" with a "prototype"' });
+    }
+  });
+
+  it("answers requests Node cannot parse in the contract's shape: huge headers or URLs 431, garbage 400", async () => {
+    const address = await t.app.listen({ port: 0, host: "127.0.0.1" });
+    const { port } = new URL(address);
+    const raw = (request: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), "127.0.0.1", () => socket.end(request));
+        let answer = "";
+        socket.on("data", (chunk) => (answer += chunk));
+        socket.on("close", () => resolve(answer));
+        socket.on("error", reject);
+      });
+    const huge = await raw(`GET /v2/user HTTP/1.1\r\nHost: x\r\nX-Filler: ${"a".repeat(20_000)}\r\n\r\n`);
+    expect(huge).toMatch(/^HTTP\/1.1 431 /);
+    expect(JSON.parse(huge.slice(huge.indexOf("\r\n\r\n") + 4))).toEqual({ error: "Request headers are too large (the limit is 16384 bytes)" });
+    const longQuery = await raw(`GET /v2/user?api_key=${"k".repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    expect(longQuery).toMatch(/^HTTP\/1.1 431 /);
+    expect(longQuery).not.toContain("kkkk");
+    const garbage = await raw("NOT HTTP AT ALL\r\n\r\n");
+    expect(garbage).toMatch(/^HTTP\/1.1 400 /);
+    expect(JSON.parse(garbage.slice(garbage.indexOf("\r\n\r\n") + 4))).toEqual({ error: "Malformed HTTP request" });
   });
 
   it("refuses NUL characters anywhere in a request with 422", async () => {
@@ -117,6 +176,7 @@ describe("request logs", () => {
     await app.inject({ method: "GET", url: "/v2/user", headers });
     await app.inject({ method: "POST", url: "/v2/auth/sign_in", payload: { email, password: PASSWORD } });
     await app.inject({ method: "GET", url: `/v2/nothing/bot123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/getMe?api_key=${apiKey}` });
+    await app.inject({ method: "GET", url: `/v2/bots/%zz?api_key=${apiKey}` });
     const log = lines.join("");
     expect(log).toContain("/v2/user?api_key=[redacted]");
     expect(log).toContain("/bot[redacted]/getMe");

@@ -2,9 +2,13 @@ import { afterAll, describe, expect, it } from "vitest";
 import { Executor, type Execution } from "../../src/runtime/sandbox/executor.js";
 import { IsolateHost } from "../../src/runtime/sandbox/isolate-host.js";
 import { Body } from "../../src/runtime/sandbox/body.js";
+import type { Action } from "../../src/runtime/actions.js";
 
 const executor = new Executor({ isolates: 2, memoryMb: 64, realmsPerIsolate: 8, limits: { maxActions: 50, maxActionBytes: 64 * 1024 } });
 afterAll(() => executor.dispose());
+
+/** The text of a sendMessage action. */
+const textOf = (action: Action | undefined) => (action?.type === "api" ? (action.params as { text?: string }).text : undefined);
 
 const chat = { id: 7, chatid: 1001, chat_type: "private" };
 const user = { id: 3, telegramid: 1001, first_name: "Ada" };
@@ -17,6 +21,7 @@ function run(code: string, extra: Partial<Execution> = {}, hooks: { before?: str
   ];
   return executor.execute({
     botId: 1,
+    ownerId: 1,
     segments,
     globals: { message: "/start", params: "", chat, user },
     reads: async () => JSON.stringify({ found: false }),
@@ -38,7 +43,7 @@ describe("the BJS executor", () => {
   it("shares one scope across @, the command and @@, and lets a top-level return end the body", async () => {
     const result = await run("let n = base + 1; Bot.sendMessage(String(n)); if (n > 1) return; Bot.sendMessage('never')", {}, { before: "let base = 1;", after: "Bot.sendMessage('after')" });
     expect(result.error).toBeUndefined();
-    expect(result.actions.map((a) => (a.params as { text: string }).text)).toEqual(["2"]);
+    expect(result.actions.map(textOf)).toEqual(["2"]);
   });
 
   it("reads properties from the host and sees its own pending writes", async () => {
@@ -74,7 +79,7 @@ describe("the BJS executor", () => {
       },
     });
     expect(result.error).toBeUndefined();
-    expect((result.actions[0]!.params as { text: string }).text).toBe("40,9,3");
+    expect(textOf(result.actions[0]!)).toBe("40,9,3");
     expect(asked).toEqual(['getProp {"scope":"user","user_id":3,"name":"level"}']);
   });
 
@@ -165,7 +170,7 @@ describe("hostile BJS", () => {
       "Bot.sendMessage([typeof leaked, typeof [].evil, typeof ({}).polluted, JSON.parse('1'), typeof ' a '.trim].join(','))",
     );
     expect(clean.error).toBeUndefined();
-    expect((clean.actions[0]!.params as { text: string }).text).toBe("undefined,undefined,undefined,1,function");
+    expect(textOf(clean.actions[0]!)).toBe("undefined,undefined,undefined,1,function");
   });
 
   it.each([
@@ -189,23 +194,23 @@ describe("hostile BJS", () => {
     expect(dirty.error).toBeUndefined();
     const clean = await run(`Bot.sendMessage(String(${probe}))`, { botId: 73 });
     expect(clean.error).toBeUndefined();
-    expect((clean.actions[0]!.params as { text: string }).text).toBe(expected);
+    expect(textOf(clean.actions[0]!)).toBe(expected);
   });
 
   it("throws away a realm whose intrinsics were frozen, so the next execution is unaffected", async () => {
     await run("Object.freeze(Array.prototype); Object.defineProperty(Object.prototype, 'stuck', {value: 1})", { botId: 70 });
     const next = await run("Array.prototype.mine = 1; Bot.sendMessage(String([].mine) + typeof ({}).stuck)", { botId: 70 });
     expect(next.error).toBeUndefined();
-    expect((next.actions[0]!.params as { text: string }).text).toBe("1undefined");
+    expect(textOf(next.actions[0]!)).toBe("1undefined");
   });
 
   it("runs a bot again in a fresh isolate when the memory limit the other realms filled is met", async () => {
     const small = new Executor({ isolates: 1, memoryMb: 16, realmsPerIsolate: 200, limits: { maxActions: 50, maxActionBytes: 64 * 1024 } });
     try {
       for (let botId = 1; botId <= 80; botId++) {
-        const result = await small.execute({ botId, segments: [{ name: "/start", code: "Bot.sendMessage('hi ' + " + botId + ")" }], globals: { chat, user }, reads: async () => "null", timeoutMs: 1000 });
+        const result = await small.execute({ botId, ownerId: 1, segments: [{ name: "/start", code: "Bot.sendMessage('hi ' + " + botId + ")" }], globals: { chat, user }, reads: async () => "null", timeoutMs: 1000 });
         expect(result.error).toBeUndefined();
-        expect((result.actions[0]!.params as { text: string }).text).toBe(`hi ${botId}`);
+        expect(textOf(result.actions[0]!)).toBe(`hi ${botId}`);
       }
     } finally {
       small.dispose();
@@ -216,8 +221,8 @@ describe("hostile BJS", () => {
     const host = new IsolateHost({ memoryMb: 32, maxRealms: 4, maxScripts: 10, limits: { maxActions: 50, maxActionBytes: 64 * 1024 } });
     try {
       for (let botId = 1; botId <= 150; botId++) {
-        const outcome = await host.run(botId, new Body([{ name: "/start", code: "Bot.sendMessage('hi')" }]).code, { chat, user }, async () => "null", 1000);
-        expect(outcome.error).toBeUndefined();
+        const outcome = await host.run(botId, new Body([{ name: "/start", code: "Bot.sendMessage('hi')" }]).code, JSON.stringify({ chat, user }), async () => "null", 1000);
+        expect(JSON.parse(outcome.output!).error).toBeNull();
       }
       expect(host.renewals).toBe(0);
     } finally {
@@ -228,6 +233,6 @@ describe("hostile BJS", () => {
   it("keeps bots apart: one bot's globals are not visible to another", async () => {
     await run("secretOfBotA = 'hunter2'", { botId: 71 });
     const other = await run("Bot.sendMessage(typeof secretOfBotA)", { botId: 72 });
-    expect((other.actions[0]!.params as { text: string }).text).toBe("undefined");
+    expect(textOf(other.actions[0]!)).toBe("undefined");
   });
 });

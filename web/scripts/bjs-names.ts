@@ -4,6 +4,7 @@
  * minus what only answers "not available yet in Botyard".
  */
 import { installBjsSurface } from "../../src/runtime/bjs/surface.js";
+import { CHATLESS_METHODS, TELEGRAM_METHODS } from "../../src/runtime/bjs/telegram-methods.js";
 
 /** A completion: `Bot.sendMessage`, or a global such as `message`. */
 export interface BjsName {
@@ -24,7 +25,8 @@ function unavailable(read: () => unknown): boolean {
 /** Every global of the BJS surface and the members of each namespace. */
 export function bjsNames(): BjsName[] {
   const global: Record<string, unknown> = {};
-  const session = installBjsSurface(global, () => "null", { maxActions: 1000, maxActionBytes: 1 << 20 }, () => []);
+  const config = { maxActions: 1000, maxActionBytes: 1 << 20, telegramMethods: TELEGRAM_METHODS, chatlessMethods: CHATLESS_METHODS };
+  const session = installBjsSurface(global, () => "null", config, () => []);
   session.begin({});
   const names: BjsName[] = [];
   for (const name of Object.getOwnPropertyNames(global).sort()) {
@@ -42,6 +44,6 @@ export function bjsNames(): BjsName[] {
       names.push({ label: `${name}.${member}`, type });
     }
   }
-  session.end();
+  session.take();
   return names;
 }

@@ -1,7 +1,10 @@
 import type { FastifyInstance } from "fastify";
 import { ValidationError } from "../../errors.js";
 
-/** The first place in a parsed value that holds a NUL character, as a field name; undefined if none. */
+/**
+ * The first place in a parsed value that holds a NUL character, as a field name; undefined if
+ * none. Recursive, which is safe: bodies nest at most MAX_JSON_DEPTH levels (json-body.ts).
+ */
 function nulAt(value: unknown, path: string): string | undefined {
   if (typeof value === "string") return value.includes("\u0000") ? path : undefined;
   if (value === null || typeof value !== "object") return undefined;

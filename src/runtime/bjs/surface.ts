@@ -4,25 +4,45 @@
  * This function runs inside the isolate, injected with Function.prototype.toString, so it
  * may use nothing but the isolate's own globals and its arguments:
  * - `hostCall(name, argsJson)`: a synchronous read from the host (property reads), answering JSON;
- * - `limits`: the caps of one execution;
+ * - `config`: the caps of one execution and the Telegram methods BJS may call;
  * - `keyboardRows`: the reply-keyboard layout shared with the host (keyboard-layout.ts).
  * Every other call queues a plain JSON action; the host applies the actions after the body
  * ends (spec/bjs.md §0: "BJS is a synchronous sandbox that emits actions").
  *
- * It answers `begin(globals)` and `end()`, which the executor calls around each body;
+ * Each action is serialised once, when it is queued, into the execution's output: what is
+ * measured against the caps is what leaves the isolate, and no `toJSON` or getter of BJS runs
+ * after the body. The host parses and checks that output again (src/runtime/actions.ts): these
+ * checks only fail early with a clear message.
+ *
+ * It answers `begin(globals)`, `close()` (the body ended: BJS can no longer act or read) and
+ * `take()` (the output, and the realm emptied), which the bootstrap calls around each body;
  * `globals.prefetched` holds property reads the host answered ahead (property-prefetch.ts).
  */
 export function installBjsSurface(
   global: any,
   hostCall: (name: string, argsJson: string) => string,
-  limits: { maxActions: number; maxActionBytes: number },
+  config: { maxActions: number; maxActionBytes: number; telegramMethods: readonly string[]; chatlessMethods: readonly string[] },
   keyboardRows: (layout: unknown) => { text: string }[][],
 ) {
-  // Taken before BJS runs: a body that replaces JSON.stringify must not shrink its output's
-  // measured size, nor break how actions leave the isolate.
+  // Taken before BJS runs: a body that replaces JSON.stringify or Reflect must not shrink its
+  // output's measured size, nor break how actions leave the isolate.
   const { stringify, parse } = JSON;
-  let actions: any[] = [];
-  let actionBytes = 0;
+  const { defineProperty } = Reflect;
+  const encodeUri = encodeURIComponent;
+  const decodeEscapes = unescape;
+  /** UTF-8 bytes of a text, as the host counts them (a lone surrogate counts as its worst case). */
+  const utf8Bytes = (text: string) => {
+    try {
+      return decodeEscapes(encodeUri(text)).length;
+    } catch {
+      return text.length * 3;
+    }
+  };
+  let outputBytes = 0;
+  /** The queued actions, already serialised and comma-separated. */
+  let output = "";
+  let actionCount = 0;
+  let open = false;
   /** What this execution knows of properties: its own writes, and the reads answered ahead. */
   let knownProps = new Map<string, any>();
   let current: any = {};
@@ -34,17 +54,22 @@ export function installBjsSurface(
     function () {
       fail(`${name} is not available yet in Botyard`);
     };
+  const ended = () => fail("The command has ended: BJS cannot act or read after its body (an async function or a late callback tried)");
 
   /** Queues an action, within the execution's count and size caps. */
   function act(action: any): void {
-    if (actions.length >= limits.maxActions) fail(`Too many actions in one execution (the limit is ${limits.maxActions})`);
-    const size = stringify(action).length;
-    actionBytes += size;
-    if (actionBytes > limits.maxActionBytes) fail(`The execution's output is too large (the limit is ${limits.maxActionBytes} bytes)`);
-    actions.push(action);
+    if (!open) ended();
+    if (actionCount >= config.maxActions) fail(`Too many actions in one execution (the limit is ${config.maxActions})`);
+    const text: string = stringify(action);
+    const bytes = utf8Bytes(text) + 1;
+    if (outputBytes + bytes > config.maxActionBytes) fail(`The execution's output is too large (the limit is ${config.maxActionBytes} bytes)`);
+    outputBytes += bytes;
+    output = actionCount === 0 ? text : output + "," + text;
+    actionCount++;
   }
 
   function read(name: string, args: any): any {
+    if (!open) ended();
     return parse(hostCall(name, stringify(args)));
   }
 
@@ -67,34 +92,16 @@ export function installBjsSurface(
     act({ type: "api", method, params: telegram, ...callbacks });
   }
 
-  const chatless = ["answerCallbackQuery", "answerInlineQuery", "getMe", "setMyCommands", "getMyCommands", "deleteMyCommands", "getFile", "answerShippingQuery", "answerPreCheckoutQuery", "setMyName", "setMyDescription", "setMyShortDescription", "getUserProfilePhotos", "editMessageTextInline"];
-  const needsChat = (method: string) => !chatless.includes(method);
-
-  /** Telegram methods BJS may call (spec/bjs.md §2.5: an allowlist, not every method). */
-  const apiMethods = [
-    "sendMessage", "forwardMessage", "forwardMessages", "copyMessage", "copyMessages", "sendPhoto", "sendAudio", "sendDocument",
-    "sendVideo", "sendAnimation", "sendVoice", "sendVideoNote", "sendMediaGroup", "sendLocation", "sendVenue", "sendContact",
-    "sendPoll", "sendDice", "sendChatAction", "sendSticker", "sendInvoice", "sendGame", "setGameScore", "getGameHighScores",
-    "editMessageText", "editMessageCaption", "editMessageMedia", "editMessageReplyMarkup", "editMessageLiveLocation",
-    "stopMessageLiveLocation", "stopPoll", "deleteMessage", "deleteMessages", "getUserProfilePhotos", "getFile",
-    "banChatMember", "unbanChatMember", "restrictChatMember", "promoteChatMember", "setChatAdministratorCustomTitle",
-    "banChatSenderChat", "unbanChatSenderChat", "setChatPermissions", "exportChatInviteLink", "createChatInviteLink",
-    "editChatInviteLink", "revokeChatInviteLink", "approveChatJoinRequest", "declineChatJoinRequest", "setChatPhoto",
-    "deleteChatPhoto", "setChatTitle", "setChatDescription", "pinChatMessage", "unpinChatMessage", "unpinAllChatMessages",
-    "leaveChat", "getChat", "getChatAdministrators", "getChatMemberCount", "getChatMember", "setChatStickerSet",
-    "deleteChatStickerSet", "answerCallbackQuery", "answerInlineQuery", "answerShippingQuery", "answerPreCheckoutQuery",
-    "setMyCommands", "deleteMyCommands", "getMyCommands", "setChatMenuButton", "getChatMenuButton", "setMessageReaction",
-    "getMe",
-  ];
+  const needsChat = (method: string) => !config.chatlessMethods.includes(method);
 
   const Api: any = {
     call(method: any, params?: any) {
       const name = String(method).replace(/_([a-z])/g, (_m: string, c: string) => c.toUpperCase());
-      if (!apiMethods.includes(name)) fail(`Api.call: "${method}" is not an allowed Telegram method`);
+      if (!config.telegramMethods.includes(name)) fail(`Api.call: "${method}" is not an allowed Telegram method`);
       api(name, params);
     },
   };
-  for (const method of apiMethods) Api[method] = (params?: any) => api(method, params);
+  for (const method of config.telegramMethods) Api[method] = (params?: any) => api(method, params);
 
   // ---- Messages and keyboards -----------------------------------------------------------
 
@@ -151,15 +158,6 @@ export function installBjsSurface(
     }
   }
 
-  const utf8Length = (s: string) => {
-    let bytes = 0;
-    for (const ch of s) {
-      const code = ch.codePointAt(0)!;
-      bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
-    }
-    return bytes;
-  };
-
   /** `{title, command}` → callback button, `{title, url}` → link; nested arrays are rows, a flat array one button a row. */
   function inlineKeyboard(buttons: any): any[][] {
     if (!Array.isArray(buttons)) fail("Inline keyboard buttons must be an array");
@@ -169,7 +167,7 @@ export function installBjsSurface(
       const title = String(b.title ?? b.text ?? "");
       if (b.url) return { text: title, url: String(b.url) };
       const data = String(b.command ?? "");
-      const size = utf8Length(data);
+      const size = utf8Bytes(data);
       if (size < 1 || size > 64) fail(`Inline button "${title}": command must be 1 to 64 bytes (callback_data), got ${size}`);
       return { text: title, callback_data: data };
     };
@@ -279,7 +277,7 @@ export function installBjsSurface(
     } else {
       stored = parse(stringify(value) ?? "null");
     }
-    const size = utf8Length(stringify(stored));
+    const size = utf8Bytes(stringify(stored));
     if (size > MAX_PROPERTY_BYTES) fail(`Property value is too large: ${size} bytes (the limit is ${MAX_PROPERTY_BYTES})`);
     return stored;
   }
@@ -439,24 +437,41 @@ export function installBjsSurface(
   const contextNames = ["message", "params", "options", "command", "user", "chat", "bot", "request", "tgUpdate", "owner", "admins", "iteration_quota", "payment_plan", "completed_commands_count", "BB_API_URL", "content", "http_status", "http_headers", "cookies"];
   for (const name of contextNames) Object.defineProperty(global, name, { value: null, writable: true, enumerable: false, configurable: true });
 
+  /** Empties the per-execution globals without assigning (an accessor BJS put there is not called). */
+  const clearContext = () => {
+    let clean = true;
+    for (let i = 0; i < contextNames.length; i++) {
+      if (!defineProperty(global, contextNames[i]!, { __proto__: null, value: null, writable: true, enumerable: false, configurable: true } as PropertyDescriptor)) clean = false;
+    }
+    return clean;
+  };
+
   return {
     begin(globals: any): void {
-      actions = [];
-      actionBytes = 0;
+      output = "";
+      outputBytes = 0;
+      actionCount = 0;
       knownProps = new Map();
       current = globals;
+      open = true;
       for (const name of contextNames) global[name] = globals[name] ?? null;
       for (const { scope, name, ...read } of globals.prefetched ?? []) {
         knownProps.set(keyOf(scope === "user" ? { scope, user_id: current.user.id } : { scope }, name), read);
       }
     },
-    end(): any[] {
-      const done = actions;
-      actions = [];
+    close(): void {
+      open = false;
+    },
+    /** The serialised actions (a JSON array's inside) and whether the context globals could be emptied. */
+    take(): { actions: string; clean: boolean } {
+      const actions = output;
+      open = false;
+      output = "";
+      outputBytes = 0;
+      actionCount = 0;
       current = {};
       knownProps = new Map();
-      for (const name of contextNames) global[name] = null;
-      return done;
+      return { actions, clean: clearContext() };
     },
   };
 }

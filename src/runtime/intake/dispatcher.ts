@@ -23,6 +23,13 @@ export interface DispatcherOptions {
   drainTimeoutMs: number;
   /** Told what came in and how handling went. */
   metrics?: RuntimeMetrics;
+  /**
+   * Handling beginnings without an end (the process died each time) after which a pending
+   * update is set aside at start instead of handled again, so a restart never crash-loops.
+   */
+  quarantineAfterStarts: number;
+  /** Told of each update set aside (the runtime writes it to the bot's error log). */
+  quarantined?: (row: InboxRow) => Promise<void>;
 }
 
 export const defaultDispatcherOptions: DispatcherOptions = {
@@ -31,6 +38,7 @@ export const defaultDispatcherOptions: DispatcherOptions = {
   retryDelayMs: (failures) => Math.min(60_000, 1000 * 2 ** (failures - 1)),
   sleep: abortableSleep,
   drainTimeoutMs: 10_000,
+  quarantineAfterStarts: 3,
 };
 
 /** The rows of one `(bot, ordering key)`, handled one at a time in id order. */
@@ -41,10 +49,13 @@ interface Lane {
 
 /**
  * Hands accepted updates to the UpdateHandler: strictly in order within one `(bot, ordering
- * key)` lane, lanes in parallel up to `concurrency`. New rows come in memory right after their
- * commit (no polling of the table); the table only matters on `start`, which resumes every
- * row left pending by the last process. A rejected `handle` is retried after a back-off (the
- * lane waits, so order holds), then given up after `maxAttempts`.
+ * key)` lane, lanes in parallel up to `concurrency`, and one owner's bots in at most half of
+ * them (its share: another owner's updates always find a slot). New rows come in memory right
+ * after their commit (no polling of the table); the table only matters on `start`, which
+ * resumes every row left pending by the last process, except those whose handling took the
+ * process down again and again (set aside as failed). A rejected `handle` is retried after a
+ * back-off, which holds the lane (so order holds) but not a slot, then given up after
+ * `maxAttempts`.
  */
 export class Dispatcher implements UpdateIntake {
   private handler?: UpdateHandler;
@@ -53,6 +64,10 @@ export class Dispatcher implements UpdateIntake {
   /** Lanes with rows, waiting for a free slot. */
   private readonly ready: Lane[] = [];
   private running = 0;
+  /** Slots each owner holds, and its lanes waiting because it holds its share. */
+  private readonly byOwner = new Map<number, number>();
+  private readonly parked = new Map<number, Lane[]>();
+  private readonly ownerShare: number;
   /** Rows accepted before `start`: merged with the resumed ones so order holds. */
   private held: InboxRow[] = [];
   /** Ids of the rows in the lanes: a row committed just before `start` read the pending ones must not come twice. */
@@ -68,6 +83,7 @@ export class Dispatcher implements UpdateIntake {
     options: Partial<DispatcherOptions> = {},
   ) {
     this.options = { ...defaultDispatcherOptions, ...options };
+    this.ownerShare = Math.max(1, Math.floor(this.options.concurrency / 2));
   }
 
   async accept(botId: number, updates: readonly Update[]): Promise<number> {
@@ -82,7 +98,7 @@ export class Dispatcher implements UpdateIntake {
   async start(handler: UpdateHandler): Promise<void> {
     if (this.handler) throw new Error("the dispatcher is already started");
     this.closing = new AbortController();
-    const pending = await this.inbox.pending();
+    const pending = await this.quarantine(await this.inbox.pending());
     // Rows accepted while the pending ones loaded may be in both lists.
     const byId = new Map([...pending, ...this.held].map((row) => [row.id, row]));
     this.held = [];
@@ -99,6 +115,7 @@ export class Dispatcher implements UpdateIntake {
     this.handler = undefined;
     this.closing.abort();
     this.ready.length = 0;
+    this.parked.clear();
     if (this.running > 0) {
       const drained = new Promise<void>((resolve) => (this.idle = resolve));
       const timeout = new Promise<void>((resolve) => setTimeout(resolve, this.options.drainTimeoutMs).unref());
@@ -132,47 +149,93 @@ export class Dispatcher implements UpdateIntake {
     }
   }
 
+  /**
+   * Sets aside the rows whose handling began `quarantineAfterStarts` times beyond their failed
+   * attempts: each of those beginnings ended with the process. Answers the rest.
+   */
+  private async quarantine(rows: InboxRow[]): Promise<InboxRow[]> {
+    const { quarantineAfterStarts, quarantined } = this.options;
+    const kept: InboxRow[] = [];
+    for (const row of rows) {
+      if (row.starts - row.attempts < quarantineAfterStarts) {
+        kept.push(row);
+        continue;
+      }
+      this.log.error({ bot_id: row.botId, update_id: row.update.update_id, starts: row.starts }, "update set aside: handling it stopped the process each time");
+      await this.inbox.markAttempt(row.id, row.attempts, true);
+      await quarantined?.(row).catch((error: unknown) => this.log.error({ err: error, bot_id: row.botId }, "could not log a set-aside update"));
+    }
+    return kept;
+  }
+
   /** Handles the lane's first row, then gives the slot back (the lane queues again if it has more). */
   private async drive(lane: Lane, handler: UpdateHandler): Promise<void> {
     const { signal } = this.closing;
     const row = lane.rows[0]!;
-    const finished = await this.handleRow(row, handler, signal);
+    const owner = await handler.ownerOf?.(row.botId);
+    if (owner !== undefined && (this.byOwner.get(owner) ?? 0) >= this.ownerShare) {
+      // The owner holds its share of slots: this lane waits for one of them, not for any slot.
+      this.running--;
+      this.parked.set(owner, [...(this.parked.get(owner) ?? []), lane]);
+      this.pump();
+      return;
+    }
+    this.hold(owner, +1);
+    const outcome = await this.attempt(row, handler);
+    this.hold(owner, -1);
     this.running--;
-    if (finished) this.queued.delete(lane.rows.shift()!.id);
+    if (outcome === "finished") this.queued.delete(lane.rows.shift()!.id);
     if (signal.aborted) {
       if (this.running === 0) this.idle?.();
       return;
     }
-    if (lane.rows.length > 0) this.ready.push(lane);
+    if (outcome === "retry") {
+      // The lane keeps its place (new rows join it) while the back-off runs off the slot.
+      void this.options.sleep(this.options.retryDelayMs(row.attempts), signal).then((waited) => {
+        if (!waited) return;
+        this.ready.push(lane);
+        this.pump();
+      });
+    } else if (lane.rows.length > 0) this.ready.push(lane);
     else this.lanes.delete(lane.key);
     this.pump();
   }
 
-  /** Answers false when the dispatcher stopped before the row was finished (it stays pending). */
-  private async handleRow(row: InboxRow, handler: UpdateHandler, signal: AbortSignal): Promise<boolean> {
-    const { maxAttempts, retryDelayMs, sleep, metrics } = this.options;
-    for (;;) {
-      const started = performance.now();
+  /** Counts a slot taken or given back by an owner; a given-back slot lets one parked lane in. */
+  private hold(owner: number | undefined, change: 1 | -1): void {
+    if (owner === undefined) return;
+    const held = (this.byOwner.get(owner) ?? 0) + change;
+    if (held > 0) this.byOwner.set(owner, held);
+    else this.byOwner.delete(owner);
+    const waiting = change < 0 ? this.parked.get(owner) : undefined;
+    if (!waiting) return;
+    this.ready.unshift(waiting.shift()!);
+    if (waiting.length === 0) this.parked.delete(owner);
+  }
+
+  /** One attempt at a row: `finished` (handled, or given up) or `retry`. */
+  private async attempt(row: InboxRow, handler: UpdateHandler): Promise<"finished" | "retry"> {
+    const { maxAttempts, metrics } = this.options;
+    const started = performance.now();
+    try {
+      await this.inbox.markStarted(row.id);
+      await handler.handle(row.botId, row.update);
+      metrics?.handled((performance.now() - started) / 1000);
+      this.markDone(row.id);
+      return "finished";
+    } catch (error) {
+      row.attempts++;
+      const final = row.attempts >= maxAttempts;
+      metrics?.failed(final);
+      const context = { err: error, bot_id: row.botId, update_id: row.update.update_id, attempts: row.attempts };
+      if (final) this.log.error(context, "update given up after repeated failures");
+      else this.log.warn(context, "update handling failed; retrying");
       try {
-        await handler.handle(row.botId, row.update);
-        metrics?.handled((performance.now() - started) / 1000);
-        this.markDone(row.id);
-        return true;
-      } catch (error) {
-        row.attempts++;
-        const final = row.attempts >= maxAttempts;
-        metrics?.failed(final);
-        const context = { err: error, bot_id: row.botId, update_id: row.update.update_id, attempts: row.attempts };
-        if (final) this.log.error(context, "update given up after repeated failures");
-        else this.log.warn(context, "update handling failed; retrying");
-        try {
-          await this.inbox.markAttempt(row.id, row.attempts, final);
-        } catch (writeError) {
-          this.log.error({ err: writeError, bot_id: row.botId }, "could not record a failed attempt");
-        }
-        if (final) return true;
-        if (!(await sleep(retryDelayMs(row.attempts), signal))) return false;
+        await this.inbox.markAttempt(row.id, row.attempts, final);
+      } catch (writeError) {
+        this.log.error({ err: writeError, bot_id: row.botId }, "could not record a failed attempt");
       }
+      return final ? "finished" : "retry";
     }
   }
 

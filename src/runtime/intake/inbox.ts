@@ -13,6 +13,8 @@ export interface InboxRow {
   update: Update;
   /** Failed attempts so far. */
   attempts: number;
+  /** Times handling began (a beginning without an end is a process that died handling it). */
+  starts: number;
 }
 
 /** Rows per statement when many ids are marked at once (well under SQLite's parameter limit). */
@@ -25,6 +27,8 @@ const CHUNK = 500;
  */
 export class Inbox {
   private readonly db: Kysely<Schema>;
+  private startedIds: number[] = [];
+  private starting?: Promise<void>;
 
   constructor(
     private readonly database: Pick<Database, "db" | "committed">,
@@ -59,7 +63,7 @@ export class Inbox {
     await this.database.committed();
     const byUpdateId = new Map(updates.map((update) => [update.update_id, update]));
     return inserted
-      .map((row) => ({ id: Number(row.id), botId, orderingKey: row.ordering_key, update: byUpdateId.get(Number(row.update_id))!, attempts: 0 }))
+      .map((row) => ({ id: Number(row.id), botId, orderingKey: row.ordering_key, update: byUpdateId.get(Number(row.update_id))!, attempts: 0, starts: 0 }))
       .sort((a, b) => a.id - b.id);
   }
 
@@ -67,7 +71,7 @@ export class Inbox {
   async pending(): Promise<InboxRow[]> {
     const rows = await this.db
       .selectFrom("update_inbox")
-      .select(["id", "bot_id", "ordering_key", "payload", "attempts"])
+      .select(["id", "bot_id", "ordering_key", "payload", "attempts", "starts"])
       .where("status", "=", "pending")
       .orderBy("id")
       .execute();
@@ -77,7 +81,30 @@ export class Inbox {
       orderingKey: row.ordering_key,
       update: JSON.parse(row.payload) as Update,
       attempts: row.attempts,
+      starts: row.starts,
     }));
+  }
+
+  /**
+   * Records, durably, that handling these rows begins: the beginnings of one event-loop turn
+   * share one statement, and the dispatcher waits for its commit before handling.
+   */
+  markStarted(id: number): Promise<void> {
+    this.startedIds.push(id);
+    this.starting ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      const ids = this.startedIds;
+      this.startedIds = [];
+      this.starting = undefined;
+      for (let start = 0; start < ids.length; start += CHUNK) {
+        await this.db
+          .updateTable("update_inbox")
+          .set((eb) => ({ starts: eb("starts", "+", 1) }))
+          .where("id", "in", ids.slice(start, start + CHUNK))
+          .execute();
+      }
+      await this.database.committed();
+    });
+    return this.starting;
   }
 
   /** Marks rows handled. */

@@ -2,6 +2,7 @@ import type { Update } from "@grammyjs/types";
 import type { FastifyPluginAsync } from "fastify";
 import { safeEqual } from "../../accounts/secrets.js";
 import { parseId } from "../../api/ids.js";
+import { MAX_JSON_DEPTH, nestsDeeperThan } from "../../json-depth.js";
 import { NotFoundError } from "../../errors.js";
 import type { Platform } from "../../platform.js";
 import { isReceiving } from "../../bots/bots.js";
@@ -9,6 +10,7 @@ import { isReceiving } from "../../bots/bots.js";
 /** The body as an update, or why it is not one. */
 function asUpdate(body: unknown): Update | string {
   if (typeof body !== "string" || body === "") return "Expected a JSON update body";
+  if (nestsDeeperThan(body, MAX_JSON_DEPTH)) return `An update is nested too deeply (the limit is ${MAX_JSON_DEPTH} levels)`;
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);

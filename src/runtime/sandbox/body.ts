@@ -11,30 +11,37 @@ export interface SourceLocation {
   line: number;
 }
 
-/** The script's file name in stack traces, so lines can be told apart from engine frames. */
+/** The body's source name in stack traces, so its lines can be told apart from engine frames. */
 export const BODY_FILE = "bjs";
 
 /**
+ * What the Function constructor puts before a body in the source it compiles (V8's layout):
+ * body line 1 is line 3 of that source.
+ */
+export const FUNCTION_HEADER = "(function anonymous(\n) {\n";
+const HEADER_LINES = 2;
+
+/**
  * Assembles `@` + command + `@@` into one sloppy-mode function body (spec/bjs.md §1.9):
- * they share one scope, and a top-level `return` ends the whole body. Keeps where each
- * segment starts so errors report the line inside that segment's own code.
+ * they share one scope, and a top-level `return` ends the whole body. The realm compiles it
+ * with the Function constructor, so it is exactly one function body. Keeps where each segment
+ * starts so errors report the line inside that segment's own code.
  */
 export class Body {
   readonly code: string;
   private readonly starts: { name: string; first: number; last: number }[] = [];
 
   constructor(readonly segments: Segment[]) {
-    const lines = ["__bjs_define(function () {"];
+    const lines: string[] = [];
     for (const segment of segments) {
       const own = segment.code.split(/\r\n|\r|\n/);
-      this.starts.push({ name: segment.name, first: lines.length + 1, last: lines.length + own.length });
+      this.starts.push({ name: segment.name, first: HEADER_LINES + lines.length + 1, last: HEADER_LINES + lines.length + own.length });
       lines.push(...own);
     }
-    lines.push("\n});");
     this.code = lines.join("\n");
   }
 
-  /** Maps a 1-based line of the assembled script back to its segment. */
+  /** Maps a 1-based line of the compiled source back to its segment. */
   locate(line: number): SourceLocation | undefined {
     const segment = this.starts.find((s) => line >= s.first && line <= s.last);
     return segment && { segment: segment.name, line: line - segment.first + 1 };

@@ -1,9 +1,16 @@
+import { AppError } from "../../errors.js";
 import { Body, type Segment } from "./body.js";
-import { IsolateHost, type ExecutionLimits, type HostReads } from "./isolate-host.js";
+import type { ExecutionLimits, HostReads } from "./isolate-host.js";
+import { readOutcome, type ExecutionResult } from "./outcome.js";
+import { Sandbox } from "./sandbox.js";
+
+export type { BjsError, ExecutionResult } from "./outcome.js";
 
 /** One BJS execution: whose it is, its body, its globals, how it reads, how long it may run. */
 export interface Execution {
   botId: number;
+  /** The bot's owner: one owner holds at most its share of the sandboxes. */
+  ownerId: number;
   segments: Segment[];
   /** The per-execution globals (spec/bjs.md §2.2), JSON-serialisable. */
   globals: Record<string, unknown>;
@@ -11,122 +18,168 @@ export interface Execution {
   timeoutMs: number;
 }
 
-/** An uncaught BJS failure, located in the segment (`@`, the command, `@@`) it came from. */
-export interface BjsError {
-  name: string;
-  message: string;
-  /** The stack with body lines mapped to `segment:line:column`. */
-  stack: string;
-  segment: string | null;
-  line: number | null;
-  timedOut: boolean;
-  outOfMemory: boolean;
-}
-
-/** What an execution produced. Actions queued before an error are kept (nothing is rolled back). */
-export interface ExecutionResult {
-  actions: { type: string; [key: string]: unknown }[];
-  error?: BjsError;
-}
-
 export interface ExecutorOptions {
-  /** Isolates (threads) running BJS side by side. */
+  /** Sandbox processes (each one isolate) running BJS side by side. */
   isolates: number;
   memoryMb: number;
   /** Bot realms kept warm per isolate. */
   realmsPerIsolate: number;
   limits: ExecutionLimits;
+  /** Host reads (property reads) one execution may make. */
+  maxReads: number;
+  /** How far past its time limit a run may go before its sandbox process is killed. */
+  watchdogMarginMs: number;
+  /** Milliseconds on a monotonic clock (tests pass their own). */
+  now: () => number;
 }
-
-/** Waiters a freed isolate chooses among (oldest first). */
-const FIT_WINDOW = 8;
 
 export const defaultExecutorOptions: ExecutorOptions = {
   isolates: 2,
   memoryMb: 128,
   realmsPerIsolate: 64,
   limits: { maxActions: 500, maxActionBytes: 2 * 1024 * 1024 },
+  maxReads: 1000,
+  watchdogMarginMs: 1000,
+  now: () => performance.now(),
 };
 
+/** An execution waiting for a sandbox. */
+export interface Waiter {
+  botId: number;
+  ownerId: number;
+  since: number;
+  passedOver: number;
+  take(sandbox: Sandbox): void;
+}
+
+/** Waiters a freed sandbox chooses among (oldest first)... */
+const FIT_WINDOW = 8;
+/** ...as long as the oldest has waited less than this; a longer waiter is never passed over. */
+const PASS_OVER_MS = 20;
+
 /**
- * Runs BJS in a pool of isolated-vm isolates. An execution goes to a free isolate, preferring
- * one where the bot's realm is warm; a busy pool queues it. So an endless loop holds one
- * isolate until its timeout while the others keep serving every other bot.
+ * Which waiter a freed sandbox takes: among those whose owner is under its share, the oldest,
+ * unless a waiter among the next few suits this sandbox better (its realm is warm there, or it
+ * is its home) and the oldest has neither waited long nor been passed over too often.
+ * Answers the waiter's index, or -1 when every waiter's owner is at its share.
+ */
+export function chooseWaiter(waiting: readonly Waiter[], fit: (botId: number) => number, mayRun: (ownerId: number) => boolean, now: number): number {
+  let oldest = -1;
+  const window: number[] = [];
+  for (let i = 0; i < waiting.length && window.length < FIT_WINDOW; i++) {
+    if (!mayRun(waiting[i]!.ownerId)) continue;
+    if (oldest < 0) oldest = i;
+    window.push(i);
+  }
+  if (oldest < 0) return -1;
+  const first = waiting[oldest]!;
+  if (first.passedOver >= FIT_WINDOW || now - first.since >= PASS_OVER_MS) return oldest;
+  let best = oldest;
+  for (const i of window) if (fit(waiting[i]!.botId) > fit(waiting[best]!.botId)) best = i;
+  if (best !== oldest) first.passedOver++;
+  return best;
+}
+
+/**
+ * Runs BJS in a pool of sandbox processes, one isolate each. An execution goes to a free
+ * sandbox, preferring one where the bot's realm is warm; a busy pool queues it. One owner
+ * holds at most all sandboxes but one (its share), so an owner's endless loops never keep
+ * another owner's bots waiting for their timeouts: with two or more sandboxes, another owner
+ * waits only for the runs ahead of it. What comes back is checked (outcome.ts) before anyone
+ * acts on it.
  */
 export class Executor {
-  private readonly hosts: IsolateHost[];
-  private readonly busy = new Set<IsolateHost>();
-  private readonly waiting: { botId: number; take: (host: IsolateHost) => void; passedOver: number }[] = [];
+  private readonly sandboxes: Sandbox[];
+  private readonly busy = new Set<Sandbox>();
+  private readonly waiting: Waiter[] = [];
+  private readonly runningByOwner = new Map<number, number>();
+  private readonly options: ExecutorOptions;
+  private readonly ownerShare: number;
 
-  constructor(options: ExecutorOptions = defaultExecutorOptions) {
-    this.hosts = Array.from(
-      { length: Math.max(1, options.isolates) },
-      () => new IsolateHost({ memoryMb: options.memoryMb, maxRealms: options.realmsPerIsolate, maxScripts: 1000, limits: options.limits }),
-    );
+  constructor(options: Partial<ExecutorOptions> = {}) {
+    this.options = { ...defaultExecutorOptions, ...options };
+    const { isolates, memoryMb, realmsPerIsolate, limits, watchdogMarginMs } = this.options;
+    this.sandboxes = Array.from({ length: Math.max(1, isolates) }, () => new Sandbox({ memoryMb, maxRealms: realmsPerIsolate, maxScripts: 1000, limits, watchdogMarginMs }));
+    this.ownerShare = Math.max(1, this.sandboxes.length - 1);
+  }
+
+  /** Sandbox processes started again after they died or were killed. */
+  get restarts(): number {
+    return this.sandboxes.reduce((sum, sandbox) => sum + sandbox.restarts, 0);
   }
 
   async execute(execution: Execution): Promise<ExecutionResult> {
     const body = new Body(execution.segments);
-    const host = await this.acquire(execution.botId);
+    const sandbox = await this.acquire(execution.botId, execution.ownerId);
     try {
-      const outcome = await host.run(execution.botId, body.code, execution.globals, execution.reads, execution.timeoutMs);
-      return {
-        actions: outcome.actions as ExecutionResult["actions"],
-        error: outcome.error && locate(body, outcome.error, execution.timeoutMs),
-      };
+      const raw = await sandbox.run(execution.botId, body.code, JSON.stringify(execution.globals), this.guarded(execution.reads), execution.timeoutMs);
+      return readOutcome(raw, body, this.options.limits, execution.timeoutMs);
     } finally {
-      this.release(host);
+      this.release(sandbox, execution.ownerId);
     }
+  }
+
+  /** The execution's reads, counted, with only a read's own refusal said back to BJS. */
+  private guarded(reads: HostReads): HostReads {
+    let count = 0;
+    const { maxReads } = this.options;
+    return async (name, args) => {
+      if (++count > maxReads) throw new Error(`Too many reads in one execution (the limit is ${maxReads})`);
+      try {
+        return await reads(name, args);
+      } catch (error) {
+        throw new Error(error instanceof AppError ? error.message : "The platform could not answer this read");
+      }
+    };
   }
 
   /**
-   * How well an isolate suits a bot: its realm is warm there (2), it is the bot's home (1, so
-   * a bot's realm is not built in every isolate in turn), or neither (0).
+   * How well a sandbox suits a bot: its realm is warm there (2), it is the bot's home (1, so
+   * a bot's realm is not built in every sandbox in turn), or neither (0).
    */
-  private fit(host: IsolateHost, botId: number): number {
-    return host.has(botId) ? 2 : this.hosts[botId % this.hosts.length] === host ? 1 : 0;
+  private fit(sandbox: Sandbox, botId: number): number {
+    return sandbox.has(botId) ? 2 : this.sandboxes[botId % this.sandboxes.length] === sandbox ? 1 : 0;
   }
 
-  /** The free isolate that suits the bot best, or a place in the queue. */
-  private acquire(botId: number): Promise<IsolateHost> {
-    let host: IsolateHost | undefined;
-    for (const candidate of this.hosts) {
-      if (!this.busy.has(candidate) && (!host || this.fit(candidate, botId) > this.fit(host, botId))) host = candidate;
-    }
-    if (host) {
-      this.busy.add(host);
-      return Promise.resolve(host);
-    }
-    return new Promise((take) => this.waiting.push({ botId, take, passedOver: 0 }));
-  }
+  private mayRun = (ownerId: number) => (this.runningByOwner.get(ownerId) ?? 0) < this.ownerShare;
 
-  private release(host: IsolateHost): void {
-    // The waiter this isolate suits best among the oldest few; the oldest is passed over only
-    // so many times, so none waits long for a busy home.
-    let index = 0;
-    if ((this.waiting[0]?.passedOver ?? 0) < FIT_WINDOW) {
-      for (let i = 1; i < Math.min(this.waiting.length, FIT_WINDOW); i++) {
-        if (this.fit(host, this.waiting[i]!.botId) > this.fit(host, this.waiting[index]!.botId)) index = i;
+  /** The free sandbox that suits the bot best, or a place in the queue. */
+  private acquire(botId: number, ownerId: number): Promise<Sandbox> {
+    if (this.mayRun(ownerId)) {
+      let best: Sandbox | undefined;
+      for (const candidate of this.sandboxes) {
+        if (!this.busy.has(candidate) && (!best || this.fit(candidate, botId) > this.fit(best, botId))) best = candidate;
       }
-      if (index > 0) this.waiting[0]!.passedOver++;
+      if (best) {
+        this.take(best, ownerId);
+        return Promise.resolve(best);
+      }
     }
-    const next = this.waiting.splice(index, 1)[0];
-    if (next) next.take(host);
-    else this.busy.delete(host);
+    return new Promise((take) => this.waiting.push({ botId, ownerId, since: this.options.now(), passedOver: 0, take }));
+  }
+
+  private take(sandbox: Sandbox, ownerId: number): void {
+    this.busy.add(sandbox);
+    this.runningByOwner.set(ownerId, (this.runningByOwner.get(ownerId) ?? 0) + 1);
+  }
+
+  private release(sandbox: Sandbox, ownerId: number): void {
+    const left = this.runningByOwner.get(ownerId)! - 1;
+    if (left > 0) this.runningByOwner.set(ownerId, left);
+    else this.runningByOwner.delete(ownerId);
+    this.busy.delete(sandbox);
+    // The freed sandbox goes to a waiter; one whose owner was at its share may run now too.
+    for (const free of this.sandboxes) {
+      if (this.busy.has(free)) continue;
+      const index = chooseWaiter(this.waiting, (botId) => this.fit(free, botId), this.mayRun, this.options.now());
+      if (index < 0) return;
+      const next = this.waiting.splice(index, 1)[0]!;
+      this.take(free, next.ownerId);
+      next.take(free);
+    }
   }
 
   dispose(): void {
-    for (const host of this.hosts) host.dispose();
+    for (const sandbox of this.sandboxes) sandbox.dispose();
   }
-}
-
-function locate(body: Body, raw: { name: string; message: string; stack?: string }, timeoutMs: number): BjsError {
-  const timedOut = /timed out/i.test(raw.message);
-  const outOfMemory = /memory limit/i.test(raw.message);
-  const at = body.locateIn(raw.stack) ?? body.locateIn(raw.message);
-  let message = raw.message.replace(/ \[bjs:\d+:\d+\]$/, "");
-  if (timedOut) message = `Command timed out: BJS ran longer than ${timeoutMs / 1000} s`;
-  if (outOfMemory) message = "Command stopped: BJS used more memory than allowed";
-  const stack = raw.stack ? body.mapStack(raw.stack) : `${raw.name}: ${message}`;
-  return { name: raw.name, message, stack, segment: at?.segment ?? null, line: at?.line ?? null, timedOut, outOfMemory };
 }

@@ -1,8 +1,10 @@
 import ivm from "isolated-vm";
 import { installBjsSurface } from "../bjs/surface.js";
+import { CHATLESS_METHODS, TELEGRAM_METHODS } from "../bjs/telegram-methods.js";
 import { keyboardRows } from "../keyboard-layout.js";
-import { BODY_FILE } from "./body.js";
+import { FUNCTION_HEADER, BODY_FILE } from "./body.js";
 import { installRealmGuard } from "./realm-guard.js";
+import { realmBootstrap } from "./realm-bootstrap.js";
 
 /** Caps on one execution. */
 export interface ExecutionLimits {
@@ -13,66 +15,63 @@ export interface ExecutionLimits {
 /** Answers the synchronous reads BJS makes (property reads), with JSON in and out. */
 export type HostReads = (name: string, argsJson: string) => Promise<string>;
 
-/** What one body run produced: its queued actions and, when it failed, the raw error. */
+/** How a run was cut off, by the host's own account (never by what the isolate says). */
+export type Stop = "timeout" | "memory" | "crash";
+
+/**
+ * What one body run produced, for the executor to check: the isolate's output (untrusted JSON,
+ * see realm-bootstrap.ts), how the run was cut off, and for a body that does not parse, the
+ * compiler's message with its `[bjs:LINE:COL]` position.
+ */
 export interface RawOutcome {
-  actions: unknown[];
-  error?: { name: string; message: string; stack?: string };
+  output: string | null;
+  stop?: Stop;
+  syntax?: string;
+  /** The isolate was killed while other bots' realms shared its heap: the run may be tried again alone. */
+  shared?: boolean;
+  /** A promise BJS left rejected (an async function that failed), which the isolate reports after the call. */
+  rejected?: string;
 }
 
+/** Bounds on what an error may carry out of the isolate. */
+export const ERROR_LIMITS = { message: 2000, frames: 30, frameText: 120 };
+
+/** Bodies one realm keeps compiled; past this the realm is rebuilt rather than grow. */
+const MAX_BODIES_PER_REALM = 500;
+
 // The injected functions are compiled code: some compilers (esbuild's keepNames, as under tsx)
-// wrap them in a \`__name\` helper that the isolate lacks, so the bootstrap supplies a harmless one.
-//
-// A body script calls __bjs_define once per realm; then each execution is one call of
-// \`exec(globals, bodyId)\`: begin, body, end and the realm's restore in a single round trip
-// to the isolate's thread. \`finish\` collects and restores after a body that was cut off.
+// wrap them in a `__name` helper that the isolate lacks, so the bootstrap supplies a harmless one.
 const bootstrap = `
 (function (global) {
   const __name = (target) => target;
-  const { stringify, parse } = JSON;
   const host = global.__host;
   delete global.__host;
-  const limits = global.__limits;
-  delete global.__limits;
-  const surface = (${installBjsSurface.toString()})(
-    global, (name, args) => host.applySyncPromise(undefined, [name, args]), limits, ${keyboardRows.toString()});
-  const describe = (e) => e instanceof Error
-    ? { name: e.name, message: String(e.message), stack: String(e.stack || "") }
-    : { name: "Error", message: typeof e === "string" ? e : (() => { try { return stringify(e); } catch { return String(e); } })() };
-  const bodies = [];
-  Object.defineProperty(global, "__bjs_define", { value: (body) => bodies.push(body) - 1 });
-  const guard = (${installRealmGuard.toString()})(global);
-  const finish = (error) => stringify({ actions: surface.end(), error, clean: guard.restore() });
-  global.__bjs_control = {
-    exec(globals, id) {
-      surface.begin(parse(globals));
-      try {
-        bodies[id].call(undefined);
-        return finish(null);
-      } catch (e) {
-        return finish(describe(e));
-      }
-    },
-    finish: () => finish(null),
-  };
+  const config = JSON.parse(global.__config);
+  delete global.__config;
+  global.__bjs_control = (${realmBootstrap.toString()})(global, {
+    host,
+    config,
+    limits: ${JSON.stringify(ERROR_LIMITS)},
+    installSurface: ${installBjsSurface.toString()},
+    installGuard: ${installRealmGuard.toString()},
+    keyboardRows: ${keyboardRows.toString()},
+  });
 })(globalThis);
 `;
 
-/** What the isolate answers for one execution. */
-interface Finished {
-  actions: unknown[];
-  error: RawOutcome["error"] | null;
-  clean: boolean;
-}
+const idleReads: HostReads = async () => {
+  throw new Error("The command has ended: BJS cannot read after its body");
+};
 
 /** One bot's realm inside an isolate, kept warm between executions. */
 class BotRealm {
-  private reads: HostReads = async () => "null";
-  /** The body id of each compiled script defined in this realm. */
-  private readonly bodyIds = new Map<ivm.Script, number>();
+  private reads: HostReads = idleReads;
+  /** Body keys compiled in this realm. */
+  private readonly defined = new Set<number>();
 
   private constructor(
     readonly context: ivm.Context,
-    private readonly exec: ivm.Reference<(globals: string, id: number) => string>,
+    private readonly exec: ivm.Reference<(globals: string, key: number, code: string | null) => boolean>,
     private readonly finish: ivm.Reference<() => string>,
     /** Handles that keep the realm alive from the host side; released with it. */
     private readonly handles: { release(): void }[],
@@ -83,7 +82,7 @@ class BotRealm {
     let realm: BotRealm | undefined;
     const host = new ivm.Reference(async (name: string, args: string) => realm!.reads(name, args));
     await context.global.set("__host", host);
-    await context.global.set("__limits", new ivm.ExternalCopy(limits).copyInto());
+    await context.global.set("__config", JSON.stringify({ ...limits, telegramMethods: TELEGRAM_METHODS, chatlessMethods: CHATLESS_METHODS }));
     await context.eval(bootstrap, { timeout: 2000 });
     const control = (await context.global.get("__bjs_control", { reference: true })) as ivm.Reference<any>;
     const [exec, finish] = (await Promise.all(["exec", "finish"].map((key) => control.get(key, { reference: true })))) as ivm.Reference<any>[];
@@ -92,29 +91,33 @@ class BotRealm {
     return realm;
   }
 
-  /** Runs one compiled body with its globals; answers its actions and error. False `reusable`: discard the realm. */
-  async run(script: ivm.Script, globals: unknown, reads: HostReads, timeoutMs: number): Promise<RawOutcome & { reusable: boolean }> {
+  /**
+   * Runs one body with its globals. `exec` runs the body (the isolate then runs the microtasks
+   * it left), `finish` collects the output and restores the realm. Answers the outcome, whether
+   * the body failed to compile, and whether the realm can be kept.
+   */
+  async run(key: number, code: string, globals: string, reads: HostReads, timeoutMs: number): Promise<{ outcome: RawOutcome; compileFailed: boolean; reusable: boolean }> {
     this.reads = reads;
+    let stop: Stop | undefined;
+    let rejected: string | undefined;
+    let compileFailed = false;
     try {
-      let id = this.bodyIds.get(script);
-      if (id === undefined) {
-        id = (await script.run(this.context, { timeout: 1000 })) as number;
-        this.bodyIds.set(script, id);
-      }
-      const done: Finished = JSON.parse(await this.exec.apply(undefined, [JSON.stringify(globals), id], { timeout: timeoutMs }));
-      return { actions: done.actions, error: done.error ?? undefined, reusable: done.clean };
+      compileFailed = await this.exec.apply(undefined, [globals, key, this.defined.has(key) ? null : code], { timeout: timeoutMs });
+      if (!compileFailed) this.defined.add(key);
     } catch (e) {
-      // Cut off (timeout) or killed (memory): collect what was queued and restore, when the isolate lives.
-      const error = { name: (e as Error).name, message: (e as Error).message };
-      if (error.message.includes("disposed")) return { actions: [], error, reusable: false };
-      try {
-        const done: Finished = JSON.parse(await this.finish.apply(undefined, [], { timeout: 1000 }));
-        return { actions: done.actions, error, reusable: done.clean };
-      } catch {
-        return { actions: [], error, reusable: false };
-      }
+      const message = String((e as Error)?.message);
+      if (message.includes("disposed")) return { outcome: { output: null, stop: "memory" }, compileFailed, reusable: false };
+      if (/^Script execution timed out/.test(message)) stop = "timeout";
+      else rejected = message.slice(0, ERROR_LIMITS.message);
     } finally {
-      this.reads = async () => "null";
+      this.reads = idleReads;
+    }
+    try {
+      const output = await this.finish.apply(undefined, [], { timeout: 1000 });
+      // The output leads with the restore's verdict: "+" the realm is clean, "-" it is not.
+      return { outcome: { output: output.slice(1), stop, rejected }, compileFailed, reusable: output[0] === "+" && this.defined.size < MAX_BODIES_PER_REALM };
+    } catch {
+      return { outcome: { output: null, stop }, compileFailed, reusable: false };
     }
   }
 
@@ -126,19 +129,20 @@ class BotRealm {
 
 /**
  * One V8 isolate (its own thread and heap): the bots' realms in it, a bounded number kept
- * warm, and a cache of compiled bodies. A memory-limit kill disposes the isolate; the host
- * makes a new one on the next run.
+ * warm. It runs inside a sandbox process (child.ts), so that what no isolate limit catches (a
+ * single allocation past the heap's hard limit aborts the process) ends only that process.
+ * A memory-limit kill disposes the isolate; the host makes a new one on the next run.
  */
 export class IsolateHost {
   private isolate!: ivm.Isolate;
   private realms = new Map<number, BotRealm>();
-  private scripts = new Map<string, ivm.Script>();
+  /** A key per body source, so a realm compiles each body once. Keys are never reused. */
+  private readonly bodyKeys = new Map<string, number>();
+  private nextKey = 1;
   /** Isolates made after the first: each one cost every warm realm. */
   renewals = -1;
 
-  constructor(
-    private readonly options: { memoryMb: number; maxRealms: number; maxScripts: number; limits: ExecutionLimits },
-  ) {
+  constructor(private readonly options: { memoryMb: number; maxRealms: number; maxScripts: number; limits: ExecutionLimits }) {
     this.renew();
   }
 
@@ -146,12 +150,16 @@ export class IsolateHost {
     this.renewals++;
     this.isolate = new ivm.Isolate({ memoryLimit: this.options.memoryMb });
     this.realms = new Map();
-    this.scripts = new Map();
   }
 
   /** True when the bot's realm is warm here. */
   has(botId: number): boolean {
     return this.realms.has(botId);
+  }
+
+  /** The bots whose realms are warm here. */
+  warmBots(): number[] {
+    return [...this.realms.keys()];
   }
 
   private async realmFor(botId: number): Promise<BotRealm> {
@@ -178,52 +186,54 @@ export class IsolateHost {
     }
   }
 
-  /** Compiles a body once per isolate; a syntax error throws with the `bjs:LINE` position. */
-  private async compile(code: string): Promise<ivm.Script> {
-    const cached = this.scripts.get(code);
-    if (cached) return cached;
-    const script = await this.isolate.compileScript(code, { filename: BODY_FILE });
-    this.scripts.set(code, script);
-    if (this.scripts.size > this.options.maxScripts) {
-      const oldest = this.scripts.keys().next().value!;
-      this.scripts.get(oldest)!.release();
-      this.scripts.delete(oldest);
+  private keyOf(code: string): number {
+    let key = this.bodyKeys.get(code);
+    if (key === undefined) {
+      key = this.nextKey++;
+      this.bodyKeys.set(code, key);
+      if (this.bodyKeys.size > this.options.maxScripts) this.bodyKeys.delete(this.bodyKeys.keys().next().value!);
     }
-    return script;
+    return key;
   }
 
-  async run(botId: number, code: string, globals: unknown, reads: HostReads, timeoutMs: number, retried = false): Promise<RawOutcome> {
-    if (this.isolate.isDisposed) this.renew();
-    let script: ivm.Script;
+  /**
+   * Where a body that the Function constructor refused fails to parse: the compiler's message
+   * with the `[bjs:LINE:COL]` of the same layout. Compiling runs nothing.
+   */
+  private async syntaxOf(code: string): Promise<string | undefined> {
     try {
-      script = await this.compile(code);
-    } catch (e) {
-      const error = e as Error;
-      if (this.isolate.isDisposed) this.renew();
-      return { actions: [], error: { name: error.name, message: error.message, stack: error.stack } };
+      const script = await this.isolate.compileScript(`${FUNCTION_HEADER}${code}\n})`, { filename: BODY_FILE });
+      script.release();
+      return undefined;
+    } catch (error) {
+      return String((error as Error).message).slice(0, ERROR_LIMITS.message);
     }
+  }
+
+  async run(botId: number, code: string, globals: string, reads: HostReads, timeoutMs: number, rebuilt = false): Promise<RawOutcome> {
+    if (this.isolate.isDisposed) this.renew();
     let realm: BotRealm;
     try {
       realm = await this.realmFor(botId);
     } catch (error) {
       // Building a realm can meet the memory limit the other realms filled: once more, afresh.
-      if (!this.isolate.isDisposed || retried) throw error;
+      if (!this.isolate.isDisposed || rebuilt) throw error;
       this.renew();
       return this.run(botId, code, globals, reads, timeoutMs, true);
     }
-    const outcome = await realm.run(script, globals, reads, timeoutMs);
+    const { outcome, compileFailed, reusable } = await realm.run(this.keyOf(code), code, globals, reads, timeoutMs);
     if (this.isolate.isDisposed) {
-      // Other bots' realms shared the heap: the body may not be what filled it. Nothing was
-      // applied yet, so it runs once more alone in a fresh isolate, where a real memory bomb
-      // is stopped again and reported.
+      // When other bots' realms shared the heap, the body may not be what filled it: the
+      // sandbox runs it once more, alone in the fresh isolate (see sandbox.ts).
       const shared = this.realms.size > 1;
       this.renew();
-      if (shared && !retried) return this.run(botId, code, globals, reads, timeoutMs, true);
-    } else if (!outcome.reusable) {
+      return { output: null, stop: "memory", shared };
+    }
+    if (!reusable) {
       this.realms.delete(botId);
       realm.release();
     }
-    return { actions: outcome.actions, error: outcome.error };
+    return compileFailed ? { ...outcome, syntax: await this.syntaxOf(code) } : outcome;
   }
 
   dispose(): void {

@@ -5,11 +5,23 @@
  * prototypes, replaced surface functions. Answers false from `restore()` when a change cannot
  * be undone (a non-configurable property was added or an object was frozen): the caller then
  * throws the context away.
+ *
+ * `restore()` runs after the body, so it runs no BJS code: no iteration protocol, no property
+ * read that could reach a getter or a patched prototype. It walks arrays by index, keeps
+ * descriptors as null-prototype records, and calls only functions captured here.
  */
 export function installRealmGuard(global: any): { restore(): boolean } {
   // The guard's own tools, taken before BJS could replace them.
   const { apply, ownKeys, getOwnPropertyDescriptor, getPrototypeOf, setPrototypeOf, deleteProperty, defineProperty, isExtensible } = Reflect;
-  const { keys, getOwnPropertySymbols, isFrozen } = Object;
+  const { keys, getOwnPropertySymbols, isFrozen, hasOwn } = Object;
+  /** An own field of a descriptor (never one inherited from a patched Object.prototype). */
+  const field = (descriptor: PropertyDescriptor, key: keyof PropertyDescriptor) => (hasOwn(descriptor, key) ? descriptor[key] : undefined);
+  /** A descriptor copied to a null-prototype record, safe to read and to define from. */
+  const record = (descriptor: PropertyDescriptor): PropertyDescriptor => {
+    const copy: any = { __proto__: null };
+    for (const key of ["value", "get", "set", "writable", "enumerable", "configurable"] as const) if (hasOwn(descriptor, key)) copy[key] = descriptor[key];
+    return copy;
+  };
 
   const unavailable = (what: string) =>
     function () {
@@ -47,6 +59,8 @@ export function installRealmGuard(global: any): { restore(): boolean } {
   watch(Object, "defineProperties");
   watch(Reflect, "defineProperty");
   watch(Error, "captureStackTrace");
+  watch(Object.prototype, "__defineGetter__");
+  watch(Object.prototype, "__defineSetter__");
 
   // What an execution could change that the next one would see: the global object, every
   // global value (constructors, namespaces such as Math, JSON, Bot, Api), and the prototypes
@@ -74,7 +88,9 @@ export function installRealmGuard(global: any): { restore(): boolean } {
   // (a read, no allocation), its key counts, whether it was extensible, and its prototype.
   interface Shape {
     object: any;
-    descriptors: Map<PropertyKey, PropertyDescriptor>;
+    /** Own keys as recorded, and their descriptors at the same index. */
+    keys: PropertyKey[];
+    descriptors: PropertyDescriptor[];
     dataKeys: PropertyKey[];
     dataValues: unknown[];
     accessors: [PropertyKey, PropertyDescriptor][];
@@ -85,24 +101,26 @@ export function installRealmGuard(global: any): { restore(): boolean } {
     proto: object | null;
   }
   const shapes: Shape[] = [...guarded].map((object) => {
-    const descriptors = new Map<PropertyKey, PropertyDescriptor>();
+    const ownKeyList = ownKeys(object);
+    const descriptors: PropertyDescriptor[] = [];
     const dataKeys: PropertyKey[] = [];
     const dataValues: unknown[] = [];
     const accessors: [PropertyKey, PropertyDescriptor][] = [];
-    for (const key of ownKeys(object)) {
-      const descriptor = getOwnPropertyDescriptor(object, key)!;
-      descriptors.set(key, descriptor);
-      if (!("value" in descriptor)) accessors.push([key, descriptor]);
+    for (const key of ownKeyList) {
+      const descriptor = record(getOwnPropertyDescriptor(object, key)!);
+      descriptors.push(descriptor);
+      if (!hasOwn(descriptor, "value")) accessors.push([key, descriptor]);
       // A value that is neither writable nor configurable cannot change.
       else if (descriptor.writable || descriptor.configurable) dataKeys.push(key), dataValues.push(descriptor.value);
     }
     return {
       object,
+      keys: ownKeyList,
       descriptors,
       dataKeys,
       dataValues,
       accessors,
-      keyCount: descriptors.size,
+      keyCount: ownKeyList.length,
       enumerableCount: keys(object).length,
       symbolCount: getOwnPropertySymbols(object).length,
       extensible: isExtensible(object),
@@ -119,39 +137,51 @@ export function installRealmGuard(global: any): { restore(): boolean } {
     const { object, dataKeys, dataValues } = shape;
     if (keys(object).length !== shape.enumerableCount || getOwnPropertySymbols(object).length !== shape.symbolCount) return false;
     if (isExtensible(object) !== shape.extensible || getPrototypeOf(object) !== shape.proto) return false;
+    // Only keys that were data properties and still are (an accessor defined in their place
+    // went through a watched function), so this read reaches no getter.
     for (let i = 0; i < dataKeys.length; i++) if (object[dataKeys[i]!] !== dataValues[i]) return false;
-    for (const [key, descriptor] of shape.accessors) {
+    const { accessors } = shape;
+    for (let i = 0; i < accessors.length; i++) {
+      const [key, descriptor] = accessors[i]!;
       const now = getOwnPropertyDescriptor(object, key);
-      if (!now || now.get !== descriptor.get || now.set !== descriptor.set) return false;
+      if (!now || field(now, "get") !== descriptor.get || field(now, "set") !== descriptor.set) return false;
     }
     return true;
   };
 
-  const same = (a: PropertyDescriptor, b: PropertyDescriptor) =>
-    a.value === b.value && a.get === b.get && a.set === b.set && a.writable === b.writable && a.enumerable === b.enumerable && a.configurable === b.configurable;
+  const same = (now: PropertyDescriptor, recorded: PropertyDescriptor) =>
+    field(now, "value") === recorded.value &&
+    field(now, "get") === recorded.get &&
+    field(now, "set") === recorded.set &&
+    field(now, "writable") === recorded.writable &&
+    field(now, "enumerable") === recorded.enumerable &&
+    field(now, "configurable") === recorded.configurable;
 
   /** Every descriptor as recorded. */
   const unchanged = (shape: Shape) => {
-    const { object, descriptors } = shape;
+    const { object, keys: recordedKeys, descriptors } = shape;
     if (ownKeys(object).length !== shape.keyCount || isExtensible(object) !== shape.extensible || getPrototypeOf(object) !== shape.proto) return false;
-    for (const [key, descriptor] of descriptors) {
-      const now = getOwnPropertyDescriptor(object, key);
-      if (!now || !same(now, descriptor)) return false;
+    for (let i = 0; i < recordedKeys.length; i++) {
+      const now = getOwnPropertyDescriptor(object, recordedKeys[i]!);
+      if (!now || !same(now, descriptors[i]!)) return false;
     }
     return true;
   };
 
   /** Puts one object back as it was, touching only what differs; false when that is impossible. */
   const rebuild = (shape: Shape) => {
-    const { object, descriptors } = shape;
+    const { object, keys: recordedKeys, descriptors } = shape;
     let clean = isExtensible(object) === shape.extensible;
     if (getPrototypeOf(object) !== shape.proto && !setPrototypeOf(object, shape.proto)) clean = false;
-    for (const key of ownKeys(object)) {
-      if (!descriptors.has(key) && !deleteProperty(object, key)) clean = false;
+    const present = ownKeys(object);
+    for (let i = 0; i < present.length; i++) {
+      let known = false;
+      for (let j = 0; j < recordedKeys.length && !known; j++) known = recordedKeys[j] === present[i];
+      if (!known && !deleteProperty(object, present[i]!)) clean = false;
     }
-    for (const [key, descriptor] of descriptors) {
-      const now = getOwnPropertyDescriptor(object, key);
-      if (!(now && same(now, descriptor)) && !defineProperty(object, key, descriptor)) clean = false;
+    for (let i = 0; i < recordedKeys.length; i++) {
+      const now = getOwnPropertyDescriptor(object, recordedKeys[i]!);
+      if (!(now && same(now, descriptors[i]!)) && !defineProperty(object, recordedKeys[i]!, descriptors[i]!)) clean = false;
     }
     return clean;
   };
@@ -161,7 +191,7 @@ export function installRealmGuard(global: any): { restore(): boolean } {
       const check = redefined ? unchanged : seemsUnchanged;
       redefined = false;
       let clean = true;
-      for (const shape of shapes) if (!check(shape) && !rebuild(shape)) clean = false;
+      for (let i = 0; i < shapes.length; i++) if (!check(shapes[i]!) && !rebuild(shapes[i]!)) clean = false;
       return clean;
     },
   };

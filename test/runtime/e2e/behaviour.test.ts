@@ -137,21 +137,29 @@ describe.each(engines())("bot behaviour, end to end on %s", (engine) => {
     expect((await chat.waitForBotMessages({ count: 2 })).map((m) => m.text)).toEqual(["Welcome", "ref=friend_7"]);
   });
 
-  it("contains hostile BJS: the loop is logged as a timeout while another bot keeps answering", async () => {
-    const outcomes = ["ok", "timeout", "memory"].map((outcome) => `botyard_bjs_executions_total{outcome="${outcome}"}`);
+  it("contains hostile BJS: a loop, a stalled built-in and a huge error are logged while another bot keeps answering", async () => {
+    const outcomes = ["ok", "timeout", "error"].map((outcome) => `botyard_bjs_executions_total{outcome="${outcome}"}`);
     const before = await Promise.all(outcomes.map((series) => metricValue(r.t.app, series)));
-    const hostile = await setup([{ command: "/loop", bjs_code: "while (true) {}" }, { command: "/bomb", bjs_code: "var a = []; while (true) a.push(new Array(5e6).fill(a.length));" }]);
-    const calm = await setup([{ command: "/ping", answer: "pong" , bjs_code: "Bot.sendMessage('still here')" }]);
+    const hostile = await setup([
+      { command: "/loop", bjs_code: "while (true) {}" },
+      // A built-in that never checks the time limit: only the watchdog ends it.
+      { command: "/stall", bjs_code: "new Array(6e7).fill(1)" },
+      { command: "/huge", bjs_code: "throw new Error('y'.repeat(5e7))" },
+    ]);
+    const calm = await setup([{ command: "/ping", answer: "pong", bjs_code: "Bot.sendMessage('still here')" }]);
     await hostile.user.sendText(hostile.chat, "/loop");
     const looping = hostile.bot.deliver();
     for (let i = 0; i < 5; i++) expect(await calm.say("/ping", 2)).toEqual(["pong", "still here"]);
     await looping;
-    await hostile.say("/bomb", 1);
+    await hostile.say("/stall", 1);
+    await hostile.say("/huge", 1);
     const titles = (await hostile.errors()).map((e: { title: string }) => e.title);
-    expect(titles).toEqual(["Command stopped: BJS used more memory than allowed", "Command timed out: BJS ran longer than 1 s"]);
+    expect(titles.slice(1)).toEqual(["Command timed out: BJS ran longer than 1 s", "Command timed out: BJS ran longer than 1 s"]);
+    // The 50 MB message reaches the log cut to bounded text.
+    expect(titles[0]).toMatch(/^y{1000,2000}…?$/);
     expect(await calm.say("/ping", 2)).toEqual(["pong", "still here"]);
     const after = await Promise.all(outcomes.map((series) => metricValue(r.t.app, series)));
-    expect(after.map((value, i) => value - before[i]!)).toEqual([6, 1, 1]);
+    expect(after.map((value, i) => value - before[i]!)).toEqual([6, 2, 1]);
     expect(await metricValue(r.t.app, 'botyard_telegram_calls_total{outcome="ok"}')).toBeGreaterThanOrEqual(12);
   });
 

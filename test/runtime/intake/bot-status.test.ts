@@ -178,7 +178,7 @@ describe.each(engines())("resuming at platform start on %s", (engine) => {
     ]);
     expect(await statusOf(api, runningId)).toBe("works");
 
-    const next = new BotRuntime({ database: t.platform.database, clock: t.clock, log: pino({ level: "silent" }), store: t.platform.bots.store, telegram: t.platform.botApi, config: t.config, metrics: new Registry() });
+    const next = new BotRuntime({ database: t.platform.database, clock: t.clock, log: pino({ level: "silent" }), store: t.platform.bots.store, telegram: t.platform.botApi, config: t.config, metrics: new Registry(), errorLog: t.platform.errorLog });
     const handler = new RecordingHandler(async (botId) => (await t.platform.bots.store.byId(botId))?.status);
     try {
       await next.start(handler);

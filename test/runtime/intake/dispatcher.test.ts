@@ -142,4 +142,73 @@ describe.each(engines())("the dispatcher on %s", (engine) => {
     expect(await inbox.prune(24 * 3_600_000)).toBeGreaterThanOrEqual(1);
     expect(await inbox.counts(botId)).toEqual({ pending: 1 });
   });
+
+  it("sets aside an update whose handling took the process down again and again, and handles the rest", async () => {
+    const { botId, inbox } = await setUp();
+    const quarantined: number[] = [];
+    await inbox.insert(botId, [textUpdate(1, 10), textUpdate(2, 20)]);
+    // Each "process" begins handling update 1 and dies before it ends (its handle never returns).
+    for (let life = 0; life < 3; life++) {
+      const dying = new Dispatcher(inbox, silent, { quarantined: async (row) => void (row.botId === botId && quarantined.push(row.update.update_id)) });
+      const handler = new RecordingHandler();
+      handler.hold(1);
+      handler.hold(2);
+      await dying.start(handler);
+      await handler.started(1);
+      await handler.started(2);
+    }
+    expect(quarantined).toEqual([]);
+    // Update 2 died with its process too, but on a later life it will be handled: let it end now.
+    await t.platform.database.db.updateTable("update_inbox").set({ starts: 1 }).where("bot_id", "=", botId).where("update_id", "=", 2).execute();
+    const next = new Dispatcher(inbox, silent, { quarantined: async (row) => void (row.botId === botId && quarantined.push(row.update.update_id)) });
+    const handler = new RecordingHandler();
+    await next.start(handler);
+    await handler.waitForHandled(1);
+    await next.stop();
+    expect(quarantined).toEqual([1]);
+    expect(handler.handledIds(botId)).toEqual([2]);
+    expect(await inbox.counts(botId)).toEqual({ done: 1, failed: 1 });
+  });
+
+  it("waits out a retry's back-off without holding a slot", async () => {
+    let wake!: () => void;
+    const { botId, dispatcher } = await setUp({
+      concurrency: 1,
+      sleep: () => new Promise<boolean>((resolve) => (wake = () => resolve(true))),
+    });
+    const handler = new RecordingHandler();
+    handler.fail(1, 1);
+    await dispatcher.start(handler);
+    await dispatcher.accept(botId, [textUpdate(1, 100), textUpdate(2, 200), textUpdate(3, 100)]);
+    // With the only slot free during update 1's back-off, chat 200 goes on; chat 100 waits in order.
+    await handler.waitForHandled(1);
+    expect(handler.handledIds()).toEqual([2]);
+    wake();
+    await handler.waitForHandled(3);
+    expect(handler.handledIds()).toEqual([2, 1, 3]);
+    await dispatcher.stop();
+  });
+
+  it("keeps one owner's bots to half the slots, so another owner's update goes first", async () => {
+    const { botId, dispatcher } = await setUp({ concurrency: 2 });
+    const other = (await t.platform.bots.store.insert((await signUp(t.app)).id, { name: "Other" }))!;
+    const owners = new Map([[botId, 1], [other.id, 2]]);
+    const handler = new (class extends RecordingHandler {
+      async ownerOf(id: number) {
+        return owners.get(id);
+      }
+    })();
+    const releaseFirst = handler.hold(1);
+    await dispatcher.start(handler);
+    await dispatcher.accept(botId, [textUpdate(1, 100), textUpdate(2, 200)]);
+    await dispatcher.accept(other.id, [textUpdate(3, 300)]);
+    await handler.started(1);
+    // Owner 1 holds its share (one of two slots) with update 1: its second chat waits, owner 2's does not.
+    await handler.waitForHandled(1);
+    expect(handler.handledIds()).toEqual([3]);
+    releaseFirst();
+    await handler.waitForHandled(3);
+    expect(handler.handledIds()).toEqual([3, 1, 2]);
+    await dispatcher.stop();
+  });
 });

@@ -1,0 +1,35 @@
+import type { FastifyInstance } from "fastify";
+import { BadRequestError } from "../../errors.js";
+import { MAX_JSON_DEPTH, nestsDeeperThan } from "../../json-depth.js";
+
+/** Answers whether the text is JSON at all (so a refusal by the secure parser was for its keys). */
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Makes JSON the only body the API reads: a `text/plain` body answers 415 like any other
+ * type, and a JSON body nested deeper than MAX_JSON_DEPTH, or holding a `__proto__` or
+ * `constructor.prototype` key, answers 400 before any route code walks it.
+ */
+export function registerJsonBodies(app: FastifyInstance): void {
+  const parseSecurely = app.getDefaultJsonParser("error", "error");
+  app.removeContentTypeParser(["application/json", "text/plain"]);
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (request, text, done) => {
+    const body = text as string;
+    if (nestsDeeperThan(body, MAX_JSON_DEPTH)) {
+      return done(new BadRequestError(`JSON body is nested too deeply (the limit is ${MAX_JSON_DEPTH} levels)`), undefined);
+    }
+    parseSecurely(request, body, (error, value) => {
+      if (error && body !== "" && isJson(body)) {
+        return done(new BadRequestError('JSON body must not hold a "__proto__" key or a "constructor" with a "prototype"'), undefined);
+      }
+      done(error, value);
+    });
+  });
+}

@@ -1,0 +1,58 @@
+import { z } from "zod";
+import { PROPERTY_SCOPES, PROPERTY_TYPES } from "../bots/properties.js";
+import { TELEGRAM_METHODS } from "./bjs/telegram-methods.js";
+
+/**
+ * What an execution asks the host to do, as the host accepts it. The isolate builds these
+ * (src/runtime/bjs/surface.ts), but BJS can rewrite anything inside its realm, so every action
+ * is parsed here before it is applied: its kind, each field's type and size, the Telegram
+ * method against the allowlist. Adding an action is one schema here and one case in effects.
+ */
+
+/** Longest command text a sub-command may name (Telegram's own message limit). */
+const MAX_COMMAND_TEXT = 4096;
+/** Longest name of a property, a user group or a callback command. */
+const MAX_NAME = 255;
+
+const id = z.number().int().safe();
+const name = z.string().min(1).max(MAX_NAME);
+const json = z.unknown();
+
+const apiAction = z.object({
+  type: z.literal("api"),
+  method: z.enum(TELEGRAM_METHODS),
+  params: z.record(z.string(), json),
+  on_result: name.optional(),
+  on_error: name.optional(),
+  bb_options: json.optional(),
+  result_to_bot_property: name.optional(),
+  result_to_user_property: name.optional(),
+});
+
+const setPropAction = z.object({
+  type: z.literal("setProp"),
+  scope: z.enum(PROPERTY_SCOPES),
+  bot_id: id.optional(),
+  user_id: id.optional(),
+  name,
+  value: json,
+  value_type: z.enum(PROPERTY_TYPES).nullable(),
+});
+
+const runCommandAction = z.object({
+  type: z.literal("runCommand"),
+  command: z.string().min(1).max(MAX_COMMAND_TEXT),
+  options: json,
+  ignoreMissingCommand: z.boolean().optional(),
+});
+
+const chatBlockAction = z.object({ type: z.enum(["blockChat", "unblockChat"]), chat_id: id });
+
+const setGroupAction = z.object({ type: z.literal("setGroup"), user_id: id, group: name.nullable() });
+
+export const actionSchema = z.discriminatedUnion("type", [apiAction, setPropAction, runCommandAction, chatBlockAction, setGroupAction]);
+
+/** An action the host accepted. */
+export type Action = z.infer<typeof actionSchema>;
+export type ApiAction = z.infer<typeof apiAction>;
+export type SetPropAction = z.infer<typeof setPropAction>;

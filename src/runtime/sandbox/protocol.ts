@@ -1,0 +1,20 @@
+import type { ExecutionLimits, RawOutcome } from "./isolate-host.js";
+
+/** How a sandbox process is set up: its isolate's size and the caps of each execution. */
+export interface SandboxOptions {
+  memoryMb: number;
+  maxRealms: number;
+  maxScripts: number;
+  limits: ExecutionLimits;
+}
+
+/** What the platform sends a sandbox process. */
+export type ToSandbox =
+  | { t: "run"; id: number; botId: number; code: string; globals: string; timeoutMs: number }
+  | { t: "read"; id: number; seq: number; result?: string; error?: string };
+
+/** What a sandbox process sends back. */
+export type FromSandbox =
+  | { t: "ready" }
+  | { t: "read"; id: number; seq: number; name: string; args: string }
+  | { t: "done"; id: number; outcome: RawOutcome; warm: number[] };

@@ -1,0 +1,156 @@
+/**
+ * Sets up one bot's realm inside an isolate, and answers the control the host drives each
+ * execution with. Runs inside the isolate (injected with Function.prototype.toString, with the
+ * surface and the guard injected beside it), so it may use only the isolate's own globals.
+ *
+ * An execution is two calls from the host:
+ * - `exec(globalsJson, key, code)`: begins the surface, runs the body (compiled on first use
+ *   through the Function constructor, so a body is exactly one function body and cannot close
+ *   it early), and closes the surface. When the call returns, the isolate runs the microtasks
+ *   the body left (async functions): with the surface closed they can no longer act.
+ * - `finish()`: the output, then the realm guard's restore. Nothing of BJS runs after it.
+ *   The output is `+` or `-` (whether the realm is clean again) and then
+ *   `{"actions": [...], "error": {name, message, stack?, compile} | null}`.
+ *
+ * Everything here that runs after the body uses tools captured before BJS ran, and reads
+ * thrown values only through descriptors, so a patched prototype, a getter or a `toJSON`
+ * cannot run, and what leaves the isolate is bounded text.
+ */
+export function realmBootstrap(
+  global: any,
+  deps: {
+    host: { applySyncPromise(receiver: undefined, args: [string, string]): string };
+    config: { maxActions: number; maxActionBytes: number; telegramMethods: readonly string[]; chatlessMethods: readonly string[] };
+    installSurface: (...args: any[]) => { begin(globals: unknown): void; close(): void; take(): { actions: string; clean: boolean } };
+    installGuard: (global: any) => { restore(): boolean };
+    keyboardRows: (layout: unknown) => unknown;
+    limits: { message: number; frames: number; frameText: number };
+  },
+): { exec(globalsJson: string, key: number, code: string | null): boolean; finish(): string } {
+  const { stringify, parse } = JSON;
+  const { apply, getOwnPropertyDescriptor, getPrototypeOf, defineProperty } = Reflect;
+  const { hasOwn } = Object;
+  const makeFunction = Function;
+  const ErrorClass = Error;
+  const errorPrototype = Error.prototype;
+  const toText = String;
+  const slice = String.prototype.slice;
+  const applySyncPromise = deps.host.applySyncPromise;
+  const { limits } = deps;
+
+  /** At most `length` characters of a text. */
+  const bounded = (text: string, length: number) => (text.length > length ? apply(slice, text, [0, length]) + "…" : text);
+  /** An own data property that is a string, or undefined (a getter is never called). */
+  const ownString = (object: object, key: string) => {
+    const descriptor = getOwnPropertyDescriptor(object, key);
+    return descriptor && hasOwn(descriptor, "value") && typeof descriptor.value === "string" ? (descriptor.value as string) : undefined;
+  };
+  /** The `name` an error inherits from its prototypes (TypeError, RangeError...), found without getters. */
+  const errorName = (error: object) => {
+    let at: object | null = error;
+    for (let depth = 0; at && depth < 8; depth++, at = getPrototypeOf(at)) {
+      const name = ownString(at, "name");
+      if (name !== undefined) return bounded(name, 100);
+    }
+    return "Error";
+  };
+
+  // Stacks are formatted by the realm, once, bounded, with only the body's frames (no host
+  // or platform function names). Locked so that BJS cannot install a formatter of its own.
+  defineProperty(ErrorClass, "prepareStackTrace", {
+    __proto__: null,
+    value(error: unknown, sites: any[]) {
+      let text = "";
+      let frames = 0;
+      for (let i = 0; i < sites.length && frames < limits.frames; i++) {
+        const site = sites[i];
+        if (site.getScriptNameOrSourceURL() !== "bjs") continue;
+        const where = `bjs:${site.getLineNumber()}:${site.getColumnNumber()}`;
+        const name = site.getFunctionName();
+        text += `\n    at ${name && name !== "eval" ? `${bounded(toText(name), limits.frameText)} (${where})` : where}`;
+        frames++;
+      }
+      const isObject = (typeof error === "object" || typeof error === "function") && error !== null;
+      const message = isObject ? (ownString(error, "message") ?? "") : "";
+      return `${isObject ? errorName(error) : "Error"}: ${bounded(message, limits.message)}${text}`;
+    },
+    writable: false,
+    enumerable: false,
+    configurable: false,
+  } as PropertyDescriptor);
+
+  /** Whether a value descends from Error.prototype (found without `instanceof`, which BJS can hook). */
+  const isError = (value: unknown) => {
+    if ((typeof value !== "object" && typeof value !== "function") || value === null) return false;
+    let at: object | null = getPrototypeOf(value);
+    for (let depth = 0; at && depth < 32; depth++, at = getPrototypeOf(at)) if (at === errorPrototype) return true;
+    return false;
+  };
+
+  /**
+   * A thrown value as bounded plain data (a null-prototype record, so no toJSON is looked up):
+   * what the host gets of a BJS failure. `compile` marks a body that did not parse.
+   */
+  const describe = (thrown: unknown, compile: boolean) => {
+    if (isError(thrown)) {
+      const error = thrown as object;
+      return {
+        __proto__: null,
+        name: errorName(error),
+        message: bounded(ownString(error, "message") ?? "", limits.message),
+        stack: bounded(ownString(error, "stack") ?? "", limits.message * 2),
+        compile,
+      };
+    }
+    let message: string;
+    if (typeof thrown === "string") message = thrown;
+    else if (typeof thrown !== "object" || thrown === null) message = toText(thrown);
+    else {
+      // A thrown plain object is shown as JSON: its toJSON may run, while the surface is closed.
+      try {
+        message = toText(stringify(thrown));
+      } catch {
+        message = "[an object that cannot be shown]";
+      }
+    }
+    return { __proto__: null, name: "Error", message: bounded(message, limits.message), compile };
+  };
+
+  const surface = deps.installSurface(global, (name: string, args: string) => apply(applySyncPromise, deps.host, [undefined, [name, args]]), deps.config, deps.keyboardRows);
+  const bodies: Record<number, () => void> = { __proto__: null } as any;
+  let failure: string = "null";
+  const guard = deps.installGuard(global);
+
+  return {
+    exec(globalsJson, key, code) {
+      surface.begin(parse(globalsJson));
+      failure = "null";
+      let compiling = false;
+      try {
+        let body = bodies[key];
+        if (body === undefined) {
+          if (code === null) throw new ErrorClass("the body was not sent to this realm");
+          compiling = true;
+          // A newline first, so a trailing line comment cannot swallow the source name.
+          body = makeFunction(`${code}\n//# sourceURL=bjs`) as () => void;
+          bodies[key] = body;
+          compiling = false;
+        }
+        apply(body, undefined, []);
+      } catch (thrown) {
+        surface.close();
+        failure = stringify(describe(thrown, compiling));
+      }
+      surface.close();
+      return compiling;
+    },
+    finish() {
+      const { actions, clean } = surface.take();
+      const restored = guard.restore();
+      // The restore's verdict leads ("+" clean, "-" not), for the host to read without parsing.
+      const output = `${clean && restored ? "+" : "-"}{"actions":[${actions}],"error":${failure}}`;
+      failure = "null";
+      return output;
+    },
+  };
+}

@@ -1,0 +1,133 @@
+import { fork, type ChildProcess } from "node:child_process";
+import type { HostReads, RawOutcome, Stop } from "./isolate-host.js";
+import type { FromSandbox, SandboxOptions, ToSandbox } from "./protocol.js";
+
+/** The process entry next to this module: TypeScript under tsx (tests, benchmarks), built JS otherwise. */
+const fromSource = import.meta.url.endsWith(".ts");
+const ENTRY = new URL(fromSource ? "./child.ts" : "./child.js", import.meta.url);
+const EXEC_ARGV = ["--no-node-snapshot", ...(fromSource ? ["--import", "tsx"] : [])];
+
+export interface SandboxProcessOptions extends SandboxOptions {
+  /**
+   * How far past its time limit a run may go before its process is killed. The isolate's own
+   * timeout stops BJS code; this stops work inside built-ins that never check it (sorting or
+   * filling a huge array), which would otherwise hold the isolate for seconds.
+   */
+  watchdogMarginMs: number;
+}
+
+/** The run in flight, and how its process was stopped if it was. */
+interface Running {
+  id: number;
+  reads: HostReads;
+  done(outcome: RawOutcome): void;
+  watchdog: NodeJS.Timeout;
+  killedFor?: Stop;
+}
+
+/**
+ * One sandbox process (child.ts) seen from the platform: runs one execution at a time, knows
+ * which bots are warm in it, kills it when a run outlives the watchdog, and starts a new one
+ * when it dies. A process that dies mid-run ends that run alone, as `crash`. A run stopped by
+ * the memory limit or a crash while other bots' realms shared the heap is tried once more,
+ * alone in the fresh isolate and with a watchdog of its own (nothing was applied yet), so a
+ * bot is never charged for a heap that others filled; a real bomb is stopped again.
+ */
+export class Sandbox {
+  private child?: ChildProcess;
+  private ready?: Promise<boolean>;
+  private running?: Running;
+  private warm = new Set<number>();
+  private nextId = 0;
+  private disposed = false;
+  /** Processes started after the first. */
+  restarts = -1;
+
+  constructor(private readonly options: SandboxProcessOptions) {
+    this.start();
+  }
+
+  /** True when the bot's realm is warm in this process. */
+  has(botId: number): boolean {
+    return this.warm.has(botId);
+  }
+
+  async run(botId: number, code: string, globals: string, reads: HostReads, timeoutMs: number, retried = false): Promise<RawOutcome> {
+    const shared = this.warm.size - (this.warm.has(botId) ? 1 : 0) > 0;
+    if (!this.child) this.start();
+    if (!(await this.ready)) return { output: null, stop: "crash" };
+    const outcome = await new Promise<RawOutcome>((done) => {
+      const id = ++this.nextId;
+      const watchdog = setTimeout(() => this.kill("timeout"), timeoutMs + this.options.watchdogMarginMs);
+      this.running = { id, reads, done, watchdog };
+      this.send({ t: "run", id, botId, code, globals, timeoutMs });
+    });
+    const others = outcome.stop === "crash" ? shared : outcome.stop === "memory" && outcome.shared;
+    if (others && !retried) return this.run(botId, code, globals, reads, timeoutMs, true);
+    return outcome;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.child?.kill("SIGKILL");
+  }
+
+  private start(): void {
+    if (this.disposed) return;
+    this.restarts++;
+    const child = fork(ENTRY, [JSON.stringify(this.options)], { execArgv: EXEC_ARGV, stdio: ["ignore", "ignore", "ignore", "ipc"], serialization: "json" });
+    this.child = child;
+    this.warm = new Set();
+    this.ready = new Promise<boolean>((settle) => {
+      child.on("message", (message: FromSandbox) => (message.t === "ready" ? settle(true) : this.receive(message)));
+      child.on("exit", () => {
+        settle(false);
+        this.exited(child);
+      });
+      child.on("error", () => child.kill("SIGKILL"));
+    });
+  }
+
+  private receive(message: FromSandbox): void {
+    const running = this.running;
+    if (!running || message.t === "ready" || message.id !== running.id) return;
+    if (message.t === "read") {
+      const { id, seq } = message;
+      running.reads(message.name, message.args).then(
+        (result) => this.send({ t: "read", id, seq, result }),
+        (error: Error) => this.send({ t: "read", id, seq, error: error.message }),
+      );
+      return;
+    }
+    this.warm = new Set(message.warm);
+    this.finish(message.outcome);
+  }
+
+  private finish(outcome: RawOutcome): void {
+    const running = this.running;
+    if (!running) return;
+    this.running = undefined;
+    clearTimeout(running.watchdog);
+    running.done(outcome);
+  }
+
+  /** The process ended (killed by the watchdog, or by V8 itself): its run ends with it. */
+  private exited(child: ChildProcess): void {
+    if (this.child !== child) return;
+    this.child = undefined;
+    this.warm = new Set();
+    const running = this.running;
+    if (running) this.finish({ output: null, stop: running.killedFor ?? "crash" });
+  }
+
+  private kill(reason: Stop): void {
+    if (!this.running || !this.child) return;
+    this.running.killedFor = reason;
+    this.child.kill("SIGKILL");
+  }
+
+  private send(message: ToSandbox): void {
+    // A process that just died takes no message; its exit ends the run.
+    if (this.child?.connected) this.child.send(message);
+  }
+}

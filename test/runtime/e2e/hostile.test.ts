@@ -1,0 +1,149 @@
+import { describe, expect, it } from "vitest";
+import { TELEGRAM_METHODS } from "../../../src/runtime/bjs/telegram-methods.js";
+import { DEFAULT_ERROR_REPLY } from "../../../src/runtime/command-runner.js";
+import { engines } from "../../support/platform.js";
+import { useRuntime, type CommandSpec } from "../../support/runtime.js";
+
+/**
+ * A hostile bot owner's BJS, end to end: each case attacks one class of the sandbox's
+ * boundary (see issue "The sandbox holds") and checks that only its own execution pays.
+ */
+describe.each(engines())("hostile BJS, end to end on %s", (engine) => {
+  // Generous: a thousand host reads on a loaded machine must not meet the time limit first.
+  const r = useRuntime(engine, { FREE_PLAN_COMMAND_TIMEOUT_S: "20" });
+
+  async function setup(commands: CommandSpec[]) {
+    const bot = await r.bot(commands);
+    const user = await r.emulator.client.createUser({ first_name: "Mallory" });
+    const chat = await user.privateChat(bot.telegram);
+    const say = async (text: string, count = 1) => {
+      await user.sendText(chat, text);
+      await bot.deliver();
+      return count === 0 ? [] : (await chat.waitForBotMessages({ count, timeoutMs: 5000 })).map((m) => m.text);
+    };
+    const errors = async () =>
+      (await r.t.app.inject({ method: "GET", url: `/v2/bots/${bot.id}/error_logs?api_key=${bot.apiKey}` })).json() as { title: string; stack_trace: string | null }[];
+    return { bot, user, chat, say, errors };
+  }
+
+  /** The names of every Bot API method the emulator was called with so far. */
+  const calledMethods = async () => Object.keys((await r.emulator.client.counters()).calls);
+
+  describe("the host trusts nothing that comes out of an isolate", () => {
+    it("refuses a Telegram method outside the allowlist even when BJS patches the check", async () => {
+      const { say, errors } = await setup([
+        { command: "/out", bjs_code: "Array.prototype.includes = function () { return true }; String.prototype.includes = Array.prototype.includes; Api.call('logOut'); Api.call('../../x')" },
+        { command: "/ok", answer: "still fine" },
+      ]);
+      expect(await say("/out")).toEqual([DEFAULT_ERROR_REPLY]);
+      expect(await say("/ok")).toEqual(["still fine"]);
+      const platformOwn = ["getUpdates", "setWebhook", "deleteWebhook"];
+      expect((await calledMethods()).filter((method) => ![...TELEGRAM_METHODS, ...platformOwn].includes(method))).toEqual([]);
+      expect((await errors()).map((e) => e.title)).toEqual([expect.stringMatching(/^The execution's action 1 was refused/)]);
+    });
+
+    it("sends what was measured: a toJSON that grows after the size check changes nothing", async () => {
+      const { say } = await setup([
+        {
+          command: "/grow",
+          bjs_code: "var calls = 0; var text = { toJSON: function () { calls++; return calls > 1 ? 'x'.repeat(4000) + 'LATE' : 'measured' } }; Api.sendMessage({ text: text })",
+        },
+      ]);
+      expect(await say("/grow")).toEqual(["measured"]);
+    });
+
+    it("bounds what a property may be, on the host", async () => {
+      const { say, errors } = await setup([
+        { command: "/name", bjs_code: "User.setProp('n'.repeat(300), 1)" },
+        { command: "/reads", bjs_code: "for (var i = 0; i < 1500; i++) User.getProp('p' + i)" },
+      ]);
+      await say("/name", 1);
+      await say("/reads", 1);
+      const titles = (await errors()).map((e) => e.title);
+      expect(titles).toContain("Too many reads in one execution (the limit is 1000)");
+      expect(titles).toContainEqual(expect.stringMatching(/^The execution's action 1 was refused: .* at name$/));
+    });
+  });
+
+  describe("errors of any size or shape are harmless", () => {
+    it("never runs an error's getters, and shows only BJS frames", async () => {
+      const { say, errors } = await setup([
+        {
+          command: "/getter",
+          bjs_code: "var e = new Error('plain');\nObject.defineProperty(e, 'message', { get: function () { Bot.sendMessage('from a getter'); return 'x' } });\nthrow e;",
+        },
+        { command: "/inner", bjs_code: "function helper() {\n  Bot.sendInlineKeyboard('not buttons', 'x');\n}\nhelper();" },
+        { command: "/formatter", bjs_code: "Error.prepareStackTrace = function () { return 'mine' };\nthrow new Error('still ours');" },
+      ]);
+      await say("/getter", 1);
+      await say("/inner", 1);
+      await say("/formatter", 1);
+      const entries = await errors();
+      expect(entries.map((e) => e.title)).toEqual(["still ours", "Inline keyboard buttons must be an array", ""]);
+      for (const entry of entries) {
+        const frames = (entry.stack_trace ?? "").split("\n").slice(1);
+        for (const frame of frames) expect(frame).toMatch(/^ {4}at (\S+ \()?\/\w+:\d+:\d+\)?$/);
+        expect(entry.stack_trace).not.toMatch(/work|node_modules|\.ts|isolated-vm|installBjsSurface|fail/);
+      }
+      expect(entries[1]!.stack_trace).toContain("at helper (/inner:2:");
+    });
+  });
+
+  describe("nothing runs after the body", () => {
+    it("refuses what an async function does after the body ended, and restores what it changed", async () => {
+      const late = await setup([
+        { command: "/late", bjs_code: "(async function () { await null; Bot.sendMessage('late'); })();\n(async function () { await null; await null; Array.prototype.leak = 1; })();\nBot.sendMessage('on time');" },
+        { command: "/probe", bjs_code: "Bot.sendMessage(typeof [].leak)" },
+      ]);
+      const { say, errors } = late;
+      expect(await say("/late", 2)).toEqual(["on time", DEFAULT_ERROR_REPLY]);
+      expect(await say("/probe")).toEqual(["undefined"]);
+      expect((await errors()).map((e) => e.title)).toEqual(["An async function failed after the body ended: The command has ended: BJS cannot act or read after its body (an async function or a late callback tried)"]);
+    });
+
+    it("keeps the platform's hooks out of reach, and a body cannot close itself early", async () => {
+      const { say, errors } = await setup([
+        { command: "/hooks", bjs_code: "Bot.sendMessage([typeof __bjs_define, typeof __bjs_control, typeof __host, typeof __config].join(','))" },
+        { command: "/escape", bjs_code: "}); Bot.sendMessage('escaped'); (function () {" },
+      ]);
+      expect(await say("/hooks")).toEqual(["undefined,undefined,undefined,undefined"]);
+      await say("/escape", 1);
+      expect((await errors()).map((e) => e.title)).toEqual([expect.stringMatching(/Unexpected token|Single function/)]);
+    });
+  });
+
+  describe("effects apply at most once", () => {
+    it("logs a failure while applying, ends the update, and never runs the BJS or sends again", async () => {
+      const { bot, say, errors } = await setup([{ command: "/once", bjs_code: "Bot.sendMessage('sent once'); Bot.setProp('k', 1); Bot.sendMessage('never')" }]);
+      const properties = r.t.platform.properties;
+      const set = properties.set;
+      properties.set = async () => {
+        throw new Error("the disk is full");
+      };
+      try {
+        expect(await say("/once")).toEqual(["sent once"]);
+      } finally {
+        properties.set = set;
+      }
+      expect(await bot.deliver()).toBe(0);
+      expect((await errors()).map((e) => e.title)).toEqual(["The platform could not apply all of this command's actions; the update ended there and was not run again"]);
+    });
+  });
+});
+
+describe.each(engines())("billing cannot be fanned out, on %s", (engine) => {
+  const r = useRuntime(engine, { FREE_PLAN_ITERATIONS: "60" });
+
+  it("stops a chain that fans out sub-commands at the owner's quota", async () => {
+    const bot = await r.bot([{ command: "/fan", bjs_code: "for (var i = 0; i < 40; i++) Bot.runCommand('/fan')" }]);
+    const user = await r.emulator.client.createUser({ first_name: "Mallory" });
+    const chat = await user.privateChat(bot.telegram);
+    await user.sendText(chat, "/fan");
+    await bot.deliver();
+    await r.processing.budget.flush();
+    const usage = (await r.t.app.inject({ method: "GET", url: `/v2/user/iterations?api_key=${bot.apiKey}` })).json();
+    expect(usage.used).toBe(60);
+    const errors = (await r.t.app.inject({ method: "GET", url: `/v2/bots/${bot.id}/error_logs?api_key=${bot.apiKey}&per_page=5` })).json();
+    expect(errors[0].title).toMatch(/^Iteration quota used up/);
+  });
+});

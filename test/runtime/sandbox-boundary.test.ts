@@ -1,0 +1,130 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { Body } from "../../src/runtime/sandbox/body.js";
+import { chooseWaiter, Executor, type Waiter } from "../../src/runtime/sandbox/executor.js";
+import { MAX_OUTPUT_DEPTH, readOutcome } from "../../src/runtime/sandbox/outcome.js";
+
+const limits = { maxActions: 50, maxActionBytes: 64 * 1024 };
+const body = new Body([{ name: "/start", code: "x" }]);
+const send = (text: string) => ({ type: "api", method: "sendMessage", params: { chat_id: 1, text } });
+/** What an isolate might answer, had BJS taken over everything inside it. */
+const forged = (actions: unknown[], error: unknown = null) => ({ output: JSON.stringify({ actions, error }) });
+
+describe("what comes out of an isolate", () => {
+  it("is parsed action by action: a method outside the allowlist or a path stops there", () => {
+    for (const method of ["logOut", "../../x", "sendMessage/../logOut", "close"]) {
+      const result = readOutcome(forged([send("kept"), { type: "api", method, params: {} }, send("dropped")]), body, limits, 1000);
+      expect(result.actions).toEqual([send("kept")]);
+      expect(result.error?.message).toMatch(/^The execution's action 2 was refused: .* at method$/);
+    }
+  });
+
+  it.each([
+    ["an unknown kind", { type: "deleteBot" }],
+    ["a property name past 255 characters", { type: "setProp", scope: "bot", name: "n".repeat(256), value: 1, value_type: "integer" }],
+    ["a chat id that is not an integer", { type: "blockChat", chat_id: "1 OR 1=1" }],
+    ["a sub-command without text", { type: "runCommand", command: "", options: null }],
+    ["params that are not an object", { type: "api", method: "sendMessage", params: "text" }],
+  ])("refuses %s", (_what, action) => {
+    const result = readOutcome(forged([action]), body, limits, 1000);
+    expect(result.actions).toEqual([]);
+    expect(result.error?.message).toMatch(/^The execution's action 1 was refused/);
+  });
+
+  it("caps the output on its UTF-8 bytes and its count, whatever the isolate counted", () => {
+    const big = readOutcome(forged([send("я".repeat(40 * 1024))]), body, limits, 1000);
+    expect(big).toMatchObject({ actions: [], error: { message: "The execution's output is too large (the limit is 65536 bytes)" } });
+    const many = readOutcome(forged(Array.from({ length: 51 }, () => send("x"))), body, limits, 1000);
+    expect(many).toMatchObject({ actions: [], error: { message: "Too many actions in one execution (the limit is 50)" } });
+  });
+
+  it("refuses deep nesting before anything recursive walks it, and malformed text", () => {
+    const deep = `{"actions":[${"[".repeat(10_000)}${"]".repeat(10_000)}],"error":null}`;
+    expect(readOutcome({ output: deep }, body, limits, 1000).error?.message).toBe(`The execution's output nests deeper than ${MAX_OUTPUT_DEPTH} levels`);
+    expect(readOutcome({ output: '{"actions": [' }, body, limits, 1000).error?.message).toBe("The execution's output was malformed");
+    expect(readOutcome({ output: '{"actions": 5, "error": null}' }, body, limits, 1000).error?.message).toBe("The execution's output was malformed");
+  });
+
+  it("bounds an error's text and keeps only BJS frames in its stack", () => {
+    const stack = `Error: ${"m".repeat(10_000)}\n    at evil (/etc/passwd:1:1)\n    at bjs:3:7\n    at (<isolated-vm>:5:1)`;
+    const result = readOutcome(forged([], { name: "N".repeat(500), message: "m".repeat(100_000), stack }), body, limits, 1000);
+    expect(result.error!.name.length).toBeLessThanOrEqual(101);
+    expect(result.error!.message.length).toBeLessThanOrEqual(2001);
+    expect(result.error!.stack.length).toBeLessThanOrEqual(8001);
+    expect(result.error).toMatchObject({ segment: "/start", line: 1 });
+  });
+
+  it("takes how a run was stopped from the host, never from the output", () => {
+    const claimsTimeout = readOutcome(forged([], { name: "Error", message: "Command timed out: BJS ran longer than 1 s" }), body, limits, 1000);
+    expect(claimsTimeout.error).toMatchObject({ timedOut: false, outOfMemory: false });
+    expect(readOutcome({ output: null, stop: "timeout" }, body, limits, 1000).error).toMatchObject({ timedOut: true });
+    expect(readOutcome({ output: null, stop: "crash" }, body, limits, 1000).error).toMatchObject({ outOfMemory: true });
+  });
+});
+
+describe("the isolate hand-off", () => {
+  const waiter = (botId: number, ownerId: number, since: number, passedOver = 0): Waiter => ({ botId, ownerId, since, passedOver, take: () => {} });
+  const warmFor = (botId: number) => (botId === 9 ? 2 : 0);
+  const anyone = () => true;
+
+  it("lets a warm realm go first only while the oldest waiter has not waited long", () => {
+    expect(chooseWaiter([waiter(1, 1, 100), waiter(9, 2, 105)], warmFor, anyone, 110)).toBe(1);
+    expect(chooseWaiter([waiter(1, 1, 100), waiter(9, 2, 105)], warmFor, anyone, 120)).toBe(0);
+    expect(chooseWaiter([waiter(1, 1, 100, 8), waiter(9, 2, 105)], warmFor, anyone, 101)).toBe(0);
+  });
+
+  it("skips owners at their share, and answers -1 when every waiter's owner is", () => {
+    const atShare = (ownerId: number) => ownerId !== 1;
+    expect(chooseWaiter([waiter(1, 1, 100), waiter(2, 2, 101)], () => 0, atShare, 100)).toBe(1);
+    expect(chooseWaiter([waiter(1, 1, 100)], () => 0, atShare, 100)).toBe(-1);
+  });
+});
+
+describe("sandbox processes", () => {
+  const executor = new Executor({ isolates: 2, memoryMb: 64, realmsPerIsolate: 8, limits, watchdogMarginMs: 300 });
+  afterAll(() => executor.dispose());
+  const run = (botId: number, ownerId: number, code: string, timeoutMs = 1000) =>
+    executor.execute({ botId, ownerId, segments: [{ name: "/start", code }], globals: { chat: { chatid: 1 } }, reads: async () => "null", timeoutMs });
+
+  it("keeps an owner to its share: another owner's run finishes while its loops still hold their sandbox", async () => {
+    let loopsDone = 0;
+    const loops = [1, 2, 3].map((i) => run(200 + i, 1, "while (true) {}", 2000).then(() => loopsDone++));
+    const other = await run(300, 2, "Bot.sendMessage('served')");
+    expect(loopsDone).toBe(0);
+    expect(other.actions).toHaveLength(1);
+    await Promise.all(loops);
+  });
+
+  it("ends work inside a built-in that ignores the time limit, and replaces its process", async () => {
+    const before = executor.restarts;
+    const result = await run(310, 3, "new Array(6e7).fill(1)", 200);
+    expect(result.error).toMatchObject({ timedOut: true });
+    const next = await run(310, 3, "Bot.sendMessage('next')");
+    expect(next.error).toBeUndefined();
+    expect(executor.restarts).toBeGreaterThan(before);
+  });
+
+  it("survives an allocation that aborts its sandbox process, charging only that run", async () => {
+    // The line that used to abort the whole platform: V8 ends the process it runs in.
+    const result = await run(320, 4, "new Array(6e7).fill(1)", 30_000);
+    expect(result.error).toMatchObject({ outOfMemory: true });
+    expect((await run(321, 4, "Bot.sendMessage('fine')")).actions).toHaveLength(1);
+  });
+});
+
+describe("a heap that other bots filled", () => {
+  it("is never charged to the innocent bot: its run is tried again alone", async () => {
+    const executor = new Executor({ isolates: 1, memoryMb: 32, realmsPerIsolate: 8, limits });
+    try {
+      const run = (botId: number, code: string) => executor.execute({ botId, ownerId: botId, segments: [{ name: "/start", code }], globals: {}, reads: async () => "null", timeoutMs: 20_000 });
+      // Kept across runs on a member of a member function, which the realm guard does not walk.
+      // Arrays of 80 KB: small enough for the ordinary heap that the memory limit watches.
+      const hoard = "for (var k = 0; k < 100; k++) Math.max['hoard' + Math.random()] = new Array(9999).fill(k + 0.5)";
+      for (let i = 0; i < 3; i++) expect((await run(1, hoard)).error).toBeUndefined();
+      const innocent = await run(2, "var mine = []; for (var i = 0; i < 300; i++) mine.push(new Array(9999).fill(i + 0.5)); Bot.sendMessageToChatWithId(1, String(mine.length))");
+      expect(innocent.error).toBeUndefined();
+      expect(innocent.actions).toHaveLength(1);
+    } finally {
+      executor.dispose();
+    }
+  });
+});
