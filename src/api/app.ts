@@ -54,7 +54,7 @@ export async function buildApp(platform: Platform): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   recordRoutes(app);
-  registerErrorHandling(app, platform.config.bodyLimitBytes);
+  registerErrorHandling(app, platform.config.bodyLimitBytes, await registerDashboard(app, platform.log));
   registerJsonBodies(app);
   registerNulGuard(app);
   // An answer tells the client its writes happened: it leaves once they are committed.
@@ -71,6 +71,5 @@ export async function buildApp(platform: Platform): Promise<FastifyInstance> {
     scope.addHook("onRequest", authenticate(platform));
     for (const routes of authenticatedRoutes) await scope.register(routes, { platform });
   });
-  await registerDashboard(app, platform.log);
   return app;
 }
