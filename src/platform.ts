@@ -26,7 +26,8 @@ import { FolderStore } from "./bots/folders.js";
 import { InstalledLibraries } from "./bots/libraries.js";
 import { PropertyStore } from "./bots/properties.js";
 import { InteropService } from "./interop/service.js";
-import { BotApi } from "./telegram/bot-api.js";
+import { BotApi, type ApiRoot } from "./telegram/bot-api.js";
+import { Playground } from "./playground/playground.js";
 import { BotRuntime } from "./runtime/bot-runtime.js";
 import { EmbeddedJobQueue } from "./jobs/embedded-queue.js";
 import type { JobQueue } from "./jobs/job-queue.js";
@@ -50,8 +51,12 @@ export interface Platform {
   telegramLogin: TelegramLogin;
   iterations: IterationMeter;
   authThrottle: AuthThrottle;
-  /** A Bot API client for a bot token, at TELEGRAM_API_ROOT. */
+  /** Where a token's Bot API calls go: the playground's emulator, or TELEGRAM_API_ROOT. */
+  apiRoot: ApiRoot;
+  /** A Bot API client for a bot token, at its `apiRoot`. */
   botApi(token: string): BotApi;
+  /** The in-process Telegram emulator where owners try their bots from the dashboard. */
+  playground: Playground;
   bots: BotService;
   folders: FolderStore;
   commands: CommandStore;
@@ -136,7 +141,9 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   });
   const limiter = redis ? new RedisAttemptLimiter(redis) : new MemoryAttemptLimiter(clock);
   const iterations = new IterationMeter(db, clock);
-  const botApi = (token: string) => new BotApi(token, { apiRoot: config.telegramApiRoot });
+  const playground = await Playground.start({ secrets, clock, telegramApiRoot: config.telegramApiRoot });
+  const { apiRoot } = playground;
+  const botApi = (token: string) => new BotApi(token, { apiRoot });
   const botStore = new BotStore(db, secrets, iterations, clock);
   const folders = new FolderStore(db, botStore, clock);
   const metrics = new Registry();
@@ -144,7 +151,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const errorLog = new ErrorLog(db, clock);
   const jobs = new EmbeddedJobQueue(database, clock, log);
   const outboundHttp = new OutboundHttp({ allow: new AllowList(config.bjsHttpAllow) });
-  const runtime = new BotRuntime({ database, clock, log, store: botStore, telegram: botApi, config, metrics, jobs, errorLog });
+  const runtime = new BotRuntime({ database, clock, log, store: botStore, telegram: botApi, config, apiRoot, metrics, jobs, errorLog });
   const bots = new BotService(botStore, {
     botsLimit: (owner) => planNamed(config.freePlan, owner.payment_plan).bots_limit,
     telegram: botApi,
@@ -168,7 +175,9 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     telegramLogin,
     iterations,
     authThrottle: new AuthThrottle(limiter, config.authThrottle),
+    apiRoot,
     botApi,
+    playground,
     bots,
     folders,
     commands,
@@ -188,6 +197,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
       await jobs.stop();
       await runtime.close();
       await outboundHttp.close();
+      await playground.close();
       mailer.close();
       redis?.disconnect();
       await database.close();

@@ -27,6 +27,8 @@ import { gitRoutes } from "./routes/git.js";
 import { csvImportRoutes } from "./routes/csv-imports.js";
 import { botCopyRoutes } from "./routes/bot-copy.js";
 import { taskRoutes } from "./routes/tasks.js";
+import { playgroundRoutes } from "./routes/playground.js";
+import { registerDashboard } from "./plugins/dashboard.js";
 import { webhookRoutes } from "../runtime/intake/webhook.js";
 
 /** Route plugins that need a signed-in user; each later resource (bots, commands...) joins here. */
@@ -47,6 +49,7 @@ const authenticatedRoutes = [
   csvImportRoutes,
   botCopyRoutes,
   taskRoutes,
+  playgroundRoutes,
 ];
 
 export interface AppOptions {
@@ -68,7 +71,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   app.setSerializerCompiler(serializerCompiler);
   recordRoutes(app);
   options.instrument?.(app);
-  registerErrorHandling(app, platform.config.bodyLimitBytes);
+  registerErrorHandling(app, platform.config.bodyLimitBytes, await registerDashboard(app, platform.log));
   registerJsonBodies(app);
   registerNulGuard(app);
   // An answer tells the client its writes happened: it leaves once they are committed.

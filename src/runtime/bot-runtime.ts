@@ -6,7 +6,7 @@ import { every, type Clock, type Timer } from "../clock.js";
 import type { Config } from "../config.js";
 import type { Database } from "../db/database.js";
 import type { JobQueue } from "../jobs/job-queue.js";
-import type { BotApi } from "../telegram/bot-api.js";
+import type { ApiRoot, BotApi } from "../telegram/bot-api.js";
 import { Dispatcher, type DispatcherOptions } from "./intake/dispatcher.js";
 import { Inbox } from "./intake/inbox.js";
 import { defaultPollingOptions, type PollingOptions } from "./intake/polling.js";
@@ -21,6 +21,8 @@ export interface BotRuntimeDeps {
   store: BotStore;
   telegram: (token: string) => BotApi;
   config: Pick<Config, "publicUrl" | "telegramApiRoot">;
+  /** Where polling bots' calls go; default TELEGRAM_API_ROOT for every bot. */
+  apiRoot?: ApiRoot;
   metrics: Registry;
   /** Where an update set aside at start is reported to its bot's owner. */
   errorLog: Pick<ErrorLog, "record">;
@@ -73,7 +75,7 @@ export class BotRuntime {
       log: deps.log,
       jobs: deps.jobs,
       publicUrl: deps.config.publicUrl,
-      polling: { ...defaultPollingOptions, ...options.polling, apiRoot: deps.config.telegramApiRoot },
+      polling: { ...defaultPollingOptions, ...options.polling, apiRoot: deps.apiRoot ?? deps.config.telegramApiRoot },
     });
     this.keepHandledMs = options.keepHandledMs ?? 24 * HOUR_MS;
   }

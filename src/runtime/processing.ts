@@ -59,7 +59,7 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
   const { isolates, memoryMb, warmRealmsPerIsolate } = config.bjs;
   const executor = new Executor({ ...defaultExecutorOptions, isolates, memoryMb, realmsPerIsolate: warmRealmsPerIsolate, ...options.executor });
   const metrics = platform.runtime.metrics;
-  const sender = new TelegramSender({ apiRoot: config.telegramApiRoot, sleep: options.sleep, metrics });
+  const sender = new TelegramSender({ apiRoot: platform.apiRoot, sleep: options.sleep, metrics });
   const budget = new IterationBudget(platform.iterations, clock);
   const waits = new WaitStore(database.db, clock);
   const books = new CommandBooks(database.db);

@@ -1,4 +1,4 @@
-import { BotApi, TelegramApiError, TelegramNetworkError } from "../telegram/bot-api.js";
+import { BotApi, TelegramApiError, TelegramNetworkError, type ApiRoot } from "../telegram/bot-api.js";
 import type { RuntimeMetrics } from "./runtime-metrics.js";
 
 /** Waits a number of milliseconds; tests pass one that returns at once. */
@@ -6,7 +6,7 @@ export type Sleep = (ms: number) => Promise<void>;
 export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface SenderOptions {
-  apiRoot: string;
+  apiRoot: ApiRoot;
   /** Attempts of one call when Telegram answers 429. */
   maxAttempts?: number;
   /** The longest `retry_after` worth waiting for, in seconds; longer ones fail the call. */

@@ -30,9 +30,14 @@ export class TelegramNetworkError extends Error {
   }
 }
 
+/**
+ * Where a bot's Bot API calls go: one root for every token (`https://api.telegram.org`, an
+ * emulator's), or a choice per token (the platform's: playground bots to its own emulator).
+ */
+export type ApiRoot = string | ((token: string) => string);
+
 export interface BotApiOptions {
-  /** The Bot API root, e.g. `https://api.telegram.org` or the emulator's. */
-  apiRoot: string;
+  apiRoot: ApiRoot;
   /** Cuts every call short once aborted (a stopping polling loop). */
   signal?: AbortSignal;
   /** Per-call timeout; default 10 s. */
@@ -45,17 +50,19 @@ export interface BotApiOptions {
  */
 export class BotApi {
   private readonly timeoutMs: number;
+  private readonly apiRoot: string;
 
   constructor(
     private readonly token: string,
     private readonly options: BotApiOptions,
   ) {
     this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.apiRoot = typeof options.apiRoot === "string" ? options.apiRoot : options.apiRoot(token);
   }
 
   /** Calls a method and answers its `result`; throws TelegramApiError or TelegramNetworkError. */
   async call<M extends MethodName>(method: M, ...params: {} extends Opts<never>[M] ? [Opts<never>[M]?] : [Opts<never>[M]]): Promise<MethodResult<M>> {
-    const url = new URL(`${this.options.apiRoot}/bot${this.token}/${method}`);
+    const url = new URL(`${this.apiRoot}/bot${this.token}/${method}`);
     let status: number;
     let body: ApiResponse<MethodResult<M>>;
     try {

@@ -12,6 +12,7 @@ import {
   UnprocessableError,
   ValidationError,
 } from "../../errors.js";
+import type { PageFallback } from "./dashboard.js";
 import { describeIssue } from "../validation-messages.js";
 
 /** Why a body's type is refused: the media type it named (without parameters, short enough to repeat), or none. */
@@ -96,9 +97,10 @@ export function errorOptions(bodyLimit: number): Pick<FastifyServerOptions, "fra
  * `{"errors": [...]}`, other 4xx `{"error": "..."}`. Anything unexpected is logged and
  * answered with a bare 500, never with its details.
  */
-export function registerErrorHandling(app: FastifyInstance, bodyLimit: number): void {
+export function registerErrorHandling(app: FastifyInstance, bodyLimit: number, pageFallback?: PageFallback): void {
   // The path is not repeated: a mistyped one may hold a token.
   app.setNotFoundHandler((request, reply) => {
+    if (pageFallback?.(request, reply)) return;
     reply.code(404).send({ error: `Not found: no ${request.method} route at this path` });
   });
   app.setErrorHandler((error: FastifyError, request, reply) => answerError(error, request, reply, bodyLimit));

@@ -29,7 +29,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         version: "2",
         license: { name: "MIT", identifier: "MIT" },
         description: [
-          "Bots.Business API v2 compatible.",
+          "Bots.Business API v2 compatible; the [dashboard](/) is built on it.",
           "",
           "Authenticate with `?api_key=` (see GET /v2/user), or with the three session headers that sign-in answers (`access-token`, `client`, `uid`); the `access-token` rotates on every answer.",
           "Errors: 401 and 422 answer `{\"errors\": [...]}`, other 4xx `{\"error\": \"...\"}`. Another user's resource is reported as not found.",

@@ -1,12 +1,12 @@
 import type { Update } from "@grammyjs/types";
 import type { Logger } from "pino";
-import { BotApi, TelegramApiError } from "../../telegram/bot-api.js";
+import { BotApi, TelegramApiError, type ApiRoot } from "../../telegram/bot-api.js";
 import type { UpdateKind } from "./allowed-updates.js";
 import type { UpdateIntake } from "./dispatcher.js";
 import { abortableSleep, type AbortableSleep } from "./sleep.js";
 
 export interface PollingOptions {
-  apiRoot: string;
+  apiRoot: ApiRoot;
   /** getUpdates' long-polling timeout, in seconds. */
   timeoutS: number;
   allowedUpdates: readonly UpdateKind[];

@@ -42,7 +42,7 @@ export class ControlApi {
     return { token, user: me };
   }
 
-  createUser(p: { first_name: string; last_name?: string; username?: string; language_code?: string }): User {
+  createUser(p: { id?: number; first_name: string; last_name?: string; username?: string; language_code?: string }): User {
     return this.world.createUser(p);
   }
 

@@ -38,12 +38,15 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
-/** Starts the emulator on `port` (0 = any free port) and `host` (default loopback). */
-export async function startEmulator(options: EmulatorOptions & { port?: number; host?: string } = {}): Promise<RunningEmulator> {
-  const { port = 0, host = "127.0.0.1", ...emulatorOptions } = options;
+/**
+ * Starts the emulator on `port` (0 = any free port) and `host` (default loopback). With
+ * `httpControl: false` the control API is in-process only (`control`), not served over HTTP.
+ */
+export async function startEmulator(options: EmulatorOptions & { port?: number; host?: string; httpControl?: boolean } = {}): Promise<RunningEmulator> {
+  const { port = 0, host = "127.0.0.1", httpControl = true, ...emulatorOptions } = options;
   const emulator = new TelegramEmulator(emulatorOptions);
   const control = new ControlApi(emulator);
-  const server = createEmulatorServer(emulator, control);
+  const server = createEmulatorServer(emulator, httpControl ? control : undefined);
   server.keepAliveTimeout = 65_000; // longer than clients' idle sockets, so keep-alive never races a close
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

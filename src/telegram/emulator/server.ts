@@ -49,10 +49,11 @@ function hangUpSignal(res: ServerResponse): () => AbortSignal {
  * The emulator over HTTP, on raw node:http for speed:
  * - `/bot<token>/<method>`: the Bot API (JSON, form, multipart or query parameters);
  * - `/file/bot<token>/<file_path>`: file downloads, as Telegram serves them;
- * - `POST /control/<method>`: the control API (JSON in, `{ok, result|description}` out);
+ * - `POST /control/<method>`: the control API (JSON in, `{ok, result|description}` out), when
+ *   one is given;
  * - `GET /control`: the control methods, with their parameters and what each does.
  */
-export function createEmulatorServer(emulator: TelegramEmulator, control: ControlApi): Server {
+export function createEmulatorServer(emulator: TelegramEmulator, control?: ControlApi): Server {
   async function botApi(req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> {
     const slash = path.indexOf("/", 4);
     if (slash < 0) throw notFound();
@@ -70,7 +71,7 @@ export function createEmulatorServer(emulator: TelegramEmulator, control: Contro
     res.end(file.data);
   }
 
-  async function controlApi(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
+  async function controlApi(req: IncomingMessage, res: ServerResponse, control: ControlApi, name: string): Promise<void> {
     if (!controlMethods.has(name)) throw notFound();
     const body = await readBody(req);
     try {
@@ -89,8 +90,8 @@ export function createEmulatorServer(emulator: TelegramEmulator, control: Contro
     const path = q < 0 ? url : url.slice(0, q);
     if (path.startsWith("/bot")) return botApi(req, res, path, q < 0 ? "" : url.slice(q + 1));
     if (path.startsWith("/file/bot")) return download(res, path);
-    if (path.startsWith("/control/") && req.method === "POST") return controlApi(req, res, path.slice(9));
-    if ((path === "/control" || path === "/control/") && req.method === "GET") return sendJson(res, 200, { ok: true, result: controlCatalog });
+    if (control && path.startsWith("/control/") && req.method === "POST") return controlApi(req, res, control, path.slice(9));
+    if (control && (path === "/control" || path === "/control/") && req.method === "GET") return sendJson(res, 200, { ok: true, result: controlCatalog });
     throw notFound();
   }
 

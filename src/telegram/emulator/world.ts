@@ -115,9 +115,13 @@ export class World {
     return bot;
   }
 
-  createUser(input: { first_name: string; last_name?: string; username?: string; language_code?: string }): User {
+  /** A new user; `id` picks the id (a stable one across restarts), else the next free one. */
+  createUser(input: { id?: number; first_name: string; last_name?: string; username?: string; language_code?: string }): User {
     if (!input.first_name) throw new ControlError("a user needs a first_name");
-    const user: User = { id: this.nextUserId++, is_bot: false, ...input };
+    if (input.id !== undefined && (!Number.isSafeInteger(input.id) || input.id <= 0 || this.users.has(input.id))) {
+      throw new ControlError(`id ${input.id} is not free`);
+    }
+    const user: User = { ...input, id: input.id ?? this.nextUserId++, is_bot: false };
     this.users.set(user.id, user);
     return user;
   }

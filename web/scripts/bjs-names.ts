@@ -1,0 +1,49 @@
+/**
+ * The BJS names the editor completes, read from the surface itself: it is installed on a
+ * plain object here (no isolate, no user code) and its globals and their members listed,
+ * minus what only answers "not available yet in Botyard".
+ */
+import { installBjsSurface } from "../../src/runtime/bjs/surface.js";
+import { CHATLESS_METHODS, TELEGRAM_METHODS } from "../../src/runtime/bjs/telegram-methods.js";
+
+/** A completion: `Bot.sendMessage`, or a global such as `message`. */
+export interface BjsName {
+  label: string;
+  type: "namespace" | "function" | "variable" | "property";
+}
+
+function unavailable(read: () => unknown): boolean {
+  try {
+    const value = read();
+    if (typeof value === "function") value();
+    return false;
+  } catch (error) {
+    return /not available yet/.test((error as Error).message);
+  }
+}
+
+/** Every global of the BJS surface and the members of each namespace. */
+export function bjsNames(): BjsName[] {
+  const global: Record<string, unknown> = {};
+  const config = { maxActions: 1000, maxActionBytes: 1 << 20, telegramMethods: TELEGRAM_METHODS, chatlessMethods: CHATLESS_METHODS };
+  const session = installBjsSurface(global, () => "null", config, () => []);
+  session.begin({});
+  const names: BjsName[] = [];
+  for (const name of Object.getOwnPropertyNames(global).sort()) {
+    const value = global[name];
+    if (value === null) {
+      names.push({ label: name, type: "variable" });
+      continue;
+    }
+    if (unavailable(() => (typeof value === "function" ? value : (value as Record<string, unknown>).probe))) continue;
+    names.push({ label: name, type: typeof value === "function" ? "function" : "namespace" });
+    if (typeof value !== "object") continue;
+    for (const member of Object.getOwnPropertyNames(value).sort()) {
+      if (unavailable(() => (value as Record<string, unknown>)[member])) continue;
+      const type = typeof (value as Record<string, unknown>)[member] === "function" ? "function" : "property";
+      names.push({ label: `${name}.${member}`, type });
+    }
+  }
+  session.take();
+  return names;
+}
