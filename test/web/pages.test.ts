@@ -62,6 +62,7 @@ describe("the dashboard's pages in Chromium", () => {
     { name: "admin-panels", path: `/bots/${botId}/admin-panels`, ready: "Shop settings" },
     { name: "libraries", path: `/bots/${botId}/libs`, ready: "Libraries" },
     { name: "settings", path: `/bots/${botId}/settings`, ready: "Settings" },
+    { name: "store", path: "/store", ready: "Demo bots" },
     { name: "usage", path: "/usage", ready: "Iteration usage" },
     { name: "account", path: "/account", ready: "Account" },
   ];
@@ -123,6 +124,27 @@ describe("the dashboard's pages in Chromium", () => {
     await page.waitForURL(new RegExp(`/bots/${botId}/commands/${commandId}`));
     await page.getByRole("heading", { name: "Command /start" }).waitFor();
     await page.close();
+  });
+
+  it("installs a demo bot from the store under the name asked for, and opens it in the playground", async () => {
+    const page = await signedIn(390);
+    await page.goto("/store");
+    const demo = page.getByRole("list", { name: "Demo bots" }).getByRole("listitem").filter({ hasText: "Quiz" });
+    await demo.getByRole("button", { name: "Install Quiz" }).click();
+    const form = demo.getByRole("form", { name: "Install Quiz" });
+    await expect(form.getByLabel("Name").inputValue()).resolves.toBe("Quiz");
+    await screenshot(page, "store-install-390");
+    expect(await layoutProblems(page)).toEqual([]);
+    await form.getByLabel("Name").fill("Friday quiz");
+    await form.getByRole("button", { name: "Install the bot" }).click();
+    await page.waitForURL(/\/bots\/\d+$/);
+    const id = Number(new URL(page.url()).pathname.split("/").pop());
+    await page.getByRole("heading", { name: "Commands" }).first().waitFor();
+    const api = apiClient(t.app, owner.apiKey);
+    const bot = (await api.get(`/v2/bots/${id}`)).json();
+    expect(bot).toMatchObject({ name: "Friday quiz", store_bot_id: 4, token: t.platform.playground.tokenFor(id) });
+    expect(bot.commands_count).toBeGreaterThan(0);
+    await page.context().close();
   });
 
   it("resets a forgotten password from the mailed link, then signs in with the new one", async () => {

@@ -5,6 +5,12 @@ import { Failure } from "./failure";
 import { Field } from "./field";
 import { useAction } from "./use-action";
 
+/** Opens a bot just made; without a Telegram token it joins the playground first, ready to try. */
+export async function openNewBot(botId: number, token: string): Promise<void> {
+  if (!token) await call("POST /v2/bots/{id}/playground", { path: { id: String(botId) } });
+  navigate(`/bots/${botId}`);
+}
+
 /** Creates a bot; without a Telegram token it joins the playground, ready to try. */
 export function CreateBot() {
   const [name, setName] = useState("");
@@ -13,8 +19,7 @@ export function CreateBot() {
   const create = () =>
     action.run(async () => {
       const bot = await call("POST /v2/bots", { body: { name, token: token.trim() || null } });
-      if (!token.trim()) await call("POST /v2/bots/{id}/playground", { path: { id: String(bot.id) } });
-      navigate(`/bots/${bot.id}`);
+      await openNewBot(bot.id, token.trim());
     });
   return (
     <form class="card" onSubmit={(event) => { event.preventDefault(); void create(); }}>

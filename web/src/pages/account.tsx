@@ -81,4 +81,4 @@ function ChangePassword() {
   );
 }
 
-export const page: Page = { path: "/account", title: "Account", nav: "main", order: 3, component: Account };
+export const page: Page = { path: "/account", title: "Account", nav: "main", order: 4, component: Account };

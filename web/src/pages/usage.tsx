@@ -52,4 +52,4 @@ function BotChart(props: { bots: Usage["bots"] }) {
   );
 }
 
-export const page: Page = { path: "/usage", title: "Usage", nav: "main", order: 2, component: UsagePage };
+export const page: Page = { path: "/usage", title: "Usage", nav: "main", order: 3, component: UsagePage };
