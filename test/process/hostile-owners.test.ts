@@ -1,9 +1,5 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type RunningEmulator } from "../../src/telegram/emulator/index.js";
-import { freePort, ServeProcess } from "../support/serve-process.js";
+import { describe, expect, it } from "vitest";
+import { useServedPlatform } from "../support/serve-process.js";
 
 /** The worst BJS we know: each command attacks the sandbox another way. */
 const ATTACKS = {
@@ -19,35 +15,11 @@ const ATTACKS = {
 const P99_BOUND_MS = 1000;
 
 describe("one owner's hostile bots against one process", () => {
-  let emulator: RunningEmulator;
-  let dataDir: string;
-  const processes: ServeProcess[] = [];
-  beforeAll(async () => {
-    emulator = await startEmulator({ limits: { enabled: false } });
-    dataDir = mkdtempSync(join(tmpdir(), "botyard-hostile-"));
-  });
-  afterAll(async () => {
-    processes.forEach((serve) => serve.child.kill("SIGKILL"));
-    await emulator?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  const served = useServedPlatform({ LOG_LEVEL: "fatal", FREE_PLAN_COMMAND_TIMEOUT_S: "2" });
 
   it("keeps another owner's bot answering within a bound, stays alive, and restarts without a crash loop", async () => {
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const env = { DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", TELEGRAM_API_ROOT: emulator.apiRoot, LOG_LEVEL: "fatal", FREE_PLAN_COMMAND_TIMEOUT_S: "2" };
-    const serve = async () => {
-      const started = new ServeProcess(env);
-      processes.push(started);
-      await started.up(url);
-      return started;
-    };
-    const call = async (method: string, path: string, body?: unknown) => {
-      const response = await fetch(`${url}${path}`, { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-      const json = await response.json();
-      if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
-      return json;
-    };
+    const { emulator, call, serve } = served;
+    const url = served.url();
     const owner = async (email: string) => (await call("POST", "/v2/auth", { email, password: "correct horse battery" })).data.api_key as string;
     const startedBot = async (apiKey: string, username: string, commands: Record<string, string>) => {
       const tg = await emulator.client.registerBot({ username });

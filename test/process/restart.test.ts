@@ -1,43 +1,18 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { startEmulator, type ChatHandle, type RunningEmulator } from "../../src/telegram/emulator/index.js";
-import { freePort, ServeProcess } from "../support/serve-process.js";
+import { describe, expect, it, vi } from "vitest";
+import type { ChatHandle } from "../../src/telegram/emulator/index.js";
+import { useServedPlatform } from "../support/serve-process.js";
 
 describe("a bot across process restarts", () => {
-  let emulator: RunningEmulator;
-  let dataDir: string;
-  const processes: ServeProcess[] = [];
-  beforeAll(async () => {
-    emulator = await startEmulator({ limits: { enabled: false } });
-    dataDir = mkdtempSync(join(tmpdir(), "botyard-restart-"));
-  });
-  afterAll(async () => {
-    processes.forEach((serve) => serve.child.kill("SIGKILL"));
-    await emulator?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  const served = useServedPlatform();
 
   it("goes on after a clean stop and after a kill, handling the updates that were waiting", async () => {
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const env = { DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", TELEGRAM_API_ROOT: emulator.apiRoot, LOG_LEVEL: "warn" };
-    const serve = () => {
-      const started = new ServeProcess(env);
-      processes.push(started);
-      return started;
-    };
-    const call = async (method: string, path: string, body?: unknown) => {
-      const response = await fetch(`${url}${path}`, { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-      const json = await response.json();
-      if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
-      return json;
-    };
+    const { emulator, call } = served;
+    const serve = () => served.serve();
+    const dataDir = served.dataDir;
 
-    let first = serve();
-    await first.up(url);
+    let first = await serve();
     const apiKey = (await call("POST", "/v2/auth", { email: "restart@example.com", password: "correct horse battery" })).data.api_key as string;
     const tg = await emulator.client.registerBot({ username: "restart_bot" });
     const bot = await call("POST", `/v2/bots?api_key=${apiKey}`, { name: "Restart", token: tg.token });
@@ -53,8 +28,7 @@ describe("a bot across process restarts", () => {
 
     // A clean stop (SIGTERM) leaves the bot "works", so the next process polls for it again.
     expect(await first.end("SIGTERM")).toBe(0);
-    first = serve();
-    await first.up(url);
+    first = await serve();
     expect((await call("GET", `/v2/bots/${bot.id}?api_key=${apiKey}`)).status).toBe("works");
     await alice.start(chat);
     expect((await chat.waitForReply({ timeoutMs: 10_000 })).text).toBe("Hello");
@@ -71,8 +45,7 @@ describe("a bot across process restarts", () => {
     expect(await first.end("SIGKILL")).toBeNull();
     await emulator.client.setLatency({ method: "sendMessage", ms: 0 });
 
-    const second = serve();
-    await second.up(url);
+    const second = await serve();
     // At least once: /one may have been answered by the killed process's last call too.
     expect(collapseRepeats(await repliesUntil(chat, "Three"))).toEqual(["One", "Two", "Three"]);
     await alice.start(chat);

@@ -1,8 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { expect, vi } from "vitest";
+import { afterAll, beforeAll, expect, vi } from "vitest";
+import { startEmulator, type RunningEmulator } from "../../src/telegram/emulator/index.js";
+import { freePort } from "./net.js";
 
-export { freePort } from "./net.js";
+export { freePort };
 
 const root = resolve(import.meta.dirname, "../..");
 
@@ -70,4 +74,48 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
     child.stderr.on("data", (chunk) => (run.stderr += chunk));
     child.on("close", (code) => done({ ...run, code }));
   });
+}
+
+/**
+ * A platform served as a real process against an in-process emulator (limits off), with a
+ * fresh data folder: `serve()` starts one (`up` waited for) and `call` speaks the API. Every
+ * process started is killed after the suite.
+ */
+export function useServedPlatform(env: Record<string, string> = {}) {
+  const state = {} as { emulator: RunningEmulator; dataDir: string; port: number };
+  const processes: ServeProcess[] = [];
+  beforeAll(async () => {
+    state.emulator = await startEmulator({ limits: { enabled: false } });
+    state.dataDir = mkdtempSync(join(tmpdir(), "botyard-served-"));
+    state.port = await freePort();
+  });
+  afterAll(async () => {
+    processes.forEach((serve) => serve.child.kill("SIGKILL"));
+    await state.emulator?.close();
+    rmSync(state.dataDir, { recursive: true, force: true });
+  });
+  const url = () => `http://127.0.0.1:${state.port}`;
+  return {
+    get emulator() {
+      return state.emulator;
+    },
+    get dataDir() {
+      return state.dataDir;
+    },
+    url,
+    /** Starts a platform process on the suite's port and data, and waits until it answers. */
+    async serve(): Promise<ServeProcess> {
+      const started = new ServeProcess({ DATA_DIR: state.dataDir, PORT: String(state.port), HOST: "127.0.0.1", TELEGRAM_API_ROOT: state.emulator.apiRoot, LOG_LEVEL: "warn", ...env });
+      processes.push(started);
+      await started.up(url());
+      return started;
+    },
+    /** An API call; a non-2xx answer throws with its body. */
+    async call(method: string, path: string, body?: unknown) {
+      const response = await fetch(`${url()}${path}`, { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      const json = await response.json();
+      if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
+      return json;
+    },
+  };
 }

@@ -113,7 +113,8 @@ class BotRealm {
       this.reads = idleReads;
     }
     try {
-      const output = await this.finish.apply(undefined, [], { timeout: 1000 });
+      // Synchronous: bounded work, and this process has nothing else to do meanwhile (one thread hop fewer).
+      const output = this.finish.applySync(undefined, [], { timeout: 1000 });
       // The output leads with the restore's verdict: "+" the realm is clean, "-" it is not.
       return { outcome: { output: output.slice(1), stop, rejected }, compileFailed, reusable: output[0] === "+" && this.defined.size < MAX_BODIES_PER_REALM };
     } catch {
