@@ -4,7 +4,8 @@ import { Agent, request, errors } from "undici";
 import { AllowList, refusal } from "./address-guard.js";
 
 /** The methods BJS's `HTTP.*` has (spec/bjs.md §2.6). */
-export type OutboundMethod = "GET" | "POST" | "PUT" | "DELETE" | "OPTIONS";
+export const OUTBOUND_METHODS = ["GET", "POST", "PUT", "DELETE", "OPTIONS"] as const;
+export type OutboundMethod = (typeof OUTBOUND_METHODS)[number];
 
 /** One `HTTP.*` call as BJS asks for it. */
 export interface OutboundRequest {

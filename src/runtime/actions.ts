@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { PROPERTY_SCOPES, PROPERTY_TYPES } from "../bots/properties.js";
+import { OUTBOUND_METHODS } from "../net/outbound-http.js";
 import { TELEGRAM_METHODS } from "./bjs/telegram-methods.js";
 
 /**
@@ -71,7 +72,7 @@ const clearRunAfterAction = z.object({ type: z.literal("clearRunAfter"), label: 
 /** `HTTP.get/post/put/delete/options`: a request made off the execution, its answer to a callback. */
 const httpAction = z.object({
   type: z.literal("http"),
-  method: z.enum(["GET", "POST", "PUT", "DELETE", "OPTIONS"]),
+  method: z.enum(OUTBOUND_METHODS),
   url: z.string().min(1).max(8192),
   headers: z.record(z.string().max(1024), z.string().max(8192)).optional(),
   body: json.optional(),

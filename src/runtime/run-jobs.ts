@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { ErrorLog } from "../bots/error-log.js";
 import type { JobQueue } from "../jobs/job-queue.js";
-import type { OutboundHttp, OutboundRequest } from "../net/outbound-http.js";
+import { OUTBOUND_METHODS, type OutboundHttp, type OutboundRequest } from "../net/outbound-http.js";
 import type { Processor } from "./processor.js";
 import { RUN_JOB_KIND, runRequestSchema, type RunRequest } from "./run-request.js";
 
@@ -20,7 +20,7 @@ export interface HttpJob {
 
 const httpJobSchema = z.object({
   request: z.object({
-    method: z.enum(["GET", "POST", "PUT", "DELETE", "OPTIONS"]),
+    method: z.enum(OUTBOUND_METHODS),
     url: z.string(),
     headers: z.record(z.string(), z.string()).optional(),
     body: z.unknown().optional(),

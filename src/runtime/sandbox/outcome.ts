@@ -74,7 +74,8 @@ export function readOutcome(raw: RawOutcome, body: Body, limits: ExecutionLimits
 /** The parsed output, or why it is refused. */
 function parseOutput(text: string, limits: ExecutionLimits): z.infer<typeof outputShape> | string {
   const tooLarge = `The execution's output is too large (the limit is ${limits.maxActionBytes} bytes)`;
-  if (Buffer.byteLength(text) > limits.maxActionBytes + ERROR_ALLOWANCE_BYTES) return tooLarge;
+  const bytes = Buffer.byteLength(text);
+  if (bytes > limits.maxActionBytes + ERROR_ALLOWANCE_BYTES) return tooLarge;
   if (nestsDeeperThan(text, MAX_OUTPUT_DEPTH)) return `The execution's output nests deeper than ${MAX_OUTPUT_DEPTH} levels`;
   let parsed: z.infer<typeof outputShape>;
   try {
@@ -85,7 +86,8 @@ function parseOutput(text: string, limits: ExecutionLimits): z.infer<typeof outp
     return "The execution's output was malformed";
   }
   if (parsed.actions.length > limits.maxActions) return `Too many actions in one execution (the limit is ${limits.maxActions})`;
-  if (Buffer.byteLength(text) > limits.maxActionBytes && Buffer.byteLength(JSON.stringify(parsed.actions)) > limits.maxActionBytes) return tooLarge;
+  // Only an output past the cap is measured again, on its actions alone (the error has its own room).
+  if (bytes > limits.maxActionBytes && Buffer.byteLength(JSON.stringify(parsed.actions)) > limits.maxActionBytes) return tooLarge;
   return parsed;
 }
 
