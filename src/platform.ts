@@ -30,6 +30,8 @@ import { BotApi, type ApiRoot } from "./telegram/bot-api.js";
 import { Playground } from "./playground/playground.js";
 import { BotRuntime } from "./runtime/bot-runtime.js";
 import { EmbeddedJobQueue } from "./jobs/embedded-queue.js";
+import { BroadcastService } from "./jobs/broadcasts.js";
+import { BroadcastStore } from "./bots/broadcasts.js";
 import type { JobQueue } from "./jobs/job-queue.js";
 import { AllowList } from "./net/address-guard.js";
 import { OutboundHttp } from "./net/outbound-http.js";
@@ -68,6 +70,8 @@ export interface Platform {
   libraries: InstalledLibraries;
   /** Durable jobs (scheduled runs, auto retry, callbacks); handlers are registered, then `jobs.start()`. */
   jobs: JobQueue;
+  /** Broadcast tasks (`Bot.runAll`, the API); their jobs are worked by the runtime's processing. */
+  broadcasts: BroadcastService;
   /** BJS's outbound HTTP (`HTTP.*`), behind the address guard. */
   outboundHttp: OutboundHttp;
   /** Git export and import, CSV import, copies and store installs. */
@@ -188,6 +192,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     adminPanels: new AdminPanelService(new AdminPanelStore(db, clock), log),
     libraries: new InstalledLibraries(db, clock),
     jobs,
+    broadcasts: new BroadcastService(new BroadcastStore(db, clock), jobs),
     outboundHttp,
     interop,
     runtime,

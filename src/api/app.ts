@@ -22,6 +22,7 @@ import { folderRoutes } from "./routes/folders.js";
 import { libRoutes } from "./routes/libs.js";
 import { propertyRoutes } from "./routes/properties.js";
 import { scheduledRunRoutes } from "./routes/scheduled-runs.js";
+import { broadcastRoutes } from "./routes/broadcasts.js";
 import { storeRoutes } from "./routes/store.js";
 import { gitRoutes } from "./routes/git.js";
 import { csvImportRoutes } from "./routes/csv-imports.js";
@@ -42,6 +43,7 @@ const authenticatedRoutes = [
   propertyRoutes,
   errorLogRoutes,
   scheduledRunRoutes,
+  broadcastRoutes,
   adminPanelRoutes,
   libRoutes,
   storeRoutes,

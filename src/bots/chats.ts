@@ -112,8 +112,9 @@ export class ChatStore {
           .executeTakeFirst();
       },
       async (row) => {
-        const same = row.chat_type === details.chat_type && row.title === details.title && row.username === details.username && (userId === null || row.user_id === userId);
-        return same ? row : this.update(row.id, { ...details, ...(userId !== null && { user_id: userId }) });
+        // A chat that writes again is reachable again (it had blocked the bot, and unblocked it).
+        const same = row.chat_type === details.chat_type && row.title === details.title && row.username === details.username && (userId === null || row.user_id === userId) && row.unreachable === 0;
+        return same ? row : this.update(row.id, { ...details, ...(userId !== null && { user_id: userId }), unreachable: 0 });
       },
     );
   }
@@ -140,6 +141,11 @@ export class ChatStore {
     const chat = await this.byId(botId, id);
     if (!chat) throw new NotFoundError("Chat");
     return chat.blocked === Number(blocked) ? chat : this.update(id, { blocked: blocked ? 1 : 0 });
+  }
+
+  /** Marks a chat whose user blocked the bot (Telegram answered 403): broadcasts skip it until it writes again. */
+  async markUnreachable(botId: number, id: number): Promise<void> {
+    await this.db.updateTable("chats").set({ unreachable: 1, updated_at: isoNow(this.clock) }).where("bot_id", "=", botId).where("id", "=", id).execute();
   }
 
   private update(id: number, fields: Partial<Chat>): Promise<Chat> {

@@ -27,6 +27,7 @@ export interface Schema {
   jobs: JobsTable;
   interop_tasks: InteropTasksTable;
   bot_lib_files: BotLibFilesTable;
+  broadcasts: BroadcastsTable;
 }
 
 export interface UsersTable {
@@ -180,6 +181,8 @@ export interface ChatsTable {
   /** The bot user of a private chat. */
   user_id: number | null;
   blocked: number;
+  /** 1 once Telegram answered 403 to a broadcast (the user blocked the bot); 0 again when they write. */
+  unreachable: Generated<number>;
   created_at: string;
   updated_at: string;
 }
@@ -329,4 +332,34 @@ export interface BotLibFilesTable {
   name: string;
   source: string;
   created_at: string;
+}
+
+export interface BroadcastsTable {
+  id: Generated<number>;
+  bot_id: number;
+  /** The recipient command (with params), or null for a text broadcast. */
+  command: string | null;
+  text: string | null;
+  parse_mode: string | null;
+  for_chats: string;
+  /** JSON: what every recipient run gets as `options`. */
+  options: string;
+  status: string;
+  /** The internal id of the last chat done; recipients are taken in chat-id order after it. */
+  cursor: Generated<number>;
+  /** The highest eligible chat id when counting began: chats that join later are not recipients. */
+  last_chat_id: Generated<number>;
+  total: Generated<number>;
+  processed: Generated<number>;
+  delivered: Generated<number>;
+  failed: Generated<number>;
+  blocked: Generated<number>;
+  /** Time spent in progress before `active_since`, for the speed. */
+  active_ms: Generated<number>;
+  /** When the task last went in progress; null while it is not. */
+  active_since: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  updated_at: string;
 }

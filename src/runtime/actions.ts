@@ -2,6 +2,7 @@ import { z } from "zod";
 import { PROPERTY_SCOPES, PROPERTY_TYPES } from "../bots/properties.js";
 import { OUTBOUND_METHODS } from "../net/outbound-http.js";
 import { TELEGRAM_METHODS } from "./bjs/telegram-methods.js";
+import { FOR_CHATS_VALUES, PARSE_MODES } from "../bots/broadcasts.js";
 
 /**
  * What an execution asks the host to do, as the host accepts it. The isolate builds these
@@ -83,6 +84,23 @@ const httpAction = z.object({
   options: json,
 });
 
+/** `Bot.runAll`: a broadcast running `command` in each chat of `for_chats` (spec/bjs.md §5). */
+const runAllAction = z.object({
+  type: z.literal("runAll"),
+  command: z.string().min(1).max(MAX_COMMAND_TEXT),
+  for_chats: z.enum(FOR_CHATS_VALUES),
+  options: json,
+  on_create: z.string().min(1).max(MAX_COMMAND_TEXT).optional(),
+});
+
+/** The legacy `Bot.sendMessageToAll*Chats(text)`: a text broadcast (spec/bjs.md item 40). */
+const sendToAllAction = z.object({
+  type: z.literal("sendToAll"),
+  text: z.string().min(1).max(MAX_COMMAND_TEXT),
+  for_chats: z.enum(FOR_CHATS_VALUES),
+  parse_mode: z.enum(PARSE_MODES).optional(),
+});
+
 export const actionSchema = z.discriminatedUnion("type", [
   apiAction,
   setPropAction,
@@ -92,6 +110,8 @@ export const actionSchema = z.discriminatedUnion("type", [
   scheduleAction,
   clearRunAfterAction,
   httpAction,
+  runAllAction,
+  sendToAllAction,
 ]);
 
 /** An action the host accepted. */
@@ -100,3 +120,5 @@ export type ApiAction = z.infer<typeof apiAction>;
 export type SetPropAction = z.infer<typeof setPropAction>;
 export type ScheduleAction = z.infer<typeof scheduleAction>;
 export type HttpAction = z.infer<typeof httpAction>;
+export type RunAllAction = z.infer<typeof runAllAction>;
+export type SendToAllAction = z.infer<typeof sendToAllAction>;

@@ -85,7 +85,10 @@ export class CommandRunner {
       await this.record(invocation, { message: "The platform could not apply all of this command's actions; the update ended there and was not run again" }).catch(() => {});
       throw new UpdateEnded();
     }
-    if (result.error) await this.fail(invocation, result.error);
+    if (result.error) {
+      invocation.chain.troubled("failed");
+      await this.fail(invocation, result.error);
+    }
   }
 
   /** The ask phase: the Answer is the question; the reply goes to this command's BJS. */
@@ -118,9 +121,10 @@ export class CommandRunner {
     });
     if (!invocation.chain.trySend()) return;
     try {
-      await this.deps.sender.call(bot.token, "sendMessage", answerParams(Number(chat.row.chatid), text, command.keyboard_body));
+      await this.deps.sender.call(bot.token, "sendMessage", answerParams(Number(chat.row.chatid), text, command.keyboard_body), invocation.chain.sendOptions);
     } catch (error) {
       if (!(error instanceof TelegramApiError || error instanceof TelegramNetworkError)) throw error;
+      invocation.chain.refused(error);
       await this.record(invocation, { message: `The Answer of ${command.command} was refused: ${telegramReason(error)}` });
     }
   }
@@ -129,7 +133,8 @@ export class CommandRunner {
   private async fail(invocation: Invocation, error: BjsError): Promise<void> {
     await this.record(invocation, { message: error.message, stack: error.stack, segment: error.segment, line: error.line });
     const privateChat = invocation.chat?.row.chat_type === "private";
-    if (!privateChat || invocation.kind === "callback" || invocation.kind === "error") return;
+    // A broadcast recipient is not told: the owner sees the failure in the error log and the task's counters.
+    if (!privateChat || invocation.kind === "callback" || invocation.kind === "error" || invocation.chain.recipient) return;
     const bang = invocation.book.named("!");
     if (bang) {
       await this.run({ ...invocation, command: bang, kind: "error", options: { error: { message: error.message, command: invocation.command.command } } });

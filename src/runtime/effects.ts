@@ -2,7 +2,9 @@ import type { BotUserStore, ChatStore } from "../bots/chats.js";
 import type { PropertyStore } from "../bots/properties.js";
 import { AppError } from "../errors.js";
 import { TelegramApiError, TelegramNetworkError } from "../telegram/bot-api.js";
-import type { Action, ApiAction, HttpAction, ScheduleAction, SetPropAction } from "./actions.js";
+import type { Action, ApiAction, HttpAction, RunAllAction, ScheduleAction, SendToAllAction, SetPropAction } from "./actions.js";
+import { runAllTaskOf } from "../bots/broadcasts.js";
+import type { BroadcastService } from "../jobs/broadcasts.js";
 import type { Clock } from "../clock.js";
 import type { JobQueue } from "../jobs/job-queue.js";
 import { RUN_JOB_KIND, type RunRequest } from "./run-request.js";
@@ -30,6 +32,8 @@ export interface EffectsDeps {
    * why it may not (the owner's quota is spent), or undefined.
    */
   charge(invocation: Invocation): Promise<string | undefined>;
+  /** Where `Bot.runAll` and the legacy `sendMessageToAll*` start their tasks. */
+  broadcasts: Pick<BroadcastService, "create">;
   /** Where scheduled runs and HTTP requests wait. */
   jobs: Pick<JobQueue, "enqueue" | "cancel">;
   clock: Clock;
@@ -56,6 +60,9 @@ export class Effects {
   }
 
   private async applyOne(action: Action, invocation: Invocation): Promise<void> {
+    if (invocation.chain.recipient && action.type in RECIPIENT_REFUSALS) {
+      throw new RecipientError(`${RECIPIENT_REFUSALS[action.type as keyof typeof RECIPIENT_REFUSALS]} is not allowed in a broadcast's recipient command: prepare the data before Bot.runAll and pass it in options`);
+    }
     switch (action.type) {
       case "api":
         return this.callTelegram(action, invocation);
@@ -79,7 +86,18 @@ export class Effects {
         return;
       case "http":
         return this.http(action, invocation);
+      case "runAll":
+      case "sendToAll":
+        return this.broadcast(action, invocation);
     }
+  }
+
+  /** Starts a broadcast task; `on_create` runs at once with `options.run_all_task` (spec/bjs.md §5). */
+  private async broadcast(action: RunAllAction | SendToAllAction, invocation: Invocation): Promise<void> {
+    const { bot } = invocation;
+    const spec = action.type === "runAll" ? { command: action.command, for_chats: action.for_chats, options: action.options ?? null } : { text: action.text, parse_mode: action.parse_mode, for_chats: action.for_chats, options: null };
+    const task = await this.deps.broadcasts.create(bot.row, bot.plan, spec);
+    if (action.type === "runAll" && action.on_create) await this.runCommand(action.on_create, { run_all_task: runAllTaskOf(task, this.deps.clock.now()) }, invocation, "callback");
   }
 
   /**
@@ -128,9 +146,10 @@ export class Effects {
     const bbOptions = action.bb_options ?? null;
     let result: unknown;
     try {
-      result = await this.deps.sender.call(invocation.bot.token, method, action.params);
+      result = await this.deps.sender.call(invocation.bot.token, method, action.params, invocation.chain.sendOptions);
     } catch (error) {
       if (!(error instanceof TelegramApiError || error instanceof TelegramNetworkError)) throw error;
+      invocation.chain.refused(error);
       if (action.on_error) {
         const details = error instanceof TelegramApiError ? { code: error.error_code, description: error.description } : { code: 0, description: error.message };
         await this.runCommand(action.on_error, { error: { ...details, method }, bb_options: bbOptions }, invocation, "callback");
@@ -186,6 +205,18 @@ export class Effects {
     await runner.run({ ...parent, command: found.command, kind, params: found.params, message: text, options, depth: parent.depth + 1 });
   }
 }
+
+/** What a broadcast's recipient command may not do (spec/bjs.md §5), by action, as BJS calls it. */
+const RECIPIENT_REFUSALS = {
+  runCommand: "Bot.runCommand (or Bot.run)",
+  schedule: "Bot.run",
+  http: "HTTP",
+  runAll: "Bot.runAll",
+  sendToAll: "Bot.sendMessageToAll*",
+} as const;
+
+/** An action a broadcast's recipient command may not take. */
+class RecipientError extends AppError {}
 
 /** A property write BJS asked for that cannot be done. */
 class PropertyError extends AppError {}

@@ -5,6 +5,8 @@ import type { Bot } from "../bots/bots.js";
 import type { BotUser, Chat, Remembered } from "../bots/chats.js";
 import type { CommandBook, RoutableCommand } from "./command-book.js";
 import type { RunRequest } from "./run-request.js";
+import { TelegramApiError, type TelegramNetworkError } from "../telegram/bot-api.js";
+import type { SendOptions } from "./telegram-sender.js";
 
 /** A started bot as the runtime needs it: its row, token, owner and the owner's plan. */
 export interface RunningBot {
@@ -36,7 +38,30 @@ export class Chain {
   committed = false;
   /** Why the chain stopped starting executions (the quota, a cap), once it has. */
   stopped?: string;
+  /** How its Telegram calls and BJS went, for a broadcast's counters: the chat blocked the bot (403) outranks a failure. */
+  trouble?: "blocked" | "failed";
   private readonly noted = new Set<string>();
+
+  /**
+   * @param recipient a broadcast recipient's chain: it may not start sub-commands, scheduled
+   * runs, HTTP requests or broadcasts (spec/bjs.md §5), and its calls are broadcast traffic.
+   */
+  constructor(readonly recipient = false) {}
+
+  /** How the sender should treat this chain's Telegram calls. */
+  get sendOptions(): SendOptions {
+    return { priority: this.recipient ? "broadcast" : "interactive" };
+  }
+
+  /** Notes a Telegram refusal or a network failure of one of the chain's calls. */
+  refused(error: TelegramApiError | TelegramNetworkError): void {
+    this.troubled(error instanceof TelegramApiError && error.error_code === 403 ? "blocked" : "failed");
+  }
+
+  /** Notes something that went wrong; a 403 already noted stays. */
+  troubled(kind: "blocked" | "failed"): void {
+    if (this.trouble !== "blocked") this.trouble = kind;
+  }
 
   /** Stops the chain: it starts no execution any more. */
   stop(reason: string): void {
@@ -63,7 +88,7 @@ export class Chain {
  * How a command came to run: routed from an update, as a sub-command, as a Telegram call's
  * callback (`on_result`/`on_error`), or as the `!` error command.
  */
-export type InvocationKind = "match" | "reply" | "fallback" | "inline" | "sub" | "callback" | "error" | "scheduled" | "auto_retry" | "http_callback";
+export type InvocationKind = "match" | "reply" | "fallback" | "inline" | "sub" | "callback" | "error" | "scheduled" | "auto_retry" | "http_callback" | "broadcast";
 
 /** One command about to run, with everything its execution sees (spec/bjs.md §1.4). */
 export interface Invocation {

@@ -13,6 +13,8 @@ import { z } from "zod";
 import { AppError } from "../errors.js";
 import { quotaNote, quotaOf } from "./quota.js";
 import { registerRunJobs } from "./run-jobs.js";
+import { registerBroadcastJobs } from "./broadcast-worker.js";
+import { runAllTaskOf } from "../bots/broadcasts.js";
 import { WaitStore } from "./waits.js";
 
 export interface ProcessingOptions {
@@ -44,6 +46,8 @@ const readArgs = z.object({
 });
 
 const propertyReadArgs = readArgs.required({ scope: true, name: true });
+/** `new RunAllTask({id})`: one of the bot's broadcast tasks. */
+const taskReadArgs = z.object({ id });
 
 const safeJson = (text: string): unknown => {
   try {
@@ -82,8 +86,14 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
     return id;
   };
 
-  /** Synchronous reads for BJS: properties, and a user's internal id from their Telegram id. */
+  /** Synchronous reads for BJS: properties, a user's internal id from their Telegram id, a broadcast task. */
   const reads = (invocation: Invocation): HostReads => async (name, argsJson) => {
+    if (name === "runAllTask") {
+      const parsed = taskReadArgs.safeParse(safeJson(argsJson));
+      if (!parsed.success) throw new ReadRefused("RunAllTask needs {id}: a task id");
+      const task = await platform.broadcasts.store.byId(invocation.bot.row.id, parsed.data.id);
+      return JSON.stringify(task ? runAllTaskOf(task, clock.now()) : null);
+    }
     const schema = name === "getProp" ? propertyReadArgs : name === "userId" ? readArgs : undefined;
     const parsed = schema?.safeParse(safeJson(argsJson));
     if (!parsed?.success) throw new ReadRefused(`A read the platform does not answer: ${name.slice(0, 40)}`);
@@ -134,6 +144,7 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
     sameOwner,
     charge,
     jobs: platform.jobs,
+    broadcasts: platform.broadcasts,
     clock,
     runner: () => runner,
   });
@@ -153,6 +164,7 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
     log,
   });
   registerRunJobs({ jobs: platform.jobs, processor, outboundHttp: platform.outboundHttp, errorLog: platform.errorLog });
+  registerBroadcastJobs({ jobs: platform.jobs, store: platform.broadcasts.store, chats: platform.chats, processor, sender, budget, database, clock, log });
   budget.start();
   return {
     processor,

@@ -33,6 +33,9 @@ export interface ProcessorDeps {
   log: Logger;
 }
 
+/** Why a stored run did not run. */
+export type RunSkipped = "bot not running" | "quota" | "no command";
+
 /** Messages in a blocked chat cost one iteration per this many (spec/bjs.md §4). */
 const BLOCKED_MESSAGES_PER_ITERATION = 100;
 
@@ -74,6 +77,13 @@ export class Processor implements UpdateHandler {
     return entry;
   }
 
+  /** The bot when it may run something now: it is running and its owner has iterations left. */
+  async runnable(botId: number): Promise<RunningBot | RunSkipped> {
+    const bot = await this.runningBot(botId);
+    if (!bot) return "bot not running";
+    return (await this.withinQuota(bot)) ? bot : "quota";
+  }
+
   async ownerOf(botId: number): Promise<number | undefined> {
     return (await this.deps.bots.byId(botId))?.owner_id;
   }
@@ -111,31 +121,36 @@ export class Processor implements UpdateHandler {
   }
 
   /**
-   * Runs a stored run request (a scheduled `Bot.run`, an auto retry, an HTTP callback): the
-   * context loader for every run that did not come from an update. A bot that stopped, a
-   * command that is gone or a quota that is spent ends it quietly; a failure before anything
-   * reached the outside rejects, so the job layer tries again.
+   * Runs a stored run request (a scheduled `Bot.run`, an auto retry, an HTTP callback, a
+   * broadcast recipient): the context loader for every run that did not come from an update.
+   * A bot that stopped, a command that is gone or a quota that is spent ends it quietly, and
+   * the answer says which; a failure before anything reached the outside rejects, so the job
+   * layer tries again. Answers the run's chain, which tells how its Telegram calls went.
    */
-  async run(request: RunRequest): Promise<void> {
-    const bot = await this.runningBot(request.botId);
-    if (!bot || !(await this.withinQuota(bot))) return;
+  async run(request: RunRequest): Promise<Chain | RunSkipped> {
+    const bot = await this.runnable(request.botId);
+    if (typeof bot === "string") return bot;
     const book = await this.deps.books.of(bot.row.id, bot.row.commands_version);
     const command = "id" in request.command ? book.withId(request.command.id) : matchText(book, request.command.name, { botUsername: bot.row.username, allowed: anyCommand })?.command;
-    if (!command) return;
+    if (!command) return "no command";
     const remembered = <T>(row: T | undefined) => (row ? { row, justCreated: false } : null);
     const user = request.userId ? remembered(await this.deps.botUsers.byId(bot.row.id, request.userId)) : null;
     const chat = request.chatId ? remembered(await this.deps.chats.byId(bot.row.id, request.chatId)) : null;
     const message = request.message ?? ("name" in request.command ? request.command.name : command.command);
     const params = message.includes(" ") ? message.slice(message.indexOf(" ") + 1) : "";
-    const chain = new Chain();
+    const broadcast = request.trigger === "broadcast";
+    const chain = new Chain(broadcast);
     this.deps.budget.spend(bot.owner.id, bot.row.id, 1);
-    const kind = request.trigger === "auto_retry" || request.trigger === "http_callback" ? request.trigger : "scheduled";
+    const { trigger } = request;
+    const kind = trigger === "auto_retry" || trigger === "http_callback" || trigger === "broadcast" ? trigger : "scheduled";
     try {
       await this.deps.runner.run({ bot, book, command, kind, user, chat, message, params, request: null, options: request.options, tgUpdate: null, depth: 0, chain, http: request.http });
     } catch (error) {
       if (!chain.committed) throw error;
+      chain.troubled("failed");
       if (!(error instanceof UpdateEnded)) this.deps.log.error({ err: error, bot_id: bot.row.id }, "a run failed after its effects began; it is not retried");
     }
+    return chain;
   }
 
   /** The automatic acknowledgement of a pressed button when BJS did not answer it (spec §1.6). */

@@ -43,7 +43,9 @@ const httpJobSchema = z.object({
  */
 export function registerRunJobs(deps: { jobs: JobQueue; processor: Pick<Processor, "run">; outboundHttp: Pick<OutboundHttp, "send">; errorLog: Pick<ErrorLog, "record"> }): void {
   const { jobs, processor, outboundHttp, errorLog } = deps;
-  jobs.register<RunRequest>(RUN_JOB_KIND, async (job) => processor.run({ ...runRequestSchema.parse(job.payload), attempt: job.attempts }));
+  jobs.register<RunRequest>(RUN_JOB_KIND, async (job) => {
+    await processor.run({ ...runRequestSchema.parse(job.payload), attempt: job.attempts });
+  });
   jobs.register<HttpJob>(HTTP_JOB_KIND, async (job) => {
     const { request, success, error, options, userId, chatId } = httpJobSchema.parse(job.payload) as HttpJob;
     const outcome = await outboundHttp.send(request);

@@ -16,6 +16,13 @@ export interface SenderOptions {
   metrics?: RuntimeMetrics;
 }
 
+/** Whose traffic a call is. */
+export type SendPriority = "interactive" | "broadcast";
+
+export interface SendOptions {
+  priority?: SendPriority;
+}
+
 /**
  * Calls the Bot API for bots, one client per token, and honours Telegram's 429: it waits
  * `retry_after` and tries again, so a burst slows down instead of losing messages. Every other
@@ -38,7 +45,11 @@ export class TelegramSender {
     return client;
   }
 
-  async call(token: string, method: string, params: Record<string, unknown>): Promise<unknown> {
+  /**
+   * Makes one Bot API call. `priority` says whose traffic it is: a bot's interactive replies
+   * go before its broadcast traffic (spec issue 11; this sender does not order them yet).
+   */
+  async call(token: string, method: string, params: Record<string, unknown>, _options: SendOptions = {}): Promise<unknown> {
     const attempts = this.options.maxAttempts ?? 4;
     for (let attempt = 1; ; attempt++) {
       try {

@@ -58,7 +58,7 @@ describe("presenters pin the contract's fields", () => {
   });
 
   it("Chat", () => {
-    const answer = presentChat({ id: 7, bot_id: 1, chatid: "-100", chat_type: "group", title: "G", username: null, user_id: null, blocked: 1, created_at: AT, updated_at: AT });
+    const answer = presentChat({ id: 7, bot_id: 1, chatid: "-100", chat_type: "group", title: "G", username: null, user_id: null, blocked: 1, unreachable: 0, created_at: AT, updated_at: AT });
     pin(chatSchema, answer, ["id", "chatid", "chat_type", "title", "user_id", "username", "blocked", "created_at", "updated_at"]);
     expect(answer.blocked).toBe(true);
   });

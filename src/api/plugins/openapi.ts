@@ -12,6 +12,7 @@ const TAGS = [
   ["Bots", "Create, edit, delete, start and stop bots."],
   ["Commands", "A bot's commands and the folders that group them."],
   ["Chats", "The chats a bot has talked in; blocking and unblocking them."],
+  ["Broadcast", "Broadcast tasks: a command run, or a text sent, in every chat of a bot; their progress, pause, resume and delete."],
   ["Properties", "Values a bot's BJS stored, for the bot or for one of its users."],
   ["Libraries", "The library catalogue, and the libraries a bot has installed."],
   ["Admin Panel", "Settings forms a bot's BJS defines, and their values."],

@@ -174,6 +174,27 @@ export function installBjsSurface(
     return buttons.map((row: any) => (Array.isArray(row) ? row.map(button) : [button(row)]));
   }
 
+  const forChatsValues = ["all", "private-chats", "group-chats", "super-group-chats"];
+
+  /** The legacy text broadcasts (spec/bjs.md item 40): Markdown, like Bot.sendMessage. */
+  function sendToAll(forChats: string) {
+    return function (text: any) {
+      const message = typeof text === "string" ? text : String(text ?? "");
+      if (!message) fail("Bot.sendMessageToAll*: text is required");
+      act({ type: "sendToAll", text: message, for_chats: forChats, parse_mode: "Markdown" });
+    };
+  }
+
+  /**
+   * `new RunAllTask({id})`: a broadcast task of this bot, read from the host. A task that is
+   * not found has a null `status` (spec/bjs.md §2.10).
+   */
+  function RunAllTask(this: any, spec?: any) {
+    if (!new.target) fail("RunAllTask must be called with new");
+    const found = read("runAllTask", { id: Number(isPlainObject(spec) ? spec.id : spec) });
+    Object.assign(this, found ?? { id: isPlainObject(spec) ? spec.id : spec, status: null });
+  }
+
   const Bot: any = {
     sendMessage,
     inspect(value: any) {
@@ -246,16 +267,24 @@ export function installBjsSurface(
     unblockChat(chatId: any) {
       act({ type: "unblockChat", chat_id: chatId ?? fail("Bot.unblockChat needs the chat's id (chat.id)") });
     },
-    runAll: notYet("Bot.runAll"),
+    /** A broadcast: `command` runs in every chat of `for_chats`, each with `options.task` (spec/bjs.md §5). */
+    runAll(spec: any) {
+      if (!isPlainObject(spec) || !spec.command) fail("Bot.runAll needs {command}");
+      const forChats = spec.for_chats ?? "all";
+      if (!forChatsValues.includes(forChats)) fail(`Bot.runAll: for_chats must be one of ${forChatsValues.join(", ")}`);
+      const action: any = { type: "runAll", command: String(spec.command).trim(), for_chats: forChats, options: spec.options ?? null };
+      if (spec.on_create) action.on_create = String(spec.on_create).trim();
+      act(action);
+    },
     setCache: notYet("Bot.setCache"),
     clearCache: notYet("Bot.clearCache"),
     importCSV: notYet("Bot.importCSV"),
     importGit: notYet("Bot.importGit"),
     exportGit: notYet("Bot.exportGit"),
-    sendMessageToAllChats: notYet("Bot.sendMessageToAllChats"),
-    sendMessageToAllPrivateChats: notYet("Bot.sendMessageToAllPrivateChats"),
-    sendMessageToAllGroupChats: notYet("Bot.sendMessageToAllGroupChats"),
-    sendMessageToAllSuperGroupChats: notYet("Bot.sendMessageToAllSuperGroupChats"),
+    sendMessageToAllChats: sendToAll("all"),
+    sendMessageToAllPrivateChats: sendToAll("private-chats"),
+    sendMessageToAllGroupChats: sendToAll("group-chats"),
+    sendMessageToAllSuperGroupChats: sendToAll("super-group-chats"),
   };
 
   // ---- Properties (spec/bjs.md §3) ------------------------------------------------------
@@ -455,7 +484,7 @@ export function installBjsSurface(
     AdminPanel: unavailableObject("AdminPanel"),
     BBAdmin: unavailableObject("BBAdmin"),
     List: unavailableObject("List"),
-    RunAllTask: unavailableObject("RunAllTask"),
+    RunAllTask,
     ResLib: unavailableObject("ResLib"),
     RefLib: unavailableObject("RefLib"),
     CommonLib: unavailableObject("CommonLib"),
