@@ -9,6 +9,7 @@ import { answerPage } from "../listing.js";
 import { pageQuery } from "../pagination.js";
 import { requireBot } from "../policies/bot-access.js";
 import { broadcastSchema, presentBroadcast } from "../presenters/broadcast.js";
+import { mayAnswer } from "../presenters/error.js";
 import { messageSchema } from "../presenters/message.js";
 
 const tags = ["Broadcast"];
@@ -45,7 +46,7 @@ export const broadcastRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = as
           "Runs `command` in every chat of `for_chats` (like BJS `Bot.runAll`), or sends `text` to each. Recipients are the chats not blocked, taken in chat-id order; one task of a bot runs at a time, later ones wait as `new`. The bot must be running; a plan without broadcasts gets 403.",
         params: z.object({ id: z.string() }),
         body: createBody,
-        response: { 200: broadcastSchema },
+        response: { 200: broadcastSchema, ...mayAnswer(403) },
       },
     },
     async (request) => {

@@ -1,0 +1,254 @@
+import { afterAll, describe, expect, it, vi } from "vitest";
+import type { EmbeddedJobQueue } from "../../../src/jobs/embedded-queue.js";
+import type { ChatHandle, UserHandle } from "../../../src/telegram/emulator/index.js";
+import { engines, usePlatform } from "../../support/platform.js";
+import { useRuntime, type CommandSpec } from "../../support/runtime.js";
+import { signUp } from "../../support/accounts.js";
+
+/**
+ * Broadcasts end to end (spec/bjs.md §5, items 26 and 40; spec/api.md Broadcast): tasks made by
+ * the API and by BJS, their statuses and counters on the fake clock, recipients reached once,
+ * chats that blocked the bot, and what a recipient command may not do.
+ */
+describe.each(engines())("broadcasts on %s", (engine) => {
+  const r = useRuntime(engine);
+  const queue = () => r.t.platform.jobs as EmbeddedJobQueue;
+  afterAll(() => queue().stop());
+
+  /** Lets the job layer work until nothing is left to do now. */
+  async function drain(): Promise<void> {
+    await queue().start();
+    await queue().idle();
+    await queue().stop();
+  }
+
+  async function setup(commands: CommandSpec[], people = 3) {
+    const bot = await r.bot([{ command: "/start" }, ...commands]);
+    const users: UserHandle[] = [];
+    const chats: ChatHandle[] = [];
+    for (let i = 0; i < people; i++) {
+      const user = await r.emulator.client.createUser({ first_name: `User${i}` });
+      const chat = await user.privateChat(bot.telegram);
+      await user.start(chat);
+      users.push(user);
+      chats.push(chat);
+    }
+    await bot.deliver();
+    const base = `/v2/bots/${bot.id}/broadcasts`;
+    const call = async (method: "GET" | "POST" | "DELETE", path = "", payload?: object) =>
+      r.t.app.inject({ method, url: `${base}${path}?api_key=${bot.apiKey}`, ...(payload && { payload }) });
+    const received = async () => Promise.all(chats.map(async (chat) => (await chat.history()).filter((m) => m.from?.is_bot).map((m) => m.text)));
+    const errors = async () => (await r.t.app.inject({ method: "GET", url: `/v2/bots/${bot.id}/error_logs?api_key=${bot.apiKey}` })).json() as { title: string }[];
+    return { bot, users, chats, call, received, errors };
+  }
+
+  it("sends a text broadcast to every private chat once: new, in progress, finished, with its counters, newest first", async () => {
+    const { call, received } = await setup([], 4);
+    const created = await call("POST", "", { text: "*Sale* today", parse_mode: "Markdown", for_chats: "private-chats" });
+    expect(created.statusCode).toBe(200);
+    expect(created.json()).toMatchObject({ status: "new", command: null, text: "*Sale* today", for_chats: "private-chats", total: 0, processed: 0, pending: 0, speed: 0, started_at: null, finished_at: null });
+    await drain();
+    const [task] = (await call("GET")).json();
+    expect(task).toMatchObject({ id: created.json().id, status: "finished", total: 4, processed: 4, delivered: 4, failed: 0, blocked: 0, pending: 0, estimated_finish_at: null });
+    expect(task.started_at).not.toBeNull();
+    expect(task.finished_at).not.toBeNull();
+    expect(await received()).toEqual(Array(4).fill(["Sale today"]));
+
+    const second = (await call("POST", "", { text: "again" })).json();
+    const listed = (await call("GET")).json() as { id: number }[];
+    expect(listed.map((t) => t.id)).toEqual([second.id, created.json().id]);
+    await drain();
+  });
+
+  it("pauses and resumes where it stopped, and measures speed only while in progress", async () => {
+    const { call, received } = await setup([], 3);
+    // The first send is refused with 429 until the sender gives up: the task waits 10 s on the clock.
+    await r.emulator.client.injectFault({ method: "sendMessage", kind: 429, count: 4, retryAfter: 10 });
+    const task = (await call("POST", "", { text: "news" })).json();
+    const refusedBefore = (await r.emulator.client.counters()).tooManyRequests;
+    await queue().start();
+    await vi.waitFor(async () => expect((await r.emulator.client.counters()).tooManyRequests - refusedBefore).toBe(4));
+    expect((await call("GET")).json()[0]).toMatchObject({ status: "in progress", total: 3, processed: 0 });
+    await r.t.clock.advanceAsync(5_000);
+    const paused = await call("POST", `/${task.id}/pause`);
+    expect(paused.statusCode).toBe(200);
+    expect(paused.json()).toMatchObject({ status: "paused", estimated_finish_at: null });
+    // The message in hand still goes once its wait is over, and is counted; then the worker stops.
+    await vi.waitFor(async () => {
+      await r.t.clock.advanceAsync(1_000);
+      expect((await call("GET")).json()[0].processed).toBe(1);
+    });
+    await queue().idle();
+    const stopped = (await call("GET")).json()[0];
+    // One recipient over the 5 s in progress; the time paused does not count.
+    expect(stopped).toMatchObject({ status: "paused", processed: 1, pending: 2, speed: 0.2 });
+    expect((await received()).flat()).toEqual(["news"]);
+    // A long pause does not lower the speed.
+    await r.t.clock.advanceAsync(100_000);
+    expect((await call("GET")).json()[0].speed).toBe(stopped.speed);
+    expect((await call("POST", `/${task.id}/pause`)).json()).toEqual({ error: "The broadcast task is paused: it cannot be paused" });
+
+    const resumed = await call("POST", `/${task.id}/resume`);
+    expect(resumed.json().status).toBe("in progress");
+    await queue().idle();
+    await queue().stop();
+    expect((await call("GET")).json()[0]).toMatchObject({ status: "finished", processed: 3, delivered: 3, pending: 0 });
+    expect(await received()).toEqual([["news"], ["news"], ["news"]]);
+    expect((await call("POST", `/${task.id}/resume`)).statusCode).toBe(422);
+  });
+
+  it("counts chats that blocked the bot, and later broadcasts skip them until they write again", async () => {
+    const { bot, users, chats, call, received } = await setup([], 3);
+    await users[1]!.block(bot.telegram);
+    await call("POST", "", { text: "one" });
+    await drain();
+    expect((await call("GET")).json()[0]).toMatchObject({ status: "finished", total: 3, delivered: 2, blocked: 1, failed: 0 });
+    await users[1]!.unblock(bot.telegram);
+    await call("POST", "", { text: "two" });
+    await drain();
+    expect((await call("GET")).json()[0]).toMatchObject({ total: 2, delivered: 2, blocked: 0 });
+    await users[1]!.sendText(chats[1]!, "back");
+    await bot.deliver();
+    await call("POST", "", { text: "three" });
+    await drain();
+    expect((await call("GET")).json()[0]).toMatchObject({ total: 3, delivered: 3 });
+    expect(await received()).toEqual([["one", "two", "three"], ["three"], ["one", "two", "three"]]);
+  });
+
+  it("runs Bot.runAll's command in each chat with options.task, calls on_create, and reads RunAllTask", async () => {
+    const { users, chats, received, bot, errors } = await setup([
+      { command: "/announce", bjs_code: "Bot.runAll({command: '/item tea', for_chats: 'private-chats', options: {text: 'News'}, on_create: '/created'})" },
+      { command: "/item", bjs_code: "Bot.sendMessage(options.text + ' ' + params + ' to ' + user.first_name + ' in ' + chat.chat_type + ' #' + options.task.id + ' ' + options.task.status)" },
+      { command: "/created", bjs_code: "Bot.sendMessage('created #' + options.run_all_task.id + ' ' + options.run_all_task.status)" },
+      { command: "/check", bjs_code: "var t = new RunAllTask({id: Number(params)}); Bot.sendMessage('task ' + t.status + ' ' + t.total + ' ' + t.progress + '%')" },
+    ]);
+    await users[0]!.sendText(chats[0]!, "/announce");
+    await bot.deliver();
+    const tasks = (await r.t.app.inject({ method: "GET", url: `/v2/bots/${bot.id}/broadcasts?api_key=${bot.apiKey}` })).json();
+    expect(tasks).toHaveLength(1);
+    const id = tasks[0].id;
+    expect(tasks[0]).toMatchObject({ command: "/item tea", for_chats: "private-chats", status: "new" });
+    await drain();
+    const got = await received();
+    expect(got[0]).toEqual([`created #${id} new`, `News tea to User0 in private #${id} in progress`]);
+    expect(got[1]).toEqual([`News tea to User1 in private #${id} in progress`]);
+    await users[2]!.sendText(chats[2]!, `/check ${id}`);
+    await users[2]!.sendText(chats[2]!, `/check 999999`);
+    await bot.deliver();
+    expect((await received())[2]!.slice(1)).toEqual(["task finished 3 100%", "task null undefined undefined%"]);
+    expect(await errors()).toEqual([]);
+  });
+
+  it("refuses Bot.runCommand, Bot.run, HTTP and Bot.runAll inside a recipient command, and sends nothing for them", async () => {
+    const { users, chats, received, bot, errors } = await setup(
+      [
+        { command: "/go", bjs_code: "Bot.runAll({command: '/each'})" },
+        { command: "/each", bjs_code: "Bot.runCommand('/other'); Bot.run({command: '/other', run_after: 5}); HTTP.get({url: 'http://127.0.0.1:1/'}); Bot.runAll({command: '/each'}); Bot.sendMessage('each')" },
+        { command: "/other", bjs_code: "Bot.sendMessage('other')" },
+      ],
+      1,
+    );
+    await users[0]!.sendText(chats[0]!, "/go");
+    await bot.deliver();
+    await drain();
+    expect(await received()).toEqual([["each"]]);
+    const titles = (await errors()).map((e) => e.title).sort();
+    expect(titles).toEqual([
+      "Bot.run is not allowed in a broadcast's recipient command: prepare the data before Bot.runAll and pass it in options",
+      "Bot.runAll is not allowed in a broadcast's recipient command: prepare the data before Bot.runAll and pass it in options",
+      "Bot.runCommand (or Bot.run) is not allowed in a broadcast's recipient command: prepare the data before Bot.runAll and pass it in options",
+      "HTTP is not allowed in a broadcast's recipient command: prepare the data before Bot.runAll and pass it in options",
+    ]);
+    expect((await r.t.app.inject({ method: "GET", url: `/v2/bots/${bot.id}/broadcasts?api_key=${bot.apiKey}` })).json()).toHaveLength(1);
+  });
+
+  it("sends the legacy Bot.sendMessageToAll* texts to the chats of their kind", async () => {
+    const { users, chats, received, bot } = await setup([
+      { command: "/all", bjs_code: "Bot.sendMessageToAllPrivateChats('hello *all*')" },
+      { command: "/groups", bjs_code: "Bot.sendMessageToAllGroupChats('groups only')" },
+    ]);
+    await users[0]!.sendText(chats[0]!, "/all");
+    await users[0]!.sendText(chats[0]!, "/groups");
+    await bot.deliver();
+    await drain();
+    expect(await received()).toEqual([["hello all"], ["hello all"], ["hello all"]]);
+    const tasks = (await r.t.app.inject({ method: "GET", url: `/v2/bots/${bot.id}/broadcasts?api_key=${bot.apiKey}` })).json();
+    expect(tasks.map((t: { for_chats: string; total: number; status: string }) => [t.for_chats, t.total, t.status])).toEqual([
+      ["group-chats", 0, "finished"],
+      ["private-chats", 3, "finished"],
+    ]);
+  });
+
+  it("pauses a task when the bot stops and terminates it when its command is gone; runs one task at a time", async () => {
+    const { call, bot, received } = await setup([{ command: "/hello", bjs_code: "Bot.sendMessage('hello')" }], 2);
+    await r.t.platform.bots.store.setStatus(bot.id, { status: "stopped" });
+    expect((await call("POST", "", { command: "/hello" })).json()).toEqual({ error: "The bot is not running: start it before broadcasting" });
+    await r.t.platform.bots.store.setStatus(bot.id, { status: "works" });
+    const first = (await call("POST", "", { command: "/hello" })).json();
+    const second = (await call("POST", "", { text: "second" })).json();
+    await r.t.platform.bots.store.setStatus(bot.id, { status: "stopped" });
+    await drain();
+    const [secondNow, firstNow] = (await call("GET")).json();
+    expect(firstNow).toMatchObject({ id: first.id, status: "paused", processed: 0 });
+    // The second waited for the first, and pauses too.
+    expect(secondNow).toMatchObject({ id: second.id, status: "paused" });
+
+    await r.t.platform.bots.store.setStatus(bot.id, { status: "works" });
+    const commands = (await r.t.app.inject({ method: "GET", url: `/v2/bots/${bot.id}/commands?api_key=${bot.apiKey}` })).json() as { id: number; command: string }[];
+    await r.t.app.inject({ method: "DELETE", url: `/v2/bots/${bot.id}/commands/${commands.find((c) => c.command === "/hello")!.id}?api_key=${bot.apiKey}` });
+    await call("POST", `/${first.id}/resume`);
+    await call("POST", `/${second.id}/resume`);
+    await drain();
+    const [secondDone, firstDone] = (await call("GET")).json();
+    expect(firstDone).toMatchObject({ status: "terminated", processed: 0 });
+    expect(firstDone.finished_at).not.toBeNull();
+    expect(secondDone).toMatchObject({ status: "finished", delivered: 2 });
+    expect(await received()).toEqual([["second"], ["second"]]);
+  });
+
+  it("deletes a task (404 after), and answers the contract's errors for bad input", async () => {
+    const { call } = await setup([], 1);
+    const task = (await call("POST", "", { text: "bye" })).json();
+    expect((await call("DELETE", `/${task.id}`)).json()).toEqual({ message: "Broadcast task deleted" });
+    expect((await call("DELETE", `/${task.id}`)).json()).toEqual({ error: "Broadcast task not found" });
+    expect((await call("POST", `/${task.id}/pause`)).statusCode).toBe(404);
+    expect((await call("POST", `/abc/resume`)).json()).toEqual({ error: "Broadcast task not found" });
+    await drain();
+    expect((await call("GET")).json()).toEqual([]);
+
+    const bad = async (payload: object) => {
+      const response = await call("POST", "", payload);
+      expect(response.statusCode).toBe(422);
+      return response.json().errors;
+    };
+    expect(await bad({})).toEqual(["Give either command or text"]);
+    expect(await bad({ command: "/a", text: "b" })).toEqual(["Give either command or text"]);
+    expect(await bad({ command: "/a", parse_mode: "HTML" })).toEqual(["parse_mode goes with text, not with command"]);
+    expect(await bad({ text: "a", options: { x: 1 } })).toEqual(["options go with command, not with text"]);
+    expect((await call("POST", "", { text: "a", for_chats: "channels" })).statusCode).toBe(422);
+    expect((await call("GET")).json()).toEqual([]);
+  });
+
+  it("charges one iteration per recipient", async () => {
+    const { call, bot } = await setup([], 3);
+    const owner = (await r.t.platform.bots.store.byId(bot.id))!.owner_id;
+    const before = await r.processing.budget.spent(owner);
+    await call("POST", "", { text: "counted" });
+    await drain();
+    expect((await r.processing.budget.spent(owner)) - before).toBe(3);
+  });
+});
+
+describe.each(engines())("broadcasts on a plan without them, on %s", (engine) => {
+  const t = usePlatform(engine, { FREE_PLAN_BROADCASTS: "false" });
+
+  it("answers 403 with a clear message and makes no task", async () => {
+    const { apiKey } = await signUp(t.app);
+    const bot = (await t.app.inject({ method: "POST", url: `/v2/bots?api_key=${apiKey}`, payload: { name: "Quiet" } })).json();
+    await t.platform.bots.store.setStatus(bot.id, { status: "works" });
+    const response = await t.app.inject({ method: "POST", url: `/v2/bots/${bot.id}/broadcasts?api_key=${apiKey}`, payload: { text: "hi" } });
+    expect(response.statusCode).toBe(403);
+    expect(response.json()).toEqual({ error: "Your plan does not include broadcasts" });
+    expect((await t.app.inject({ method: "GET", url: `/v2/bots/${bot.id}/broadcasts?api_key=${apiKey}` })).json()).toEqual([]);
+  });
+});
