@@ -20,7 +20,7 @@ const createBody = z.object({
   text: z.string().min(1).max(4096).optional().describe("Or a text sent to each chat"),
   parse_mode: z.enum(PARSE_MODES).optional().describe("For a text: how Telegram formats it (plain text when left out)"),
   for_chats: z.enum(FOR_CHATS_VALUES).default("all"),
-  options: z.json().optional().describe("For a command: what each recipient run gets as `options`"),
+  options: z.unknown().optional().describe("For a command: what each recipient run gets as `options`"),
 });
 
 /** A bot's broadcast tasks (spec/api.md, Broadcast; paths ours). */

@@ -40,6 +40,11 @@ export class Faults {
     return fault;
   }
 
+  /** Calls still to suffer an injected fault (tests wait for a fault to be taken). */
+  get pending(): number {
+    return this.faults.reduce((sum, fault) => sum + fault.count, 0);
+  }
+
   clear(): void {
     this.faults = [];
     this.latency.clear();
