@@ -18,6 +18,7 @@ describe("the dashboard's pages in Chromium", () => {
   let owner: Awaited<ReturnType<typeof signUp>>;
   let botId = 0;
   let commandId = 0;
+  let broadcastId = 0;
 
   beforeAll(async () => {
     origin = await t.app.listen({ port: 0, host: "127.0.0.1" });
@@ -38,11 +39,25 @@ describe("the dashboard's pages in Chromium", () => {
         { name: "secret", title: "Payment key", type: "password", value: "sk_live" },
       ],
     });
+    broadcastId = await seedBroadcast();
     browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
   });
+
+  /** A running bot's broadcast a quarter done, as the worker would leave it (no job runs here). */
+  async function seedBroadcast(): Promise<number> {
+    await t.platform.bots.store.setStatus(botId, { status: "works" });
+    const task = await t.platform.broadcasts.store.create(botId, { command: "/news", for_chats: "private-chats", options: null });
+    const now = t.clock.now();
+    await t.platform.database.db
+      .updateTable("broadcasts")
+      .set({ status: "in progress", total: 5000, processed: 1200, delivered: 1190, failed: 4, blocked: 6, started_at: new Date(now - 60_000).toISOString(), active_since: new Date(now - 60_000).toISOString() })
+      .where("id", "=", task.id)
+      .execute();
+    return task.id;
+  }
 
   /** A page signed in as the owner (the session the sign-in page would store). */
   async function signedIn(width: number): Promise<Page> {
@@ -58,6 +73,7 @@ describe("the dashboard's pages in Chromium", () => {
     { name: "playground", path: `/bots/${botId}/playground`, ready: "Errors" },
     { name: "errors", path: `/bots/${botId}/errors`, ready: "Error log" },
     { name: "chats", path: `/bots/${botId}/chats`, ready: "Chats" },
+    { name: "broadcasts", path: `/bots/${botId}/broadcasts`, ready: "Broadcasts" },
     { name: "properties", path: `/bots/${botId}/properties`, ready: "Properties" },
     { name: "admin-panels", path: `/bots/${botId}/admin-panels`, ready: "Shop settings" },
     { name: "libraries", path: `/bots/${botId}/libs`, ready: "Libraries" },
@@ -144,6 +160,35 @@ describe("the dashboard's pages in Chromium", () => {
     const bot = (await api.get(`/v2/bots/${id}`)).json();
     expect(bot).toMatchObject({ name: "Friday quiz", store_bot_id: 4, token: t.platform.playground.tokenFor(id) });
     expect(bot.commands_count).toBeGreaterThan(0);
+    await page.context().close();
+  });
+
+  it("shows a broadcast's progress, pauses, resumes and deletes it, and sends a text to every private chat", async () => {
+    const page = await signedIn(1280);
+    page.on("dialog", (dialog) => void dialog.accept());
+    const api = apiClient(t.app, owner.apiKey);
+    const statusOf = async (id: number) => ((await api.get(`/v2/bots/${botId}/broadcasts`)).json() as { id: number; status: string }[]).find((task) => task.id === id)?.status;
+    await page.goto(`/bots/${botId}/broadcasts`);
+    const task = page.getByRole("list", { name: "Broadcasts" }).getByRole("listitem", { name: `Broadcast ${broadcastId}` });
+    await task.getByText("1200 of 5000 · 1190 delivered · 4 failed · 6 blocked · 3800 pending · 20/s").waitFor();
+    await task.getByRole("button", { name: "Pause" }).click();
+    await task.getByText("paused", { exact: true }).waitFor();
+    expect(await statusOf(broadcastId)).toBe("paused");
+    await task.getByRole("button", { name: "Resume" }).click();
+    await task.getByText("in progress", { exact: true }).waitFor();
+    expect(await statusOf(broadcastId)).toBe("in progress");
+    await task.getByRole("button", { name: `Delete broadcast ${broadcastId}` }).click();
+    await task.waitFor({ state: "detached" });
+    expect(await statusOf(broadcastId)).toBeUndefined();
+
+    const form = page.getByRole("form", { name: "Send a text to every chat" });
+    await form.getByLabel("Text").fill("Hello, all of you");
+    await form.getByLabel("Recipients").selectOption("private-chats");
+    await form.getByRole("button", { name: "Send to every chat" }).click();
+    await page.getByRole("list", { name: "Broadcasts" }).getByText("“Hello, all of you”").waitFor();
+    expect((await api.get(`/v2/bots/${botId}/broadcasts`)).json()[0]).toMatchObject({ text: "Hello, all of you", for_chats: "private-chats", status: "new" });
+    await screenshot(page, "broadcasts-sent-1280");
+    expect(await layoutProblems(page)).toEqual([]);
     await page.context().close();
   });
 
