@@ -229,6 +229,27 @@ describe.each(engines())("broadcasts on %s", (engine) => {
     expect((await call("GET")).json()).toEqual([]);
   });
 
+  it("counts a recipient whose command fails as failed, and sends that user no error reply", async () => {
+    const { call, received, errors } = await setup([{ command: "/greet", bjs_code: "if (user.first_name === 'User1') throw new Error('no greeting for you'); Bot.sendMessage('hello ' + user.first_name)" }], 3);
+    await call("POST", "", { command: "/greet", for_chats: "private-chats" });
+    await drain();
+    expect((await call("GET")).json()[0]).toMatchObject({ status: "finished", total: 3, processed: 3, delivered: 2, failed: 1, blocked: 0 });
+    expect(await received()).toEqual([["hello User0"], [], ["hello User2"]]);
+    expect((await errors()).map((e) => e.title)).toEqual(["no greeting for you"]);
+  });
+
+  it("pauses when the owner's iterations run out; a task paused before it started starts on resume", async () => {
+    const { call, bot, received } = await setup([], 2);
+    const task = (await call("POST", "", { text: "later" })).json();
+    expect((await call("POST", `/${task.id}/pause`)).json()).toMatchObject({ status: "paused", started_at: null });
+    expect((await call("POST", `/${task.id}/resume`)).json()).toMatchObject({ status: "new", started_at: null });
+    const owner = (await r.t.platform.bots.store.byId(bot.id))!.owner_id;
+    r.processing.budget.spend(owner, bot.id, 1_000_000_000);
+    await drain();
+    expect((await call("GET")).json()[0]).toMatchObject({ status: "paused", total: 2, processed: 0 });
+    expect((await received()).flat()).toEqual([]);
+  });
+
   it("charges one iteration per recipient", async () => {
     const { call, bot } = await setup([], 3);
     const owner = (await r.t.platform.bots.store.byId(bot.id))!.owner_id;
