@@ -1,4 +1,4 @@
-import { BROADCAST_STATUSES, type Broadcast, type BroadcastSpec, type BroadcastStore } from "../bots/broadcasts.js";
+import type { Broadcast, BroadcastSpec, BroadcastStatus, BroadcastStore } from "../bots/broadcasts.js";
 import type { Plan } from "../catalog/plans.js";
 import { NotFoundError, PlanLimitError, UnprocessableError } from "../errors.js";
 import type { JobQueue } from "./job-queue.js";
@@ -60,7 +60,7 @@ export class BroadcastService {
     await this.jobs.cancel(botId, { kind: BROADCAST_JOB_KIND, label: labelOf(id) });
   }
 
-  private async move(botId: number, id: number, from: readonly (typeof BROADCAST_STATUSES)[number][], to: (typeof BROADCAST_STATUSES)[number]): Promise<Broadcast> {
+  private async move(botId: number, id: number, from: readonly BroadcastStatus[], to: BroadcastStatus): Promise<Broadcast> {
     const moved = await this.store.move(botId, id, from, to);
     if (moved) return moved;
     const task = await this.byId(botId, id);

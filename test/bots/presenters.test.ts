@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { libraries } from "../../src/catalog/libraries.js";
 import { adminPanelSchema, panelFieldSchema, presentAdminPanel } from "../../src/api/presenters/admin-panel.js";
 import { botSchema, botWithLibsSchema, presentBot } from "../../src/api/presenters/bot.js";
+import { broadcastSchema, presentBroadcast } from "../../src/api/presenters/broadcast.js";
 import { chatSchema, presentChat } from "../../src/api/presenters/chat.js";
 import { aliasSchema, commandSchema, presentCommand } from "../../src/api/presenters/command.js";
 import { errorLogSchema, presentErrorLog } from "../../src/api/presenters/error-log.js";
@@ -55,6 +56,16 @@ describe("presenters pin the contract's fields", () => {
 
   it("Folder", () => {
     pin(folderSchema, presentFolder(folder), ["id", "title", "bot_id", "created_at", "updated_at"]);
+  });
+
+  it("BroadcastTask", () => {
+    const task = {
+      id: 9, bot_id: 1, command: "/news", text: null, parse_mode: null, for_chats: "all", options: "null", status: "finished", cursor: 40, last_chat_id: 40,
+      total: 4, processed: 4, delivered: 3, failed: 0, blocked: 1, active_ms: 2_000, active_since: null, created_at: AT, started_at: AT, finished_at: AT, updated_at: AT,
+    };
+    const answer = presentBroadcast(task, Date.parse(AT));
+    pin(broadcastSchema, answer, ["id", "bot_id", "command", "text", "for_chats", "status", "total", "processed", "delivered", "failed", "blocked", "pending", "speed", "estimated_finish_at", "created_at", "started_at", "finished_at"]);
+    expect(answer).toMatchObject({ pending: 0, speed: 2, estimated_finish_at: null });
   });
 
   it("Chat", () => {
