@@ -30,4 +30,6 @@ export async function up({ db, id, bigint }: MigrationContext): Promise<void> {
     .execute();
   await db.schema.createIndex("broadcasts_bot").on("broadcasts").columns(["bot_id", "id"]).execute();
   await db.schema.alterTable("chats").addColumn("unreachable", "integer", (c) => c.notNull().defaultTo(0)).execute();
+  // A broadcast takes a bot's chats in id order after its cursor, a batch at a time.
+  await db.schema.createIndex("chats_bot_id").on("chats").columns(["bot_id", "id"]).execute();
 }

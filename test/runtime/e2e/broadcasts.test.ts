@@ -250,6 +250,19 @@ describe.each(engines())("broadcasts on %s", (engine) => {
     expect((await received()).flat()).toEqual([]);
   });
 
+  it("logs Bot.runAll on a plan without broadcasts (Hobby) and starts nothing", async () => {
+    const { users, chats, bot, call, errors, received } = await setup([{ command: "/go", bjs_code: "Bot.runAll({command: '/start'}); Bot.sendMessage('asked')" }], 1);
+    const owner = (await r.t.platform.bots.store.byId(bot.id))!.owner_id;
+    await r.t.platform.database.db.updateTable("users").set({ payment_plan: "Hobby" }).where("id", "=", owner).execute();
+    // The runtime trusts an owner's row (and plan) it read for 5 s.
+    await r.t.clock.advanceAsync(5_001);
+    await users[0]!.sendText(chats[0]!, "/go");
+    await bot.deliver();
+    expect((await errors()).map((e) => e.title)).toEqual(["Your plan does not include broadcasts"]);
+    expect(await received()).toEqual([["asked"]]);
+    expect((await call("GET")).json()).toEqual([]);
+  });
+
   it("charges one iteration per recipient", async () => {
     const { call, bot } = await setup([], 3);
     const owner = (await r.t.platform.bots.store.byId(bot.id))!.owner_id;
