@@ -185,6 +185,11 @@ export class CommandStore {
     return (await this.byId(botId, id))!;
   }
 
+  /** Records that the command just ran by itself (auto retry); routing does not read it, so commands_version stays. */
+  async markAutoRetried(botId: number, id: number): Promise<void> {
+    await this.db.updateTable("bot_commands").set({ last_auto_retry_at: isoNow(this.clock) }).where("bot_id", "=", botId).where("id", "=", id).execute();
+  }
+
   /** Deletes a command and its aliases. */
   async delete(botId: number, id: number): Promise<void> {
     await this.bots.changeCommands(botId, async (trx) => {

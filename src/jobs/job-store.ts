@@ -188,9 +188,15 @@ export class JobStore {
 }
 
 /** The bot's jobs that match the filter. */
-function ofBot(botId: number, { label, kind }: JobFilter) {
+function ofBot(botId: number, { label, kind, dedupeKey }: JobFilter) {
+  const kinds = kind === undefined ? undefined : typeof kind === "string" ? [kind] : [...kind];
   return (eb: ExpressionBuilder<Schema, "jobs">) =>
-    eb.and([eb("bot_id", "=", botId), ...(label === undefined ? [] : [eb("label", "=", label)]), ...(kind === undefined ? [] : [eb("kind", "=", kind)])]);
+    eb.and([
+      eb("bot_id", "=", botId),
+      ...(label === undefined ? [] : [eb("label", "=", label)]),
+      ...(kinds === undefined ? [] : [eb("kind", "in", kinds)]),
+      ...(dedupeKey === undefined ? [] : [eb("dedupe_key", "=", dedupeKey)]),
+    ]);
 }
 
 /** The specs with only the last of those sharing a bot and dedupe key (one statement cannot upsert a row twice). */

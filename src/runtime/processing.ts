@@ -13,6 +13,8 @@ import { z } from "zod";
 import { AppError } from "../errors.js";
 import { quotaNote, quotaOf } from "./quota.js";
 import { registerRunJobs } from "./run-jobs.js";
+import { AutoRetry } from "./auto-retry.js";
+import { AUTO_RETRY_JOB_KIND, type RunRequest } from "./run-request.js";
 import { WaitStore } from "./waits.js";
 
 export interface ProcessingOptions {
@@ -27,6 +29,7 @@ export interface Processing {
   executor: Executor;
   sender: TelegramSender;
   budget: IterationBudget;
+  autoRetry: AutoRetry;
   close(): Promise<void>;
 }
 
@@ -153,12 +156,17 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
     log,
   });
   registerRunJobs({ jobs: platform.jobs, processor, outboundHttp: platform.outboundHttp, errorLog: platform.errorLog });
+  const autoRetry = new AutoRetry({ jobs: platform.jobs, processor, books, commands: platform.commands, errorLog: platform.errorLog, clock, log });
+  platform.jobs.register<RunRequest>(AUTO_RETRY_JOB_KIND, (job) => autoRetry.run(job));
+  platform.runtime.runner.started.listen((botId) => autoRetry.sync(botId));
+  platform.bots.store.commandsChanged.listen((botId) => autoRetry.sync(botId));
   budget.start();
   return {
     processor,
     executor,
     sender,
     budget,
+    autoRetry,
     async close() {
       await budget.stop();
       executor.dispose();
