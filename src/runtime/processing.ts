@@ -13,6 +13,7 @@ import { z } from "zod";
 import { AppError } from "../errors.js";
 import { quotaNote, quotaOf } from "./quota.js";
 import { registerRunJobs } from "./run-jobs.js";
+import { registerInteropJobs } from "./interop-jobs.js";
 import { AutoRetry } from "./auto-retry.js";
 import { AUTO_RETRY_JOB_KIND, type RunRequest } from "./run-request.js";
 import { WaitStore } from "./waits.js";
@@ -156,6 +157,7 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
     log,
   });
   registerRunJobs({ jobs: platform.jobs, processor, outboundHttp: platform.outboundHttp, errorLog: platform.errorLog });
+  registerInteropJobs({ jobs: platform.jobs, interop: platform.interop, bots: platform.bots.store, errorLog: platform.errorLog });
   const autoRetry = new AutoRetry({ jobs: platform.jobs, processor, books, commands: platform.commands, errorLog: platform.errorLog, clock, log });
   platform.jobs.register<RunRequest>(AUTO_RETRY_JOB_KIND, (job) => autoRetry.run(job));
   platform.runtime.runner.started.listen((botId) => autoRetry.sync(botId));

@@ -111,7 +111,7 @@ export class Processor implements UpdateHandler {
   }
 
   /**
-   * Runs a stored run request (a scheduled `Bot.run`, an auto retry, an HTTP callback): the
+   * Runs a stored run request (a scheduled `Bot.run`, an auto retry, an HTTP or import callback): the
    * context loader for every run that did not come from an update. A bot that stopped, a
    * command that is gone or a quota that is spent ends it quietly; a failure before anything
    * reached the outside rejects, so the job layer tries again.
@@ -129,7 +129,7 @@ export class Processor implements UpdateHandler {
     const params = message.includes(" ") ? message.slice(message.indexOf(" ") + 1) : "";
     const chain = new Chain();
     this.deps.budget.spend(bot.owner.id, bot.row.id, 1);
-    const kind = request.trigger === "auto_retry" || request.trigger === "http_callback" ? request.trigger : "scheduled";
+    const kind = request.trigger === "auto_retry" || request.trigger === "http_callback" || request.trigger === "interop_callback" ? request.trigger : "scheduled";
     try {
       await this.deps.runner.run({ bot, book, command, kind, user, chat, message, params, request: null, options: request.options, tgUpdate: null, depth: 0, chain, http: request.http });
     } catch (error) {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
-/** Why a run happens; `update` is one producer among others (spec/bjs.md §1.12, §2.6, §5, §7). */
-export const RUN_TRIGGERS = ["update", "scheduled", "auto_retry", "http_callback", "broadcast", "webhook", "panel_saved"] as const;
+/** Why a run happens; `update` is one producer among others (spec/bjs.md §1.12, §2.6, §5, §7, §8). */
+export const RUN_TRIGGERS = ["update", "scheduled", "auto_retry", "http_callback", "interop_callback", "broadcast", "webhook", "panel_saved"] as const;
 
 export type RunTrigger = (typeof RUN_TRIGGERS)[number];
 
