@@ -5,6 +5,9 @@ import type { Clock } from "../clock.js";
 import type { Job, JobQueue, JobSpec } from "../jobs/job-queue.js";
 import type { CommandBooks } from "./command-books.js";
 import type { RoutableCommand } from "./command-book.js";
+
+/** What scheduling needs of a command. */
+type AutoRetryCommand = Pick<RoutableCommand, "id" | "command" | "auto_retry_time">;
 import type { RunningBot } from "./invocation.js";
 import type { Processor } from "./processor.js";
 import { AUTO_RETRY_JOB_KIND, runRequestSchema, type RunRequest } from "./run-request.js";
@@ -13,7 +16,7 @@ export interface AutoRetryDeps {
   jobs: Pick<JobQueue, "enqueue" | "cancel" | "pending">;
   processor: Pick<Processor, "runningBot" | "run">;
   books: CommandBooks;
-  commands: Pick<CommandStore, "markAutoRetried">;
+  commands: Pick<CommandStore, "autoRetrying" | "markAutoRetried">;
   errorLog: Pick<ErrorLog, "record">;
   clock: Clock;
   log: Logger;
@@ -47,8 +50,8 @@ export class AutoRetry {
       const bot = await this.deps.processor.runningBot(botId);
       if (!bot) return;
       const { jobs } = this.deps;
-      const book = await this.deps.books.of(botId, bot.row.commands_version);
-      const wanted = new Map(book.commands.filter((c) => c.auto_retry_time).map((c) => [c.id, c]));
+      // Not the command book: this runs on every command write (a CSV import's each row).
+      const wanted = new Map((await this.deps.commands.autoRetrying(botId)).map((c) => [c.id, c]));
       if (!bot.plan.auto_retry) {
         await jobs.cancel(botId, { kind: AUTO_RETRY_JOB_KIND });
         if (wanted.size > 0) await this.notInPlan(bot, [...wanted.values()]);
@@ -83,13 +86,13 @@ export class AutoRetry {
     await this.deps.processor.run({ ...request, attempt: job.attempts });
   }
 
-  private next(botId: number, command: RoutableCommand): JobSpec<RunRequest> {
+  private next(botId: number, command: AutoRetryCommand): JobSpec<RunRequest> {
     const every = command.auto_retry_time!;
     const payload: RunRequest = { botId, command: { id: command.id }, trigger: "auto_retry", options: null, every, attempt: 1 };
     return { kind: AUTO_RETRY_JOB_KIND, botId, payload, runAt: this.deps.clock.now() + every * 1000, dedupeKey: autoRetryKey(command.id) };
   }
 
-  private async notInPlan(bot: RunningBot, commands: RoutableCommand[]): Promise<void> {
+  private async notInPlan(bot: RunningBot, commands: AutoRetryCommand[]): Promise<void> {
     const names = commands.map((command) => command.command).join(", ");
     await this.deps.errorLog.record(bot.row.id, {
       message: `Auto retry is not part of the ${bot.plan.name} plan: ${names} do not run by themselves`,
