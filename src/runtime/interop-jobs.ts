@@ -1,11 +1,12 @@
 import { z } from "zod";
-import type { Bot, BotStore } from "../bots/bots.js";
+import type { Bot } from "../bots/bots.js";
 import type { ErrorLog } from "../bots/error-log.js";
 import { AppError } from "../errors.js";
 import type { InteropService } from "../interop/service.js";
 import type { Task } from "../interop/tasks.js";
 import type { JobQueue } from "../jobs/job-queue.js";
 import type { InteropAction } from "./actions.js";
+import type { Processor } from "./processor.js";
 import { enqueueCallback } from "./run-jobs.js";
 
 /** The job kind of a `Bot.importGit`, `Bot.exportGit` or `Bot.importCSV` waiting to be done. */
@@ -39,23 +40,25 @@ function taskSummary(task: Task) {
 
 /**
  * The handler of BJS's imports and exports (spec/bjs.md item 38, §8): each runs as a job, so
- * it survives a restart, on the bot's own git_remote or csv_url (never another bot), through
- * the interop services (which charge their 5 iterations and keep a task row). Then `success`
- * runs with `options.task` (and `options.branch` for an export), or `error` with
- * `options.error`; either with the caller's options as `options.bb_options`. A failure is in
- * the bot's error log too, as HTTP's are.
+ * it survives a restart, while the bot works and within its owner's quota, on the bot's own
+ * git_remote or csv_url (never another bot), through the interop services (which charge
+ * their 5 iterations and keep a task row). Then `success` runs with `options.task` (and
+ * `options.branch` for an export), or `error` with `options.error`; either with the caller's
+ * options as `options.bb_options`. A failure is in the bot's error log too, as HTTP's are.
  */
 export function registerInteropJobs(deps: {
   jobs: JobQueue;
   interop: Pick<InteropService, "importGit" | "exportGit" | "importCSVToEnd">;
-  bots: Pick<BotStore, "byId">;
+  processor: Pick<Processor, "runningBot" | "withinQuota">;
   errorLog: Pick<ErrorLog, "record">;
 }): void {
-  const { jobs, interop, bots, errorLog } = deps;
+  const { jobs, interop, processor, errorLog } = deps;
   jobs.register<InteropJob>(INTEROP_JOB_KIND, async (job) => {
     const request = interopJobSchema.parse(job.payload);
-    const bot = await bots.byId(job.botId);
-    if (!bot) return;
+    // As every run: only while the bot works and its owner has iterations left.
+    const running = await processor.runningBot(job.botId);
+    if (!running || !(await processor.withinQuota(running))) return;
+    const bot = running.row;
     let outcome: { callback?: string; result: Record<string, unknown> };
     try {
       outcome = { callback: request.success, result: await perform(interop, bot, request) };

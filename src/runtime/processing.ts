@@ -157,7 +157,7 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
     log,
   });
   registerRunJobs({ jobs: platform.jobs, processor, outboundHttp: platform.outboundHttp, errorLog: platform.errorLog });
-  registerInteropJobs({ jobs: platform.jobs, interop: platform.interop, bots: platform.bots.store, errorLog: platform.errorLog });
+  registerInteropJobs({ jobs: platform.jobs, interop: platform.interop, processor, errorLog: platform.errorLog });
   const autoRetry = new AutoRetry({ jobs: platform.jobs, processor, books, commands: platform.commands, errorLog: platform.errorLog, clock, log });
   platform.jobs.register<RunRequest>(AUTO_RETRY_JOB_KIND, (job) => autoRetry.run(job));
   platform.runtime.runner.started.listen((botId) => autoRetry.sync(botId));

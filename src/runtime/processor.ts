@@ -157,7 +157,7 @@ export class Processor implements UpdateHandler {
    * Whether the owner has iterations left this month. When not, the bot runs nothing and its
    * `status_error` says why (the API shows it); the note goes once the quota renews.
    */
-  private async withinQuota(bot: RunningBot): Promise<boolean> {
+  async withinQuota(bot: RunningBot): Promise<boolean> {
     const limit = quotaOf(bot);
     const spent = await this.deps.budget.spent(bot.owner.id);
     const exhausted = spent >= limit;
