@@ -5,12 +5,12 @@ import type { Clock } from "../clock.js";
 import type { Job, JobQueue, JobSpec } from "../jobs/job-queue.js";
 import type { CommandBooks } from "./command-books.js";
 import type { RoutableCommand } from "./command-book.js";
-
-/** What scheduling needs of a command. */
-type AutoRetryCommand = Pick<RoutableCommand, "id" | "command" | "auto_retry_time">;
 import type { RunningBot } from "./invocation.js";
 import type { Processor } from "./processor.js";
 import { AUTO_RETRY_JOB_KIND, runRequestSchema, type RunRequest } from "./run-request.js";
+
+/** What scheduling needs of a command. */
+type AutoRetryCommand = Pick<RoutableCommand, "id" | "command" | "auto_retry_time">;
 
 export interface AutoRetryDeps {
   jobs: Pick<JobQueue, "enqueue" | "cancel" | "pending">;
@@ -58,11 +58,11 @@ export class AutoRetry {
         return;
       }
       const waiting = await jobs.pending<RunRequest>(botId, { limit: MAX_AUTO_RETRY_JOBS, offset: 0 }, { kind: AUTO_RETRY_JOB_KIND });
-      const scheduled = new Map<number, RunRequest>();
+      const scheduled = new Set<number>();
       for (const job of waiting.items) {
         const { command, every } = job.payload;
         const id = "id" in command ? command.id : undefined;
-        if (id !== undefined && wanted.get(id)?.auto_retry_time === every) scheduled.set(id, job.payload);
+        if (id !== undefined && wanted.get(id)?.auto_retry_time === every) scheduled.add(id);
         else if (job.dedupeKey) await jobs.cancel(botId, { kind: AUTO_RETRY_JOB_KIND, dedupeKey: job.dedupeKey });
       }
       const missing = [...wanted.values()].filter((command) => !scheduled.has(command.id));
