@@ -49,14 +49,19 @@ describe.each(engines())("auto retry on %s", (engine) => {
   });
 
   it("runs the command every auto_retry_time seconds while the bot works, with no user, chat, request or Answer", async () => {
-    const { ids, scheduled, texts, advance, api } = await setup((chatId) => [tick(chatId), { command: "/other", answer: "x" }]);
+    const { bot, ids, scheduled, texts, advance, api } = await setup((chatId) => [tick(chatId), { command: "/other", answer: "x" }]);
     const started = r.t.clock.now();
     expect(await scheduled()).toEqual([expect.objectContaining({ command_id: ids["/tick"], trigger: "auto_retry", run_at: new Date(started + 60_000).toISOString() })]);
+    const ownerId = (await r.t.platform.bots.store.byId(bot.id))!.owner_id;
+    const spent = () => r.processing.budget.spent(ownerId);
+    const spentBefore = await spent();
 
     await advance(59_999);
     expect(await texts()).toEqual([]);
     await advance(1);
     expect(await texts()).toEqual(["tick true,true,true,true"]);
+    // One iteration per automatic run.
+    expect((await spent()) - spentBefore).toBe(1);
     // The next one is measured from this run.
     expect((await scheduled())[0]!.run_at).toBe(new Date(started + 120_000).toISOString());
     const command = (await api("GET", `/commands/${ids["/tick"]}`)).json();
@@ -115,6 +120,20 @@ describe.each(engines())("auto retry on %s", (engine) => {
 
     await api("POST", "/status", { status: "start_launch" });
     expect((await scheduled()).map((run) => run.run_at)).toEqual([new Date(r.t.clock.now() + 60_000).toISOString()]);
+    await advance(60_000);
+    expect(await texts()).toEqual(["tick true,true,true,true"]);
+  });
+
+  it("skips runs while the owner's quota is spent, and goes on once it is not", async () => {
+    const { bot, texts, advance, scheduled } = await setup((chatId) => [tick(chatId)]);
+    const ownerId = (await r.t.platform.bots.store.byId(bot.id))!.owner_id;
+    const limit = r.t.config.freePlan.iterationsPerMonth;
+    r.processing.budget.spend(ownerId, bot.id, limit);
+    await advance(60_000);
+    expect(await texts()).toEqual([]);
+    expect(await scheduled()).toHaveLength(1);
+    // Extra points bought: the next run happens (the owner's row is read again after a few seconds).
+    await r.t.platform.database.db.updateTable("users").set({ extra_points: limit }).where("id", "=", ownerId).execute();
     await advance(60_000);
     expect(await texts()).toEqual(["tick true,true,true,true"]);
   });
