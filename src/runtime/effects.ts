@@ -40,8 +40,8 @@ export interface EffectsDeps {
 /**
  * Applies an execution's actions in the order BJS queued them (spec/bjs.md §0): Telegram
  * calls with their callbacks, property writes, sub-commands, chat blocks and user groups;
- * scheduled runs, HTTP requests, imports and exports go to the job layer. A
- * failing action is logged and the next one still runs; nothing is rolled back.
+ * scheduled runs, HTTP requests, imports and exports go to the job layer. A failing action
+ * is logged and the next one still runs; nothing is rolled back.
  */
 export class Effects {
   constructor(private readonly deps: EffectsDeps) {}
