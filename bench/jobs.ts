@@ -1,6 +1,6 @@
 /**
  * The job layer under a burst: 10,000 runs due in the same second, enqueued, taken, run by a
- * no-op handler and completed by the embedded queue (default options, system clock). The
+ * no-op handler and completed by the embedded queue (default options with per-owner fairness, as the platform runs it; system clock). The
  * baseline beside it, in the same run, is a bare insert and select of the same rows. Also
  * how late the last job starts after its due time. SQLite (a temp file) and PostgreSQL when
  * it answers (TEST_POSTGRES_URL or the local server).
@@ -55,7 +55,13 @@ async function insertAndSelect(database: Database, botId: number): Promise<numbe
 
 /** The burst through the queue: enqueue seconds, seconds until all ran, and the last start's delay. */
 async function throughQueue(database: Database, botId: number) {
-  const queue = new EmbeddedJobQueue(database, systemClock, pino({ level: "silent" }));
+  // As the platform wires it: per-owner fairness on, owners read through a cache (BotStore's).
+  const owners = new Map<number, number | undefined>();
+  const ownerOf = async (id: number) => {
+    if (!owners.has(id)) owners.set(id, (await database.db.selectFrom("bots").select("owner_id").where("id", "=", id).executeTakeFirst())?.owner_id);
+    return owners.get(id);
+  };
+  const queue = new EmbeddedJobQueue(database, systemClock, pino({ level: "silent" }), { ownerOf });
   let ran = 0;
   let lastStart = 0;
   let allRan!: () => void;

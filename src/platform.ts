@@ -153,7 +153,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
   const errorLog = new ErrorLog(db, clock);
-  const jobs = new EmbeddedJobQueue(database, clock, log);
+  const jobs = new EmbeddedJobQueue(database, clock, log, { ownerOf: async (botId) => (await botStore.byId(botId))?.owner_id });
   const outboundHttp = new OutboundHttp({ allow: new AllowList(config.bjsHttpAllow) });
   const runtime = new BotRuntime({ database, clock, log, store: botStore, telegram: botApi, config, apiRoot, metrics, jobs, errorLog });
   const bots = new BotService(botStore, {

@@ -7,6 +7,7 @@ import { isoNow, type Clock } from "../clock.js";
 import type { BotsTable, Schema } from "../db/schema.js";
 import { fetchPage, type Page, type Window } from "../db/paging.js";
 import { PlanLimitError, ValidationError } from "../errors.js";
+import { Signal } from "../signal.js";
 import { BotApi, TelegramApiError } from "../telegram/bot-api.js";
 
 /** A bot row. Its token is sealed: read it with `BotStore.tokenOf`. */
@@ -39,6 +40,8 @@ const CACHED_BOTS = 10_000;
 export class BotStore {
   private readonly openedTokens = new Map<string, string>();
   private readonly cached = new Map<number, Readonly<Bot>>();
+  /** Emits a bot's id once a change to its commands is committed (auto retry follows them). */
+  readonly commandsChanged = new Signal<number>();
   /** Counts writes, so a read that raced one does not cache what it read. */
   private writes = 0;
 
@@ -132,14 +135,17 @@ export class BotStore {
    * its aliases, or a folder they show). The runtime reloads its routing table when
    * `commands_version` moves, which a timestamp cannot promise for two edits in one millisecond.
    */
-  changeCommands<T>(botId: number, write: (trx: Kysely<Schema>) => Promise<T>): Promise<T> {
-    return this.writing(botId, () =>
+  async changeCommands<T>(botId: number, write: (trx: Kysely<Schema>) => Promise<T>): Promise<T> {
+    const result = await this.writing(botId, () =>
       this.db.transaction().execute(async (trx) => {
         const result = await write(trx);
         await trx.updateTable("bots").set({ commands_version: sql`commands_version + 1` }).where("id", "=", botId).execute();
         return result;
       }),
     );
+    // After the cached row is dropped, so listeners read the new commands_version.
+    await this.commandsChanged.emit(botId);
+    return result;
   }
 
   /**

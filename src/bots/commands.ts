@@ -185,6 +185,16 @@ export class CommandStore {
     return (await this.byId(botId, id))!;
   }
 
+  /** The bot's commands that run by themselves (auto retry), with their intervals. */
+  autoRetrying(botId: number): Promise<Pick<CommandRow, "id" | "command" | "auto_retry_time">[]> {
+    return this.db.selectFrom("bot_commands").select(["id", "command", "auto_retry_time"]).where("bot_id", "=", botId).where("auto_retry_time", "is not", null).orderBy("id").execute();
+  }
+
+  /** Records that the command just ran by itself (auto retry); routing does not read it, so commands_version stays. */
+  async markAutoRetried(botId: number, id: number): Promise<void> {
+    await this.db.updateTable("bot_commands").set({ last_auto_retry_at: isoNow(this.clock) }).where("bot_id", "=", botId).where("id", "=", id).execute();
+  }
+
   /** Deletes a command and its aliases. */
   async delete(botId: number, id: number): Promise<void> {
     await this.bots.changeCommands(botId, async (trx) => {

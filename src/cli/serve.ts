@@ -1,11 +1,50 @@
-import { loadConfig } from "../config.js";
+import { loadConfig, type Config } from "../config.js";
 import { buildApp } from "../api/app.js";
-import { createPlatform } from "../platform.js";
+import { createPlatform, type Platform, type PlatformOptions } from "../platform.js";
 import { createProcessing } from "../runtime/processing.js";
 import { runLoginBot } from "../runtime/login-bot.js";
 import type { CliCommand } from "./command.js";
 import { explainListenError } from "./errors.js";
 import { parseOptions, portOption } from "./options.js";
+
+/** A platform serving in this process, and how to shut it down. */
+export interface Serving {
+  platform: Platform;
+  /** Stops taking requests, lets the work under way finish, and closes everything. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds the platform, listens, resumes the bots and starts the jobs: everything `botyard
+ * serve` runs. The process-level tests start it with a clock they move (options.clock).
+ */
+export async function startServing(config: Config, options: PlatformOptions = {}): Promise<Serving> {
+  const platform = await createPlatform(config, options);
+  const processing = createProcessing(platform);
+  const app = await buildApp(platform);
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await processing.close();
+    await platform.close();
+    throw explainListenError(error, { port: config.port, host: config.host, portFlag: "PORT=N npm start, or botyard serve --port N" });
+  }
+  // After listen, so webhook updates of resumed bots find the route.
+  await platform.runtime.start(processing.processor);
+  await platform.jobs.start();
+  const loginBot = await runLoginBot(platform, processing.sender);
+  return {
+    platform,
+    async stop() {
+      await app.close();
+      // Polling ends and handling drains; bot statuses stay, so the next start resumes them.
+      await loginBot?.stop();
+      await platform.runtime.close();
+      await processing.close();
+      await platform.close();
+    },
+  };
+}
 
 /** Runs the whole platform in one process: API, webhook intake and the bot runtime. */
 export const serveCommand: CliCommand = {
@@ -27,34 +66,16 @@ export const serveCommand: CliCommand = {
     const port = values.port === undefined ? undefined : String(portOption(values.port));
     const config = loadConfig({ ...process.env, ...(port && { PORT: port }), ...(values.host && { HOST: values.host }) });
     const started = performance.now();
-    const platform = await createPlatform(config);
-    const processing = createProcessing(platform);
-    const app = await buildApp(platform);
-    try {
-      await app.listen({ port: config.port, host: config.host });
-    } catch (error) {
-      await processing.close();
-      await platform.close();
-      throw explainListenError(error, { port: config.port, host: config.host, portFlag: "PORT=N npm start, or botyard serve --port N" });
-    }
-    // After listen, so webhook updates of resumed bots find the route.
-    await platform.runtime.start(processing.processor);
-    await platform.jobs.start();
-    const loginBot = await runLoginBot(platform, processing.sender);
+    const { platform, stop } = await startServing(config);
     const engine = platform.database.engine === "sqlite" ? `SQLite in ${config.dataDir}` : "PostgreSQL";
     platform.log.info({ engine, startupMs: Math.round(performance.now() - started) }, `Botyard is up: API docs at http://localhost:${config.port}/docs`);
 
-    const stop = async (signal: string) => {
+    const shutDown = async (signal: string) => {
       platform.log.info(`${signal} received: shutting down`);
-      await app.close();
-      // Polling ends and handling drains; bot statuses stay, so the next start resumes them.
-      await loginBot?.stop();
-      await platform.runtime.close();
-      await processing.close();
-      await platform.close();
+      await stop();
       process.exit(0);
     };
-    process.once("SIGINT", () => void stop("SIGINT"));
-    process.once("SIGTERM", () => void stop("SIGTERM"));
+    process.once("SIGINT", () => void shutDown("SIGINT"));
+    process.once("SIGTERM", () => void shutDown("SIGTERM"));
   },
 };

@@ -32,7 +32,7 @@ export interface InteropDeps {
 
 /**
  * Bots moving in and out: Git export and import, CSV import, copies and store installs. The
- * API routes call it, and so will BJS (`Bot.exportGit`, `Bot.importGit`, `Bot.importCSV`).
+ * API routes call it, and so does BJS (`Bot.exportGit`, `Bot.importGit`, `Bot.importCSV`, as jobs).
  */
 export class InteropService {
   readonly tasks: TaskStore;
@@ -54,21 +54,28 @@ export class InteropService {
     return this.tasks.failInterrupted();
   }
 
-  /** `Bot.exportGit({branch})`: pushes the bot to its git_remote; answers the finished task and the branch written. */
+  /** Pushes the bot to its git_remote; answers the finished task and the branch written. */
   exportGit(bot: Bot, options: GitRequest = {}): Promise<{ task: Task; branch: string }> {
     return this.git.export(bot, options);
   }
 
-  /** `Bot.importGit({branch})`: replaces the bot's commands, folders and libraries from its git_remote; answers the finished task. */
+  /** Replaces the bot's commands, folders and libraries from its git_remote; answers the finished task. */
   importGit(bot: Bot, options: GitRequest = {}): Promise<Task> {
     return this.git.import(bot, options);
   }
 
-  /** `Bot.importCSV()`: starts a CSV import from the source given, else the bot's csv_url; answers the pending task. */
+  /** Starts a CSV import from the source given, else the bot's csv_url; answers the pending task. */
   importCSV(bot: Bot, source?: CsvSource): Promise<Task> {
     const from = source ?? (bot.csv_url ? { url: bot.csv_url } : undefined);
     if (!from) throw new UnprocessableError("The bot has no csv_url: give csv_url or a text/csv body");
     return this.csv.start(bot, from);
+  }
+
+  /** `Bot.importCSV()` from a job: the import run to its end; answers the finished task (done or failed). */
+  async importCSVToEnd(bot: Bot, source?: CsvSource): Promise<Task> {
+    const task = await this.importCSV(bot, source);
+    await this.csv.finished(task.id);
+    return (await this.tasks.byId(bot.id, task.id))!;
   }
 
   /** Copy Bot: a new stopped bot of the owner with the source's code and bot-wide data. */

@@ -15,6 +15,12 @@ export interface EmbeddedQueueOptions {
   maxAttempts: number;
   /** The wait before the next attempt, after `attempts` failed ones. */
   retryDelayMs(attempts: number): number;
+  /**
+   * Whose a bot is, for fairness: an owner holding half the slots or more is served only when
+   * no other owner has a job due, so one owner's flood cannot starve the others' runs.
+   * Without it, jobs run in due order whoever they belong to.
+   */
+  ownerOf?(botId: number): Promise<number | undefined>;
 }
 
 export const defaultEmbeddedQueueOptions: EmbeddedQueueOptions = {
@@ -33,6 +39,13 @@ const CLAIM_RETRY_MS = 1000;
  * the next due time (or lease end) and moved when a sooner job is enqueued here; a finished
  * job makes room for the next. Only this process's enqueues wake it, so one process per
  * database runs the embedded queue.
+ *
+ * Per-owner fairness (with `ownerOf`): owners holding their share (half the slots) are "busy";
+ * a claim takes the due jobs of the other owners first, and only fills what room is left with
+ * the busy owners' jobs. An owner alone keeps every slot (no throughput lost when nobody
+ * else waits); another owner's due job waits at most for one running job to end. Looking
+ * past a busy owner's flood costs a scan, so once it finds nothing the queue remembers when
+ * the others' next job is due and skips it until then (or until one of them enqueues).
  */
 export class EmbeddedJobQueue implements JobQueue {
   private readonly store: JobStore;
@@ -51,6 +64,10 @@ export class EmbeddedJobQueue implements JobQueue {
   /** Finished jobs waiting to be deleted, and the delete under way: one statement for all that finish meanwhile. */
   private finished: number[] = [];
   private completing?: Promise<void>;
+  /** Slots each owner holds. */
+  private readonly held = new Map<number, number>();
+  /** With the busy owners as they were: nothing of the others is due before `until`. */
+  private othersIdle?: { busy: string; until: number };
 
   constructor(
     database: Pick<Database, "db" | "engine" | "committed">,
@@ -64,7 +81,9 @@ export class EmbeddedJobQueue implements JobQueue {
 
   async enqueue<P>(specs: readonly JobSpec<P>[]): Promise<Job<P>[]> {
     const jobs = await this.store.add(specs, { now: this.clock.now(), maxAttempts: this.options.maxAttempts });
-    if (jobs.length > 0) this.wake(Math.min(...jobs.map((job) => job.runAt)));
+    if (jobs.length === 0) return jobs;
+    await this.noteOthers(jobs);
+    this.wake(Math.min(...jobs.map((job) => job.runAt)));
     return jobs;
   }
 
@@ -144,8 +163,11 @@ export class EmbeddedJobQueue implements JobQueue {
     while (this.started && this.running < this.options.concurrency) {
       const room = this.options.concurrency - this.running;
       const now = this.clock.now();
-      const jobs = await this.store.claim(this.worker, kinds, room, now, now + this.options.leaseMs);
-      for (const job of jobs) void this.run(job);
+      const leaseEnd = now + this.options.leaseMs;
+      const jobs = await this.claimOthers(kinds, room, now, leaseEnd);
+      if (jobs.length < room) jobs.push(...(await this.store.claim(this.worker, kinds, room - jobs.length, now, leaseEnd)));
+      const owners = await Promise.all(jobs.map((job) => this.ownerOf(job.botId)));
+      jobs.forEach((job, i) => void this.run(job, owners[i]));
       if (jobs.length < room) {
         const next = await this.store.nextAfter(now);
         if (next !== undefined) this.wake(next);
@@ -154,7 +176,53 @@ export class EmbeddedJobQueue implements JobQueue {
     }
   }
 
-  private async run(job: Job): Promise<void> {
+  /** The due jobs of owners not busy, when there are busy owners and the others may have some. */
+  private async claimOthers(kinds: string[], room: number, now: number, leaseEnd: number): Promise<Job[]> {
+    const busy = this.busyOwners();
+    const key = busy.join(",");
+    if (busy.length === 0 || (this.othersIdle?.busy === key && this.othersIdle.until > now)) return [];
+    const jobs = await this.store.claim(this.worker, kinds, room, now, leaseEnd, busy);
+    if (jobs.length < room) this.othersIdle = { busy: key, until: (await this.store.nextAfter(now, busy)) ?? Number.POSITIVE_INFINITY };
+    return jobs;
+  }
+
+  /** Owners holding their share of the slots, in order. */
+  private busyOwners(): number[] {
+    const share = Math.max(1, Math.floor(this.options.concurrency / 2));
+    return [...this.held].filter(([, slots]) => slots >= share).map(([owner]) => owner).sort((a, b) => a - b);
+  }
+
+  /** New jobs of an owner that is not busy end the "nothing of the others is due" note. */
+  private async noteOthers(jobs: readonly Job[]): Promise<void> {
+    if (!this.othersIdle || !this.options.ownerOf) return;
+    const busy = new Set(this.busyOwners());
+    for (const botId of new Set(jobs.map((job) => job.botId))) {
+      const owner = await this.ownerOf(botId);
+      if (owner === undefined || !busy.has(owner)) {
+        this.othersIdle = undefined;
+        return;
+      }
+    }
+  }
+
+  private async ownerOf(botId: number): Promise<number | undefined> {
+    try {
+      return await this.options.ownerOf?.(botId);
+    } catch (error) {
+      this.log.warn({ err: error, bot_id: botId }, "could not tell whose bot a job is for");
+      return undefined;
+    }
+  }
+
+  private hold(owner: number | undefined, change: 1 | -1): void {
+    if (owner === undefined) return;
+    const slots = (this.held.get(owner) ?? 0) + change;
+    if (slots > 0) this.held.set(owner, slots);
+    else this.held.delete(owner);
+  }
+
+  private async run(job: Job, owner: number | undefined): Promise<void> {
+    this.hold(owner, +1);
     this.running++;
     this.heartbeat ??= every(this.clock, this.options.leaseMs / 3, () => void this.renewLeases());
     try {
@@ -165,6 +233,7 @@ export class EmbeddedJobQueue implements JobQueue {
     } catch (error) {
       await this.failed(job, error);
     } finally {
+      this.hold(owner, -1);
       this.running--;
       if (this.running === 0) this.whenIdle();
       if (this.started) void this.pump();
@@ -197,6 +266,8 @@ export class EmbeddedJobQueue implements JobQueue {
     const context = { err: error, bot_id: job.botId, job_id: job.id, kind: job.kind, attempts: job.attempts };
     if (final) this.log.error(context, "job given up after its last attempt");
     else this.log.warn(context, "job failed; retrying");
+    // A retry is a job due again, maybe of an owner the claims are looking past.
+    this.othersIdle = undefined;
     try {
       await this.store.fail(job.id, this.worker, reason, final ? undefined : this.clock.now() + this.options.retryDelayMs(job.attempts));
     } catch (writeError) {

@@ -40,10 +40,11 @@ export interface Job<P = unknown> {
 /** Does one job; a throw fails the attempt (retried after a back-off until its attempts run out). */
 export type JobHandler<P = unknown> = (job: Job<P>) => Promise<void>;
 
-/** Which of a bot's jobs a call means: all of them, or those with this label and/or kind. */
+/** Which of a bot's jobs a call means: all of them, or those with this label, kind(s) and/or dedupe key. */
 export interface JobFilter {
   label?: string;
-  kind?: string;
+  kind?: string | readonly string[];
+  dedupeKey?: string;
 }
 
 /**

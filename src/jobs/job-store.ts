@@ -91,14 +91,16 @@ export class JobStore {
   /**
    * Leases up to `limit` due jobs of these kinds to `worker` until `leaseEnd`, counting an
    * attempt each. A job with an ordering key is due only when no earlier job has that key.
+   * Jobs of the bots of `exceptOwners` are left.
    */
-  async claim(worker: string, kinds: readonly string[], limit: number, now: number, leaseEnd: number): Promise<Job[]> {
+  async claim(worker: string, kinds: readonly string[], limit: number, now: number, leaseEnd: number, exceptOwners: readonly number[] = []): Promise<Job[]> {
     if (kinds.length === 0 || limit <= 0) return [];
     const due = this.db
       .selectFrom("jobs as j")
       .select("j.id")
       .where("j.run_at", "<=", iso(now))
       .where("j.kind", "in", [...kinds])
+      .$if(exceptOwners.length > 0, (query) => query.where("j.bot_id", "not in", (eb) => eb.selectFrom("bots").select("bots.id").where("bots.owner_id", "in", [...exceptOwners])))
       .where((eb) =>
         eb.or([
           eb("j.ordering_key", "is", null),
@@ -180,17 +182,28 @@ export class JobStore {
     await sql`analyze jobs`.execute(this.db);
   }
 
-  /** The earliest moment after `now` at which a job falls due or a lease ends. */
-  async nextAfter(now: number): Promise<number | undefined> {
-    const row = await this.db.selectFrom("jobs").select((eb) => eb.fn.min("run_at").as("next")).where("run_at", ">", iso(now)).executeTakeFirst();
+  /** The earliest moment after `now` at which a job (not of the bots of `exceptOwners`) falls due or a lease ends. */
+  async nextAfter(now: number, exceptOwners: readonly number[] = []): Promise<number | undefined> {
+    const row = await this.db
+      .selectFrom("jobs")
+      .select((eb) => eb.fn.min("run_at").as("next"))
+      .where("run_at", ">", iso(now))
+      .$if(exceptOwners.length > 0, (query) => query.where("bot_id", "not in", (eb) => eb.selectFrom("bots").select("bots.id").where("bots.owner_id", "in", [...exceptOwners])))
+      .executeTakeFirst();
     return row?.next ? Date.parse(row.next) : undefined;
   }
 }
 
 /** The bot's jobs that match the filter. */
-function ofBot(botId: number, { label, kind }: JobFilter) {
+function ofBot(botId: number, { label, kind, dedupeKey }: JobFilter) {
+  const kinds = kind === undefined ? undefined : typeof kind === "string" ? [kind] : [...kind];
   return (eb: ExpressionBuilder<Schema, "jobs">) =>
-    eb.and([eb("bot_id", "=", botId), ...(label === undefined ? [] : [eb("label", "=", label)]), ...(kind === undefined ? [] : [eb("kind", "=", kind)])]);
+    eb.and([
+      eb("bot_id", "=", botId),
+      ...(label === undefined ? [] : [eb("label", "=", label)]),
+      ...(kinds === undefined ? [] : [eb("kind", "in", kinds)]),
+      ...(dedupeKey === undefined ? [] : [eb("dedupe_key", "=", dedupeKey)]),
+    ]);
 }
 
 /** The specs with only the last of those sharing a bot and dedupe key (one statement cannot upsert a row twice). */

@@ -101,6 +101,19 @@ const sendToAllAction = z.object({
   parse_mode: z.enum(PARSE_MODES).optional(),
 });
 
+/** Callback commands of a background operation, and the caller's options handed to them. */
+const callbacks = {
+  success: z.string().min(1).max(MAX_COMMAND_TEXT).optional(),
+  error: z.string().min(1).max(MAX_COMMAND_TEXT).optional(),
+  options: json,
+};
+
+/** `Bot.importGit` / `Bot.exportGit` (spec/bjs.md item 38): the bot's own git_remote, a branch of it. */
+const gitAction = z.object({ type: z.enum(["importGit", "exportGit"]), branch: z.string().min(1).max(200).optional(), ...callbacks });
+
+/** `Bot.importCSV`: from the URL given, else the bot's csv_url. */
+const csvAction = z.object({ type: z.literal("importCSV"), url: z.string().min(1).max(2048).optional(), ...callbacks });
+
 export const actionSchema = z.discriminatedUnion("type", [
   apiAction,
   setPropAction,
@@ -112,6 +125,8 @@ export const actionSchema = z.discriminatedUnion("type", [
   httpAction,
   runAllAction,
   sendToAllAction,
+  gitAction,
+  csvAction,
 ]);
 
 /** An action the host accepted. */
@@ -122,3 +137,4 @@ export type ScheduleAction = z.infer<typeof scheduleAction>;
 export type HttpAction = z.infer<typeof httpAction>;
 export type RunAllAction = z.infer<typeof runAllAction>;
 export type SendToAllAction = z.infer<typeof sendToAllAction>;
+export type InteropAction = z.infer<typeof gitAction> | z.infer<typeof csvAction>;

@@ -60,9 +60,11 @@ export class CommandRunner {
 
   async run(invocation: Invocation): Promise<void> {
     const { command } = invocation;
-    if (command.need_reply && invocation.kind !== "reply") return this.ask(invocation);
+    // An automatic run has no one to ask or answer: only its BJS runs (spec §1.12).
+    const automatic = invocation.kind === "auto_retry";
+    if (command.need_reply && invocation.kind !== "reply" && !automatic) return this.ask(invocation);
     // The reply phase of a question does not repeat the question (spec §1.5).
-    if (command.answer?.trim() && invocation.kind !== "reply") await this.sendAnswer(invocation);
+    if (command.answer?.trim() && invocation.kind !== "reply" && !automatic) await this.sendAnswer(invocation);
     if (!hasBjs(command)) return;
     const quota = await this.deps.quota(invocation);
     const segments = this.segments(invocation);

@@ -9,6 +9,7 @@ import type { Clock } from "../clock.js";
 import type { JobQueue } from "../jobs/job-queue.js";
 import { RUN_JOB_KIND, type RunRequest } from "./run-request.js";
 import { HTTP_JOB_KIND, type HttpJob } from "./run-jobs.js";
+import { INTEROP_JOB_KIND, interopJob } from "./interop-jobs.js";
 import type { CommandRunner } from "./command-runner.js";
 import { telegramReason } from "./command-runner.js";
 import { MAX_EXECUTIONS_PER_UPDATE, MAX_SENDS_PER_UPDATE, type Invocation } from "./invocation.js";
@@ -42,8 +43,9 @@ export interface EffectsDeps {
 
 /**
  * Applies an execution's actions in the order BJS queued them (spec/bjs.md §0): Telegram
- * calls with their callbacks, property writes, sub-commands, chat blocks and user groups. A
- * failing action is logged and the next one still runs; nothing is rolled back.
+ * calls with their callbacks, property writes, sub-commands, chat blocks and user groups;
+ * scheduled runs, HTTP requests, imports and exports go to the job layer. A failing action
+ * is logged and the next one still runs; nothing is rolled back.
  */
 export class Effects {
   constructor(private readonly deps: EffectsDeps) {}
@@ -89,6 +91,13 @@ export class Effects {
       case "runAll":
       case "sendToAll":
         return this.broadcast(action, invocation);
+      case "importGit":
+      case "exportGit":
+      case "importCSV": {
+        const job = interopJob(action, { userId: invocation.user?.row.id, chatId: invocation.chat?.row.id });
+        await this.deps.jobs.enqueue([{ kind: INTEROP_JOB_KIND, botId: invocation.bot.row.id, payload: job }]);
+        return;
+      }
     }
   }
 

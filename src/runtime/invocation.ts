@@ -88,7 +88,7 @@ export class Chain {
  * How a command came to run: routed from an update, as a sub-command, as a Telegram call's
  * callback (`on_result`/`on_error`), or as the `!` error command.
  */
-export type InvocationKind = "match" | "reply" | "fallback" | "inline" | "sub" | "callback" | "error" | "scheduled" | "auto_retry" | "http_callback" | "broadcast";
+export type InvocationKind = "match" | "reply" | "fallback" | "inline" | "sub" | "callback" | "error" | "scheduled" | "auto_retry" | "http_callback" | "broadcast" | "interop_callback";
 
 /** One command about to run, with everything its execution sees (spec/bjs.md §1.4). */
 export interface Invocation {

@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import { RECEIVING_STATUSES, type Bot, type BotLifecycle, type BotStore, type StopOptions } from "../bots/bots.js";
 import { isoNow, type Clock, type Timer } from "../clock.js";
 import { ValidationError } from "../errors.js";
+import { Signal } from "../signal.js";
 import { BotApi, TelegramApiError, TelegramNetworkError } from "../telegram/bot-api.js";
 import { ALLOWED_UPDATES } from "./intake/allowed-updates.js";
 import type { JobQueue } from "../jobs/job-queue.js";
@@ -40,6 +41,8 @@ export class BotRunner implements BotLifecycle {
   private readonly transitions = new Map<number, Promise<void>>();
   private readonly retries = new Map<number, Timer>();
   private closed = false;
+  /** Emits a bot's id each time it starts working (also when resumed at platform start). */
+  readonly started = new Signal<number>();
 
   constructor(private readonly deps: BotRunnerDeps) {}
 
@@ -124,7 +127,9 @@ export class BotRunner implements BotLifecycle {
       const reason = error instanceof TelegramApiError ? error.description : error.message;
       await store.setStatus(botId, { status: "error", status_error: reason });
       log.info({ bot_id: botId, reason }, "Telegram refused to start the bot");
+      return;
     }
+    await this.started.emit(botId);
   }
 
   /**

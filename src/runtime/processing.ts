@@ -15,6 +15,9 @@ import { quotaNote, quotaOf } from "./quota.js";
 import { registerRunJobs } from "./run-jobs.js";
 import { registerBroadcastJobs } from "./broadcast-worker.js";
 import { runAllTaskOf } from "../bots/broadcasts.js";
+import { registerInteropJobs } from "./interop-jobs.js";
+import { AutoRetry } from "./auto-retry.js";
+import { AUTO_RETRY_JOB_KIND, type RunRequest } from "./run-request.js";
 import { WaitStore } from "./waits.js";
 
 export interface ProcessingOptions {
@@ -29,6 +32,7 @@ export interface Processing {
   executor: Executor;
   sender: TelegramSender;
   budget: IterationBudget;
+  autoRetry: AutoRetry;
   close(): Promise<void>;
 }
 
@@ -165,12 +169,18 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
   });
   registerRunJobs({ jobs: platform.jobs, processor, outboundHttp: platform.outboundHttp, errorLog: platform.errorLog });
   registerBroadcastJobs({ jobs: platform.jobs, store: platform.broadcasts.store, chats: platform.chats, processor, sender, budget, database, clock, log });
+  registerInteropJobs({ jobs: platform.jobs, interop: platform.interop, processor, errorLog: platform.errorLog });
+  const autoRetry = new AutoRetry({ jobs: platform.jobs, processor, books, commands: platform.commands, errorLog: platform.errorLog, clock, log });
+  platform.jobs.register<RunRequest>(AUTO_RETRY_JOB_KIND, (job) => autoRetry.run(job));
+  platform.runtime.runner.started.listen((botId) => autoRetry.sync(botId));
+  platform.bots.store.commandsChanged.listen((botId) => autoRetry.sync(botId));
   budget.start();
   return {
     processor,
     executor,
     sender,
     budget,
+    autoRetry,
     async close() {
       await budget.stop();
       executor.dispose();

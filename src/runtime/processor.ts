@@ -121,11 +121,11 @@ export class Processor implements UpdateHandler {
   }
 
   /**
-   * Runs a stored run request (a scheduled `Bot.run`, an auto retry, an HTTP callback, a
-   * broadcast recipient): the context loader for every run that did not come from an update.
-   * A bot that stopped, a command that is gone or a quota that is spent ends it quietly, and
-   * the answer says which; a failure before anything reached the outside rejects, so the job
-   * layer tries again. Answers the run's chain, which tells how its Telegram calls went.
+   * Runs a stored run request (a scheduled `Bot.run`, an auto retry, an HTTP or import
+   * callback, a broadcast recipient): the context loader for every run that did not come from
+   * an update. A bot that stopped, a command that is gone or a quota that is spent ends it
+   * quietly, and the answer says which; a failure before anything reached the outside rejects,
+   * so the job layer tries again. Answers the run's chain, which tells how its Telegram calls went.
    */
   async run(request: RunRequest): Promise<Chain | RunSkipped> {
     const bot = await this.runnable(request.botId);
@@ -142,7 +142,7 @@ export class Processor implements UpdateHandler {
     const chain = new Chain(broadcast);
     this.deps.budget.spend(bot.owner.id, bot.row.id, 1);
     const { trigger } = request;
-    const kind = trigger === "auto_retry" || trigger === "http_callback" || trigger === "broadcast" ? trigger : "scheduled";
+    const kind = trigger === "auto_retry" || trigger === "http_callback" || trigger === "broadcast" || trigger === "interop_callback" ? trigger : "scheduled";
     try {
       await this.deps.runner.run({ bot, book, command, kind, user, chat, message, params, request: null, options: request.options, tgUpdate: null, depth: 0, chain, http: request.http });
     } catch (error) {

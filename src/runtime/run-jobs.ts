@@ -56,18 +56,20 @@ export function registerRunJobs(deps: { jobs: JobQueue; processor: Pick<Processo
       await errorLog.record(job.botId, { message: `HTTP ${where} failed: ${outcome.error}`, trigger: "http", group_key: `http:${where}` });
     }
     if (!callback) return;
-    const name = callback.split(" ")[0]!;
-    const run: RunRequest = {
-      botId: job.botId,
-      command: { name },
-      trigger: "http_callback",
-      options,
-      attempt: 1,
-      userId,
-      chatId,
-      message: callback,
-      http: { content: outcome.content, status: outcome.status, headers: outcome.headers, cookies: outcome.cookies },
-    };
-    await jobs.enqueue([{ kind: RUN_JOB_KIND, botId: job.botId, payload: run }]);
+    const http = { content: outcome.content, status: outcome.status, headers: outcome.headers, cookies: outcome.cookies };
+    await enqueueCallback(jobs, { botId: job.botId, text: callback, trigger: "http_callback", options, userId, chatId, http });
   });
+}
+
+/**
+ * Queues the run of a callback command named by BJS (`success: "/done 1"`: its params after
+ * the first space), as its own run in the caller's user and chat.
+ */
+export async function enqueueCallback(
+  jobs: Pick<JobQueue, "enqueue">,
+  callback: Pick<RunRequest, "botId" | "trigger" | "options" | "userId" | "chatId" | "http"> & { text: string },
+): Promise<void> {
+  const { text, ...run } = callback;
+  const request: RunRequest = { ...run, command: { name: text.split(" ")[0]! }, message: text, attempt: 1 };
+  await jobs.enqueue([{ kind: RUN_JOB_KIND, botId: run.botId, payload: request }]);
 }

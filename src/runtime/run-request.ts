@@ -1,12 +1,18 @@
 import { z } from "zod";
 
-/** Why a run happens; `update` is one producer among others (spec/bjs.md §1.12, §2.6, §5, §7). */
-export const RUN_TRIGGERS = ["update", "scheduled", "auto_retry", "http_callback", "broadcast", "webhook", "panel_saved"] as const;
+/** Why a run happens; `update` is one producer among others (spec/bjs.md §1.12, §2.6, §5, §7, §8). */
+export const RUN_TRIGGERS = ["update", "scheduled", "auto_retry", "http_callback", "interop_callback", "broadcast", "webhook", "panel_saved"] as const;
 
 export type RunTrigger = (typeof RUN_TRIGGERS)[number];
 
 /** The job kind that carries a RunRequest as its payload. */
 export const RUN_JOB_KIND = "run";
+
+/** The job kind of a command's next automatic run (its payload a RunRequest too); `Bot.clearRunAfter` leaves it. */
+export const AUTO_RETRY_JOB_KIND = "auto_retry";
+
+/** The job kinds whose payload is a RunRequest (what `GET /v2/bots/{id}/scheduled_runs` lists). */
+export const RUN_REQUEST_KINDS = [RUN_JOB_KIND, AUTO_RETRY_JOB_KIND] as const;
 
 const id = z.number().int().positive();
 
@@ -26,6 +32,8 @@ export const runRequestSchema = z.object({
   options: z.json(),
   /** The BJS `label` of a scheduled run, which `Bot.clearRunAfter({label})` cancels. */
   label: z.string().min(1).max(255).optional(),
+  /** For an auto retry: the interval (seconds) it was scheduled with, so a changed one is noticed. */
+  every: z.number().int().positive().optional(),
   /** 1 for the first try of this run; the job layer's retries count up. */
   attempt: z.number().int().min(1),
   /** The command text a callback was named with (its tail is `params`). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RUN_JOB_KIND, type RunRequest } from "../../src/runtime/run-request.js";
+import { AUTO_RETRY_JOB_KIND, RUN_JOB_KIND, type RunRequest } from "../../src/runtime/run-request.js";
 import { createBot, signUpClient, useEmulator, type ApiClient } from "../support/bots.js";
 import { engines, usePlatform } from "../support/platform.js";
 
@@ -10,9 +10,9 @@ describe.each(engines())("scheduled runs on %s", (engine) => {
   const t = usePlatform(engine, emulator.env);
 
   /** Schedules a run of the bot `inS` seconds from now. */
-  function schedule(botId: number, inS: number, request: Partial<RunRequest> = {}, label?: string) {
+  function schedule(botId: number, inS: number, request: Partial<RunRequest> = {}, label?: string, kind = RUN_JOB_KIND) {
     const payload: RunRequest = { botId, command: { name: "/remind" }, trigger: "scheduled", options: { n: inS }, attempt: 1, ...request };
-    return t.platform.jobs.enqueue([{ kind: RUN_JOB_KIND, botId, payload, runAt: t.clock.now() + inS * 1000, label }]);
+    return t.platform.jobs.enqueue([{ kind, botId, payload, runAt: t.clock.now() + inS * 1000, label }]);
   }
 
   async function runsOf(api: ApiClient, botId: number, query = "") {
@@ -25,7 +25,7 @@ describe.each(engines())("scheduled runs on %s", (engine) => {
     const { api } = await signUpClient(t.app);
     const bot = await createBot(api);
     await schedule(bot.id, 60, { chatId: 5, userId: 6 }, "reminder");
-    await schedule(bot.id, 30, { command: { id: 12 }, trigger: "auto_retry", options: null });
+    await schedule(bot.id, 30, { command: { id: 12 }, trigger: "auto_retry", options: null, every: 30 }, undefined, AUTO_RETRY_JOB_KIND);
     await schedule(bot.id, 90, {}, "reminder");
     await t.platform.jobs.enqueue([{ kind: "http_request", botId: bot.id, payload: {}, runAt: t.clock.now() }]);
 

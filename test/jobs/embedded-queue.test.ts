@@ -133,6 +133,49 @@ describe.each(engines())("the embedded job queue on %s", (engine) => {
     expect(log.indexOf("end a1")).toBeLessThan(log.indexOf("start a2"));
   });
 
+  it("gives another owner's due job the next free slot during one owner's flood, and an owner alone every slot", async () => {
+    const [flooder, other] = [await newBot(), await newBot()];
+    const q = queue({ concurrency: 4, ownerOf: async (botId) => (await t.platform.bots.store.byId(botId))?.owner_id });
+    const started: string[] = [];
+    const gates: (() => void)[] = [];
+    q.register<{ name: string }>("slow", async (job) => {
+      started.push(job.payload.name);
+      await new Promise<void>((resolve) => gates.push(resolve));
+    });
+    const now = t.clock.now();
+    // The flood is due first: in due order alone, the other owner's job would wait for all of it.
+    await q.enqueue(Array.from({ length: 20 }, (_, i) => ({ kind: "slow", botId: flooder, payload: { name: `flood ${i}` }, runAt: now - 10_000 + i })));
+    await q.start();
+    await until(() => started.length === 4);
+    expect(started).toEqual(["flood 0", "flood 1", "flood 2", "flood 3"]);
+
+    // Nothing of anyone else is due: the flood takes the freed slot.
+    gates.shift()!();
+    await until(() => started.length === 5);
+    expect(started[4]).toBe("flood 4");
+
+    await q.enqueue([{ kind: "slow", botId: other, payload: { name: "other" }, runAt: now }]);
+    gates.shift()!();
+    await until(() => started.length === 6);
+    expect(started[5]).toBe("other");
+    gates.shift()!();
+    await until(() => started.length === 7);
+    expect(started[6]).toBe("flood 5");
+
+    // A job of the other owner falling due later (not enqueued meanwhile) is found too.
+    await q.enqueue([{ kind: "slow", botId: other, payload: { name: "later" }, runAt: now + 60_000 }]);
+    await t.clock.advanceAsync(60_000);
+    gates.shift()!();
+    await until(() => started.length === 8);
+    expect(started[7]).toBe("later");
+
+    while (started.length < 22 || gates.length > 0) {
+      gates.shift()?.();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await q.idle();
+  });
+
   it("retries a failing job after its back-off, and gives it up after its last attempt", async () => {
     const botId = await newBot();
     const q = queue();

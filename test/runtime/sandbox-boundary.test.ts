@@ -24,10 +24,17 @@ describe("what comes out of an isolate", () => {
     ["a chat id that is not an integer", { type: "blockChat", chat_id: "1 OR 1=1" }],
     ["a sub-command without text", { type: "runCommand", command: "", options: null }],
     ["params that are not an object", { type: "api", method: "sendMessage", params: "text" }],
+    ["a git branch past 200 characters", { type: "importGit", branch: "b".repeat(201), options: null }],
+    ["a CSV URL that is not text", { type: "importCSV", url: 5, options: null }],
   ])("refuses %s", (_what, action) => {
     const result = readOutcome(forged([action]), body, limits, 1000);
     expect(result.actions).toEqual([]);
     expect(result.error?.message).toMatch(/^The execution's action 1 was refused/);
+  });
+
+  it("keeps imports and exports on the bot's own remote: another bot or remote named is dropped", () => {
+    const forgedExport = { type: "exportGit", branch: "main", bot_id: 99, repo_url: "http://169.254.169.254/", token: "t", options: null };
+    expect(readOutcome(forged([forgedExport]), body, limits, 1000).actions).toEqual([{ type: "exportGit", branch: "main", options: null }]);
   });
 
   it("caps the output on its UTF-8 bytes and its count, whatever the isolate counted", () => {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Platform } from "../../platform.js";
-import { RUN_JOB_KIND, type RunRequest } from "../../runtime/run-request.js";
+import { RUN_REQUEST_KINDS, type RunRequest } from "../../runtime/run-request.js";
 import { answerPage } from "../listing.js";
 import { pageQuery } from "../pagination.js";
 import { requireBot } from "../policies/bot-access.js";
@@ -28,7 +28,7 @@ export const scheduledRunRoutes: FastifyPluginAsyncZod<{ platform: Platform }> =
         request,
         reply,
         request.query,
-        (window) => platform.jobs.pending<RunRequest>(request.bot.id, window, { kind: RUN_JOB_KIND, label: request.query.label }),
+        (window) => platform.jobs.pending<RunRequest>(request.bot.id, window, { kind: RUN_REQUEST_KINDS, label: request.query.label }),
         presentScheduledRun,
       ),
   );

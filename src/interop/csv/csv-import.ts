@@ -39,6 +39,11 @@ export class CsvImport {
     return task;
   }
 
+  /** Resolves once that import has ended (at once when it is not running here). */
+  async finished(taskId: number): Promise<void> {
+    await this.running.get(taskId);
+  }
+
   /** Resolves once every import this process started has ended (shutdown and tests wait on it). */
   async idle(): Promise<void> {
     while (this.running.size > 0) await Promise.all(this.running.values());

@@ -278,14 +278,33 @@ export function installBjsSurface(
     },
     setCache: notYet("Bot.setCache"),
     clearCache: notYet("Bot.clearCache"),
-    importCSV: notYet("Bot.importCSV"),
-    importGit: notYet("Bot.importGit"),
-    exportGit: notYet("Bot.exportGit"),
+    /** From `url`, else the bot's csv_url; `success` gets `options.task` (its counters and row errors). */
+    importCSV(spec?: any) {
+      const params = isPlainObject(spec) ? spec : {};
+      act({ type: "importCSV", ...(params.url !== undefined && params.url !== null && { url: String(params.url) }), ...background(params) });
+    },
+    /** From the bot's git_remote (`branch`, else its default branch); replaces the commands, folders and libraries. */
+    importGit: (spec?: any) => gitAction("importGit", spec),
+    /** To the bot's git_remote, on `branch` or a new `BB_Export_<unix time>` one (`options.branch` says which). */
+    exportGit: (spec?: any) => gitAction("exportGit", spec),
     sendMessageToAllChats: sendToAll("all"),
     sendMessageToAllPrivateChats: sendToAll("private-chats"),
     sendMessageToAllGroupChats: sendToAll("group-chats"),
     sendMessageToAllSuperGroupChats: sendToAll("super-group-chats"),
   };
+
+  /** The callbacks of a background operation, and the options they get back as `bb_options`. */
+  function background(params: any): any {
+    const out: any = { options: params.options ?? null };
+    if (params.success) out.success = String(params.success);
+    if (params.error) out.error = String(params.error);
+    return out;
+  }
+
+  function gitAction(type: string, spec: any): void {
+    const params = isPlainObject(spec) ? spec : {};
+    act({ type, ...(params.branch !== undefined && params.branch !== null && { branch: String(params.branch) }), ...background(params) });
+  }
 
   // ---- Properties (spec/bjs.md §3) ------------------------------------------------------
 

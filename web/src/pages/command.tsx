@@ -131,7 +131,7 @@ function CommandForm(props: { botId: string; command?: Command; folders: Answer<
             {props.folders.map((folder) => <option key={folder.id} value={String(folder.id)}>{folder.title}</option>)}
           </select>
         </div>
-        <div class="grow"><Field label="Auto-retry (seconds)" type="number" value={form.auto_retry_time} onValue={set("auto_retry_time")} hint="Run again after this many seconds; empty: never" /></div>
+        <div class="grow"><Field label="Auto-retry (seconds)" type="number" value={form.auto_retry_time} onValue={set("auto_retry_time")} hint="Runs by itself every this many seconds while the bot works (no user or chat); empty: never" /></div>
       </div>
       <label class="check">
         <input type="checkbox" checked={form.need_reply} onChange={(event) => set("need_reply")(event.currentTarget.checked)} />

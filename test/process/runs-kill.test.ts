@@ -1,0 +1,155 @@
+import { fork, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type ServerResponse, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { startEmulator, type RunningEmulator } from "../../src/telegram/emulator/index.js";
+import { freePort } from "../support/net.js";
+import { engines } from "../support/platform.js";
+
+const START_MS = Date.parse("2026-01-15T12:00:00.000Z");
+
+/** A platform process (clocked-serve.ts) whose clock this test moves. */
+class ClockedServe {
+  private readonly child: ChildProcess;
+  private readonly ready: Promise<void>;
+
+  constructor(env: Record<string, string>) {
+    this.child = fork(resolve(import.meta.dirname, "clocked-serve.ts"), [], {
+      execArgv: ["--no-node-snapshot", "--import", "tsx"],
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, START_MS: String(START_MS), LOG_LEVEL: "error", ...env },
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    this.ready = new Promise((done, fail) => {
+      this.child.once("message", () => done());
+      this.child.once("exit", (code) => fail(new Error(`the platform process exited with ${code}`)));
+    });
+  }
+
+  up(): Promise<void> {
+    return this.ready;
+  }
+
+  /** Moves the process's clock; resolves once the jobs that fell due have finished. */
+  async advance(ms: number): Promise<void> {
+    await this.ready;
+    const done = new Promise<void>((resolve) => this.child.once("message", () => resolve()));
+    this.child.send({ advance: ms });
+    await done;
+  }
+
+  async kill(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise((done) => this.child.once("exit", done));
+    this.child.kill("SIGKILL");
+    await exited;
+  }
+}
+
+/**
+ * Runs that wait survive a SIGKILL of the whole platform process (issue 10): a `Bot.run` 60 s
+ * ahead, an auto-retry command, and an HTTP request in flight whose answer the test's server
+ * holds while the process dies. After a restart and the clock moved, each runs exactly once.
+ */
+describe.each(engines())("runs across a killed platform process on %s", (engine) => {
+  const dataDir = mkdtempSync(join(tmpdir(), "botyard-runs-kill-"));
+  const env: Record<string, string> = { DATA_DIR: dataDir, HOST: "127.0.0.1", BJS_HTTP_ALLOW: "127.0.0.1" };
+  const processes: ClockedServe[] = [];
+  let emulator: RunningEmulator;
+  let server: Server;
+  let base = "";
+  let url = "";
+  /** Requests the web API got; while `holding`, it answers none of them. */
+  const web = { requests: 0, holding: true, held: [] as ServerResponse[] };
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ limits: { enabled: false } });
+    server = createServer((_request, response) => {
+      web.requests++;
+      if (web.holding) web.held.push(response);
+      else response.writeHead(200, { "content-type": "text/plain" }).end("fresh");
+    });
+    await new Promise<void>((listening) => server.listen(0, "127.0.0.1", listening));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    Object.assign(env, { PORT: String(port), TELEGRAM_API_ROOT: emulator.apiRoot });
+    if (engine === "postgres") {
+      const databaseUrl = inject("postgresUrl");
+      const schema = `t_${Math.random().toString(36).slice(2, 12)}`;
+      const client = new pg.Client({ connectionString: databaseUrl });
+      await client.connect();
+      await client.query(`CREATE SCHEMA ${schema}`);
+      await client.end();
+      Object.assign(env, { DATABASE_URL: databaseUrl, DB_SCHEMA: schema });
+    }
+  });
+  afterAll(async () => {
+    await Promise.all(processes.map((serve) => serve.kill()));
+    web.held.forEach((response) => response.destroy());
+    await new Promise<void>((closed) => server.close(() => closed()));
+    await emulator?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const serve = async () => {
+    const started = new ClockedServe(env);
+    processes.push(started);
+    await started.up();
+    return started;
+  };
+  const call = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${url}${path}`, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const json = await response.json();
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+
+  it("runs a scheduled run, an auto retry and an HTTP callback exactly once after a SIGKILL", { timeout: 120_000 }, async () => {
+    const first = await serve();
+    const apiKey = (await call("POST", "/v2/auth", { email: "kill@example.com", password: "correct horse battery" })).data.api_key as string;
+    const tg = await emulator.client.registerBot({ username: `kill_${engine}_bot` });
+    const bot = await call("POST", `/v2/bots?api_key=${apiKey}`, { name: "Kill", token: tg.token });
+    const user = await emulator.client.createUser({ first_name: "Ada" });
+    const chat = await user.privateChat(tg);
+    const commands = [
+      { command: "/call", bjs_code: `HTTP.get({url: '${base}/slow', success: '/got'})` },
+      { command: "/got", bjs_code: "Bot.sendMessage('got ' + content)" },
+      { command: "/remind", bjs_code: "Bot.run({command: '/ring', run_after: 60})" },
+      { command: "/ring", bjs_code: "Bot.sendMessage('ring')" },
+      { command: "/tick", bjs_code: `Bot.sendMessage({chat_id: ${chat.id}, text: 'tick'})`, auto_retry_time: 100 },
+    ];
+    for (const command of commands) await call("POST", `/v2/bots/${bot.id}/commands?api_key=${apiKey}`, command);
+    expect((await call("POST", `/v2/bots/${bot.id}/status?api_key=${apiKey}`, { status: "start_launch" })).status).toBe("works");
+
+    // /call first: once /remind's run is scheduled, /call's update was handled (one chat's updates go in order).
+    await user.command(chat, "call");
+    await user.command(chat, "remind");
+    const scheduled = async () => ((await call("GET", `/v2/bots/${bot.id}/scheduled_runs?api_key=${apiKey}`)) as { trigger: string }[]).map((run) => run.trigger).sort();
+    await vi.waitFor(async () => expect(await scheduled()).toEqual(["auto_retry", "scheduled"]), { timeout: 20_000, interval: 50 });
+    await vi.waitFor(() => expect(web.requests).toBe(1), { timeout: 20_000, interval: 10 });
+    await first.kill();
+    web.held.splice(0).forEach((response) => response.destroy());
+    web.holding = false;
+
+    const second = await serve();
+    const texts = async () => (await chat.history()).filter((message) => message.from?.is_bot).map((message) => message.text);
+    await second.advance(59_999);
+    expect(await texts()).toEqual([]);
+    // The run falls due, and so does the end of the dead process's lease on the HTTP request.
+    await second.advance(1);
+    expect((await texts()).sort()).toEqual(["got fresh", "ring"]);
+    // The request itself was made again (at least once); its callback ran once.
+    expect(web.requests).toBe(2);
+    await second.advance(40_000);
+    expect((await texts()).sort()).toEqual(["got fresh", "ring", "tick"]);
+    await second.advance(99_999);
+    expect(await texts()).toHaveLength(3);
+    await second.advance(1);
+    expect((await texts()).filter((text) => text === "tick")).toHaveLength(2);
+    expect(await scheduled()).toEqual(["auto_retry"]);
+  });
+});
