@@ -64,7 +64,7 @@ describe("presenters pin the contract's fields", () => {
   });
 
   it("Property", () => {
-    const answer = presentProperty({ id: 8, bot_id: 1, user_id: 0, name: "n", value_type: "json", value: '{"a":1}', created_at: AT, updated_at: AT });
+    const answer = presentProperty({ id: 8, bot_id: 1, user_id: 0, name: "n", value_type: "json", value: '{"a":1}', list_id: null, created_at: AT, updated_at: AT });
     pin(propertySchema, answer, ["id", "name", "value", "value_type", "scope", "user_id", "created_at", "updated_at"]);
     expect(answer).toMatchObject({ value: { a: 1 }, scope: "bot", user_id: null });
   });
