@@ -5,7 +5,7 @@ import { createBot, signUpClient } from "../support/bots.js";
 
 const COMMAND_FIELDS = [
   "id", "command", "bot_id", "help", "answer", "keyboard_body", "need_reply", "auto_retry_time", "last_auto_retry_at",
-  "commands_folder_id", "commands_folder", "commands_group", "aliases", "code", "bjs_mode", "scenarios",
+  "commands_folder_id", "commands_folder", "commands_group", "aliases", "code", "syntax_error", "bjs_mode", "scenarios",
   "created_via_csv_import", "last_csv_import_at", "created_at", "updated_at",
 ].sort();
 

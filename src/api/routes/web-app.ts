@@ -34,8 +34,8 @@ export const webAppRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async
   const schema = {
     tags,
     description: "Public: the link is the credential (`secret`, which `WebApp.getUrl` puts in it). The other parameters become the command's `options`.",
-    params: z.object({ id: z.string(), command: z.string() }),
-    querystring: z.object({ secret: z.string().optional() }).catchall(z.string()),
+    params: z.object({ id: z.string(), command: z.string().describe("The command's name, URL-encoded (`%2Fpage` for `/page`).") }),
+    querystring: z.object({ secret: z.string().optional().describe("The link's credential, as WebApp.getUrl wrote it.") }).catchall(z.string()),
     produces: ["application/json", "text/html"],
     response: { 200: z.unknown().describe("What the command rendered: JSON, or (with WEBAPP_HTML) the page in its own type"), 404: errorSchema },
   };
