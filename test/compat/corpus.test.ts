@@ -23,8 +23,10 @@ import { useRuntime, type TestBot } from "../support/runtime.js";
  * conversation.json is `[{send, expect, user?, advance_s?}, ...]`:
  * - `send`: a text (`"/start"`, a button label), `{callback_data}` (presses the newest inline
  *   button with that data in the sender's chat), `{contact: true}`, `{location: [lat, lon]}`,
- *   `{photo: true}`, or `{open_link: true}` (GETs the platform URL in the sender's newest bot
- *   message, e.g. a `WebApp.getUrl` link; the answer body counts as a reply);
+ *   `{photo: true}`, `{open_link: true}` (GETs the platform URL in the sender's newest bot
+ *   message, e.g. a `WebApp.getUrl` link; the answer body counts as a reply), or
+ *   `{save_panel: {panel_name, values}}` (the owner saves an admin panel through the API);
+ *   left out, the step only moves the clock (`advance_s`);
  * - `expect`: substrings the step's replies must contain, in order. A reply is a bot message
  *   sent or edited during the step (the sender's chat first, then the other users'), as its
  *   text followed by ` [label]` for each button it shows;
@@ -38,7 +40,7 @@ const CORPUS_DIR = fileURLToPath(new URL("./corpus/", import.meta.url));
 const MISSING_NAME = /not defined|not a function|not available/;
 
 interface Step {
-  send: string | { callback_data: string } | { contact: true } | { location: [number, number] } | { photo: true } | { open_link: true };
+  send?: string | { callback_data: string } | { contact: true } | { location: [number, number] } | { photo: true } | { open_link: true } | { save_panel: { panel_name: string; values: Record<string, unknown> } };
   expect: string[];
   user?: string;
   advance_s?: number;
@@ -145,7 +147,9 @@ describe.each(engines())("the compatibility corpus on %s", (engine) => {
       await who.news(name);
       const extra: string[] = [];
       const send = step.send;
-      if (typeof send === "string") await user.sendText(chat, send);
+      if (send === undefined) {
+        // Only the clock moves.
+      } else if (typeof send === "string") await user.sendText(chat, send);
       else if ("callback_data" in send) {
         const message = (await who.latest(name)).findLast((m) => m.reply_markup?.inline_keyboard.flat().some((b) => "callback_data" in b && b.callback_data === send.callback_data));
         if (!message) throw new Error(`${slug} step ${index + 1}: no button with callback_data ${send.callback_data}`);
@@ -153,7 +157,13 @@ describe.each(engines())("the compatibility corpus on %s", (engine) => {
       } else if ("contact" in send) await user.sendContact(chat);
       else if ("location" in send) await user.sendLocation(chat, ...send.location);
       else if ("photo" in send) await user.sendPhoto(chat);
-      else {
+      else if ("save_panel" in send) {
+        const panels = (await r.t.app.inject({ method: "GET", url: `/v2/bots/${bot.id}/active_options?api_key=${bot.apiKey}` })).json() as { id: number; name: string }[];
+        const panel = panels.find((p) => p.name === send.save_panel.panel_name);
+        if (!panel) throw new Error(`${slug} step ${index + 1}: no admin panel ${send.save_panel.panel_name}`);
+        const saved = await r.t.app.inject({ method: "PUT", url: `/v2/bots/${bot.id}/active_options/${panel.id}?api_key=${bot.apiKey}`, payload: { values: send.save_panel.values } });
+        if (saved.statusCode !== 200) throw new Error(`${slug} step ${index + 1}: saving the panel answered ${saved.body}`);
+      } else {
         const link = (await who.latest(name)).map((m) => /https?:\/\/\S+/.exec(m.text ?? "")?.[0]).findLast(Boolean);
         if (!link) throw new Error(`${slug} step ${index + 1}: no link to open`);
         const url = new URL(link);
