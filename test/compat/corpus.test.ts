@@ -21,7 +21,8 @@ import { useRuntime, type TestBot } from "../support/runtime.js";
  * available"). The figure is printed; the target is 0 such commands.
  *
  * conversation.json is `[{send, expect, user?, advance_s?}, ...]`:
- * - `send`: a text (`"/start"`, a button label), `{callback_data}` (presses the newest inline
+ * - `send`: a text (`"/start"`, a button label; `{telegramid:Ben}` in it becomes that user's
+ *   Telegram id, for deep links), `{callback_data}` (presses the newest inline
  *   button with that data in the sender's chat), `{contact: true}`, `{location: [lat, lon]}`,
  *   `{photo: true}`, `{open_link: true}` (GETs the platform URL in the sender's newest bot
  *   message, e.g. a `WebApp.getUrl` link; the answer body counts as a reply), or
@@ -149,7 +150,11 @@ describe.each(engines())("the compatibility corpus on %s", (engine) => {
       const send = step.send;
       if (send === undefined) {
         // Only the clock moves.
-      } else if (typeof send === "string") await user.sendText(chat, send);
+      } else if (typeof send === "string") {
+        let text = send;
+        for (const [whole, other] of send.matchAll(/\{telegramid:(\w+)\}/g)) text = text.replace(whole, String((await who.get(other!)).user.id));
+        await user.sendText(chat, text);
+      }
       else if ("callback_data" in send) {
         const message = (await who.latest(name)).findLast((m) => m.reply_markup?.inline_keyboard.flat().some((b) => "callback_data" in b && b.callback_data === send.callback_data));
         if (!message) throw new Error(`${slug} step ${index + 1}: no button with callback_data ${send.callback_data}`);
