@@ -154,6 +154,19 @@ describe.each(engines())("the compatibility surface on %s", (engine) => {
     expect(listed.find((c: { command: string }) => c.command === "/bare")).toMatchObject({ answer: null, keyboard_body: "X, Y", syntax_error: null });
   });
 
+  it("a waiting command without an Answer asks with its keyboard", async () => {
+    const { say, chat } = await setup([{ command: "/pick", keyboard_body: "Red, Blue", need_reply: true, bjs_code: `Bot.sendMessage("picked " + message)` }]);
+    expect(await say("/pick")).toEqual(["⌨️"]);
+    expect((await chat.replyKeyboard())!.keyboard.map((row) => row.map((b) => (typeof b === "string" ? b : b.text)))).toEqual([["Red", "Blue"]]);
+    expect(await say("Blue")).toEqual(["picked Blue"]);
+  });
+
+  it("refuses an admin panel too large to store, in the error log", async () => {
+    const { say, errors } = await setup([{ command: "/huge", bjs_code: `AdminPanel.setPanel({panel_name: "Big", data: {fields: [{name: "a", type: "text", value: "x".repeat(70000)}]}}); Bot.sendMessage(String(AdminPanel.getPanel("Big").fields.length))` }]);
+    expect(await say("/huge")).toEqual(["1"]);
+    expect(await errors()).toEqual(["Admin panel Big is too large (the limit is 65536 bytes of fields and values)"]);
+  });
+
   it("code with a syntax error is stored, says where in the API, and logs when it runs", async () => {
     const { say, api, errors } = await setup([{ command: "/broken", bjs_code: "let a = 1;\nif (a {\n  Bot.sendMessage('x')\n}" }]);
     const [command] = (await api("GET", "/commands")).json();
