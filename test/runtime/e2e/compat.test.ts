@@ -126,12 +126,12 @@ describe.each(engines())("the compatibility surface on %s", (engine) => {
 
   it("the legacy surface: data, sendMessageToChat, Bot.sendMessage on_result", async () => {
     const { say, bot } = await setup([
-      { command: "/old", bjs_code: `Bot.sendMessage("old " + data.message + " " + data.user.first_name + " " + data.chat.chat_type + " " + data.params)` },
+      { command: "/old", bjs_code: `Bot.sendMessage("old " + data.message + " " + data.user.first_name + " " + data.chat.chat_type + " " + data.params + " " + statistics.users_count + "/" + statistics.private_chats_count)` },
       { command: "/titled", bjs_code: `Bot.sendMessageToChat("Team", "to the team")` },
       { command: "/res", bjs_code: `Bot.sendMessage("first", {on_result: "/got"})` },
       { command: "/got", bjs_code: `Bot.sendMessage("id " + typeof options.result.message_id)` },
     ]);
-    expect(await say("/old x")).toEqual(["old /old x Ada private x"]);
+    expect(await say("/old x")).toEqual(["old /old x Ada private x 1/1"]);
     expect(await say("/res", 2)).toEqual(["first", "id number"]);
     const ada = await r.emulator.client.createUser({ first_name: "Zed" });
     const group = await r.emulator.client.createGroup({ title: "Team", members: [ada, bot.telegram] });
