@@ -84,13 +84,19 @@ describe.each(engines())("the compatibility surface on %s", (engine) => {
   });
 
   it("caching replays a run's actions, per bot or per user, until cleared", async () => {
-    const { say } = await setup([
+    const { say, bot } = await setup([
       { command: "/rate", bjs_code: `Bot.setCache(60); var n = (Bot.getProp("runs") || 0) + 1; Bot.setProp("runs", n); Bot.sendMessage("rate run " + n)` },
       { command: "/runs", bjs_code: `Bot.sendMessage("runs " + Bot.getProp("runs"))` },
       { command: "/forget", bjs_code: `Bot.clearCache("/rate")` },
     ]);
     expect(await say("/rate")).toEqual(["rate run 1"]);
     expect(await say("/rate")).toEqual(["rate run 1"]);
+    // A bot-wide entry replays to whoever runs the command, in their own chat.
+    const bob = await r.emulator.client.createUser({ first_name: "Bob" });
+    const bobChat = await bob.privateChat(bot.telegram);
+    await bob.sendText(bobChat, "/rate");
+    await bot.deliver();
+    expect((await bobChat.waitForBotMessages({ count: 1, timeoutMs: 3000 })).map((m) => m.text)).toEqual(["rate run 1"]);
     // The replay repeats the side effects too (spec §2.11), so the property write runs again.
     expect(await say("/runs")).toEqual(["runs 1"]);
     await say("/forget", 0);
