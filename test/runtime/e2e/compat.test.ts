@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { beforeAll, afterAll, describe, expect, it } from "vitest";
 import type { EmbeddedJobQueue } from "../../../src/jobs/embedded-queue.js";
 import { engines } from "../../support/platform.js";
@@ -247,5 +249,24 @@ describe.each(engines())("the compatibility surface on %s", (engine) => {
     expect([...remote.files("bjs.git", "bjs").keys()]).toContain("commands/_push.js");
     expect(await say("/pull")).toEqual(["pulled git_import"]);
     expect((await api("GET", "/commands")).json().map((c: { command: string }) => c.command).sort()).toEqual(["/pull", "/pulled", "/push", "/pushed"]);
+  });
+
+  it("Bot.importCSV imports from the bot's csv_url after the command, then runs success; an unknown chat title is logged", async () => {
+    const sheet = createServer((_request, response) => response.writeHead(200, { "content-type": "text/csv" }).end("command,answer\n/fromsheet,From the sheet"));
+    await new Promise<void>((listening) => sheet.listen(0, "127.0.0.1", listening));
+    try {
+      const { say, bot, errors } = await setup([
+        { command: "/sync", bjs_code: `Bot.importCSV({success: "/synced"})` },
+        { command: "/synced", bjs_code: `Bot.sendMessage("synced " + options.task.created)` },
+        { command: "/team", bjs_code: `Bot.sendMessageToChat("Nobody", "hello")` },
+      ]);
+      await r.t.platform.bots.store.update(bot.id, { csv_url: `http://127.0.0.1:${(sheet.address() as AddressInfo).port}/sheet.csv` });
+      expect(await say("/sync")).toEqual(["synced 1"]);
+      expect(await say("/fromsheet")).toEqual(["From the sheet"]);
+      await say("/team", 0);
+      expect(await errors()).toContain('Bot.sendMessageToChat: the bot has no chat titled "Nobody"');
+    } finally {
+      await new Promise<void>((closed) => sheet.close(() => closed()));
+    }
   });
 });
