@@ -61,6 +61,12 @@ export class BotUserStore {
   }
 
   /** The bot's user with that internal id. */
+  /** How many users the bot has met. */
+  async count(botId: number): Promise<number> {
+    const row = await this.db.selectFrom("bot_users").select((eb) => eb.fn.countAll<number>().as("n")).where("bot_id", "=", botId).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
   byId(botId: number, id: number): Promise<BotUser | undefined> {
     return this.db.selectFrom("bot_users").selectAll().where("bot_id", "=", botId).where("id", "=", id).executeTakeFirst();
   }
@@ -126,6 +132,12 @@ export class ChatStore {
     return fetchPage(query, window);
   }
 
+  /** How many chats the bot is in, by type. */
+  async countByType(botId: number): Promise<Record<string, number>> {
+    const rows = await this.db.selectFrom("chats").select(["chat_type", (eb) => eb.fn.countAll<number>().as("n")]).where("bot_id", "=", botId).groupBy("chat_type").execute();
+    return Object.fromEntries(rows.map((row) => [row.chat_type, Number(row.n)]));
+  }
+
   /** The bot's chat with that internal id. */
   byId(botId: number, id: number): Promise<Chat | undefined> {
     return this.db.selectFrom("chats").selectAll().where("bot_id", "=", botId).where("id", "=", id).executeTakeFirst();
@@ -134,6 +146,16 @@ export class ChatStore {
   /** The bot's chat with that Telegram chat id. */
   byChatId(botId: number, chatid: number | string): Promise<Chat | undefined> {
     return this.db.selectFrom("chats").selectAll().where("bot_id", "=", botId).where("chatid", "=", String(chatid)).executeTakeFirst();
+  }
+
+  /** The user's private chat with the bot (internal ids), or undefined. */
+  privateOf(botId: number, userId: number): Promise<Chat | undefined> {
+    return this.db.selectFrom("chats").selectAll().where("bot_id", "=", botId).where("user_id", "=", userId).where("chat_type", "=", "private").orderBy("id").executeTakeFirst();
+  }
+
+  /** The bot's first chat with that title (`Bot.sendMessageToChat`). */
+  byTitle(botId: number, title: string): Promise<Chat | undefined> {
+    return this.db.selectFrom("chats").selectAll().where("bot_id", "=", botId).where("title", "=", title).orderBy("id").executeTakeFirst();
   }
 
   /** Blocks or unblocks a chat by its internal id (`Bot.blockChat` / `unblockChat`, the API). */

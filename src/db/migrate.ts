@@ -10,6 +10,7 @@ import * as jobs from "./migrations/0006_jobs.js";
 import * as updateStarts from "./migrations/0007_update_starts.js";
 import * as interop from "./migrations/0008_interop.js";
 import * as broadcasts from "./migrations/0010_broadcasts.js";
+import * as compat from "./migrations/0012_compat.js";
 
 /** Every migration in order; a new one is appended here and never edited once released. */
 const migrations: Record<string, { up(context: MigrationContext): Promise<void> }> = {
@@ -22,6 +23,7 @@ const migrations: Record<string, { up(context: MigrationContext): Promise<void> 
   "0007_update_starts": updateStarts,
   "0008_interop": interop,
   "0010_broadcasts": broadcasts,
+  "0012_compat": compat,
 };
 
 function provider(database: Database): MigrationProvider {

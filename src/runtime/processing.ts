@@ -10,14 +10,16 @@ import { Executor, defaultExecutorOptions, type ExecutorOptions } from "./sandbo
 import type { HostReads } from "./sandbox/isolate-host.js";
 import { TelegramSender, type Sleep } from "./telegram-sender.js";
 import { z } from "zod";
-import { AppError } from "../errors.js";
+import { compatReads, ReadRefused } from "./compat-reads.js";
+import { CompatEffects } from "./compat-effects.js";
+import { CommandCache } from "./command-cache.js";
 import { quotaNote, quotaOf } from "./quota.js";
 import { registerRunJobs } from "./run-jobs.js";
 import { registerBroadcastJobs } from "./broadcast-worker.js";
 import { runAllTaskOf } from "../bots/broadcasts.js";
 import { registerInteropJobs } from "./interop-jobs.js";
 import { AutoRetry } from "./auto-retry.js";
-import { AUTO_RETRY_JOB_KIND, type RunRequest } from "./run-request.js";
+import { AUTO_RETRY_JOB_KIND, RUN_JOB_KIND, type RunRequest } from "./run-request.js";
 import { WaitStore } from "./waits.js";
 
 export interface ProcessingOptions {
@@ -35,9 +37,6 @@ export interface Processing {
   autoRetry: AutoRetry;
   close(): Promise<void>;
 }
-
-/** A read BJS asked for that the platform refuses; its message is said back to BJS. */
-class ReadRefused extends AppError {}
 
 const id = z.number().int().safe();
 /** What a host read may carry (the isolate builds it, but nothing from there is trusted). */
@@ -90,7 +89,12 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
     return id;
   };
 
-  /** Synchronous reads for BJS: properties, a user's internal id from their Telegram id, a broadcast task. */
+  /** The internal id of a user of the invocation's bot, or undefined. */
+  const userOfBot = (invocation: Invocation, userId: number) => resolveUser(invocation, invocation.bot.row.id, { user_id: userId });
+  const counts = async (botId: number) => ({ users: await platform.botUsers.count(botId), chats: await platform.chats.countByType(botId) });
+  const moreReads = compatReads({ panels: platform.adminPanels.store, lists: platform.lists, webApps: platform.webApps, userOfBot, counts });
+
+  /** Synchronous reads for BJS: properties, a user's internal id from their Telegram id, a broadcast task, panels, lists, web app links. */
   const reads = (invocation: Invocation): HostReads => async (name, argsJson) => {
     if (name === "runAllTask") {
       const parsed = taskReadArgs.safeParse(safeJson(argsJson));
@@ -98,6 +102,8 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
       const task = await platform.broadcasts.store.byId(invocation.bot.row.id, parsed.data.id);
       return JSON.stringify(task ? runAllTaskOf(task, clock.now()) : null);
     }
+    const more = await moreReads(invocation, name, safeJson(argsJson));
+    if (more !== undefined) return more;
     const schema = name === "getProp" ? propertyReadArgs : name === "userId" ? readArgs : undefined;
     const parsed = schema?.safeParse(safeJson(argsJson));
     if (!parsed?.success) throw new ReadRefused(`A read the platform does not answer: ${name.slice(0, 40)}`);
@@ -113,6 +119,7 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
   };
 
   const apiHost = new URL(config.publicUrl ?? `http://localhost:${config.port}`).host;
+  const cache = new CommandCache(database.db, clock);
   let effects: Effects;
   const runner: CommandRunner = new CommandRunner({
     executor,
@@ -130,6 +137,7 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
       used: await budget.spent(invocation.bot.owner.id),
     }),
     apply: (actions, invocation) => effects.apply(actions, invocation),
+    cache,
   });
   /** Each execution a chain starts is an iteration, charged as it starts, within the owner's quota. */
   const charge = async (invocation: Invocation) => {
@@ -151,6 +159,19 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
     broadcasts: platform.broadcasts,
     clock,
     runner: () => runner,
+    lists: platform.lists,
+    compat: new CompatEffects({
+      panels: platform.adminPanels.store,
+      lists: platform.lists,
+      chats: platform.chats,
+      users: platform.users,
+      bots: platform.bots.store,
+      properties: platform.properties,
+      interop: platform.interop,
+      cache,
+      telegram: (action, invocation) => effects.callTelegram(action, invocation),
+      userOfBot,
+    }),
   });
 
   const processor = new Processor({
@@ -174,6 +195,21 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
   platform.jobs.register<RunRequest>(AUTO_RETRY_JOB_KIND, (job) => autoRetry.run(job));
   platform.runtime.runner.started.listen((botId) => autoRetry.sync(botId));
   platform.bots.store.commandsChanged.listen((botId) => autoRetry.sync(botId));
+  platform.webApps.serve = (botId, command, options) => processor.render(botId, command, options);
+  // Saving a panel runs its on_saving command as a durable run, with the values (spec/bjs.md §7).
+  platform.adminPanels.onPanelSaved = async (bot, panel, values) => {
+    if (!panel.on_saving) return;
+    const request: RunRequest = {
+      botId: bot.id,
+      command: { name: panel.on_saving.command },
+      trigger: "panel_saved",
+      options: { panel_name: panel.name, values } as RunRequest["options"],
+      attempt: 1,
+      userId: panel.on_saving.user_id,
+      message: panel.on_saving.command,
+    };
+    await platform.jobs.enqueue([{ kind: RUN_JOB_KIND, botId: bot.id, payload: request }]);
+  };
   budget.start();
   return {
     processor,

@@ -13,6 +13,7 @@ import { Chain, type RunningBot } from "./invocation.js";
 import { QUOTA_NOTE, quotaNote, quotaOf } from "./quota.js";
 import { anyCommand, matchText, route } from "./router.js";
 import type { RunRequest } from "./run-request.js";
+import type { Rendered } from "./web-apps.js";
 import type { TelegramSender } from "./telegram-sender.js";
 import type { UpdateHandler } from "./update-handler.js";
 import { chatOf, senderOf } from "../telegram/update-parts.js";
@@ -135,14 +136,16 @@ export class Processor implements UpdateHandler {
     if (!command) return "no command";
     const remembered = <T>(row: T | undefined) => (row ? { row, justCreated: false } : null);
     const user = request.userId ? remembered(await this.deps.botUsers.byId(bot.row.id, request.userId)) : null;
-    const chat = request.chatId ? remembered(await this.deps.chats.byId(bot.row.id, request.chatId)) : null;
+    // An admin panel's on_saving user is reached in their private chat with the bot.
+    const chatRow = request.chatId ? await this.deps.chats.byId(bot.row.id, request.chatId) : user && request.trigger === "panel_saved" ? await this.deps.chats.privateOf(bot.row.id, user.row.id) : undefined;
+    const chat = remembered(chatRow);
     const message = request.message ?? ("name" in request.command ? request.command.name : command.command);
     const params = message.includes(" ") ? message.slice(message.indexOf(" ") + 1) : "";
     const broadcast = request.trigger === "broadcast";
     const chain = new Chain(broadcast);
     this.deps.budget.spend(bot.owner.id, bot.row.id, 1);
     const { trigger } = request;
-    const kind = trigger === "auto_retry" || trigger === "http_callback" || trigger === "broadcast" || trigger === "interop_callback" ? trigger : "scheduled";
+    const kind = trigger === "auto_retry" || trigger === "http_callback" || trigger === "broadcast" || trigger === "interop_callback" || trigger === "panel_saved" ? trigger : "scheduled";
     try {
       await this.deps.runner.run({ bot, book, command, kind, user, chat, message, params, request: null, options: request.options, tgUpdate: null, depth: 0, chain, http: request.http });
     } catch (error) {
@@ -151,6 +154,27 @@ export class Processor implements UpdateHandler {
       if (!(error instanceof UpdateEnded)) this.deps.log.error({ err: error, bot_id: bot.row.id }, "a run failed after its effects began; it is not retried");
     }
     return chain;
+  }
+
+  /**
+   * Runs a bot's command for a web app request (`WebApp.getUrl`, spec/bjs.md §2.7): no user or
+   * chat, the request's parameters as `options`; answers what `WebApp.render` left.
+   */
+  async render(botId: number, name: string, options: Record<string, unknown>): Promise<Rendered | "not running" | "no command" | "no render"> {
+    const bot = await this.runnable(botId);
+    if (typeof bot === "string") return "not running";
+    const book = await this.deps.books.of(bot.row.id, bot.row.commands_version);
+    const command = book.named(name);
+    if (!command) return "no command";
+    const chain = new Chain();
+    this.deps.budget.spend(bot.owner.id, bot.row.id, 1);
+    const web: { rendered?: Rendered } = {};
+    try {
+      await this.deps.runner.run({ bot, book, command, kind: "web_app", user: null, chat: null, message: name, params: "", request: null, options, tgUpdate: null, depth: 0, chain, web });
+    } catch (error) {
+      if (!(error instanceof UpdateEnded)) throw error;
+    }
+    return web.rendered ?? "no render";
   }
 
   /** The automatic acknowledgement of a pressed button when BJS did not answer it (spec §1.6). */

@@ -26,6 +26,12 @@ describe("what comes out of an isolate", () => {
     ["params that are not an object", { type: "api", method: "sendMessage", params: "text" }],
     ["a git branch past 200 characters", { type: "importGit", branch: "b".repeat(201), options: null }],
     ["a CSV URL that is not text", { type: "importCSV", url: 5, options: null }],
+    ["a panel whose fields are not a list", { type: "setPanel", panel_name: "p", data: { fields: "all" }, force: false }],
+    ["a panel field without a name", { type: "setPanel", panel_name: "p", data: { fields: [{ type: "string" }] }, force: false }],
+    ["a list operation that does not exist", { type: "list", op: "dropTable", list: { name: "l" } }],
+    ["a list of another user named by text", { type: "list", op: "create", list: { name: "l", user_id: "1; --" } }],
+    ["a cache kept for ever", { type: "setCache", scope: "bot", seconds: Infinity }],
+    ["a bot installed without an email", { type: "installBot", bot_id: 1 }],
   ])("refuses %s", (_what, action) => {
     const result = readOutcome(forged([action]), body, limits, 1000);
     expect(result.actions).toEqual([]);

@@ -4,6 +4,7 @@
  * minus what only answers "not available yet in Botyard".
  */
 import { installBjsSurface } from "../../src/runtime/bjs/surface.js";
+import { installCompatSurface } from "../../src/runtime/bjs/compat-surface.js";
 import { CHATLESS_METHODS, TELEGRAM_METHODS } from "../../src/runtime/bjs/telegram-methods.js";
 
 /** A completion: `Bot.sendMessage`, or a global such as `message`. */
@@ -26,7 +27,7 @@ function unavailable(read: () => unknown): boolean {
 export function bjsNames(): BjsName[] {
   const global: Record<string, unknown> = {};
   const config = { maxActions: 1000, maxActionBytes: 1 << 20, telegramMethods: TELEGRAM_METHODS, chatlessMethods: CHATLESS_METHODS };
-  const session = installBjsSurface(global, () => "null", config, () => []);
+  const session = installBjsSurface(global, () => "null", config, () => [], installCompatSurface);
   session.begin({});
   const names: BjsName[] = [];
   for (const name of Object.getOwnPropertyNames(global).sort()) {

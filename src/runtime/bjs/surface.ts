@@ -5,7 +5,8 @@
  * may use nothing but the isolate's own globals and its arguments:
  * - `hostCall(name, argsJson)`: a synchronous read from the host (property reads), answering JSON;
  * - `config`: the caps of one execution and the Telegram methods BJS may call;
- * - `keyboardRows`: the reply-keyboard layout shared with the host (keyboard-layout.ts).
+ * - `keyboardRows`: the reply-keyboard layout shared with the host (keyboard-layout.ts);
+ * - `installCompat`: AdminPanel, BBAdmin, List, WebApp, `data` and `statistics` (compat-surface.ts).
  * Every other call queues a plain JSON action; the host applies the actions after the body
  * ends (spec/bjs.md §0: "BJS is a synchronous sandbox that emits actions").
  *
@@ -23,6 +24,7 @@ export function installBjsSurface(
   hostCall: (name: string, argsJson: string) => string,
   config: { maxActions: number; maxActionBytes: number; telegramMethods: readonly string[]; chatlessMethods: readonly string[] },
   keyboardRows: (layout: unknown) => { text: string }[][],
+  installCompat: typeof import("./compat-surface.js").installCompatSurface,
 ) {
   // Taken before BJS runs: a body that replaces JSON.stringify or Reflect must not shrink its
   // output's measured size, nor break how actions leave the isolate.
@@ -195,6 +197,23 @@ export function installBjsSurface(
     Object.assign(this, found ?? { id: isPlainObject(spec) ? spec.id : spec, status: null });
   }
 
+  // ---- Caching (spec/bjs.md §2.11) ----------------------------------------------------------
+
+  function setCache(scope: string, seconds: any): void {
+    const time = Number(seconds);
+    if (!Number.isFinite(time) || time <= 0) fail(`${scope === "bot" ? "Bot" : "User"}.setCache needs a number of seconds`);
+    if (scope === "user" && !current.user) fail("User.setCache: user is not defined");
+    act({ type: "setCache", scope, seconds: time });
+  }
+  function clearCache(scope: string, command: any): void {
+    const name = String(command ?? current.command?.name ?? "").trim();
+    if (!name) fail(`${scope === "bot" ? "Bot" : "User"}.clearCache needs the command's name`);
+    if (scope === "user" && !current.user) fail("User.clearCache: user is not defined");
+    act({ type: "clearCache", scope, command: name });
+  }
+
+  const compat = installCompat({ act, read, fail, isPlainObject, current: () => current });
+
   const Bot: any = {
     sendMessage,
     inspect(value: any) {
@@ -203,7 +222,10 @@ export function installBjsSurface(
     sendMessageToChatWithId(chatId: any, text: any, options?: any) {
       api("sendMessage", { ...messageParams(text, options), chat_id: chatId });
     },
-    sendMessageToChat: notYet("Bot.sendMessageToChat"),
+    /** To a chat of this bot found by its title (spec/bjs.md §2.3). */
+    sendMessageToChat(title: any, text: any, options?: any) {
+      act({ type: "chatMessage", title: String(title ?? ""), params: messageParams(text, options) });
+    },
     sendKeyboard(buttons: any, text: any, options?: any) {
       const params = messageParams(text ?? "", options);
       api("sendMessage", { chat_id: currentChatId("Bot.sendKeyboard"), ...params, reply_markup: { keyboard: keyboardRows(buttons), resize_keyboard: true } });
@@ -276,8 +298,8 @@ export function installBjsSurface(
       if (spec.on_create) action.on_create = String(spec.on_create).trim();
       act(action);
     },
-    setCache: notYet("Bot.setCache"),
-    clearCache: notYet("Bot.clearCache"),
+    setCache: (seconds: any) => setCache("bot", seconds),
+    clearCache: (command: any) => clearCache("bot", command),
     /** From `url`, else the bot's csv_url; `success` gets `options.task` (its counters and row errors). */
     importCSV(spec?: any) {
       const params = isPlainObject(spec) ? spec : {};
@@ -378,8 +400,8 @@ export function installBjsSurface(
       const spec = isPlainObject(nameOrSpec) ? nameOrSpec : { name: nameOrSpec, value, type };
       const name = String(spec.name ?? "");
       if (!name) fail(`${owner}.setProp: name is required`);
-      if (spec.list !== undefined) fail(`${owner}.setProp with a list is not available yet in Botyard`);
       const where = target(scopeOf(spec), spec, `${owner}.setProp`);
+      const list = spec.list === undefined || spec.list === null ? undefined : compat.listRef(spec.list);
       const key = keyOf(where, name);
       if (spec.value === null || spec.value === undefined) {
         knownProps.set(key, { found: false });
@@ -390,7 +412,7 @@ export function installBjsSurface(
       if (!propertyTypes.includes(valueType)) fail(`${owner}.setProp: unknown type "${spec.type}" (use one of ${propertyTypes.join(", ")})`);
       const stored = storedValue(spec.value, valueType);
       knownProps.set(key, { found: true, value: stored, type: valueType });
-      act({ type: "setProp", ...where, name, value: stored, value_type: valueType });
+      act({ type: "setProp", ...where, name, value: stored, value_type: valueType, ...(list && { list }) });
     }
     function get(nameOrSpec: any, fallback?: any): any {
       const spec = isPlainObject(nameOrSpec) ? nameOrSpec : { name: nameOrSpec, default_value: fallback };
@@ -433,8 +455,8 @@ export function installBjsSurface(
       act({ type: "setGroup", user_id: current.user.id, group: null });
     },
     sendMessage,
-    setCache: notYet("User.setCache"),
-    clearCache: notYet("User.clearCache"),
+    setCache: (seconds: any) => setCache("user", seconds),
+    clearCache: (command: any) => clearCache("user", command),
   };
 
   // ---- HTTP (spec/bjs.md §2.6) ----------------------------------------------------------
@@ -499,10 +521,7 @@ export function installBjsSurface(
     Libs,
     inspect,
     HTTP,
-    WebApp: unavailableObject("WebApp"),
-    AdminPanel: unavailableObject("AdminPanel"),
-    BBAdmin: unavailableObject("BBAdmin"),
-    List: unavailableObject("List"),
+    ...compat.surface,
     RunAllTask,
     ResLib: unavailableObject("ResLib"),
     RefLib: unavailableObject("RefLib"),
@@ -527,7 +546,7 @@ export function installBjsSurface(
    * permanent slots of the realm (so its guard sees no change) that each execution fills and
    * the end of it empties.
    */
-  const contextNames = ["message", "params", "options", "command", "user", "chat", "bot", "request", "tgUpdate", "owner", "admins", "iteration_quota", "payment_plan", "completed_commands_count", "BB_API_URL", "content", "http_status", "http_headers", "cookies"];
+  const contextNames = ["data", "message", "params", "options", "command", "user", "chat", "bot", "request", "tgUpdate", "owner", "admins", "iteration_quota", "payment_plan", "completed_commands_count", "BB_API_URL", "content", "http_status", "http_headers", "cookies"];
   for (const name of contextNames) Object.defineProperty(global, name, { value: null, writable: true, enumerable: false, configurable: true });
 
   /** Empties the per-execution globals without assigning (an accessor BJS put there is not called). */
@@ -547,7 +566,9 @@ export function installBjsSurface(
       knownProps = new Map();
       current = globals;
       open = true;
+      compat.begin();
       for (const name of contextNames) global[name] = globals[name] ?? null;
+      global.data = compat.dataOf(globals);
       for (const { scope, name, ...read } of globals.prefetched ?? []) {
         knownProps.set(keyOf(scope === "user" ? { scope, user_id: current.user.id } : { scope }, name), read);
       }

@@ -24,6 +24,7 @@ export function realmBootstrap(
     installSurface: (...args: any[]) => { begin(globals: unknown): void; close(): void; take(): { actions: string; clean: boolean } };
     installGuard: (global: any) => { restore(): boolean };
     keyboardRows: (layout: unknown) => unknown;
+    installCompat: (...args: any[]) => unknown;
     limits: { message: number; frames: number; frameText: number };
   },
 ): { exec(globalsJson: string, key: number, code: string | null): boolean; finish(): string } {
@@ -116,7 +117,7 @@ export function realmBootstrap(
     return { __proto__: null, name: "Error", message: bounded(message, limits.message), compile };
   };
 
-  const surface = deps.installSurface(global, (name: string, args: string) => apply(applySyncPromise, deps.host, [undefined, [name, args]]), deps.config, deps.keyboardRows);
+  const surface = deps.installSurface(global, (name: string, args: string) => apply(applySyncPromise, deps.host, [undefined, [name, args]]), deps.config, deps.keyboardRows, deps.installCompat);
   const bodies: Record<number, () => void> = { __proto__: null } as any;
   let failure: string = "null";
   const guard = deps.installGuard(global);
