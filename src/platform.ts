@@ -186,7 +186,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     properties: new PropertyStore(db, clock),
     errorLog,
     adminPanels: new AdminPanelService(new AdminPanelStore(db, clock), log),
-    libraries: new InstalledLibraries(db, clock),
+    libraries: new InstalledLibraries(db, botStore, clock),
     jobs,
     outboundHttp,
     interop,

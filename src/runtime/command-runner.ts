@@ -4,8 +4,8 @@ import type { ErrorLog } from "../bots/error-log.js";
 import type { PropertyStore } from "../bots/properties.js";
 import { TelegramApiError, TelegramNetworkError } from "../telegram/bot-api.js";
 import { answerParams, fillPlaceholders } from "./answer.js";
-import { hasBjs } from "./command-book.js";
-import type { Invocation } from "./invocation.js";
+import { hasBjs, libHandlerCommand, type CommandBook, type RoutableCommand } from "./command-book.js";
+import type { Invocation, RunningBot } from "./invocation.js";
 import { globalsOf } from "./invocation.js";
 import type { Executor, BjsError } from "./sandbox/executor.js";
 import type { Segment } from "./sandbox/body.js";
@@ -63,18 +63,22 @@ export class CommandRunner {
     if (command.need_reply && invocation.kind !== "reply") return this.ask(invocation);
     // The reply phase of a question does not repeat the question (spec §1.5).
     if (command.answer?.trim() && invocation.kind !== "reply") await this.sendAnswer(invocation);
-    if (!hasBjs(command)) return;
+    if (!hasBjs(command) && !command.libHandler) return;
     const quota = await this.deps.quota(invocation);
     const segments = this.segments(invocation);
     const prefetched = await this.deps.prefetch.load(invocation, segments);
+    const { book } = invocation;
     const result = await this.deps.executor.execute({
       botId: invocation.bot.row.id,
       ownerId: invocation.bot.owner.id,
       segments,
+      libs: book.libs,
+      handler: command.libHandler ? command.command : undefined,
       globals: { ...globalsOf(invocation, this.deps.apiHost, quota), prefetched },
       reads: this.deps.reads(invocation),
       timeoutMs: invocation.bot.plan.command_timeout_s * 1000,
     });
+    if (book.libs.length > 0 && !result.error) book.libHandlers ??= new Set(result.handlers);
     invocation.chain.committed = true;
     this.deps.metrics.execution(result.error);
     try {
@@ -99,8 +103,39 @@ export class CommandRunner {
     await this.deps.waits.open(key, invocation.command.id, invocation.options ?? null);
   }
 
-  /** The hooks wrap every execution of a command that has BJS (spec §1.9, recommendation). */
+  /**
+   * The library handler (`on`, spec/bjs.md §6.1) that a command text names when no command
+   * does: the whole text, or its first word with the rest as `params`. The names are learnt
+   * once per version of the bot's code, if need be by a run that only loads its libraries.
+   */
+  async libHandler(bot: RunningBot, book: CommandBook, text: string): Promise<{ command: RoutableCommand; params: string } | undefined> {
+    if (book.libs.length === 0) return undefined;
+    book.libHandlers ??= await this.libHandlerNames(bot, book);
+    if (book.libHandlers.has(text)) return { command: libHandlerCommand(text), params: "" };
+    const space = text.indexOf(" ");
+    if (space > 0 && book.libHandlers.has(text.slice(0, space))) return { command: libHandlerCommand(text.slice(0, space)), params: text.slice(space + 1) };
+    return undefined;
+  }
+
+  private async libHandlerNames(bot: RunningBot, book: CommandBook): Promise<Set<string>> {
+    const result = await this.deps.executor.execute({
+      botId: bot.row.id,
+      ownerId: bot.owner.id,
+      segments: [],
+      libs: book.libs,
+      handler: "",
+      globals: {},
+      reads: async () => {
+        throw new Error("a library cannot read properties while it is only loaded");
+      },
+      timeoutMs: bot.plan.command_timeout_s * 1000,
+    });
+    return new Set(result.handlers);
+  }
+
+  /** The hooks wrap every execution of a command that has BJS (spec §1.9, recommendation); a library handler runs alone. */
   private segments(invocation: Invocation): Segment[] {
+    if (invocation.command.libHandler) return [];
     const hook = (name: "@" | "@@") => {
       const command = invocation.book.named(name);
       return hasBjs(command) && command !== invocation.command ? [{ name, code: command!.code! }] : [];
@@ -148,7 +183,7 @@ export class CommandRunner {
     const { command } = invocation;
     const segment = entry.segment === undefined || entry.segment === null ? null : entry.segment === command.command ? "cmd" : entry.segment;
     await this.deps.errorLog.record(invocation.bot.row.id, {
-      command_id: command.id,
+      command_id: command.libHandler ? null : command.id,
       command_name: command.command,
       segment,
       line: entry.line ?? null,

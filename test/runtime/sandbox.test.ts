@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { Executor, type Execution } from "../../src/runtime/sandbox/executor.js";
 import { IsolateHost } from "../../src/runtime/sandbox/isolate-host.js";
 import { Body } from "../../src/runtime/sandbox/body.js";
+import { coreLibSources } from "../../src/catalog/lib-sources.js";
 import type { Action } from "../../src/runtime/actions.js";
 
 const executor = new Executor({ isolates: 2, memoryMb: 64, realmsPerIsolate: 8, limits: { maxActions: 50, maxActionBytes: 64 * 1024 } });
@@ -221,7 +222,7 @@ describe("hostile BJS", () => {
     const host = new IsolateHost({ memoryMb: 32, maxRealms: 4, maxScripts: 10, limits: { maxActions: 50, maxActionBytes: 64 * 1024 } });
     try {
       for (let botId = 1; botId <= 150; botId++) {
-        const outcome = await host.run(botId, new Body([{ name: "/start", code: "Bot.sendMessage('hi')" }]).code, JSON.stringify({ chat, user }), async () => "null", 1000);
+        const outcome = await host.run(botId, { code: new Body([{ name: "/start", code: "Bot.sendMessage('hi')" }]).code, libs: coreLibSources(), handler: null }, JSON.stringify({ chat, user }), async () => "null", 1000);
         expect(JSON.parse(outcome.output!).error).toBeNull();
       }
       expect(host.renewals).toBe(0);

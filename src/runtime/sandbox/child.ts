@@ -22,14 +22,14 @@ process.on("message", (message: ToSandbox) => {
     else waiting?.resolve(message.result!);
     return;
   }
-  const { id, botId, code, globals, timeoutMs } = message;
+  const { id, botId, run, globals, timeoutMs } = message;
   const reads = (name: string, args: string) =>
     new Promise<string>((resolve, reject) => {
       const seq = ++readSeq;
       waitingReads.set(seq, { resolve, reject });
       send({ t: "read", id, seq, name, args });
     });
-  void host.run(botId, code, globals, reads, timeoutMs).then(
+  void host.run(botId, run, globals, reads, timeoutMs).then(
     (outcome) => send({ t: "done", id, outcome, warm: host.warmBots() }),
     () => send({ t: "done", id, outcome: { output: null, stop: "crash" }, warm: host.warmBots() }),
   );

@@ -1,4 +1,4 @@
-import type { ExecutionLimits, RawOutcome } from "./isolate-host.js";
+import type { ExecutionCode, ExecutionLimits, RawOutcome } from "./isolate-host.js";
 
 /** How a sandbox process is set up: its isolate's size and the caps of each execution. */
 export interface SandboxOptions {
@@ -10,7 +10,7 @@ export interface SandboxOptions {
 
 /** What the platform sends a sandbox process. */
 export type ToSandbox =
-  | { t: "run"; id: number; botId: number; code: string; globals: string; timeoutMs: number }
+  | { t: "run"; id: number; botId: number; run: ExecutionCode; globals: string; timeoutMs: number }
   | { t: "read"; id: number; seq: number; result?: string; error?: string };
 
 /** What a sandbox process sends back. */

@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from "node:child_process";
-import type { HostReads, RawOutcome, Stop } from "./isolate-host.js";
+import type { ExecutionCode, HostReads, RawOutcome, Stop } from "./isolate-host.js";
 import type { FromSandbox, SandboxOptions, ToSandbox } from "./protocol.js";
 
 /** The process entry next to this module: TypeScript under tsx (tests, benchmarks), built JS otherwise. */
@@ -52,7 +52,7 @@ export class Sandbox {
     return this.warm.has(botId);
   }
 
-  async run(botId: number, code: string, globals: string, reads: HostReads, timeoutMs: number, retried = false): Promise<RawOutcome> {
+  async run(botId: number, run: ExecutionCode, globals: string, reads: HostReads, timeoutMs: number, retried = false): Promise<RawOutcome> {
     const shared = this.warm.size - (this.warm.has(botId) ? 1 : 0) > 0;
     if (!this.child) this.start();
     if (!(await this.ready)) return { output: null, stop: "crash" };
@@ -60,10 +60,10 @@ export class Sandbox {
       const id = ++this.nextId;
       const watchdog = setTimeout(() => this.kill("timeout"), timeoutMs + this.options.watchdogMarginMs);
       this.running = { id, reads, done, watchdog };
-      this.send({ t: "run", id, botId, code, globals, timeoutMs });
+      this.send({ t: "run", id, botId, run, globals, timeoutMs });
     });
     const others = outcome.stop === "crash" ? shared : outcome.stop === "memory" && outcome.shared;
-    if (others && !retried) return this.run(botId, code, globals, reads, timeoutMs, true);
+    if (others && !retried) return this.run(botId, run, globals, reads, timeoutMs, true);
     return outcome;
   }
 
