@@ -198,7 +198,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     adminPanels: new AdminPanelService(new AdminPanelStore(db, clock), log),
     lists: new ListStore(db, clock),
     webApps: new WebApps(secrets, origin),
-    libraries: new InstalledLibraries(db, clock),
+    libraries: new InstalledLibraries(db, botStore, clock),
     jobs,
     broadcasts: new BroadcastService(new BroadcastStore(db, clock), jobs),
     outboundHttp,

@@ -2,13 +2,19 @@ import type { Kysely } from "kysely";
 import { isUniqueViolation } from "../accounts/users.js";
 import { isoNow, type Clock } from "../clock.js";
 import type { Schema } from "../db/schema.js";
+import type { BotStore } from "./bots.js";
 import { libraries, type Library } from "../catalog/libraries.js";
 import { NotFoundError, UnprocessableError } from "../errors.js";
 
-/** The libraries installed in each bot (Store libraries, by catalogue id). */
+/**
+ * The libraries installed in each bot (Store libraries, by catalogue id). Installing and
+ * uninstalling change the bot's code as commands do: they bump its commands version, so the
+ * runtime loads the new set on the next update.
+ */
 export class InstalledLibraries {
   constructor(
     private readonly db: Kysely<Schema>,
+    private readonly bots: BotStore,
     private readonly clock: Clock,
   ) {}
 
@@ -21,7 +27,7 @@ export class InstalledLibraries {
   /** Installs a library; installing it twice is refused. */
   async install(botId: number, library: Library): Promise<void> {
     try {
-      await this.db.insertInto("bot_libs").values({ bot_id: botId, lib_id: library.id, created_at: isoNow(this.clock) }).execute();
+      await this.bots.changeCommands(botId, (trx) => trx.insertInto("bot_libs").values({ bot_id: botId, lib_id: library.id, created_at: isoNow(this.clock) }).execute());
     } catch (error) {
       if (isUniqueViolation(error)) throw new UnprocessableError("Library already installed");
       throw error;
@@ -30,7 +36,7 @@ export class InstalledLibraries {
 
   /** Removes the library from the bot (its data, in properties, stays). */
   async uninstall(botId: number, library: Library): Promise<void> {
-    const result = await this.db.deleteFrom("bot_libs").where("bot_id", "=", botId).where("lib_id", "=", library.id).executeTakeFirst();
+    const result = await this.bots.changeCommands(botId, (trx) => trx.deleteFrom("bot_libs").where("bot_id", "=", botId).where("lib_id", "=", library.id).executeTakeFirst());
     if (result.numDeletedRows === 0n) throw new NotFoundError("Library");
   }
 

@@ -11,30 +11,24 @@ export interface Library {
 
 const RELEASED = "2026-01-01T00:00:00.000Z";
 
-// The libraries of spec/bjs.md §6.2 that still work, in the order of the store; ids are
-// stable (bots store them). Their BJS sources come with the runtime.
-const entries: [name: string, description: string][] = [
-  ["ResourcesLib", "Resources (balances, scores) per user or chat, with automatic growth"],
-  ["ReferralLib", "Referral links, tracking who invited whom, and referral lists"],
-  ["TopBoardLib", "Leaderboards of user scores"],
-  ["CommonLib", "Helpers for user names and Telegram mention links"],
-  ["CurrencyQuote", "Fiat and crypto exchange rates, and conversion between them"],
-  ["CryptoJS", "The crypto-js hashing and encryption functions"],
-  ["SmartBot", "Multi-language templates, amount dialogs and task flows"],
-  ["Webhooks", "Webhook URLs that run a command when called from outside"],
-  ["Lang", "Translations: per-user language and dictionaries"],
-  ["CooldownLib", "Cooldowns per user or chat before an action may run again"],
-  ["Guard", "Restricts a folder of commands to the bot's admins"],
-  ["MembershipChecker", "Checks that users joined the required channels or groups"],
-  ["DateTimeFormat", "Formats dates with masks such as yyyy-mm-dd HH:MM"],
-  ["Random", "Random integers, floats and messages"],
-  ["OxaPayLibV1", "Crypto payments and payouts through OxaPay"],
-  ["CoinPayments", "Crypto payments through CoinPayments"],
+// The libraries of spec/bjs.md §6.2 the platform ships (each one a source in libs/), in the
+// order of the store. Ids are stable (bots store them) and never reused; ids left out here
+// (5 CurrencyQuote, 6 CryptoJS, 7 SmartBot, 8 Webhooks, 11 Guard, 12 MembershipChecker,
+// 15 OxaPayLibV1, 16 CoinPayments) belong to libraries not shipped yet.
+const entries: [id: number, name: string, description: string][] = [
+  [1, "ResourcesLib", "Resources (balances, scores) per user or chat, with automatic growth"],
+  [2, "ReferralLib", "Referral links, tracking who invited whom, and referral lists"],
+  [3, "TopBoardLib", "Leaderboards of user scores"],
+  [4, "CommonLib", "Helpers for user names and Telegram mention links"],
+  [9, "Lang", "Translations: per-user language and dictionaries"],
+  [10, "CooldownLib", "Cooldowns per user or chat before an action may run again"],
+  [13, "DateTimeFormat", "Formats dates with masks such as yyyy-mm-dd HH:MM"],
+  [14, "Random", "Random integers, floats and messages"],
 ];
 
 /** The library catalogue. */
-export const libraries: readonly Library[] = entries.map(([name, description], index) => ({
-  id: index + 1,
+export const libraries: readonly Library[] = entries.map(([id, name, description]) => ({
+  id,
   name,
   description,
   img_url: null,

@@ -57,12 +57,6 @@ export class BotContentStore {
       this.db.selectFrom("bot_lib_files").select(["name", "source"]).where("bot_id", "=", botId).orderBy("id").execute(),
     ]);
     const titles = new Map(folders.map((folder) => [folder.id, folder.title]));
-    const sources = new Map(files.map((file) => [file.name, file.source]));
-    const storeLibs = installed.flatMap((row) => {
-      const lib = libraryOf(row.lib_id);
-      return lib ? [{ name: lib.name, source: sources.get(lib.name) ?? null }] : [];
-    });
-    const custom = files.filter((file) => !storeLibs.some((lib) => lib.name === file.name));
     return {
       folders: folders.map((folder) => folder.title),
       commands: commands.map((row) => ({
@@ -77,7 +71,7 @@ export class BotContentStore {
         folder: row.commands_folder_id === null ? null : (titles.get(row.commands_folder_id) ?? null),
         code: row.code,
       })),
-      libs: [...storeLibs, ...custom],
+      libs: libEntries(installed, files),
     };
   }
 
@@ -119,6 +113,20 @@ export class BotContentStore {
       }
     });
   }
+}
+
+/**
+ * A bot's libraries from its rows: the store libraries in install order (with the bot's own
+ * copy of the source when it has one), then its custom libraries.
+ */
+export function libEntries(installed: { lib_id: number }[], files: { name: string; source: string }[]): LibEntry[] {
+  const sources = new Map(files.map((file) => [file.name, file.source]));
+  const storeLibs = installed.flatMap((row) => {
+    const lib = libraryOf(row.lib_id);
+    return lib ? [{ name: lib.name, source: sources.get(lib.name) ?? null }] : [];
+  });
+  const custom = files.filter((file) => !storeLibs.some((lib) => lib.name === file.name));
+  return [...storeLibs, ...custom];
 }
 
 /** A command entry as `bot_commands` values, its folder resolved to an id. */

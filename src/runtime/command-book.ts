@@ -1,4 +1,5 @@
 import { SPECIAL_COMMANDS } from "../bots/commands.js";
+import type { LibSource } from "../catalog/lib-sources.js";
 
 /** What the router and the pipeline need of a command. */
 export interface RoutableCommand {
@@ -12,6 +13,13 @@ export interface RoutableCommand {
   code: string | null;
   folder: string | null;
   auto_retry_time: number | null;
+  /** Set on a command that stands for a library's `on` handler (spec/bjs.md §6.1): it has no row. */
+  libHandler?: true;
+}
+
+/** A library's `on` handler as a command the runner can run (it runs alone, without `@` and `@@`). */
+export function libHandlerCommand(name: string): RoutableCommand {
+  return { id: 0, command: name, aliases: [], answer: null, keyboard_body: null, need_reply: false, group_title: null, code: null, folder: null, auto_retry_time: null, libHandler: true };
 }
 
 /** Names the router never matches from text (spec/bjs.md §1.2: use an alias for the literal). */
@@ -28,7 +36,17 @@ export class CommandBook {
   private readonly byId = new Map<number, RoutableCommand>();
   private readonly special = new Map<string, RoutableCommand>();
 
-  constructor(readonly commands: RoutableCommand[]) {
+  /**
+   * The names the libraries register with `on`, learnt from the first execution that loaded
+   * them (or from a run that only loads them); undefined until then.
+   */
+  libHandlers?: ReadonlySet<string>;
+
+  constructor(
+    readonly commands: RoutableCommand[],
+    /** The bot's installed libraries, in install order. */
+    readonly libs: readonly LibSource[] = [],
+  ) {
     for (const command of commands) {
       this.byId.set(command.id, command);
       (RESERVED.has(command.command) ? this.special : this.byName).set(command.command, command);

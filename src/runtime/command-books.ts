@@ -1,5 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Schema } from "../db/schema.js";
+import { bundledLibSource, type LibSource } from "../catalog/lib-sources.js";
+import { libEntries } from "../interop/bot-content.js";
 import { CommandBook, type RoutableCommand } from "./command-book.js";
 
 /**
@@ -16,9 +18,22 @@ export class CommandBooks {
   async of(botId: number, version: number): Promise<CommandBook> {
     const cached = this.cache.get(botId);
     if (cached?.version === version) return cached.book;
-    const book = new CommandBook(await this.load(botId));
+    const [commands, libs] = await Promise.all([this.load(botId), this.libs(botId)]);
+    const book = new CommandBook(commands, libs);
     this.cache.set(botId, { version, book });
     return book;
+  }
+
+  /** The bot's libraries with their sources: its own copy, else the platform's (one without either is left out). */
+  private async libs(botId: number): Promise<LibSource[]> {
+    const [installed, files] = await Promise.all([
+      this.db.selectFrom("bot_libs").select("lib_id").where("bot_id", "=", botId).orderBy("id").execute(),
+      this.db.selectFrom("bot_lib_files").select(["name", "source"]).where("bot_id", "=", botId).orderBy("id").execute(),
+    ]);
+    return libEntries(installed, files).flatMap((lib) => {
+      const code = lib.source ?? bundledLibSource(lib.name);
+      return code === null ? [] : [{ name: lib.name, code }];
+    });
   }
 
   private async load(botId: number): Promise<RoutableCommand[]> {

@@ -7,8 +7,8 @@ import { answerParams, fillPlaceholders, KEYBOARD_ONLY_TEXT } from "./answer.js"
 import { MAX_CACHED_BYTES, type CacheKey, type CommandCache } from "./command-cache.js";
 import { keyboardRows } from "./keyboard-layout.js";
 import { CHATLESS_METHODS } from "./bjs/telegram-methods.js";
-import { hasBjs } from "./command-book.js";
-import type { Invocation } from "./invocation.js";
+import { hasBjs, libHandlerCommand, type CommandBook, type RoutableCommand } from "./command-book.js";
+import type { Invocation, RunningBot } from "./invocation.js";
 import { globalsOf } from "./invocation.js";
 import type { Executor, BjsError } from "./sandbox/executor.js";
 import type { Segment } from "./sandbox/body.js";
@@ -80,7 +80,7 @@ export class CommandRunner {
   /** The BJS body, or the actions a valid cache entry holds for it (spec §2.11). */
   private async runBjs(invocation: Invocation): Promise<void> {
     const { command } = invocation;
-    if (!hasBjs(command)) return;
+    if (!hasBjs(command) && !command.libHandler) return;
     const keys = this.cacheKeys(invocation);
     for (const key of keys) {
       const cached = await this.deps.cache.find(key);
@@ -89,14 +89,18 @@ export class CommandRunner {
     const quota = await this.deps.quota(invocation);
     const segments = this.segments(invocation);
     const prefetched = await this.deps.prefetch.load(invocation, segments);
+    const { book } = invocation;
     const result = await this.deps.executor.execute({
       botId: invocation.bot.row.id,
       ownerId: invocation.bot.owner.id,
       segments,
+      libs: book.libs,
+      handler: command.libHandler ? command.command : undefined,
       globals: { ...globalsOf(invocation, this.deps.apiHost, quota), prefetched },
       reads: this.deps.reads(invocation),
       timeoutMs: invocation.bot.plan.command_timeout_s * 1000,
     });
+    if (book.libs.length > 0 && !result.error) book.libHandlers ??= new Set(result.handlers);
     invocation.chain.committed = true;
     this.deps.metrics.execution(result.error);
     const setCache = result.error ? undefined : result.actions.find((action) => action.type === "setCache");
@@ -145,8 +149,39 @@ export class CommandRunner {
     await this.deps.waits.open(key, invocation.command.id, invocation.options ?? null);
   }
 
-  /** The hooks wrap every execution of a command that has BJS (spec §1.9, recommendation). */
+  /**
+   * The library handler (`on`, spec/bjs.md §6.1) that a command text names when no command
+   * does: the whole text, or its first word with the rest as `params`. The names are learnt
+   * once per version of the bot's code, if need be by a run that only loads its libraries.
+   */
+  async libHandler(bot: RunningBot, book: CommandBook, text: string): Promise<{ command: RoutableCommand; params: string } | undefined> {
+    if (book.libs.length === 0) return undefined;
+    book.libHandlers ??= await this.libHandlerNames(bot, book);
+    if (book.libHandlers.has(text)) return { command: libHandlerCommand(text), params: "" };
+    const space = text.indexOf(" ");
+    if (space > 0 && book.libHandlers.has(text.slice(0, space))) return { command: libHandlerCommand(text.slice(0, space)), params: text.slice(space + 1) };
+    return undefined;
+  }
+
+  private async libHandlerNames(bot: RunningBot, book: CommandBook): Promise<Set<string>> {
+    const result = await this.deps.executor.execute({
+      botId: bot.row.id,
+      ownerId: bot.owner.id,
+      segments: [],
+      libs: book.libs,
+      handler: "",
+      globals: {},
+      reads: async () => {
+        throw new Error("a library cannot read properties while it is only loaded");
+      },
+      timeoutMs: bot.plan.command_timeout_s * 1000,
+    });
+    return new Set(result.handlers);
+  }
+
+  /** The hooks wrap every execution of a command that has BJS (spec §1.9, recommendation); a library handler runs alone. */
   private segments(invocation: Invocation): Segment[] {
+    if (invocation.command.libHandler) return [];
     const hook = (name: "@" | "@@") => {
       const command = invocation.book.named(name);
       return hasBjs(command) && command !== invocation.command ? [{ name, code: command!.code! }] : [];
@@ -198,7 +233,7 @@ export class CommandRunner {
     const { command } = invocation;
     const segment = entry.segment === undefined || entry.segment === null ? null : entry.segment === command.command ? "cmd" : entry.segment;
     await this.deps.errorLog.record(invocation.bot.row.id, {
-      command_id: command.id,
+      command_id: command.libHandler ? null : command.id,
       command_name: command.command,
       segment,
       line: entry.line ?? null,

@@ -216,7 +216,7 @@ export class Effects {
       if (chain.note("Too many sub commands")) await runner.record(parent, { message: "Too many sub commands" });
       return;
     }
-    const found = matchText(parent.book, text, { botUsername: parent.bot.row.username, allowed: anyCommand });
+    const found = matchText(parent.book, text, { botUsername: parent.bot.row.username, allowed: anyCommand }) ?? (await runner.libHandler(parent.bot, parent.book, text));
     if (!found) {
       if (!ignoreMissing) await runner.record(parent, { message: `Command not found: ${text}` });
       return;

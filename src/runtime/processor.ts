@@ -11,7 +11,8 @@ import { UpdateEnded, type CommandRunner } from "./command-runner.js";
 import type { IterationBudget } from "./iteration-budget.js";
 import { Chain, type RunningBot } from "./invocation.js";
 import { QUOTA_NOTE, quotaNote, quotaOf } from "./quota.js";
-import { anyCommand, matchText, route } from "./router.js";
+import { anyCommand, matchText, route, selection, type Route } from "./router.js";
+import type { CommandBook } from "./command-book.js";
 import type { RunRequest } from "./run-request.js";
 import type { Rendered } from "./web-apps.js";
 import type { TelegramSender } from "./telegram-sender.js";
@@ -109,8 +110,9 @@ export class Processor implements UpdateHandler {
     const routing = route(book, { update, botUsername: bot.row.username, wait, userGroup: user?.row.user_group ?? null });
     if (routing.waitEnded && waitKey) await waits.close(waitKey);
     try {
-      if (routing.route) {
-        const { command, kind, message, params, request, options } = routing.route;
+      const chosen = routing.route ?? (await this.libraryFallback(bot, book, update));
+      if (chosen) {
+        const { command, kind, message, params, request, options } = chosen;
         await this.deps.runner.run({ bot, book, command, kind, user, chat, message, params, request, options, tgUpdate: update, depth: 0, chain });
       }
       if (update.callback_query && !chain.answeredCallback) await this.acknowledge(bot, update.callback_query.id);
@@ -132,7 +134,10 @@ export class Processor implements UpdateHandler {
     const bot = await this.runnable(request.botId);
     if (typeof bot === "string") return bot;
     const book = await this.deps.books.of(bot.row.id, bot.row.commands_version);
-    const command = "id" in request.command ? book.withId(request.command.id) : matchText(book, request.command.name, { botUsername: bot.row.username, allowed: anyCommand })?.command;
+    const command =
+      "id" in request.command
+        ? book.withId(request.command.id)
+        : (matchText(book, request.command.name, { botUsername: bot.row.username, allowed: anyCommand }) ?? (await this.deps.runner.libHandler(bot, book, request.command.name)))?.command;
     if (!command) return "no command";
     const remembered = <T>(row: T | undefined) => (row ? { row, justCreated: false } : null);
     const user = request.userId ? remembered(await this.deps.botUsers.byId(bot.row.id, request.userId)) : null;
@@ -175,6 +180,15 @@ export class Processor implements UpdateHandler {
       if (!(error instanceof UpdateEnded)) throw error;
     }
     return web.rendered ?? "no render";
+  }
+
+  /** With no command for an update (not even `*`), a library's `on("*")` handler takes it (spec/bjs.md §6.1). */
+  private async libraryFallback(bot: RunningBot, book: CommandBook, update: Update): Promise<Route | null> {
+    if (update.inline_query) return null;
+    const handler = await this.deps.runner.libHandler(bot, book, "*");
+    if (!handler) return null;
+    const { text, request } = selection(update);
+    return { command: handler.command, kind: "fallback", message: text, params: "", request, options: null };
   }
 
   /** The automatic acknowledgement of a pressed button when BJS did not answer it (spec §1.6). */

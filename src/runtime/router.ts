@@ -40,7 +40,7 @@ export interface Routing {
 }
 
 /** The selection text and the inner object of an update (spec/bjs.md §1.3 step 2). */
-function selection(update: Update): { text: string | null; request: unknown; inline: boolean } {
+export function selection(update: Update): { text: string | null; request: unknown; inline: boolean } {
   if (update.message) return { text: update.message.text ?? null, request: update.message, inline: false };
   if (update.callback_query) return { text: update.callback_query.data ?? null, request: update.callback_query, inline: false };
   if (update.inline_query) return { text: update.inline_query.query, request: update.inline_query, inline: true };

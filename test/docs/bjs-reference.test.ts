@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import ivm from "isolated-vm";
 import { beforeAll, describe, expect, it } from "vitest";
+import { bundledLibSources } from "../../src/catalog/lib-sources.js";
 import { Executor } from "../../src/runtime/sandbox/executor.js";
 
 const REFERENCE = resolve(import.meta.dirname, "../../docs/bjs.md");
@@ -14,8 +15,8 @@ interface SurfaceName {
 }
 
 /**
- * Lists, by running BJS in the executor, every global the BJS realm adds to plain JavaScript
- * and the members of those that are objects; each function is called once to see whether it
+ * Lists, by running BJS in the executor (in a bot that installed every library), every global
+ * the BJS realm adds to plain JavaScript and the members of those that are objects; each function is called once to see whether it
  * is one of the "not available yet" stand-ins (what the calls queue is thrown away).
  */
 async function surfaceAsItRuns(): Promise<SurfaceName[]> {
@@ -41,7 +42,7 @@ async function surfaceAsItRuns(): Promise<SurfaceName[]> {
     }
     Bot.sendMessageToChatWithId(1, "${MARKER}" + JSON.stringify(found));
   `;
-  const result = await executor.execute({ botId: 1, ownerId: 1, segments: [{ name: "/surface", code }], globals: {}, reads: async () => "null", timeoutMs: 5000 });
+  const result = await executor.execute({ botId: 1, ownerId: 1, segments: [{ name: "/surface", code }], libs: bundledLibSources(), globals: {}, reads: async () => "null", timeoutMs: 5000 });
   executor.dispose();
   expect(result.error).toBeUndefined();
   const text = result.actions.map((action) => (action.type === "api" ? (action.params as { text?: unknown }).text : undefined)).find((t) => typeof t === "string" && t.startsWith(MARKER));

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { Executor, type Execution } from "../../src/runtime/sandbox/executor.js";
 import { IsolateHost } from "../../src/runtime/sandbox/isolate-host.js";
 import { Body } from "../../src/runtime/sandbox/body.js";
+import { coreLibSources } from "../../src/catalog/lib-sources.js";
 import type { Action } from "../../src/runtime/actions.js";
 
 const executor = new Executor({ isolates: 2, memoryMb: 64, realmsPerIsolate: 8, limits: { maxActions: 50, maxActionBytes: 64 * 1024 } });
@@ -221,13 +222,24 @@ describe("hostile BJS", () => {
     const host = new IsolateHost({ memoryMb: 32, maxRealms: 4, maxScripts: 10, limits: { maxActions: 50, maxActionBytes: 64 * 1024 } });
     try {
       for (let botId = 1; botId <= 150; botId++) {
-        const outcome = await host.run(botId, new Body([{ name: "/start", code: "Bot.sendMessage('hi')" }]).code, JSON.stringify({ chat, user }), async () => "null", 1000);
+        const outcome = await host.run(botId, { code: new Body([{ name: "/start", code: "Bot.sendMessage('hi')" }]).code, libs: coreLibSources(), handler: null }, JSON.stringify({ chat, user }), async () => "null", 1000);
         expect(JSON.parse(outcome.output!).error).toBeNull();
       }
       expect(host.renewals).toBe(0);
     } finally {
       host.dispose();
     }
+  });
+
+  it("keeps Libs and the core library globals as they are: BJS can neither change nor freeze them, nor carry a change over", async () => {
+    const libs = coreLibSources();
+    const changed = await run(
+      'try { Object.preventExtensions(Libs) } catch (e) { Bot.sendMessage("refused") } Libs.X = 1; delete Libs.CommonLib; Libs.CommonLib.getNameFor = null; Object.defineProperty(globalThis, "ResLib", {value: 5}); Bot.sendMessage(Object.keys(Libs).length + " " + ResLib)',
+      { botId: 73, libs },
+    );
+    expect(changed.actions.map(textOf)).toEqual(["refused", "5 5"]);
+    const next = await run('Bot.sendMessage(typeof ResLib.userRes + " " + typeof Libs.CommonLib.getNameFor + " " + Object.isExtensible(Libs) + " " + ("X" in Libs))', { botId: 73, libs });
+    expect(next.actions.map(textOf)).toEqual(["function function true false"]);
   });
 
   it("keeps bots apart: one bot's globals are not visible to another", async () => {

@@ -6,6 +6,7 @@
 import { installBjsSurface } from "../../src/runtime/bjs/surface.js";
 import { installCompatSurface } from "../../src/runtime/bjs/compat-surface.js";
 import { CHATLESS_METHODS, TELEGRAM_METHODS } from "../../src/runtime/bjs/telegram-methods.js";
+import { bundledLibSources, coreLibGlobals, LIB_ALIASES, storeLibNames } from "../../src/catalog/lib-sources.js";
 
 /** A completion: `Bot.sendMessage`, or a global such as `message`. */
 export interface BjsName {
@@ -26,9 +27,13 @@ function unavailable(read: () => unknown): boolean {
 /** Every global of the BJS surface and the members of each namespace. */
 export function bjsNames(): BjsName[] {
   const global: Record<string, unknown> = {};
-  const config = { maxActions: 1000, maxActionBytes: 1 << 20, telegramMethods: TELEGRAM_METHODS, chatlessMethods: CHATLESS_METHODS };
+  const libraries = { store: storeLibNames(), aliases: LIB_ALIASES, globals: coreLibGlobals() };
+  const config = { maxActions: 1000, maxActionBytes: 1 << 20, telegramMethods: TELEGRAM_METHODS, chatlessMethods: CHATLESS_METHODS, libraries };
   const session = installBjsSurface(global, () => "null", config, () => [], installCompatSurface);
   session.begin({});
+  // Our own library sources, as a bot that installed them all has them (their top level only publishes).
+  const helpers = ["publish", "on", "setBotProperty", "getBotProperty", "setUserProperty", "getUserProperty"];
+  session.loadLibs(bundledLibSources().map((lib) => ({ name: lib.name, run: new Function(...helpers, lib.code) as (...args: unknown[]) => void, lazy: false })));
   const names: BjsName[] = [];
   for (const name of Object.getOwnPropertyNames(global).sort()) {
     const value = global[name];

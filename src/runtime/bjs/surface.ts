@@ -18,11 +18,20 @@
  * It answers `begin(globals)`, `close()` (the body ended: BJS can no longer act or read) and
  * `take()` (the output, and the realm emptied), which the bootstrap calls around each body;
  * `globals.prefetched` holds property reads the host answered ahead (property-prefetch.ts).
+ * Between `begin` and the body, `loadLibs` evaluates the execution's libraries (spec/bjs.md
+ * §6.1); `handler(name)` answers a function a library registered with `on`.
  */
 export function installBjsSurface(
   global: any,
   hostCall: (name: string, argsJson: string) => string,
-  config: { maxActions: number; maxActionBytes: number; telegramMethods: readonly string[]; chatlessMethods: readonly string[] },
+  config: {
+    maxActions: number;
+    maxActionBytes: number;
+    telegramMethods: readonly string[];
+    chatlessMethods: readonly string[];
+    /** The store's library names, their older aliases, and the core libraries' global names (lib-sources.ts). */
+    libraries: { store: readonly string[]; aliases: Record<string, string>; globals: Record<string, string> };
+  },
   keyboardRows: (layout: unknown) => { text: string }[][],
   installCompat: typeof import("./compat-surface.js").installCompatSurface,
 ) {
@@ -330,6 +339,7 @@ export function installBjsSurface(
 
   // ---- Properties (spec/bjs.md §3) ------------------------------------------------------
 
+  const MAX_NAME = 255;
   const propertyTypes = ["integer", "float", "boolean", "string", "text", "json", "datetime"];
   const MAX_PROPERTY_BYTES = 10 * 1024;
 
@@ -509,24 +519,124 @@ export function installBjsSurface(
       construct: () => fail(`${name} is not available yet in Botyard`),
     });
   };
-  const Libs: any = {};
-  for (const name of ["ResourcesLib", "ReferralLib", "CommonLib", "commonLib", "Webhooks", "Lang", "CooldownLib", "Guard", "MembershipChecker", "DateTimeFormat", "Random", "TopBoardLib", "CurrencyQuote", "CryptoJS"]) {
-    Libs[name] = unavailableObject(`Libs.${name}`);
+  // ---- Libraries (spec/bjs.md §6.1) -----------------------------------------------------
+
+  /**
+   * One library of the execution: `run` is its compiled source, a function of the library
+   * helpers (`publish`, `on` and the property helpers), evaluated at most once per execution
+   * in its own scope.
+   */
+  interface LoadedLib {
+    name: string;
+    run: (...helpers: unknown[]) => void;
+    state: "new" | "loading" | "loaded" | "failed";
+    exports?: any;
+    failure?: unknown;
   }
+  const { store: storeLibs, aliases: libAliases, globals: coreGlobals } = config.libraries;
+  const ProxyClass = Proxy;
+  const objectPrototype = Object.prototype;
+  const hasOwn = Object.prototype.hasOwnProperty;
+  let libs = new Map<string, LoadedLib>();
+  /** What libraries registered with `on`: command names (and `*`, `@`) to their functions. */
+  let handlers = new Map<string, (...args: unknown[]) => unknown>();
+  /**
+   * Their names, serialised as they are registered (bounded: the host checks them again), so
+   * that nothing of BJS runs when the output is taken.
+   */
+  let handlerNamesJson = "";
+  const MAX_HANDLERS = 100;
+
+  /** The helpers a library's source sees, bound to its identity. */
+  function libHelpers(lib: LoadedLib): unknown[] {
+    // Library properties live under the library's name: its own, apart from the bot's.
+    const own = (name: any) => `lib:${lib.name}:${String(name)}`;
+    return [
+      function publish(exports: any) {
+        if ((typeof exports !== "object" && typeof exports !== "function") || exports === null) fail(`publish in library ${lib.name} needs an object`);
+        lib.exports = lib.exports === undefined ? exports : Object.assign(lib.exports, exports);
+      },
+      function on(name: any, fn: any) {
+        if (typeof fn !== "function") fail(`on("${String(name)}") in library ${lib.name} needs a function`);
+        const key = String(name);
+        if (handlers.has(key)) return;
+        if (handlers.size >= MAX_HANDLERS) fail(`Too many handlers registered with on() (the limit is ${MAX_HANDLERS})`);
+        if (key.length > MAX_NAME) fail(`on() in library ${lib.name}: the name is longer than ${MAX_NAME} characters`);
+        handlers.set(key, fn);
+        handlerNamesJson = handlerNamesJson === "" ? stringify(key) : handlerNamesJson + "," + stringify(key);
+      },
+      (name: any, value: any, type?: any) => Bot.setProperty(own(name), value, type),
+      (name: any, fallback?: any) => Bot.getProperty(own(name), fallback),
+      (name: any, value: any, type?: any) => User.setProperty(own(name), value, type),
+      (name: any, fallback?: any) => User.getProperty(own(name), fallback),
+    ];
+  }
+
+  /** A library's exports, evaluating it on first use; a library that failed throws its failure again. */
+  function loadLib(lib: LoadedLib): any {
+    if (lib.state === "failed") throw lib.failure;
+    if (lib.state === "new") {
+      lib.state = "loading";
+      try {
+        lib.run(...libHelpers(lib));
+        lib.state = "loaded";
+      } catch (failure) {
+        lib.state = "failed";
+        lib.failure = failure;
+        throw failure;
+      }
+    }
+    // A library that reaches itself while loading sees what it published so far.
+    return lib.exports ?? (lib.exports = {});
+  }
+
+  const libNamed = (name: string) => libs.get(hasOwn.call(libAliases, name) ? libAliases[name]! : name);
+  const libNames = () => [...libs.keys(), ...Object.keys(libAliases).filter((alias) => libs.has(libAliases[alias]!))];
+
+  /** `Libs`: the execution's libraries by name; any other name says what to install. */
+  const libsView = new ProxyClass(Object.create(null), {
+    get(_target, key) {
+      if (typeof key === "symbol") return undefined;
+      const lib = libNamed(key);
+      if (lib) return loadLib(lib);
+      if (key in objectPrototype) return (objectPrototype as any)[key];
+      if (key === "toJSON" || key === "then") return undefined;
+      if (storeLibs.includes(key)) return fail(`Libs.${key} is not installed in this bot: install the library ${key} first`);
+      return fail(`Libs.${key}: this bot has no library named ${key} (install it from the store, or add libs/${key}.js to the bot's repository)`);
+    },
+    has: (_target, key) => typeof key === "string" && libNamed(key) !== undefined,
+    ownKeys: () => libNames(),
+    getOwnPropertyDescriptor(_target, key) {
+      const lib = typeof key === "string" ? libNamed(key) : undefined;
+      return lib ? { value: loadLib(lib), writable: false, enumerable: true, configurable: true } : undefined;
+    },
+    // It outlives the execution (one per realm): nothing may change it, not even its extensibility.
+    set: () => false,
+    defineProperty: () => false,
+    deleteProperty: () => false,
+    setPrototypeOf: () => false,
+    preventExtensions: () => false,
+  });
+
+  /** Accessors on the global object (fixed functions, so the realm guard sees no change). */
+  const libGlobals: Record<string, () => unknown> = { Libs: () => (open ? libsView : ended()) };
+  for (const [libName, globalName] of Object.entries(coreGlobals)) {
+    libGlobals[globalName] = () => {
+      if (!open) ended();
+      const lib = libNamed(libName);
+      return lib ? loadLib(lib) : fail(`${globalName} is not loaded in this execution`);
+    };
+  }
+  for (const [name, get] of Object.entries(libGlobals)) Object.defineProperty(global, name, { get, set() {}, enumerable: false, configurable: true });
 
   const surface: any = {
     Bot,
     User,
     Api,
-    Libs,
     inspect,
     HTTP,
     ...compat.surface,
     RunAllTask,
-    ResLib: unavailableObject("ResLib"),
-    RefLib: unavailableObject("RefLib"),
-    CommonLib: unavailableObject("CommonLib"),
-    TopBoardLib: unavailableObject("TopBoardLib"),
     CurrencyQuote: unavailableObject("CurrencyQuote"),
     CryptoJS: unavailableObject("CryptoJS"),
     SmartBot: unavailableObject("SmartBot"),
@@ -560,6 +670,9 @@ export function installBjsSurface(
 
   return {
     begin(globals: any): void {
+      libs = new Map();
+      handlers = new Map();
+      handlerNamesJson = "";
       output = "";
       outputBytes = 0;
       actionCount = 0;
@@ -576,6 +689,30 @@ export function installBjsSurface(
     close(): void {
       open = false;
     },
+    /**
+     * Takes the execution's libraries (in install order, compiled by the bootstrap) and
+     * evaluates those not marked lazy. A library that fails to load does not stop the
+     * execution: using it throws its failure (logged with its `lib:<Name>` frames).
+     */
+    loadLibs(list: { name: string; run: (...helpers: unknown[]) => void; lazy: boolean }[]): void {
+      for (const { name, run } of list) libs.set(name, { name, run, state: "new" });
+      for (const { name, lazy } of list) {
+        if (lazy) continue;
+        try {
+          loadLib(libs.get(name)!);
+        } catch {
+          // Kept in the library's state, thrown again where BJS uses it.
+        }
+      }
+    },
+    /** The function a library registered with `on(name)`, if any. */
+    handler(name: string): ((...args: unknown[]) => unknown) | undefined {
+      return handlers.get(name);
+    },
+    /** The names libraries registered with `on`, as a JSON array. */
+    handlerNames(): string {
+      return `[${handlerNamesJson}]`;
+    },
     /** The serialised actions (a JSON array's inside) and whether the context globals could be emptied. */
     take(): { actions: string; clean: boolean } {
       const actions = output;
@@ -585,6 +722,9 @@ export function installBjsSurface(
       actionCount = 0;
       current = {};
       knownProps = new Map();
+      libs = new Map();
+      handlers = new Map();
+      handlerNamesJson = "";
       return { actions, clean: clearContext() };
     },
   };

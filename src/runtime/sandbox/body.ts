@@ -21,6 +21,9 @@ export const BODY_FILE = "bjs";
 export const FUNCTION_HEADER = "(function anonymous(\n) {\n";
 const HEADER_LINES = 2;
 
+/** A frame's position: the body's, or a library's (`lib:<Name>`, compiled with the same header). */
+const FRAME = new RegExp(`(${BODY_FILE}|lib:[A-Za-z_$][\\w$]*):(\\d+):(\\d+)`);
+
 /**
  * Assembles `@` + command + `@@` into one sloppy-mode function body (spec/bjs.md §1.9):
  * they share one scope, and a top-level `return` ends the whole body. The realm compiles it
@@ -47,10 +50,14 @@ export class Body {
     return segment && { segment: segment.name, line: line - segment.first + 1 };
   }
 
-  /** The first `bjs:LINE:COL` position in a stack or message, mapped to its segment. */
+  /**
+   * The first `bjs:LINE:COL` position in a stack or message, mapped to its segment; or the
+   * first `lib:<Name>:LINE:COL`, a line of that library's own source.
+   */
   locateIn(text: string | undefined): SourceLocation | undefined {
-    const match = new RegExp(`${BODY_FILE}:(\\d+)`).exec(text ?? "");
-    return match ? this.locate(Number(match[1])) : undefined;
+    const match = FRAME.exec(text ?? "");
+    if (!match) return undefined;
+    return match[1] === BODY_FILE ? this.locate(Number(match[2])) : { segment: match[1]!, line: Number(match[2]) - HEADER_LINES };
   }
 
   /** A stack trace whose `bjs:LINE:COL` frames name the segment and its own line. */
@@ -59,9 +66,9 @@ export class Body {
       .split("\n")
       .filter((frame) => !frame.includes("<isolated-vm>"))
       .map((frame) =>
-        frame.replace(new RegExp(`${BODY_FILE}:(\\d+):(\\d+)`, "g"), (whole, line: string, column: string) => {
-          const at = this.locate(Number(line));
-          return at ? `${at.segment}:${at.line}:${column}` : whole;
+        frame.replace(new RegExp(FRAME.source, "g"), (whole, file: string, line: string) => {
+          const at = file === BODY_FILE ? this.locate(Number(line)) : { segment: file, line: Number(line) - HEADER_LINES };
+          return at ? `${at.segment}:${at.line}:${whole.slice(whole.lastIndexOf(":") + 1)}` : whole;
         }),
       )
       .join("\n");

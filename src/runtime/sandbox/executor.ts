@@ -1,4 +1,5 @@
 import { AppError } from "../../errors.js";
+import { coreLibSources, type LibSource } from "../../catalog/lib-sources.js";
 import { Body, type Segment } from "./body.js";
 import type { ExecutionLimits, HostReads } from "./isolate-host.js";
 import { readOutcome, type ExecutionResult } from "./outcome.js";
@@ -12,6 +13,13 @@ export interface Execution {
   /** The bot's owner: one owner holds at most its share of the sandboxes. */
   ownerId: number;
   segments: Segment[];
+  /** The bot's installed libraries, in install order (the core ones are added to them). */
+  libs?: readonly LibSource[];
+  /**
+   * A name a library registered with `on` (spec/bjs.md §6.1): its function runs instead of the
+   * segments. "" only loads the libraries, to learn the names they register.
+   */
+  handler?: string;
   /** The per-execution globals (spec/bjs.md §2.2), JSON-serialisable. */
   globals: Record<string, unknown>;
   reads: HostReads;
@@ -110,9 +118,12 @@ export class Executor {
 
   async execute(execution: Execution): Promise<ExecutionResult> {
     const body = new Body(execution.segments);
+    const installed = execution.libs ?? [];
+    const libs = [...installed, ...coreLibSources().filter((core) => !installed.some((lib) => lib.name === core.name))];
+    const run = { code: body.code, libs, handler: execution.handler ?? null };
     const sandbox = await this.acquire(execution.botId, execution.ownerId);
     try {
-      const raw = await sandbox.run(execution.botId, body.code, JSON.stringify(execution.globals), this.guarded(execution.reads), execution.timeoutMs);
+      const raw = await sandbox.run(execution.botId, run, JSON.stringify(execution.globals), this.guarded(execution.reads), execution.timeoutMs);
       return readOutcome(raw, body, this.options.limits, execution.timeoutMs);
     } finally {
       this.release(sandbox, execution.ownerId);

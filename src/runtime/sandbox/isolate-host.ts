@@ -1,6 +1,7 @@
 import ivm from "isolated-vm";
 import { installBjsSurface } from "../bjs/surface.js";
 import { installCompatSurface } from "../bjs/compat-surface.js";
+import { coreLibGlobals, LIB_ALIASES, storeLibNames, type LibSource } from "../../catalog/lib-sources.js";
 import { CHATLESS_METHODS, TELEGRAM_METHODS } from "../bjs/telegram-methods.js";
 import { keyboardRows } from "../keyboard-layout.js";
 import { FUNCTION_HEADER, BODY_FILE } from "./body.js";
@@ -36,6 +37,14 @@ export interface RawOutcome {
 
 /** Bounds on what an error may carry out of the isolate. */
 export const ERROR_LIMITS = { message: 2000, frames: 30, frameText: 120 };
+
+/** What an execution runs besides its body: its libraries, and a library handler to call instead of the body. */
+export interface ExecutionCode {
+  code: string;
+  libs: readonly LibSource[];
+  /** A name a library registered with `on`: it runs instead of the body; "" loads the libraries only. */
+  handler: string | null;
+}
 
 /** Bodies one realm keeps compiled; past this the realm is rebuilt rather than grow. */
 const MAX_BODIES_PER_REALM = 500;
@@ -73,7 +82,7 @@ class BotRealm {
 
   private constructor(
     readonly context: ivm.Context,
-    private readonly exec: ivm.Reference<(globals: string, key: number, code: string | null) => boolean>,
+    private readonly exec: ivm.Reference<(globals: string, key: number, code: string | null, libs: string, handler: string | null) => boolean>,
     private readonly finish: ivm.Reference<() => string>,
     /** Handles that keep the realm alive from the host side; released with it. */
     private readonly handles: { release(): void }[],
@@ -84,7 +93,8 @@ class BotRealm {
     let realm: BotRealm | undefined;
     const host = new ivm.Reference(async (name: string, args: string) => realm!.reads(name, args));
     await context.global.set("__host", host);
-    await context.global.set("__config", JSON.stringify({ ...limits, telegramMethods: TELEGRAM_METHODS, chatlessMethods: CHATLESS_METHODS }));
+    const libraries = { store: storeLibNames(), aliases: LIB_ALIASES, globals: coreLibGlobals() };
+    await context.global.set("__config", JSON.stringify({ ...limits, telegramMethods: TELEGRAM_METHODS, chatlessMethods: CHATLESS_METHODS, libraries }));
     await context.eval(bootstrap, { timeout: 2000 });
     const control = (await context.global.get("__bjs_control", { reference: true })) as ivm.Reference<any>;
     const [exec, finish] = (await Promise.all(["exec", "finish"].map((key) => control.get(key, { reference: true })))) as ivm.Reference<any>[];
@@ -98,14 +108,24 @@ class BotRealm {
    * it left), `finish` collects the output and restores the realm. Answers the outcome, whether
    * the body failed to compile, and whether the realm can be kept.
    */
-  async run(key: number, code: string, globals: string, reads: HostReads, timeoutMs: number): Promise<{ outcome: RawOutcome; compileFailed: boolean; reusable: boolean }> {
+  async run(
+    key: number,
+    run: ExecutionCode,
+    libKeys: number[],
+    globals: string,
+    reads: HostReads,
+    timeoutMs: number,
+  ): Promise<{ outcome: RawOutcome; compileFailed: boolean; reusable: boolean }> {
     this.reads = reads;
     let stop: Stop | undefined;
     let rejected: string | undefined;
     let compileFailed = false;
+    // Sources go only to a realm that has not compiled them yet.
+    const libs = JSON.stringify(run.libs.map((lib, i) => ({ name: lib.name, key: libKeys[i], code: this.defined.has(libKeys[i]!) ? null : lib.code, lazy: !!lib.lazy })));
     try {
-      compileFailed = await this.exec.apply(undefined, [globals, key, this.defined.has(key) ? null : code], { timeout: timeoutMs });
-      if (!compileFailed) this.defined.add(key);
+      compileFailed = await this.exec.apply(undefined, [globals, key, this.defined.has(key) ? null : run.code, libs, run.handler], { timeout: timeoutMs });
+      for (const libKey of libKeys) this.defined.add(libKey);
+      if (!compileFailed && run.handler === null) this.defined.add(key);
     } catch (e) {
       const message = String((e as Error)?.message);
       if (message.includes("disposed")) return { outcome: { output: null, stop: "memory" }, compileFailed, reusable: false };
@@ -141,6 +161,7 @@ export class IsolateHost {
   private realms = new Map<number, BotRealm>();
   /** A key per body source, so a realm compiles each body once. Keys are never reused. */
   private readonly bodyKeys = new Map<string, number>();
+  private readonly libKeys = new Map<string, Map<string, number>>();
   private nextKey = 1;
   /** Isolates made after the first: each one cost every warm realm. */
   renewals = -1;
@@ -189,6 +210,22 @@ export class IsolateHost {
     }
   }
 
+  /**
+   * A library's key covers its name too (its source is compiled under that name). Looked up by
+   * the source text itself, which stays the same string from run to run (its hash is kept).
+   */
+  private libKeyOf(lib: LibSource): number {
+    let byName = this.libKeys.get(lib.code);
+    if (!byName) {
+      byName = new Map();
+      this.libKeys.set(lib.code, byName);
+      if (this.libKeys.size > this.options.maxScripts) this.libKeys.delete(this.libKeys.keys().next().value!);
+    }
+    let key = byName.get(lib.name);
+    if (key === undefined) byName.set(lib.name, (key = this.nextKey++));
+    return key;
+  }
+
   private keyOf(code: string): number {
     let key = this.bodyKeys.get(code);
     if (key === undefined) {
@@ -213,7 +250,7 @@ export class IsolateHost {
     }
   }
 
-  async run(botId: number, code: string, globals: string, reads: HostReads, timeoutMs: number, rebuilt = false): Promise<RawOutcome> {
+  async run(botId: number, run: ExecutionCode, globals: string, reads: HostReads, timeoutMs: number, rebuilt = false): Promise<RawOutcome> {
     if (this.isolate.isDisposed) this.renew();
     let realm: BotRealm;
     try {
@@ -222,9 +259,10 @@ export class IsolateHost {
       // Building a realm can meet the memory limit the other realms filled: once more, afresh.
       if (!this.isolate.isDisposed || rebuilt) throw error;
       this.renew();
-      return this.run(botId, code, globals, reads, timeoutMs, true);
+      return this.run(botId, run, globals, reads, timeoutMs, true);
     }
-    const { outcome, compileFailed, reusable } = await realm.run(this.keyOf(code), code, globals, reads, timeoutMs);
+    const libKeys = run.libs.map((lib) => this.libKeyOf(lib));
+    const { outcome, compileFailed, reusable } = await realm.run(this.keyOf(run.code), run, libKeys, globals, reads, timeoutMs);
     if (this.isolate.isDisposed) {
       // When other bots' realms shared the heap, the body may not be what filled it: the
       // sandbox runs it once more, alone in the fresh isolate (see sandbox.ts).
@@ -236,7 +274,7 @@ export class IsolateHost {
       this.realms.delete(botId);
       realm.release();
     }
-    return compileFailed ? { ...outcome, syntax: await this.syntaxOf(code) } : outcome;
+    return compileFailed ? { ...outcome, syntax: await this.syntaxOf(run.code) } : outcome;
   }
 
   dispose(): void {

@@ -20,6 +20,8 @@ export interface BjsError {
 export interface ExecutionResult {
   actions: Action[];
   error?: BjsError;
+  /** The names the execution's libraries registered with `on` (spec/bjs.md §6.1). */
+  handlers: string[];
 }
 
 /** Room beyond the actions' cap for the error an output may carry (bounded text, JSON-escaped). */
@@ -33,7 +35,7 @@ const errorShape = z.object({
   stack: z.string().optional(),
   compile: z.boolean().optional(),
 });
-const outputShape = z.object({ actions: z.array(z.unknown()), error: errorShape.nullable() });
+const outputShape = z.object({ actions: z.array(z.unknown()), error: errorShape.nullable(), handlers: z.array(z.string().min(1).max(255)).max(100).optional() });
 
 const bounded = (text: string, length: number) => (text.length > length ? `${text.slice(0, length)}…` : text);
 
@@ -46,6 +48,7 @@ const bounded = (text: string, length: number) => (text.length > length ? `${tex
  */
 export function readOutcome(raw: RawOutcome, body: Body, limits: ExecutionLimits, timeoutMs: number): ExecutionResult {
   const actions: Action[] = [];
+  let handlers: string[] = [];
   let error: BjsError | undefined;
   const refuse = (message: string) => (error = plainError(message));
 
@@ -53,6 +56,7 @@ export function readOutcome(raw: RawOutcome, body: Body, limits: ExecutionLimits
     const output = parseOutput(raw.output, limits);
     if (typeof output === "string") refuse(output);
     else {
+      handlers = output.handlers ?? [];
       for (const [index, candidate] of output.actions.entries()) {
         const parsed = actionSchema.safeParse(candidate);
         if (!parsed.success) {
@@ -68,7 +72,7 @@ export function readOutcome(raw: RawOutcome, body: Body, limits: ExecutionLimits
   if (raw.stop === "timeout") error = { ...plainError(`Command timed out: BJS ran longer than ${timeoutMs / 1000} s`), timedOut: true };
   if (raw.stop === "memory") error = { ...plainError("Command stopped: BJS used more memory than allowed"), outOfMemory: true };
   if (raw.stop === "crash") error = { ...plainError("Command stopped: BJS used more memory than allowed at once, and its sandbox was replaced"), outOfMemory: true };
-  return error ? { actions, error } : { actions };
+  return error ? { actions, error, handlers } : { actions, handlers };
 }
 
 /** The parsed output, or why it is refused. */

@@ -4,13 +4,17 @@
  * surface and the guard injected beside it), so it may use only the isolate's own globals.
  *
  * An execution is two calls from the host:
- * - `exec(globalsJson, key, code)`: begins the surface, runs the body (compiled on first use
- *   through the Function constructor, so a body is exactly one function body and cannot close
- *   it early), and closes the surface. When the call returns, the isolate runs the microtasks
+ * - `exec(globalsJson, key, code, libsJson, handler)`: begins the surface, loads the
+ *   execution's libraries (each compiled on first use as a function of the library helpers,
+ *   its source named `lib:<Name>`), runs the body (compiled on first use through the Function
+ *   constructor, so a body is exactly one function body and cannot close it early), and closes
+ *   the surface. With a `handler`, the library function registered under that name runs
+ *   instead of the body (an empty name: the libraries are only loaded, to learn their names);
+ *   without one, the libraries' `@` handlers run first. When the call returns, the isolate runs the microtasks
  *   the body left (async functions): with the surface closed they can no longer act.
  * - `finish()`: the output, then the realm guard's restore. Nothing of BJS runs after it.
  *   The output is `+` or `-` (whether the realm is clean again) and then
- *   `{"actions": [...], "error": {name, message, stack?, compile} | null}`.
+ *   `{"actions": [...], "error": {name, message, stack?, compile} | null, "handlers": [...]}`.
  *
  * Everything here that runs after the body uses tools captured before BJS ran, and reads
  * thrown values only through descriptors, so a patched prototype, a getter or a `toJSON`
@@ -20,14 +24,21 @@ export function realmBootstrap(
   global: any,
   deps: {
     host: { applySyncPromise(receiver: undefined, args: [string, string]): string };
-    config: { maxActions: number; maxActionBytes: number; telegramMethods: readonly string[]; chatlessMethods: readonly string[] };
-    installSurface: (...args: any[]) => { begin(globals: unknown): void; close(): void; take(): { actions: string; clean: boolean } };
+    config: { maxActions: number; maxActionBytes: number; telegramMethods: readonly string[]; chatlessMethods: readonly string[]; libraries: unknown };
+    installSurface: (...args: any[]) => {
+      begin(globals: unknown): void;
+      loadLibs(list: { name: string; run: (...helpers: unknown[]) => void; lazy: boolean }[]): void;
+      handler(name: string): ((...args: unknown[]) => unknown) | undefined;
+      handlerNames(): string;
+      close(): void;
+      take(): { actions: string; clean: boolean };
+    };
     installGuard: (global: any) => { restore(): boolean };
     keyboardRows: (layout: unknown) => unknown;
     installCompat: (...args: any[]) => unknown;
     limits: { message: number; frames: number; frameText: number };
   },
-): { exec(globalsJson: string, key: number, code: string | null): boolean; finish(): string } {
+): { exec(globalsJson: string, key: number, code: string | null, libsJson: string, handler: string | null): boolean; finish(): string } {
   const { stringify, parse } = JSON;
   const { apply, getOwnPropertyDescriptor, getPrototypeOf, defineProperty } = Reflect;
   const { hasOwn } = Object;
@@ -36,6 +47,7 @@ export function realmBootstrap(
   const errorPrototype = Error.prototype;
   const toText = String;
   const slice = String.prototype.slice;
+  const startsWith = String.prototype.startsWith;
   const applySyncPromise = deps.host.applySyncPromise;
   const { limits } = deps;
 
@@ -65,8 +77,9 @@ export function realmBootstrap(
       let frames = 0;
       for (let i = 0; i < sites.length && frames < limits.frames; i++) {
         const site = sites[i];
-        if (site.getScriptNameOrSourceURL() !== "bjs") continue;
-        const where = `bjs:${site.getLineNumber()}:${site.getColumnNumber()}`;
+        const file = site.getScriptNameOrSourceURL();
+        if (file !== "bjs" && !(typeof file === "string" && apply(startsWith, file, ["lib:"]))) continue;
+        const where = `${file}:${site.getLineNumber()}:${site.getColumnNumber()}`;
         const name = site.getFunctionName();
         text += `\n    at ${name && name !== "eval" ? `${bounded(toText(name), limits.frameText)} (${where})` : where}`;
         frames++;
@@ -118,26 +131,59 @@ export function realmBootstrap(
   };
 
   const surface = deps.installSurface(global, (name: string, args: string) => apply(applySyncPromise, deps.host, [undefined, [name, args]]), deps.config, deps.keyboardRows, deps.installCompat);
-  const bodies: Record<number, () => void> = { __proto__: null } as any;
+  const bodies: Record<number, (...args: unknown[]) => void> = { __proto__: null } as any;
+  /** A library compiled once per realm; one that does not compile throws that when used. */
+  const compiledLib = (name: string, key: number, code: string | null) => {
+    let run = bodies[key];
+    if (run === undefined) {
+      if (code === null) throw new ErrorClass(`library ${name} was not sent to this realm`);
+      try {
+        // The library helpers are its parameters (spec/bjs.md §6.1): the same in every library.
+        run = makeFunction("publish", "on", "setBotProperty", "getBotProperty", "setUserProperty", "getUserProperty", `${code}\n//# sourceURL=lib:${name}`) as (...args: unknown[]) => void;
+      } catch (thrown) {
+        const failure = new ErrorClass(`Library ${name} does not compile: ${isError(thrown) ? (ownString(thrown as object, "message") ?? "") : toText(thrown)}`);
+        run = () => {
+          throw failure;
+        };
+      }
+      bodies[key] = run;
+    }
+    return run;
+  };
   let failure: string = "null";
   const guard = deps.installGuard(global);
 
   return {
-    exec(globalsJson, key, code) {
+    exec(globalsJson, key, code, libsJson, handler) {
       surface.begin(parse(globalsJson));
       failure = "null";
       let compiling = false;
       try {
-        let body = bodies[key];
-        if (body === undefined) {
-          if (code === null) throw new ErrorClass("the body was not sent to this realm");
-          compiling = true;
-          // A newline first, so a trailing line comment cannot swallow the source name.
-          body = makeFunction(`${code}\n//# sourceURL=bjs`) as () => void;
-          bodies[key] = body;
-          compiling = false;
+        const libs = parse(libsJson) as { name: string; key: number; code: string | null; lazy: boolean }[];
+        const list = [];
+        for (let i = 0; i < libs.length; i++) {
+          const lib = libs[i]!;
+          list[i] = { name: lib.name, run: compiledLib(lib.name, lib.key, lib.code), lazy: lib.lazy };
         }
-        apply(body, undefined, []);
+        surface.loadLibs(list);
+        if (handler !== null) {
+          const run = handler === "" ? undefined : surface.handler(handler);
+          if (handler !== "" && run === undefined) throw new ErrorClass(`No library handles the command ${handler}`);
+          if (run !== undefined) apply(run, undefined, []);
+        } else {
+          const before = surface.handler("@");
+          if (before !== undefined) apply(before, undefined, []);
+          let body = bodies[key];
+          if (body === undefined) {
+            if (code === null) throw new ErrorClass("the body was not sent to this realm");
+            compiling = true;
+            // A newline first, so a trailing line comment cannot swallow the source name.
+            body = makeFunction(`${code}\n//# sourceURL=bjs`) as () => void;
+            bodies[key] = body;
+            compiling = false;
+          }
+          apply(body, undefined, []);
+        }
       } catch (thrown) {
         surface.close();
         failure = stringify(describe(thrown, compiling));
@@ -146,10 +192,11 @@ export function realmBootstrap(
       return compiling;
     },
     finish() {
+      const handlers = surface.handlerNames();
       const { actions, clean } = surface.take();
       const restored = guard.restore();
       // The restore's verdict leads ("+" clean, "-" not), for the host to read without parsing.
-      const output = `${clean && restored ? "+" : "-"}{"actions":[${actions}],"error":${failure}}`;
+      const output = `${clean && restored ? "+" : "-"}{"actions":[${actions}],"error":${failure},"handlers":${handlers}}`;
       failure = "null";
       return output;
     },

@@ -1,0 +1,97 @@
+// ReferralLib (core; also `RefLib`), spec/bjs.md §6.2: referral links and who invited whom.
+// A user's record, inviter, count and list of invited users are user properties (`REFLIB_*`);
+// the inviters' top list is a TopBoardLib board.
+//
+// getRefList answers the invited users' records through `get()` (and `count`); it is not a
+// `List` object.
+
+const TOP_BOARD = "REFLIB_top";
+
+/** What the library keeps of a user: enough to show and to credit them later. */
+const recordOf = (member) => ({ id: member.id, telegramid: member.telegramid, first_name: member.first_name, last_name: member.last_name, username: member.username, language_code: member.language_code });
+
+function requireUser(what) {
+  if (!user) throw new Error("ReferralLib." + what + ": user is not defined");
+  return user;
+}
+
+const userProp = (name, userId, fallback) => User.getProperty({ name: name, user_id: userId, default_value: fallback });
+const setUserProp = (name, value, type, userId) => User.setProperty({ name: name, value: value, type: type, user_id: userId });
+
+function getLink(botUsername, prefix) {
+  const member = requireUser("getLink");
+  const botName = botUsername || (bot && bot.name);
+  setUserProp("REFLIB_user", recordOf(member), "json");
+  return "https://t.me/" + botName + "?start=" + (prefix || "user") + member.id;
+}
+
+/**
+ * Call in /start: a start through someone's link credits them once (onAttracted(referrer)); a
+ * user who started before (onAlreadyAttracted) or opened their own link (onTouchOwnLink) does not.
+ */
+function track(opts) {
+  opts = opts || {};
+  const member = requireUser("track");
+  const prefix = opts.linkPrefix || "user";
+  const call = (fn, arg) => (typeof fn === "function" ? fn(arg) : undefined);
+  setUserProp("REFLIB_user", recordOf(member), "json");
+  const text = String(params || "").trim();
+  const refId = text.indexOf(prefix) === 0 ? parseInt(text.slice(prefix.length), 10) : NaN;
+  const old = userProp("REFLIB_old_user", undefined, false) || userProp("REFLIB_attracted_by");
+  if (isNaN(refId)) {
+    if (!old) setUserProp("REFLIB_old_user", true, "boolean");
+    return false;
+  }
+  if (refId === member.id) return call(opts.onTouchOwnLink), false;
+  if (old) return call(opts.onAlreadyAttracted), false;
+  const referrer = userProp("REFLIB_user", refId);
+  setUserProp("REFLIB_old_user", true, "boolean");
+  // A link of someone the bot never saw credits no one.
+  if (!referrer) return false;
+  setUserProp("REFLIB_attracted_by", referrer, "json");
+  setUserProp("REFLIB_refsCount", Number(userProp("REFLIB_refsCount", refId, 0)) + 1, "integer", refId);
+  const list = userProp("REFLIB_refList", refId, []);
+  list.push(recordOf(member));
+  // A user property holds about 10 KB: the list keeps the latest invited users.
+  setUserProp("REFLIB_refList", list.slice(-60), "json", refId);
+  Libs.TopBoardLib.addScore({ value: 1, boardName: TOP_BOARD, maxCount: opts.topBoardMaxCount || 10, user: referrer });
+  call(opts.onAttracted, referrer);
+  return true;
+}
+
+const getAttractedBy = () => userProp("REFLIB_attracted_by", requireUser("getAttractedBy").id) || null;
+const getRefCount = (userId) => Number(userProp("REFLIB_refsCount", userId || requireUser("getRefCount").id, 0));
+
+function getRefList(userId) {
+  const records = userProp("REFLIB_refList", userId || requireUser("getRefList").id, []);
+  return { exist: records.length > 0, count: records.length, get: () => records };
+}
+
+const getTopList = () => ({
+  get: () => Libs.TopBoardLib.getBoard(TOP_BOARD).map((entry) => ({ user: { id: entry.id, telegramid: entry.tgId, first_name: entry.first_name, last_name: entry.last_name, username: entry.username }, value: entry.value })),
+});
+
+function clearRef() {
+  const member = requireUser("clearRef");
+  setUserProp("REFLIB_attracted_by", null, undefined, member.id);
+  setUserProp("REFLIB_old_user", null, undefined, member.id);
+}
+
+publish({
+  getLink: getLink,
+  track: track,
+  getAttractedBy: getAttractedBy,
+  getRefCount: getRefCount,
+  getRefList: getRefList,
+  getTopList: getTopList,
+  clearRef: clearRef,
+  // The older names, still used by many bots.
+  currentUser: {
+    getRefLink: getLink,
+    track: track,
+    attractedByUser: getAttractedBy,
+    getRefCount: () => getRefCount(),
+    refList: { get: () => getRefList().get() },
+  },
+  topList: { get: () => getTopList().get() },
+});
