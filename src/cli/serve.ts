@@ -40,7 +40,7 @@ export const serveCommand: CliCommand = {
     // After listen, so webhook updates of resumed bots find the route.
     await platform.runtime.start(processing.processor);
     await platform.jobs.start();
-    const loginBot = await runLoginBot(platform, processing.sender);
+    const loginBot = await runLoginBot(platform);
     const engine = platform.database.engine === "sqlite" ? `SQLite in ${config.dataDir}` : "PostgreSQL";
     platform.log.info({ engine, startupMs: Math.round(performance.now() - started) }, `Botyard is up: API docs at http://localhost:${config.port}/docs`);
 
