@@ -95,13 +95,6 @@ export class TelegramSender {
     });
   }
 
-  /** Calls waiting for their turn, by priority (every bot). */
-  queued(): Record<SendPriority, number> {
-    const depth = { interactive: 0, broadcast: 0 };
-    for (const queue of this.queues.values()) for (const priority of PRIORITIES) depth[priority] += queue.lanes[priority].length;
-    return depth;
-  }
-
   /** Fails every waiting call (and those between attempts): the process is going down. */
   close(): void {
     this.closed = true;

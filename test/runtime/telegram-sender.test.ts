@@ -2,10 +2,11 @@ import { Registry } from "prom-client";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { SendingLimits } from "../../src/config.js";
 import { SenderMetrics } from "../../src/runtime/sending/sender-metrics.js";
-import { TelegramSender, type CallOptions } from "../../src/runtime/telegram-sender.js";
+import { TelegramSender, type CallOptions, type SenderOptions } from "../../src/runtime/telegram-sender.js";
 import { TelegramApiError } from "../../src/telegram/bot-api.js";
 import { startEmulator, type BotHandle, type RunningEmulator, type UserHandle } from "../../src/telegram/emulator/index.js";
 import { FakeClock } from "../support/fake-clock.js";
+import { freePort } from "../support/net.js";
 
 /** A call's promise, watched: whether it ended, and how. */
 interface Watched {
@@ -55,7 +56,7 @@ describe("the sender (Telegram's limits, fake clock)", () => {
     clock.advance(120_000); // windows from this test end before the next
   });
 
-  function useSender(limits: Partial<SendingLimits> = {}, options: { maxAttempts?: number } = {}) {
+  function useSender(limits: Partial<SendingLimits> = {}, options: Partial<SenderOptions> = {}) {
     sender?.close();
     registry = new Registry();
     sender = new TelegramSender({
@@ -140,6 +141,18 @@ describe("the sender (Telegram's limits, fake clock)", () => {
     expect(await metric("botyard_telegram_calls_total", 'outcome="ok"')).toBe(3);
   });
 
+  it("fails a call at once when retry_after is longer than worth waiting, and still holds the bot", async () => {
+    await emulator.client.injectFault({ method: "sendMessage", kind: 429, retryAfter: 61 });
+    const refused = send(users[0]!.id, "late");
+    await vi.waitFor(() => expect(refused.done).toBe(true));
+    expect(refused.error).toMatchObject({ error_code: 429, retry_after: 61 });
+    const next = send(users[1]!.id, "after the pause");
+    await clock.advanceAsync(60_999);
+    expect(next.done).toBe(false);
+    await clock.advanceAsync(1);
+    await vi.waitFor(() => expect(next.done).toBe(true));
+  });
+
   it("sends a bot's interactive replies before its broadcast", async () => {
     const mailing = users.slice(0, 30).map((user) => send(user.id, "news", { priority: "broadcast" }));
     await vi.waitFor(() => expect(doneCount(mailing)).toBe(15));
@@ -174,6 +187,18 @@ describe("the sender (Telegram's limits, fake clock)", () => {
     await vi.waitFor(() => expect(failing.done).toBe(true));
     expect(failing.error).toBeUndefined();
     expect((await (await users[0]!.privateChat(bot)).history()).map((message) => message.text)).toEqual(["eventually"]);
+  });
+
+  it("retries a network error after a back-off", async () => {
+    let apiRoot = `http://127.0.0.1:${await freePort()}`; // nothing listens there
+    useSender({}, { apiRoot: () => apiRoot });
+    const call = send(users[0]!.id, "through");
+    await vi.waitFor(async () => expect(await metric("botyard_telegram_calls_total", 'outcome="network"')).toBe(1));
+    apiRoot = emulator.apiRoot;
+    await clock.advanceAsync(500);
+    await vi.waitFor(() => expect(call.done).toBe(true));
+    expect(call.error).toBeUndefined();
+    expect(await metric("botyard_telegram_calls_total", 'outcome="ok"')).toBe(1);
   });
 
   it("gives up after its attempts, and never retries a call that asks for one attempt", async () => {
