@@ -24,7 +24,9 @@ const SWEEP_FROM = 1024;
  * store reads Date.now and arms setTimeout, which a fake clock cannot move; this store keeps
  * the library's limiter (consume, block, reward) and only answers "how many points in this
  * window, and how long is left" from `clock.now()`. Windows may be fractions of a second.
- * For scale-out, RateLimiterRedis takes its place with the same options.
+ * For scale-out, RateLimiterRedis takes its place under the same options and keys (SendLimits
+ * builds every limiter in one spot); it sets expiries in whole seconds, so the per-bot window
+ * (about half a second) needs its `_upsert` with PEXPIRE there.
  */
 export class ClockRateLimiter extends RateLimiterStoreAbstract {
   private readonly windows: Map<string, Window>;
