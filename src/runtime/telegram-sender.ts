@@ -1,7 +1,7 @@
 import { sleep, type Clock, type Timer } from "../clock.js";
 import type { SendingLimits } from "../config.js";
 import { BotApi, TelegramApiError, TelegramNetworkError, type ApiRoot } from "../telegram/bot-api.js";
-import { chatTarget, SendLimits, type ChatTarget } from "./sending/send-limits.js";
+import { chatTarget, postsMessage, SendLimits, type ChatTarget } from "./sending/send-limits.js";
 import type { CallOutcome, SendPriority, SenderMetrics } from "./sending/sender-metrics.js";
 
 export type { SendPriority } from "./sending/sender-metrics.js";
@@ -35,6 +35,7 @@ interface QueuedCall {
   params: Record<string, unknown>;
   priority: SendPriority;
   retry: boolean;
+  message: boolean;
   chat?: ChatTarget;
   paid: boolean;
   attempt: number;
@@ -60,8 +61,8 @@ const defaultBackoffMs = (attempt: number) => Math.min(30_000, 500 * 2 ** (attem
 /**
  * The one way the platform calls Telegram for bots (replies, BJS `Api.*`, broadcasts, starting
  * and stopping; polling aside). Each bot's calls wait in two queues, interactive before
- * broadcast, and go as Telegram's limits allow (SendLimits: per bot, per chat, per group), in
- * order within a chat. A 429 holds the whole bot for its `retry_after` and the call goes again
+ * broadcast, and go as Telegram's limits allow (SendLimits: messages per bot, per chat, per
+ * group), in order within a chat. A 429 holds the whole bot for its `retry_after` and the call goes again
  * first; 5xx answers and network errors are tried again after a back-off on the clock, during
  * which the bot's other calls go on. Other refusals (400, 403 "blocked"...) reach the caller as
  * TelegramApiError at once.
@@ -80,12 +81,15 @@ export class TelegramSender {
   call(token: string, method: string, params: Record<string, unknown> = {}, options: CallOptions = {}): Promise<unknown> {
     return new Promise((resolve, reject) => {
       if (this.closed) return reject(new TelegramNetworkError(method, "the platform is shutting down"));
+      const message = postsMessage(method);
       const call: QueuedCall = {
         method,
         params,
         priority: options.priority ?? "interactive",
         retry: options.retry ?? true,
-        chat: chatTarget(params),
+        message,
+        // Only messages wait for their chat (its limit, and the order of its messages).
+        chat: message ? chatTarget(params) : undefined,
         paid: params.allow_paid_broadcast === true,
         attempt: 1,
         resolve,

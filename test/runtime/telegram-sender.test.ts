@@ -116,6 +116,10 @@ describe("the sender (Telegram's limits, fake clock)", () => {
     const group = await emulator.client.createGroup({ title: "Club", members: [users[0]!, bot] });
     const calls = Array.from({ length: 21 }, (_, i) => send(group.id, `m${i}`));
     await vi.waitFor(() => expect(doneCount(calls)).toBe(10));
+    // Only messages count: reading the group (or a member of it) goes at once.
+    const read = watch(sender.call(bot.token, "getChat", { chat_id: group.id }));
+    await vi.waitFor(() => expect(read.done).toBe(true));
+    expect(read.result).toMatchObject({ id: group.id });
     await clock.advanceAsync(30_000);
     expect(doneCount(calls)).toBe(10);
     await clock.advanceAsync(1);

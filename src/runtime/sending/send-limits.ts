@@ -20,6 +20,8 @@ export interface ChatTarget {
 
 /** What a call asks of the limits. */
 export interface PacedCall {
+  /** It posts a message (Telegram's limits count messages; reads and edits only wait out a 429). */
+  message: boolean;
   chat?: ChatTarget;
   /** Sent with `allow_paid_broadcast`: the paid per-bot rate applies, when one is set. */
   paid: boolean;
@@ -29,6 +31,14 @@ export interface PacedCall {
 export interface Wait {
   waitMs: number;
   scope: "bot" | "chat";
+}
+
+/** Methods that post a message into a chat (names are case-insensitive on Telegram). */
+const POSTS_A_MESSAGE = /^(send(?!chataction)|forwardmessage|copymessage)/i;
+
+/** Whether a Bot API method posts a message, and so counts against Telegram's flood limits. */
+export function postsMessage(method: string): boolean {
+  return POSTS_A_MESSAGE.test(method);
 }
 
 /** The chat a Bot API call writes to: its `chat_id` (negative ids and @usernames are groups and channels). */
@@ -52,9 +62,9 @@ export function windowFor(perSecond: number, burst: number): { points: number; d
 }
 
 /**
- * The limits every outbound call passes (rate-limiter-flexible, timed by the injected clock):
- * a pause per bot while Telegram's `retry_after` runs, the bot's rate over all its chats
- * (the paid rate for paid broadcasts), and each chat's rate. Keys are bot ids (a token's
+ * The limits outbound calls pass (rate-limiter-flexible, timed by the injected clock): every
+ * call, a pause per bot while Telegram's `retry_after` runs; a message, also the bot's rate
+ * over all its chats (the paid rate for paid broadcasts) and its chat's rate. Keys are bot ids (a token's
  * public part), never tokens.
  */
 export class SendLimits {
@@ -79,6 +89,7 @@ export class SendLimits {
     const bot = botKey(token);
     const paused = await this.pauses.get(bot);
     if (paused && paused.consumedPoints > this.pauses.points) return { waitMs: Math.max(1, paused.msBeforeNext), scope: "bot" };
+    if (!call.message) return undefined;
     const botLimiter = (call.paid && this.perBotPaid) || this.perBot;
     if (botLimiter) {
       const waitMs = await refusal(botLimiter.consume(bot));
