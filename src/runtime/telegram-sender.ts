@@ -14,6 +14,13 @@ export interface CallOptions {
    * its own retry on the clock, and answers an owner's request quickly). Default true.
    */
   retry?: boolean;
+  /**
+   * For a call whose result nobody reads: once it must be tried again (5xx, network error,
+   * 429), the call answers undefined at once, so the caller (an update's handling, holding a
+   * dispatcher slot) goes on, and the retries go on in the background, the chat's later
+   * messages kept behind them. A final failure is told here instead of thrown.
+   */
+  lateFailure?: (error: Error) => void;
 }
 
 export interface SenderOptions {
@@ -41,6 +48,8 @@ interface QueuedCall {
   attempt: number;
   resolve(result: unknown): void;
   reject(error: Error): void;
+  /** Answers the caller now and goes on retrying (with `lateFailure`). */
+  detach?(): void;
 }
 
 /** One bot's calls: a queue per priority, and the loop that lets them go when the limits allow. */
@@ -70,6 +79,8 @@ const defaultBackoffMs = (attempt: number) => Math.min(30_000, 500 * 2 ** (attem
 export class TelegramSender {
   private readonly queues = new Map<string, BotQueue>();
   private readonly backoffs = new Map<Timer, QueuedCall>();
+  /** Chats (token and chat) whose message is between attempts: their later messages wait for it. */
+  private readonly heldChats = new Map<string, QueuedCall>();
   private readonly limits: SendLimits;
   private closed = false;
 
@@ -82,6 +93,8 @@ export class TelegramSender {
     return new Promise((resolve, reject) => {
       if (this.closed) return reject(new TelegramNetworkError(method, "the platform is shutting down"));
       const message = postsMessage(method);
+      const { lateFailure } = options;
+      let detached = false;
       const call: QueuedCall = {
         method,
         params,
@@ -93,7 +106,11 @@ export class TelegramSender {
         paid: params.allow_paid_broadcast === true,
         attempt: 1,
         resolve,
-        reject,
+        reject: (error) => (detached ? lateFailure!(error) : reject(error)),
+        detach: lateFailure && (() => {
+          detached = true;
+          resolve(undefined);
+        }),
       };
       this.enqueue(token, call);
     });
@@ -107,6 +124,7 @@ export class TelegramSender {
       call.reject(new TelegramNetworkError(call.method, "the platform is shutting down"));
     }
     this.backoffs.clear();
+    this.heldChats.clear();
     for (const queue of this.queues.values()) {
       for (const priority of PRIORITIES) for (const call of queue.lanes[priority].splice(0)) this.leave(call).reject(new TelegramNetworkError(call.method, "the platform is shutting down"));
       queue.wake?.abort();
@@ -125,6 +143,11 @@ export class TelegramSender {
     if (front) lane.unshift(call);
     else lane.push(call);
     this.options.metrics?.queue(call.priority, 1);
+    this.stir(token, queue);
+  }
+
+  /** Makes the bot's loop look at its queues again (now, or as soon as its pass ends). */
+  private stir(token: string, queue: BotQueue): void {
     queue.dirty = true;
     queue.wake?.abort();
     if (!queue.pumping) void this.pump(token, queue);
@@ -166,7 +189,9 @@ export class TelegramSender {
       const lane = queue.lanes[priority];
       for (let i = 0; i < lane.length; ) {
         const call = lane[i]!;
-        if (call.chat && waitingChats.has(call.chat.key)) {
+        const held = call.chat && this.heldChats.get(heldKey(token, call.chat));
+        if (call.chat && (waitingChats.has(call.chat.key) || (held && held !== call))) {
+          if (held && held !== call) call.detach?.(); // behind a retry: its caller need not wait either
           i++;
           continue;
         }
@@ -200,6 +225,7 @@ export class TelegramSender {
       // A client per attempt (it is only a URL): where a token's calls go may change (the playground's).
       const result = await new BotApi(token, { apiRoot: this.options.apiRoot }).call(call.method as never, call.params as never);
       this.options.metrics?.call("ok");
+      this.unhold(token, call);
       call.resolve(result);
     } catch (error) {
       const outcome = outcomeOf(error);
@@ -210,10 +236,12 @@ export class TelegramSender {
         const retryAfter = (error as TelegramApiError).retry_after ?? 1;
         await this.limits.pause(token, retryAfter);
         if (again && retryAfter <= (this.options.maxRetryAfterS ?? 60)) {
+          this.retrying(token, call);
           call.attempt++;
           return this.enqueue(token, call, true);
         }
       } else if (again && outcome !== "refused") {
+        this.retrying(token, call);
         const timer = this.options.clock.setTimer((this.options.backoffMs ?? defaultBackoffMs)(call.attempt), () => {
           this.backoffs.delete(timer);
           call.attempt++;
@@ -222,9 +250,28 @@ export class TelegramSender {
         this.backoffs.set(timer, call);
         return;
       }
+      this.unhold(token, call);
       call.reject(error as Error);
     }
   }
+
+  /** A call goes again later: its chat's later messages wait until it is through, and a detachable caller goes on. */
+  private retrying(token: string, call: QueuedCall): void {
+    if (call.chat) this.heldChats.set(heldKey(token, call.chat), call);
+    call.detach?.();
+  }
+
+  /** The call is through (sent, or given up): its chat's later messages may go. */
+  private unhold(token: string, call: QueuedCall): void {
+    if (!call.chat || this.heldChats.get(heldKey(token, call.chat)) !== call) return;
+    this.heldChats.delete(heldKey(token, call.chat));
+    const queue = this.queues.get(token);
+    if (queue) this.stir(token, queue);
+  }
+}
+
+function heldKey(token: string, chat: ChatTarget): string {
+  return `${token} ${chat.key}`;
 }
 
 /** How a failed attempt ended, or undefined for an error that is not Telegram's (a bug: never retried). */

@@ -20,6 +20,38 @@ describe.each(engines())("a bot's replies through the sender, with Telegram's li
     expect(await metricValue(r.t.app, 'botyard_telegram_queued_calls{priority="interactive"}')).toBe(0);
   });
 
+  it("finishes an update while its messages wait out a 5xx, sends them after in order, and logs a refusal that comes late", async () => {
+    const bot = await r.bot([{ command: "/two", bjs_code: 'Bot.sendMessage("first"); Bot.sendMessage("second")' }]);
+    const user = await r.emulator.client.createUser({ first_name: "Dee" });
+    const chat = await user.privateChat(bot.telegram);
+    const messages = async () => (await chat.history()).filter((message) => message.from?.is_bot).map((message) => message.text);
+
+    await r.emulator.client.injectFault({ method: "sendMessage", kind: 500 });
+    await user.sendText(chat, "/two");
+    await bot.deliver(); // returns although "first" waits for its retry
+    expect(await messages()).toEqual([]);
+    await r.t.clock.advanceAsync(500);
+    await vi.waitFor(async () => expect(await messages()).toEqual(["first"]));
+    // The failed attempt counted against the chat (Telegram may have seen it): "second" takes the next window.
+    await r.t.clock.advanceAsync(1501);
+    await vi.waitFor(async () => expect(await messages()).toEqual(["first", "second"]));
+    await r.t.clock.advanceAsync(2001);
+
+    // Every attempt fails: the refusal is logged after the last, and "second" goes after it.
+    const failures = () => metricValue(r.t.app, 'botyard_telegram_calls_total{outcome="server_error"}');
+    const errors = async () => (await r.t.app.inject({ method: "GET", url: `/v2/bots/${bot.id}/error_logs?api_key=${bot.apiKey}` })).json();
+    const before = await failures();
+    await r.emulator.client.injectFault({ method: "sendMessage", kind: 500, count: 5 });
+    await user.sendText(chat, "/two");
+    await bot.deliver();
+    // Back-offs of 0.5, 1, 2 and 4 s, and chat windows: move the clock a second at a time until all is through.
+    const through = async () => (await errors()).length === 1 && (await messages()).length === 3;
+    for (let second = 0; second < 30 && !(await through()); second++) await r.t.clock.advanceAsync(1000);
+    expect(await messages()).toEqual(["first", "second", "second"]);
+    expect((await errors()).map((entry: { title: string }) => entry.title)).toEqual(["Telegram refused sendMessage: Internal Server Error"]);
+    expect((await failures()) - before).toBe(5);
+  });
+
   it("hands BJS a blocked user's 403 as Telegram's error", async () => {
     const bot = await r.bot([
       { command: "/tell", bjs_code: 'Api.sendMessage({chat_id: params, text: "hi", on_error: "/failed"})' },
