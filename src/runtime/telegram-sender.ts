@@ -30,10 +30,6 @@ export interface SenderOptions {
   metrics?: SenderMetrics;
   /** Attempts of one call in all (429, 5xx and network errors are tried again); default 5. */
   maxAttempts?: number;
-  /** The longest `retry_after` worth waiting for, in seconds; longer ones fail the call. Default 60. */
-  maxRetryAfterS?: number;
-  /** The wait before attempt `attempt + 1` after a 5xx or a network error. */
-  backoffMs?: (attempt: number) => number;
 }
 
 /** A call waiting in a bot's queue, or between its attempts. */
@@ -65,7 +61,11 @@ interface BotQueue {
 /** Interactive first: a user waiting for a reply never queues behind a mailing. */
 const PRIORITIES: readonly SendPriority[] = ["interactive", "broadcast"];
 
-const defaultBackoffMs = (attempt: number) => Math.min(30_000, 500 * 2 ** (attempt - 1));
+/** The wait before attempt `attempt + 1` after a 5xx or a network error: 0.5, 1, 2, 4 s... */
+const backoffMs = (attempt: number) => Math.min(30_000, 500 * 2 ** (attempt - 1));
+
+/** The longest `retry_after` worth waiting for, in seconds; a longer one fails the call (the bot stays held). */
+const MAX_RETRY_AFTER_S = 60;
 
 /**
  * The one way the platform calls Telegram for bots (replies, BJS `Api.*`, broadcasts, starting
@@ -235,14 +235,14 @@ export class TelegramSender {
       if (outcome === "rate_limited") {
         const retryAfter = (error as TelegramApiError).retry_after ?? 1;
         await this.limits.pause(token, retryAfter);
-        if (again && retryAfter <= (this.options.maxRetryAfterS ?? 60)) {
+        if (again && retryAfter <= MAX_RETRY_AFTER_S) {
           this.retrying(token, call);
           call.attempt++;
           return this.enqueue(token, call, true);
         }
       } else if (again && outcome !== "refused") {
         this.retrying(token, call);
-        const timer = this.options.clock.setTimer((this.options.backoffMs ?? defaultBackoffMs)(call.attempt), () => {
+        const timer = this.options.clock.setTimer(backoffMs(call.attempt), () => {
           this.backoffs.delete(timer);
           call.attempt++;
           this.enqueue(token, call, true);
