@@ -205,6 +205,33 @@ describe("the sender (Telegram's limits, fake clock)", () => {
     expect(await metric("botyard_telegram_calls_total", 'outcome="ok"')).toBe(1);
   });
 
+  it("answers a call nobody reads at once when it must be retried, keeping its chat's next message behind it", async () => {
+    useSender({ enabled: false }); // the hold, not the pacing
+    const late: Error[] = [];
+    await emulator.client.injectFault({ method: "sendMessage", kind: 500 });
+    const first = send(users[0]!.id, "a", { lateFailure: (error) => late.push(error) });
+    await vi.waitFor(() => expect(first.done).toBe(true));
+    expect([first.result, first.error]).toEqual([undefined, undefined]);
+    const second = send(users[0]!.id, "b");
+    const elsewhere = send(users[1]!.id, "c");
+    await vi.waitFor(() => expect(elsewhere.done).toBe(true));
+    expect(second.done).toBe(false);
+    await clock.advanceAsync(500);
+    await vi.waitFor(() => expect(second.done).toBe(true));
+    expect((await (await users[0]!.privateChat(bot)).history()).map((message) => message.text)).toEqual(["a", "b"]);
+    expect(late).toEqual([]);
+
+    // Given up at last: the failure is told, not thrown.
+    useSender({ enabled: false }, { maxAttempts: 2 });
+    await emulator.client.injectFault({ method: "sendMessage", kind: 500, count: 2 });
+    const doomed = send(users[2]!.id, "x", { lateFailure: (error) => late.push(error) });
+    await vi.waitFor(() => expect(doomed.done).toBe(true));
+    await clock.advanceAsync(500);
+    await vi.waitFor(() => expect(late).toHaveLength(1));
+    expect(late[0]).toMatchObject({ error_code: 500 });
+    expect(doomed.error).toBeUndefined();
+  });
+
   it("gives up after its attempts, and never retries a call that asks for one attempt", async () => {
     useSender({}, { maxAttempts: 2 });
     await emulator.client.injectFault({ method: "sendMessage", kind: 500, count: 3 });
