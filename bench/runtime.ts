@@ -201,6 +201,8 @@ async function botyard(emulator: EmulatorThread, folder: string, polling: boolea
     PORT: String(port),
     ...(!polling && { PUBLIC_URL: `http://127.0.0.1:${port}` }),
     TELEGRAM_API_ROOT: emulator.apiRoot,
+    // The emulator's limits are off: this measures the platform, not Telegram's pacing (bench/broadcast.ts does).
+    TELEGRAM_LIMITS: "off",
     FREE_PLAN_ITERATIONS: "1000000000",
     FREE_PLAN_BOTS: String(count),
   });

@@ -51,6 +51,17 @@ export interface Config {
   bjs: BjsSizing;
   /** BJS_HTTP_ALLOW: host names and CIDR ranges `HTTP.*` may reach although private or loopback. */
   bjsHttpAllow: string[];
+  sending: SendingLimits;
+}
+
+/** How fast the sender lets bots call Telegram (see src/runtime/sending/send-limits.ts). */
+export interface SendingLimits {
+  /** Off: calls go as fast as they come (an emulator without limits). */
+  enabled: boolean;
+  /** Messages per second one bot may send over all its chats. */
+  perBotPerSecond: number;
+  /** Messages per second for calls with `allow_paid_broadcast`; 0 = such calls are paced like the others. */
+  paidPerBotPerSecond: number;
 }
 
 /** How much of the machine BJS gets: V8 isolates (threads), their memory, warm bot realms. */
@@ -76,6 +87,12 @@ function integer(env: Env, name: string, fallback: number, min = 0): number {
   if (!Number.isInteger(value) || value < min) {
     throw new ConfigError(min === 0 ? `${name} must be a non-negative whole number, got '${raw}'.` : `${name} must be a whole number of at least ${min}, got '${raw}'.`);
   }
+  return value;
+}
+
+/** Telegram's own ceiling on a setting (paid broadcasts go up to 1,000 messages per second). */
+function atMost(value: number, max: number, name: string): number {
+  if (value > max) throw new ConfigError(`${name} must be at most ${max}, got '${value}'.`);
   return value;
 }
 
@@ -157,5 +174,10 @@ export function loadConfig(env: Env = process.env): Config {
       warmRealmsPerIsolate: integer(env, "BJS_WARM_REALMS", 64, 1),
     },
     bjsHttpAllow: list(env, "BJS_HTTP_ALLOW", (entries) => new AllowList(entries)),
+    sending: {
+      enabled: flag(env, "TELEGRAM_LIMITS", true),
+      perBotPerSecond: integer(env, "TELEGRAM_BOT_RATE", 30, 1),
+      paidPerBotPerSecond: atMost(integer(env, "TELEGRAM_PAID_BROADCAST_RATE", 0), 1000, "TELEGRAM_PAID_BROADCAST_RATE"),
+    },
   };
 }

@@ -28,9 +28,11 @@ import { PropertyStore } from "./bots/properties.js";
 import { ListStore } from "./bots/lists.js";
 import { WebApps } from "./runtime/web-apps.js";
 import { InteropService } from "./interop/service.js";
-import { BotApi, type ApiRoot } from "./telegram/bot-api.js";
+import type { ApiRoot } from "./telegram/bot-api.js";
 import { Playground } from "./playground/playground.js";
 import { BotRuntime } from "./runtime/bot-runtime.js";
+import { SenderMetrics } from "./runtime/sending/sender-metrics.js";
+import { TelegramSender } from "./runtime/telegram-sender.js";
 import { EmbeddedJobQueue } from "./jobs/embedded-queue.js";
 import { BroadcastService } from "./jobs/broadcasts.js";
 import { BroadcastStore } from "./bots/broadcasts.js";
@@ -57,8 +59,8 @@ export interface Platform {
   authThrottle: AuthThrottle;
   /** Where a token's Bot API calls go: the playground's emulator, or TELEGRAM_API_ROOT. */
   apiRoot: ApiRoot;
-  /** A Bot API client for a bot token, at its `apiRoot`. */
-  botApi(token: string): BotApi;
+  /** Every Bot API call for bots goes through it (polling aside): Telegram's limits, 429s, retries. */
+  sender: TelegramSender;
   /** The in-process Telegram emulator where owners try their bots from the dashboard. */
   playground: Playground;
   bots: BotService;
@@ -153,18 +155,18 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const iterations = new IterationMeter(db, clock);
   const playground = await Playground.start({ secrets, clock, telegramApiRoot: config.telegramApiRoot });
   const { apiRoot } = playground;
-  const botApi = (token: string) => new BotApi(token, { apiRoot });
   const botStore = new BotStore(db, secrets, iterations, clock);
   const folders = new FolderStore(db, botStore, clock);
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
+  const sender = new TelegramSender({ apiRoot, clock, limits: config.sending, metrics: new SenderMetrics(metrics) });
   const errorLog = new ErrorLog(db, clock);
   const jobs = new EmbeddedJobQueue(database, clock, log, { ownerOf: async (botId) => (await botStore.byId(botId))?.owner_id });
   const outboundHttp = new OutboundHttp({ allow: new AllowList(config.bjsHttpAllow) });
-  const runtime = new BotRuntime({ database, clock, log, store: botStore, telegram: botApi, config, apiRoot, metrics, jobs, errorLog });
+  const runtime = new BotRuntime({ database, clock, log, store: botStore, sender, config, apiRoot, metrics, jobs, errorLog });
   const bots = new BotService(botStore, {
     botsLimit: (owner) => planNamed(config.freePlan, owner.payment_plan).bots_limit,
-    telegram: botApi,
+    sender,
     lifecycle: runtime.runner,
   });
   const commands = new CommandStore(db, folders, botStore, clock);
@@ -186,7 +188,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     iterations,
     authThrottle: new AuthThrottle(limiter, config.authThrottle),
     apiRoot,
-    botApi,
+    sender,
     playground,
     bots,
     folders,
@@ -209,6 +211,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
       await interop.close();
       await jobs.stop();
       await runtime.close();
+      sender.close();
       await outboundHttp.close();
       await playground.close();
       mailer.close();

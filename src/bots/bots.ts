@@ -8,7 +8,8 @@ import type { BotsTable, Schema } from "../db/schema.js";
 import { fetchPage, type Page, type Window } from "../db/paging.js";
 import { PlanLimitError, ValidationError } from "../errors.js";
 import { Signal } from "../signal.js";
-import { BotApi, TelegramApiError } from "../telegram/bot-api.js";
+import { TelegramApiError } from "../telegram/bot-api.js";
+import type { TelegramSender } from "../runtime/telegram-sender.js";
 
 /** A bot row. Its token is sealed: read it with `BotStore.tokenOf`. */
 export type Bot = Selectable<BotsTable>;
@@ -231,8 +232,8 @@ export function isReceiving(status: string): boolean {
 export interface BotServiceOptions {
   /** The owner's bot limit (from the plan). */
   botsLimit: (owner: { payment_plan: string }) => number;
-  /** A Bot API client for a token. */
-  telegram: (token: string) => BotApi;
+  /** How token checks reach Telegram. */
+  sender: Pick<TelegramSender, "call">;
   lifecycle: BotLifecycle;
 }
 
@@ -292,7 +293,8 @@ export class BotService {
     if (!TOKEN.test(token)) throw new ValidationError(["Token is invalid (expected the form 123456789:AAE... that @BotFather gives)"]);
     if (await this.store.tokenTaken(token, botId)) throw new ValidationError([TOKEN_TAKEN]);
     try {
-      return await this.options.telegram(token).call("getMe");
+      // One attempt: the owner's request waits for the answer.
+      return (await this.options.sender.call(token, "getMe", {}, { retry: false })) as UserFromGetMe;
     } catch (error) {
       if (error instanceof TelegramApiError) throw new ValidationError([`Token is rejected by Telegram: ${error.description}`]);
       throw new ValidationError([`Token could not be checked: ${(error as Error).message}`]);

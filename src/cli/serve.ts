@@ -32,7 +32,7 @@ export async function startServing(config: Config, options: PlatformOptions = {}
   // After listen, so webhook updates of resumed bots find the route.
   await platform.runtime.start(processing.processor);
   await platform.jobs.start();
-  const loginBot = await runLoginBot(platform, processing.sender);
+  const loginBot = await runLoginBot(platform);
   return {
     platform,
     async stop() {

@@ -6,12 +6,13 @@ import { every, type Clock, type Timer } from "../clock.js";
 import type { Config } from "../config.js";
 import type { Database } from "../db/database.js";
 import type { JobQueue } from "../jobs/job-queue.js";
-import type { ApiRoot, BotApi } from "../telegram/bot-api.js";
+import type { ApiRoot } from "../telegram/bot-api.js";
 import { Dispatcher, type DispatcherOptions } from "./intake/dispatcher.js";
 import { Inbox } from "./intake/inbox.js";
 import { defaultPollingOptions, type PollingOptions } from "./intake/polling.js";
 import { BotRunner } from "./lifecycle.js";
 import { RuntimeMetrics } from "./runtime-metrics.js";
+import type { TelegramSender } from "./telegram-sender.js";
 import type { UpdateHandler } from "./update-handler.js";
 
 export interface BotRuntimeDeps {
@@ -19,7 +20,8 @@ export interface BotRuntimeDeps {
   clock: Clock;
   log: Logger;
   store: BotStore;
-  telegram: (token: string) => BotApi;
+  /** How starting and stopping reach Telegram. */
+  sender: Pick<TelegramSender, "call">;
   config: Pick<Config, "publicUrl" | "telegramApiRoot">;
   /** Where polling bots' calls go; default TELEGRAM_API_ROOT for every bot. */
   apiRoot?: ApiRoot;
@@ -69,7 +71,7 @@ export class BotRuntime {
     });
     this.runner = new BotRunner({
       store: deps.store,
-      telegram: deps.telegram,
+      sender: deps.sender,
       intake: this.dispatcher,
       clock: deps.clock,
       log: deps.log,

@@ -200,12 +200,28 @@ export class CommandRunner {
       return own !== undefined ? own : this.deps.properties.get(bot.row.id, "bot", name);
     });
     if (!invocation.chain.trySend()) return;
-    try {
-      await this.deps.sender.call(bot.token, "sendMessage", answerParams(Number(chat.row.chatid), text, command.keyboard_body), invocation.chain.sendOptions);
-    } catch (error) {
+    await this.post(invocation, "sendMessage", answerParams(Number(chat.row.chatid), text, command.keyboard_body), (reason) => `The Answer of ${command.command} was refused: ${reason}`);
+  }
+
+  /**
+   * Makes a Bot API call whose result nobody reads, and logs a refusal as `refusal(reason)`.
+   * A call Telegram must be asked again is left to the sender's retries, so the update's
+   * handling (and its dispatcher slot) goes on; a refusal that comes later is logged then.
+   */
+  async post(invocation: Invocation, method: string, params: Record<string, unknown>, refusal: (reason: string) => string): Promise<void> {
+    const log = async (error: unknown) => {
       if (!(error instanceof TelegramApiError || error instanceof TelegramNetworkError)) throw error;
       invocation.chain.refused(error);
-      await this.record(invocation, { message: `The Answer of ${command.command} was refused: ${telegramReason(error)}` });
+      await this.record(invocation, { message: refusal(telegramReason(error)) });
+    };
+    const lateFailure = (error: Error) =>
+      void log(error).catch((logError: unknown) => this.deps.log.error({ err: logError, botId: invocation.bot.row.id }, "could not log a late Telegram refusal"));
+    // A broadcast recipient's outcome is counted when its run ends: it waits for the result.
+    const options = invocation.chain.recipient ? invocation.chain.sendOptions : { ...invocation.chain.sendOptions, lateFailure };
+    try {
+      await this.deps.sender.call(invocation.bot.token, method, params, options);
+    } catch (error) {
+      await log(error);
     }
   }
 

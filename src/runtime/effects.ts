@@ -164,6 +164,9 @@ export class Effects {
       action = { ...action, params: { ...action.params, reply_markup: { keyboard: keyboard.rows, resize_keyboard: true } } };
       keyboard.rows = null;
     }
+    if (!action.on_result && !action.on_error && !action.result_to_bot_property && !action.result_to_user_property) {
+      return this.deps.runner().post(invocation, method, action.params, (reason) => `Telegram refused ${method}: ${reason}`);
+    }
     const bbOptions = action.bb_options ?? null;
     let result: unknown;
     try {

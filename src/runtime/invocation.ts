@@ -6,7 +6,7 @@ import type { BotUser, Chat, Remembered } from "../bots/chats.js";
 import type { CommandBook, RoutableCommand } from "./command-book.js";
 import type { RunRequest } from "./run-request.js";
 import { TelegramApiError, type TelegramNetworkError } from "../telegram/bot-api.js";
-import type { SendOptions } from "./telegram-sender.js";
+import type { CallOptions } from "./telegram-sender.js";
 import type { Rendered } from "./web-apps.js";
 
 /** A started bot as the runtime needs it: its row, token, owner and the owner's plan. */
@@ -50,7 +50,7 @@ export class Chain {
   constructor(readonly recipient = false) {}
 
   /** How the sender should treat this chain's Telegram calls. */
-  get sendOptions(): SendOptions {
+  get sendOptions(): CallOptions {
     return { priority: this.recipient ? "broadcast" : "interactive" };
   }
 

@@ -3,16 +3,17 @@ import { RECEIVING_STATUSES, type Bot, type BotLifecycle, type BotStore, type St
 import { isoNow, type Clock, type Timer } from "../clock.js";
 import { ValidationError } from "../errors.js";
 import { Signal } from "../signal.js";
-import { BotApi, TelegramApiError, TelegramNetworkError } from "../telegram/bot-api.js";
+import type { UserFromGetMe } from "@grammyjs/types";
+import { TelegramApiError, TelegramNetworkError } from "../telegram/bot-api.js";
 import { ALLOWED_UPDATES } from "./intake/allowed-updates.js";
 import type { JobQueue } from "../jobs/job-queue.js";
 import type { UpdateIntake } from "./intake/dispatcher.js";
 import { PollingLoop, type PollingOptions } from "./intake/polling.js";
+import type { CallOptions, TelegramSender } from "./telegram-sender.js";
 
 export interface BotRunnerDeps {
   store: BotStore;
-  /** A Bot API client for a token. */
-  telegram: (token: string) => BotApi;
+  sender: Pick<TelegramSender, "call">;
   intake: UpdateIntake;
   clock: Clock;
   log: Logger;
@@ -26,6 +27,9 @@ export interface BotRunnerDeps {
 }
 
 const NO_TOKEN = "Token can't be blank: add the bot's Telegram token before starting it";
+
+/** One attempt per call: a failure is the bot's status (and `resume` has its own retry on the clock). */
+const ONCE: CallOptions = { retry: false };
 
 /** Bots started at once by `resume`, so a platform with many bots does not flood Telegram. */
 const RESUME_CONCURRENCY = 8;
@@ -138,22 +142,21 @@ export class BotRunner implements BotLifecycle {
    * is set), so none reaches the processor while the bot still looks stopped.
    */
   private async connect(bot: Bot, token: string): Promise<void> {
-    const { telegram, publicUrl, store } = this.deps;
-    const api = telegram(token);
-    const me = await api.call("getMe");
+    const { sender, publicUrl, store } = this.deps;
+    const me = (await sender.call(token, "getMe", {}, ONCE)) as UserFromGetMe;
     if (me.username !== bot.username) await store.update(bot.id, { username: me.username });
     const working = () => store.setStatus(bot.id, { status: "works", status_error: null, last_run_at: isoNow(this.deps.clock) });
     if (publicUrl) {
       await working();
-      await api.call("setWebhook", {
-        url: `${publicUrl}/telegram/${bot.id}`,
-        secret_token: bot.webhook_secret,
-        allowed_updates: [...ALLOWED_UPDATES],
-        drop_pending_updates: false,
-      });
+      await sender.call(
+        token,
+        "setWebhook",
+        { url: `${publicUrl}/telegram/${bot.id}`, secret_token: bot.webhook_secret, allowed_updates: [...ALLOWED_UPDATES], drop_pending_updates: false },
+        ONCE,
+      );
       return;
     }
-    await api.call("deleteWebhook", { drop_pending_updates: false });
+    await sender.call(token, "deleteWebhook", { drop_pending_updates: false }, ONCE);
     await working();
     if (this.closed) return;
     const loop: PollingLoop = new PollingLoop(bot.id, token, this.deps.intake, this.deps.log, { ...this.deps.polling, allowedUpdates: ALLOWED_UPDATES }, (reason) =>
@@ -164,7 +167,7 @@ export class BotRunner implements BotLifecycle {
   }
 
   private async halt(botId: number, keepRuns: boolean): Promise<void> {
-    const { store, telegram, log } = this.deps;
+    const { store, sender, log } = this.deps;
     try {
       this.retries.get(botId)?.cancel();
       this.retries.delete(botId);
@@ -175,8 +178,8 @@ export class BotRunner implements BotLifecycle {
       const token = store.tokenOf(bot);
       if (token) {
         // Also when polling: a webhook set elsewhere (or under an older PUBLIC_URL) must go too.
-        await telegram(token)
-          .call("deleteWebhook", { drop_pending_updates: false })
+        await sender
+          .call(token, "deleteWebhook", { drop_pending_updates: false }, ONCE)
           .catch((error: Error) => log.warn({ bot_id: botId, reason: error.message }, "could not remove the bot's webhook"));
       }
       await store.setStatus(botId, { status: "stopped", status_error: null });

@@ -43,14 +43,14 @@ export class LoginBot {
  * Runs the login bot when TELEGRAM_LOGIN_BOT_TOKEN is set: long polling (it needs no public
  * address), each update handled as it comes. Answers the loop to stop, or undefined.
  */
-export async function runLoginBot(platform: Platform, sender: TelegramSender): Promise<PollingLoop | undefined> {
-  const { config, log } = platform;
+export async function runLoginBot(platform: Platform): Promise<PollingLoop | undefined> {
+  const { config, log, sender } = platform;
   const token = config.telegramLoginBotToken;
   if (!token) return undefined;
   const bot = new LoginBot(token, platform.telegramLogin, sender, log);
   try {
     // getUpdates answers 409 while a webhook is set.
-    await platform.botApi(token).call("deleteWebhook", {});
+    await sender.call(token, "deleteWebhook", {}, { retry: false });
   } catch (error) {
     log.warn({ err: error }, "login bot: could not remove its webhook; polling will retry");
   }

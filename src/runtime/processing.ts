@@ -8,7 +8,7 @@ import { Processor } from "./processor.js";
 import { PropertyPrefetch, propertyRead } from "./property-prefetch.js";
 import { Executor, defaultExecutorOptions, type ExecutorOptions } from "./sandbox/executor.js";
 import type { HostReads } from "./sandbox/isolate-host.js";
-import { TelegramSender, type Sleep } from "./telegram-sender.js";
+import type { TelegramSender } from "./telegram-sender.js";
 import { z } from "zod";
 import { compatReads, ReadRefused } from "./compat-reads.js";
 import { CompatEffects } from "./compat-effects.js";
@@ -24,8 +24,6 @@ import { WaitStore } from "./waits.js";
 
 export interface ProcessingOptions {
   executor?: Partial<ExecutorOptions>;
-  /** How the sender waits out a 429 (tests pass one that returns at once). */
-  sleep?: Sleep;
 }
 
 /** The processing half of the runtime: what turns an accepted update into replies. */
@@ -66,7 +64,7 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
   const { isolates, memoryMb, warmRealmsPerIsolate } = config.bjs;
   const executor = new Executor({ ...defaultExecutorOptions, isolates, memoryMb, realmsPerIsolate: warmRealmsPerIsolate, ...options.executor });
   const metrics = platform.runtime.metrics;
-  const sender = new TelegramSender({ apiRoot: platform.apiRoot, sleep: options.sleep, metrics });
+  const { sender } = platform;
   const budget = new IterationBudget(platform.iterations, clock);
   const waits = new WaitStore(database.db, clock);
   const books = new CommandBooks(database.db);

@@ -1,9 +1,6 @@
 import { Counter, Histogram, type Registry } from "prom-client";
 import type { BjsError } from "./sandbox/executor.js";
 
-/** How a Bot API call ended. */
-export type CallOutcome = "ok" | "refused" | "network" | "rate_limited";
-
 /**
  * What operators watch the runtime by, on /metrics. Labels stay few and bounded (no bot or
  * chat ids): a platform has many bots, and Prometheus keeps a series per label value.
@@ -13,7 +10,6 @@ export class RuntimeMetrics {
   private readonly handlings: Counter<"outcome">;
   private readonly handlingSeconds: Histogram;
   private readonly executions: Counter<"outcome">;
-  private readonly calls: Counter<"outcome">;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -26,8 +22,6 @@ export class RuntimeMetrics {
       registers,
     });
     this.executions = new Counter({ name: "botyard_bjs_executions_total", help: "BJS executions, by outcome", labelNames: ["outcome"], registers });
-    // Not by method: BJS may call any method name (Api.anything).
-    this.calls = new Counter({ name: "botyard_telegram_calls_total", help: "Bot API calls, by outcome", labelNames: ["outcome"], registers });
   }
 
   received(fresh: number, redelivered: number): void {
@@ -47,9 +41,5 @@ export class RuntimeMetrics {
 
   execution(error: BjsError | undefined): void {
     this.executions.inc({ outcome: !error ? "ok" : error.timedOut ? "timeout" : error.outOfMemory ? "memory" : "error" });
-  }
-
-  call(outcome: CallOutcome): void {
-    this.calls.inc({ outcome });
   }
 }

@@ -8,7 +8,7 @@ describe.each(engines())("the playground on %s", (engine) => {
   const t = usePlatform(engine, telegram.env);
   let processing: Processing;
   beforeAll(async () => {
-    processing = createProcessing(t.platform, { sleep: async () => {} });
+    processing = createProcessing(t.platform);
     await t.platform.runtime.start(processing.processor);
   });
   afterAll(async () => {

@@ -2,7 +2,6 @@ import type { Update } from "@grammyjs/types";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LoginBot, runLoginBot } from "../../src/runtime/login-bot.js";
-import { TelegramSender } from "../../src/runtime/telegram-sender.js";
 import { BotApi } from "../../src/telegram/bot-api.js";
 import { startEmulator, type BotHandle, type RunningEmulator } from "../../src/telegram/emulator/index.js";
 import { engines, usePlatform } from "../support/platform.js";
@@ -27,7 +26,7 @@ describe.each(engines())("the login bot on %s", (engine) => {
   }
 
   it("links the account of a user who presses Start on their link, once", async () => {
-    const bot = new LoginBot(loginBot.token, t.platform.telegramLogin, new TelegramSender({ apiRoot: emulator.apiRoot }), pino({ level: "silent" }));
+    const bot = new LoginBot(loginBot.token, t.platform.telegramLogin, t.platform.sender, pino({ level: "silent" }));
     const { apiKey } = await signUp(t.app);
     const url = new URL((await t.app.inject({ method: "GET", url: `/v2/user/telegram_link_url?api_key=${apiKey}` })).json().url);
     const payload = url.searchParams.get("start")!;
@@ -49,7 +48,7 @@ describe.each(engines())("the login bot on %s", (engine) => {
   });
 
   it("runs as the platform runs it: polling, linking from a Start press, stopping cleanly", async () => {
-    const loop = await runLoginBot(t.platform, new TelegramSender({ apiRoot: emulator.apiRoot }));
+    const loop = await runLoginBot(t.platform);
     expect(loop).toBeDefined();
     try {
       const { apiKey } = await signUp(t.app);

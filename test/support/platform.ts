@@ -49,7 +49,8 @@ export function usePlatform(engine: EngineName, env: Record<string, string> | ((
       await client.query(`CREATE SCHEMA ${schema}`);
       await client.end();
     }
-    state.config = loadConfig({ DATA_DIR: dataDir, SECRET_KEY: "test-secret", ...(databaseUrl && { DATABASE_URL: databaseUrl }), ...(typeof env === "function" ? env() : env) });
+    // The sender's pacing is off (it waits on the fake clock); its tests switch it on.
+    state.config = loadConfig({ DATA_DIR: dataDir, SECRET_KEY: "test-secret", TELEGRAM_LIMITS: "off", ...(databaseUrl && { DATABASE_URL: databaseUrl }), ...(typeof env === "function" ? env() : env) });
     state.clock = new FakeClock();
     state.platform = await createPlatform(state.config, { clock: state.clock, log: pino({ level: "silent" }), databaseSchema: schema });
     state.app = await buildApp(state.platform, { instrument: (app) => checkAnswers(app, violations) });

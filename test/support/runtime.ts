@@ -37,7 +37,7 @@ export function useRuntime(engine: EngineName, env: Record<string, string> = {})
   });
   const t: TestPlatform = usePlatform(engine, () => ({ TELEGRAM_API_ROOT: state.emulator.apiRoot, ...env }));
   beforeAll(() => {
-    state.processing = createProcessing(t.platform, { sleep: async () => {}, executor: { isolates: 2 } });
+    state.processing = createProcessing(t.platform, { executor: { isolates: 2 } });
   });
   afterAll(async () => {
     await state.processing?.close();

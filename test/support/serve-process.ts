@@ -77,7 +77,8 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
 }
 
 /**
- * A platform served as a real process against an in-process emulator (limits off), with a
+ * A platform served as a real process against an in-process emulator (limits off, and the
+ * sender's pacing with them: tests send faster than Telegram would allow), with a
  * fresh data folder: `serve()` starts one (`up` waited for) and `call` speaks the API. Every
  * process started is killed after the suite.
  */
@@ -105,7 +106,7 @@ export function useServedPlatform(env: Record<string, string> = {}) {
     url,
     /** Starts a platform process on the suite's port and data, and waits until it answers. */
     async serve(): Promise<ServeProcess> {
-      const started = new ServeProcess({ DATA_DIR: state.dataDir, PORT: String(state.port), HOST: "127.0.0.1", TELEGRAM_API_ROOT: state.emulator.apiRoot, LOG_LEVEL: "warn", ...env });
+      const started = new ServeProcess({ DATA_DIR: state.dataDir, PORT: String(state.port), HOST: "127.0.0.1", TELEGRAM_API_ROOT: state.emulator.apiRoot, TELEGRAM_LIMITS: "off", LOG_LEVEL: "warn", ...env });
       processes.push(started);
       await started.up(url());
       return started;

@@ -6,6 +6,8 @@ export interface RateLimits {
   enabled: boolean;
   /** Messages per second one bot may send over all chats. */
   perBotPerSecond: number;
+  /** ...and those sent with `allow_paid_broadcast`, counted apart (Telegram: up to 1,000/s for a fee). */
+  paidPerBotPerSecond: number;
   /** Sustained messages per second to one private chat... */
   perPrivateChatPerSecond: number;
   /** ...after a burst of this many. */
@@ -18,6 +20,7 @@ export interface RateLimits {
 export const telegramLimits: RateLimits = {
   enabled: true,
   perBotPerSecond: 30,
+  paidPerBotPerSecond: 1000,
   perPrivateChatPerSecond: 1,
   privateChatBurst: 3,
   perGroupPerMinute: 20,
@@ -54,6 +57,8 @@ export interface Destination {
   botId: number;
   chatId: number;
   isPrivate: boolean;
+  /** Sent with `allow_paid_broadcast`: the paid per-bot rate applies instead of the free one. */
+  paid?: boolean;
 }
 
 /**
@@ -73,8 +78,9 @@ export class RateLimiter {
   acquire(to: Destination): number {
     if (!this.limits.enabled) return 0;
     const now = this.clock.now();
-    const { perBotPerSecond, perPrivateChatPerSecond, privateChatBurst, perGroupPerMinute } = this.limits;
-    const bot = this.bucket(`b${to.botId}`, perBotPerSecond, perBotPerSecond / 1000, now);
+    const { perPrivateChatPerSecond, privateChatBurst, perGroupPerMinute } = this.limits;
+    const perBot = to.paid ? this.limits.paidPerBotPerSecond : this.limits.perBotPerSecond;
+    const bot = this.bucket(`${to.paid ? "$" : "b"}${to.botId}`, perBot, perBot / 1000, now);
     const chat = to.isPrivate
       ? this.bucket(`p${to.botId}:${to.chatId}`, privateChatBurst, perPrivateChatPerSecond / 1000, now)
       : this.bucket(`g${to.botId}:${to.chatId}`, perGroupPerMinute, perGroupPerMinute / 60_000, now);

@@ -2,7 +2,7 @@ import pino from "pino";
 import { Registry } from "prom-client";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { BotRuntime } from "../../../src/runtime/bot-runtime.js";
-import { BotApi } from "../../../src/telegram/bot-api.js";
+import { TelegramSender } from "../../../src/runtime/telegram-sender.js";
 import { freePort } from "../../support/net.js";
 import type { BotHandle } from "../../../src/telegram/emulator/index.js";
 import { createBot, signUpClient, useEmulator, type ApiClient } from "../../support/bots.js";
@@ -180,7 +180,7 @@ describe.each(engines())("resuming at platform start on %s", (engine) => {
     ]);
     expect(await statusOf(api, runningId)).toBe("works");
 
-    const next = new BotRuntime({ database: t.platform.database, clock: t.clock, log: pino({ level: "silent" }), store: t.platform.bots.store, telegram: t.platform.botApi, config: t.config, metrics: new Registry(), jobs: t.platform.jobs, errorLog: t.platform.errorLog });
+    const next = new BotRuntime({ database: t.platform.database, clock: t.clock, log: pino({ level: "silent" }), store: t.platform.bots.store, sender: t.platform.sender, config: t.config, metrics: new Registry(), jobs: t.platform.jobs, errorLog: t.platform.errorLog });
     const handler = new RecordingHandler(async (botId) => (await t.platform.bots.store.byId(botId))?.status);
     try {
       await next.start(handler);
@@ -204,8 +204,8 @@ describe.each(engines())("resuming at platform start on %s", (engine) => {
 
     // Telegram is away (nothing listens there) until the test brings it back.
     let apiRoot = `http://127.0.0.1:${await freePort()}`;
-    const telegram = (token: string) => new BotApi(token, { apiRoot });
-    const next = new BotRuntime({ database: t.platform.database, clock: t.clock, log: pino({ level: "silent" }), store: t.platform.bots.store, telegram, config: t.config, metrics: new Registry(), jobs: t.platform.jobs, errorLog: t.platform.errorLog });
+    const sender = new TelegramSender({ apiRoot: () => apiRoot, clock: t.clock, limits: t.config.sending });
+    const next = new BotRuntime({ database: t.platform.database, clock: t.clock, log: pino({ level: "silent" }), store: t.platform.bots.store, sender, config: t.config, metrics: new Registry(), jobs: t.platform.jobs, errorLog: t.platform.errorLog });
     try {
       await next.start(new RecordingHandler());
       expect(next.runner.isPolling(id)).toBe(false);

@@ -92,6 +92,7 @@ export function takeSendSlot(ctx: MethodContext, room: Room): void {
     botId: ctx.bot.user.id,
     chatId: room.chat.id,
     isPrivate: room.chat.type === "private",
+    paid: ctx.params.boolean("allow_paid_broadcast"),
   });
   if (retryAfter > 0) throw tooManyRequests(retryAfter);
 }

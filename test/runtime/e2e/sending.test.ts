@@ -1,0 +1,69 @@
+import { describe, expect, it, vi } from "vitest";
+import { engines } from "../../support/platform.js";
+import { metricValue } from "../../support/metrics.js";
+import { useRuntime } from "../../support/runtime.js";
+
+describe.each(engines())("a bot's replies through the sender, with Telegram's limits on, on %s", (engine) => {
+  const r = useRuntime(engine, { TELEGRAM_LIMITS: "on" });
+
+  it("sends two messages to a chat at once and the third a window later, in order, and shows the wait on /metrics", async () => {
+    const bot = await r.bot([{ command: "/news", bjs_code: 'Bot.sendMessage("one"); Bot.sendMessage("two"); Bot.sendMessage("three")' }]);
+    const user = await r.emulator.client.createUser({ first_name: "Ada" });
+    const chat = await user.privateChat(bot.telegram);
+    await user.sendText(chat, "/news");
+    const handling = bot.deliver();
+    expect((await chat.waitForBotMessages({ count: 2 })).map((message) => message.text)).toEqual(["one", "two"]);
+    await vi.waitFor(async () => expect(await metricValue(r.t.app, 'botyard_telegram_queued_calls{priority="interactive"}')).toBe(1));
+    await r.t.clock.advanceAsync(2001);
+    await handling;
+    expect((await chat.history()).filter((message) => message.from?.is_bot).map((message) => message.text)).toEqual(["one", "two", "three"]);
+    expect(await metricValue(r.t.app, 'botyard_telegram_queued_calls{priority="interactive"}')).toBe(0);
+  });
+
+  it("finishes an update while its messages wait out a 5xx, sends them after in order, and logs a refusal that comes late", async () => {
+    const bot = await r.bot([{ command: "/two", bjs_code: 'Bot.sendMessage("first"); Bot.sendMessage("second")' }]);
+    const user = await r.emulator.client.createUser({ first_name: "Dee" });
+    const chat = await user.privateChat(bot.telegram);
+    const messages = async () => (await chat.history()).filter((message) => message.from?.is_bot).map((message) => message.text);
+
+    await r.emulator.client.injectFault({ method: "sendMessage", kind: 500 });
+    await user.sendText(chat, "/two");
+    await bot.deliver(); // returns although "first" waits for its retry
+    expect(await messages()).toEqual([]);
+    await r.t.clock.advanceAsync(500);
+    await vi.waitFor(async () => expect(await messages()).toEqual(["first"]));
+    // The failed attempt counted against the chat (Telegram may have seen it): "second" takes the next window.
+    await r.t.clock.advanceAsync(1501);
+    await vi.waitFor(async () => expect(await messages()).toEqual(["first", "second"]));
+    await r.t.clock.advanceAsync(2001);
+
+    // Every attempt fails: the refusal is logged after the last, and "second" goes after it.
+    const failures = () => metricValue(r.t.app, 'botyard_telegram_calls_total{outcome="server_error"}');
+    const errors = async () => (await r.t.app.inject({ method: "GET", url: `/v2/bots/${bot.id}/error_logs?api_key=${bot.apiKey}` })).json();
+    const before = await failures();
+    await r.emulator.client.injectFault({ method: "sendMessage", kind: 500, count: 5 });
+    await user.sendText(chat, "/two");
+    await bot.deliver();
+    // Back-offs of 0.5, 1, 2 and 4 s, and chat windows: move the clock a second at a time until all is through.
+    const through = async () => (await errors()).length === 1 && (await messages()).length === 3;
+    for (let second = 0; second < 30 && !(await through()); second++) await r.t.clock.advanceAsync(1000);
+    expect(await messages()).toEqual(["first", "second", "second"]);
+    expect((await errors()).map((entry: { title: string }) => entry.title)).toEqual(["Telegram refused sendMessage: Internal Server Error"]);
+    expect((await failures()) - before).toBe(5);
+  });
+
+  it("hands BJS a blocked user's 403 as Telegram's error", async () => {
+    const bot = await r.bot([
+      { command: "/tell", bjs_code: 'Api.sendMessage({chat_id: params, text: "hi", on_error: "/failed"})' },
+      { command: "/failed", bjs_code: 'Bot.sendMessage("failed: " + options.error.code + " " + options.error.description)' },
+    ]);
+    const blocker = await r.emulator.client.createUser({ first_name: "Bea" });
+    await blocker.privateChat(bot.telegram);
+    await blocker.block(bot.telegram);
+    const user = await r.emulator.client.createUser({ first_name: "Cy" });
+    const chat = await user.privateChat(bot.telegram);
+    await user.sendText(chat, `/tell ${blocker.id}`);
+    await bot.deliver();
+    expect((await chat.waitForReply()).text).toBe("failed: 403 Forbidden: bot was blocked by the user");
+  });
+});
