@@ -44,6 +44,8 @@ export interface Config {
   bodyLimitBytes: number;
   /** Git and CSV imports may reach loopback and private networks (a git server beside the platform). */
   importAllowPrivateUrls: boolean;
+  /** Whether web apps (`WebApp.render`) may answer HTML and other non-JSON types, in a sandboxed page. */
+  webAppHtml: boolean;
   freePlan: FreePlanLimits;
   authThrottle: AuthThrottle;
   bjs: BjsSizing;
@@ -137,6 +139,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: flag(env, "TRUST_PROXY", false),
     bodyLimitBytes: integer(env, "BODY_LIMIT_BYTES", 1024 * 1024),
     importAllowPrivateUrls: flag(env, "IMPORT_ALLOW_PRIVATE_URLS", false),
+    webAppHtml: flag(env, "WEBAPP_HTML", true),
     freePlan: {
       iterationsPerMonth: integer(env, "FREE_PLAN_ITERATIONS", 100_000),
       botsLimit: integer(env, "FREE_PLAN_BOTS", 20),

@@ -25,6 +25,8 @@ import { ErrorLog } from "./bots/error-log.js";
 import { FolderStore } from "./bots/folders.js";
 import { InstalledLibraries } from "./bots/libraries.js";
 import { PropertyStore } from "./bots/properties.js";
+import { ListStore } from "./bots/lists.js";
+import { WebApps } from "./runtime/web-apps.js";
 import { InteropService } from "./interop/service.js";
 import { BotApi, type ApiRoot } from "./telegram/bot-api.js";
 import { Playground } from "./playground/playground.js";
@@ -65,6 +67,10 @@ export interface Platform {
   properties: PropertyStore;
   errorLog: ErrorLog;
   adminPanels: AdminPanelService;
+  /** Lists of properties and users (BJS `new List`). */
+  lists: ListStore;
+  /** Web app links (`WebApp.getUrl`) and the runtime's answer to them. */
+  webApps: WebApps;
   libraries: InstalledLibraries;
   /** Durable jobs (scheduled runs, auto retry, callbacks); handlers are registered, then `jobs.start()`. */
   jobs: JobQueue;
@@ -186,6 +192,8 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     properties: new PropertyStore(db, clock),
     errorLog,
     adminPanels: new AdminPanelService(new AdminPanelStore(db, clock), log),
+    lists: new ListStore(db, clock),
+    webApps: new WebApps(secrets, origin),
     libraries: new InstalledLibraries(db, botStore, clock),
     jobs,
     outboundHttp,

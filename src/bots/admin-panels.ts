@@ -184,6 +184,12 @@ export class AdminPanelStore {
     return parse(row);
   }
 
+  /** Deletes the bot's panel with that name (`AdminPanel.deletePanel`); answers whether there was one. */
+  async deletePanel(botId: number, name: string): Promise<boolean> {
+    const result = await this.db.deleteFrom("admin_panels").where("bot_id", "=", botId).where("name", "=", name).executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+
   /**
    * Sets one field's value (`AdminPanel.setFieldValue`); answers false when the panel or the
    * field does not exist (it is not created).

@@ -135,6 +135,16 @@ export class ChatStore {
     return this.db.selectFrom("chats").selectAll().where("bot_id", "=", botId).where("chatid", "=", String(chatid)).executeTakeFirst();
   }
 
+  /** The user's private chat with the bot (internal ids), or undefined. */
+  privateOf(botId: number, userId: number): Promise<Chat | undefined> {
+    return this.db.selectFrom("chats").selectAll().where("bot_id", "=", botId).where("user_id", "=", userId).where("chat_type", "=", "private").orderBy("id").executeTakeFirst();
+  }
+
+  /** The bot's first chat with that title (`Bot.sendMessageToChat`). */
+  byTitle(botId: number, title: string): Promise<Chat | undefined> {
+    return this.db.selectFrom("chats").selectAll().where("bot_id", "=", botId).where("title", "=", title).orderBy("id").executeTakeFirst();
+  }
+
   /** Blocks or unblocks a chat by its internal id (`Bot.blockChat` / `unblockChat`, the API). */
   async setBlocked(botId: number, id: number, blocked: boolean): Promise<Chat> {
     const chat = await this.byId(botId, id);

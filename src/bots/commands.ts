@@ -91,7 +91,6 @@ export function parseCommandFields(fields: CommandFields): CommandInput {
   if (folderId !== null && !(Number.isSafeInteger(folderId) && folderId > 0)) problems.push(FOREIGN_FOLDER);
   const answer = blankToNull(fields.answer);
   const keyboard = blankToNull(fields.keyboard_body);
-  if (keyboard !== null && answer === null) problems.push("Answer can't be blank when a keyboard is set");
   const code = codeOf(fields, problems);
   if (problems.length > 0) throw new ValidationError(problems);
   return {

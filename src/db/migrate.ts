@@ -9,6 +9,7 @@ import * as commandsVersion from "./migrations/0005_commands_version.js";
 import * as jobs from "./migrations/0006_jobs.js";
 import * as updateStarts from "./migrations/0007_update_starts.js";
 import * as interop from "./migrations/0008_interop.js";
+import * as compat from "./migrations/0012_compat.js";
 
 /** Every migration in order; a new one is appended here and never edited once released. */
 const migrations: Record<string, { up(context: MigrationContext): Promise<void> }> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, { up(context: MigrationContext): Promise<void> 
   "0006_jobs": jobs,
   "0007_update_starts": updateStarts,
   "0008_interop": interop,
+  "0012_compat": compat,
 };
 
 function provider(database: Database): MigrationProvider {

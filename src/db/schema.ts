@@ -27,6 +27,9 @@ export interface Schema {
   jobs: JobsTable;
   interop_tasks: InteropTasksTable;
   bot_lib_files: BotLibFilesTable;
+  bot_lists: BotListsTable;
+  bot_list_users: BotListUsersTable;
+  command_caches: CommandCachesTable;
 }
 
 export interface UsersTable {
@@ -193,6 +196,8 @@ export interface PropertiesTable {
   value_type: string;
   /** The value as JSON text. */
   value: string;
+  /** The list it is attached to (`setProp({list})`), or null. */
+  list_id: number | null;
   created_at: string;
   updated_at: string;
 }
@@ -329,4 +334,33 @@ export interface BotLibFilesTable {
   name: string;
   source: string;
   created_at: string;
+}
+
+export interface BotListsTable {
+  id: Generated<number>;
+  bot_id: number;
+  /** The bot user a user list belongs to; 0 for a bot list. */
+  user_id: number;
+  name: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BotListUsersTable {
+  id: Generated<number>;
+  list_id: number;
+  bot_user_id: number;
+  created_at: string;
+}
+
+export interface CommandCachesTable {
+  id: Generated<number>;
+  bot_id: number;
+  command_id: number;
+  /** The bot user of a `User.setCache` entry; 0 for `Bot.setCache`. */
+  user_id: number;
+  /** The cached run's actions, as JSON text. */
+  actions: string;
+  /** When the entry stops being valid (ms since the epoch). */
+  expires_at: number;
 }

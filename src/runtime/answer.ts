@@ -19,6 +19,12 @@ export async function fillPlaceholders(answer: string, lookup: (name: string) =>
   return answer.replace(PLACEHOLDER, (_whole, name: string) => values.get(name) ?? "");
 }
 
+/**
+ * The text a command's Keyboard is sent with when the command has no Answer and its BJS
+ * sends nothing to the chat: Telegram shows a reply keyboard only with a message.
+ */
+export const KEYBOARD_ONLY_TEXT = "⌨️";
+
 /** The sendMessage parameters of a command's Answer and Keyboard (Markdown, keyboard resized). */
 export function answerParams(chatId: number, text: string, keyboardBody: string | null): Record<string, unknown> {
   const params: Record<string, unknown> = { chat_id: chatId, text, parse_mode: "Markdown" };

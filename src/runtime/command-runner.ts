@@ -3,7 +3,10 @@ import type { Action } from "./actions.js";
 import type { ErrorLog } from "../bots/error-log.js";
 import type { PropertyStore } from "../bots/properties.js";
 import { TelegramApiError, TelegramNetworkError } from "../telegram/bot-api.js";
-import { answerParams, fillPlaceholders } from "./answer.js";
+import { answerParams, fillPlaceholders, KEYBOARD_ONLY_TEXT } from "./answer.js";
+import type { CacheKey, CommandCache } from "./command-cache.js";
+import { keyboardRows } from "./keyboard-layout.js";
+import { CHATLESS_METHODS } from "./bjs/telegram-methods.js";
 import { hasBjs, libHandlerCommand, type CommandBook, type RoutableCommand } from "./command-book.js";
 import type { Invocation, RunningBot } from "./invocation.js";
 import { globalsOf } from "./invocation.js";
@@ -37,6 +40,8 @@ export interface RunnerDeps {
   quota(invocation: Invocation): Promise<{ limit: number; used: number }>;
   /** Applies an execution's actions in order. */
   apply(actions: Action[], invocation: Invocation): Promise<void>;
+  /** Cached runs (`Bot.setCache` / `User.setCache`). */
+  cache: CommandCache;
 }
 
 /**
@@ -62,8 +67,23 @@ export class CommandRunner {
     const { command } = invocation;
     if (command.need_reply && invocation.kind !== "reply") return this.ask(invocation);
     // The reply phase of a question does not repeat the question (spec §1.5).
-    if (command.answer?.trim() && invocation.kind !== "reply") await this.sendAnswer(invocation);
+    if (invocation.kind !== "reply") {
+      if (command.answer?.trim()) await this.sendAnswer(invocation);
+      else if (command.keyboard_body?.trim() && invocation.chat) invocation = { ...invocation, keyboard: { rows: keyboardRows(command.keyboard_body) } };
+    }
+    await this.runBjs(invocation);
+    if (invocation.keyboard?.rows) await this.sendAnswer(invocation, KEYBOARD_ONLY_TEXT);
+  }
+
+  /** The BJS body, or the actions a valid cache entry holds for it (spec §2.11). */
+  private async runBjs(invocation: Invocation): Promise<void> {
+    const { command } = invocation;
     if (!hasBjs(command) && !command.libHandler) return;
+    const keys = this.cacheKeys(invocation);
+    for (const key of keys) {
+      const cached = await this.deps.cache.find(key);
+      if (cached) return this.applyActions(inChat(cached, invocation), invocation);
+    }
     const quota = await this.deps.quota(invocation);
     const segments = this.segments(invocation);
     const prefetched = await this.deps.prefetch.load(invocation, segments);
@@ -81,20 +101,40 @@ export class CommandRunner {
     if (book.libs.length > 0 && !result.error) book.libHandlers ??= new Set(result.handlers);
     invocation.chain.committed = true;
     this.deps.metrics.execution(result.error);
+    const setCache = result.error ? undefined : result.actions.find((action) => action.type === "setCache");
+    if (setCache) {
+      const key = keys.find((k) => (setCache.scope === "bot" ? k.userId === 0 : k.userId !== 0));
+      if (key) await this.deps.cache.store(key, chatFree(result.actions.filter((action) => action.type !== "setCache"), invocation), setCache.seconds);
+    }
+    await this.applyActions(result.actions, invocation);
+    if (result.error) await this.fail(invocation, result.error);
+  }
+
+  /**
+   * Where this run's cache entries would be: the bot's and the user's. Only a command whose
+   * code calls setCache can have one, so other runs look nothing up.
+   */
+  private cacheKeys(invocation: Invocation): CacheKey[] {
+    if (!invocation.command.code?.includes("setCache")) return [];
+    const base = { botId: invocation.bot.row.id, commandId: invocation.command.id };
+    return invocation.user ? [{ ...base, userId: invocation.user.row.id }, { ...base, userId: 0 }] : [{ ...base, userId: 0 }];
+  }
+
+  private async applyActions(actions: Action[], invocation: Invocation): Promise<void> {
     try {
-      await this.deps.apply(result.actions, invocation);
+      await this.deps.apply(actions, invocation);
     } catch (error) {
       if (error instanceof UpdateEnded) throw error;
       this.deps.log.error({ err: error, bot_id: invocation.bot.row.id, command: invocation.command.command }, "applying a command's actions failed");
       await this.record(invocation, { message: "The platform could not apply all of this command's actions; the update ended there and was not run again" }).catch(() => {});
       throw new UpdateEnded();
     }
-    if (result.error) await this.fail(invocation, result.error);
   }
 
   /** The ask phase: the Answer is the question; the reply goes to this command's BJS. */
   private async ask(invocation: Invocation): Promise<void> {
     if (invocation.command.answer?.trim()) await this.sendAnswer(invocation);
+    else if (invocation.command.keyboard_body?.trim()) await this.sendAnswer(invocation, KEYBOARD_ONLY_TEXT);
     if (!invocation.user || !invocation.chat) {
       await this.record(invocation, { message: `Wait for answer needs a user and a chat: ${invocation.command.command} was run without them` });
       return;
@@ -143,11 +183,13 @@ export class CommandRunner {
     return [...hook("@"), { name: invocation.command.command, code: invocation.command.code! }, ...hook("@@")];
   }
 
-  private async sendAnswer(invocation: Invocation): Promise<void> {
+  /** Sends the Answer with the Keyboard; `bare` is the text for a Keyboard without an Answer. */
+  private async sendAnswer(invocation: Invocation, bare?: string): Promise<void> {
     const chat = invocation.chat;
     if (!chat) return;
     const { bot, command, user } = invocation;
-    const text = await fillPlaceholders(command.answer!, async (name) => {
+    if (invocation.keyboard) invocation.keyboard.rows = null;
+    const text = bare ?? await fillPlaceholders(command.answer!, async (name) => {
       const own = user ? await this.deps.properties.get(bot.row.id, "user", name, { userId: user.row.id }) : undefined;
       return own !== undefined ? own : this.deps.properties.get(bot.row.id, "bot", name);
     });
@@ -196,6 +238,28 @@ export class CommandRunner {
       group_key: `${command.id}:${segment ?? ""}:${entry.line ?? ""}:${entry.message.slice(0, 200)}`,
     });
   }
+}
+
+/**
+ * A run's actions as a cache keeps them: Telegram calls to the run's own chat lose their
+ * `chat_id`, so a replay for another user sends to that user's chat, not the first one's.
+ */
+function chatFree(actions: Action[], invocation: Invocation): Action[] {
+  const chatid = invocation.chat ? Number(invocation.chat.row.chatid) : undefined;
+  return actions.map((action) => {
+    if (action.type !== "api" || chatid === undefined || Number(action.params.chat_id) !== chatid) return action;
+    const { chat_id: _own, ...params } = action.params;
+    return { ...action, params };
+  });
+}
+
+/** Cached actions for this run: calls that lost their chat go to the current chat. */
+function inChat(actions: Action[], invocation: Invocation): Action[] {
+  const chat = invocation.chat;
+  if (!chat) return actions;
+  return actions.map((action) =>
+    action.type === "api" && action.params.chat_id === undefined && !CHATLESS_METHODS.includes(action.method) ? { ...action, params: { ...action.params, chat_id: Number(chat.row.chatid) } } : action,
+  );
 }
 
 /** Telegram's own words for a refusal, or the network failure. */

@@ -11,6 +11,8 @@ import type { CommandRunner } from "./command-runner.js";
 import { telegramReason } from "./command-runner.js";
 import { MAX_EXECUTIONS_PER_UPDATE, MAX_SENDS_PER_UPDATE, type Invocation } from "./invocation.js";
 import { anyCommand, matchText } from "./router.js";
+import type { CompatEffects } from "./compat-effects.js";
+import type { ListStore } from "../bots/lists.js";
 import type { TelegramSender } from "./telegram-sender.js";
 
 /** How deep a chain of sub-commands and callbacks may go before "Too many sub commands". */
@@ -34,6 +36,9 @@ export interface EffectsDeps {
   jobs: Pick<JobQueue, "enqueue" | "cancel">;
   clock: Clock;
   runner(): CommandRunner;
+  /** AdminPanel, BBAdmin, List, caching, Git/CSV, web apps, chats by title (compat-effects.ts). */
+  compat: CompatEffects;
+  lists: ListStore;
 }
 
 /**
@@ -79,6 +84,8 @@ export class Effects {
         return;
       case "http":
         return this.http(action, invocation);
+      default:
+        return this.deps.compat.apply(action, invocation);
     }
   }
 
@@ -118,13 +125,18 @@ export class Effects {
   }
 
   /** A Bot API call; `on_result`/`on_error` run as callbacks, `result_to_*_property` store the result after. */
-  private async callTelegram(action: ApiAction, invocation: Invocation): Promise<void> {
+  async callTelegram(action: ApiAction, invocation: Invocation): Promise<void> {
     const { method } = action;
     if (!invocation.chain.trySend()) {
       await this.deps.runner().record(invocation, { message: `Telegram call ${method} not made: one update may make ${MAX_SENDS_PER_UPDATE} calls at most` });
       return;
     }
     if (method === "answerCallbackQuery") invocation.chain.answeredCallback = true;
+    const keyboard = invocation.keyboard;
+    if (keyboard?.rows && method === "sendMessage" && action.params.reply_markup === undefined && Number(action.params.chat_id) === Number(invocation.chat?.row.chatid)) {
+      action = { ...action, params: { ...action.params, reply_markup: { keyboard: keyboard.rows, resize_keyboard: true } } };
+      keyboard.rows = null;
+    }
     const bbOptions = action.bb_options ?? null;
     let result: unknown;
     try {
@@ -158,7 +170,11 @@ export class Effects {
       userId = await this.deps.resolveUser(invocation, botId, { user_id: action.user_id });
       if (userId === undefined) throw new PropertyError(`User ${action.user_id} is not a user of this bot`);
     }
-    await this.deps.properties.set(botId, action.scope, action.name, action.value, { type: action.value_type ?? undefined, userId });
+    const property = await this.deps.properties.set(botId, action.scope, action.name, action.value, { type: action.value_type ?? undefined, userId });
+    if (!property || !action.list) return;
+    const listUser = action.list.user_id === undefined ? 0 : await this.deps.resolveUser(invocation, botId, { user_id: action.list.user_id });
+    if (listUser === undefined) throw new PropertyError(`List ${action.list.name}: user ${action.list.user_id} is not a user of this bot`);
+    await this.deps.lists.attach(await this.deps.lists.ensure({ botId, userId: listUser, name: action.list.name }), property.id);
   }
 
   /** Runs a named command (with params after its first space) in the same chain, one level deeper. */

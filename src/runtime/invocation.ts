@@ -5,6 +5,7 @@ import type { Bot } from "../bots/bots.js";
 import type { BotUser, Chat, Remembered } from "../bots/chats.js";
 import type { CommandBook, RoutableCommand } from "./command-book.js";
 import type { RunRequest } from "./run-request.js";
+import type { Rendered } from "./web-apps.js";
 
 /** A started bot as the runtime needs it: its row, token, owner and the owner's plan. */
 export interface RunningBot {
@@ -63,7 +64,7 @@ export class Chain {
  * How a command came to run: routed from an update, as a sub-command, as a Telegram call's
  * callback (`on_result`/`on_error`), or as the `!` error command.
  */
-export type InvocationKind = "match" | "reply" | "fallback" | "inline" | "sub" | "callback" | "error" | "scheduled" | "auto_retry" | "http_callback";
+export type InvocationKind = "match" | "reply" | "fallback" | "inline" | "sub" | "callback" | "error" | "scheduled" | "auto_retry" | "http_callback" | "panel_saved" | "web_app";
 
 /** One command about to run, with everything its execution sees (spec/bjs.md §1.4). */
 export interface Invocation {
@@ -83,6 +84,13 @@ export interface Invocation {
   chain: Chain;
   /** An HTTP callback's answer (BJS's `content`, `http_status`, `http_headers`, `cookies`). */
   http?: RunRequest["http"];
+  /** A web app request (`WebApp.getUrl`): where `WebApp.render` leaves the answer. */
+  web?: { rendered?: Rendered };
+  /**
+   * The Keyboard of a command without an Answer: it rides on the first message the run sends
+   * to the chat, or goes alone at the end (command-runner.ts). Emptied once sent.
+   */
+  keyboard?: { rows: unknown[][] | null };
 }
 
 /** The BJS globals of spec/bjs.md §2.2 for an invocation. `user_group` feeds `User.getGroup`. */

@@ -10,7 +10,11 @@ import { Executor, defaultExecutorOptions, type ExecutorOptions } from "./sandbo
 import type { HostReads } from "./sandbox/isolate-host.js";
 import { TelegramSender, type Sleep } from "./telegram-sender.js";
 import { z } from "zod";
-import { AppError } from "../errors.js";
+import { compatReads, ReadRefused } from "./compat-reads.js";
+import { CompatEffects } from "./compat-effects.js";
+import { CommandCache } from "./command-cache.js";
+import { registerInteropJobs } from "./interop-jobs.js";
+import { RUN_JOB_KIND, type RunRequest } from "./run-request.js";
 import { quotaNote, quotaOf } from "./quota.js";
 import { registerRunJobs } from "./run-jobs.js";
 import { WaitStore } from "./waits.js";
@@ -29,9 +33,6 @@ export interface Processing {
   budget: IterationBudget;
   close(): Promise<void>;
 }
-
-/** A read BJS asked for that the platform refuses; its message is said back to BJS. */
-class ReadRefused extends AppError {}
 
 const id = z.number().int().safe();
 /** What a host read may carry (the isolate builds it, but nothing from there is trusted). */
@@ -82,8 +83,14 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
     return id;
   };
 
-  /** Synchronous reads for BJS: properties, and a user's internal id from their Telegram id. */
+  /** The internal id of a user of the invocation's bot, or undefined. */
+  const userOfBot = (invocation: Invocation, userId: number) => resolveUser(invocation, invocation.bot.row.id, { user_id: userId });
+  const moreReads = compatReads({ panels: platform.adminPanels.store, lists: platform.lists, webApps: platform.webApps, userOfBot });
+
+  /** Synchronous reads for BJS: properties, a user's internal id from their Telegram id, panels, lists, web app links. */
   const reads = (invocation: Invocation): HostReads => async (name, argsJson) => {
+    const more = await moreReads(invocation, name, safeJson(argsJson));
+    if (more !== undefined) return more;
     const schema = name === "getProp" ? propertyReadArgs : name === "userId" ? readArgs : undefined;
     const parsed = schema?.safeParse(safeJson(argsJson));
     if (!parsed?.success) throw new ReadRefused(`A read the platform does not answer: ${name.slice(0, 40)}`);
@@ -99,6 +106,7 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
   };
 
   const apiHost = new URL(config.publicUrl ?? `http://localhost:${config.port}`).host;
+  const cache = new CommandCache(database.db, clock);
   let effects: Effects;
   const runner: CommandRunner = new CommandRunner({
     executor,
@@ -116,6 +124,7 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
       used: await budget.spent(invocation.bot.owner.id),
     }),
     apply: (actions, invocation) => effects.apply(actions, invocation),
+    cache,
   });
   /** Each execution a chain starts is an iteration, charged as it starts, within the owner's quota. */
   const charge = async (invocation: Invocation) => {
@@ -136,6 +145,20 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
     jobs: platform.jobs,
     clock,
     runner: () => runner,
+    lists: platform.lists,
+    compat: new CompatEffects({
+      panels: platform.adminPanels.store,
+      lists: platform.lists,
+      chats: platform.chats,
+      users: platform.users,
+      bots: platform.bots.store,
+      properties: platform.properties,
+      interop: platform.interop,
+      cache,
+      jobs: platform.jobs,
+      telegram: (action, invocation) => effects.callTelegram(action, invocation),
+      userOfBot,
+    }),
   });
 
   const processor = new Processor({
@@ -153,6 +176,22 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
     log,
   });
   registerRunJobs({ jobs: platform.jobs, processor, outboundHttp: platform.outboundHttp, errorLog: platform.errorLog });
+  registerInteropJobs({ jobs: platform.jobs, bots: platform.bots.store, interop: platform.interop, errorLog: platform.errorLog });
+  platform.webApps.serve = (botId, command, options) => processor.render(botId, command, options);
+  // Saving a panel runs its on_saving command as a durable run, with the values (spec/bjs.md §7).
+  platform.adminPanels.onPanelSaved = async (bot, panel, values) => {
+    if (!panel.on_saving) return;
+    const request: RunRequest = {
+      botId: bot.id,
+      command: { name: panel.on_saving.command },
+      trigger: "panel_saved",
+      options: { panel_name: panel.name, values } as RunRequest["options"],
+      attempt: 1,
+      userId: panel.on_saving.user_id,
+      message: panel.on_saving.command,
+    };
+    await platform.jobs.enqueue([{ kind: RUN_JOB_KIND, botId: bot.id, payload: request }]);
+  };
   budget.start();
   return {
     processor,

@@ -14,6 +14,7 @@ import { QUOTA_NOTE, quotaNote, quotaOf } from "./quota.js";
 import { anyCommand, matchText, route, selection, type Route } from "./router.js";
 import type { CommandBook } from "./command-book.js";
 import type { RunRequest } from "./run-request.js";
+import type { Rendered } from "./web-apps.js";
 import type { TelegramSender } from "./telegram-sender.js";
 import type { UpdateHandler } from "./update-handler.js";
 import { chatOf, senderOf } from "../telegram/update-parts.js";
@@ -129,12 +130,14 @@ export class Processor implements UpdateHandler {
     if (!command) return;
     const remembered = <T>(row: T | undefined) => (row ? { row, justCreated: false } : null);
     const user = request.userId ? remembered(await this.deps.botUsers.byId(bot.row.id, request.userId)) : null;
-    const chat = request.chatId ? remembered(await this.deps.chats.byId(bot.row.id, request.chatId)) : null;
+    // An admin panel's on_saving user is reached in their private chat with the bot.
+    const chatRow = request.chatId ? await this.deps.chats.byId(bot.row.id, request.chatId) : user && request.trigger === "panel_saved" ? await this.deps.chats.privateOf(bot.row.id, user.row.id) : undefined;
+    const chat = remembered(chatRow);
     const message = request.message ?? ("name" in request.command ? request.command.name : command.command);
     const params = message.includes(" ") ? message.slice(message.indexOf(" ") + 1) : "";
     const chain = new Chain();
     this.deps.budget.spend(bot.owner.id, bot.row.id, 1);
-    const kind = request.trigger === "auto_retry" || request.trigger === "http_callback" ? request.trigger : "scheduled";
+    const kind = request.trigger === "auto_retry" || request.trigger === "http_callback" || request.trigger === "panel_saved" ? request.trigger : "scheduled";
     try {
       await this.deps.runner.run({ bot, book, command, kind, user, chat, message, params, request: null, options: request.options, tgUpdate: null, depth: 0, chain, http: request.http });
     } catch (error) {
@@ -150,6 +153,27 @@ export class Processor implements UpdateHandler {
     if (!handler) return null;
     const { text, request } = selection(update);
     return { command: handler.command, kind: "fallback", message: text, params: "", request, options: null };
+  }
+
+  /**
+   * Runs a bot's command for a web app request (`WebApp.getUrl`, spec/bjs.md §2.7): no user or
+   * chat, the request's parameters as `options`; answers what `WebApp.render` left.
+   */
+  async render(botId: number, name: string, options: Record<string, unknown>): Promise<Rendered | "not running" | "no command" | "no render"> {
+    const bot = await this.runningBot(botId);
+    if (!bot || !(await this.withinQuota(bot))) return "not running";
+    const book = await this.deps.books.of(bot.row.id, bot.row.commands_version);
+    const command = book.named(name);
+    if (!command) return "no command";
+    const chain = new Chain();
+    this.deps.budget.spend(bot.owner.id, bot.row.id, 1);
+    const web: { rendered?: Rendered } = {};
+    try {
+      await this.deps.runner.run({ bot, book, command, kind: "web_app", user: null, chat: null, message: name, params: "", request: null, options, tgUpdate: null, depth: 0, chain, web });
+    } catch (error) {
+      if (!(error instanceof UpdateEnded)) throw error;
+    }
+    return web.rendered ?? "no render";
   }
 
   /** The automatic acknowledgement of a pressed button when BJS did not answer it (spec §1.6). */

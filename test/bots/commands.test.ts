@@ -5,7 +5,7 @@ import { createBot, signUpClient } from "../support/bots.js";
 
 const COMMAND_FIELDS = [
   "id", "command", "bot_id", "help", "answer", "keyboard_body", "need_reply", "auto_retry_time", "last_auto_retry_at",
-  "commands_folder_id", "commands_folder", "commands_group", "aliases", "code", "bjs_mode", "scenarios",
+  "commands_folder_id", "commands_folder", "commands_group", "aliases", "code", "syntax_error", "bjs_mode", "scenarios",
   "created_via_csv_import", "last_csv_import_at", "created_at", "updated_at",
 ].sort();
 
@@ -75,11 +75,10 @@ describe.each(engines())("commands and folders on %s", (engine) => {
     [{ command: "/a", auto_retry_time: "soon" }, ["Auto retry time must be a positive whole number of seconds"]],
     [{ command: "/a", auto_retry_time: 0 }, ["Auto retry time must be a positive whole number of seconds"]],
     [{ command: "/a", auto_retry_time: 1.5 }, ["Auto retry time must be a positive whole number of seconds"]],
-    [{ command: "/a", keyboard_body: "Yes, No" }, ["Answer can't be blank when a keyboard is set"]],
     [{ command: "/a", commands_folder_id: 99999999 }, ["Commands folder must be a folder of this bot"]],
     [{ command: "/a", commands_folder_id: "abc" }, ["Commands folder must be a folder of this bot"]],
     [{ command: "/a", need_reply: "maybe" }, ["Need reply is invalid"]],
-    [{ command: "", auto_retry_time: -1, keyboard_body: "K" }, ["Command can't be blank", "Auto retry time must be a positive whole number of seconds", "Answer can't be blank when a keyboard is set"]],
+    [{ command: "", auto_retry_time: -1, keyboard_body: "K" }, ["Command can't be blank", "Auto retry time must be a positive whole number of seconds"]],
   ])("refuses the command body %j with 422", async (body, errors) => {
     const { api, base } = await botOfNewUser();
     const response = await api.post(`${base}/commands`, body);

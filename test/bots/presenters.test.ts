@@ -46,7 +46,7 @@ describe("presenters pin the contract's fields", () => {
     const answer = presentCommand({ ...commandRow, aliases: [alias], folder });
     pin(commandSchema, answer, [
       "id", "command", "bot_id", "help", "answer", "keyboard_body", "need_reply", "auto_retry_time", "last_auto_retry_at",
-      "commands_folder_id", "commands_folder", "commands_group", "aliases", "code", "bjs_mode", "scenarios",
+      "commands_folder_id", "commands_folder", "commands_group", "aliases", "code", "syntax_error", "bjs_mode", "scenarios",
       "created_via_csv_import", "last_csv_import_at", "created_at", "updated_at",
     ]);
     pin(aliasSchema, answer.aliases[0], ["id", "command", "bot_command_id", "created_at", "updated_at"]);
@@ -64,7 +64,7 @@ describe("presenters pin the contract's fields", () => {
   });
 
   it("Property", () => {
-    const answer = presentProperty({ id: 8, bot_id: 1, user_id: 0, name: "n", value_type: "json", value: '{"a":1}', created_at: AT, updated_at: AT });
+    const answer = presentProperty({ id: 8, bot_id: 1, user_id: 0, name: "n", value_type: "json", value: '{"a":1}', list_id: null, created_at: AT, updated_at: AT });
     pin(propertySchema, answer, ["id", "name", "value", "value_type", "scope", "user_id", "created_at", "updated_at"]);
     expect(answer).toMatchObject({ value: { a: 1 }, scope: "bot", user_id: null });
   });

@@ -4,6 +4,7 @@
  * minus what only answers "not available yet in Botyard".
  */
 import { installBjsSurface } from "../../src/runtime/bjs/surface.js";
+import { installCompatSurface } from "../../src/runtime/bjs/compat-surface.js";
 import { CHATLESS_METHODS, TELEGRAM_METHODS } from "../../src/runtime/bjs/telegram-methods.js";
 import { bundledLibSources, coreLibGlobals, LIB_ALIASES, storeLibNames } from "../../src/catalog/lib-sources.js";
 
@@ -28,7 +29,7 @@ export function bjsNames(): BjsName[] {
   const global: Record<string, unknown> = {};
   const libraries = { store: storeLibNames(), aliases: LIB_ALIASES, globals: coreLibGlobals() };
   const config = { maxActions: 1000, maxActionBytes: 1 << 20, telegramMethods: TELEGRAM_METHODS, chatlessMethods: CHATLESS_METHODS, libraries };
-  const session = installBjsSurface(global, () => "null", config, () => []);
+  const session = installBjsSurface(global, () => "null", config, () => [], installCompatSurface);
   session.begin({});
   // Our own library sources, as a bot that installed them all has them (their top level only publishes).
   const helpers = ["publish", "on", "setBotProperty", "getBotProperty", "setUserProperty", "getUserProperty"];

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Alias, Command } from "../../bots/commands.js";
+import { syntaxProblem } from "../../bots/syntax-check.js";
 import { folderSchema, presentFolder } from "./folder.js";
 
 /** An alias as the Command answer lists it. */
@@ -27,6 +28,10 @@ export const commandSchema = z.object({
   commands_group: z.object({ title: z.string() }).nullable(),
   aliases: z.array(aliasSchema),
   code: z.string().nullable(),
+  syntax_error: z
+    .object({ line: z.number(), column: z.number().nullable(), message: z.string() })
+    .nullable()
+    .describe("Botyard's own: where the code fails to parse (line and column in the command's code), or null. Such a command is stored and fails when it runs, with the error in the bot's error log."),
   bjs_mode: z.string().nullable(),
   scenarios: z.array(z.never()),
   created_via_csv_import: z.boolean(),
@@ -55,6 +60,7 @@ export function presentCommand(command: Command): z.infer<typeof commandSchema> 
     commands_group: command.group_title === null ? null : { title: command.group_title },
     aliases: command.aliases.map(presentAlias),
     code: command.code,
+    syntax_error: syntaxProblem(command.code),
     bjs_mode: command.bjs_mode,
     // Scenarios (the reference's old multi-step flows) have no counterpart here.
     scenarios: [],

@@ -5,7 +5,8 @@
  * may use nothing but the isolate's own globals and its arguments:
  * - `hostCall(name, argsJson)`: a synchronous read from the host (property reads), answering JSON;
  * - `config`: the caps of one execution and the Telegram methods BJS may call;
- * - `keyboardRows`: the reply-keyboard layout shared with the host (keyboard-layout.ts).
+ * - `keyboardRows`: the reply-keyboard layout shared with the host (keyboard-layout.ts);
+ * - `installCompat`: AdminPanel, BBAdmin, List, WebApp and `data` (compat-surface.ts).
  * Every other call queues a plain JSON action; the host applies the actions after the body
  * ends (spec/bjs.md §0: "BJS is a synchronous sandbox that emits actions").
  *
@@ -32,6 +33,7 @@ export function installBjsSurface(
     libraries: { store: readonly string[]; aliases: Record<string, string>; globals: Record<string, string> };
   },
   keyboardRows: (layout: unknown) => { text: string }[][],
+  installCompat: typeof import("./compat-surface.js").installCompatSurface,
 ) {
   // Taken before BJS runs: a body that replaces JSON.stringify or Reflect must not shrink its
   // output's measured size, nor break how actions leave the isolate.
@@ -183,6 +185,31 @@ export function installBjsSurface(
     return buttons.map((row: any) => (Array.isArray(row) ? row.map(button) : [button(row)]));
   }
 
+  // ---- Caching (spec/bjs.md §2.11) and Git/CSV (item 38) ---------------------------------
+
+  function setCache(scope: string, seconds: any): void {
+    const time = Number(seconds);
+    if (!Number.isFinite(time) || time <= 0) fail(`${scope === "bot" ? "Bot" : "User"}.setCache needs a number of seconds`);
+    if (scope === "user" && !current.user) fail("User.setCache: user is not defined");
+    act({ type: "setCache", scope, seconds: time });
+  }
+  function clearCache(scope: string, command: any): void {
+    const name = String(command ?? current.command?.name ?? "").trim();
+    if (!name) fail(`${scope === "bot" ? "Bot" : "User"}.clearCache needs the command's name`);
+    if (scope === "user" && !current.user) fail("User.clearCache: user is not defined");
+    act({ type: "clearCache", scope, command: name });
+  }
+  /** A Git or CSV task of this bot; its `success` command runs when it is done. */
+  function interop(task: string, spec: any): void {
+    const params = isPlainObject(spec) ? spec : {};
+    const action: any = { type: "interop", task };
+    if (params.branch !== undefined && params.branch !== null) action.branch = String(params.branch);
+    if (params.success) action.success = String(params.success);
+    act(action);
+  }
+
+  const compat = installCompat({ act, read, fail, isPlainObject, current: () => current });
+
   const Bot: any = {
     sendMessage,
     inspect(value: any) {
@@ -191,7 +218,10 @@ export function installBjsSurface(
     sendMessageToChatWithId(chatId: any, text: any, options?: any) {
       api("sendMessage", { ...messageParams(text, options), chat_id: chatId });
     },
-    sendMessageToChat: notYet("Bot.sendMessageToChat"),
+    /** To a chat of this bot found by its title (spec/bjs.md §2.3). */
+    sendMessageToChat(title: any, text: any, options?: any) {
+      act({ type: "chatMessage", title: String(title ?? ""), params: messageParams(text, options) });
+    },
     sendKeyboard(buttons: any, text: any, options?: any) {
       const params = messageParams(text ?? "", options);
       api("sendMessage", { chat_id: currentChatId("Bot.sendKeyboard"), ...params, reply_markup: { keyboard: keyboardRows(buttons), resize_keyboard: true } });
@@ -256,11 +286,11 @@ export function installBjsSurface(
       act({ type: "unblockChat", chat_id: chatId ?? fail("Bot.unblockChat needs the chat's id (chat.id)") });
     },
     runAll: notYet("Bot.runAll"),
-    setCache: notYet("Bot.setCache"),
-    clearCache: notYet("Bot.clearCache"),
-    importCSV: notYet("Bot.importCSV"),
-    importGit: notYet("Bot.importGit"),
-    exportGit: notYet("Bot.exportGit"),
+    setCache: (seconds: any) => setCache("bot", seconds),
+    clearCache: (command: any) => clearCache("bot", command),
+    importCSV: (spec?: any) => interop("importCSV", spec),
+    importGit: (spec?: any) => interop("importGit", spec),
+    exportGit: (spec?: any) => interop("exportGit", spec),
     sendMessageToAllChats: notYet("Bot.sendMessageToAllChats"),
     sendMessageToAllPrivateChats: notYet("Bot.sendMessageToAllPrivateChats"),
     sendMessageToAllGroupChats: notYet("Bot.sendMessageToAllGroupChats"),
@@ -340,8 +370,8 @@ export function installBjsSurface(
       const spec = isPlainObject(nameOrSpec) ? nameOrSpec : { name: nameOrSpec, value, type };
       const name = String(spec.name ?? "");
       if (!name) fail(`${owner}.setProp: name is required`);
-      if (spec.list !== undefined) fail(`${owner}.setProp with a list is not available yet in Botyard`);
       const where = target(scopeOf(spec), spec, `${owner}.setProp`);
+      const list = spec.list === undefined || spec.list === null ? undefined : compat.listRef(spec.list);
       const key = keyOf(where, name);
       if (spec.value === null || spec.value === undefined) {
         knownProps.set(key, { found: false });
@@ -352,7 +382,7 @@ export function installBjsSurface(
       if (!propertyTypes.includes(valueType)) fail(`${owner}.setProp: unknown type "${spec.type}" (use one of ${propertyTypes.join(", ")})`);
       const stored = storedValue(spec.value, valueType);
       knownProps.set(key, { found: true, value: stored, type: valueType });
-      act({ type: "setProp", ...where, name, value: stored, value_type: valueType });
+      act({ type: "setProp", ...where, name, value: stored, value_type: valueType, ...(list && { list }) });
     }
     function get(nameOrSpec: any, fallback?: any): any {
       const spec = isPlainObject(nameOrSpec) ? nameOrSpec : { name: nameOrSpec, default_value: fallback };
@@ -395,8 +425,8 @@ export function installBjsSurface(
       act({ type: "setGroup", user_id: current.user.id, group: null });
     },
     sendMessage,
-    setCache: notYet("User.setCache"),
-    clearCache: notYet("User.clearCache"),
+    setCache: (seconds: any) => setCache("user", seconds),
+    clearCache: (command: any) => clearCache("user", command),
   };
 
   // ---- HTTP (spec/bjs.md §2.6) ----------------------------------------------------------
@@ -563,10 +593,7 @@ export function installBjsSurface(
     Api,
     inspect,
     HTTP,
-    WebApp: unavailableObject("WebApp"),
-    AdminPanel: unavailableObject("AdminPanel"),
-    BBAdmin: unavailableObject("BBAdmin"),
-    List: unavailableObject("List"),
+    ...compat.surface,
     RunAllTask: unavailableObject("RunAllTask"),
     CurrencyQuote: unavailableObject("CurrencyQuote"),
     CryptoJS: unavailableObject("CryptoJS"),
@@ -587,7 +614,7 @@ export function installBjsSurface(
    * permanent slots of the realm (so its guard sees no change) that each execution fills and
    * the end of it empties.
    */
-  const contextNames = ["message", "params", "options", "command", "user", "chat", "bot", "request", "tgUpdate", "owner", "admins", "iteration_quota", "payment_plan", "completed_commands_count", "BB_API_URL", "content", "http_status", "http_headers", "cookies"];
+  const contextNames = ["data", "message", "params", "options", "command", "user", "chat", "bot", "request", "tgUpdate", "owner", "admins", "iteration_quota", "payment_plan", "completed_commands_count", "BB_API_URL", "content", "http_status", "http_headers", "cookies"];
   for (const name of contextNames) Object.defineProperty(global, name, { value: null, writable: true, enumerable: false, configurable: true });
 
   /** Empties the per-execution globals without assigning (an accessor BJS put there is not called). */
@@ -610,7 +637,9 @@ export function installBjsSurface(
       knownProps = new Map();
       current = globals;
       open = true;
+      compat.begin();
       for (const name of contextNames) global[name] = globals[name] ?? null;
+      global.data = compat.dataOf(globals);
       for (const { scope, name, ...read } of globals.prefetched ?? []) {
         knownProps.set(keyOf(scope === "user" ? { scope, user_id: current.user.id } : { scope }, name), read);
       }

@@ -1,6 +1,7 @@
 import ivm from "isolated-vm";
 import { installBjsSurface } from "../bjs/surface.js";
 import { coreLibGlobals, LIB_ALIASES, storeLibNames, type LibSource } from "../../catalog/lib-sources.js";
+import { installCompatSurface } from "../bjs/compat-surface.js";
 import { CHATLESS_METHODS, TELEGRAM_METHODS } from "../bjs/telegram-methods.js";
 import { keyboardRows } from "../keyboard-layout.js";
 import { FUNCTION_HEADER, BODY_FILE } from "./body.js";
@@ -64,6 +65,7 @@ const bootstrap = `
     installSurface: ${installBjsSurface.toString()},
     installGuard: ${installRealmGuard.toString()},
     keyboardRows: ${keyboardRows.toString()},
+    installCompat: ${installCompatSurface.toString()},
   });
 })(globalThis);
 `;

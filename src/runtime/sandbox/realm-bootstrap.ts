@@ -35,6 +35,7 @@ export function realmBootstrap(
     };
     installGuard: (global: any) => { restore(): boolean };
     keyboardRows: (layout: unknown) => unknown;
+    installCompat: (...args: any[]) => unknown;
     limits: { message: number; frames: number; frameText: number };
   },
 ): { exec(globalsJson: string, key: number, code: string | null, libsJson: string, handler: string | null): boolean; finish(): string } {
@@ -129,7 +130,7 @@ export function realmBootstrap(
     return { __proto__: null, name: "Error", message: bounded(message, limits.message), compile };
   };
 
-  const surface = deps.installSurface(global, (name: string, args: string) => apply(applySyncPromise, deps.host, [undefined, [name, args]]), deps.config, deps.keyboardRows);
+  const surface = deps.installSurface(global, (name: string, args: string) => apply(applySyncPromise, deps.host, [undefined, [name, args]]), deps.config, deps.keyboardRows, deps.installCompat);
   const bodies: Record<number, (...args: unknown[]) => void> = { __proto__: null } as any;
   /** A library compiled once per realm; one that does not compile throws that when used. */
   const compiledLib = (name: string, key: number, code: string | null) => {

@@ -246,8 +246,8 @@ describe.each(engines())("BJS functions, end to end on %s", (engine) => {
   });
 
   it("says clearly what is not built yet", async () => {
-    const { say, errors } = await setup([{ command: "/cache", bjs_code: "Bot.setCache({key: 1})" }]);
-    await say("/cache", 1);
-    expect((await errors())[0].title).toBe("Bot.setCache is not available yet in Botyard");
+    const { say, errors } = await setup([{ command: "/task", bjs_code: "new RunAllTask({id: 1})" }]);
+    await say("/task", 1);
+    expect((await errors())[0].title).toBe("RunAllTask is not available yet in Botyard");
   });
 });

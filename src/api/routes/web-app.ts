@@ -1,0 +1,44 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { NotFoundError } from "../../errors.js";
+import type { Platform } from "../../platform.js";
+import { parseId } from "../ids.js";
+import { errorSchema } from "../presenters/error.js";
+
+const tags = ["Web App"];
+
+/** What a non-JSON page answers when the deployment serves JSON only. */
+const HTML_OFF = "HTML is disabled on this server (WEBAPP_HTML=false): web apps answer JSON only";
+
+/**
+ * A bot's web app (spec/bjs.md §2.7), public: the link `WebApp.getUrl` made runs the command,
+ * with the query (GET) or the query and body (POST) as `options`, and answers what
+ * `WebApp.render` rendered. Non-JSON pages are sandboxed, so a bot's page cannot act as the
+ * dashboard, which shares this origin.
+ */
+export const webAppRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (app, { platform }) => {
+  const handler = async (request: { params: { id: string; command: string }; query: Record<string, string>; body?: unknown }, reply: import("fastify").FastifyReply) => {
+    const botId = parseId(request.params.id, "Bot");
+    const { secret, ...query } = request.query;
+    if (!secret || !platform.webApps.check(botId, request.params.command, secret)) throw new NotFoundError("Web app");
+    const body = request.body !== null && typeof request.body === "object" && !Array.isArray(request.body) ? (request.body as Record<string, unknown>) : {};
+    const rendered = await platform.webApps.serve(botId, request.params.command, { ...query, ...body });
+    if (rendered === "not running") return reply.code(404).send({ error: "The bot is not running" });
+    if (rendered === "no command") throw new NotFoundError("Web app");
+    if (rendered === "no render") return reply.code(404).send({ error: "The command did not call WebApp.render" });
+    const json = rendered.mime.split(";")[0]!.trim() === "application/json";
+    if (!json && !platform.config.webAppHtml) return reply.code(404).send({ error: HTML_OFF });
+    if (!json) reply.header("content-security-policy", "sandbox allow-scripts allow-forms allow-popups").header("x-content-type-options", "nosniff");
+    return reply.type(json ? "application/json; charset=utf-8" : rendered.mime).send(rendered.content);
+  };
+  const schema = {
+    tags,
+    description: "Public: the link is the credential (`secret`, which `WebApp.getUrl` puts in it). The other parameters become the command's `options`.",
+    params: z.object({ id: z.string(), command: z.string().describe("The command's name, URL-encoded (`%2Fpage` for `/page`).") }),
+    querystring: z.object({ secret: z.string().optional().describe("The link's credential, as WebApp.getUrl wrote it.") }).catchall(z.string()),
+    produces: ["application/json", "text/html"],
+    response: { 200: z.unknown().describe("What the command rendered: JSON, or (with WEBAPP_HTML) the page in its own type"), 404: errorSchema },
+  };
+  app.get("/v2/bots/:id/web-app/:command", { schema: { ...schema, summary: "Open a web app page" } }, handler);
+  app.post("/v2/bots/:id/web-app/:command", { schema: { ...schema, summary: "Post to a web app page", body: z.unknown().optional() } }, handler);
+};

@@ -1,0 +1,15 @@
+/*CMD
+  command: /open
+  help: 
+  need_reply: false
+  auto_retry_time: 
+  folder: Admin
+  answer: 
+  keyboard: 
+  aliases: 
+  group: 
+CMD*/
+
+if (!isAdmin) return
+AdminPanel.setFieldValue({ panel_name: "ShopSettings", field_name: "open", value: true })
+Bot.sendMessage("Shop open.")

@@ -1,0 +1,13 @@
+/*CMD
+  command: /points
+  help: 
+  need_reply: false
+  auto_retry_time: 
+  folder: 
+  answer: 
+  keyboard: 
+  aliases: 
+  group: 
+CMD*/
+
+Bot.sendMessage("Points: " + User.getProperty("points", 0))

@@ -1,0 +1,13 @@
+/*CMD
+  command: /msg
+  help: 
+  need_reply: false
+  auto_retry_time: 
+  folder: 
+  answer: 
+  keyboard: 
+  aliases: 
+  group: 
+CMD*/
+
+Bot.sendMessage("ping", { on_result: "/msgok" });

@@ -1,0 +1,177 @@
+import { beforeAll, afterAll, describe, expect, it } from "vitest";
+import type { EmbeddedJobQueue } from "../../../src/jobs/embedded-queue.js";
+import { engines } from "../../support/platform.js";
+import { useRuntime, type CommandSpec } from "../../support/runtime.js";
+
+/**
+ * What real Bots.Business bots use beyond the core (issue 12): AdminPanel with on_saving,
+ * lists, command caching, web apps, the legacy surface, keyboards without an Answer, stored
+ * syntax errors, and `*` for updates without text, end to end through the emulator.
+ */
+describe.each(engines())("the compatibility surface on %s", (engine) => {
+  const r = useRuntime(engine);
+  beforeAll(() => r.t.platform.jobs.start());
+  afterAll(() => r.t.platform.jobs.stop());
+  const idle = () => (r.t.platform.jobs as EmbeddedJobQueue).idle();
+
+  async function setup(commands: CommandSpec[]) {
+    const bot = await r.bot(commands);
+    const user = await r.emulator.client.createUser({ first_name: "Ada" });
+    const chat = await user.privateChat(bot.telegram);
+    const say = async (text: string, count = 1) => {
+      await user.sendText(chat, text);
+      await bot.deliver();
+      await idle();
+      return (await chat.waitForBotMessages({ count, timeoutMs: 3000 })).map((m) => m.text);
+    };
+    const api = (method: string, path: string, payload?: unknown) => r.t.app.inject({ method: method as "GET", url: `/v2/bots/${bot.id}${path}${path.includes("?") ? "&" : "?"}api_key=${bot.apiKey}`, payload: payload as object });
+    const errors = async () => (await api("GET", "/error_logs")).json().map((e: { title: string }) => e.title) as string[];
+    return { bot, user, chat, say, api, errors };
+  }
+
+  it("AdminPanel: setPanel keeps values unless forced, reads, writes, deletes; saving through the API runs on_saving", async () => {
+    const panel = (force: boolean, price: number) =>
+      `AdminPanel.setPanel({panel_name: "Shop", force: ${force}, data: {title: "Shop", on_saving: {command: "/saved", user_id: user.id}, fields: [{name: "price", type: "integer", value: ${price}}, {name: "open", type: "checkbox", value: true}, {name: "key", type: "password", value: "s3cret"}]}})`;
+    const { say, api, chat } = await setup([
+      { command: "/setup", bjs_code: `${panel(false, 5)}; Bot.sendMessage("now " + AdminPanel.getFieldValue({panel_name: "Shop", field_name: "price"}))` },
+      { command: "/reset", bjs_code: panel(true, 9) },
+      { command: "/show", bjs_code: `var v = AdminPanel.getPanelValues("Shop"); Bot.sendMessage(JSON.stringify(v) + " " + AdminPanel.getPanel("Shop").title + " " + AdminPanel.getPanelField({panel_name: "Shop", field_name: "open"}).type + " " + JSON.stringify(AdminPanel.getPanelValues("None")))` },
+      { command: "/set", bjs_code: `Bot.sendMessage(String(AdminPanel.setFieldValue({panel_name: "Shop", field_name: "price", value: 7})) + " " + AdminPanel.getFieldValue({panel_name: "Shop", field_name: "price"}))` },
+      { command: "/drop", bjs_code: `AdminPanel.deletePanel("Shop"); Bot.sendMessage(String(AdminPanel.getPanel("Shop")))` },
+      { command: "/saved", bjs_code: `Bot.sendMessage("saved " + options.panel_name + " " + options.values.price + " " + user.first_name)` },
+    ]);
+    expect(await say("/setup")).toEqual(["now 5"]);
+    expect(await say("/set")).toEqual(["true 7"]);
+    expect(await say("/setup")).toEqual(["now 7"]);
+    expect(await say("/show")).toEqual(['{"price":7,"open":true,"key":"s3cret"} Shop checkbox {}']);
+    await say("/reset", 0);
+    expect(await say("/show")).toEqual(['{"price":9,"open":true,"key":"s3cret"} Shop checkbox {}']);
+
+    const [listed] = (await api("GET", "/active_options")).json();
+    expect((await api("PUT", `/active_options/${listed.id}`, { values: { price: "12" } })).statusCode).toBe(200);
+    await idle();
+    expect((await chat.waitForBotMessages({ count: 1, timeoutMs: 3000 })).map((m) => m.text)).toEqual(["saved Shop 12 Ada"]);
+    expect(await say("/drop")).toEqual(["undefined"]);
+    expect((await api("GET", "/active_options")).json()).toEqual([]);
+  });
+
+  it("lists: properties attached with setProp, users, pages in id order, detach and removal", async () => {
+    const { say } = await setup([
+      { command: "/add", bjs_code: `Bot.setProp({name: "item-" + params, value: Number(params), list: "catalog"}); User.setProp({name: "score", value: 3, type: "integer", list: "scores"})` },
+      { command: "/show", bjs_code: `var l = new List({name: "catalog"}); l.per_page = 2; l.page = Number(params || 1); Bot.sendMessage(l.exist + " " + l.count + " " + l.total_pages + " " + l.get().map(function (p) { return p.name + "=" + p.value; }).join(","))` },
+      { command: "/scores", bjs_code: `var l = new List({name: "scores"}); Bot.sendMessage(l.get().map(function (p) { return p.user.first_name + ":" + p.value; }).join(","))` },
+      { command: "/join", bjs_code: `var l = new List({name: "members"}); l.addUser(user); Bot.runCommand("/members")` },
+      { command: "/members", bjs_code: `var l = new List({name: "members"}); Bot.sendMessage(l.getUsers().length + " " + !!l.haveUser(user))` },
+      { command: "/reject", bjs_code: `new List({name: "catalog"}).rejectProperty("item-1"); Bot.sendMessage(String(Bot.getProp("item-1")))` },
+      { command: "/wipe", bjs_code: `new List({name: "catalog"}).removeAll()` },
+      { command: "/mine", bjs_code: `var l = new List({name: "notes", user: user}); l.create(); Bot.sendMessage(String(l.exist) + " " + new List({name: "nothing"}).exist)` },
+    ]);
+    await say("/add 1", 0);
+    await say("/add 2", 0);
+    await say("/add 3", 0);
+    expect(await say("/show")).toEqual(["true 3 2 item-1=1,item-2=2"]);
+    expect(await say("/show 2")).toEqual(["true 3 2 item-3=3"]);
+    expect(await say("/scores")).toEqual(["Ada:3"]);
+    expect(await say("/join")).toEqual(["1 true"]);
+    expect(await say("/reject")).toEqual(["1"]);
+    expect(await say("/show")).toEqual(["true 2 1 item-2=2,item-3=3"]);
+    await say("/wipe", 0);
+    expect(await say("/show")).toEqual(["false 0 1 "]);
+    expect(await say("/mine")).toEqual(["true false"]);
+  });
+
+  it("caching replays a run's actions, per bot or per user, until cleared", async () => {
+    const { say } = await setup([
+      { command: "/rate", bjs_code: `Bot.setCache(60); var n = (Bot.getProp("runs") || 0) + 1; Bot.setProp("runs", n); Bot.sendMessage("rate run " + n)` },
+      { command: "/runs", bjs_code: `Bot.sendMessage("runs " + Bot.getProp("runs"))` },
+      { command: "/forget", bjs_code: `Bot.clearCache("/rate")` },
+    ]);
+    expect(await say("/rate")).toEqual(["rate run 1"]);
+    expect(await say("/rate")).toEqual(["rate run 1"]);
+    // The replay repeats the side effects too (spec §2.11), so the property write runs again.
+    expect(await say("/runs")).toEqual(["runs 1"]);
+    await say("/forget", 0);
+    expect(await say("/rate")).toEqual(["rate run 2"]);
+    await r.t.clock.advanceAsync(61_000);
+    expect(await say("/rate")).toEqual(["rate run 3"]);
+  });
+
+  it("web apps: getUrl links to a page that runs the command with the query as options; JSON and templates", async () => {
+    const { say } = await setup([
+      { command: "/link", bjs_code: `Bot.sendMessage(WebApp.getUrl({command: "/page", options: {name: "Ada"}}), {parse_mode: null})` },
+      { command: "/page", bjs_code: `WebApp.render({content: {hello: options.name, bot: bot.id}})` },
+      { command: "/html", bjs_code: `WebApp.render({template: "tpl", options: {who: options.who}})` },
+      { command: "tpl", bjs_code: `<h1>Hi <%= options.who %>, <% 2 + 3 %></h1>` },
+      { command: "/hlink", bjs_code: `Bot.sendMessage(WebApp.getUrl({command: "/html"}), {parse_mode: null})` },
+      { command: "/bad", bjs_code: `WebApp.getUrl({command: "/link"})` },
+    ]);
+    const [link] = await say("/link");
+    const url = new URL(link!);
+    const page = await r.t.app.inject({ method: "GET", url: url.pathname + url.search });
+    expect(page.statusCode).toBe(200);
+    expect(page.json()).toMatchObject({ hello: "Ada" });
+    const forged = await r.t.app.inject({ method: "GET", url: url.pathname + "?secret=nope" });
+    expect(forged.statusCode).toBe(404);
+    const [html] = await say("/hlink");
+    const htmlUrl = new URL(html!);
+    const posted = await r.t.app.inject({ method: "POST", url: htmlUrl.pathname + htmlUrl.search, payload: { who: "Bob" } });
+    expect(posted.statusCode).toBe(200);
+    expect(posted.headers["content-type"]).toMatch(/^text\/html/);
+    expect(posted.headers["content-security-policy"]).toMatch(/sandbox/);
+    expect(posted.body).toBe("<h1>Hi Bob, 5</h1>");
+  });
+
+  it("the legacy surface: data, sendMessageToChat, Bot.sendMessage on_result", async () => {
+    const { say, bot } = await setup([
+      { command: "/old", bjs_code: `Bot.sendMessage("old " + data.message + " " + data.user.first_name + " " + data.chat.chat_type + " " + data.params)` },
+      { command: "/titled", bjs_code: `Bot.sendMessageToChat("Team", "to the team")` },
+      { command: "/res", bjs_code: `Bot.sendMessage("first", {on_result: "/got"})` },
+      { command: "/got", bjs_code: `Bot.sendMessage("id " + typeof options.result.message_id)` },
+    ]);
+    expect(await say("/old x")).toEqual(["old /old x Ada private x"]);
+    expect(await say("/res", 2)).toEqual(["first", "id number"]);
+    const ada = await r.emulator.client.createUser({ first_name: "Zed" });
+    const group = await r.emulator.client.createGroup({ title: "Team", members: [ada, bot.telegram] });
+    await ada.sendText(group, "hello");
+    await bot.deliver();
+    await say("/titled", 0);
+    expect((await group.waitForBotMessages({ count: 1, timeoutMs: 3000 })).map((m) => m.text)).toEqual(["to the team"]);
+  });
+
+  it("a keyboard without an Answer rides on the first message, or comes alone", async () => {
+    const { say, chat, api } = await setup([
+      { command: "/menu", keyboard_body: "A, B\\nC", bjs_code: `Bot.sendMessage("pick one")` },
+      { command: "/bare", keyboard_body: "X, Y" },
+    ]);
+    expect(await say("/menu")).toEqual(["pick one"]);
+    expect((await chat.replyKeyboard())!.keyboard.map((row) => row.map((b) => (typeof b === "string" ? b : b.text)))).toEqual([["A", "B"], ["C"]]);
+    expect(await say("/bare")).toEqual(["⌨️"]);
+    expect((await chat.replyKeyboard())!.keyboard.map((row) => row.map((b) => (typeof b === "string" ? b : b.text)))).toEqual([["X", "Y"]]);
+    const listed = (await api("GET", "/commands")).json();
+    expect(listed.find((c: { command: string }) => c.command === "/bare")).toMatchObject({ answer: null, keyboard_body: "X, Y", syntax_error: null });
+  });
+
+  it("code with a syntax error is stored, says where in the API, and logs when it runs", async () => {
+    const { say, api, errors } = await setup([{ command: "/broken", bjs_code: "let a = 1;\nif (a {\n  Bot.sendMessage('x')\n}" }]);
+    const [command] = (await api("GET", "/commands")).json();
+    expect(command.syntax_error).toMatchObject({ line: 2, message: expect.stringContaining("Unexpected token") });
+    expect(await say("/broken")).toEqual(["Oh. Error happened 😢. Bug report was sent"]);
+    expect((await errors())[0]).toMatch(/Unexpected token/);
+  });
+
+  it("updates without text go to *, with the message in request; inline queries to /inlineQuery", async () => {
+    const { user, chat, bot, say } = await setup([
+      { command: "*", bjs_code: `Bot.sendMessage("star " + (request.contact ? "contact" : request.location ? "location" : request.photo ? "photo" : "text " + message))` },
+      { command: "/inlineQuery", bjs_code: `Api.answerInlineQuery({inline_query_id: request.id, results: [{type: "article", id: "1", title: "Echo " + request.query, input_message_content: {message_text: request.query}}]})` },
+    ]);
+    await user.sendContact(chat);
+    await user.sendLocation(chat, 1, 2);
+    await user.sendPhoto(chat);
+    await bot.deliver();
+    expect((await chat.waitForBotMessages({ count: 3, timeoutMs: 3000 })).map((m) => m.text)).toEqual(["star contact", "star location", "star photo"]);
+    expect(await say("what")).toEqual(["star text what"]);
+    const query = await user.inlineQuery(bot.telegram, "hey");
+    await bot.deliver();
+    expect(await r.emulator.client.answerTo(query)).toMatchObject({ results: [expect.objectContaining({ title: "Echo hey" })] });
+  });
+});
