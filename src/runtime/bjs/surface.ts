@@ -582,7 +582,7 @@ export function installBjsSurface(
     libGlobals[globalName] = () => {
       if (!open) ended();
       const lib = libNamed(libName);
-      return lib ? loadLib(lib) : fail(`${globalName} is not loaded in this execution`);
+      return lib ? loadLib(lib) : fail(`${globalName} is not installed in this bot: install the library ${libName} first`);
     };
   }
   for (const [name, get] of Object.entries(libGlobals)) Object.defineProperty(global, name, { get, set() {}, enumerable: false, configurable: true });
@@ -596,7 +596,6 @@ export function installBjsSurface(
     ...compat.surface,
     RunAllTask: unavailableObject("RunAllTask"),
     CurrencyQuote: unavailableObject("CurrencyQuote"),
-    CryptoJS: unavailableObject("CryptoJS"),
     SmartBot: unavailableObject("SmartBot"),
     SmartAmountDialog: unavailableObject("SmartAmountDialog"),
     SmartTasker: unavailableObject("SmartTasker"),
