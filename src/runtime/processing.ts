@@ -1,4 +1,4 @@
-import type { Platform } from "../platform.js";
+import { publicOrigin, type Platform } from "../platform.js";
 import { CommandBooks } from "./command-books.js";
 import { CommandRunner } from "./command-runner.js";
 import { Effects } from "./effects.js";
@@ -105,7 +105,8 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
     return JSON.stringify(propertyRead(await platform.properties.find(botId, args.scope!, args.name!, { userId })));
   };
 
-  const apiHost = new URL(config.publicUrl ?? `http://localhost:${config.port}`).host;
+  const origin = publicOrigin(config);
+  const api = { host: new URL(origin).host, origin };
   const cache = new CommandCache(database.db, clock);
   let effects: Effects;
   const runner: CommandRunner = new CommandRunner({
@@ -115,7 +116,7 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
     properties: platform.properties,
     errorLog: platform.errorLog,
     log,
-    apiHost,
+    api,
     reads,
     prefetch: new PropertyPrefetch(platform.properties),
     metrics,

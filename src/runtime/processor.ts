@@ -130,14 +130,14 @@ export class Processor implements UpdateHandler {
     if (!command) return;
     const remembered = <T>(row: T | undefined) => (row ? { row, justCreated: false } : null);
     const user = request.userId ? remembered(await this.deps.botUsers.byId(bot.row.id, request.userId)) : null;
-    // An admin panel's on_saving user is reached in their private chat with the bot.
-    const chatRow = request.chatId ? await this.deps.chats.byId(bot.row.id, request.chatId) : user && request.trigger === "panel_saved" ? await this.deps.chats.privateOf(bot.row.id, user.row.id) : undefined;
+    // An admin panel's on_saving user, and a webhook's, is reached in their private chat with the bot.
+    const chatRow = request.chatId ? await this.deps.chats.byId(bot.row.id, request.chatId) : user && (request.trigger === "panel_saved" || request.trigger === "webhook") ? await this.deps.chats.privateOf(bot.row.id, user.row.id) : undefined;
     const chat = remembered(chatRow);
     const message = request.message ?? ("name" in request.command ? request.command.name : command.command);
     const params = message.includes(" ") ? message.slice(message.indexOf(" ") + 1) : "";
     const chain = new Chain();
     this.deps.budget.spend(bot.owner.id, bot.row.id, 1);
-    const kind = request.trigger === "auto_retry" || request.trigger === "http_callback" || request.trigger === "panel_saved" ? request.trigger : "scheduled";
+    const kind = request.trigger === "auto_retry" || request.trigger === "http_callback" || request.trigger === "panel_saved" || request.trigger === "webhook" ? request.trigger : "scheduled";
     try {
       await this.deps.runner.run({ bot, book, command, kind, user, chat, message, params, request: null, options: request.options, tgUpdate: null, depth: 0, chain, http: request.http });
     } catch (error) {

@@ -17,8 +17,8 @@ export interface LibraryBotSpec {
  * `libraryBot` makes a started bot with a user in a private chat; `say` sends a text and
  * answers the texts the bot sent back; `errors` reads the bot's error log.
  */
-export function useLibraryBots(engine: EngineName) {
-  const r = useRuntime(engine);
+export function useLibraryBots(engine: EngineName, env: Record<string, string> = {}) {
+  const r = useRuntime(engine, env);
 
   async function libraryBot(spec: LibraryBotSpec, userFields: { first_name?: string; username?: string; language_code?: string } = {}) {
     const bot = await r.bot(spec.commands);

@@ -529,6 +529,8 @@ export function installBjsSurface(
       (name: any, fallback?: any) => Bot.getProperty(own(name), fallback),
       (name: any, value: any, type?: any) => User.setProperty(own(name), value, type),
       (name: any, fallback?: any) => User.getProperty(own(name), fallback),
+      // A link back to the platform (its public origin, with scheme, unlike BB_API_URL).
+      (path: any) => String(current.platform_url ?? "") + String(path ?? ""),
     ];
   }
 
