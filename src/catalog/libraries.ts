@@ -13,7 +13,7 @@ const RELEASED = "2026-01-01T00:00:00.000Z";
 
 // The libraries of spec/bjs.md §6.2 the platform ships (each one a source in libs/), in the
 // order of the store. Ids are stable (bots store them) and never reused; ids left out here
-// (5 CurrencyQuote, 7 SmartBot, 11 Guard, 12 MembershipChecker,
+// (5 CurrencyQuote, 7 SmartBot,
 // 15 OxaPayLibV1, 16 CoinPayments) belong to libraries not shipped yet.
 const entries: [id: number, name: string, description: string][] = [
   [1, "ResourcesLib", "Resources (balances, scores) per user or chat, with automatic growth"],
@@ -24,6 +24,8 @@ const entries: [id: number, name: string, description: string][] = [
   [8, "Webhooks", "Links that run a command when a site or service calls them (payment callbacks, Git pushes)"],
   [9, "Lang", "Translations: per-user language and dictionaries"],
   [10, "CooldownLib", "Cooldowns per user or chat before an action may run again"],
+  [11, "Guard", "Admin-only commands: a folder that only the admins of an admin panel may run"],
+  [12, "MembershipChecker", "Checks that users joined your channels and chats, with commands for each outcome"],
   [13, "DateTimeFormat", "Formats dates with masks such as yyyy-mm-dd HH:MM"],
   [14, "Random", "Random integers, floats and messages"],
 ];
