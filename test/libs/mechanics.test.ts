@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { EmbeddedJobQueue } from "../../src/jobs/embedded-queue.js";
 import { engines } from "../support/platform.js";
 import { useLibraryBots } from "../support/libraries.js";
 
@@ -20,7 +21,9 @@ on("@", function () { if (message === "/traced") Bot.sendMessage("before @"); })
 `;
 
 describe.each(engines())("library mechanics through the runtime on %s", (engine) => {
-  const { libraryBot } = useLibraryBots(engine);
+  const { r, libraryBot } = useLibraryBots(engine);
+  beforeAll(() => r.t.platform.jobs.start());
+  afterAll(() => r.t.platform.jobs.stop());
 
   it("publish, private properties, on with params and options, @ and * handlers", async () => {
     const b = await libraryBot({
@@ -85,7 +88,30 @@ describe.each(engines())("library mechanics through the runtime on %s", (engine)
   });
 
   it("core libraries need no install, under their global and Libs names", async () => {
-    const b = await libraryBot({ commands: [{ command: "/core", bjs_code: 'Bot.sendMessage([CommonLib === Libs.CommonLib, Libs.commonLib === Libs.CommonLib, CommonLib.getNameFor(user)].join(" "), {parse_mode: null})' }] });
-    expect(await b.say("/core")).toEqual(["true true Ada"]);
+    const b = await libraryBot({
+      commands: [
+        {
+          command: "/core",
+          bjs_code: 'Bot.sendMessage([CommonLib === Libs.CommonLib, Libs.commonLib === Libs.CommonLib, ResLib === Libs.ResourcesLib, RefLib === Libs.ReferralLib, TopBoardLib === Libs.TopBoardLib, CommonLib.getNameFor(user)].join(" "), {parse_mode: null})',
+        },
+      ],
+    });
+    expect(await b.say("/core")).toEqual(["true true true true true Ada"]);
+  });
+
+  it("a scheduled run and the first update of a bot reach library handlers, their names learnt by a load-only run", async () => {
+    const b = await libraryBot({
+      commands: [{ command: "/plan", bjs_code: 'Bot.run({command: "Greeter_later tomorrow", run_after: 60, options: {n: 3}})' }],
+      files: { Greeter: GREETER },
+    });
+    // No command matches and the bot has run nothing yet: the library's `*` takes the text.
+    expect(await b.say("hello?")).toEqual(["the library heard: hello?"]);
+    expect(await b.say("/plan")).toEqual([]);
+    // A new version of the bot's code (an install) forgets the names learnt so far.
+    expect((await b.api("POST", "/libs", { lib_id: "Random" })).statusCode).toBe(200);
+    await r.t.clock.advanceAsync(61_000);
+    await (r.t.platform.jobs as EmbeddedJobQueue).idle();
+    expect(await b.fresh().then((messages) => messages.map((m) => m.text))).toEqual(["later tomorrow 3"]);
+    expect(await b.errors()).toEqual([]);
   });
 });

@@ -103,6 +103,21 @@ describe("sandbox processes", () => {
     expect(executor.restarts).toBeGreaterThan(before);
   });
 
+  it("sends a library's source to a process once, and again to the process that replaces it", async () => {
+    const libs = [{ name: "Once", code: "publish({ value: 42 })" }];
+    const withLib = (code: string, timeoutMs = 1000) =>
+      executor.execute({ botId: 330, ownerId: 5, segments: [{ name: "/start", code }], libs, globals: { chat: { chatid: 1 } }, reads: async () => "null", timeoutMs });
+    expect((await withLib("Bot.sendMessage(String(Libs.Once.value))")).actions).toHaveLength(1);
+    expect((await withLib("Bot.sendMessage(String(Libs.Once.value))")).error).toBeUndefined();
+    const before = executor.restarts;
+    // An allocation that aborts the process (as below): the next run goes to a new one.
+    expect((await withLib("new Array(6e7).fill(1)", 30_000)).error).toMatchObject({ outOfMemory: true });
+    expect(executor.restarts).toBeGreaterThan(before);
+    const after = await withLib("Bot.sendMessage(String(Libs.Once.value))");
+    expect(after.error).toBeUndefined();
+    expect(after.actions).toEqual([expect.objectContaining({ params: expect.objectContaining({ text: "42" }) })]);
+  });
+
   it("survives an allocation that aborts its sandbox process, charging only that run", async () => {
     // The line that used to abort the whole platform: V8 ends the process it runs in.
     const result = await run(320, 4, "new Array(6e7).fill(1)", 30_000);

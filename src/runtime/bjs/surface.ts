@@ -572,10 +572,12 @@ export function installBjsSurface(
       const lib = typeof key === "string" ? libNamed(key) : undefined;
       return lib ? { value: loadLib(lib), writable: false, enumerable: true, configurable: true } : undefined;
     },
+    // It outlives the execution (one per realm): nothing may change it, not even its extensibility.
     set: () => false,
     defineProperty: () => false,
     deleteProperty: () => false,
     setPrototypeOf: () => false,
+    preventExtensions: () => false,
   });
 
   /** Accessors on the global object (fixed functions, so the realm guard sees no change). */

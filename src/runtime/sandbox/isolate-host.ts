@@ -161,6 +161,7 @@ export class IsolateHost {
   private realms = new Map<number, BotRealm>();
   /** A key per body source, so a realm compiles each body once. Keys are never reused. */
   private readonly bodyKeys = new Map<string, number>();
+  private readonly libKeys = new Map<string, Map<string, number>>();
   private nextKey = 1;
   /** Isolates made after the first: each one cost every warm realm. */
   renewals = -1;
@@ -209,6 +210,22 @@ export class IsolateHost {
     }
   }
 
+  /**
+   * A library's key covers its name too (its source is compiled under that name). Looked up by
+   * the source text itself, which stays the same string from run to run (its hash is kept).
+   */
+  private libKeyOf(lib: LibSource): number {
+    let byName = this.libKeys.get(lib.code);
+    if (!byName) {
+      byName = new Map();
+      this.libKeys.set(lib.code, byName);
+      if (this.libKeys.size > this.options.maxScripts) this.libKeys.delete(this.libKeys.keys().next().value!);
+    }
+    let key = byName.get(lib.name);
+    if (key === undefined) byName.set(lib.name, (key = this.nextKey++));
+    return key;
+  }
+
   private keyOf(code: string): number {
     let key = this.bodyKeys.get(code);
     if (key === undefined) {
@@ -244,8 +261,7 @@ export class IsolateHost {
       this.renew();
       return this.run(botId, run, globals, reads, timeoutMs, true);
     }
-    // A library's key covers its name too: the name is part of what it compiles to.
-    const libKeys = run.libs.map((lib) => this.keyOf(`lib:${lib.name}\n${lib.code}`));
+    const libKeys = run.libs.map((lib) => this.libKeyOf(lib));
     const { outcome, compileFailed, reusable } = await realm.run(this.keyOf(run.code), run, libKeys, globals, reads, timeoutMs);
     if (this.isolate.isDisposed) {
       // When other bots' realms shared the heap, the body may not be what filled it: the

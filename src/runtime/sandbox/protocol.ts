@@ -8,9 +8,20 @@ export interface SandboxOptions {
   limits: ExecutionLimits;
 }
 
+/**
+ * A library as a run names it: its source travels once per process, later runs name it by
+ * the id it came with (sandbox.ts, child.ts).
+ */
+export interface WireLib {
+  name: string;
+  lazy?: boolean;
+  source: number;
+  code?: string;
+}
+
 /** What the platform sends a sandbox process. */
 export type ToSandbox =
-  | { t: "run"; id: number; botId: number; run: ExecutionCode; globals: string; timeoutMs: number }
+  | { t: "run"; id: number; botId: number; run: Omit<ExecutionCode, "libs"> & { libs: WireLib[] }; globals: string; timeoutMs: number }
   | { t: "read"; id: number; seq: number; result?: string; error?: string };
 
 /** What a sandbox process sends back. */

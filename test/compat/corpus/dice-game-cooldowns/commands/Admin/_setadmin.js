@@ -1,0 +1,16 @@
+/*CMD
+  command: /setadmin
+  help: 
+  need_reply: false
+  auto_retry_time: 
+  folder: Admin
+
+  answer: 
+  keyboard: 
+  aliases: 
+  group: 
+CMD*/
+
+if(Bot.getProperty("admin")){ return Bot.sendMessage("Admin is already set") }
+Bot.setProperty("admin", user.id, "integer")
+Bot.sendMessage("👑 You are the admin")

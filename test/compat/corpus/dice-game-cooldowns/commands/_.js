@@ -1,0 +1,14 @@
+/*CMD
+  command: *
+  help: 
+  need_reply: false
+  auto_retry_time: 
+  folder: 
+
+  answer: 
+  keyboard: 
+  aliases: 
+  group: 
+CMD*/
+
+Bot.sendMessage("Unknown move 🤷 Try /help")

@@ -1,0 +1,14 @@
+/*CMD
+  command: /menu
+  help: 
+  need_reply: false
+  auto_retry_time: 
+  folder: 
+
+  answer: 
+  keyboard: 
+  aliases: 🔙 back, menu
+  group: 
+CMD*/
+
+menu()
