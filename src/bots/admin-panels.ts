@@ -45,6 +45,11 @@ export type AdminPanel = Omit<Selectable<AdminPanelsTable>, "fields" | "on_savin
 /** What happens after the owner saves panel values: the runtime runs the panel's `on_saving` command. */
 export type PanelSavedHook = (bot: Bot, panel: AdminPanel, values: Record<string, unknown>) => Promise<void>;
 
+/** The largest panel definition (fields with their values, as JSON), in bytes. */
+export const MAX_PANEL_BYTES = 64 * 1024;
+/** Panels one bot may have. */
+export const MAX_PANELS = 100;
+
 /** The value the API shows in place of a password, and that, sent back, keeps the password. */
 export const MASKED_PASSWORD = "********";
 
@@ -117,6 +122,9 @@ export class AdminPanelStore {
       const kept = options.force ? undefined : old?.fields.find((o) => o.name === field.name);
       return kept ? { ...field, value: kept.value } : field;
     });
+    const fieldsJson = JSON.stringify(fields);
+    if (Buffer.byteLength(fieldsJson) > MAX_PANEL_BYTES) throw new ValidationError([`Admin panel ${name} is too large (the limit is ${MAX_PANEL_BYTES} bytes of fields and values)`]);
+    if (!old && (await this.count(botId)) >= MAX_PANELS) throw new ValidationError([`A bot may have ${MAX_PANELS} admin panels at most`]);
     const now = isoNow(this.clock);
     const definition = {
       title: data.title ?? null,
@@ -124,7 +132,7 @@ export class AdminPanelStore {
       position: Number.isSafeInteger(data.index) ? data.index! : 0,
       icon: data.icon ?? null,
       button_title: data.button_title ?? null,
-      fields: JSON.stringify(fields),
+      fields: fieldsJson,
       on_saving: data.on_saving?.command ? JSON.stringify({ command: data.on_saving.command, ...(data.on_saving.user_id && { user_id: data.on_saving.user_id }) }) : null,
       updated_at: now,
     };
@@ -135,6 +143,11 @@ export class AdminPanelStore {
       .returningAll()
       .executeTakeFirstOrThrow();
     return parse(row);
+  }
+
+  private async count(botId: number): Promise<number> {
+    const row = await this.db.selectFrom("admin_panels").select((eb) => eb.fn.countAll<number>().as("n")).where("bot_id", "=", botId).executeTakeFirstOrThrow();
+    return Number(row.n);
   }
 
   /** The bot's panel with that name (`AdminPanel.getPanel`). */

@@ -61,6 +61,12 @@ export class BotUserStore {
   }
 
   /** The bot's user with that internal id. */
+  /** How many users the bot has met. */
+  async count(botId: number): Promise<number> {
+    const row = await this.db.selectFrom("bot_users").select((eb) => eb.fn.countAll<number>().as("n")).where("bot_id", "=", botId).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
   byId(botId: number, id: number): Promise<BotUser | undefined> {
     return this.db.selectFrom("bot_users").selectAll().where("bot_id", "=", botId).where("id", "=", id).executeTakeFirst();
   }
@@ -123,6 +129,12 @@ export class ChatStore {
     let query = this.db.selectFrom("chats").selectAll().where("bot_id", "=", botId).orderBy("id");
     if (filter.chatType) query = query.where("chat_type", "=", filter.chatType);
     return fetchPage(query, window);
+  }
+
+  /** How many chats the bot is in, by type. */
+  async countByType(botId: number): Promise<Record<string, number>> {
+    const rows = await this.db.selectFrom("chats").select(["chat_type", (eb) => eb.fn.countAll<number>().as("n")]).where("bot_id", "=", botId).groupBy("chat_type").execute();
+    return Object.fromEntries(rows.map((row) => [row.chat_type, Number(row.n)]));
   }
 
   /** The bot's chat with that internal id. */

@@ -13,6 +13,9 @@ export interface CacheKey {
 
 const storedActions = z.array(actionSchema);
 
+/** The largest cached run, in bytes of JSON: a run's whole output may be larger (2 MB). */
+export const MAX_CACHED_BYTES = 256 * 1024;
+
 /**
  * Cached command runs (spec/bjs.md §2.11): a run that called `setCache(seconds)` leaves its
  * actions here, and while the entry is valid a run of that command replays them instead of
@@ -38,13 +41,17 @@ export class CommandCache {
     return parsed.success ? parsed.data : undefined;
   }
 
-  async store(key: CacheKey, actions: Action[], seconds: number): Promise<void> {
-    const values = { actions: JSON.stringify(actions), expires_at: Math.round(this.clock.now() + seconds * 1000) };
+  /** Keeps a run's actions; answers false (keeping nothing) when they are too large to cache. */
+  async store(key: CacheKey, actions: Action[], seconds: number): Promise<boolean> {
+    const json = JSON.stringify(actions);
+    if (Buffer.byteLength(json) > MAX_CACHED_BYTES) return false;
+    const values = { actions: json, expires_at: Math.round(this.clock.now() + seconds * 1000) };
     await this.db
       .insertInto("command_caches")
       .values({ bot_id: key.botId, command_id: key.commandId, user_id: key.userId, ...values })
       .onConflict((oc) => oc.columns(["bot_id", "command_id", "user_id"]).doUpdateSet(values))
       .execute();
+    return true;
   }
 
   async clear(key: CacheKey): Promise<void> {

@@ -4,7 +4,7 @@ import type { ErrorLog } from "../bots/error-log.js";
 import type { PropertyStore } from "../bots/properties.js";
 import { TelegramApiError, TelegramNetworkError } from "../telegram/bot-api.js";
 import { answerParams, fillPlaceholders, KEYBOARD_ONLY_TEXT } from "./answer.js";
-import type { CacheKey, CommandCache } from "./command-cache.js";
+import { MAX_CACHED_BYTES, type CacheKey, type CommandCache } from "./command-cache.js";
 import { keyboardRows } from "./keyboard-layout.js";
 import { CHATLESS_METHODS } from "./bjs/telegram-methods.js";
 import { hasBjs, libHandlerCommand, type CommandBook, type RoutableCommand } from "./command-book.js";
@@ -104,7 +104,8 @@ export class CommandRunner {
     const setCache = result.error ? undefined : result.actions.find((action) => action.type === "setCache");
     if (setCache) {
       const key = keys.find((k) => (setCache.scope === "bot" ? k.userId === 0 : k.userId !== 0));
-      if (key) await this.deps.cache.store(key, chatFree(result.actions.filter((action) => action.type !== "setCache"), invocation), setCache.seconds);
+      const kept = key && (await this.deps.cache.store(key, chatFree(result.actions.filter((action) => action.type !== "setCache"), invocation), setCache.seconds));
+      if (key && !kept) await this.record(invocation, { message: `setCache: this run's actions are too large to cache (the limit is ${MAX_CACHED_BYTES / 1024} KB); it was not cached` });
     }
     await this.applyActions(result.actions, invocation);
     if (result.error) await this.fail(invocation, result.error);

@@ -13,6 +13,8 @@ export interface CompatReadDeps {
   panels: AdminPanelStore;
   lists: ListStore;
   webApps: WebApps;
+  /** The bot's users and chats by type, for the legacy `statistics`. */
+  counts(botId: number): Promise<{ users: number; chats: Record<string, number> }>;
   /** The internal id of a user of this bot, or undefined. */
   userOfBot(invocation: Invocation, userId: number): Promise<number | undefined>;
 }
@@ -81,6 +83,14 @@ export function compatReads(deps: CompatReadDeps) {
         if (!command) throw new ReadRefused(`WebApp.getUrl: there is no command ${args.command}`);
         if (!command.code?.includes("WebApp.render")) throw new ReadRefused(`WebApp.getUrl: the command ${args.command} must call WebApp.render`);
         return deps.webApps.url(invocation.bot.row.id, command.command, args.options);
+      },
+    },
+    statistics: {
+      schema: z.object({}),
+      async read(invocation) {
+        const { users, chats } = await deps.counts(invocation.bot.row.id);
+        const of = (type: string) => chats[type] ?? 0;
+        return { users_count: users, chats_count: Object.values(chats).reduce((a, b) => a + b, 0), private_chats_count: of("private"), group_chats_count: of("group") + of("supergroup") };
       },
     },
     commandCode: {

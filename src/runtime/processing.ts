@@ -85,7 +85,8 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
 
   /** The internal id of a user of the invocation's bot, or undefined. */
   const userOfBot = (invocation: Invocation, userId: number) => resolveUser(invocation, invocation.bot.row.id, { user_id: userId });
-  const moreReads = compatReads({ panels: platform.adminPanels.store, lists: platform.lists, webApps: platform.webApps, userOfBot });
+  const counts = async (botId: number) => ({ users: await platform.botUsers.count(botId), chats: await platform.chats.countByType(botId) });
+  const moreReads = compatReads({ panels: platform.adminPanels.store, lists: platform.lists, webApps: platform.webApps, userOfBot, counts });
 
   /** Synchronous reads for BJS: properties, a user's internal id from their Telegram id, panels, lists, web app links. */
   const reads = (invocation: Invocation): HostReads => async (name, argsJson) => {

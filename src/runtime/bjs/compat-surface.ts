@@ -224,8 +224,14 @@ export function installCompatSurface(kit: {
     return data;
   };
 
+  /** The legacy `statistics`: the bot's users and chats, counted when read. */
+  const statistics = {};
+  for (const name of ["users_count", "chats_count", "private_chats_count", "group_chats_count"]) {
+    Object.defineProperty(statistics, name, { get: () => (read("statistics", {}) ?? {})[name], enumerable: true });
+  }
+
   return {
-    surface: { AdminPanel, BBAdmin, List, WebApp },
+    surface: { AdminPanel, BBAdmin, List, WebApp, statistics },
     listRef,
     dataOf,
     begin() {

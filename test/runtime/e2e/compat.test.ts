@@ -2,6 +2,8 @@ import { beforeAll, afterAll, describe, expect, it } from "vitest";
 import type { EmbeddedJobQueue } from "../../../src/jobs/embedded-queue.js";
 import { engines } from "../../support/platform.js";
 import { useRuntime, type CommandSpec } from "../../support/runtime.js";
+import { signUp } from "../../support/accounts.js";
+import { useGitRemote } from "../../support/git-remote.js";
 
 /**
  * What real Bots.Business bots use beyond the core (issue 12): AdminPanel with on_saving,
@@ -9,7 +11,8 @@ import { useRuntime, type CommandSpec } from "../../support/runtime.js";
  * syntax errors, and `*` for updates without text, end to end through the emulator.
  */
 describe.each(engines())("the compatibility surface on %s", (engine) => {
-  const r = useRuntime(engine);
+  const remote = useGitRemote();
+  const r = useRuntime(engine, { IMPORT_ALLOW_PRIVATE_URLS: "true" });
   beforeAll(() => r.t.platform.jobs.start());
   afterAll(() => r.t.platform.jobs.stop());
   const idle = () => (r.t.platform.jobs as EmbeddedJobQueue).idle();
@@ -123,12 +126,12 @@ describe.each(engines())("the compatibility surface on %s", (engine) => {
 
   it("the legacy surface: data, sendMessageToChat, Bot.sendMessage on_result", async () => {
     const { say, bot } = await setup([
-      { command: "/old", bjs_code: `Bot.sendMessage("old " + data.message + " " + data.user.first_name + " " + data.chat.chat_type + " " + data.params)` },
+      { command: "/old", bjs_code: `Bot.sendMessage("old " + data.message + " " + data.user.first_name + " " + data.chat.chat_type + " " + data.params + " " + statistics.users_count + "/" + statistics.private_chats_count)` },
       { command: "/titled", bjs_code: `Bot.sendMessageToChat("Team", "to the team")` },
       { command: "/res", bjs_code: `Bot.sendMessage("first", {on_result: "/got"})` },
       { command: "/got", bjs_code: `Bot.sendMessage("id " + typeof options.result.message_id)` },
     ]);
-    expect(await say("/old x")).toEqual(["old /old x Ada private x"]);
+    expect(await say("/old x")).toEqual(["old /old x Ada private x 1/1"]);
     expect(await say("/res", 2)).toEqual(["first", "id number"]);
     const ada = await r.emulator.client.createUser({ first_name: "Zed" });
     const group = await r.emulator.client.createGroup({ title: "Team", members: [ada, bot.telegram] });
@@ -149,6 +152,19 @@ describe.each(engines())("the compatibility surface on %s", (engine) => {
     expect((await chat.replyKeyboard())!.keyboard.map((row) => row.map((b) => (typeof b === "string" ? b : b.text)))).toEqual([["X", "Y"]]);
     const listed = (await api("GET", "/commands")).json();
     expect(listed.find((c: { command: string }) => c.command === "/bare")).toMatchObject({ answer: null, keyboard_body: "X, Y", syntax_error: null });
+  });
+
+  it("a waiting command without an Answer asks with its keyboard", async () => {
+    const { say, chat } = await setup([{ command: "/pick", keyboard_body: "Red, Blue", need_reply: true, bjs_code: `Bot.sendMessage("picked " + message)` }]);
+    expect(await say("/pick")).toEqual(["⌨️"]);
+    expect((await chat.replyKeyboard())!.keyboard.map((row) => row.map((b) => (typeof b === "string" ? b : b.text)))).toEqual([["Red", "Blue"]]);
+    expect(await say("Blue")).toEqual(["picked Blue"]);
+  });
+
+  it("refuses an admin panel too large to store, in the error log", async () => {
+    const { say, errors } = await setup([{ command: "/huge", bjs_code: `AdminPanel.setPanel({panel_name: "Big", data: {fields: [{name: "a", type: "text", value: "x".repeat(70000)}]}}); Bot.sendMessage(String(AdminPanel.getPanel("Big").fields.length))` }]);
+    expect(await say("/huge")).toEqual(["1"]);
+    expect(await errors()).toEqual(["Admin panel Big is too large (the limit is 65536 bytes of fields and values)"]);
   });
 
   it("code with a syntax error is stored, says where in the API, and logs when it runs", async () => {
@@ -173,5 +189,57 @@ describe.each(engines())("the compatibility surface on %s", (engine) => {
     const query = await user.inlineQuery(bot.telegram, "hey");
     await bot.deliver();
     expect(await r.emulator.client.answerTo(query)).toMatchObject({ results: [expect.objectContaining({ title: "Echo hey" })] });
+  });
+
+  it("User.setCache keeps one user's run; another user runs the code", async () => {
+    const { say, bot } = await setup([{ command: "/me", bjs_code: `User.setCache(60); var n = Bot.getProp("n", 0) + 1; Bot.setProp("n", n); Bot.sendMessage(user.first_name + " " + n)` }]);
+    expect(await say("/me")).toEqual(["Ada 1"]);
+    expect(await say("/me")).toEqual(["Ada 1"]);
+    const bob = await r.emulator.client.createUser({ first_name: "Bob" });
+    const chat = await bob.privateChat(bot.telegram);
+    await bob.sendText(chat, "/me");
+    await bot.deliver();
+    expect((await chat.waitForBotMessages({ count: 1, timeoutMs: 3000 })).map((m) => m.text)).toEqual(["Bob 2"]);
+  });
+
+  it("the Mini App's web_app_data goes to *", async () => {
+    const { bot, user, chat } = await setup([{ command: "*", bjs_code: `Bot.sendMessage("app says " + request.web_app_data.data)` }]);
+    await r.processing.processor.handle(bot.id, {
+      update_id: 1_000_000,
+      message: { message_id: 1, date: 0, chat: { id: chat.id, type: "private", first_name: "Ada" }, from: { id: user.id, is_bot: false, first_name: "Ada" }, web_app_data: { data: "42", button_text: "Open" } },
+    });
+    expect((await chat.waitForBotMessages({ count: 1, timeoutMs: 3000 })).map((m) => m.text)).toEqual(["app says 42"]);
+  });
+
+  it("BBAdmin.installBot copies one of the owner's bots into the account with that email, with bot_properties", async () => {
+    const other = await signUp(r.t.app);
+    const { say, errors } = await setup([
+      { command: "/give", bjs_code: `BBAdmin.installBot({bot_id: bot.id, email: params, bot_properties: {greeting: "hi"}}); Bot.sendMessage("asked")` },
+      { command: "/steal", bjs_code: `BBAdmin.cloneBot({bot_id: 1, email: params})` },
+      { command: "/admin", bjs_code: `BBAdmin.getAccountBalance()` },
+    ]);
+    expect(await say(`/give ${other.email}`)).toEqual(["asked"]);
+    const bots = (await r.t.app.inject({ method: "GET", url: `/v2/bots?api_key=${other.apiKey}` })).json();
+    expect(bots).toHaveLength(1);
+    const props = (await r.t.app.inject({ method: "GET", url: `/v2/bots/${bots[0].id}/properties?api_key=${other.apiKey}` })).json();
+    expect(props).toEqual([expect.objectContaining({ name: "greeting", value: "hi" })]);
+    await say(`/steal ${other.email}`, 0);
+    await say("/admin");
+    expect((await errors()).slice(0, 2)).toEqual(["BBAdmin.getAccountBalance is for the platform's administrators; bot owners cannot call it", "BBAdmin.installBot: bot 1 is not a bot of this owner"]);
+  });
+
+  it("Bot.exportGit and Bot.importGit run as tasks after the command; success runs with the task", async () => {
+    remote.createRepo("bjs.git", { "README.md": "x" }, "main");
+    const { say, api, bot } = await setup([
+      { command: "/push", bjs_code: `Bot.exportGit({branch: "bjs", success: "/pushed"})` },
+      { command: "/pushed", bjs_code: `Bot.sendMessage("pushed " + options.task.status)` },
+      { command: "/pull", bjs_code: `Bot.importGit({branch: "bjs", success: "/pulled"})` },
+      { command: "/pulled", bjs_code: `Bot.sendMessage("pulled " + options.task.kind, {parse_mode: null})` },
+    ]);
+    await r.t.platform.bots.store.update(bot.id, { git_remote: remote.url("bjs.git") });
+    expect(await say("/push")).toEqual(["pushed done"]);
+    expect([...remote.files("bjs.git", "bjs").keys()]).toContain("commands/_push.js");
+    expect(await say("/pull")).toEqual(["pulled git_import"]);
+    expect((await api("GET", "/commands")).json().map((c: { command: string }) => c.command).sort()).toEqual(["/pull", "/pulled", "/push", "/pushed"]);
   });
 });
