@@ -11,6 +11,7 @@ import type { HostReads } from "./sandbox/isolate-host.js";
 import { TelegramSender, type Sleep } from "./telegram-sender.js";
 import { z } from "zod";
 import { compatReads, ReadRefused } from "./compat-reads.js";
+import { CurrencyRates, RatesUnavailable } from "./currency-rates.js";
 import { CompatEffects } from "./compat-effects.js";
 import { CommandCache } from "./command-cache.js";
 import { registerInteropJobs } from "./interop-jobs.js";
@@ -88,8 +89,23 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
   const counts = async (botId: number) => ({ users: await platform.botUsers.count(botId), chats: await platform.chats.countByType(botId) });
   const moreReads = compatReads({ panels: platform.adminPanels.store, lists: platform.lists, webApps: platform.webApps, userOfBot, counts });
 
-  /** Synchronous reads for BJS: properties, a user's internal id from their Telegram id, panels, lists, web app links. */
+  const currency = new CurrencyRates({ http: platform.outboundHttp, clock, urls: config.currencyRates });
+  /** `CurrencyQuote`'s rates of one kind, with their age in seconds. */
+  const currencyRead = async (argsJson: string) => {
+    const kind = z.object({ kind: z.enum(["fiat", "crypto"]) }).safeParse(safeJson(argsJson));
+    if (!kind.success) throw new ReadRefused("CurrencyQuote: a kind of rates the platform does not have");
+    try {
+      const { rates, details, fetchedAt } = await currency.table(kind.data.kind);
+      return JSON.stringify({ rates, details, age_s: Math.max(0, Math.floor((clock.now() - fetchedAt) / 1000)) });
+    } catch (error) {
+      if (error instanceof RatesUnavailable) throw new ReadRefused(`CurrencyQuote: the rates are not available (${error.message})`);
+      throw error;
+    }
+  };
+
+  /** Synchronous reads for BJS: properties, a user's internal id from their Telegram id, panels, lists, web app links, currency rates. */
   const reads = (invocation: Invocation): HostReads => async (name, argsJson) => {
+    if (name === "currencyRates") return currencyRead(argsJson);
     const more = await moreReads(invocation, name, safeJson(argsJson));
     if (more !== undefined) return more;
     const schema = name === "getProp" ? propertyReadArgs : name === "userId" ? readArgs : undefined;

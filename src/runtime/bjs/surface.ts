@@ -479,6 +479,48 @@ export function installBjsSurface(
       construct: () => fail(`${name} is not available yet in Botyard`),
     });
   };
+  // ---- CurrencyQuote (spec/bjs.md §6.2) -------------------------------------------------
+
+  /** The rates tables this execution read (each kind once): `{rates, details?, age_s}`. */
+  let currencyTables: any = {};
+  const ratesOf = (kind: "fiat" | "crypto") => (currencyTables[kind] ??= read("currencyRates", { kind }));
+
+  /** `CurrencyQuote.fiat` / `.crypto`: a rate per symbol (`fiat.EUR`), `getCachingTime()`, and for crypto `details`. */
+  const ratesView = (kind: "fiat" | "crypto") => {
+    const getCachingTime = () => ratesOf(kind).age_s;
+    const details = new Proxy(Object.create(null), { get: (_t, key) => (typeof key === "string" ? ratesOf("crypto").details?.[key.toUpperCase()] : undefined) });
+    return new Proxy(Object.create(null), {
+      get(_target, key) {
+        if (key === "getCachingTime") return getCachingTime;
+        if (kind === "crypto" && key === "details") return details;
+        if (typeof key !== "string" || key === "then" || key === "toJSON") return undefined;
+        return ratesOf(kind).rates[key.toUpperCase()];
+      },
+    });
+  };
+
+  /** What one unit of a currency is worth in US dollars (fiat rates are per dollar, coins in dollars). */
+  const dollarsPerUnit = (symbol: any) => {
+    const code = String(symbol ?? "").trim().toUpperCase();
+    const fiat = ratesOf("fiat").rates[code];
+    if (fiat) return 1 / fiat;
+    const coin = ratesOf("crypto").rates[code];
+    if (coin) return coin;
+    return fail(`CurrencyQuote.convert: unknown currency ${String(symbol)}`);
+  };
+
+  const CurrencyQuote = {
+    fiat: ratesView("fiat"),
+    crypto: ratesView("crypto"),
+    /** `amount` of `from` in `to`, through US dollars. */
+    convert(spec: any) {
+      if (!isPlainObject(spec)) fail("CurrencyQuote.convert needs {amount, from, to}");
+      const amount = Number(spec.amount);
+      if (!amount || !Number.isFinite(amount)) fail("CurrencyQuote.convert: amount must be a number other than 0");
+      return (amount * dollarsPerUnit(spec.from)) / dollarsPerUnit(spec.to);
+    },
+  };
+
   // ---- Libraries (spec/bjs.md §6.1) -----------------------------------------------------
 
   /**
@@ -599,7 +641,7 @@ export function installBjsSurface(
     HTTP,
     ...compat.surface,
     RunAllTask: unavailableObject("RunAllTask"),
-    CurrencyQuote: unavailableObject("CurrencyQuote"),
+    CurrencyQuote,
     SmartBot: unavailableObject("SmartBot"),
     SmartAmountDialog: unavailableObject("SmartAmountDialog"),
     SmartTasker: unavailableObject("SmartTasker"),
@@ -638,6 +680,7 @@ export function installBjsSurface(
       outputBytes = 0;
       actionCount = 0;
       knownProps = new Map();
+      currencyTables = {};
       current = globals;
       open = true;
       compat.begin();
