@@ -22,7 +22,15 @@ const LIBS_DIR = new URL("../../src/catalog/libs/", import.meta.url);
  * The core libraries (spec/bjs.md §2.13): every bot has them without installing them, under
  * `Libs.<name>` and under a global name of their own.
  */
-export const CORE_LIBS: Readonly<Record<string, string>> = { ResourcesLib: "ResLib", ReferralLib: "RefLib", CommonLib: "CommonLib", TopBoardLib: "TopBoardLib" };
+export const CORE_LIBS: Readonly<Record<string, string>> = {
+  ResourcesLib: "ResLib",
+  ReferralLib: "RefLib",
+  CommonLib: "CommonLib",
+  TopBoardLib: "TopBoardLib",
+  SmartBot: "SmartBot",
+  SmartAmountDialog: "SmartAmountDialog",
+  SmartTasker: "SmartTasker",
+};
 
 /**
  * Libraries that Bots.Business bots also reach by a global name (spec/bjs.md §2.13) but that

@@ -642,9 +642,6 @@ export function installBjsSurface(
     ...compat.surface,
     RunAllTask: unavailableObject("RunAllTask"),
     CurrencyQuote,
-    SmartBot: unavailableObject("SmartBot"),
-    SmartAmountDialog: unavailableObject("SmartAmountDialog"),
-    SmartTasker: unavailableObject("SmartTasker"),
     GoogleAnalytics: { track() {}, trackEvent() {} },
     Segment: { track() {}, trackEvent() {}, identify() {} },
   };
