@@ -12,8 +12,7 @@ export interface Library {
 const RELEASED = "2026-01-01T00:00:00.000Z";
 
 // The libraries of spec/bjs.md §6.2 the platform ships (each one a source in libs/), in the
-// order of the store. Ids are stable (bots store them) and never reused; ids left out here
-// (15 OxaPayLibV1, 16 CoinPayments) belong to libraries not shipped yet; 5 is CurrencyQuote,
+// order of the store. Ids are stable (bots store them) and never reused; 5 is CurrencyQuote,
 // which is built into the BJS surface (no source, nothing to install).
 const entries: [id: number, name: string, description: string][] = [
   [1, "ResourcesLib", "Resources (balances, scores) per user or chat, with automatic growth"],
@@ -29,6 +28,8 @@ const entries: [id: number, name: string, description: string][] = [
   [12, "MembershipChecker", "Checks that users joined your channels and chats, with commands for each outcome"],
   [13, "DateTimeFormat", "Formats dates with masks such as yyyy-mm-dd HH:MM"],
   [14, "Random", "Random integers, floats and messages"],
+  [15, "OxaPayLibV1", "OxaPay crypto payments (v1 API): invoices, payouts and verified callbacks"],
+  [16, "CoinPayments", "CoinPayments crypto payments: transactions, deposit wallets and verified IPNs"],
   [17, "SmartAmountDialog", "Checks amounts users type: numbers, bounds, whole numbers, balance (core class)"],
   [18, "SmartTasker", "Tasks users work through one at a time for a reward (core class)"],
 ];
