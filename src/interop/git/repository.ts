@@ -1,4 +1,5 @@
 import { libraryOf } from "../../catalog/libraries.js";
+import { CORE_LIBS } from "../../catalog/lib-sources.js";
 import { parseAliases } from "../../bots/commands.js";
 import type { BotContent, CommandEntry, LibEntry } from "../bot-content.js";
 import { FileProblem, parseCommandFile, renderCommandFile } from "./command-file.js";
@@ -131,7 +132,9 @@ function descriptorOf(files: RepositoryFiles, problems: string[]): BotDescriptor
  * - files outside `commands/` and `libs/`, and files not ending in `.js`, are ignored;
  * - `commands/` holds one level of folders; a deeper file is a problem;
  * - `libs/<Name>.js` installs the store library of that name (keeping the file as the bot's copy
- *   unless it is the export's placeholder), or a custom library.
+ *   unless it is the export's placeholder), or a custom library;
+ * - a store library the code uses (`Libs.<Name>`) without a file in `libs/` is installed too
+ *   (older exports left some out, git-format.md §3), and listed in `notes`.
  */
 export function readRepository(files: RepositoryFiles): ReadRepository {
   const problems: string[] = [];
@@ -170,9 +173,30 @@ export function readRepository(files: RepositoryFiles): ReadRepository {
     }
   }
   if (problems.length > 0) throw new RepositoryProblems(problems);
+  for (const name of storeLibsUsed([...commands.map((entry) => entry.code ?? ""), ...libs.map((lib) => lib.source ?? "")])) {
+    if (libs.some((lib) => lib.name === name)) continue;
+    libs.push({ name, source: null });
+    notes.push(`libs/${name}.js: not in the repository, but the code uses Libs.${name}: the store's ${name} is installed`);
+  }
   const { folders: listed, ...rest } = descriptor;
   const folders = [...new Set([...(listed ?? []), ...commands.flatMap((entry) => (entry.folder === null ? [] : [entry.folder]))])];
   return { content: { folders, commands, libs }, descriptor: rest, notes };
+}
+
+/** `Libs.Name` or `Libs["Name"]` in code. */
+const LIBS_USE = /\bLibs\s*(?:\.\s*([A-Za-z_$][\w$]*)|\[\s*["']([A-Za-z_$][\w$]*)["']\s*\])/g;
+
+/** The store libraries (by their store names) that code reaches through `Libs`, except the core ones every bot has. */
+function storeLibsUsed(codes: string[]): string[] {
+  const names = new Set<string>();
+  for (const code of codes) {
+    for (const match of code.matchAll(LIBS_USE)) {
+      const name = match[1] ?? match[2]!;
+      // Names under Libs are case-sensitive: only the store's own spelling is that library.
+      if (libraryOf(name)?.name === name && !(name in CORE_LIBS)) names.add(name);
+    }
+  }
+  return [...names];
 }
 
 /** Root files before folders, then by path: the order that decides which duplicate wins. */
