@@ -131,7 +131,7 @@ const installBotAction = z.looseObject({
 });
 
 /** The operations of `new List(...)` that change something (spec/bjs.md §2.9). */
-export const LIST_OPERATIONS = ["create", "remove", "addUser", "rejectUser", "rejectAllUsers", "rejectProperty", "removeProperty", "removeAll", "rejectAll"] as const;
+const LIST_OPERATIONS = ["create", "remove", "addUser", "rejectUser", "rejectAllUsers", "rejectProperty", "removeProperty", "removeAll", "rejectAll"] as const;
 
 const listAction = z.object({
   type: z.literal("list"),
@@ -184,7 +184,5 @@ export type ApiAction = z.infer<typeof apiAction>;
 export type SetPropAction = z.infer<typeof setPropAction>;
 export type ScheduleAction = z.infer<typeof scheduleAction>;
 export type HttpAction = z.infer<typeof httpAction>;
-export type SetPanelAction = z.infer<typeof setPanelAction>;
 export type InstallBotAction = z.infer<typeof installBotAction>;
 export type ListAction = z.infer<typeof listAction>;
-export type InteropAction = z.infer<typeof interopAction>;

@@ -16,8 +16,6 @@ import { INTEROP_JOB_KIND, type InteropJob } from "./interop-jobs.js";
 /** An action of this file's kinds. */
 export type CompatAction = Extract<Action, { type: "chatMessage" | "setPanel" | "setPanelField" | "deletePanel" | "installBot" | "list" | "setCache" | "clearCache" | "interop" | "render" }>;
 
-export const COMPAT_ACTIONS: readonly CompatAction["type"][] = ["chatMessage", "setPanel", "setPanelField", "deletePanel", "installBot", "list", "setCache", "clearCache", "interop", "render"];
-
 export interface CompatEffectsDeps {
   panels: AdminPanelStore;
   lists: ListStore;

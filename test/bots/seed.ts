@@ -6,7 +6,8 @@ import { WaitStore } from "../../src/runtime/waits.js";
 /**
  * A bot with a row of every kind it can own: folder, command with aliases, bot user, private
  * chat, bot and user properties, error log entry, admin panel, installed library, iteration
- * counter, open wait for an answer, accepted update, scheduled job, import task, library file.
+ * counter, open wait for an answer, accepted update, scheduled job, import task, library file,
+ * list (with a property and a user), cached command run.
  * Answers the ids the API paths take.
  */
 export async function seedBot(platform: Platform, api: ApiClient, ownerId: number, name = "Seeded") {
@@ -27,6 +28,10 @@ export async function seedBot(platform: Platform, api: ApiClient, ownerId: numbe
   await platform.jobs.enqueue([{ kind: "run", botId: bot.id, payload: { seeded: true }, runAt: platform.clock.now() + 60_000, label: "seeded" }]);
   const task = await platform.interop.tasks.create(bot.id, "csv_import");
   await platform.database.db.insertInto("bot_lib_files").values({ bot_id: bot.id, name: "Utils", source: "publish({});", created_at: new Date(platform.clock.now()).toISOString() }).execute();
+  const list = await platform.lists.ensure({ botId: bot.id, userId: 0, name: "catalog" });
+  await platform.lists.attach(list, property.id);
+  await platform.lists.addUser(list, user.id);
+  await platform.database.db.insertInto("command_caches").values({ bot_id: bot.id, command_id: command.id, user_id: 0, actions: "[]", expires_at: platform.clock.now() + 60_000 }).execute();
   return { bot, folder, command, user, chat, property, panel, task };
 }
 

@@ -24,6 +24,13 @@ describe("what comes out of an isolate", () => {
     ["a chat id that is not an integer", { type: "blockChat", chat_id: "1 OR 1=1" }],
     ["a sub-command without text", { type: "runCommand", command: "", options: null }],
     ["params that are not an object", { type: "api", method: "sendMessage", params: "text" }],
+    ["a panel whose fields are not a list", { type: "setPanel", panel_name: "p", data: { fields: "all" }, force: false }],
+    ["a panel field without a name", { type: "setPanel", panel_name: "p", data: { fields: [{ type: "string" }] }, force: false }],
+    ["a list operation that does not exist", { type: "list", op: "dropTable", list: { name: "l" } }],
+    ["a list of another user named by text", { type: "list", op: "create", list: { name: "l", user_id: "1; --" } }],
+    ["a cache kept for ever", { type: "setCache", scope: "bot", seconds: Infinity }],
+    ["a Git task that is not one", { type: "interop", task: "rm -rf" }],
+    ["a bot installed without an email", { type: "installBot", bot_id: 1 }],
   ])("refuses %s", (_what, action) => {
     const result = readOutcome(forged([action]), body, limits, 1000);
     expect(result.actions).toEqual([]);

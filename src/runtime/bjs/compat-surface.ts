@@ -1,7 +1,7 @@
 /**
  * The rest of the BJS surface real Bots.Business bots use (spec/bjs.md §2.7, §2.9, §2.12,
- * §7 and the legacy names of §2.1/§2.2): `AdminPanel`, `BBAdmin`, `List`, `WebApp` and the
- * `data` wrapper of old bots. Like surface.ts it runs inside the isolate, injected with
+ * §7 and the legacy names of §2.1/§2.2): `AdminPanel`, `BBAdmin`, `List`, `WebApp`, and the
+ * `data` wrapper and `statistics` of old bots. Like surface.ts it runs inside the isolate, injected with
  * Function.prototype.toString, so it uses only the isolate's globals and the kit it is given:
  * reads go to the host (`read`), writes are queued actions (`act`), checked again by the host.
  */

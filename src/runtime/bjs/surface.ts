@@ -6,7 +6,7 @@
  * - `hostCall(name, argsJson)`: a synchronous read from the host (property reads), answering JSON;
  * - `config`: the caps of one execution and the Telegram methods BJS may call;
  * - `keyboardRows`: the reply-keyboard layout shared with the host (keyboard-layout.ts);
- * - `installCompat`: AdminPanel, BBAdmin, List, WebApp and `data` (compat-surface.ts).
+ * - `installCompat`: AdminPanel, BBAdmin, List, WebApp, `data` and `statistics` (compat-surface.ts).
  * Every other call queues a plain JSON action; the host applies the actions after the body
  * ends (spec/bjs.md §0: "BJS is a synchronous sandbox that emits actions").
  *

@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { beforeAll, afterAll, describe, expect, it } from "vitest";
 import type { EmbeddedJobQueue } from "../../../src/jobs/embedded-queue.js";
 import { engines } from "../../support/platform.js";
@@ -84,13 +86,19 @@ describe.each(engines())("the compatibility surface on %s", (engine) => {
   });
 
   it("caching replays a run's actions, per bot or per user, until cleared", async () => {
-    const { say } = await setup([
+    const { say, bot } = await setup([
       { command: "/rate", bjs_code: `Bot.setCache(60); var n = (Bot.getProp("runs") || 0) + 1; Bot.setProp("runs", n); Bot.sendMessage("rate run " + n)` },
       { command: "/runs", bjs_code: `Bot.sendMessage("runs " + Bot.getProp("runs"))` },
       { command: "/forget", bjs_code: `Bot.clearCache("/rate")` },
     ]);
     expect(await say("/rate")).toEqual(["rate run 1"]);
     expect(await say("/rate")).toEqual(["rate run 1"]);
+    // A bot-wide entry replays to whoever runs the command, in their own chat.
+    const bob = await r.emulator.client.createUser({ first_name: "Bob" });
+    const bobChat = await bob.privateChat(bot.telegram);
+    await bob.sendText(bobChat, "/rate");
+    await bot.deliver();
+    expect((await bobChat.waitForBotMessages({ count: 1, timeoutMs: 3000 })).map((m) => m.text)).toEqual(["rate run 1"]);
     // The replay repeats the side effects too (spec §2.11), so the property write runs again.
     expect(await say("/runs")).toEqual(["runs 1"]);
     await say("/forget", 0);
@@ -241,5 +249,24 @@ describe.each(engines())("the compatibility surface on %s", (engine) => {
     expect([...remote.files("bjs.git", "bjs").keys()]).toContain("commands/_push.js");
     expect(await say("/pull")).toEqual(["pulled git_import"]);
     expect((await api("GET", "/commands")).json().map((c: { command: string }) => c.command).sort()).toEqual(["/pull", "/pulled", "/push", "/pushed"]);
+  });
+
+  it("Bot.importCSV imports from the bot's csv_url after the command, then runs success; an unknown chat title is logged", async () => {
+    const sheet = createServer((_request, response) => response.writeHead(200, { "content-type": "text/csv" }).end("command,answer\n/fromsheet,From the sheet"));
+    await new Promise<void>((listening) => sheet.listen(0, "127.0.0.1", listening));
+    try {
+      const { say, bot, errors } = await setup([
+        { command: "/sync", bjs_code: `Bot.importCSV({success: "/synced"})` },
+        { command: "/synced", bjs_code: `Bot.sendMessage("synced " + options.task.created)` },
+        { command: "/team", bjs_code: `Bot.sendMessageToChat("Nobody", "hello")` },
+      ]);
+      await r.t.platform.bots.store.update(bot.id, { csv_url: `http://127.0.0.1:${(sheet.address() as AddressInfo).port}/sheet.csv` });
+      expect(await say("/sync")).toEqual(["synced 1"]);
+      expect(await say("/fromsheet")).toEqual(["From the sheet"]);
+      await say("/team", 0);
+      expect(await errors()).toContain('Bot.sendMessageToChat: the bot has no chat titled "Nobody"');
+    } finally {
+      await new Promise<void>((closed) => sheet.close(() => closed()));
+    }
   });
 });
