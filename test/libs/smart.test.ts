@@ -19,7 +19,7 @@ smartBot.add({ name: user.first_name, coins: 3 }).set("price", "5 #/types/coin")
 `;
 
 describe.each(engines())("SmartBot, SmartAmountDialog and SmartTasker on %s", (engine) => {
-  const { libraryBot } = useLibraryBots(engine);
+  const { r, libraryBot } = useLibraryBots(engine);
 
   it("SmartBot: templates per language with placeholders, references, keyboards, inline buttons, aliases, alerts, edits and run", async () => {
     const b = await libraryBot({
@@ -40,8 +40,10 @@ describe.each(engines())("SmartBot, SmartAmountDialog and SmartTasker on %s", (e
     expect(await b.say("/shop")).toEqual(["Pick one"]);
     const [shop] = (await b.chat.history()).filter((m) => m.text === "Pick one");
     expect((shop as { reply_markup?: unknown }).reply_markup).toEqual({ inline_keyboard: [[{ text: "Buy for 5 💰", callback_data: "/buy" }, { text: "Site", url: "https://example.com" }]] });
-    await b.press(shop!, "/buy");
+    const query = await b.user.pressButton(shop!, "/buy");
+    await b.bot.deliver();
     expect((await b.chat.history()).find((m) => m.message_id === shop!.message_id)?.text).toBe("Thanks, Ada");
+    expect(await r.emulator.client.answerTo(query)).toMatchObject({ text: "Bought!", show_alert: true });
 
     expect(await b.say("help me")).toEqual(["Ask anything", "after help"]);
     expect(await b.say("/lang de")).toEqual(["de /help false"]);
