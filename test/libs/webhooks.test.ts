@@ -78,6 +78,10 @@ describe.each(engines())("Webhooks on %s", (engine) => {
     await idle();
     expect(await calls()).toBe(0);
 
+    expect((await r.t.app.inject({ method: "HEAD", url: pathOf(link!) })).statusCode).toBe(404);
+    await idle();
+    expect(await calls()).toBe(0);
+
     const redirected = await call("GET", link!);
     expect(redirected.statusCode).toBe(302);
     expect(redirected.headers.location).toBe("https://example.com/done");

@@ -60,6 +60,7 @@ export const libWebhookRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = a
       404: errorSchema,
     },
   };
-  app.get("/v1/bots/:bot_id/new-webhook", { schema: { ...schema, summary: "Call a Webhooks library link" } }, handler);
+  // No HEAD twin: a link checker's HEAD must not run the command.
+  app.get("/v1/bots/:bot_id/new-webhook", { exposeHeadRoute: false, schema: { ...schema, summary: "Call a Webhooks library link" } }, handler);
   app.post("/v1/bots/:bot_id/new-webhook", { schema: { ...schema, summary: "Post to a Webhooks library link", body: z.unknown().optional() } }, handler);
 };
