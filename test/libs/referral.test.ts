@@ -22,7 +22,12 @@ describe.each(engines())("ReferralLib and TopBoardLib on %s", (engine) => {
         { command: "/refs", bjs_code: 'Bot.sendMessage(RefLib.getRefCount() + ": " + RefLib.getRefList().get().map((u) => u.first_name).join(","), {parse_mode: null})' },
         { command: "/by", bjs_code: 'let by = Libs.ReferralLib.getAttractedBy(); Bot.sendMessage(by ? "by " + by.first_name : "nobody")' },
         { command: "/top", bjs_code: 'Bot.sendMessage(RefLib.getTopList().get().map((e) => e.user.first_name + "=" + e.value).join(" "))' },
-        { command: "/legacy", bjs_code: 'Bot.sendMessage(Libs.ReferralLib.currentUser.refList.get().length + " " + Libs.ReferralLib.topList.get().length)' },
+        { command: "/clear", bjs_code: 'RefLib.clearRef(); let by = RefLib.getAttractedBy(); Bot.sendMessage(by ? "still " + by.first_name : "nobody")' },
+        {
+          command: "/legacy",
+          bjs_code:
+            'let cu = Libs.ReferralLib.currentUser; Bot.sendMessage([cu.refList.get().length, Libs.ReferralLib.topList.get().length, cu.getRefCount(), cu.getRefLink(bot.name) === RefLib.getLink(bot.name), cu.attractedByUser() === null, typeof cu.track].join(" "))',
+        },
       ],
     });
     expect(await b.say("/start")).toEqual(["welcome"]);
@@ -44,7 +49,11 @@ describe.each(engines())("ReferralLib and TopBoardLib on %s", (engine) => {
     expect(await b.say("/refs")).toEqual(["2: Bob,Cid"]);
     expect(await b.say("/by")).toEqual(["nobody"]);
     expect(await b.say("/top")).toEqual(["Ada=2"]);
-    expect(await b.say("/legacy")).toEqual(["2 1"]);
+    expect(await b.say("/legacy")).toEqual(["2 1 2 true true function"]);
+    // clearRef forgets the inviter: the next start through a link counts again.
+    expect(await bob.say("/clear")).toEqual(["nobody"]);
+    expect(await bob.say(`/start ${payload}`)).toEqual(["invited by Ada", "welcome"]);
+    expect(await b.say("/refs")).toEqual(["3: Bob,Cid,Bob"]);
     expect(await b.errors()).toEqual([]);
   });
 
