@@ -52,6 +52,8 @@ export interface Config {
   /** BJS_HTTP_ALLOW: host names and CIDR ranges `HTTP.*` may reach although private or loopback. */
   bjsHttpAllow: string[];
   sending: SendingLimits;
+  /** Where BJS's `CurrencyQuote` gets its rates (spec/bjs.md §6.2). */
+  currencyRates: { fiatUrl: string; cryptoUrl: string };
 }
 
 /** How fast the sender lets bots call Telegram (see src/runtime/sending/send-limits.ts). */
@@ -174,6 +176,10 @@ export function loadConfig(env: Env = process.env): Config {
       warmRealmsPerIsolate: integer(env, "BJS_WARM_REALMS", 64, 1),
     },
     bjsHttpAllow: list(env, "BJS_HTTP_ALLOW", (entries) => new AllowList(entries)),
+    currencyRates: {
+      fiatUrl: optional(env, "CURRENCY_FIAT_URL") ?? "https://open.er-api.com/v6/latest/USD",
+      cryptoUrl: optional(env, "CURRENCY_CRYPTO_URL") ?? "https://api.coingecko.com/api/v3/coins/markets?vs_currency=usd&order=market_cap_desc&per_page=100&page=1",
+    },
     sending: {
       enabled: flag(env, "TELEGRAM_LIMITS", true),
       perBotPerSecond: integer(env, "TELEGRAM_BOT_RATE", 30, 1),

@@ -32,6 +32,7 @@ import { playgroundRoutes } from "./routes/playground.js";
 import { registerDashboard } from "./plugins/dashboard.js";
 import { webhookRoutes } from "../runtime/intake/webhook.js";
 import { webAppRoutes } from "./routes/web-app.js";
+import { libWebhookRoutes } from "./routes/lib-webhooks.js";
 
 /** Route plugins that need a signed-in user; each later resource (bots, commands...) joins here. */
 const authenticatedRoutes = [
@@ -89,6 +90,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(authRoutes, { platform });
   await app.register(webhookRoutes, { platform });
   await app.register(webAppRoutes, { platform });
+  await app.register(libWebhookRoutes, { platform });
   await app.register(async (scope) => {
     requireSignIn(scope, platform);
     for (const routes of authenticatedRoutes) await scope.register(routes, { platform });

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { libraries } from "./libraries.js";
 
@@ -21,10 +22,37 @@ const LIBS_DIR = new URL("../../src/catalog/libs/", import.meta.url);
  * The core libraries (spec/bjs.md §2.13): every bot has them without installing them, under
  * `Libs.<name>` and under a global name of their own.
  */
-export const CORE_LIBS: Readonly<Record<string, string>> = { ResourcesLib: "ResLib", ReferralLib: "RefLib", CommonLib: "CommonLib", TopBoardLib: "TopBoardLib" };
+export const CORE_LIBS: Readonly<Record<string, string>> = {
+  ResourcesLib: "ResLib",
+  ReferralLib: "RefLib",
+  CommonLib: "CommonLib",
+  TopBoardLib: "TopBoardLib",
+  SmartBot: "SmartBot",
+  SmartAmountDialog: "SmartAmountDialog",
+  SmartTasker: "SmartTasker",
+};
+
+/**
+ * Libraries that Bots.Business bots also reach by a global name (spec/bjs.md §2.13) but that
+ * are too large to send with every execution: the global works once the bot installed them.
+ */
+export const INSTALLED_LIB_GLOBALS: Readonly<Record<string, string>> = { CryptoJS: "CryptoJS" };
 
 /** Other names older bots reach a library by: `Libs.commonLib` is `Libs.CommonLib`. */
 export const LIB_ALIASES: Readonly<Record<string, string>> = { commonLib: "CommonLib" };
+
+/**
+ * Libraries that are an npm package as it is (CommonJS), made a library by a wrapper that
+ * publishes its exports. Nothing in an isolate gives secure random numbers: the package gets
+ * Math.random's (salts and IVs it makes are unpredictable enough for bots, not for keys).
+ */
+const PACKAGED_LIBS: Readonly<Record<string, string>> = { CryptoJS: "crypto-js/crypto-js.js" };
+const packageRequire = createRequire(import.meta.url);
+
+function packagedSource(file: string): string {
+  const random = "function () { return { getRandomValues: function (a) { for (var i = 0; i < a.length; i++) a[i] = Math.floor(Math.random() * 4294967296); return a; } }; }";
+  return `var module = { exports: {} }, exports = module.exports, require = ${random};\n${readFileSync(packageRequire.resolve(file), "utf8")}\npublish(module.exports);`;
+}
 
 const sources = new Map<string, string | null>();
 
@@ -33,7 +61,8 @@ export function bundledLibSource(name: string): string | null {
   let source = sources.get(name);
   if (source === undefined) {
     try {
-      source = readFileSync(fileURLToPath(new URL(`${name}.js`, LIBS_DIR)), "utf8");
+      const packaged = PACKAGED_LIBS[name];
+      source = packaged ? packagedSource(packaged) : readFileSync(fileURLToPath(new URL(`${name}.js`, LIBS_DIR)), "utf8");
     } catch {
       source = null;
     }
@@ -50,9 +79,9 @@ export function coreLibSources(): LibSource[] {
   });
 }
 
-/** The global names of the core libraries whose sources the platform ships. */
+/** The global names of the core libraries and of those installed ones that have one, whose sources the platform ships. */
 export function coreLibGlobals(): Record<string, string> {
-  return Object.fromEntries(Object.entries(CORE_LIBS).filter(([name]) => bundledLibSource(name) !== null));
+  return Object.fromEntries(Object.entries({ ...CORE_LIBS, ...INSTALLED_LIB_GLOBALS }).filter(([name]) => bundledLibSource(name) !== null));
 }
 
 /** Every store library the platform ships a source of, as a bot that installed them all would load them. */

@@ -8,7 +8,7 @@ import { MAX_CACHED_BYTES, type CacheKey, type CommandCache } from "./command-ca
 import { keyboardRows } from "./keyboard-layout.js";
 import { CHATLESS_METHODS } from "./bjs/telegram-methods.js";
 import { hasBjs, libHandlerCommand, type CommandBook, type RoutableCommand } from "./command-book.js";
-import type { Invocation, RunningBot } from "./invocation.js";
+import type { Invocation, PlatformAddress, RunningBot } from "./invocation.js";
 import { globalsOf } from "./invocation.js";
 import type { Executor, BjsError } from "./sandbox/executor.js";
 import type { Segment } from "./sandbox/body.js";
@@ -29,8 +29,8 @@ export interface RunnerDeps {
   properties: PropertyStore;
   errorLog: ErrorLog;
   log: Logger;
-  /** The host of the platform's public address, BJS's `BB_API_URL`. */
-  apiHost: string;
+  /** The platform's public address (its host is BJS's `BB_API_URL`). */
+  api: PlatformAddress;
   /** Property reads for BJS, bound to the invocation. */
   reads(invocation: Invocation): HostReads;
   /** The reads a body spells out, answered before it runs. */
@@ -96,7 +96,7 @@ export class CommandRunner {
       segments,
       libs: book.libs,
       handler: command.libHandler ? command.command : undefined,
-      globals: { ...globalsOf(invocation, this.deps.apiHost, quota), prefetched },
+      globals: { ...globalsOf(invocation, this.deps.api, quota), prefetched },
       reads: this.deps.reads(invocation),
       timeoutMs: invocation.bot.plan.command_timeout_s * 1000,
     });
@@ -229,8 +229,9 @@ export class CommandRunner {
   private async fail(invocation: Invocation, error: BjsError): Promise<void> {
     await this.record(invocation, { message: error.message, stack: error.stack, segment: error.segment, line: error.line });
     const privateChat = invocation.chat?.row.chat_type === "private";
-    // A broadcast recipient is not told: the owner sees the failure in the error log and the task's counters.
-    if (!privateChat || invocation.kind === "callback" || invocation.kind === "error" || invocation.chain.recipient) return;
+    // Not for callbacks, errors or web requests (spec/bjs.md §2.14); a broadcast recipient is not
+    // told either: the owner sees the failure in the error log and the task's counters.
+    if (!privateChat || invocation.kind === "callback" || invocation.kind === "error" || invocation.kind === "webhook" || invocation.chain.recipient) return;
     const bang = invocation.book.named("!");
     if (bang) {
       await this.run({ ...invocation, command: bang, kind: "error", options: { error: { message: error.message, command: invocation.command.command } } });

@@ -89,7 +89,7 @@ export class Chain {
  * How a command came to run: routed from an update, as a sub-command, as a Telegram call's
  * callback (`on_result`/`on_error`), or as the `!` error command.
  */
-export type InvocationKind = "match" | "reply" | "fallback" | "inline" | "sub" | "callback" | "error" | "scheduled" | "auto_retry" | "http_callback" | "broadcast" | "interop_callback" | "panel_saved" | "web_app";
+export type InvocationKind = "match" | "reply" | "fallback" | "inline" | "sub" | "callback" | "error" | "scheduled" | "auto_retry" | "http_callback" | "broadcast" | "interop_callback" | "panel_saved" | "web_app" | "webhook";
 
 /** One command about to run, with everything its execution sees (spec/bjs.md §1.4). */
 export interface Invocation {
@@ -118,8 +118,14 @@ export interface Invocation {
   keyboard?: { rows: unknown[][] | null };
 }
 
+/** The platform's public address: its host is BJS's `BB_API_URL`; libraries link to its origin. */
+export interface PlatformAddress {
+  host: string;
+  origin: string;
+}
+
 /** The BJS globals of spec/bjs.md §2.2 for an invocation. `user_group` feeds `User.getGroup`. */
-export function globalsOf(invocation: Invocation, apiHost: string, quota: { limit: number; used: number }): Record<string, unknown> {
+export function globalsOf(invocation: Invocation, api: PlatformAddress, quota: { limit: number; used: number }): Record<string, unknown> {
   const { bot, command, user, chat } = invocation;
   return {
     message: invocation.message,
@@ -176,7 +182,9 @@ export function globalsOf(invocation: Invocation, apiHost: string, quota: { limi
     admins: [],
     iteration_quota: { limit: quota.limit, progress: quota.used, used: quota.used },
     payment_plan: { name: bot.plan.name, iterations_per_month: bot.plan.iterations_per_month },
-    BB_API_URL: apiHost,
+    BB_API_URL: api.host,
+    // Not a BJS global: what a library's platformUrl helper builds links back to the platform from.
+    platform_url: api.origin,
     content: invocation.http?.content ?? null,
     http_status: invocation.http?.status ?? null,
     http_headers: invocation.http?.headers ?? null,

@@ -1,4 +1,4 @@
-import type { Platform } from "../platform.js";
+import { publicOrigin, type Platform } from "../platform.js";
 import { CommandBooks } from "./command-books.js";
 import { CommandRunner } from "./command-runner.js";
 import { Effects } from "./effects.js";
@@ -11,6 +11,7 @@ import type { HostReads } from "./sandbox/isolate-host.js";
 import type { TelegramSender } from "./telegram-sender.js";
 import { z } from "zod";
 import { compatReads, ReadRefused } from "./compat-reads.js";
+import { CurrencyRates, RatesUnavailable } from "./currency-rates.js";
 import { CompatEffects } from "./compat-effects.js";
 import { CommandCache } from "./command-cache.js";
 import { quotaNote, quotaOf } from "./quota.js";
@@ -92,8 +93,23 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
   const counts = async (botId: number) => ({ users: await platform.botUsers.count(botId), chats: await platform.chats.countByType(botId) });
   const moreReads = compatReads({ panels: platform.adminPanels.store, lists: platform.lists, webApps: platform.webApps, userOfBot, counts });
 
-  /** Synchronous reads for BJS: properties, a user's internal id from their Telegram id, a broadcast task, panels, lists, web app links. */
+  const currency = new CurrencyRates({ http: platform.outboundHttp, clock, urls: config.currencyRates });
+  /** `CurrencyQuote`'s rates of one kind, with their age in seconds. */
+  const currencyRead = async (argsJson: string) => {
+    const kind = z.object({ kind: z.enum(["fiat", "crypto"]) }).safeParse(safeJson(argsJson));
+    if (!kind.success) throw new ReadRefused("CurrencyQuote: a kind of rates the platform does not have");
+    try {
+      const { rates, details, fetchedAt } = await currency.table(kind.data.kind);
+      return JSON.stringify({ rates, details, age_s: Math.max(0, Math.floor((clock.now() - fetchedAt) / 1000)) });
+    } catch (error) {
+      if (error instanceof RatesUnavailable) throw new ReadRefused(`CurrencyQuote: the rates are not available (${error.message})`);
+      throw error;
+    }
+  };
+
+  /** Synchronous reads for BJS: properties, a user's internal id from their Telegram id, a broadcast task, panels, lists, web app links, currency rates. */
   const reads = (invocation: Invocation): HostReads => async (name, argsJson) => {
+    if (name === "currencyRates") return currencyRead(argsJson);
     if (name === "runAllTask") {
       const parsed = taskReadArgs.safeParse(safeJson(argsJson));
       if (!parsed.success) throw new ReadRefused("RunAllTask needs {id}: a task id");
@@ -116,7 +132,8 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
     return JSON.stringify(propertyRead(await platform.properties.find(botId, args.scope!, args.name!, { userId })));
   };
 
-  const apiHost = new URL(config.publicUrl ?? `http://localhost:${config.port}`).host;
+  const origin = publicOrigin(config);
+  const api = { host: new URL(origin).host, origin };
   const cache = new CommandCache(database.db, clock);
   let effects: Effects;
   const runner: CommandRunner = new CommandRunner({
@@ -126,7 +143,7 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
     properties: platform.properties,
     errorLog: platform.errorLog,
     log,
-    apiHost,
+    api,
     reads,
     prefetch: new PropertyPrefetch(platform.properties),
     metrics,

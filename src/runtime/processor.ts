@@ -141,8 +141,8 @@ export class Processor implements UpdateHandler {
     if (!command) return "no command";
     const remembered = <T>(row: T | undefined) => (row ? { row, justCreated: false } : null);
     const user = request.userId ? remembered(await this.deps.botUsers.byId(bot.row.id, request.userId)) : null;
-    // An admin panel's on_saving user is reached in their private chat with the bot.
-    const chatRow = request.chatId ? await this.deps.chats.byId(bot.row.id, request.chatId) : user && request.trigger === "panel_saved" ? await this.deps.chats.privateOf(bot.row.id, user.row.id) : undefined;
+    // An admin panel's on_saving user, and a webhook's, is reached in their private chat with the bot.
+    const chatRow = request.chatId ? await this.deps.chats.byId(bot.row.id, request.chatId) : user && (request.trigger === "panel_saved" || request.trigger === "webhook") ? await this.deps.chats.privateOf(bot.row.id, user.row.id) : undefined;
     const chat = remembered(chatRow);
     const message = request.message ?? ("name" in request.command ? request.command.name : command.command);
     const params = message.includes(" ") ? message.slice(message.indexOf(" ") + 1) : "";
@@ -150,7 +150,7 @@ export class Processor implements UpdateHandler {
     const chain = new Chain(broadcast);
     this.deps.budget.spend(bot.owner.id, bot.row.id, 1);
     const { trigger } = request;
-    const kind = trigger === "auto_retry" || trigger === "http_callback" || trigger === "broadcast" || trigger === "interop_callback" || trigger === "panel_saved" ? trigger : "scheduled";
+    const kind = trigger === "auto_retry" || trigger === "http_callback" || trigger === "broadcast" || trigger === "interop_callback" || trigger === "panel_saved" || trigger === "webhook" ? trigger : "scheduled";
     try {
       await this.deps.runner.run({ bot, book, command, kind, user, chat, message, params, request: null, options: request.options, tgUpdate: null, depth: 0, chain, http: request.http });
     } catch (error) {
@@ -159,6 +159,15 @@ export class Processor implements UpdateHandler {
       if (!(error instanceof UpdateEnded)) this.deps.log.error({ err: error, bot_id: bot.row.id }, "a run failed after its effects began; it is not retried");
     }
     return chain;
+  }
+
+  /** With no command for an update (not even `*`), a library's `on("*")` handler takes it (spec/bjs.md §6.1). */
+  private async libraryFallback(bot: RunningBot, book: CommandBook, update: Update): Promise<Route | null> {
+    if (update.inline_query) return null;
+    const handler = await this.deps.runner.libHandler(bot, book, "*");
+    if (!handler) return null;
+    const { text, request } = selection(update);
+    return { command: handler.command, kind: "fallback", message: text, params: "", request, options: null };
   }
 
   /**
@@ -180,15 +189,6 @@ export class Processor implements UpdateHandler {
       if (!(error instanceof UpdateEnded)) throw error;
     }
     return web.rendered ?? "no render";
-  }
-
-  /** With no command for an update (not even `*`), a library's `on("*")` handler takes it (spec/bjs.md §6.1). */
-  private async libraryFallback(bot: RunningBot, book: CommandBook, update: Update): Promise<Route | null> {
-    if (update.inline_query) return null;
-    const handler = await this.deps.runner.libHandler(bot, book, "*");
-    if (!handler) return null;
-    const { text, request } = selection(update);
-    return { command: handler.command, kind: "fallback", message: text, params: "", request, options: null };
   }
 
   /** The automatic acknowledgement of a pressed button when BJS did not answer it (spec §1.6). */

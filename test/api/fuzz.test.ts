@@ -159,7 +159,8 @@ describe.each(engines())("fuzzing every route on %s", (engine) => {
       for (const [contentType, payload] of rawBodies) {
         const where = `${op.method} ${op.url} <${contentType}> ${payload.slice(0, 30)}`;
         const response = await send(where, { method, url: url(), headers: { "content-type": contentType }, payload });
-        if (!takesBody || op.url.startsWith("/telegram/")) continue;
+        // Intakes that take any body as it is (Telegram's updates, Webhooks library calls).
+        if (!takesBody || op.url.startsWith("/telegram/") || op.url.endsWith("/new-webhook")) continue;
         const expected = payload.length > 1000 ? 400 : contentType.startsWith("application/json") ? undefined : 415;
         if (expected && response.statusCode !== expected) problems.push(`${where} → ${response.statusCode}, expected ${expected}: ${response.body.slice(0, 200)}`);
       }

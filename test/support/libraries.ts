@@ -17,12 +17,12 @@ export interface LibraryBotSpec {
  * `libraryBot` makes a started bot with a user in a private chat; `say` sends a text and
  * answers the texts the bot sent back; `errors` reads the bot's error log.
  */
-export function useLibraryBots(engine: EngineName) {
-  const r = useRuntime(engine);
+export function useLibraryBots(engine: EngineName, env: Record<string, string> = {}) {
+  const r = useRuntime(engine, env);
 
   async function libraryBot(spec: LibraryBotSpec, userFields: { first_name?: string; username?: string; language_code?: string } = {}) {
     const bot = await r.bot(spec.commands);
-    const api = (method: "GET" | "POST" | "DELETE", path: string, payload?: object) =>
+    const api = (method: "GET" | "POST" | "PUT" | "DELETE", path: string, payload?: object) =>
       r.t.app.inject({ method, url: `/v2/bots/${bot.id}${path}${path.includes("?") ? "&" : "?"}api_key=${bot.apiKey}`, payload });
     for (const name of spec.install ?? []) expect((await api("POST", "/libs", { lib_id: name })).statusCode).toBe(200);
     if (spec.files) {

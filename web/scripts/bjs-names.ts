@@ -32,7 +32,7 @@ export function bjsNames(): BjsName[] {
   const session = installBjsSurface(global, () => "null", config, () => [], installCompatSurface);
   session.begin({});
   // Our own library sources, as a bot that installed them all has them (their top level only publishes).
-  const helpers = ["publish", "on", "setBotProperty", "getBotProperty", "setUserProperty", "getUserProperty"];
+  const helpers = ["publish", "on", "setBotProperty", "getBotProperty", "setUserProperty", "getUserProperty", "platformUrl"];
   session.loadLibs(bundledLibSources().map((lib) => ({ name: lib.name, run: new Function(...helpers, lib.code) as (...args: unknown[]) => void, lazy: false })));
   const names: BjsName[] = [];
   for (const name of Object.getOwnPropertyNames(global).sort()) {

@@ -61,10 +61,6 @@ export function installBjsSurface(
   const fail = (message: string): never => {
     throw new Error(message);
   };
-  const notYet = (name: string) =>
-    function () {
-      fail(`${name} is not available yet in Botyard`);
-    };
   const ended = () => fail("The command has ended: BJS cannot act or read after its body (an async function or a late callback tried)");
 
   /** Queues an action, within the execution's count and size caps. */
@@ -498,27 +494,48 @@ export function installBjsSurface(
     trace() {},
   };
 
-  // ---- Everything else the spec names, honest about what is not built yet ---------------
+  // ---- CurrencyQuote (spec/bjs.md §6.2) -------------------------------------------------
 
-  /**
-   * An object the spec names but Botyard does not build yet: calling it, constructing it or
-   * calling any of its methods fails with a clear error. The same method stub is answered on
-   * every read, and the target's own properties truthfully, so the realm guard sees it unchanged.
-   */
-  const unavailableObject = (name: string) => {
-    const stubs = new Map<PropertyKey, unknown>();
-    const target = Object.freeze(function () {
-      fail(`${name} is not available yet in Botyard`);
-    });
-    return new Proxy(target, {
-      get(stub, key) {
-        if (typeof key === "symbol" || Object.prototype.hasOwnProperty.call(stub, key)) return Reflect.get(stub, key);
-        if (!stubs.has(key)) stubs.set(key, notYet(`${name}.${key}`));
-        return stubs.get(key);
+  /** The rates tables this execution read (each kind once): `{rates, details?, age_s}`. */
+  let currencyTables: any = {};
+  const ratesOf = (kind: "fiat" | "crypto") => (currencyTables[kind] ??= read("currencyRates", { kind }));
+
+  /** `CurrencyQuote.fiat` / `.crypto`: a rate per symbol (`fiat.EUR`), `getCachingTime()`, and for crypto `details`. */
+  const ratesView = (kind: "fiat" | "crypto") => {
+    const getCachingTime = () => ratesOf(kind).age_s;
+    const details = new Proxy(Object.create(null), { get: (_t, key) => (typeof key === "string" ? ratesOf("crypto").details?.[key.toUpperCase()] : undefined) });
+    return new Proxy(Object.create(null), {
+      get(_target, key) {
+        if (key === "getCachingTime") return getCachingTime;
+        if (kind === "crypto" && key === "details") return details;
+        if (typeof key !== "string" || key === "then" || key === "toJSON") return undefined;
+        return ratesOf(kind).rates[key.toUpperCase()];
       },
-      construct: () => fail(`${name} is not available yet in Botyard`),
     });
   };
+
+  /** What one unit of a currency is worth in US dollars (fiat rates are per dollar, coins in dollars). */
+  const dollarsPerUnit = (symbol: any) => {
+    const code = String(symbol ?? "").trim().toUpperCase();
+    const fiat = ratesOf("fiat").rates[code];
+    if (fiat) return 1 / fiat;
+    const coin = ratesOf("crypto").rates[code];
+    if (coin) return coin;
+    return fail(`CurrencyQuote.convert: unknown currency ${String(symbol)}`);
+  };
+
+  const CurrencyQuote = {
+    fiat: ratesView("fiat"),
+    crypto: ratesView("crypto"),
+    /** `amount` of `from` in `to`, through US dollars. */
+    convert(spec: any) {
+      if (!isPlainObject(spec)) fail("CurrencyQuote.convert needs {amount, from, to}");
+      const amount = Number(spec.amount);
+      if (!amount || !Number.isFinite(amount)) fail("CurrencyQuote.convert: amount must be a number other than 0");
+      return (amount * dollarsPerUnit(spec.from)) / dollarsPerUnit(spec.to);
+    },
+  };
+
   // ---- Libraries (spec/bjs.md §6.1) -----------------------------------------------------
 
   /**
@@ -569,6 +586,8 @@ export function installBjsSurface(
       (name: any, fallback?: any) => Bot.getProperty(own(name), fallback),
       (name: any, value: any, type?: any) => User.setProperty(own(name), value, type),
       (name: any, fallback?: any) => User.getProperty(own(name), fallback),
+      // A link back to the platform (its public origin, with scheme, unlike BB_API_URL).
+      (path: any) => String(current.platform_url ?? "") + String(path ?? ""),
     ];
   }
 
@@ -624,7 +643,7 @@ export function installBjsSurface(
     libGlobals[globalName] = () => {
       if (!open) ended();
       const lib = libNamed(libName);
-      return lib ? loadLib(lib) : fail(`${globalName} is not loaded in this execution`);
+      return lib ? loadLib(lib) : fail(`${globalName} is not installed in this bot: install the library ${libName} first`);
     };
   }
   for (const [name, get] of Object.entries(libGlobals)) Object.defineProperty(global, name, { get, set() {}, enumerable: false, configurable: true });
@@ -637,11 +656,7 @@ export function installBjsSurface(
     HTTP,
     ...compat.surface,
     RunAllTask,
-    CurrencyQuote: unavailableObject("CurrencyQuote"),
-    CryptoJS: unavailableObject("CryptoJS"),
-    SmartBot: unavailableObject("SmartBot"),
-    SmartAmountDialog: unavailableObject("SmartAmountDialog"),
-    SmartTasker: unavailableObject("SmartTasker"),
+    CurrencyQuote,
     GoogleAnalytics: { track() {}, trackEvent() {} },
     Segment: { track() {}, trackEvent() {}, identify() {} },
   };
@@ -677,6 +692,7 @@ export function installBjsSurface(
       outputBytes = 0;
       actionCount = 0;
       knownProps = new Map();
+      currencyTables = {};
       current = globals;
       open = true;
       compat.begin();

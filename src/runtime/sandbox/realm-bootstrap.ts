@@ -139,7 +139,7 @@ export function realmBootstrap(
       if (code === null) throw new ErrorClass(`library ${name} was not sent to this realm`);
       try {
         // The library helpers are its parameters (spec/bjs.md §6.1): the same in every library.
-        run = makeFunction("publish", "on", "setBotProperty", "getBotProperty", "setUserProperty", "getUserProperty", `${code}\n//# sourceURL=lib:${name}`) as (...args: unknown[]) => void;
+        run = makeFunction("publish", "on", "setBotProperty", "getBotProperty", "setUserProperty", "getUserProperty", "platformUrl", `${code}\n//# sourceURL=lib:${name}`) as (...args: unknown[]) => void;
       } catch (thrown) {
         const failure = new ErrorClass(`Library ${name} does not compile: ${isError(thrown) ? (ownString(thrown as object, "message") ?? "") : toText(thrown)}`);
         run = () => {

@@ -244,10 +244,4 @@ describe.each(engines())("BJS functions, end to end on %s", (engine) => {
     await r.t.app.inject({ method: "POST", url: `/v2/bots/${bot.id}/chats/${chats[0].id}/unblock?api_key=${bot.apiKey}` });
     expect((await say("/ping"))[0]!.text).toBe("pong");
   });
-
-  it("says clearly what is not built yet", async () => {
-    const { say, errors } = await setup([{ command: "/task", bjs_code: "new SmartTasker({})" }]);
-    await say("/task", 1);
-    expect((await errors())[0].title).toBe("SmartTasker is not available yet in Botyard");
-  });
 });

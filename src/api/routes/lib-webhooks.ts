@@ -1,0 +1,66 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { NotFoundError } from "../../errors.js";
+import { publicOrigin, type Platform } from "../../platform.js";
+import { acceptWebhook } from "../../runtime/lib-webhooks.js";
+import { parseId } from "../ids.js";
+import { errorSchema } from "../presenters/error.js";
+
+/**
+ * The Webhooks library's intake (spec/bjs.md §2.8, item 30), public: the link is the
+ * credential. Any body is taken as it is (a provider's JSON, a form, text): the command reads
+ * it raw as `content`, which is what a signature (`X-Hub-Signature-256`) is computed over.
+ * Answers once the run is stored; the command runs on the job layer, so the answer cannot
+ * carry its output (decision on spec Appendix A.15: `{"ok": true}`, or a redirect to
+ * `redirect_to`).
+ */
+export const libWebhookRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (app, { platform }) => {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", { parseAs: "string" }, (_request, body, done) => done(null, body));
+  const origin = publicOrigin(platform.config);
+
+  const handler = async (request: import("fastify").FastifyRequest<{ Params: { bot_id: string }; Querystring: Record<string, string> }>, reply: import("fastify").FastifyReply) => {
+    const redirect = request.query.redirect_to;
+    if (redirect !== undefined && !/^https?:\/\//i.test(redirect)) return reply.code(400).send({ error: "redirect_to must be an http or https URL" });
+    const outcome = await acceptWebhook({ bots: platform.bots.store, botUsers: platform.botUsers, jobs: platform.jobs }, {
+      botId: parseId(request.params.bot_id, "Bot"),
+      query: request.query,
+      method: request.method,
+      url: `${origin}${request.url}`,
+      headers: request.headers,
+      ip: request.ip,
+      body: typeof request.body === "string" ? request.body : "",
+    });
+    if (outcome === "no bot") throw new NotFoundError("Bot");
+    if (outcome === "no command") return reply.code(400).send({ error: "The link names no command (command=...)" });
+    if (outcome === "bad token") return reply.code(403).send({ error: "The link's public_user_token is not valid for this bot, user and command" });
+    if (outcome === "not running") return reply.code(404).send({ error: "The bot is not running" });
+    if (redirect !== undefined) reply.code(302).header("location", redirect);
+    return { ok: true as const };
+  };
+  const schema = {
+    tags: ["Runtime"],
+    description:
+      "Public: the link `Libs.Webhooks.getUrlFor` made is the credential. Runs the command as a durable run with the request as `options` ({url, method, params, headers, ip}) and the raw body (or the `content` query value) as `content`.",
+    params: z.object({ bot_id: z.string() }),
+    querystring: z
+      .object({
+        command: z.string().optional().describe("The command to run."),
+        public_user_token: z.string().optional().describe("The link's token."),
+        user_id: z.string().optional().describe("The user the command runs as (Botyard's id), empty for none."),
+        content: z.string().optional().describe("The content when the request has no body."),
+        redirect_to: z.string().optional().describe("Where to send the caller's browser once the run is stored."),
+      })
+      .catchall(z.string()),
+    response: {
+      200: z.object({ ok: z.literal(true) }).describe("The run is stored and will run"),
+      302: z.object({ ok: z.literal(true) }).describe("The run is stored; the caller goes to redirect_to (Location)"),
+      400: errorSchema,
+      403: errorSchema,
+      404: errorSchema,
+    },
+  };
+  // No HEAD twin: a link checker's HEAD must not run the command.
+  app.get("/v1/bots/:bot_id/new-webhook", { exposeHeadRoute: false, schema: { ...schema, summary: "Call a Webhooks library link" } }, handler);
+  app.post("/v1/bots/:bot_id/new-webhook", { schema: { ...schema, summary: "Post to a Webhooks library link", body: z.unknown().optional() } }, handler);
+};

@@ -1,0 +1,13 @@
+/*CMD
+  command: /ping
+  help: 
+  need_reply: false
+  auto_retry_time: 
+  folder: 
+  answer: 
+  keyboard: 
+  aliases: 
+  group: 
+CMD*/
+
+Bot.sendMessage("pong 🏓")

@@ -1,0 +1,13 @@
+/*CMD
+  command: /progress
+  help: 
+  need_reply: false
+  auto_retry_time: 
+  folder: 
+  answer: 
+  keyboard: 
+  aliases: 
+  group: 
+CMD*/
+
+Bot.sendMessage("📈 Tasks left: " + tasker.getTasksForWork().length)

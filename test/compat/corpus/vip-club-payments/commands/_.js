@@ -1,0 +1,14 @@
+/*CMD
+  command: *
+  help: 
+  need_reply: false
+  auto_retry_time: 
+  folder: 
+  answer: 
+  keyboard: 
+  aliases: 
+  group: 
+CMD*/
+
+if(!message){ return }
+Bot.sendMessage("🤔 I don't get it. Try ❓ Help")
