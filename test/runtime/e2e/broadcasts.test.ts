@@ -23,6 +23,9 @@ describe.each(engines())("broadcasts on %s", (engine) => {
     await queue().stop();
   }
 
+  /** The sender's 429s so far (counted in the same step as it holds the bot). */
+  const rateLimited = () => metricValue(r.t.app, 'botyard_telegram_calls_total{outcome="rate_limited"}');
+
   /**
    * Moves the clock while a broadcast job runs, in steps its queue's heartbeat keeps up with:
    * one jump past the job's lease (its renewals being database writes the jump does not wait
@@ -82,10 +85,9 @@ describe.each(engines())("broadcasts on %s", (engine) => {
     // Telegram answers the first send with 429 (retry after 10 s): the sender holds the bot 10 s on the clock, then sends it again.
     await r.emulator.client.injectFault({ method: "sendMessage", kind: 429, retryAfter: 10 });
     const task = (await call("POST", "", { text: "news" })).json();
-    const rateLimited = () => metricValue(r.t.app, 'botyard_telegram_calls_total{outcome="rate_limited"}');
     const refusedBefore = await rateLimited();
     await queue().start();
-    // The sender counts the 429 in the same step as it holds the bot, so the clock moves only after the hold began.
+    // Counted in the same step as the bot is held: the clock moves only after the hold began.
     await vi.waitFor(async () => expect((await rateLimited()) - refusedBefore).toBe(1));
     expect((await call("GET")).json()[0]).toMatchObject({ status: "in progress", total: 3, processed: 0 });
     await r.t.clock.advanceAsync(5_000);
@@ -121,7 +123,6 @@ describe.each(engines())("broadcasts on %s", (engine) => {
     const { call, received } = await setup([], 2);
     await r.emulator.client.injectFault({ method: "sendMessage", kind: 429, retryAfter: 120 });
     await call("POST", "", { text: "patience" });
-    const rateLimited = () => metricValue(r.t.app, 'botyard_telegram_calls_total{outcome="rate_limited"}');
     const before = { rateLimited: await rateLimited(), refused: (await r.emulator.client.counters()).tooManyRequests };
     await queue().start();
     await vi.waitFor(async () => expect((await rateLimited()) - before.rateLimited).toBe(1));
