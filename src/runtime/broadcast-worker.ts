@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import { runAllTaskOf, type Broadcast, type BroadcastStore, type RecipientOutcome } from "../bots/broadcasts.js";
 import type { Chat, ChatStore } from "../bots/chats.js";
-import { sleep, type Clock } from "../clock.js";
+import type { Clock } from "../clock.js";
 import type { Database } from "../db/database.js";
 import type { JobQueue } from "../jobs/job-queue.js";
 import { BROADCAST_JOB_KIND, type BroadcastJob } from "../jobs/broadcasts.js";
@@ -93,7 +93,11 @@ async function deliver(deps: BroadcastWorkerDeps, task: Broadcast, chat: Chat): 
   return typeof ran === "string" ? ran : (ran.trouble ?? "delivered");
 }
 
-/** A text broadcast's message; a 429 the sender gave up on is waited out and tried again. */
+/**
+ * A text broadcast's message. A 429 the sender gave up on (a `retry_after` too long for it to
+ * wait, or too many in a row) is not a lost recipient: the sender holds the bot for the
+ * `retry_after`, so the message is handed to it again and waits in its queue until then.
+ */
 async function sendText(deps: BroadcastWorkerDeps, task: Broadcast, chat: Chat): Promise<Delivery> {
   const bot = await deps.processor.runnable(task.bot_id);
   if (typeof bot === "string") return bot;
@@ -104,10 +108,7 @@ async function sendText(deps: BroadcastWorkerDeps, task: Broadcast, chat: Chat):
       await deps.sender.call(bot.token, "sendMessage", params, { priority: "broadcast" });
       return "delivered";
     } catch (error) {
-      if (error instanceof TelegramApiError && error.error_code === 429) {
-        await sleep(deps.clock, (error.retry_after ?? 1) * 1000);
-        continue;
-      }
+      if (error instanceof TelegramApiError && error.error_code === 429) continue;
       if (error instanceof TelegramApiError) return error.error_code === 403 ? "blocked" : "failed";
       if (error instanceof TelegramNetworkError) return "failed";
       throw error;

@@ -4,6 +4,7 @@ import type { ChatHandle, UserHandle } from "../../../src/telegram/emulator/inde
 import { engines, usePlatform } from "../../support/platform.js";
 import { useRuntime, type CommandSpec } from "../../support/runtime.js";
 import { signUp } from "../../support/accounts.js";
+import { metricValue } from "../../support/metrics.js";
 
 /**
  * Broadcasts end to end (spec/bjs.md §5, items 26 and 40; spec/api.md Broadcast): tasks made by
@@ -20,6 +21,25 @@ describe.each(engines())("broadcasts on %s", (engine) => {
     await queue().start();
     await queue().idle();
     await queue().stop();
+  }
+
+  /** The sender's 429s so far (counted in the same step as it holds the bot). */
+  const rateLimited = () => metricValue(r.t.app, 'botyard_telegram_calls_total{outcome="rate_limited"}');
+
+  /**
+   * Moves the clock while a broadcast job runs, in steps its queue's heartbeat keeps up with:
+   * one jump past the job's lease (its renewals being database writes the jump does not wait
+   * for) would let the queue take the job again, as if its worker had died.
+   */
+  async function advanceWhileRunning(ms: number): Promise<void> {
+    const leaseEnd = async () => {
+      const row = await r.t.platform.database.db.selectFrom("jobs").select((eb) => eb.fn.max("run_at").as("end")).where("kind", "=", "broadcast").where("locked_by", "is not", null).executeTakeFirst();
+      return row?.end ? Date.parse(row.end) : 0;
+    };
+    for (let left = ms; left > 0; left -= 10_000) {
+      await r.t.clock.advanceAsync(Math.min(10_000, left));
+      await vi.waitFor(async () => expect(await leaseEnd()).toBeGreaterThan(r.t.clock.now() + 10_000));
+    }
   }
 
   async function setup(commands: CommandSpec[], people = 3) {
@@ -62,14 +82,16 @@ describe.each(engines())("broadcasts on %s", (engine) => {
 
   it("pauses and resumes where it stopped, and measures speed only while in progress", async () => {
     const { call, received } = await setup([], 3);
-    // The first send is refused with 429 until the sender gives up: the task waits 10 s on the clock.
-    await r.emulator.client.injectFault({ method: "sendMessage", kind: 429, count: 4, retryAfter: 10 });
+    // Telegram answers the first send with 429 (retry after 10 s): the sender holds the bot 10 s on the clock, then sends it again.
+    await r.emulator.client.injectFault({ method: "sendMessage", kind: 429, retryAfter: 10 });
     const task = (await call("POST", "", { text: "news" })).json();
-    const refusedBefore = (await r.emulator.client.counters()).tooManyRequests;
+    const refusedBefore = await rateLimited();
     await queue().start();
-    await vi.waitFor(async () => expect((await r.emulator.client.counters()).tooManyRequests - refusedBefore).toBe(4));
+    // Counted in the same step as the bot is held: the clock moves only after the hold began.
+    await vi.waitFor(async () => expect((await rateLimited()) - refusedBefore).toBe(1));
     expect((await call("GET")).json()[0]).toMatchObject({ status: "in progress", total: 3, processed: 0 });
     await r.t.clock.advanceAsync(5_000);
+    expect((await received()).flat()).toEqual([]);
     const paused = await call("POST", `/${task.id}/pause`);
     expect(paused.statusCode).toBe(200);
     expect(paused.json()).toMatchObject({ status: "paused", estimated_finish_at: null });
@@ -95,6 +117,25 @@ describe.each(engines())("broadcasts on %s", (engine) => {
     expect((await call("GET")).json()[0]).toMatchObject({ status: "finished", processed: 3, delivered: 3, pending: 0 });
     expect(await received()).toEqual([["news"], ["news"], ["news"]]);
     expect((await call("POST", `/${task.id}/resume`)).statusCode).toBe(422);
+  });
+
+  it("waits out a retry_after too long for the sender to wait: the whole bot is held, and no recipient is lost or messaged twice", async () => {
+    const { call, received } = await setup([], 2);
+    await r.emulator.client.injectFault({ method: "sendMessage", kind: 429, retryAfter: 120 });
+    await call("POST", "", { text: "patience" });
+    const before = { rateLimited: await rateLimited(), refused: (await r.emulator.client.counters()).tooManyRequests };
+    await queue().start();
+    await vi.waitFor(async () => expect((await rateLimited()) - before.rateLimited).toBe(1));
+    // The sender fails the call (over 60 s) but holds the bot: the worker's next try waits in its queue, and so does every other recipient.
+    await advanceWhileRunning(119_000);
+    expect((await received()).flat()).toEqual([]);
+    expect((await call("GET")).json()[0]).toMatchObject({ status: "in progress", processed: 0, failed: 0 });
+    await r.t.clock.advanceAsync(1_001);
+    await queue().idle();
+    await queue().stop();
+    expect((await call("GET")).json()[0]).toMatchObject({ status: "finished", total: 2, processed: 2, delivered: 2, failed: 0 });
+    expect(await received()).toEqual([["patience"], ["patience"]]);
+    expect((await r.emulator.client.counters()).tooManyRequests - before.refused).toBe(1);
   });
 
   it("counts chats that blocked the bot, and later broadcasts skip them until they write again", async () => {
