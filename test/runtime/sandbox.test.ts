@@ -96,6 +96,16 @@ describe("the BJS executor", () => {
     expect(result.error).toMatchObject({ name: "SyntaxError", segment: "/start", line: 2 });
   });
 
+  it("compiles a lazy library only when BJS first reaches it, and still sends it to a run that loads it first", async () => {
+    const broken = { name: "Late", code: "publish({ n: 1 }); }{", lazy: true };
+    expect((await run('Bot.sendMessage("untouched")', { botId: 74, libs: [broken] })).error).toBeUndefined();
+    expect((await run("Libs.Late.n", { botId: 74, libs: [broken] })).error?.message).toMatch(/^Library Late does not compile/);
+    const fine = { name: "Fine", code: "publish({ n: 2 });", lazy: true };
+    expect((await run('Bot.sendMessage("lazy")', { botId: 75, libs: [fine] })).error).toBeUndefined();
+    const eager = await run("Bot.sendMessage(String(Libs.Fine.n))", { botId: 75, libs: [{ ...fine, lazy: false }] });
+    expect(eager.actions.map(textOf)).toEqual(["2"]);
+  });
+
   it("reports a thrown string and a thrown object", async () => {
     expect((await run("throw 'plain words'")).error?.message).toBe("plain words");
     expect((await run("throw {code: 42}")).error?.message).toBe('{"code":42}');
