@@ -85,6 +85,8 @@ publish({
   getRefList: getRefList,
   getTopList: getTopList,
   clearRef: clearRef,
+  // Bots.Business publishes it but never implemented it (spec/bjs.md §6.2): it does nothing.
+  clearRefList: function () {},
   // The older names, still used by many bots.
   currentUser: {
     getRefLink: getLink,
