@@ -41,6 +41,16 @@ describe("the BJS executor", () => {
     ]);
   });
 
+  it("sends the methods Telegram renamed under their current names, called by the old ones", async () => {
+    const result = await run('Api.kickChatMember({user_id: 5}); Api.call("get_chat_members_count", {}); Api.getChatMembersCount()');
+    expect(result.error).toBeUndefined();
+    expect(result.actions).toEqual([
+      { type: "api", method: "banChatMember", params: { chat_id: 1001, user_id: 5 } },
+      { type: "api", method: "getChatMemberCount", params: { chat_id: 1001 } },
+      { type: "api", method: "getChatMemberCount", params: { chat_id: 1001 } },
+    ]);
+  });
+
   it("shares one scope across @, the command and @@, and lets a top-level return end the body", async () => {
     const result = await run("let n = base + 1; Bot.sendMessage(String(n)); if (n > 1) return; Bot.sendMessage('never')", {}, { before: "let base = 1;", after: "Bot.sendMessage('after')" });
     expect(result.error).toBeUndefined();

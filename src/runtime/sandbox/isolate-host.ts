@@ -2,7 +2,7 @@ import ivm from "isolated-vm";
 import { installBjsSurface } from "../bjs/surface.js";
 import { installCompatSurface } from "../bjs/compat-surface.js";
 import { coreLibGlobals, LIB_ALIASES, storeLibNames, type LibSource } from "../../catalog/lib-sources.js";
-import { CHATLESS_METHODS, TELEGRAM_METHODS } from "../bjs/telegram-methods.js";
+import { CHATLESS_METHODS, RENAMED_METHODS, TELEGRAM_METHODS } from "../bjs/telegram-methods.js";
 import { keyboardRows } from "../keyboard-layout.js";
 import { FUNCTION_HEADER, BODY_FILE } from "./body.js";
 import { installRealmGuard } from "./realm-guard.js";
@@ -101,7 +101,7 @@ class BotRealm {
     const libSource = new ivm.Reference((key: number) => realm!.lazySources.get(key) ?? null);
     await context.global.set("__libSource", libSource);
     const libraries = { store: storeLibNames(), aliases: LIB_ALIASES, globals: coreLibGlobals() };
-    await context.global.set("__config", JSON.stringify({ ...limits, telegramMethods: TELEGRAM_METHODS, chatlessMethods: CHATLESS_METHODS, libraries }));
+    await context.global.set("__config", JSON.stringify({ ...limits, telegramMethods: TELEGRAM_METHODS, chatlessMethods: CHATLESS_METHODS, renamedMethods: RENAMED_METHODS, libraries }));
     await context.eval(bootstrap, { timeout: 2000 });
     const control = (await context.global.get("__bjs_control", { reference: true })) as ivm.Reference<any>;
     const [exec, finish] = (await Promise.all(["exec", "finish"].map((key) => control.get(key, { reference: true })))) as ivm.Reference<any>[];

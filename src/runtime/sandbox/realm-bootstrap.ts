@@ -27,7 +27,7 @@ export function realmBootstrap(
     host: { applySyncPromise(receiver: undefined, args: [string, string]): string };
     /** A lazy library's source by its key, answered by the isolate host itself (no platform round trip). */
     libSource: { applySync(receiver: undefined, args: [number]): string | null };
-    config: { maxActions: number; maxActionBytes: number; telegramMethods: readonly string[]; chatlessMethods: readonly string[]; libraries: unknown };
+    config: { maxActions: number; maxActionBytes: number; telegramMethods: readonly string[]; chatlessMethods: readonly string[]; renamedMethods: Record<string, string>; libraries: unknown };
     installSurface: (...args: any[]) => {
       begin(globals: unknown): void;
       loadLibs(list: { name: string; run: (...helpers: unknown[]) => void; lazy: boolean }[]): void;
