@@ -9,8 +9,8 @@ export interface LibSource {
   name: string;
   code: string;
   /**
-   * Evaluated only when BJS first reaches it (a core library the bot did not install); an
-   * installed library is evaluated before the body, so that its `on` handlers are registered.
+   * Evaluated only when BJS first reaches it (the platform's core libraries, which register no
+   * handlers); any other library is evaluated before the body, so that its `on` handlers are registered.
    */
   lazy?: boolean;
 }
@@ -19,8 +19,10 @@ export interface LibSource {
 const LIBS_DIR = new URL("../../src/catalog/libs/", import.meta.url);
 
 /**
- * The core libraries (spec/bjs.md §2.13): every bot has them without installing them, under
- * `Libs.<name>` and under a global name of their own.
+ * The core libraries (spec/bjs.md §2.13, §6.2): every bot has them without installing them,
+ * under `Libs.<name>` and under a global name of their own. They are evaluated, and their
+ * source is even handed to the realm, only when an execution first touches them (CryptoJS is
+ * 200 kB of crypto-js: runs that do not use it must not pay for it).
  */
 export const CORE_LIBS: Readonly<Record<string, string>> = {
   ResourcesLib: "ResLib",
@@ -30,13 +32,8 @@ export const CORE_LIBS: Readonly<Record<string, string>> = {
   SmartBot: "SmartBot",
   SmartAmountDialog: "SmartAmountDialog",
   SmartTasker: "SmartTasker",
+  CryptoJS: "CryptoJS",
 };
-
-/**
- * Libraries that Bots.Business bots also reach by a global name (spec/bjs.md §2.13) but that
- * are too large to send with every execution: the global works once the bot installed them.
- */
-export const INSTALLED_LIB_GLOBALS: Readonly<Record<string, string>> = { CryptoJS: "CryptoJS" };
 
 /** Other names older bots reach a library by: `Libs.commonLib` is `Libs.CommonLib`. */
 export const LIB_ALIASES: Readonly<Record<string, string>> = { commonLib: "CommonLib" };
@@ -79,9 +76,9 @@ export function coreLibSources(): LibSource[] {
   });
 }
 
-/** The global names of the core libraries and of those installed ones that have one, whose sources the platform ships. */
+/** The global names of the core libraries whose sources the platform ships. */
 export function coreLibGlobals(): Record<string, string> {
-  return Object.fromEntries(Object.entries({ ...CORE_LIBS, ...INSTALLED_LIB_GLOBALS }).filter(([name]) => bundledLibSource(name) !== null));
+  return Object.fromEntries(Object.entries(CORE_LIBS).filter(([name]) => bundledLibSource(name) !== null));
 }
 
 /** Every store library the platform ships a source of, as a bot that installed them all would load them. */

@@ -13,13 +13,16 @@ const RELEASED = "2026-01-01T00:00:00.000Z";
 
 // The libraries of spec/bjs.md §6.2 the platform ships (each one a source in libs/), in the
 // order of the store. Ids are stable (bots store them) and never reused; 5 is CurrencyQuote,
-// which is built into the BJS surface (no source, nothing to install).
+// which is built into the BJS surface (no source, nothing to install). The core libraries
+// (CORE_LIBS in lib-sources.ts, CryptoJS among them) stay listed although every bot has them:
+// installing one changes nothing, and bots exported before they were core, or clients that
+// install them by id, must not meet a 404.
 const entries: [id: number, name: string, description: string][] = [
   [1, "ResourcesLib", "Resources (balances, scores) per user or chat, with automatic growth"],
   [2, "ReferralLib", "Referral links, tracking who invited whom, and referral lists"],
   [3, "TopBoardLib", "Leaderboards of user scores"],
   [4, "CommonLib", "Helpers for user names and Telegram mention links"],
-  [6, "CryptoJS", "crypto-js: hashes (MD5, SHA), HMAC, AES and encodings, e.g. to check webhook signatures"],
+  [6, "CryptoJS", "crypto-js: hashes (MD5, SHA), HMAC, AES and encodings, e.g. to check webhook signatures (core)"],
   [7, "SmartBot", "Answers written as data per language (templates, keyboards, placeholders) (core class)"],
   [8, "Webhooks", "Links that run a command when a site or service calls them (payment callbacks, Git pushes)"],
   [9, "Lang", "Translations: per-user language and dictionaries"],

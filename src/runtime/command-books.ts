@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Schema } from "../db/schema.js";
-import { bundledLibSource, type LibSource } from "../catalog/lib-sources.js";
+import { bundledLibSource, CORE_LIBS, type LibSource } from "../catalog/lib-sources.js";
 import { libEntries } from "../interop/bot-content.js";
 import { CommandBook, type RoutableCommand } from "./command-book.js";
 
@@ -24,7 +24,11 @@ export class CommandBooks {
     return book;
   }
 
-  /** The bot's libraries with their sources: its own copy, else the platform's (one without either is left out). */
+  /**
+   * The bot's libraries with their sources: its own copy, else the platform's (one without
+   * either is left out). The platform's core libraries register no `on` handlers, so even
+   * installed they wait until BJS reaches them; a copy of the bot's own is evaluated first.
+   */
   private async libs(botId: number): Promise<LibSource[]> {
     const [installed, files] = await Promise.all([
       this.db.selectFrom("bot_libs").select("lib_id").where("bot_id", "=", botId).orderBy("id").execute(),
@@ -32,7 +36,7 @@ export class CommandBooks {
     ]);
     return libEntries(installed, files).flatMap((lib) => {
       const code = lib.source ?? bundledLibSource(lib.name);
-      return code === null ? [] : [{ name: lib.name, code }];
+      return code === null ? [] : [{ name: lib.name, code, lazy: lib.source === null && lib.name in CORE_LIBS }];
     });
   }
 

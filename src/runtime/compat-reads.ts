@@ -70,10 +70,11 @@ export function compatReads(deps: CompatReadDeps) {
       },
     },
     listUser: {
-      schema: listArgs.extend({ user_id: id }),
-      async read(invocation, args: { name: string; user_id: number }) {
-        const list = await listOf(invocation, { name: args.name });
-        return (list && (await deps.lists.user(list, args.user_id))) ?? null;
+      // A user's list (`user_id`) is asked about a member (`member_id`) like a bot list.
+      schema: listArgs.extend({ member_id: id }),
+      async read(invocation, args: { name: string; user_id?: number; member_id: number }) {
+        const list = await listOf(invocation, args);
+        return (list && (await deps.lists.user(list, args.member_id))) ?? null;
       },
     },
     webAppUrl: {

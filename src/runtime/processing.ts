@@ -102,7 +102,8 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
       const { rates, details, fetchedAt } = await currency.table(kind.data.kind);
       return JSON.stringify({ rates, details, age_s: Math.max(0, Math.floor((clock.now() - fetchedAt) / 1000)) });
     } catch (error) {
-      if (error instanceof RatesUnavailable) throw new ReadRefused(`CurrencyQuote: the rates are not available (${error.message})`);
+      // Not "not available": that is how a missing BJS name reads (the measure of issue 12).
+      if (error instanceof RatesUnavailable) throw new ReadRefused(`CurrencyQuote: could not get the rates (${error.message})`);
       throw error;
     }
   };

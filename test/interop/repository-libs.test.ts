@@ -4,14 +4,14 @@ import { readRepository } from "../../src/interop/git/repository.js";
 const command = (name: string, code: string) => `/*CMD\n  command: ${name}\nCMD*/\n\n${code}\n`;
 
 describe("a repository's libraries", () => {
-  it("installs a store library the code uses that libs/ left out, but not a core one, a misspelt one or one already there", () => {
+  it("installs a store library the code uses that libs/ left out, but not a core one (CryptoJS included), a misspelt one or one already there", () => {
     const { content, notes } = readRepository(
       new Map([
         ["bot.json", JSON.stringify({ bb_sync_version: "1.0", name: "AnyBot" })],
         ["commands/_daily.js", command("/daily", 'Libs.CooldownLib.user.watch({name: "d", time: 60, onWaiting: function(){}}); Libs["DateTimeFormat"].format(new Date(), "yyyy")')],
         ["commands/_coins.js", command("/coins", 'Libs.ResourcesLib.userRes("coins").add(1); Libs.commonLib.getNameFor(user); Libs.lang.t("x")')],
         ["commands/_hi.js", command("/hi", 'Bot.sendMessage(Libs.Lang.t("hi"))')],
-        // Built into Bots.Business, so exports never list it; here a library to install.
+        // Built into Bots.Business, so exports never list it; core here too: nothing to install.
         ["commands/_sign.js", command("/sign", 'Bot.sendMessage(CryptoJS.HmacSHA256(params, "k").toString())')],
         ["libs/Lang.js", "publish({ t: function (key) { return key; } });"],
         ["libs/Tools.js", "publish({ pick: function () { return Libs.Random.randomInt(1, 2); } });"],
@@ -22,13 +22,11 @@ describe("a repository's libraries", () => {
       { name: "Tools", source: "publish({ pick: function () { return Libs.Random.randomInt(1, 2); } });" },
       { name: "CooldownLib", source: null },
       { name: "DateTimeFormat", source: null },
-      { name: "CryptoJS", source: null },
       { name: "Random", source: null },
     ]);
     expect(notes).toEqual([
       "libs/CooldownLib.js: not in the repository, but the code uses Libs.CooldownLib: the store's CooldownLib is installed",
       "libs/DateTimeFormat.js: not in the repository, but the code uses Libs.DateTimeFormat: the store's DateTimeFormat is installed",
-      "libs/CryptoJS.js: not in the repository, but the code uses CryptoJS: the store's CryptoJS is installed",
       "libs/Random.js: not in the repository, but the code uses Libs.Random: the store's Random is installed",
     ]);
   });

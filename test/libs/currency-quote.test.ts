@@ -50,7 +50,7 @@ describe.each(["sqlite"] as const)("CurrencyQuote on %s", (engine) => {
     // Before the provider ever answered there are no rates: the command fails clearly.
     providers.failing = true;
     await b.say("/fiat");
-    expect((await b.errors())[0]!.message).toBe("CurrencyQuote: the rates are not available (the fiat rates provider answered 503)");
+    expect((await b.errors())[0]!.message).toBe("CurrencyQuote: could not get the rates (the fiat rates provider answered 503)");
     providers.failing = false;
     expect(await b.say("/fiat")).toEqual(["0.9 90 1  0"]);
     expect(await b.say("/crypto")).toEqual(["60000  Bitcoin 1 1.5 0"]);

@@ -68,7 +68,7 @@ describe.each(engines())("payment libraries on %s", (engine) => {
 
   it("OxaPayLibV1: an invoice through the API with the merchant key; its callback runs the bot's command only with the right HMAC", async () => {
     const b = await libraryBot({
-      install: ["Webhooks", "CryptoJS", "OxaPayLibV1"],
+      install: ["Webhooks", "OxaPayLibV1"],
       commands: [
         { command: "/setup", bjs_code: `Libs.OxaPayLibV1.setMerchantApiKey(params); Libs.OxaPayLibV1.setApiUrl("${providers.url}/oxapay/v1")` },
         { command: "/pay", bjs_code: 'Libs.OxaPayLibV1.apiCall({ url: "payment/invoice", method: "post", fields: { amount: 10, currency: "USD", order_id: "order-7", on_callback: "/paid" }, on_success: "/invoice" })' },
@@ -102,7 +102,7 @@ describe.each(engines())("payment libraries on %s", (engine) => {
 
   it("CoinPayments: signed calls (transaction, tx info, deposit wallet); IPNs run the bot's commands only with the right HMAC", async () => {
     const b = await libraryBot({
-      install: ["Webhooks", "CryptoJS", "CoinPayments"],
+      install: ["Webhooks", "CoinPayments"],
       commands: [
         {
           command: "/setup",

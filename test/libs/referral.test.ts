@@ -20,6 +20,11 @@ describe.each(engines())("ReferralLib and TopBoardLib on %s", (engine) => {
         },
         { command: "/link", bjs_code: 'Bot.sendMessage(RefLib.getLink(bot.name), {parse_mode: null})' },
         { command: "/refs", bjs_code: 'Bot.sendMessage(RefLib.getRefCount() + ": " + RefLib.getRefList().get().map((u) => u.first_name).join(","), {parse_mode: null})' },
+        {
+          command: "/reflist",
+          bjs_code:
+            'let l = RefLib.getRefList(); Bot.sendMessage(l.exist ? [l instanceof List, l.count, l.total_pages, l.getUsers().map((u) => u.first_name).join("+"), l.haveUser({id: l.get()[1].id}).first_name].join(" ") : "none " + l.count + " " + (l instanceof List))',
+        },
         { command: "/by", bjs_code: 'let by = Libs.ReferralLib.getAttractedBy(); Bot.sendMessage(by ? "by " + by.first_name : "nobody")' },
         { command: "/top", bjs_code: 'Bot.sendMessage(RefLib.getTopList().get().map((e) => e.user.first_name + "=" + e.value).join(" "))' },
         { command: "/clear", bjs_code: 'RefLib.clearRef(); let by = RefLib.getAttractedBy(); Bot.sendMessage(by ? "still " + by.first_name : "nobody")' },
@@ -47,13 +52,17 @@ describe.each(engines())("ReferralLib and TopBoardLib on %s", (engine) => {
     await dan.say("/start");
     expect(await dan.say(`/start ${payload}`)).toEqual(["already here", "welcome"]);
     expect(await b.say("/refs")).toEqual(["2: Bob,Cid"]);
+    // getRefList is the List of the users one invited (spec/bjs.md §6.2), its get() their records.
+    expect(await b.say("/reflist")).toEqual(["true 2 1 Bob+Cid Cid"]);
+    expect(await dan.say("/reflist")).toEqual(["none 0 true"]);
     expect(await b.say("/by")).toEqual(["nobody"]);
     expect(await b.say("/top")).toEqual(["Ada=2"]);
     expect(await b.say("/legacy")).toEqual(["2 1 2 true true function"]);
     // clearRef forgets the inviter: the next start through a link counts again.
     expect(await bob.say("/clear")).toEqual(["nobody"]);
     expect(await bob.say(`/start ${payload}`)).toEqual(["invited by Ada", "welcome"]);
-    expect(await b.say("/refs")).toEqual(["3: Bob,Cid,Bob"]);
+    // Counted again, but a List holds each user once.
+    expect(await b.say("/refs")).toEqual(["3: Bob,Cid"]);
     expect(await b.errors()).toEqual([]);
   });
 

@@ -41,6 +41,16 @@ describe("the BJS executor", () => {
     ]);
   });
 
+  it("sends the methods Telegram renamed under their current names, called by the old ones", async () => {
+    const result = await run('Api.kickChatMember({user_id: 5}); Api.call("get_chat_members_count", {}); Api.getChatMembersCount()');
+    expect(result.error).toBeUndefined();
+    expect(result.actions).toEqual([
+      { type: "api", method: "banChatMember", params: { chat_id: 1001, user_id: 5 } },
+      { type: "api", method: "getChatMemberCount", params: { chat_id: 1001 } },
+      { type: "api", method: "getChatMemberCount", params: { chat_id: 1001 } },
+    ]);
+  });
+
   it("shares one scope across @, the command and @@, and lets a top-level return end the body", async () => {
     const result = await run("let n = base + 1; Bot.sendMessage(String(n)); if (n > 1) return; Bot.sendMessage('never')", {}, { before: "let base = 1;", after: "Bot.sendMessage('after')" });
     expect(result.error).toBeUndefined();
@@ -94,6 +104,16 @@ describe("the BJS executor", () => {
   it("reports a syntax error with its segment and line", async () => {
     const result = await run("var ok = 1;\nvar = broken;", {}, { after: "" });
     expect(result.error).toMatchObject({ name: "SyntaxError", segment: "/start", line: 2 });
+  });
+
+  it("compiles a lazy library only when BJS first reaches it, and still sends it to a run that loads it first", async () => {
+    const broken = { name: "Late", code: "publish({ n: 1 }); }{", lazy: true };
+    expect((await run('Bot.sendMessage("untouched")', { botId: 74, libs: [broken] })).error).toBeUndefined();
+    expect((await run("Libs.Late.n", { botId: 74, libs: [broken] })).error?.message).toMatch(/^Library Late does not compile/);
+    const fine = { name: "Fine", code: "publish({ n: 2 });", lazy: true };
+    expect((await run('Bot.sendMessage("lazy")', { botId: 75, libs: [fine] })).error).toBeUndefined();
+    const eager = await run("Bot.sendMessage(String(Libs.Fine.n))", { botId: 75, libs: [{ ...fine, lazy: false }] });
+    expect(eager.actions.map(textOf)).toEqual(["2"]);
   });
 
   it("reports a thrown string and a thrown object", async () => {

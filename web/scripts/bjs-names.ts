@@ -5,7 +5,7 @@
  */
 import { installBjsSurface } from "../../src/runtime/bjs/surface.js";
 import { installCompatSurface } from "../../src/runtime/bjs/compat-surface.js";
-import { CHATLESS_METHODS, TELEGRAM_METHODS } from "../../src/runtime/bjs/telegram-methods.js";
+import { CHATLESS_METHODS, RENAMED_METHODS, TELEGRAM_METHODS } from "../../src/runtime/bjs/telegram-methods.js";
 import { bundledLibSources, coreLibGlobals, LIB_ALIASES, storeLibNames } from "../../src/catalog/lib-sources.js";
 
 /** A completion: `Bot.sendMessage`, or a global such as `message`. */
@@ -28,7 +28,7 @@ function unavailable(read: () => unknown): boolean {
 export function bjsNames(): BjsName[] {
   const global: Record<string, unknown> = {};
   const libraries = { store: storeLibNames(), aliases: LIB_ALIASES, globals: coreLibGlobals() };
-  const config = { maxActions: 1000, maxActionBytes: 1 << 20, telegramMethods: TELEGRAM_METHODS, chatlessMethods: CHATLESS_METHODS, libraries };
+  const config = { maxActions: 1000, maxActionBytes: 1 << 20, telegramMethods: TELEGRAM_METHODS, chatlessMethods: CHATLESS_METHODS, renamedMethods: RENAMED_METHODS, libraries };
   const session = installBjsSurface(global, () => "null", config, () => [], installCompatSurface);
   session.begin({});
   // Our own library sources, as a bot that installed them all has them (their top level only publishes).

@@ -1,6 +1,6 @@
 // CoinPayments (spec/bjs.md §6.2): CoinPayments' API (https://www.coinpayments.net/api.php)
 // over HTTP. Calls are form bodies signed in the HMAC header (HMAC-SHA512 with the private
-// key, so CryptoJS must be installed); answers `{error: "ok", result}`. Payment notifications
+// key, with the core CryptoJS); answers `{error: "ok", result}`. Payment notifications
 // (IPN) come to a Webhooks link (install Webhooks) of this library, are checked against the
 // IPN secret (HMAC header) and then run the bot's commands with `options` = the IPN fields.
 //   Libs.CoinPayments.setPublicKey("..."); Libs.CoinPayments.setPrivateKey("..."); Libs.CoinPayments.setIpnSecret("...");

@@ -3,8 +3,8 @@
 //   Libs.OxaPayLibV1.apiCall({ url: "payment/invoice", fields: { amount: 10, currency: "USD", on_callback: "/onPaid" }, on_success: "/onInvoice" });
 // `on_success` runs with `options` = OxaPay's answer ({status, data, message, error}).
 // `fields.on_callback` becomes the `callback_url`: a Webhooks link (install Webhooks) to this
-// library, which checks the HMAC header (HMAC-SHA512 of the body with the API key, which needs
-// CryptoJS installed) and then runs the command with `options` = the callback's fields.
+// library, which checks the HMAC header (HMAC-SHA512 of the body with the API key, with the
+// core CryptoJS) and then runs the command with `options` = the callback's fields.
 // The keys are the library's bot properties; the merchant key goes with payment calls, the
 // payout key with payout calls, the general key with the rest.
 

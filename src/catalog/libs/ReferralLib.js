@@ -1,10 +1,9 @@
 // ReferralLib (core; also `RefLib`), spec/bjs.md §6.2: referral links and who invited whom.
-// A user's record, inviter, count and list of invited users are user properties (`REFLIB_*`);
-// the inviters' top list is a TopBoardLib board.
-//
-// getRefList answers the invited users' records through `get()` (and `count`); it is not a
-// `List` object.
+// A user's record, inviter and count are user properties (`REFLIB_*`); the users each one
+// invited are the users of a List of theirs (REF_LIST); the inviters' top list is a
+// TopBoardLib board.
 
+const REF_LIST = "REFLIB_refList";
 const TOP_BOARD = "REFLIB_top";
 
 /** What the library keeps of a user: enough to show and to credit them later. */
@@ -50,10 +49,7 @@ function track(opts) {
   if (!referrer) return false;
   setUserProp("REFLIB_attracted_by", referrer, "json");
   setUserProp("REFLIB_refsCount", Number(userProp("REFLIB_refsCount", refId, 0)) + 1, "integer", refId);
-  const list = userProp("REFLIB_refList", refId, []);
-  list.push(recordOf(member));
-  // A user property holds about 10 KB: the list keeps the latest invited users.
-  setUserProp("REFLIB_refList", list.slice(-60), "json", refId);
+  new List({ name: REF_LIST, user_id: refId }).addUser(member);
   Libs.TopBoardLib.addScore({ value: 1, boardName: TOP_BOARD, maxCount: opts.topBoardMaxCount || 10, user: referrer });
   call(opts.onAttracted, referrer);
   return true;
@@ -62,9 +58,15 @@ function track(opts) {
 const getAttractedBy = () => userProp("REFLIB_attracted_by", requireUser("getAttractedBy").id) || null;
 const getRefCount = (userId) => Number(userProp("REFLIB_refsCount", userId || requireUser("getRefCount").id, 0));
 
+/**
+ * The List of the users someone invited (spec/bjs.md §6.2). A list of users, not of
+ * properties: `count` and `get()` are its users (older bots read them so), as `getUsers()`.
+ */
 function getRefList(userId) {
-  const records = userProp("REFLIB_refList", userId || requireUser("getRefList").id, []);
-  return { exist: records.length > 0, count: records.length, get: () => records };
+  const list = new List({ name: REF_LIST, user_id: userId || requireUser("getRefList").id });
+  list.count = list.users_count;
+  list.get = list.getUsers;
+  return list;
 }
 
 const getTopList = () => ({
@@ -85,6 +87,8 @@ publish({
   getRefList: getRefList,
   getTopList: getTopList,
   clearRef: clearRef,
+  // Bots.Business publishes it but never implemented it (spec/bjs.md §6.2): it does nothing.
+  clearRefList: function () {},
   // The older names, still used by many bots.
   currentUser: {
     getRefLink: getLink,

@@ -1,5 +1,5 @@
 import { libraryOf } from "../../catalog/libraries.js";
-import { CORE_LIBS, INSTALLED_LIB_GLOBALS } from "../../catalog/lib-sources.js";
+import { CORE_LIBS } from "../../catalog/lib-sources.js";
 import { parseAliases } from "../../bots/commands.js";
 import type { BotContent, CommandEntry, LibEntry } from "../bot-content.js";
 import { FileProblem, parseCommandFile, renderCommandFile } from "./command-file.js";
@@ -186,15 +186,7 @@ export function readRepository(files: RepositoryFiles): ReadRepository {
 /** `Libs.Name` or `Libs["Name"]` in code. */
 const LIBS_USE = /\bLibs\s*(?:\.\s*([A-Za-z_$][\w$]*)|\[\s*["']([A-Za-z_$][\w$]*)["']\s*\])/g;
 
-/** `CryptoJS.` and the like: a global that Bots.Business has built in and Botyard installs (lib-sources.ts). */
-const GLOBAL_USE = new RegExp(`\\b(${Object.values(INSTALLED_LIB_GLOBALS).join("|")})\\s*\\.`, "g");
-const LIB_OF_GLOBAL = new Map(Object.entries(INSTALLED_LIB_GLOBALS).map(([lib, global]) => [global, lib]));
-
-/**
- * The store libraries (by their store names) that code reaches through `Libs`, except the core
- * ones every bot has, and those it reaches by a global name that is built into Bots.Business
- * (exports never list them).
- */
+/** The store libraries (by their store names) that code reaches through `Libs`, except the core ones every bot has. */
 function storeLibsUsed(codes: string[]): Map<string, string> {
   /** Each library, with how the code first reaches it. */
   const names = new Map<string, string>();
@@ -203,10 +195,6 @@ function storeLibsUsed(codes: string[]): Map<string, string> {
       const name = match[1] ?? match[2]!;
       // Names under Libs are case-sensitive: only the store's own spelling is that library.
       if (libraryOf(name)?.name === name && !(name in CORE_LIBS) && !names.has(name)) names.set(name, `Libs.${name}`);
-    }
-    for (const match of code.matchAll(GLOBAL_USE)) {
-      const name = LIB_OF_GLOBAL.get(match[1]!)!;
-      if (!names.has(name)) names.set(name, match[1]!);
     }
   }
   return names;

@@ -158,8 +158,9 @@ export function installCompatSurface(kit: {
       addUser: (who: any) => op("addUser", { user_id: userIdOf("List.addUser", who) }),
       rejectUser: (who: any) => op("rejectUser", { user_id: userIdOf("List.rejectUser", who) }),
       rejectAllUsers: () => op("rejectAllUsers"),
-      haveUser: (who: any) => read("listUser", { ...listRef(list), user_id: userIdOf("List.haveUser", who) }),
-      getUser: (who: any) => read("listUser", { ...listRef(list), user_id: userIdOf("List.getUser", who) }),
+      // `member_id`: the list's own `user_id` says whose list it is.
+      haveUser: (who: any) => read("listUser", { ...listRef(list), member_id: userIdOf("List.haveUser", who) }),
+      getUser: (who: any) => read("listUser", { ...listRef(list), member_id: userIdOf("List.getUser", who) }),
       rejectProperty: (name: any) => op("rejectProperty", { property: nameOf("List.rejectProperty: name", name) }),
       removeProperty: (name: any) => op("removeProperty", { property: nameOf("List.removeProperty: name", name) }),
       removeAll() {

@@ -29,6 +29,7 @@ export function installBjsSurface(
     maxActionBytes: number;
     telegramMethods: readonly string[];
     chatlessMethods: readonly string[];
+    renamedMethods: Record<string, string>;
     /** The store's library names, their older aliases, and the core libraries' global names (lib-sources.ts). */
     libraries: { store: readonly string[]; aliases: Record<string, string>; globals: Record<string, string> };
   },
@@ -103,12 +104,14 @@ export function installBjsSurface(
 
   const Api: any = {
     call(method: any, params?: any) {
-      const name = String(method).replace(/_([a-z])/g, (_m: string, c: string) => c.toUpperCase());
+      const camel = String(method).replace(/_([a-z])/g, (_m: string, c: string) => c.toUpperCase());
+      const name = hasOwn.call(config.renamedMethods, camel) ? config.renamedMethods[camel]! : camel;
       if (!config.telegramMethods.includes(name)) fail(`Api.call: "${method}" is not an allowed Telegram method`);
       api(name, params);
     },
   };
   for (const method of config.telegramMethods) Api[method] = (params?: any) => api(method, params);
+  for (const [old, method] of Object.entries(config.renamedMethods)) Api[old] = (params?: any) => api(method, params);
 
   // ---- Messages and keyboards -----------------------------------------------------------
 

@@ -21,6 +21,12 @@ export const TELEGRAM_METHODS = [
 
 export type TelegramMethod = (typeof TELEGRAM_METHODS)[number];
 
+/**
+ * Older names Telegram renamed (Bot API 5.3) but still accepts, which bots written before
+ * then call: BJS reaches them as `Api.<old name>`, sent under the current name.
+ */
+export const RENAMED_METHODS: Readonly<Record<string, TelegramMethod>> = { kickChatMember: "banChatMember", getChatMembersCount: "getChatMemberCount" };
+
 /** Methods that take no `chat_id`, so BJS does not fill in the current chat. */
 export const CHATLESS_METHODS: readonly TelegramMethod[] = [
   "answerCallbackQuery", "answerInlineQuery", "getMe", "setMyCommands", "getMyCommands", "deleteMyCommands", "getFile",

@@ -2,7 +2,7 @@ import ivm from "isolated-vm";
 import { installBjsSurface } from "../bjs/surface.js";
 import { installCompatSurface } from "../bjs/compat-surface.js";
 import { coreLibGlobals, LIB_ALIASES, storeLibNames, type LibSource } from "../../catalog/lib-sources.js";
-import { CHATLESS_METHODS, TELEGRAM_METHODS } from "../bjs/telegram-methods.js";
+import { CHATLESS_METHODS, RENAMED_METHODS, TELEGRAM_METHODS } from "../bjs/telegram-methods.js";
 import { keyboardRows } from "../keyboard-layout.js";
 import { FUNCTION_HEADER, BODY_FILE } from "./body.js";
 import { installRealmGuard } from "./realm-guard.js";
@@ -55,11 +55,14 @@ const bootstrap = `
 (function (global) {
   const __name = (target) => target;
   const host = global.__host;
+  const libSource = global.__libSource;
   delete global.__host;
+  delete global.__libSource;
   const config = JSON.parse(global.__config);
   delete global.__config;
   global.__bjs_control = (${realmBootstrap.toString()})(global, {
     host,
+    libSource,
     config,
     limits: ${JSON.stringify(ERROR_LIMITS)},
     installSurface: ${installBjsSurface.toString()},
@@ -77,6 +80,8 @@ const idleReads: HostReads = async () => {
 /** One bot's realm inside an isolate, kept warm between executions. */
 class BotRealm {
   private reads: HostReads = idleReads;
+  /** The running execution's lazy libraries' sources by key, for the realm to ask for when BJS reaches one. */
+  private lazySources = new Map<number, string>();
   /** Body keys compiled in this realm. */
   private readonly defined = new Set<number>();
 
@@ -93,13 +98,15 @@ class BotRealm {
     let realm: BotRealm | undefined;
     const host = new ivm.Reference(async (name: string, args: string) => realm!.reads(name, args));
     await context.global.set("__host", host);
+    const libSource = new ivm.Reference((key: number) => realm!.lazySources.get(key) ?? null);
+    await context.global.set("__libSource", libSource);
     const libraries = { store: storeLibNames(), aliases: LIB_ALIASES, globals: coreLibGlobals() };
-    await context.global.set("__config", JSON.stringify({ ...limits, telegramMethods: TELEGRAM_METHODS, chatlessMethods: CHATLESS_METHODS, libraries }));
+    await context.global.set("__config", JSON.stringify({ ...limits, telegramMethods: TELEGRAM_METHODS, chatlessMethods: CHATLESS_METHODS, renamedMethods: RENAMED_METHODS, libraries }));
     await context.eval(bootstrap, { timeout: 2000 });
     const control = (await context.global.get("__bjs_control", { reference: true })) as ivm.Reference<any>;
     const [exec, finish] = (await Promise.all(["exec", "finish"].map((key) => control.get(key, { reference: true })))) as ivm.Reference<any>[];
     await context.global.delete("__bjs_control");
-    realm = new BotRealm(context, exec!, finish!, [exec!, finish!, control, host]);
+    realm = new BotRealm(context, exec!, finish!, [exec!, finish!, control, host, libSource]);
     return realm;
   }
 
@@ -120,11 +127,13 @@ class BotRealm {
     let stop: Stop | undefined;
     let rejected: string | undefined;
     let compileFailed = false;
-    // Sources go only to a realm that has not compiled them yet.
-    const libs = JSON.stringify(run.libs.map((lib, i) => ({ name: lib.name, key: libKeys[i], code: this.defined.has(libKeys[i]!) ? null : lib.code, lazy: !!lib.lazy })));
+    // Sources go only to a realm that has not compiled them yet; a lazy one's only if BJS reaches it.
+    this.lazySources = new Map(run.libs.flatMap((lib, i) => (lib.lazy ? [[libKeys[i]!, lib.code]] : [])));
+    const libs = JSON.stringify(run.libs.map((lib, i) => ({ name: lib.name, key: libKeys[i], code: lib.lazy || this.defined.has(libKeys[i]!) ? null : lib.code, lazy: !!lib.lazy })));
     try {
       compileFailed = await this.exec.apply(undefined, [globals, key, this.defined.has(key) ? null : run.code, libs, run.handler], { timeout: timeoutMs });
-      for (const libKey of libKeys) this.defined.add(libKey);
+      // A lazy library may not have been compiled: its source still goes when it runs installed.
+      run.libs.forEach((lib, i) => lib.lazy || this.defined.add(libKeys[i]!));
       if (!compileFailed && run.handler === null) this.defined.add(key);
     } catch (e) {
       const message = String((e as Error)?.message);
@@ -133,6 +142,7 @@ class BotRealm {
       else rejected = message.slice(0, ERROR_LIMITS.message);
     } finally {
       this.reads = idleReads;
+      this.lazySources.clear();
     }
     try {
       // Synchronous: bounded work, and this process has nothing else to do meanwhile (one thread hop fewer).

@@ -6,7 +6,8 @@
  * An execution is two calls from the host:
  * - `exec(globalsJson, key, code, libsJson, handler)`: begins the surface, loads the
  *   execution's libraries (each compiled on first use as a function of the library helpers,
- *   its source named `lib:<Name>`), runs the body (compiled on first use through the Function
+ *   its source named `lib:<Name>`; a lazy one's source is asked of the host only when BJS
+ *   first reaches it, so a large core library costs nothing to runs that leave it alone), runs the body (compiled on first use through the Function
  *   constructor, so a body is exactly one function body and cannot close it early), and closes
  *   the surface. With a `handler`, the library function registered under that name runs
  *   instead of the body (an empty name: the libraries are only loaded, to learn their names);
@@ -24,7 +25,9 @@ export function realmBootstrap(
   global: any,
   deps: {
     host: { applySyncPromise(receiver: undefined, args: [string, string]): string };
-    config: { maxActions: number; maxActionBytes: number; telegramMethods: readonly string[]; chatlessMethods: readonly string[]; libraries: unknown };
+    /** A lazy library's source by its key, answered by the isolate host itself (no platform round trip). */
+    libSource: { applySync(receiver: undefined, args: [number]): string | null };
+    config: { maxActions: number; maxActionBytes: number; telegramMethods: readonly string[]; chatlessMethods: readonly string[]; renamedMethods: Record<string, string>; libraries: unknown };
     installSurface: (...args: any[]) => {
       begin(globals: unknown): void;
       loadLibs(list: { name: string; run: (...helpers: unknown[]) => void; lazy: boolean }[]): void;
@@ -49,6 +52,7 @@ export function realmBootstrap(
   const slice = String.prototype.slice;
   const startsWith = String.prototype.startsWith;
   const applySyncPromise = deps.host.applySyncPromise;
+  const applySync = deps.libSource.applySync;
   const { limits } = deps;
 
   /** At most `length` characters of a text. */
@@ -150,6 +154,13 @@ export function realmBootstrap(
     }
     return run;
   };
+  /** A lazy library: compiled, from the source the host keeps, only when it is first run. */
+  const deferredLib = (name: string, key: number) =>
+    bodies[key] ??
+    function (this: unknown) {
+      const source = apply(applySync, deps.libSource, [undefined, [key]]);
+      return apply(compiledLib(name, key, source), undefined, arguments);
+    };
   let failure: string = "null";
   const guard = deps.installGuard(global);
 
@@ -163,7 +174,7 @@ export function realmBootstrap(
         const list = [];
         for (let i = 0; i < libs.length; i++) {
           const lib = libs[i]!;
-          list[i] = { name: lib.name, run: compiledLib(lib.name, lib.key, lib.code), lazy: lib.lazy };
+          list[i] = { name: lib.name, run: lib.lazy ? deferredLib(lib.name, lib.key) : compiledLib(lib.name, lib.key, lib.code), lazy: lib.lazy };
         }
         surface.loadLibs(list);
         if (handler !== null) {
