@@ -235,4 +235,17 @@ describe("hostile BJS", () => {
     const other = await run("Bot.sendMessage(typeof secretOfBotA)", { botId: 72 });
     expect(textOf(other.actions[0]!)).toBe("undefined");
   });
+
+  it("copies every realm from one prepared snapshot, yet shares nothing between bots", async () => {
+    // A member of a member function is where the realm guard does not look (it only leaks into the same bot's next run).
+    await run("Math.max.leak = 'from bot 73'", { botId: 73 });
+    const same = await run("Bot.sendMessage(String(Math.max.leak))", { botId: 73 });
+    const other = await run("Bot.sendMessage(String(Math.max.leak))", { botId: 74 });
+    expect([textOf(same.actions[0]), textOf(other.actions[0])]).toEqual(["from bot 73", "undefined"]);
+    // What V8 adds to each context copied from a snapshot is taken away again, and each copy draws its own random numbers.
+    const fresh = (botId: number) => run("Bot.sendMessage([typeof WebAssembly, typeof SharedArrayBuffer, typeof Atomics, Math.random()].join())", { botId });
+    const [a, b] = [textOf((await fresh(75)).actions[0])!, textOf((await fresh(76)).actions[0])!];
+    expect(a.split(",").slice(0, 3)).toEqual(["undefined", "undefined", "undefined"]);
+    expect(a.split(",")[3]).not.toBe(b.split(",")[3]);
+  });
 });

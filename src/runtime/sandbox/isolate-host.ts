@@ -41,16 +41,12 @@ const MAX_BODIES_PER_REALM = 500;
 
 // The injected functions are compiled code: some compilers (esbuild's keepNames, as under tsx)
 // wrap them in a `__name` helper that the isolate lacks, so the bootstrap supplies a harmless one.
-const bootstrap = `
+/** The realm as it is before any bot uses it: run once, into the startup snapshot of every isolate of a process. */
+const bootstrapOf = (limits: ExecutionLimits) => `
 (function (global) {
   const __name = (target) => target;
-  const host = global.__host;
-  delete global.__host;
-  const config = JSON.parse(global.__config);
-  delete global.__config;
   global.__bjs_control = (${realmBootstrap.toString()})(global, {
-    host,
-    config,
+    config: ${JSON.stringify({ ...limits, telegramMethods: TELEGRAM_METHODS, chatlessMethods: CHATLESS_METHODS })},
     limits: ${JSON.stringify(ERROR_LIMITS)},
     installSurface: ${installBjsSurface.toString()},
     installGuard: ${installRealmGuard.toString()},
@@ -58,6 +54,9 @@ const bootstrap = `
   });
 })(globalThis);
 `;
+
+/** Takes the control out of a fresh realm's global object and connects it to the host's reads. */
+const CONNECT = "const control = globalThis.__bjs_control; delete globalThis.__bjs_control; control.connect($0); return control;";
 
 const idleReads: HostReads = async () => {
   throw new Error("The command has ended: BJS cannot read after its body");
@@ -77,17 +76,18 @@ class BotRealm {
     private readonly handles: { release(): void }[],
   ) {}
 
-  static async create(isolate: ivm.Isolate, limits: ExecutionLimits): Promise<BotRealm> {
-    const context = await isolate.createContext();
+  /**
+   * A new realm: a copy of the snapshot's (its own objects, nothing shared with other realms),
+   * connected to this realm's reads. Synchronous: cheap, and the process has nothing else to do.
+   */
+  static create(isolate: ivm.Isolate): BotRealm {
+    const context = isolate.createContextSync();
     let realm: BotRealm | undefined;
     const host = new ivm.Reference(async (name: string, args: string) => realm!.reads(name, args));
-    await context.global.set("__host", host);
-    await context.global.set("__config", JSON.stringify({ ...limits, telegramMethods: TELEGRAM_METHODS, chatlessMethods: CHATLESS_METHODS }));
-    await context.eval(bootstrap, { timeout: 2000 });
-    const control = (await context.global.get("__bjs_control", { reference: true })) as ivm.Reference<any>;
-    const [exec, finish] = (await Promise.all(["exec", "finish"].map((key) => control.get(key, { reference: true })))) as ivm.Reference<any>[];
-    await context.global.delete("__bjs_control");
-    realm = new BotRealm(context, exec!, finish!, [exec!, finish!, control, host]);
+    const control = context.evalClosureSync(CONNECT, [host], { result: { reference: true }, timeout: 1000 }) as ivm.Reference<any>;
+    const exec = control.getSync("exec", { reference: true }) as ivm.Reference<any>;
+    const finish = control.getSync("finish", { reference: true }) as ivm.Reference<any>;
+    realm = new BotRealm(context, exec, finish, [exec, finish, control, host]);
     return realm;
   }
 
@@ -136,6 +136,8 @@ class BotRealm {
  */
 export class IsolateHost {
   private isolate!: ivm.Isolate;
+  /** The prepared realm every isolate of this process starts from. */
+  private readonly snapshot: ivm.ExternalCopy<ArrayBuffer>;
   private realms = new Map<number, BotRealm>();
   /** A key per body source, so a realm compiles each body once. Keys are never reused. */
   private readonly bodyKeys = new Map<string, number>();
@@ -144,12 +146,13 @@ export class IsolateHost {
   renewals = -1;
 
   constructor(private readonly options: { memoryMb: number; maxRealms: number; maxScripts: number; limits: ExecutionLimits }) {
+    this.snapshot = ivm.Isolate.createSnapshot([{ code: bootstrapOf(options.limits), filename: "realm-bootstrap" }]);
     this.renew();
   }
 
   private renew(): void {
     this.renewals++;
-    this.isolate = new ivm.Isolate({ memoryLimit: this.options.memoryMb });
+    this.isolate = new ivm.Isolate({ memoryLimit: this.options.memoryMb, snapshot: this.snapshot });
     this.realms = new Map();
   }
 
@@ -166,7 +169,7 @@ export class IsolateHost {
   private async realmFor(botId: number): Promise<BotRealm> {
     const warm = this.realms.get(botId);
     if (warm) return warm;
-    const realm = await BotRealm.create(this.isolate, this.options.limits);
+    const realm = BotRealm.create(this.isolate);
     if (this.realms.size >= this.options.maxRealms) this.evictOne();
     this.realms.set(botId, realm);
     return realm;

@@ -3,6 +3,10 @@
  * execution with. Runs inside the isolate (injected with Function.prototype.toString, with the
  * surface and the guard injected beside it), so it may use only the isolate's own globals.
  *
+ * The realm is built once per sandbox process into a V8 startup snapshot, with no host yet
+ * (isolate-host.ts): every bot's realm is a fresh copy of it. Before anything of BJS runs, the
+ * host hands the copy its read channel with `connect(host)`, which works once.
+ *
  * An execution is two calls from the host:
  * - `exec(globalsJson, key, code)`: begins the surface, runs the body (compiled on first use
  *   through the Function constructor, so a body is exactly one function body and cannot close
@@ -16,17 +20,21 @@
  * thrown values only through descriptors, so a patched prototype, a getter or a `toJSON`
  * cannot run, and what leaves the isolate is bounded text.
  */
+/** The host's read channel as the realm sees it (an isolated-vm Reference to an async function). */
+interface HostChannel {
+  applySyncPromise(receiver: undefined, args: [string, string]): string;
+}
+
 export function realmBootstrap(
   global: any,
   deps: {
-    host: { applySyncPromise(receiver: undefined, args: [string, string]): string };
     config: { maxActions: number; maxActionBytes: number; telegramMethods: readonly string[]; chatlessMethods: readonly string[] };
     installSurface: (...args: any[]) => { begin(globals: unknown): void; close(): void; take(): { actions: string; clean: boolean } };
-    installGuard: (global: any) => { restore(): boolean };
+    installGuard: (global: any) => { record(): void; restore(): boolean };
     keyboardRows: (layout: unknown) => unknown;
     limits: { message: number; frames: number; frameText: number };
   },
-): { exec(globalsJson: string, key: number, code: string | null): boolean; finish(): string } {
+): { connect(host: HostChannel): void; exec(globalsJson: string, key: number, code: string | null): boolean; finish(): string } {
   const { stringify, parse } = JSON;
   const { apply, getOwnPropertyDescriptor, getPrototypeOf, defineProperty } = Reflect;
   const { hasOwn } = Object;
@@ -35,7 +43,8 @@ export function realmBootstrap(
   const errorPrototype = Error.prototype;
   const toText = String;
   const slice = String.prototype.slice;
-  const applySyncPromise = deps.host.applySyncPromise;
+  let host: HostChannel | undefined;
+  let applySyncPromise: HostChannel["applySyncPromise"];
   const { limits } = deps;
 
   /** At most `length` characters of a text. */
@@ -116,12 +125,18 @@ export function realmBootstrap(
     return { __proto__: null, name: "Error", message: bounded(message, limits.message), compile };
   };
 
-  const surface = deps.installSurface(global, (name: string, args: string) => apply(applySyncPromise, deps.host, [undefined, [name, args]]), deps.config, deps.keyboardRows);
+  const surface = deps.installSurface(global, (name: string, args: string) => apply(applySyncPromise, host, [undefined, [name, args]]), deps.config, deps.keyboardRows);
   const bodies: Record<number, () => void> = { __proto__: null } as any;
   let failure: string = "null";
   const guard = deps.installGuard(global);
 
   return {
+    connect(channel) {
+      if (host) throw new ErrorClass("the realm is connected already");
+      guard.record();
+      host = channel;
+      applySyncPromise = channel.applySyncPromise;
+    },
     exec(globalsJson, key, code) {
       surface.begin(parse(globalsJson));
       failure = "null";
