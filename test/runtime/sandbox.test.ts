@@ -4,7 +4,7 @@ import { IsolateHost } from "../../src/runtime/sandbox/isolate-host.js";
 import { Body } from "../../src/runtime/sandbox/body.js";
 import type { Action } from "../../src/runtime/actions.js";
 
-const executor = new Executor({ isolates: 2, memoryMb: 64, realmsPerIsolate: 8, limits: { maxActions: 50, maxActionBytes: 64 * 1024 } });
+const executor = new Executor({ isolates: 2, memoryMb: 64, warmMb: 8, limits: { maxActions: 50, maxActionBytes: 64 * 1024 } });
 afterAll(() => executor.dispose());
 
 /** The text of a sendMessage action. */
@@ -205,7 +205,7 @@ describe("hostile BJS", () => {
   });
 
   it("runs a bot again in a fresh isolate when the memory limit the other realms filled is met", async () => {
-    const small = new Executor({ isolates: 1, memoryMb: 16, realmsPerIsolate: 200, limits: { maxActions: 50, maxActionBytes: 64 * 1024 } });
+    const small = new Executor({ isolates: 1, memoryMb: 16, warmMb: 64, limits: { maxActions: 50, maxActionBytes: 64 * 1024 } });
     try {
       for (let botId = 1; botId <= 80; botId++) {
         const result = await small.execute({ botId, ownerId: 1, segments: [{ name: "/start", code: "Bot.sendMessage('hi ' + " + botId + ")" }], globals: { chat, user }, reads: async () => "null", timeoutMs: 1000 });
@@ -217,8 +217,8 @@ describe("hostile BJS", () => {
     }
   });
 
-  it("frees the realms it drops: many bots taking turns through few warm realms never fill the isolate", async () => {
-    const host = new IsolateHost({ memoryMb: 32, maxRealms: 4, maxScripts: 10, limits: { maxActions: 50, maxActionBytes: 64 * 1024 } });
+  it("frees the realms it drops: many bots taking turns through the warm realms never fill the isolate", async () => {
+    const host = new IsolateHost({ memoryMb: 32, warmMb: 8, maxScripts: 10, limits: { maxActions: 50, maxActionBytes: 64 * 1024 } });
     try {
       for (let botId = 1; botId <= 150; botId++) {
         const outcome = await host.run(botId, new Body([{ name: "/start", code: "Bot.sendMessage('hi')" }]).code, JSON.stringify({ chat, user }), async () => "null", 1000);

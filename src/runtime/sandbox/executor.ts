@@ -22,8 +22,8 @@ export interface ExecutorOptions {
   /** Sandbox processes (each one isolate) running BJS side by side. */
   isolates: number;
   memoryMb: number;
-  /** Bot realms kept warm per isolate. */
-  realmsPerIsolate: number;
+  /** Heap each isolate's warm bot realms may fill, in MB (a realm takes about 0.3 MB). */
+  warmMb: number;
   limits: ExecutionLimits;
   /** Host reads (property reads) one execution may make. */
   maxReads: number;
@@ -35,8 +35,8 @@ export interface ExecutorOptions {
 
 export const defaultExecutorOptions: ExecutorOptions = {
   isolates: 2,
-  memoryMb: 128,
-  realmsPerIsolate: 64,
+  memoryMb: 384,
+  warmMb: 256,
   limits: { maxActions: 500, maxActionBytes: 2 * 1024 * 1024 },
   maxReads: 1000,
   watchdogMarginMs: 1000,
@@ -98,8 +98,8 @@ export class Executor {
 
   constructor(options: Partial<ExecutorOptions> = {}) {
     this.options = { ...defaultExecutorOptions, ...options };
-    const { isolates, memoryMb, realmsPerIsolate, limits, watchdogMarginMs } = this.options;
-    this.sandboxes = Array.from({ length: Math.max(1, isolates) }, () => new Sandbox({ memoryMb, maxRealms: realmsPerIsolate, maxScripts: 1000, limits, watchdogMarginMs }));
+    const { isolates, memoryMb, warmMb, limits, watchdogMarginMs } = this.options;
+    this.sandboxes = Array.from({ length: Math.max(1, isolates) }, () => new Sandbox({ memoryMb, warmMb, maxScripts: 1000, limits, watchdogMarginMs }));
     this.ownerShare = Math.max(1, this.sandboxes.length - 1);
   }
 

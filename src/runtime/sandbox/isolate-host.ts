@@ -129,8 +129,8 @@ class BotRealm {
 }
 
 /**
- * One V8 isolate (its own thread and heap): the bots' realms in it, a bounded number kept
- * warm. It runs inside a sandbox process (child.ts), so that what no isolate limit catches (a
+ * One V8 isolate (its own thread and heap): the bots' realms in it, kept warm while they fit
+ * in `warmMb` of its heap (a realm takes about 0.3 MB). It runs inside a sandbox process (child.ts), so that what no isolate limit catches (a
  * single allocation past the heap's hard limit aborts the process) ends only that process.
  * A memory-limit kill disposes the isolate; the host makes a new one on the next run.
  */
@@ -145,7 +145,7 @@ export class IsolateHost {
   /** Isolates made after the first: each one cost every warm realm. */
   renewals = -1;
 
-  constructor(private readonly options: { memoryMb: number; maxRealms: number; maxScripts: number; limits: ExecutionLimits }) {
+  constructor(private readonly options: { memoryMb: number; warmMb: number; maxScripts: number; limits: ExecutionLimits }) {
     this.snapshot = ivm.Isolate.createSnapshot([{ code: bootstrapOf(options.limits), filename: "realm-bootstrap" }]);
     this.renew();
   }
@@ -170,7 +170,10 @@ export class IsolateHost {
     const warm = this.realms.get(botId);
     if (warm) return warm;
     const realm = BotRealm.create(this.isolate);
-    if (this.realms.size >= this.options.maxRealms) this.evictOne();
+    // One in, one out once the heap holds what warm realms may fill. Measured rather than
+    // counted: a realm's size depends on its bot. A dropped realm is freed at the next
+    // collection, so until then the heap reads high and the count holds steady.
+    if (this.realms.size > 0 && this.isolate.getHeapStatisticsSync().used_heap_size > this.options.warmMb * 1024 * 1024) this.evictOne();
     this.realms.set(botId, realm);
     return realm;
   }

@@ -3,7 +3,8 @@ import type { ExecutionLimits, RawOutcome } from "./isolate-host.js";
 /** How a sandbox process is set up: its isolate's size and the caps of each execution. */
 export interface SandboxOptions {
   memoryMb: number;
-  maxRealms: number;
+  /** Heap the isolate's warm realms may fill, in MB (see isolate-host.ts). */
+  warmMb: number;
   maxScripts: number;
   limits: ExecutionLimits;
 }
