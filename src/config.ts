@@ -150,8 +150,8 @@ export function loadConfig(env: Env = process.env): Config {
     },
     bjs: {
       isolates: integer(env, "BJS_ISOLATES", 2, 1),
-      memoryMb: integer(env, "BJS_MEMORY_MB", 384, 16),
-      warmMb: integer(env, "BJS_WARM_MB", 256, 1),
+      memoryMb: integer(env, "BJS_MEMORY_MB", 448, 16),
+      warmMb: integer(env, "BJS_WARM_MB", 320, 1),
     },
     bjsHttpAllow: list(env, "BJS_HTTP_ALLOW", (entries) => new AllowList(entries)),
   };

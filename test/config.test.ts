@@ -10,7 +10,7 @@ describe("configuration from the environment", () => {
   const load = (env: Record<string, string>) => loadConfig({ DATA_DIR: dataDir, SECRET_KEY: "k", ...env });
 
   it("sizes BJS with defaults that need no setting, or as told", () => {
-    expect(load({}).bjs).toEqual({ isolates: 2, memoryMb: 384, warmMb: 256 });
+    expect(load({}).bjs).toEqual({ isolates: 2, memoryMb: 448, warmMb: 320 });
     expect(load({ BJS_ISOLATES: "4", BJS_MEMORY_MB: "256", BJS_WARM_MB: "500" }).bjs).toEqual({ isolates: 4, memoryMb: 256, warmMb: 500 });
   });
 

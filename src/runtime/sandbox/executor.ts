@@ -35,8 +35,8 @@ export interface ExecutorOptions {
 
 export const defaultExecutorOptions: ExecutorOptions = {
   isolates: 2,
-  memoryMb: 384,
-  warmMb: 256,
+  memoryMb: 448,
+  warmMb: 320,
   limits: { maxActions: 500, maxActionBytes: 2 * 1024 * 1024 },
   maxReads: 1000,
   watchdogMarginMs: 1000,

@@ -4,6 +4,7 @@ import { CHATLESS_METHODS, TELEGRAM_METHODS } from "../bjs/telegram-methods.js";
 import { keyboardRows } from "../keyboard-layout.js";
 import { FUNCTION_HEADER, BODY_FILE } from "./body.js";
 import { installRealmGuard } from "./realm-guard.js";
+import type { WarmChanges } from "./protocol.js";
 import { realmBootstrap } from "./realm-bootstrap.js";
 
 /** Caps on one execution. */
@@ -130,8 +131,9 @@ class BotRealm {
 
 /**
  * One V8 isolate (its own thread and heap): the bots' realms in it, kept warm while they fit
- * in `warmMb` of its heap (a realm takes about 0.3 MB). It runs inside a sandbox process (child.ts), so that what no isolate limit catches (a
- * single allocation past the heap's hard limit aborts the process) ends only that process.
+ * in `warmMb` of its heap (a realm takes about 0.3 MB). It runs inside a sandbox process
+ * (child.ts), so that what no isolate limit catches (a single allocation past the heap's hard
+ * limit aborts the process) ends only that process.
  * A memory-limit kill disposes the isolate; the host makes a new one on the next run.
  */
 export class IsolateHost {
@@ -144,6 +146,9 @@ export class IsolateHost {
   private nextKey = 1;
   /** Isolates made after the first: each one cost every warm realm. */
   renewals = -1;
+  /** What changed in the warm set since `takeChanges` last ran. */
+  private renewed = false;
+  private dropped: number[] = [];
 
   constructor(private readonly options: { memoryMb: number; warmMb: number; maxScripts: number; limits: ExecutionLimits }) {
     this.snapshot = ivm.Isolate.createSnapshot([{ code: bootstrapOf(options.limits), filename: "realm-bootstrap" }]);
@@ -152,6 +157,8 @@ export class IsolateHost {
 
   private renew(): void {
     this.renewals++;
+    this.renewed = true;
+    this.dropped = [];
     this.isolate = new ivm.Isolate({ memoryLimit: this.options.memoryMb, snapshot: this.snapshot });
     this.realms = new Map();
   }
@@ -161,9 +168,12 @@ export class IsolateHost {
     return this.realms.has(botId);
   }
 
-  /** The bots whose realms are warm here. */
-  warmBots(): number[] {
-    return [...this.realms.keys()];
+  /** How the warm set changed since the last call, the bot of the run that just ended included. */
+  takeChanges(botId: number): WarmChanges {
+    const changes = { renewed: this.renewed, dropped: this.dropped, warm: this.realms.has(botId) };
+    this.renewed = false;
+    this.dropped = [];
+    return changes;
   }
 
   private async realmFor(botId: number): Promise<BotRealm> {
@@ -188,6 +198,7 @@ export class IsolateHost {
     for (const [botId, realm] of this.realms) {
       if (skip-- > 0) continue;
       this.realms.delete(botId);
+      this.dropped.push(botId);
       realm.release();
       return;
     }

@@ -9,6 +9,19 @@ export interface SandboxOptions {
   limits: ExecutionLimits;
 }
 
+/**
+ * How the warm realms changed during a run, for the platform's copy of the set (sandbox.ts):
+ * sent as changes, so a run's answer stays the same size however many bots are warm.
+ */
+export interface WarmChanges {
+  /** The isolate was replaced: every realm was dropped. */
+  renewed: boolean;
+  /** Other bots whose realms were dropped (after the renewal, if any). */
+  dropped: number[];
+  /** Whether the run's own bot is warm now. */
+  warm: boolean;
+}
+
 /** What the platform sends a sandbox process. */
 export type ToSandbox =
   | { t: "run"; id: number; botId: number; code: string; globals: string; timeoutMs: number }
@@ -18,4 +31,4 @@ export type ToSandbox =
 export type FromSandbox =
   | { t: "ready" }
   | { t: "read"; id: number; seq: number; name: string; args: string }
-  | { t: "done"; id: number; outcome: RawOutcome; warm: number[] };
+  | { t: "done"; id: number; outcome: RawOutcome; changes: WarmChanges };
