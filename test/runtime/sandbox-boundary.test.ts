@@ -94,6 +94,18 @@ describe("sandbox processes", () => {
     await Promise.all(loops);
   });
 
+  it("hands a waiting bot the free sandbox that is its home, so realms spread over the sandboxes", async () => {
+    // One owner runs one at a time (its share of two sandboxes), so every run waits for the ones
+    // before it, past the hand-off's patience (20 ms): the oldest waiter goes next, and it used
+    // to get the first free sandbox, so one heap held every realm (and, with several owners
+    // running at once, bots had realms built in both).
+    const bots = Array.from({ length: 8 }, (_, i) => 400 + i);
+    for (let pass = 0; pass < 2; pass++) await Promise.all(bots.map((botId) => run(botId, 4, "var t = Date.now(); while (Date.now() - t < 25) {}")));
+    const sandboxes = (executor as unknown as { sandboxes: { has(botId: number): boolean }[] }).sandboxes;
+    // Warm in one sandbox each, its home (botId modulo the sandboxes), so the realms spread over both heaps.
+    expect(bots.map((botId) => sandboxes.map((sandbox) => sandbox.has(botId)))).toEqual(bots.map((botId) => [botId % 2 === 0, botId % 2 === 1]));
+  });
+
   it("ends work inside a built-in that ignores the time limit, and replaces its process", async () => {
     const before = executor.restarts;
     const result = await run(310, 3, "new Array(6e7).fill(1)", 200);
