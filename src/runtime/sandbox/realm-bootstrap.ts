@@ -1,3 +1,8 @@
+/** The host's read channel as the realm sees it (an isolated-vm Reference to an async function). */
+interface HostChannel {
+  applySyncPromise(receiver: undefined, args: [string, string]): string;
+}
+
 /**
  * Sets up one bot's realm inside an isolate, and answers the control the host drives each
  * execution with. Runs inside the isolate (injected with Function.prototype.toString, with the
@@ -20,11 +25,6 @@
  * thrown values only through descriptors, so a patched prototype, a getter or a `toJSON`
  * cannot run, and what leaves the isolate is bounded text.
  */
-/** The host's read channel as the realm sees it (an isolated-vm Reference to an async function). */
-interface HostChannel {
-  applySyncPromise(receiver: undefined, args: [string, string]): string;
-}
-
 export function realmBootstrap(
   global: any,
   deps: {
