@@ -4,14 +4,15 @@
  * emulator, then webhooks) and each side, it prints:
  * - memory per idle bot: the process's heap (+ external) and RSS after starting the bots,
  *   minus before, divided by the bots (after a full GC both times);
- * - CPU per second while idle: the process's user + system CPU over `--idle` seconds;
+ * - CPU per second while idle: the process's user + system CPU over `--idle` seconds (at
+ *   least one long-poll timeout, so that every polling bot polls again within the window);
  * - how many bots listen (poll held, webhook set) within a minute of starting, and the reply
  *   time of one update to the last bot started, while the others stay idle.
  *
  * The emulator runs in a child process, so neither its memory nor its CPU is counted; the
  * process measured runs only the bots under test (Botyard as `botyard serve` wires it, or grammY).
  *
- *   npx tsx --expose-gc bench/idle-bots.ts [--bots 10000] [--idle 10] [--mode polling|webhook] [--only botyard|grammy]
+ *   npx tsx --expose-gc bench/idle-bots.ts [--bots 10000] [--idle 30] [--mode polling|webhook] [--only botyard|grammy]
  *
  * Loopback only; it stops by itself.
  */
@@ -280,7 +281,7 @@ async function measure(emulator: EmulatorProcess, side: Side, idleS: number): Pr
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { bots: { type: "string", default: "10000" }, idle: { type: "string", default: "10" }, mode: { type: "string" }, only: { type: "string" }, emulator: { type: "boolean", default: false } },
+    options: { bots: { type: "string", default: "10000" }, idle: { type: "string", default: "30" }, mode: { type: "string" }, only: { type: "string" }, emulator: { type: "boolean", default: false } },
   });
   if (!globalThis.gc) throw new Error("run with --expose-gc: npx tsx --expose-gc bench/idle-bots.ts");
   const count = Number(values.bots);
