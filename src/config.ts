@@ -70,8 +70,8 @@ export interface SendingLimits {
 export interface BjsSizing {
   isolates: number;
   memoryMb: number;
-  /** Bots whose realm stays warm in each isolate; a cold bot's first run costs ~3 ms more. */
-  warmRealmsPerIsolate: number;
+  /** Heap each isolate's warm bot realms may fill, in MB (~0.3 MB a realm); a cold bot's run costs ~2 ms more. */
+  warmMb: number;
 }
 
 export const LOG_FORMATS = ["auto", "pretty", "json"] as const;
@@ -172,8 +172,8 @@ export function loadConfig(env: Env = process.env): Config {
     },
     bjs: {
       isolates: integer(env, "BJS_ISOLATES", 2, 1),
-      memoryMb: integer(env, "BJS_MEMORY_MB", 128, 16),
-      warmRealmsPerIsolate: integer(env, "BJS_WARM_REALMS", 64, 1),
+      memoryMb: integer(env, "BJS_MEMORY_MB", 448, 16),
+      warmMb: integer(env, "BJS_WARM_MB", 320, 1),
     },
     bjsHttpAllow: list(env, "BJS_HTTP_ALLOW", (entries) => new AllowList(entries)),
     currencyRates: {

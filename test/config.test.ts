@@ -10,14 +10,14 @@ describe("configuration from the environment", () => {
   const load = (env: Record<string, string>) => loadConfig({ DATA_DIR: dataDir, SECRET_KEY: "k", ...env });
 
   it("sizes BJS with defaults that need no setting, or as told", () => {
-    expect(load({}).bjs).toEqual({ isolates: 2, memoryMb: 128, warmRealmsPerIsolate: 64 });
-    expect(load({ BJS_ISOLATES: "4", BJS_MEMORY_MB: "256", BJS_WARM_REALMS: "500" }).bjs).toEqual({ isolates: 4, memoryMb: 256, warmRealmsPerIsolate: 500 });
+    expect(load({}).bjs).toEqual({ isolates: 2, memoryMb: 448, warmMb: 320 });
+    expect(load({ BJS_ISOLATES: "4", BJS_MEMORY_MB: "256", BJS_WARM_MB: "500" }).bjs).toEqual({ isolates: 4, memoryMb: 256, warmMb: 500 });
   });
 
   it("refuses a size that cannot work, saying what it must be", () => {
     expect(() => load({ BJS_ISOLATES: "0" })).toThrow("BJS_ISOLATES must be a whole number of at least 1, got '0'.");
     expect(() => load({ BJS_MEMORY_MB: "8" })).toThrow("BJS_MEMORY_MB must be a whole number of at least 16, got '8'.");
-    expect(() => load({ BJS_WARM_REALMS: "many" })).toThrow("BJS_WARM_REALMS must be a whole number of at least 1, got 'many'.");
+    expect(() => load({ BJS_WARM_MB: "many" })).toThrow("BJS_WARM_MB must be a whole number of at least 1, got 'many'.");
     expect(() => load({ PORT: "-1" })).toThrow("PORT must be a non-negative whole number, got '-1'.");
   });
 

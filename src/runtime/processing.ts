@@ -62,8 +62,8 @@ const safeJson = (text: string): unknown => {
 /** Wires the processor, the BJS executor and the effects over the platform's stores. */
 export function createProcessing(platform: Platform, options: ProcessingOptions = {}): Processing {
   const { config, database, clock, log } = platform;
-  const { isolates, memoryMb, warmRealmsPerIsolate } = config.bjs;
-  const executor = new Executor({ ...defaultExecutorOptions, isolates, memoryMb, realmsPerIsolate: warmRealmsPerIsolate, ...options.executor });
+  const { isolates, memoryMb, warmMb } = config.bjs;
+  const executor = new Executor({ ...defaultExecutorOptions, isolates, memoryMb, warmMb, ...options.executor });
   const metrics = platform.runtime.metrics;
   const { sender } = platform;
   const budget = new IterationBudget(platform.iterations, clock);

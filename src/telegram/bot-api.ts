@@ -42,6 +42,8 @@ export interface BotApiOptions {
   signal?: AbortSignal;
   /** Per-call timeout; default 10 s. */
   timeoutMs?: number;
+  /** This client long-polls: its calls are held on purpose (see post-json.ts). */
+  held?: boolean;
 }
 
 /**
@@ -66,7 +68,7 @@ export class BotApi {
     let status: number;
     let body: ApiResponse<MethodResult<M>>;
     try {
-      const answer = await postJson(url, JSON.stringify(params[0] ?? {}), { timeoutMs: this.timeoutMs, signal: this.options.signal });
+      const answer = await postJson(url, JSON.stringify(params[0] ?? {}), { timeoutMs: this.timeoutMs, signal: this.options.signal, held: this.options.held });
       status = answer.status;
       body = JSON.parse(answer.body) as ApiResponse<MethodResult<M>>;
     } catch (error) {

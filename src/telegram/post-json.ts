@@ -7,6 +7,12 @@ export interface PostOptions {
   timeoutMs: number;
   /** Cuts the call short (a stopping polling loop, a stopping webhook); rejects with its reason. */
   signal?: AbortSignal;
+  /**
+   * The answer is held on purpose (getUpdates' long poll): such calls get connections of
+   * their own, as many as there are polling bots, so that held polls never make other calls
+   * (or other bots' polls) queue for a connection.
+   */
+  held?: boolean;
 }
 
 export interface PostAnswer {
@@ -23,8 +29,10 @@ export class PostTimeoutError extends Error {
   }
 }
 
-// Kept-alive connections per origin: Telegram calls go to one host again and again.
+// Kept-alive connections per origin: Telegram calls go to one host again and again. Held
+// long polls have their own, uncapped: each waiting bot holds one.
 const agent = new Agent({ connections: 256 });
+const heldAgent = new Agent();
 
 /**
  * POSTs a JSON body and answers the status and the text of the answer; network failures
@@ -37,7 +45,7 @@ export async function postJson(url: URL, json: string, options: PostOptions): Pr
   if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error(`unsupported protocol ${url.protocol}`);
   try {
     const answer = await request(url, {
-      dispatcher: agent,
+      dispatcher: options.held ? heldAgent : agent,
       method: "POST",
       headers: { ...options.headers, "content-type": "application/json" },
       body: json,

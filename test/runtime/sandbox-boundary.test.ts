@@ -93,7 +93,7 @@ describe("the isolate hand-off", () => {
 });
 
 describe("sandbox processes", () => {
-  const executor = new Executor({ isolates: 2, memoryMb: 64, realmsPerIsolate: 8, limits, watchdogMarginMs: 300 });
+  const executor = new Executor({ isolates: 2, memoryMb: 64, warmMb: 8, limits, watchdogMarginMs: 300 });
   afterAll(() => executor.dispose());
   const run = (botId: number, ownerId: number, code: string, timeoutMs = 1000) =>
     executor.execute({ botId, ownerId, segments: [{ name: "/start", code }], globals: { chat: { chatid: 1 } }, reads: async () => "null", timeoutMs });
@@ -105,6 +105,18 @@ describe("sandbox processes", () => {
     expect(loopsDone).toBe(0);
     expect(other.actions).toHaveLength(1);
     await Promise.all(loops);
+  });
+
+  it("hands a waiting bot the free sandbox that is its home, so realms spread over the sandboxes", async () => {
+    // One owner runs one at a time (its share of two sandboxes), so every run waits for the ones
+    // before it, past the hand-off's patience (20 ms): the oldest waiter goes next, and it used
+    // to get the first free sandbox, so one heap held every realm (and, with several owners
+    // running at once, bots had realms built in both).
+    const bots = Array.from({ length: 8 }, (_, i) => 400 + i);
+    for (let pass = 0; pass < 2; pass++) await Promise.all(bots.map((botId) => run(botId, 4, "var t = Date.now(); while (Date.now() - t < 25) {}")));
+    const sandboxes = (executor as unknown as { sandboxes: { has(botId: number): boolean }[] }).sandboxes;
+    // Warm in one sandbox each, its home (botId modulo the sandboxes), so the realms spread over both heaps.
+    expect(bots.map((botId) => sandboxes.map((sandbox) => sandbox.has(botId)))).toEqual(bots.map((botId) => [botId % 2 === 0, botId % 2 === 1]));
   });
 
   it("ends work inside a built-in that ignores the time limit, and replaces its process", async () => {
@@ -142,14 +154,15 @@ describe("sandbox processes", () => {
 
 describe("a heap that other bots filled", () => {
   it("is never charged to the innocent bot: its run is tried again alone", async () => {
-    const executor = new Executor({ isolates: 1, memoryMb: 32, realmsPerIsolate: 8, limits });
+    const executor = new Executor({ isolates: 1, memoryMb: 32, warmMb: 64, limits });
     try {
       const run = (botId: number, code: string) => executor.execute({ botId, ownerId: botId, segments: [{ name: "/start", code }], globals: {}, reads: async () => "null", timeoutMs: 20_000 });
       // Kept across runs on a member of a member function, which the realm guard does not walk.
       // Arrays of 80 KB: small enough for the ordinary heap that the memory limit watches.
       const hoard = "for (var k = 0; k < 100; k++) Math.max['hoard' + Math.random()] = new Array(9999).fill(k + 0.5)";
-      for (let i = 0; i < 3; i++) expect((await run(1, hoard)).error).toBeUndefined();
-      const innocent = await run(2, "var mine = []; for (var i = 0; i < 300; i++) mine.push(new Array(9999).fill(i + 0.5)); Bot.sendMessageToChatWithId(1, String(mine.length))");
+      // About 32 MB hoarded and 28 MB for the innocent run: either alone fits the limit, both do not.
+      for (let i = 0; i < 4; i++) expect((await run(1, hoard)).error).toBeUndefined();
+      const innocent = await run(2, "var mine = []; for (var i = 0; i < 350; i++) mine.push(new Array(9999).fill(i + 0.5)); Bot.sendMessageToChatWithId(1, String(mine.length))");
       expect(innocent.error).toBeUndefined();
       expect(innocent.actions).toHaveLength(1);
     } finally {

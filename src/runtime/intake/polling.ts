@@ -49,6 +49,7 @@ export class PollingLoop {
       // Longer than the long poll itself, so only a dead connection times out.
       timeoutMs: (options.timeoutS + 15) * 1000,
       signal: this.abort.signal,
+      held: true,
     });
   }
 

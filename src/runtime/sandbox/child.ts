@@ -42,8 +42,8 @@ process.on("message", (message: ToSandbox) => {
       send({ t: "read", id, seq, name, args });
     });
   void host.run(botId, run, globals, reads, timeoutMs).then(
-    (outcome) => send({ t: "done", id, outcome, warm: host.warmBots() }),
-    () => send({ t: "done", id, outcome: { output: null, stop: "crash" }, warm: host.warmBots() }),
+    (outcome) => send({ t: "done", id, outcome, changes: host.takeChanges(botId) }),
+    () => send({ t: "done", id, outcome: { output: null, stop: "crash" }, changes: host.takeChanges(botId) }),
   );
 });
 // The platform went away: nothing is left to serve.

@@ -30,8 +30,8 @@ export interface ExecutorOptions {
   /** Sandbox processes (each one isolate) running BJS side by side. */
   isolates: number;
   memoryMb: number;
-  /** Bot realms kept warm per isolate. */
-  realmsPerIsolate: number;
+  /** Heap each isolate's warm bot realms may fill, in MB (a realm takes about 0.3 MB). */
+  warmMb: number;
   limits: ExecutionLimits;
   /** Host reads (property reads) one execution may make. */
   maxReads: number;
@@ -43,8 +43,8 @@ export interface ExecutorOptions {
 
 export const defaultExecutorOptions: ExecutorOptions = {
   isolates: 2,
-  memoryMb: 128,
-  realmsPerIsolate: 64,
+  memoryMb: 448,
+  warmMb: 320,
   limits: { maxActions: 500, maxActionBytes: 2 * 1024 * 1024 },
   maxReads: 1000,
   watchdogMarginMs: 1000,
@@ -106,8 +106,8 @@ export class Executor {
 
   constructor(options: Partial<ExecutorOptions> = {}) {
     this.options = { ...defaultExecutorOptions, ...options };
-    const { isolates, memoryMb, realmsPerIsolate, limits, watchdogMarginMs } = this.options;
-    this.sandboxes = Array.from({ length: Math.max(1, isolates) }, () => new Sandbox({ memoryMb, maxRealms: realmsPerIsolate, maxScripts: 1000, limits, watchdogMarginMs }));
+    const { isolates, memoryMb, warmMb, limits, watchdogMarginMs } = this.options;
+    this.sandboxes = Array.from({ length: Math.max(1, isolates) }, () => new Sandbox({ memoryMb, warmMb, maxScripts: 1000, limits, watchdogMarginMs }));
     this.ownerShare = Math.max(1, this.sandboxes.length - 1);
   }
 
@@ -156,15 +156,11 @@ export class Executor {
 
   /** The free sandbox that suits the bot best, or a place in the queue. */
   private acquire(botId: number, ownerId: number): Promise<Sandbox> {
-    if (this.mayRun(ownerId)) {
-      let best: Sandbox | undefined;
-      for (const candidate of this.sandboxes) {
-        if (!this.busy.has(candidate) && (!best || this.fit(candidate, botId) > this.fit(best, botId))) best = candidate;
-      }
-      if (best) {
-        this.take(best, ownerId);
-        return Promise.resolve(best);
-      }
+    const free = this.sandboxes.filter((candidate) => !this.busy.has(candidate));
+    if (this.mayRun(ownerId) && free.length > 0) {
+      const { sandbox } = this.bestOf(free, botId);
+      this.take(sandbox, ownerId);
+      return Promise.resolve(sandbox);
     }
     return new Promise((take) => this.waiting.push({ botId, ownerId, since: this.options.now(), passedOver: 0, take }));
   }
@@ -179,15 +175,29 @@ export class Executor {
     if (left > 0) this.runningByOwner.set(ownerId, left);
     else this.runningByOwner.delete(ownerId);
     this.busy.delete(sandbox);
-    // The freed sandbox goes to a waiter; one whose owner was at its share may run now too.
-    for (const free of this.sandboxes) {
-      if (this.busy.has(free)) continue;
-      const index = chooseWaiter(this.waiting, (botId) => this.fit(free, botId), this.mayRun, this.options.now());
+    // Free sandboxes go to waiters (one whose owner was at its share may run now too), each
+    // to the free sandbox that suits its bot best: a bot handed whichever sandbox came free
+    // would get a realm built in every sandbox in turn, each build costing a cold run.
+    for (;;) {
+      const free = this.sandboxes.filter((candidate) => !this.busy.has(candidate));
+      if (free.length === 0) return;
+      const index = chooseWaiter(this.waiting, (botId) => this.bestOf(free, botId).fit, this.mayRun, this.options.now());
       if (index < 0) return;
       const next = this.waiting.splice(index, 1)[0]!;
-      this.take(free, next.ownerId);
-      next.take(free);
+      const { sandbox: chosen } = this.bestOf(free, next.botId);
+      this.take(chosen, next.ownerId);
+      next.take(chosen);
     }
+  }
+
+  /** Among free sandboxes, the one that suits the bot best, and how well. */
+  private bestOf(free: readonly Sandbox[], botId: number): { sandbox: Sandbox; fit: number } {
+    let best = { sandbox: free[0]!, fit: this.fit(free[0]!, botId) };
+    for (const candidate of free.slice(1)) {
+      const fit = this.fit(candidate, botId);
+      if (fit > best.fit) best = { sandbox: candidate, fit };
+    }
+    return best;
   }
 
   dispose(): void {

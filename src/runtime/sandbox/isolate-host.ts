@@ -6,6 +6,7 @@ import { CHATLESS_METHODS, RENAMED_METHODS, TELEGRAM_METHODS } from "../bjs/tele
 import { keyboardRows } from "../keyboard-layout.js";
 import { FUNCTION_HEADER, BODY_FILE } from "./body.js";
 import { installRealmGuard } from "./realm-guard.js";
+import type { WarmChanges } from "./protocol.js";
 import { realmBootstrap } from "./realm-bootstrap.js";
 
 /** Caps on one execution. */
@@ -51,19 +52,12 @@ const MAX_BODIES_PER_REALM = 500;
 
 // The injected functions are compiled code: some compilers (esbuild's keepNames, as under tsx)
 // wrap them in a `__name` helper that the isolate lacks, so the bootstrap supplies a harmless one.
-const bootstrap = `
+/** The realm as it is before any bot uses it: run once, into the startup snapshot of every isolate of a process. */
+const bootstrapOf = (limits: ExecutionLimits) => `
 (function (global) {
   const __name = (target) => target;
-  const host = global.__host;
-  const libSource = global.__libSource;
-  delete global.__host;
-  delete global.__libSource;
-  const config = JSON.parse(global.__config);
-  delete global.__config;
   global.__bjs_control = (${realmBootstrap.toString()})(global, {
-    host,
-    libSource,
-    config,
+    config: ${JSON.stringify({ ...limits, telegramMethods: TELEGRAM_METHODS, chatlessMethods: CHATLESS_METHODS, renamedMethods: RENAMED_METHODS, libraries: { store: storeLibNames(), aliases: LIB_ALIASES, globals: coreLibGlobals() } })},
     limits: ${JSON.stringify(ERROR_LIMITS)},
     installSurface: ${installBjsSurface.toString()},
     installGuard: ${installRealmGuard.toString()},
@@ -72,6 +66,9 @@ const bootstrap = `
   });
 })(globalThis);
 `;
+
+/** Takes the control out of a fresh realm's global object and connects it to the host's reads and library sources. */
+const CONNECT = "const control = globalThis.__bjs_control; delete globalThis.__bjs_control; control.connect($0, $1); return control;";
 
 const idleReads: HostReads = async () => {
   throw new Error("The command has ended: BJS cannot read after its body");
@@ -93,20 +90,19 @@ class BotRealm {
     private readonly handles: { release(): void }[],
   ) {}
 
-  static async create(isolate: ivm.Isolate, limits: ExecutionLimits): Promise<BotRealm> {
-    const context = await isolate.createContext();
+  /**
+   * A new realm: a copy of the snapshot's (its own objects, nothing shared with other realms),
+   * connected to this realm's reads. Synchronous: cheap, and the process has nothing else to do.
+   */
+  static create(isolate: ivm.Isolate): BotRealm {
+    const context = isolate.createContextSync();
     let realm: BotRealm | undefined;
     const host = new ivm.Reference(async (name: string, args: string) => realm!.reads(name, args));
-    await context.global.set("__host", host);
     const libSource = new ivm.Reference((key: number) => realm!.lazySources.get(key) ?? null);
-    await context.global.set("__libSource", libSource);
-    const libraries = { store: storeLibNames(), aliases: LIB_ALIASES, globals: coreLibGlobals() };
-    await context.global.set("__config", JSON.stringify({ ...limits, telegramMethods: TELEGRAM_METHODS, chatlessMethods: CHATLESS_METHODS, renamedMethods: RENAMED_METHODS, libraries }));
-    await context.eval(bootstrap, { timeout: 2000 });
-    const control = (await context.global.get("__bjs_control", { reference: true })) as ivm.Reference<any>;
-    const [exec, finish] = (await Promise.all(["exec", "finish"].map((key) => control.get(key, { reference: true })))) as ivm.Reference<any>[];
-    await context.global.delete("__bjs_control");
-    realm = new BotRealm(context, exec!, finish!, [exec!, finish!, control, host, libSource]);
+    const control = context.evalClosureSync(CONNECT, [host, libSource], { result: { reference: true }, timeout: 1000 }) as ivm.Reference<any>;
+    const exec = control.getSync("exec", { reference: true }) as ivm.Reference<any>;
+    const finish = control.getSync("finish", { reference: true }) as ivm.Reference<any>;
+    realm = new BotRealm(context, exec, finish, [exec, finish, control, host, libSource]);
     return realm;
   }
 
@@ -161,13 +157,16 @@ class BotRealm {
 }
 
 /**
- * One V8 isolate (its own thread and heap): the bots' realms in it, a bounded number kept
- * warm. It runs inside a sandbox process (child.ts), so that what no isolate limit catches (a
- * single allocation past the heap's hard limit aborts the process) ends only that process.
+ * One V8 isolate (its own thread and heap): the bots' realms in it, kept warm while they fit
+ * in `warmMb` of its heap (a realm takes about 0.3 MB). It runs inside a sandbox process
+ * (child.ts), so that what no isolate limit catches (a single allocation past the heap's hard
+ * limit aborts the process) ends only that process.
  * A memory-limit kill disposes the isolate; the host makes a new one on the next run.
  */
 export class IsolateHost {
   private isolate!: ivm.Isolate;
+  /** The prepared realm every isolate of this process starts from. */
+  private readonly snapshot: ivm.ExternalCopy<ArrayBuffer>;
   private realms = new Map<number, BotRealm>();
   /** A key per body source, so a realm compiles each body once. Keys are never reused. */
   private readonly bodyKeys = new Map<string, number>();
@@ -175,14 +174,20 @@ export class IsolateHost {
   private nextKey = 1;
   /** Isolates made after the first: each one cost every warm realm. */
   renewals = -1;
+  /** What changed in the warm set since `takeChanges` last ran. */
+  private renewed = false;
+  private dropped: number[] = [];
 
-  constructor(private readonly options: { memoryMb: number; maxRealms: number; maxScripts: number; limits: ExecutionLimits }) {
+  constructor(private readonly options: { memoryMb: number; warmMb: number; maxScripts: number; limits: ExecutionLimits }) {
+    this.snapshot = ivm.Isolate.createSnapshot([{ code: bootstrapOf(options.limits), filename: "realm-bootstrap" }]);
     this.renew();
   }
 
   private renew(): void {
     this.renewals++;
-    this.isolate = new ivm.Isolate({ memoryLimit: this.options.memoryMb });
+    this.renewed = true;
+    this.dropped = [];
+    this.isolate = new ivm.Isolate({ memoryLimit: this.options.memoryMb, snapshot: this.snapshot });
     this.realms = new Map();
   }
 
@@ -191,16 +196,22 @@ export class IsolateHost {
     return this.realms.has(botId);
   }
 
-  /** The bots whose realms are warm here. */
-  warmBots(): number[] {
-    return [...this.realms.keys()];
+  /** How the warm set changed since the last call, the bot of the run that just ended included. */
+  takeChanges(botId: number): WarmChanges {
+    const changes = { renewed: this.renewed, dropped: this.dropped, warm: this.realms.has(botId) };
+    this.renewed = false;
+    this.dropped = [];
+    return changes;
   }
 
   private async realmFor(botId: number): Promise<BotRealm> {
     const warm = this.realms.get(botId);
     if (warm) return warm;
-    const realm = await BotRealm.create(this.isolate, this.options.limits);
-    if (this.realms.size >= this.options.maxRealms) this.evictOne();
+    const realm = BotRealm.create(this.isolate);
+    // One in, one out once the heap holds what warm realms may fill. Measured rather than
+    // counted: a realm's size depends on its bot. A dropped realm is freed at the next
+    // collection, so until then the heap reads high and the count holds steady.
+    if (this.realms.size > 0 && this.isolate.getHeapStatisticsSync().used_heap_size > this.options.warmMb * 1024 * 1024) this.evictOne();
     this.realms.set(botId, realm);
     return realm;
   }
@@ -215,6 +226,7 @@ export class IsolateHost {
     for (const [botId, realm] of this.realms) {
       if (skip-- > 0) continue;
       this.realms.delete(botId);
+      this.dropped.push(botId);
       realm.release();
       return;
     }

@@ -3,7 +3,8 @@ import type { ExecutionCode, ExecutionLimits, RawOutcome } from "./isolate-host.
 /** How a sandbox process is set up: its isolate's size and the caps of each execution. */
 export interface SandboxOptions {
   memoryMb: number;
-  maxRealms: number;
+  /** Heap the isolate's warm realms may fill, in MB (see isolate-host.ts). */
+  warmMb: number;
   maxScripts: number;
   limits: ExecutionLimits;
 }
@@ -19,6 +20,19 @@ export interface WireLib {
   code?: string;
 }
 
+/**
+ * How the warm realms changed during a run, for the platform's copy of the set (sandbox.ts):
+ * sent as changes, so a run's answer stays the same size however many bots are warm.
+ */
+export interface WarmChanges {
+  /** The isolate was replaced: every realm was dropped. */
+  renewed: boolean;
+  /** Other bots whose realms were dropped (after the renewal, if any). */
+  dropped: number[];
+  /** Whether the run's own bot is warm now. */
+  warm: boolean;
+}
+
 /** What the platform sends a sandbox process. */
 export type ToSandbox =
   | { t: "run"; id: number; botId: number; run: Omit<ExecutionCode, "libs"> & { libs: WireLib[] }; globals: string; timeoutMs: number }
@@ -28,4 +42,4 @@ export type ToSandbox =
 export type FromSandbox =
   | { t: "ready" }
   | { t: "read"; id: number; seq: number; name: string; args: string }
-  | { t: "done"; id: number; outcome: RawOutcome; warm: number[] };
+  | { t: "done"; id: number; outcome: RawOutcome; changes: WarmChanges };

@@ -1,7 +1,21 @@
+/** The host's read channel as the realm sees it (an isolated-vm Reference to an async function). */
+interface HostChannel {
+  applySyncPromise(receiver: undefined, args: [string, string]): string;
+}
+
+/** A lazy library's source by its key, answered by the isolate host itself (no platform round trip). */
+interface LibSourceChannel {
+  applySync(receiver: undefined, args: [number]): string | null;
+}
+
 /**
  * Sets up one bot's realm inside an isolate, and answers the control the host drives each
  * execution with. Runs inside the isolate (injected with Function.prototype.toString, with the
  * surface and the guard injected beside it), so it may use only the isolate's own globals.
+ *
+ * The realm is built once per sandbox process into a V8 startup snapshot, with no host yet
+ * (isolate-host.ts): every bot's realm is a fresh copy of it. Before anything of BJS runs, the
+ * host hands the copy its read channels with `connect(host, libSource)`, which works once.
  *
  * An execution is two calls from the host:
  * - `exec(globalsJson, key, code, libsJson, handler)`: begins the surface, loads the
@@ -24,9 +38,6 @@
 export function realmBootstrap(
   global: any,
   deps: {
-    host: { applySyncPromise(receiver: undefined, args: [string, string]): string };
-    /** A lazy library's source by its key, answered by the isolate host itself (no platform round trip). */
-    libSource: { applySync(receiver: undefined, args: [number]): string | null };
     config: { maxActions: number; maxActionBytes: number; telegramMethods: readonly string[]; chatlessMethods: readonly string[]; renamedMethods: Record<string, string>; libraries: unknown };
     installSurface: (...args: any[]) => {
       begin(globals: unknown): void;
@@ -36,12 +47,12 @@ export function realmBootstrap(
       close(): void;
       take(): { actions: string; clean: boolean };
     };
-    installGuard: (global: any) => { restore(): boolean };
+    installGuard: (global: any) => { record(): void; restore(): boolean };
     keyboardRows: (layout: unknown) => unknown;
     installCompat: (...args: any[]) => unknown;
     limits: { message: number; frames: number; frameText: number };
   },
-): { exec(globalsJson: string, key: number, code: string | null, libsJson: string, handler: string | null): boolean; finish(): string } {
+): { connect(host: HostChannel, libSource: LibSourceChannel): void; exec(globalsJson: string, key: number, code: string | null, libsJson: string, handler: string | null): boolean; finish(): string } {
   const { stringify, parse } = JSON;
   const { apply, getOwnPropertyDescriptor, getPrototypeOf, defineProperty } = Reflect;
   const { hasOwn } = Object;
@@ -51,8 +62,10 @@ export function realmBootstrap(
   const toText = String;
   const slice = String.prototype.slice;
   const startsWith = String.prototype.startsWith;
-  const applySyncPromise = deps.host.applySyncPromise;
-  const applySync = deps.libSource.applySync;
+  let host: HostChannel | undefined;
+  let applySyncPromise: HostChannel["applySyncPromise"];
+  let libSource: LibSourceChannel | undefined;
+  let applySync: LibSourceChannel["applySync"];
   const { limits } = deps;
 
   /** At most `length` characters of a text. */
@@ -134,7 +147,7 @@ export function realmBootstrap(
     return { __proto__: null, name: "Error", message: bounded(message, limits.message), compile };
   };
 
-  const surface = deps.installSurface(global, (name: string, args: string) => apply(applySyncPromise, deps.host, [undefined, [name, args]]), deps.config, deps.keyboardRows, deps.installCompat);
+  const surface = deps.installSurface(global, (name: string, args: string) => apply(applySyncPromise, host, [undefined, [name, args]]), deps.config, deps.keyboardRows, deps.installCompat);
   const bodies: Record<number, (...args: unknown[]) => void> = { __proto__: null } as any;
   /** A library compiled once per realm; one that does not compile throws that when used. */
   const compiledLib = (name: string, key: number, code: string | null) => {
@@ -158,13 +171,21 @@ export function realmBootstrap(
   const deferredLib = (name: string, key: number) =>
     bodies[key] ??
     function (this: unknown) {
-      const source = apply(applySync, deps.libSource, [undefined, [key]]);
+      const source = apply(applySync, libSource, [undefined, [key]]);
       return apply(compiledLib(name, key, source), undefined, arguments);
     };
   let failure: string = "null";
   const guard = deps.installGuard(global);
 
   return {
+    connect(channel, sources) {
+      if (host) throw new ErrorClass("the realm is connected already");
+      guard.record();
+      host = channel;
+      applySyncPromise = channel.applySyncPromise;
+      libSource = sources;
+      applySync = sources.applySync;
+    },
     exec(globalsJson, key, code, libsJson, handler) {
       surface.begin(parse(globalsJson));
       failure = "null";

@@ -23,6 +23,7 @@ export interface SandboxProcessOptions extends SandboxOptions {
 /** The run in flight, and how its process was stopped if it was. */
 interface Running {
   id: number;
+  botId: number;
   reads: HostReads;
   done(outcome: RawOutcome): void;
   watchdog: NodeJS.Timeout;
@@ -66,7 +67,7 @@ export class Sandbox {
     const outcome = await new Promise<RawOutcome>((done) => {
       const id = ++this.nextId;
       const watchdog = setTimeout(() => this.kill("timeout"), timeoutMs + this.options.watchdogMarginMs);
-      this.running = { id, reads, done, watchdog };
+      this.running = { id, botId, reads, done, watchdog };
       this.send({ t: "run", id, botId, run: { ...run, libs: run.libs.map((lib) => this.wire(lib)) }, globals, timeoutMs });
     });
     const others = outcome.stop === "crash" ? shared : outcome.stop === "memory" && outcome.shared;
@@ -117,7 +118,11 @@ export class Sandbox {
       );
       return;
     }
-    this.warm = new Set(message.warm);
+    const { renewed, dropped, warm } = message.changes;
+    if (renewed) this.warm.clear();
+    for (const botId of dropped) this.warm.delete(botId);
+    if (warm) this.warm.add(running.botId);
+    else this.warm.delete(running.botId);
     this.finish(message.outcome);
   }
 

@@ -1,9 +1,10 @@
 import type { Update } from "@grammyjs/types";
 import pino from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ALLOWED_UPDATES } from "../../../src/runtime/intake/allowed-updates.js";
 import type { UpdateIntake } from "../../../src/runtime/intake/dispatcher.js";
 import { PollingLoop } from "../../../src/runtime/intake/polling.js";
+import { BotApi } from "../../../src/telegram/bot-api.js";
 import { startEmulator, type BotHandle, type RunningEmulator } from "../../../src/telegram/emulator/index.js";
 
 /** An intake that records batches and can refuse the next few (a database outage). */
@@ -130,6 +131,17 @@ describe("a polling loop against the emulator", () => {
     const { delays } = poll(bot, intake);
     await intake.waitFor(1);
     expect(delays).toEqual([7000, 200, 300]);
+  });
+
+  it("holds more bots' polls at once than calls have connections, and other calls still go out", async () => {
+    // Calls share 256 connections (post-json.ts); 300 polls held at once need their own.
+    const bots = Array.from({ length: 300 }, () => emulator.control.registerBot({}));
+    const intake = new RecordingIntake();
+    for (const bot of bots) poll({ token: bot.token } as BotHandle, intake);
+    const accounts = bots.map((bot) => emulator.emulator.world.bots.get(bot.token)!);
+    await vi.waitFor(() => expect(accounts.filter((account) => emulator.emulator.polling.isWaiting(account))).toHaveLength(300), { timeout: 20_000, interval: 50 });
+    const me = await new BotApi(bots[0]!.token, { apiRoot: emulator.apiRoot, timeoutMs: 2000 }).call("getMe");
+    expect(me.id).toBe(bots[0]!.user.id);
   });
 
   it("ends and reports Telegram's reason when the token is revoked", async () => {
