@@ -1,47 +1,18 @@
-import { fork, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { engines } from "../support/platform.js";
+import { ChildPlatform } from "../support/child-platform.js";
 
 const START_MS = Date.parse("2026-01-15T12:00:00.000Z");
-
-/** A worker process (worker-process.ts) and a way to ask it things. */
-class Worker {
-  private readonly child: ChildProcess;
-  private readonly ready: Promise<void>;
-
-  constructor(env: Record<string, string>) {
-    this.child = fork(resolve(import.meta.dirname, "worker-process.ts"), [], {
-      execArgv: ["--import", "tsx"],
-      env: { PATH: process.env.PATH, START_MS: String(START_MS), ...env },
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    });
-    this.ready = new Promise((done) => this.child.once("message", () => done()));
-  }
-
-  async ask(command: object): Promise<unknown> {
-    await this.ready;
-    const answered = new Promise<unknown>((done) => this.child.once("message", (message: { done: unknown }) => done(message.done)));
-    this.child.send(command);
-    return answered;
-  }
-
-  async kill(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise((done) => this.child.once("exit", done));
-    this.child.kill("SIGKILL");
-    await exited;
-  }
-}
 
 describe.each(engines())("jobs across a killed process on %s", (engine) => {
   const dir = mkdtempSync(join(tmpdir(), "botyard-jobs-kill-"));
   const runsFile = join(dir, "runs.log");
   writeFileSync(runsFile, "");
-  const workers: Worker[] = [];
+  const workers: ChildPlatform[] = [];
   const database: Record<string, string> = { DATA_DIR: dir };
   beforeAll(async () => {
     if (engine !== "postgres") return;
@@ -54,7 +25,7 @@ describe.each(engines())("jobs across a killed process on %s", (engine) => {
     Object.assign(database, { DATABASE_URL: url, DB_SCHEMA: schema });
   });
   const start = (hang: boolean) => {
-    const worker = new Worker({ ...database, RUNS_FILE: runsFile, HANG: hang ? "1" : "0" });
+    const worker = new ChildPlatform(resolve(import.meta.dirname, "worker-process.ts"), { START_MS: String(START_MS), ...database, RUNS_FILE: runsFile, HANG: hang ? "1" : "0" });
     workers.push(worker);
     return worker;
   };

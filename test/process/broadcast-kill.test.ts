@@ -1,4 +1,3 @@
-import { fork, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -6,38 +5,10 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { directTransport, EmulatorClient, startEmulator, type RunningEmulator } from "../../src/telegram/emulator/index.js";
 import { engines } from "../support/platform.js";
+import { ChildPlatform } from "../support/child-platform.js";
 
 const START_MS = Date.parse("2026-01-15T12:00:00.000Z");
 const RECIPIENTS = 2000;
-
-/** A platform process (broadcast-worker.ts) and a way to ask it things. */
-class Worker {
-  private readonly child: ChildProcess;
-  private readonly ready: Promise<void>;
-
-  constructor(env: Record<string, string>) {
-    this.child = fork(resolve(import.meta.dirname, "broadcast-worker.ts"), [], {
-      execArgv: ["--import", "tsx", "--no-node-snapshot"],
-      env: { PATH: process.env.PATH, START_MS: String(START_MS), ...env },
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    });
-    this.ready = new Promise((done) => this.child.once("message", () => done()));
-  }
-
-  async ask<T>(command: object): Promise<T> {
-    await this.ready;
-    const answered = new Promise<T>((done) => this.child.once("message", (message: { done: T }) => done(message.done)));
-    this.child.send(command);
-    return answered;
-  }
-
-  async kill(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise((done) => this.child.once("exit", done));
-    this.child.kill("SIGKILL");
-    await exited;
-  }
-}
 
 /**
  * A 2,000-recipient broadcast through the emulator, its process killed with SIGKILL midway
@@ -46,7 +17,7 @@ class Worker {
  */
 describe.each(engines())("a broadcast across a killed process on %s", (engine) => {
   const dir = mkdtempSync(join(tmpdir(), "botyard-broadcast-kill-"));
-  const workers: Worker[] = [];
+  const workers: ChildPlatform[] = [];
   const env: Record<string, string> = { DATA_DIR: dir };
   let emulator: RunningEmulator;
   beforeAll(async () => {
@@ -67,7 +38,7 @@ describe.each(engines())("a broadcast across a killed process on %s", (engine) =
     rmSync(dir, { recursive: true, force: true });
   });
   const start = () => {
-    const worker = new Worker(env);
+    const worker = new ChildPlatform(resolve(import.meta.dirname, "broadcast-worker.ts"), { START_MS: String(START_MS), ...env });
     workers.push(worker);
     return worker;
   };

@@ -1,4 +1,3 @@
-import { fork, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type ServerResponse, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -9,45 +8,9 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../src/telegram/emulator/index.js";
 import { freePort } from "../support/net.js";
 import { engines } from "../support/platform.js";
+import { ChildPlatform } from "../support/child-platform.js";
 
 const START_MS = Date.parse("2026-01-15T12:00:00.000Z");
-
-/** A platform process (clocked-serve.ts) whose clock this test moves. */
-class ClockedServe {
-  private readonly child: ChildProcess;
-  private readonly ready: Promise<void>;
-
-  constructor(env: Record<string, string>) {
-    this.child = fork(resolve(import.meta.dirname, "clocked-serve.ts"), [], {
-      execArgv: ["--no-node-snapshot", "--import", "tsx"],
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, START_MS: String(START_MS), LOG_LEVEL: "error", ...env },
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    });
-    this.ready = new Promise((done, fail) => {
-      this.child.once("message", () => done());
-      this.child.once("exit", (code) => fail(new Error(`the platform process exited with ${code}`)));
-    });
-  }
-
-  up(): Promise<void> {
-    return this.ready;
-  }
-
-  /** Moves the process's clock; resolves once the jobs that fell due have finished. */
-  async advance(ms: number): Promise<void> {
-    await this.ready;
-    const done = new Promise<void>((resolve) => this.child.once("message", () => resolve()));
-    this.child.send({ advance: ms });
-    await done;
-  }
-
-  async kill(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise((done) => this.child.once("exit", done));
-    this.child.kill("SIGKILL");
-    await exited;
-  }
-}
 
 /**
  * Runs that wait survive a SIGKILL of the whole platform process (issue 10): a `Bot.run` 60 s
@@ -57,7 +20,7 @@ class ClockedServe {
 describe.each(engines())("runs across a killed platform process on %s", (engine) => {
   const dataDir = mkdtempSync(join(tmpdir(), "botyard-runs-kill-"));
   const env: Record<string, string> = { DATA_DIR: dataDir, HOST: "127.0.0.1", BJS_HTTP_ALLOW: "127.0.0.1" };
-  const processes: ClockedServe[] = [];
+  const processes: ChildPlatform[] = [];
   let emulator: RunningEmulator;
   let server: Server;
   let base = "";
@@ -96,7 +59,7 @@ describe.each(engines())("runs across a killed platform process on %s", (engine)
   });
 
   const serve = async () => {
-    const started = new ClockedServe(env);
+    const started = new ChildPlatform(resolve(import.meta.dirname, "clocked-serve.ts"), { START_MS: String(START_MS), LOG_LEVEL: "error", ...env });
     processes.push(started);
     await started.up();
     return started;
@@ -137,18 +100,18 @@ describe.each(engines())("runs across a killed platform process on %s", (engine)
 
     const second = await serve();
     const texts = async () => (await chat.history()).filter((message) => message.from?.is_bot).map((message) => message.text);
-    await second.advance(59_999);
+    await second.ask({ advance: 59_999 });
     expect(await texts()).toEqual([]);
     // The run falls due, and so does the end of the dead process's lease on the HTTP request.
-    await second.advance(1);
+    await second.ask({ advance: 1 });
     expect((await texts()).sort()).toEqual(["got fresh", "ring"]);
     // The request itself was made again (at least once); its callback ran once.
     expect(web.requests).toBe(2);
-    await second.advance(40_000);
+    await second.ask({ advance: 40_000 });
     expect((await texts()).sort()).toEqual(["got fresh", "ring", "tick"]);
-    await second.advance(99_999);
+    await second.ask({ advance: 99_999 });
     expect(await texts()).toHaveLength(3);
-    await second.advance(1);
+    await second.ask({ advance: 1 });
     expect((await texts()).filter((text) => text === "tick")).toHaveLength(2);
     expect(await scheduled()).toEqual(["auto_retry"]);
   });
