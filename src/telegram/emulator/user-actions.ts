@@ -18,6 +18,9 @@ export class UserActions {
     if (status === undefined || status === "left" || status === "kicked") {
       throw new ControlError(`user ${user.id} is not a member of chat ${room.chat.id}`);
     }
+    if (this.world.restriction(room, user.id)?.can_send_messages === false) {
+      throw new ControlError(`user ${user.id} may not send messages in chat ${room.chat.id}`);
+    }
     if (room.chat.type === "private") {
       const bot = this.botOf(room);
       if (bot.blockedBy.has(user.id)) this.unblock(user, bot);

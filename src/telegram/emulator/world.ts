@@ -3,6 +3,7 @@ import type {
   BotCommand,
   Chat,
   ChatMember,
+  ChatPermissions,
   Message,
   ReplyKeyboardMarkup,
   User,
@@ -51,6 +52,8 @@ export interface Room {
   messages: Map<number, Message>;
   lastMessageId: number;
   members: Map<number, MemberStatus>;
+  /** What restricted members may do, and until when (a Telegram date; 0 is forever). */
+  restrictions: Map<number, { permissions: ChatPermissions; until_date: number }>;
   /** The reply keyboard the bot last showed here, which a user may press. */
   replyKeyboard?: ReplyKeyboardMarkup;
   pinned?: Message;
@@ -91,6 +94,18 @@ export class World {
   /** Telegram's dates: whole seconds. */
   date(): number {
     return Math.floor(this.options.clock.now() / 1000);
+  }
+
+  /** The member's restriction while it lasts; a lapsed one is dropped, as Telegram does. */
+  restriction(room: Room, userId: number): ChatPermissions | undefined {
+    const restriction = room.restrictions.get(userId);
+    if (!restriction) return undefined;
+    if (restriction.until_date !== 0 && restriction.until_date <= this.date()) {
+      room.restrictions.delete(userId);
+      if (room.members.get(userId) === "restricted") room.members.set(userId, "member");
+      return undefined;
+    }
+    return restriction.permissions;
   }
 
   registerBot(input: { token?: string; username?: string; first_name?: string }): BotAccount {
@@ -243,7 +258,7 @@ export class World {
   }
 
   private addRoom(key: string, chat: Chat, members: Array<[number, MemberStatus]>): Room {
-    const room: Room = { key, chat, messages: new Map(), lastMessageId: 0, members: new Map(members) };
+    const room: Room = { key, chat, messages: new Map(), lastMessageId: 0, members: new Map(members), restrictions: new Map() };
     this.rooms.set(key, room);
     return room;
   }

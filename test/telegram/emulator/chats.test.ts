@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { FakeClock } from "../../support/fake-clock.js";
 import { scene, telegramError } from "./harness.js";
 
-async function groupScene(options: { botIsAdmin: boolean }) {
-  const s = await scene();
+async function groupScene(options: { botIsAdmin: boolean; clock?: FakeClock }) {
+  const s = await scene(options.clock ? { clock: options.clock } : {});
   const bob = await s.emulator.client.createUser({ first_name: "Bob" });
   const group = await s.emulator.client.createGroup({
     title: "Friends",
@@ -45,6 +46,33 @@ describe("chats and members", () => {
     expect(await api("banChatMember", { chat_id: alice.id, user_id: alice.id })).toEqual(
       telegramError(400, "Bad Request: chat member status can't be changed in private chats"),
     );
+  });
+
+  it("restricts a supergroup member until the date, or until every permission is granted back", async () => {
+    const clock = new FakeClock();
+    const { api, group, bob, alice } = await groupScene({ botIsAdmin: true, clock });
+    const until = Math.floor(clock.now() / 1000) + 3600;
+    expect((await api("restrictChatMember", { chat_id: group.id, user_id: bob.id, permissions: { can_send_messages: false }, until_date: until })).body.result).toBe(true);
+    expect((await api("getChatMember", { chat_id: group.id, user_id: bob.id })).body.result).toMatchObject({
+      status: "restricted", is_member: true, until_date: until, can_send_messages: false, can_invite_users: false,
+    });
+    await expect(bob.sendText(group, "hi")).rejects.toThrow("may not send messages");
+    clock.advance(3600 * 1000);
+    expect((await api("getChatMember", { chat_id: group.id, user_id: bob.id })).body.result.status).toBe("member");
+    expect((await bob.sendText(group, "back")).text).toBe("back");
+
+    // A date under 30 seconds ahead is forever; granting everything lifts it.
+    await api("restrictChatMember", { chat_id: group.id, user_id: bob.id, permissions: JSON.stringify({ can_send_messages: false }), until_date: 1 });
+    clock.advance(400 * 86400 * 1000);
+    expect((await api("getChatMember", { chat_id: group.id, user_id: bob.id })).body.result).toMatchObject({ status: "restricted", until_date: 0 });
+    const everything = Object.fromEntries(["can_send_messages", "can_send_audios", "can_send_documents", "can_send_photos", "can_send_videos", "can_send_video_notes", "can_send_voice_notes", "can_send_polls", "can_send_other_messages", "can_add_web_page_previews", "can_change_info", "can_invite_users", "can_pin_messages", "can_manage_topics"].map((name) => [name, true]));
+    await api("restrictChatMember", { chat_id: group.id, user_id: bob.id, permissions: everything });
+    expect((await api("getChatMember", { chat_id: group.id, user_id: bob.id })).body.result.status).toBe("member");
+
+    expect(await api("restrictChatMember", { chat_id: group.id, user_id: bob.id })).toEqual(telegramError(400, 'Bad Request: parameter "permissions" is required'));
+    expect(await api("restrictChatMember", { chat_id: group.id, user_id: alice.id, permissions: {} })).toEqual(telegramError(400, "Bad Request: can't remove chat owner"));
+    const plain = await api("restrictChatMember", { chat_id: alice.id, user_id: bob.id, permissions: {} });
+    expect(plain).toEqual(telegramError(400, "Bad Request: chat member status can't be changed in private chats"));
   });
 
   it("pins messages, and leaves a group after which it may not write there", async () => {

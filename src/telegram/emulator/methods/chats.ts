@@ -1,4 +1,4 @@
-import type { ChatMember } from "@grammyjs/types";
+import type { ChatMember, ChatPermissions } from "@grammyjs/types";
 import type { Method, MethodContext } from "../context.js";
 import { badRequest } from "../errors.js";
 import type { MemberStatus, Room } from "../world.js";
@@ -28,10 +28,23 @@ function targetMember(ctx: MethodContext, room: Room): number {
   return userId;
 }
 
+/** Every permission a restricted member's answer lists; those not granted are false. */
+const PERMISSIONS = [
+  "can_send_messages", "can_send_audios", "can_send_documents", "can_send_photos", "can_send_videos",
+  "can_send_video_notes", "can_send_voice_notes", "can_send_polls", "can_send_other_messages",
+  "can_add_web_page_previews", "can_change_info", "can_invite_users", "can_pin_messages", "can_manage_topics",
+] as const;
+
 function chatMember(ctx: MethodContext, room: Room, userId: number): ChatMember {
   const user = ctx.world.users.get(userId)!;
+  const permissions = ctx.world.restriction(room, userId);
   const status = room.members.get(userId) ?? "left";
   switch (status) {
+    case "restricted":
+      return {
+        status, user, is_member: true, until_date: room.restrictions.get(userId)!.until_date,
+        ...Object.fromEntries(PERMISSIONS.map((name) => [name, permissions?.[name] === true])),
+      } as ChatMember;
     case "creator":
       return { status, user, is_anonymous: false };
     case "administrator":
@@ -78,6 +91,26 @@ export const chatMethods: Record<string, Method> = {
   banChatMember: (ctx) => {
     const room = administeredGroup(ctx);
     room.members.set(targetMember(ctx, room), "kicked");
+    return true;
+  },
+
+  /** Only in supergroups; granting every permission lifts the restriction. */
+  restrictChatMember: (ctx) => {
+    const room = administeredGroup(ctx);
+    if (room.chat.type !== "supergroup") throw badRequest("method is available only for supergroups");
+    const userId = targetMember(ctx, room);
+    const permissions = ctx.params.json<ChatPermissions>("permissions");
+    if (!permissions || typeof permissions !== "object") throw badRequest("parameter \"permissions\" is required");
+    if (PERMISSIONS.every((name) => permissions[name] === true)) {
+      room.restrictions.delete(userId);
+      if (room.members.get(userId) === "restricted") room.members.set(userId, "member");
+      return true;
+    }
+    // Telegram takes a date under 30 seconds or over 366 days from now as forever.
+    const until = ctx.params.integer("until_date") ?? 0;
+    const ahead = until - ctx.world.date();
+    room.restrictions.set(userId, { permissions, until_date: ahead < 30 || ahead > 366 * 86400 ? 0 : until });
+    room.members.set(userId, "restricted");
     return true;
   },
 
