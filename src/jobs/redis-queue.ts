@@ -122,7 +122,7 @@ export class RedisJobQueue implements JobQueue {
           name: kind,
           data: storedOf(job),
           opts: {
-            jobId: String(job.id),
+            jobId: bullId(job.id),
             delay: job.orderingKey !== null && !heads.has(job.id) ? PARKED_MS : Math.max(0, job.runAt - now),
             attempts: job.maxAttempts,
             backoff: { type: "custom" },
@@ -196,7 +196,7 @@ export class RedisJobQueue implements JobQueue {
   }
 
   private async run(bull: BullJob<Stored>): Promise<void> {
-    const id = Number(bull.id);
+    const id = idOf(bull);
     const job: Job = { ...bull.data, id, kind: bull.name, attempts: bull.attemptsStarted, lastError: bull.failedReason || null, runAt: this.clock.now() + this.options.leaseMs };
     this.running++;
     await this.redis.sadd(this.key("running"), id);
@@ -223,8 +223,8 @@ export class RedisJobQueue implements JobQueue {
 
   /** Removes a job that waits (answers false when it is running, or gone). */
   private async discard(id: number, kind: string): Promise<boolean> {
-    const bull = await this.queue(kind).getJob(String(id));
-    if (!bull || (await this.queue(kind).remove(String(id))) !== 1) return false;
+    const bull = await this.queue(kind).getJob(bullId(id));
+    if (!bull || (await this.queue(kind).remove(bullId(id))) !== 1) return false;
     await this.ended({ id, ...bull.data });
     return true;
   }
@@ -236,7 +236,7 @@ export class RedisJobQueue implements JobQueue {
     const next = (await this.redis.eval(LEAVE_CHAIN, 1, this.chainKey(job.botId, job.orderingKey), job.id)) as string | null;
     if (next === null) return;
     const kind = await this.redis.hget(this.key("kinds"), next);
-    const parked = kind === null ? undefined : await this.queue(kind).getJob(next);
+    const parked = kind === null ? undefined : await this.queue(kind).getJob(bullId(Number(next)));
     if (!parked) return;
     const delay = (parked.data as Stored).runAt - this.clock.now();
     if (delay > 0) await parked.changeDelay(delay);
@@ -265,7 +265,7 @@ export class RedisJobQueue implements JobQueue {
       ids.map(async (id, i) => {
         const ofKind = kinds[i];
         if (ofKind === null || (wanted && !wanted.has(ofKind))) return undefined;
-        const bull = await this.queue(ofKind).getJob(id);
+        const bull = await this.queue(ofKind).getJob(bullId(Number(id)));
         return bull ? this.jobOf(bull, ofKind) : undefined;
       }),
     );
@@ -275,7 +275,7 @@ export class RedisJobQueue implements JobQueue {
   }
 
   private jobOf(bull: BullJob<Stored>, kind: string): Job {
-    return { ...bull.data, id: Number(bull.id), kind, attempts: bull.attemptsStarted, lastError: bull.failedReason || null };
+    return { ...bull.data, id: idOf(bull), kind, attempts: bull.attemptsStarted, lastError: bull.failedReason || null };
   }
 
   private queue(kind: string): Queue {
@@ -288,7 +288,7 @@ export class RedisJobQueue implements JobQueue {
   }
 
   private key(name: string): string {
-    return `${this.options.prefix}:jobs:${name}`;
+    return `${this.options.prefix}:job-index:${name}`;
   }
 
   private botKey(botId: number): string {
@@ -303,4 +303,13 @@ export class RedisJobQueue implements JobQueue {
 function storedOf(job: Job): Stored {
   const { botId, payload, runAt, orderingKey, label, dedupeKey, maxAttempts, createdAt } = job;
   return { botId, payload, runAt, orderingKey, label, dedupeKey, maxAttempts, createdAt };
+}
+
+/** BullMQ refuses integer ids of its own choosing. */
+function bullId(id: number): string {
+  return `j${id}`;
+}
+
+function idOf(bull: BullJob): number {
+  return Number(bull.id!.slice(1));
 }
