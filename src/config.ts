@@ -27,6 +27,8 @@ export interface Config {
   databaseUrl?: string;
   /** Redis URL; undefined = in-process queues and counters. */
   redisUrl?: string;
+  /** Prefix of the Redis keys of the job queues (several platforms may share one server). */
+  redisPrefix: string;
   /** The address Telegram can reach; undefined = bots use long polling. */
   publicUrl?: string;
   telegramApiRoot: string;
@@ -146,6 +148,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir,
     databaseUrl: optional(env, "DATABASE_URL"),
     redisUrl: optional(env, "REDIS_URL"),
+    redisPrefix: optional(env, "REDIS_PREFIX") ?? "botyard",
     publicUrl: optional(env, "PUBLIC_URL")?.replace(/\/+$/, ""),
     telegramApiRoot: (optional(env, "TELEGRAM_API_ROOT") ?? "https://api.telegram.org").replace(/\/+$/, ""),
     telegramLoginBotToken: optional(env, "TELEGRAM_LOGIN_BOT_TOKEN"),

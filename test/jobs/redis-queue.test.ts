@@ -3,6 +3,8 @@ import pino from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { systemClock } from "../../src/clock.js";
 import { RedisJobQueue, type RedisQueueOptions } from "../../src/jobs/redis-queue.js";
+import { createBot, signUpClient } from "../support/bots.js";
+import { usePlatform } from "../support/platform.js";
 import { redisUrl } from "../support/redis.js";
 import { behavesAsAJobQueue, deferred, until } from "./job-queue-behaviour.js";
 
@@ -134,5 +136,26 @@ describe("the Redis job queue", () => {
     gate.resolve();
     await q.idle();
     expect([runs, stolen]).toEqual([1, 0]);
+  });
+});
+
+describe("a platform with REDIS_URL", () => {
+  const prefix = `botyard-test-${Math.random().toString(36).slice(2, 10)}`;
+  const t = usePlatform("sqlite", { REDIS_URL: redisUrl(), REDIS_PREFIX: prefix });
+  afterAll(async () => {
+    const redis = new Redis(redisUrl());
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+  });
+
+  it("keeps its jobs in Redis, and a deleted bot's go with it", async () => {
+    expect(t.platform.jobs).toBeInstanceOf(RedisJobQueue);
+    const { api } = await signUpClient(t.app);
+    const bot = await createBot(api);
+    await t.platform.jobs.enqueue([{ kind: "run", botId: bot.id, payload: { botId: bot.id, command: { name: "/later" }, trigger: "scheduled" }, runAt: t.clock.now() + 60_000, label: "later" }]);
+    expect((await api.get(`/v2/bots/${bot.id}/scheduled_runs`)).json()).toMatchObject([{ label: "later", command: "/later", run_at: new Date(t.clock.now() + 60_000).toISOString() }]);
+    expect((await api.delete(`/v2/bots/${bot.id}`)).statusCode).toBe(200);
+    expect((await t.platform.jobs.pending(bot.id, { limit: 10, offset: 0 })).total).toBe(0);
   });
 });
