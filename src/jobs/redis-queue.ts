@@ -51,6 +51,11 @@ end
 redis.call('LREM', KEYS[1], 1, ARGV[1])
 return false`;
 
+/** Deletes a dedupe key's pointer if it still points at the job that ended. */
+const DROP_IF_OURS = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 0`;
+
 /**
  * The job layer for scale-out, on BullMQ: one BullMQ queue per kind (a worker takes only the
  * kinds it has handlers for), due times as BullMQ delays, leases as BullMQ locks with its
@@ -109,11 +114,7 @@ export class RedisJobQueue implements JobQueue {
     // Indexed first, so a job that runs at once is found in the index when it ends.
     const index = this.redis.multi();
     for (const job of jobs) index.zadd(this.botKey(job.botId), job.runAt, job.id).hset(this.key("kinds"), job.id, job.kind);
-    const chained = jobs.filter((job) => job.orderingKey !== null);
-    for (const job of chained) index.rpush(this.chainKey(job.botId, job.orderingKey!), job.id);
-    const replies = (await index.exec())!.slice(jobs.length * 2);
-    // A job alone in its chain is the head: due at its time; the others wait to be woken.
-    const heads = new Set(chained.filter((_, i) => replies[i][1] === 1).map((job) => job.id));
+    await index.exec();
     const byKind = new Map<string, Job<P>[]>();
     for (const job of [...jobs].sort((a, b) => a.runAt - b.runAt)) byKind.set(job.kind, [...(byKind.get(job.kind) ?? []), job]);
     for (const [kind, ofKind] of byKind) {
@@ -123,7 +124,8 @@ export class RedisJobQueue implements JobQueue {
           data: storedOf(job),
           opts: {
             jobId: bullId(job.id),
-            delay: job.orderingKey !== null && !heads.has(job.id) ? PARKED_MS : Math.max(0, job.runAt - now),
+            // A job with an ordering key waits in BullMQ before it joins its key's line, so whoever wakes it finds it there.
+            delay: job.orderingKey !== null ? PARKED_MS : Math.max(0, job.runAt - now),
             attempts: job.maxAttempts,
             backoff: { type: "custom" },
             removeOnComplete: true,
@@ -131,6 +133,14 @@ export class RedisJobQueue implements JobQueue {
           },
         })),
       );
+    }
+    const chained = jobs.filter((job) => job.orderingKey !== null);
+    if (chained.length > 0) {
+      const lines = this.redis.multi();
+      for (const job of chained) lines.rpush(this.chainKey(job.botId, job.orderingKey!), job.id);
+      const lengths = (await lines.exec())!;
+      // Alone in its line, a job is its head: due at its time. The others are woken by the one before.
+      for (const [i, job] of chained.entries()) if (lengths[i][1] === 1) await this.wake(job.id, job.kind);
     }
     for (const job of jobs) if (job.dedupeKey !== null) await this.replaceDeduped(job.id, job.kind, job.botId, job.dedupeKey);
     return jobs;
@@ -225,18 +235,23 @@ export class RedisJobQueue implements JobQueue {
   private async discard(id: number, kind: string): Promise<boolean> {
     const bull = await this.queue(kind).getJob(bullId(id));
     if (!bull || (await this.queue(kind).remove(bullId(id))) !== 1) return false;
-    await this.ended({ id, ...bull.data });
+    await this.ended({ id, kind, ...bull.data });
     return true;
   }
 
   /** A job's end: out of the indexes, and the next of its ordering key woken. */
-  private async ended(job: Pick<Job, "id" | "botId" | "orderingKey">): Promise<void> {
+  private async ended(job: Pick<Job, "id" | "kind" | "botId" | "orderingKey" | "dedupeKey">): Promise<void> {
+    if (job.dedupeKey !== null) await this.redis.eval(DROP_IF_OURS, 1, this.dedupeKey(job.botId, job.dedupeKey), pointerOf(job.id, job.kind));
     await this.redis.multi().zrem(this.botKey(job.botId), job.id).hdel(this.key("kinds"), String(job.id)).srem(this.key("running"), job.id).srem(this.key("cancelled"), job.id).exec();
     if (job.orderingKey === null) return;
     const next = (await this.redis.eval(LEAVE_CHAIN, 1, this.chainKey(job.botId, job.orderingKey), job.id)) as string | null;
-    if (next === null) return;
-    const kind = await this.redis.hget(this.key("kinds"), next);
-    const parked = kind === null ? undefined : await this.queue(kind).getJob(bullId(Number(next)));
+    const kind = next === null ? null : await this.redis.hget(this.key("kinds"), next);
+    if (kind !== null) await this.wake(Number(next), kind);
+  }
+
+  /** Makes a parked job due at its time. */
+  private async wake(id: number, kind: string): Promise<void> {
+    const parked = await this.queue(kind).getJob(bullId(id));
     if (!parked) return;
     const delay = (parked.data as Stored).runAt - this.clock.now();
     if (delay > 0) await parked.changeDelay(delay);
@@ -245,13 +260,13 @@ export class RedisJobQueue implements JobQueue {
 
   /** Makes `id` the dedupe key's waiting job, removing the one it replaces (or itself, when a later one replaced it meanwhile). */
   private async replaceDeduped(id: number, kind: string, botId: number, dedupeKey: string): Promise<void> {
-    const pointer = this.key(`dedupe:${botId}:${dedupeKey}`);
-    const previous = await this.redis.set(pointer, `${kind}\n${id}`, "GET");
+    const pointer = this.dedupeKey(botId, dedupeKey);
+    const previous = await this.redis.set(pointer, pointerOf(id, kind), "GET");
     if (previous !== null) {
       const [previousKind, previousId] = previous.split("\n");
       await this.discard(Number(previousId), previousKind);
     }
-    if ((await this.redis.get(pointer)) !== `${kind}\n${id}`) await this.discard(id, kind);
+    if ((await this.redis.get(pointer)) !== pointerOf(id, kind)) await this.discard(id, kind);
   }
 
   /** The bot's live jobs (waiting or running) matching the filter, soonest first. */
@@ -295,6 +310,10 @@ export class RedisJobQueue implements JobQueue {
     return this.key(`bot:${botId}`);
   }
 
+  private dedupeKey(botId: number, dedupeKey: string): string {
+    return this.key(`dedupe:${botId}:${dedupeKey}`);
+  }
+
   private chainKey(botId: number, orderingKey: string): string {
     return this.key(`chain:${botId}:${orderingKey}`);
   }
@@ -312,4 +331,9 @@ function bullId(id: number): string {
 
 function idOf(bull: BullJob): number {
   return Number(bull.id!.slice(1));
+}
+
+/** What a dedupe key's pointer holds: the kind (to find the BullMQ queue) and the id. */
+function pointerOf(id: number, kind: string): string {
+  return `${kind}\n${id}`;
 }
