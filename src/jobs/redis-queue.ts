@@ -116,7 +116,10 @@ export class RedisJobQueue implements JobQueue {
     for (const job of jobs) index.zadd(this.botKey(job.botId), job.runAt, job.id).hset(this.key("kinds"), job.id, job.kind);
     await index.exec();
     const byKind = new Map<string, Job<P>[]>();
-    for (const job of [...jobs].sort((a, b) => a.runAt - b.runAt)) byKind.set(job.kind, [...(byKind.get(job.kind) ?? []), job]);
+    for (const job of [...jobs].sort((a, b) => a.runAt - b.runAt)) {
+      if (!byKind.has(job.kind)) byKind.set(job.kind, []);
+      byKind.get(job.kind)!.push(job);
+    }
     for (const [kind, ofKind] of byKind) {
       await this.queue(kind).addBulk(
         ofKind.map((job) => ({
@@ -164,7 +167,9 @@ export class RedisJobQueue implements JobQueue {
     this.handlers.set(kind, handler as JobHandler<never>);
   }
 
+  /** Starts a worker per kind registered so far. */
   async start(): Promise<void> {
+    if (this.workers.length > 0) return;
     const { concurrency, leaseMs, retryDelayMs, prefix } = this.options;
     this.workers = [...this.handlers.keys()].map(
       (kind) =>
