@@ -44,6 +44,22 @@ describe("the Redis job queue", () => {
 
   behavesAsAJobQueue({ queue: (options) => queue(options), newBot: async () => ++bots, now: () => Date.now() });
 
+  it("keeps nothing of its jobs beside BullMQ once they ended (lines, dedupe pointers, indexes)", async () => {
+    const q = queue();
+    let ran = 0;
+    q.register("note", async () => void ran++);
+    await q.start();
+    await q.enqueue([
+      { kind: "note", botId: 1, payload: {}, orderingKey: "chat:1", label: "a" },
+      { kind: "note", botId: 1, payload: {}, orderingKey: "chat:1", dedupeKey: "d" },
+      { kind: "note", botId: 2, payload: {}, dedupeKey: "d" },
+    ]);
+    await until(() => ran === 3);
+    await q.idle();
+    await until(async () => (await redis.keys(`${prefix}:job-index:*`)).length === 1);
+    expect(await redis.keys(`${prefix}:job-index:*`)).toEqual([`${prefix}:job-index:next-id`]);
+  });
+
   it("runs a delayed job at its due time, not before, and lists it until then", async () => {
     const q = queue();
     const ran: number[] = [];
