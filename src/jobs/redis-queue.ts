@@ -221,10 +221,10 @@ export class RedisJobQueue implements JobQueue {
       await this.handlers.get(job.kind)!(job as Job<never>);
       await this.ended(job);
     } catch (error) {
-      const final = job.attempts >= job.maxAttempts || (await this.redis.sismember(this.key("cancelled"), id)) === 1;
+      const cancelled = (await this.redis.sismember(this.key("cancelled"), id)) === 1;
       const context = { err: error, bot_id: job.botId, job_id: id, kind: job.kind, attempts: job.attempts };
-      if (final) {
-        this.log.error(context, "job given up after its last attempt");
+      if (cancelled || job.attempts >= job.maxAttempts) {
+        this.log.error(context, cancelled ? "cancelled job failed; not retried" : "job given up after its last attempt");
         await this.ended(job);
         throw new UnrecoverableError(error instanceof Error ? error.message : String(error));
       }
