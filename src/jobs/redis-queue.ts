@@ -111,10 +111,12 @@ export class RedisJobQueue implements JobQueue {
         createdAt,
       }),
     );
-    // Indexed first, so a job that runs at once is found in the index when it ends.
+    // Indexed (and made its dedupe key's job) first, so a job that runs at once finds all that to undo when it ends.
     const index = this.redis.multi();
     for (const job of jobs) index.zadd(this.botKey(job.botId), job.runAt, job.id).hset(this.key("kinds"), job.id, job.kind);
-    await index.exec();
+    const deduped = jobs.filter((job) => job.dedupeKey !== null);
+    for (const job of deduped) index.set(this.dedupeKey(job.botId, job.dedupeKey!), pointerOf(job.id, job.kind), "GET");
+    const replaced = (await index.exec())!.slice(jobs.length * 2).map(([, previous]) => previous as string | null);
     const byKind = new Map<string, Job<P>[]>();
     for (const job of [...jobs].sort((a, b) => a.runAt - b.runAt)) {
       if (!byKind.has(job.kind)) byKind.set(job.kind, []);
@@ -145,7 +147,7 @@ export class RedisJobQueue implements JobQueue {
       // Alone in its line, a job is its head: due at its time. The others are woken by the one before.
       for (const [i, job] of chained.entries()) if (lengths[i][1] === 1) await this.wake(job.id, job.kind);
     }
-    for (const job of jobs) if (job.dedupeKey !== null) await this.replaceDeduped(job.id, job.kind, job.botId, job.dedupeKey);
+    for (const [i, job] of deduped.entries()) await this.replaceDeduped(job, replaced[i]);
     return jobs;
   }
 
@@ -263,15 +265,16 @@ export class RedisJobQueue implements JobQueue {
     else await parked.promote();
   }
 
-  /** Makes `id` the dedupe key's waiting job, removing the one it replaces (or itself, when a later one replaced it meanwhile). */
-  private async replaceDeduped(id: number, kind: string, botId: number, dedupeKey: string): Promise<void> {
-    const pointer = this.dedupeKey(botId, dedupeKey);
-    const previous = await this.redis.set(pointer, pointerOf(id, kind), "GET");
+  /**
+   * Removes the job a dedupe key's new job replaced (if it still waits), and the new one
+   * itself when a later enqueue replaced it meanwhile (and may have missed it, not yet added).
+   */
+  private async replaceDeduped(job: Job, previous: string | null): Promise<void> {
     if (previous !== null) {
       const [previousKind, previousId] = previous.split("\n");
       await this.discard(Number(previousId), previousKind);
     }
-    if ((await this.redis.get(pointer)) !== pointerOf(id, kind)) await this.discard(id, kind);
+    if ((await this.redis.get(this.dedupeKey(job.botId, job.dedupeKey!))) !== pointerOf(job.id, job.kind)) await this.discard(job.id, job.kind);
   }
 
   /** The bot's live jobs (waiting or running) matching the filter, soonest first. */
