@@ -3,15 +3,18 @@
  * no-op handler and completed by the embedded queue (default options with per-owner fairness, as the platform runs it; system clock). The
  * baseline beside it, in the same run, is a bare insert and select of the same rows. Also
  * how late the last job starts after its due time. SQLite (a temp file) and PostgreSQL when
- * it answers (TEST_POSTGRES_URL or the local server).
+ * it answers (TEST_POSTGRES_URL or the local server); then the Redis queue (TEST_REDIS_URL or
+ * the local server), which has no bare baseline of its own.
  *
  *   npx tsx bench/jobs.ts
  */
+import { Redis } from "ioredis";
 import pino from "pino";
 import { systemClock } from "../src/clock.js";
 import type { Database } from "../src/db/database.js";
 import { EmbeddedJobQueue } from "../src/jobs/embedded-queue.js";
-import type { JobSpec } from "../src/jobs/job-queue.js";
+import type { JobQueue, JobSpec } from "../src/jobs/job-queue.js";
+import { RedisJobQueue } from "../src/jobs/redis-queue.js";
 import { RUN_JOB_KIND, type RunRequest } from "../src/runtime/run-request.js";
 import { botIn, openPostgresBench, openSqliteBench, reachablePostgres, type BenchDatabase } from "./databases.js";
 
@@ -53,15 +56,18 @@ async function insertAndSelect(database: Database, botId: number): Promise<numbe
   return seconds;
 }
 
-/** The burst through the queue: enqueue seconds, seconds until all ran, and the last start's delay. */
-async function throughQueue(database: Database, botId: number) {
-  // As the platform wires it: per-owner fairness on, owners read through a cache (BotStore's).
+/** The embedded queue as the platform wires it: per-owner fairness on, owners read through a cache (BotStore's). */
+function embeddedQueue(database: Database): EmbeddedJobQueue {
   const owners = new Map<number, number | undefined>();
   const ownerOf = async (id: number) => {
     if (!owners.has(id)) owners.set(id, (await database.db.selectFrom("bots").select("owner_id").where("id", "=", id).executeTakeFirst())?.owner_id);
     return owners.get(id);
   };
-  const queue = new EmbeddedJobQueue(database, systemClock, pino({ level: "silent" }), { ownerOf });
+  return new EmbeddedJobQueue(database, systemClock, pino({ level: "silent" }), { ownerOf });
+}
+
+/** The burst through a queue: enqueue seconds, seconds until all ran, the last start's delay, and the jobs left. */
+async function throughQueue(queue: JobQueue, botId: number, left: () => Promise<number>) {
   let ran = 0;
   let lastStart = 0;
   let allRan!: () => void;
@@ -83,7 +89,19 @@ async function throughQueue(database: Database, botId: number) {
   clearInterval(keepAlive);
   await queue.stop();
   const lastDue = dueAt + 999;
-  return { enqueueS, enqueueFit: dueIn > 0, runS: (Date.now() - dueAt) / 1000, lateMs: lastStart - lastDue, left: Number((await database.db.selectFrom("jobs").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n) };
+  return { enqueueS, enqueueFit: dueIn > 0, runS: (Date.now() - dueAt) / 1000, lateMs: lastStart - lastDue, left: await left() };
+}
+
+type Burst = Awaited<ReturnType<typeof throughQueue>>;
+
+function report(name: string, burst: Burst, baseline?: number) {
+  // The queue's work: the enqueue, then taking, running and completing every job from the first due time on.
+  const layer = JOBS / (burst.enqueueS + burst.runS);
+  console.log(
+    `${name}: ${baseline === undefined ? "" : `bare insert + select ${Math.round(baseline)} rows/s; `}job layer ${Math.round(layer)} jobs/s ` +
+      `(enqueue ${burst.enqueueS.toFixed(2)} s${burst.enqueueFit ? "" : ", past the due time"}, all run ${burst.runS.toFixed(2)} s after the first due time) ` +
+      `${baseline === undefined ? "" : `ratio ${(layer / baseline).toFixed(2)}; `}last job started ${burst.lateMs} ms after its due time; ${burst.left} left`,
+  );
 }
 
 async function bench(name: string, open: () => Promise<BenchDatabase>) {
@@ -91,19 +109,28 @@ async function bench(name: string, open: () => Promise<BenchDatabase>) {
   const baselineS = await insertAndSelect(a.database, await botIn(a.database));
   await a.close();
   const b = await open();
-  const burst = await throughQueue(b.database, await botIn(b.database));
-  await b.close();
-  const baseline = JOBS / baselineS;
-  // The queue's work: the enqueue, then taking, running and completing every job from the first due time on.
-  const layer = JOBS / (burst.enqueueS + burst.runS);
-  console.log(
-    `${name}: bare insert + select ${Math.round(baseline)} rows/s; job layer ${Math.round(layer)} jobs/s ` +
-      `(enqueue ${burst.enqueueS.toFixed(2)} s${burst.enqueueFit ? "" : ", past the due time"}, all run ${burst.runS.toFixed(2)} s after the first due time) ` +
-      `ratio ${(layer / baseline).toFixed(2)}; last job started ${burst.lateMs} ms after its due time; ${burst.left} left`,
+  const burst = await throughQueue(embeddedQueue(b.database), await botIn(b.database), async () =>
+    Number((await b.database.db.selectFrom("jobs").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n),
   );
+  await b.close();
+  report(name, burst, JOBS / baselineS);
+}
+
+/** The same burst through the Redis queue (BullMQ), under a prefix of its own that is removed after. */
+async function benchRedis() {
+  const redis = new Redis(process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: null });
+  const prefix = `botyard-bench-${process.pid}`;
+  const queue = new RedisJobQueue(redis, systemClock, pino({ level: "silent" }), { prefix });
+  const burst = await throughQueue(queue, 1, async () => (await queue.pending(1, { limit: 1, offset: 0 })).total);
+  await queue.close();
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length > 0) await redis.del(...keys);
+  await redis.quit();
+  report("Redis (BullMQ)", burst);
 }
 
 await bench("SQLite", openSqliteBench);
 const pgUrl = await reachablePostgres();
 if (pgUrl) await bench("PostgreSQL", () => openPostgresBench(pgUrl));
 else console.log("PostgreSQL: not reachable, skipped");
+await benchRedis();

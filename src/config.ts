@@ -27,6 +27,10 @@ export interface Config {
   databaseUrl?: string;
   /** Redis URL; undefined = in-process queues and counters. */
   redisUrl?: string;
+  /** Prefix of the Redis keys of the job queues (several platforms may share one server). */
+  redisPrefix: string;
+  /** Where jobs wait: the database (embedded, the default) or BullMQ in Redis (needs redisUrl). */
+  jobQueue: JobQueueKind;
   /** The address Telegram can reach; undefined = bots use long polling. */
   publicUrl?: string;
   telegramApiRoot: string;
@@ -72,6 +76,16 @@ export interface BjsSizing {
   memoryMb: number;
   /** Heap each isolate's warm bot realms may fill, in MB (~0.3 MB a realm); a cold bot's run costs ~2 ms more. */
   warmMb: number;
+}
+
+export const JOB_QUEUES = ["embedded", "redis"] as const;
+export type JobQueueKind = (typeof JOB_QUEUES)[number];
+
+/** JOB_QUEUE: the Redis queue only when asked for, and only with a Redis to run on. */
+function jobQueueOf(env: Env): JobQueueKind {
+  const kind = oneOf(env, "JOB_QUEUE", JOB_QUEUES, "embedded");
+  if (kind === "redis" && !optional(env, "REDIS_URL")) throw new ConfigError("JOB_QUEUE=redis needs REDIS_URL: set it to the Redis server the job queues live on.");
+  return kind;
 }
 
 export const LOG_FORMATS = ["auto", "pretty", "json"] as const;
@@ -146,6 +160,8 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir,
     databaseUrl: optional(env, "DATABASE_URL"),
     redisUrl: optional(env, "REDIS_URL"),
+    redisPrefix: optional(env, "REDIS_PREFIX") ?? "botyard",
+    jobQueue: jobQueueOf(env),
     publicUrl: optional(env, "PUBLIC_URL")?.replace(/\/+$/, ""),
     telegramApiRoot: (optional(env, "TELEGRAM_API_ROOT") ?? "https://api.telegram.org").replace(/\/+$/, ""),
     telegramLoginBotToken: optional(env, "TELEGRAM_LOGIN_BOT_TOKEN"),

@@ -37,6 +37,7 @@ import { EmbeddedJobQueue } from "./jobs/embedded-queue.js";
 import { BroadcastService } from "./jobs/broadcasts.js";
 import { BroadcastStore } from "./bots/broadcasts.js";
 import type { JobQueue } from "./jobs/job-queue.js";
+import { RedisJobQueue } from "./jobs/redis-queue.js";
 import { AllowList } from "./net/address-guard.js";
 import { OutboundHttp } from "./net/outbound-http.js";
 import { collectDefaultMetrics, Registry } from "prom-client";
@@ -161,7 +162,10 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   collectDefaultMetrics({ register: metrics });
   const sender = new TelegramSender({ apiRoot, clock, limits: config.sending, metrics: new SenderMetrics(metrics) });
   const errorLog = new ErrorLog(db, clock);
-  const jobs = new EmbeddedJobQueue(database, clock, log, { ownerOf: async (botId) => (await botStore.byId(botId))?.owner_id });
+  // With JOB_QUEUE=redis, jobs are shared by every process on BullMQ (on its own connection: BullMQ's workers wait out a reconnect).
+  const jobsRedis = config.jobQueue === "redis" && config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: null }) : undefined;
+  const redisJobs = jobsRedis && new RedisJobQueue(jobsRedis, clock, log, { prefix: config.redisPrefix });
+  const jobs: JobQueue = redisJobs ?? new EmbeddedJobQueue(database, clock, log, { ownerOf: async (botId) => (await botStore.byId(botId))?.owner_id });
   const outboundHttp = new OutboundHttp({ allow: new AllowList(config.bjsHttpAllow) });
   const runtime = new BotRuntime({ database, clock, log, store: botStore, sender, config, apiRoot, metrics, jobs, errorLog });
   const bots = new BotService(botStore, {
@@ -210,6 +214,8 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     async close() {
       await interop.close();
       await jobs.stop();
+      await redisJobs?.close();
+      jobsRedis?.disconnect();
       await runtime.close();
       sender.close();
       await outboundHttp.close();

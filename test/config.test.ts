@@ -21,6 +21,14 @@ describe("configuration from the environment", () => {
     expect(() => load({ PORT: "-1" })).toThrow("PORT must be a non-negative whole number, got '-1'.");
   });
 
+  it("keeps jobs in the database unless JOB_QUEUE=redis names a Redis to keep them in", () => {
+    expect(load({}).jobQueue).toBe("embedded");
+    expect(load({ REDIS_URL: "redis://127.0.0.1:6379" }).jobQueue).toBe("embedded");
+    expect(load({ REDIS_URL: "redis://127.0.0.1:6379", JOB_QUEUE: "redis" }).jobQueue).toBe("redis");
+    expect(() => load({ JOB_QUEUE: "redis" })).toThrow("JOB_QUEUE=redis needs REDIS_URL: set it to the Redis server the job queues live on.");
+    expect(() => load({ JOB_QUEUE: "kafka" })).toThrow("JOB_QUEUE must be one of embedded, redis, got 'kafka'.");
+  });
+
   it("reads BJS_HTTP_ALLOW as a list, refusing an entry that is neither host nor range", () => {
     expect(load({}).bjsHttpAllow).toEqual([]);
     expect(load({ BJS_HTTP_ALLOW: " api.internal, 10.1.0.0/16 ,,127.0.0.1" }).bjsHttpAllow).toEqual(["api.internal", "10.1.0.0/16", "127.0.0.1"]);

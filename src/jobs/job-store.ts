@@ -207,7 +207,7 @@ function ofBot(botId: number, { label, kind, dedupeKey }: JobFilter) {
 }
 
 /** The specs with only the last of those sharing a bot and dedupe key (one statement cannot upsert a row twice). */
-function lastPerDedupeKey<P>(specs: readonly JobSpec<P>[]): JobSpec<P>[] {
+export function lastPerDedupeKey<P>(specs: readonly JobSpec<P>[]): JobSpec<P>[] {
   const keyOf = (spec: JobSpec<P>) => (spec.dedupeKey === undefined ? undefined : `${spec.botId}:${spec.dedupeKey}`);
   const lastIndex = new Map<string, number>();
   specs.forEach((spec, i) => {

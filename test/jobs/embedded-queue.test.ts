@@ -1,19 +1,12 @@
 import pino from "pino";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { EmbeddedJobQueue, type EmbeddedQueueOptions } from "../../src/jobs/embedded-queue.js";
-import type { Job } from "../../src/jobs/job-queue.js";
 import { createBot, signUpClient } from "../support/bots.js";
 import { FakeClock } from "../support/fake-clock.js";
 import { engines, usePlatform } from "../support/platform.js";
+import { behavesAsAJobQueue, deferred, until } from "./job-queue-behaviour.js";
 
 const silent = pino({ level: "silent" });
-
-/** A promise with its resolve at hand. */
-function deferred() {
-  let resolve!: () => void;
-  const promise = new Promise<void>((ok) => (resolve = ok));
-  return { promise, resolve };
-}
 
 describe.each(engines())("the embedded job queue on %s", (engine) => {
   const t = usePlatform(engine);
@@ -21,6 +14,8 @@ describe.each(engines())("the embedded job queue on %s", (engine) => {
 
   afterEach(async () => {
     await Promise.all(queues.splice(0).map((queue) => queue.stop()));
+    // The platform is shared: what a test leaves waiting must not run in the next.
+    await t.platform.database.db.deleteFrom("jobs").execute();
   });
 
   function queue(options: Partial<EmbeddedQueueOptions> = {}, clock = t.clock) {
@@ -42,6 +37,8 @@ describe.each(engines())("the embedded job queue on %s", (engine) => {
     await q.start();
     return { q, ran };
   }
+
+  behavesAsAJobQueue({ queue: (options) => queue(options), newBot, now: () => t.clock.now() });
 
   it("runs a job once, when the clock reaches its due time, then forgets it; nothing polls meanwhile", async () => {
     const botId = await newBot();
@@ -65,72 +62,6 @@ describe.each(engines())("the embedded job queue on %s", (engine) => {
     await q.idle();
     expect(ran).toHaveLength(1);
     expect(t.clock.pendingTimers).toBe(0);
-  });
-
-  it("runs jobs already due at start, soonest first", async () => {
-    const botId = await newBot();
-    const q = queue({ concurrency: 1 });
-    const order: number[] = [];
-    q.register<{ n: number }>("note", async (job) => void order.push(job.payload.n));
-    const now = t.clock.now();
-    await q.enqueue([2, 3, 1].map((n) => ({ kind: "note", botId, payload: { n }, runAt: now - 1000 + n })));
-    await q.start();
-    await q.idle();
-    expect(order).toEqual([1, 2, 3]);
-  });
-
-  it("runs at most `concurrency` jobs at once and takes the next as one finishes", async () => {
-    const botId = await newBot();
-    const q = queue({ concurrency: 2 });
-    const gates = new Map<number, ReturnType<typeof deferred>>();
-    const started: number[] = [];
-    q.register<{ n: number }>("slow", async (job) => {
-      started.push(job.payload.n);
-      const gate = deferred();
-      gates.set(job.payload.n, gate);
-      await gate.promise;
-    });
-    await q.start();
-    await q.enqueue([1, 2, 3, 4].map((n) => ({ kind: "slow", botId, payload: { n } })));
-    await until(() => started.length === 2);
-    expect(started).toEqual([1, 2]);
-    gates.get(1)!.resolve();
-    await until(() => started.length === 3);
-    expect(started).toEqual([1, 2, 3]);
-    for (const n of [2, 3]) gates.get(n)!.resolve();
-    await until(() => started.length === 4);
-    gates.get(4)!.resolve();
-    await q.idle();
-  });
-
-  it("runs the jobs of one ordering key one at a time in enqueue order, other keys beside them", async () => {
-    const botId = await newBot();
-    const q = queue({ concurrency: 8 });
-    const log: string[] = [];
-    const gates = new Map<string, ReturnType<typeof deferred>>();
-    q.register<{ name: string }>("step", async (job) => {
-      log.push(`start ${job.payload.name}`);
-      const gate = deferred();
-      gates.set(job.payload.name, gate);
-      await gate.promise;
-      log.push(`end ${job.payload.name}`);
-    });
-    await q.start();
-    const now = t.clock.now();
-    // a2 is due before a1, but was enqueued after it: the key's order is the enqueue order.
-    await q.enqueue([
-      { kind: "step", botId, payload: { name: "a1" }, orderingKey: "chat:1", runAt: now },
-      { kind: "step", botId, payload: { name: "a2" }, orderingKey: "chat:1", runAt: now - 5000 },
-      { kind: "step", botId, payload: { name: "b1" }, orderingKey: "chat:2", runAt: now },
-    ]);
-    await until(() => gates.size === 2);
-    expect([...gates.keys()].sort()).toEqual(["a1", "b1"]);
-    gates.get("a1")!.resolve();
-    await until(() => gates.has("a2"));
-    gates.get("a2")!.resolve();
-    gates.get("b1")!.resolve();
-    await q.idle();
-    expect(log.indexOf("end a1")).toBeLessThan(log.indexOf("start a2"));
   });
 
   it("gives another owner's due job the next free slot during one owner's flood, and an owner alone every slot", async () => {
@@ -268,82 +199,18 @@ describe.each(engines())("the embedded job queue on %s", (engine) => {
     await q.idle();
   });
 
-  it("keeps one waiting job per dedupe key: enqueueing it again replaces it", async () => {
+  it("runs a deduplicated job at the time of the enqueue that replaced it", async () => {
     const botId = await newBot();
     const { q, ran } = await recording();
     const now = t.clock.now();
     await q.enqueue([{ kind: "note", botId, payload: { n: 1 }, runAt: now + 10_000, dedupeKey: "auto_retry:7" }]);
     await q.enqueue([{ kind: "note", botId, payload: { n: 2 }, runAt: now + 20_000, dedupeKey: "auto_retry:7" }]);
-    await q.enqueue([{ kind: "note", botId, payload: { n: 3 }, runAt: now + 10_000, dedupeKey: "auto_retry:8" }]);
-    // Within one call too: the last one wins.
-    await q.enqueue([4, 5].map((n) => ({ kind: "note", botId, payload: { n }, runAt: now + 30_000, dedupeKey: "auto_retry:9" })));
-    const pending = await q.pending<{ n: number }>(botId, { limit: 10, offset: 0 });
-    expect(pending.items.map((job) => [job.payload.n, job.runAt - now])).toEqual([
-      [3, 10_000],
-      [2, 20_000],
-      [5, 30_000],
-    ]);
-    t.clock.advance(30_000);
+    t.clock.advance(10_000);
     await q.idle();
-    expect(ran.map((r) => r.payload)).toEqual([{ n: 3 }, { n: 2 }, { n: 5 }]);
-  });
-
-  it("lists a bot's waiting jobs soonest first, by page, label and kind, and cancels them the same ways", async () => {
-    const [botId, otherBotId] = [await newBot(), await newBot()];
-    const { q } = await recording();
-    const now = t.clock.now();
-    const at = (s: number) => now + s * 1000;
-    await q.enqueue([
-      { kind: "note", botId, payload: { n: 3 }, runAt: at(30), label: "remind" },
-      { kind: "note", botId, payload: { n: 1 }, runAt: at(10), label: "remind" },
-      { kind: "other", botId, payload: { n: 2 }, runAt: at(20) },
-      { kind: "note", botId: otherBotId, payload: { n: 9 }, runAt: at(5), label: "remind" },
-    ]);
-    const ns = (page: { items: Job<{ n: number }>[] }) => page.items.map((job) => job.payload.n);
-    const all = await q.pending<{ n: number }>(botId, { limit: 2, offset: 0 });
-    expect([ns(all), all.total]).toEqual([[1, 2], 3]);
-    expect(ns(await q.pending(botId, { limit: 2, offset: 2 }))).toEqual([3]);
-    expect(ns(await q.pending(botId, { limit: 10, offset: 0 }, { label: "remind" }))).toEqual([1, 3]);
-    expect(ns(await q.pending(botId, { limit: 10, offset: 0 }, { kind: "other" }))).toEqual([2]);
-    expect(all.items[0]).toMatchObject({ botId, kind: "note", label: "remind", runAt: at(10), attempts: 0, orderingKey: null, dedupeKey: null });
-
-    expect(await q.cancel(botId, { label: "remind" })).toBe(2);
-    expect(ns(await q.pending(botId, { limit: 10, offset: 0 }))).toEqual([2]);
-    expect(await q.cancel(botId)).toBe(1);
-    expect((await q.pending(botId, { limit: 10, offset: 0 })).total).toBe(0);
-    // The other bot's job is untouched.
-    expect(ns(await q.pending(otherBotId, { limit: 10, offset: 0 }))).toEqual([9]);
-  });
-
-  it("takes only the kinds it has handlers for", async () => {
-    const botId = await newBot();
-    const { q, ran } = await recording();
-    await q.enqueue([
-      { kind: "unhandled", botId, payload: { n: 1 } },
-      { kind: "note", botId, payload: { n: 2 } },
-    ]);
+    expect(ran).toEqual([]);
+    t.clock.advance(10_000);
     await q.idle();
-    expect(ran.map((r) => r.payload)).toEqual([{ n: 2 }]);
-    expect((await q.pending(botId, { limit: 10, offset: 0 }, { kind: "unhandled" })).items[0]).toMatchObject({ attempts: 0 });
-  });
-
-  it("waits for its running jobs when stopped, and leaves the others for the next start", async () => {
-    const botId = await newBot();
-    const q = queue({ concurrency: 1 });
-    const gate = deferred();
-    const done: number[] = [];
-    q.register<{ n: number }>("note", async (job) => {
-      await gate.promise;
-      done.push(job.payload.n);
-    });
-    await q.start();
-    await q.enqueue([1, 2].map((n) => ({ kind: "note", botId, payload: { n } })));
-    await until(async () => (await q.pending(botId, { limit: 10, offset: 0 })).total === 1);
-    const stopped = q.stop();
-    gate.resolve();
-    await stopped;
-    expect(done).toEqual([1]);
-    expect((await q.pending(botId, { limit: 10, offset: 0 })).total).toBe(1);
+    expect(ran).toEqual([{ payload: { n: 2 }, at: now + 20_000, attempts: 1 }]);
   });
 
   it("loses a deleted bot's jobs with it", async () => {
@@ -355,13 +222,3 @@ describe.each(engines())("the embedded job queue on %s", (engine) => {
     expect((await q.pending(bot.id, { limit: 10, offset: 0 })).total).toBe(0);
   });
 });
-
-/** Waits until `done` holds (the work between is I/O, not time on the clock). */
-function until(done: () => boolean | Promise<boolean>): Promise<void> {
-  return vi.waitFor(
-    async () => {
-      if (!(await done())) throw new Error("not yet");
-    },
-    { timeout: 5000, interval: 2 },
-  );
-}

@@ -1,10 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { Redis } from "ioredis";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { engines } from "../support/platform.js";
 import { ChildPlatform } from "../support/child-platform.js";
+import { redisUrl } from "../support/redis.js";
 
 const START_MS = Date.parse("2026-01-15T12:00:00.000Z");
 
@@ -63,5 +65,46 @@ describe.each(engines())("jobs across a killed process on %s", (engine) => {
     const third = start(false);
     await third.ask({ advance: 3_600_000 });
     expect(runs()).toHaveLength(4);
+  });
+});
+
+describe("a Redis job across a killed process", () => {
+  const dir = mkdtempSync(join(tmpdir(), "botyard-jobs-kill-redis-"));
+  const runsFile = join(dir, "runs.log");
+  writeFileSync(runsFile, "");
+  const prefix = `botyard-test-${Math.random().toString(36).slice(2, 10)}`;
+  const workers: ChildPlatform[] = [];
+  const start = (hang: boolean) => {
+    const worker = new ChildPlatform(resolve(import.meta.dirname, "worker-process.ts"), { START_MS: String(START_MS), DATA_DIR: dir, RUNS_FILE: runsFile, HANG: hang ? "1" : "0", REDIS_URL: redisUrl(), REDIS_PREFIX: prefix });
+    workers.push(worker);
+    return worker;
+  };
+  const runs = () => readFileSync(runsFile, "utf8").split("\n").filter(Boolean);
+  afterAll(async () => {
+    await Promise.all(workers.map((worker) => worker.kill().catch(() => {})));
+    const redis = new Redis(redisUrl());
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("has another worker take the job of a worker killed mid-job once its lock lapses, and finish it once", { timeout: 30_000 }, async () => {
+    const first = start(true);
+    await first.ask({ enqueue: [{ kind: "hang", botId: 1, payload: { name: "callback" } }] });
+    await vi.waitFor(() => expect(runs()).toEqual(["hang callback started"]));
+    await first.kill();
+    const killedAt = Date.now();
+
+    const second = start(false);
+    await vi.waitFor(() => expect(runs()).toEqual(["hang callback started", "hang callback started", "hang callback finished"]), { timeout: 10_000, interval: 20 });
+    // BullMQ's lock (1 s) had to lapse first.
+    expect(Date.now() - killedAt).toBeGreaterThanOrEqual(900);
+    await second.ask({ idle: true });
+    expect(runs()).toHaveLength(3);
+    const redis = new Redis(redisUrl());
+    // Done: BullMQ keeps nothing of it to run again.
+    expect(await redis.keys(`${prefix}:hang:j*`)).toEqual([]);
+    await redis.quit();
   });
 });

@@ -1,0 +1,177 @@
+import { Redis } from "ioredis";
+import pino from "pino";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { systemClock } from "../../src/clock.js";
+import { RedisJobQueue, type RedisQueueOptions } from "../../src/jobs/redis-queue.js";
+import { createBot, signUpClient } from "../support/bots.js";
+import { usePlatform } from "../support/platform.js";
+import { redisUrl } from "../support/redis.js";
+import { behavesAsAJobQueue, deferred, until } from "./job-queue-behaviour.js";
+
+const silent = pino({ level: "silent" });
+
+/**
+ * BullMQ's delays, locks and back-off run on real time, so this file's own tests (due times,
+ * retries, a dead worker's job taken again) use delays of a few hundred milliseconds and
+ * check when things happened rather than moving a clock.
+ */
+describe("the Redis job queue", () => {
+  const connect = () => new Redis(redisUrl(), { maxRetriesPerRequest: null });
+  let redis: Redis;
+  let prefix = "";
+  let bots = 0;
+  const queues: RedisJobQueue[] = [];
+  const connections: Redis[] = [];
+
+  beforeAll(() => void (redis = connect()));
+  afterAll(() => redis.quit());
+  afterEach(async () => {
+    await Promise.all(queues.splice(0).map((queue) => queue.close()));
+    for (const connection of connections.splice(0)) connection.disconnect();
+    // Each test has its own prefix and leaves nothing under it.
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    prefix = "";
+  });
+
+  function queue(options: Partial<RedisQueueOptions> = {}, connection = redis) {
+    prefix ||= newPrefix();
+    const made = new RedisJobQueue(connection, systemClock, silent, { prefix, retryDelayMs: (attempts) => attempts * 1000, ...options });
+    queues.push(made);
+    return made;
+  }
+  const newPrefix = () => `botyard-test-${Math.random().toString(36).slice(2, 10)}`;
+
+  behavesAsAJobQueue({ queue: (options) => queue(options), newBot: async () => ++bots, now: () => Date.now() });
+
+  it("keeps nothing of its jobs beside BullMQ once they ended (lines, dedupe pointers, indexes)", async () => {
+    const q = queue();
+    let ran = 0;
+    q.register("note", async () => void ran++);
+    await q.start();
+    await q.enqueue([
+      { kind: "note", botId: 1, payload: {}, orderingKey: "chat:1", label: "a" },
+      { kind: "note", botId: 1, payload: {}, orderingKey: "chat:1", dedupeKey: "d" },
+      { kind: "note", botId: 2, payload: {}, dedupeKey: "d" },
+    ]);
+    await until(() => ran === 3);
+    await q.idle();
+    await until(async () => (await redis.keys(`${prefix}:job-index:*`)).length === 1);
+    expect(await redis.keys(`${prefix}:job-index:*`)).toEqual([`${prefix}:job-index:next-id`]);
+  });
+
+  it("runs a delayed job at its due time, not before, and lists it until then", async () => {
+    const q = queue();
+    const ran: number[] = [];
+    q.register("note", async () => void ran.push(Date.now()));
+    await q.start();
+    const due = Date.now() + 300;
+    await q.enqueue([{ kind: "note", botId: 1, payload: {}, runAt: due }]);
+    expect((await q.pending(1, { limit: 10, offset: 0 })).items).toMatchObject([{ runAt: due, attempts: 0 }]);
+    await until(() => ran.length === 1);
+    expect(ran[0]).toBeGreaterThanOrEqual(due);
+    await until(async () => (await q.pending(1, { limit: 10, offset: 0 })).total === 0);
+  });
+
+  it("retries a failing job after its back-off, and gives it up after its last attempt", async () => {
+    const q = queue({ retryDelayMs: (attempts) => attempts * 300 });
+    const attempts: { attempts: number; at: number; lastError: string | null }[] = [];
+    q.register("flaky", async (job) => {
+      attempts.push({ attempts: job.attempts, at: Date.now(), lastError: job.lastError });
+      throw new Error(`failure ${job.attempts}`);
+    });
+    await q.start();
+    await q.enqueue([{ kind: "flaky", botId: 1, payload: {}, maxAttempts: 3 }]);
+    await until(async () => (await q.pending(1, { limit: 10, offset: 0 })).items[0]?.lastError === "failure 1");
+    const [waiting] = (await q.pending(1, { limit: 10, offset: 0 })).items;
+    expect(waiting).toMatchObject({ attempts: 1, lastError: "failure 1" });
+    expect(waiting.runAt).toBeGreaterThanOrEqual(attempts[0].at + 300);
+    await until(() => attempts.length === 3);
+    expect(attempts.map(({ attempts, lastError }) => [attempts, lastError])).toEqual([
+      [1, null],
+      [2, "failure 1"],
+      [3, "failure 2"],
+    ]);
+    expect(attempts[1].at - attempts[0].at).toBeGreaterThanOrEqual(300);
+    expect(attempts[2].at - attempts[1].at).toBeGreaterThanOrEqual(600);
+    await q.idle();
+    await until(async () => (await q.pending(1, { limit: 10, offset: 0 })).total === 0);
+    // Given up: nothing of it is left in BullMQ to run again.
+    expect(await redis.keys(`${prefix}:flaky:j[0-9]*`)).toEqual([]);
+  });
+
+  it("takes a job again when the worker that held it died, once its lease ends, and not after its last attempt", async () => {
+    // The dead worker is cut off from Redis while it runs: it renews no lock. Its two slots are
+    // full, so its blocking connection (which BullMQ opens apart) waits for no further job.
+    const deadConnection = connect();
+    connections.push(deadConnection);
+    const dead = new RedisJobQueue(deadConnection, systemClock, silent, { prefix: (prefix ||= newPrefix()), leaseMs: 500, concurrency: 2 });
+    const taken: number[] = [];
+    dead.register<{ n: number }>("note", async (job) => {
+      taken.push(job.payload.n);
+      await new Promise(() => {}); // the process dies while it runs
+    });
+    await dead.start();
+    await dead.enqueue([
+      { kind: "note", botId: 1, payload: { n: 1 } },
+      { kind: "note", botId: 1, payload: { n: 2 }, maxAttempts: 1 },
+    ]);
+    await until(() => taken.length === 2);
+    const diedAt = Date.now();
+    deadConnection.disconnect();
+
+    const q = queue({ leaseMs: 500 });
+    const ran: { n: number; attempts: number; at: number }[] = [];
+    q.register<{ n: number }>("note", async (job) => void ran.push({ n: job.payload.n, attempts: job.attempts, at: Date.now() }));
+    await q.start();
+    await until(() => ran.length === 1);
+    await until(async () => (await q.pending(1, { limit: 10, offset: 0 })).total === 0 && (await redis.keys(`${prefix}:note:j[0-9]*`)).length === 0);
+    // Job 2 had one attempt, which died: given up, not run again.
+    expect(ran).toMatchObject([{ n: 1, attempts: 2 }]);
+    expect(ran[0].at).toBeGreaterThanOrEqual(diedAt + 400);
+  });
+
+  it("keeps a running job's lock while it runs past the lease length", async () => {
+    const q = queue({ leaseMs: 300 });
+    const gate = deferred();
+    let runs = 0;
+    q.register("long", async () => {
+      runs++;
+      await gate.promise;
+    });
+    await q.start();
+    await q.enqueue([{ kind: "long", botId: 1, payload: {} }]);
+    await until(() => runs === 1);
+    const other = queue({ leaseMs: 300 });
+    let stolen = 0;
+    other.register("long", async () => void stolen++);
+    await other.start();
+    // Five lease lengths, and two workers' stalled checks each 150 ms, go by.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect([runs, stolen]).toEqual([1, 0]);
+    gate.resolve();
+    await q.idle();
+    expect([runs, stolen]).toEqual([1, 0]);
+  });
+});
+
+describe("a platform with JOB_QUEUE=redis", () => {
+  const prefix = `botyard-test-${Math.random().toString(36).slice(2, 10)}`;
+  const t = usePlatform("sqlite", { REDIS_URL: redisUrl(), REDIS_PREFIX: prefix, JOB_QUEUE: "redis" });
+  afterAll(async () => {
+    const redis = new Redis(redisUrl());
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+  });
+
+  it("keeps its jobs in Redis, and a deleted bot's go with it", async () => {
+    expect(t.platform.jobs).toBeInstanceOf(RedisJobQueue);
+    const { api } = await signUpClient(t.app);
+    const bot = await createBot(api);
+    await t.platform.jobs.enqueue([{ kind: "run", botId: bot.id, payload: { botId: bot.id, command: { name: "/later" }, trigger: "scheduled" }, runAt: t.clock.now() + 60_000, label: "later" }]);
+    expect((await api.get(`/v2/bots/${bot.id}/scheduled_runs`)).json()).toMatchObject([{ label: "later", command: "/later", run_at: new Date(t.clock.now() + 60_000).toISOString() }]);
+    expect((await api.delete(`/v2/bots/${bot.id}`)).statusCode).toBe(200);
+    expect((await t.platform.jobs.pending(bot.id, { limit: 10, offset: 0 })).total).toBe(0);
+  });
+});
