@@ -271,6 +271,17 @@ describe("hostile BJS", () => {
     expect(next.actions.map(textOf)).toEqual(["function function true false"]);
   });
 
+  it("lets no fn.caller reach a platform function: not from the body, a callback, a library or its handler", async () => {
+    // Once, `arguments.callee.caller` was the realm's `exec`: calling it again compiled any code under any body key.
+    const shown = "function shown(f) { return f === null ? 'null' : typeof f }";
+    const probe = { name: "Probe", code: `${shown} publish({ loader: shown(arguments.callee.caller) }); on("/probe", function () { Bot.sendMessage("handler " + shown(arguments.callee.caller)) })` };
+    const body = await run(`${shown} function up() { return arguments.callee.caller } Bot.sendMessage([shown(arguments.callee.caller), shown([0].map(up)[0]), Libs.Probe.loader].join(" "))`, { botId: 77, libs: [probe] });
+    expect(body.error).toBeUndefined();
+    expect(body.actions.map(textOf)).toEqual(["null null null"]);
+    const handler = await run("", { botId: 77, libs: [probe], handler: "/probe" });
+    expect(handler.actions.map(textOf)).toEqual(["handler null"]);
+  });
+
   it("keeps bots apart: one bot's globals are not visible to another", async () => {
     await run("secretOfBotA = 'hunter2'", { botId: 71 });
     const other = await run("Bot.sendMessage(typeof secretOfBotA)", { botId: 72 });

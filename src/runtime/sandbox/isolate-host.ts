@@ -55,6 +55,8 @@ const MAX_BODIES_PER_REALM = 500;
 /** The realm as it is before any bot uses it: run once, into the startup snapshot of every isolate of a process. */
 const bootstrapOf = (limits: ExecutionLimits) => `
 (function (global) {
+  // Strict, so that BJS's \`fn.caller\` (from its body, a callback or a library) never reaches a platform function such as \`exec\`.
+  "use strict";
   const __name = (target) => target;
   global.__bjs_control = (${realmBootstrap.toString()})(global, {
     config: ${JSON.stringify({ ...limits, telegramMethods: TELEGRAM_METHODS, chatlessMethods: CHATLESS_METHODS, renamedMethods: RENAMED_METHODS, libraries: { store: storeLibNames(), aliases: LIB_ALIASES, globals: coreLibGlobals() } })},
