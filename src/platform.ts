@@ -5,7 +5,7 @@ import { systemClock, type Clock } from "./clock.js";
 import { openDatabase, type Database } from "./db/database.js";
 import { migrateToLatest } from "./db/migrate.js";
 import { AccountService } from "./accounts/accounts.js";
-import { MemoryAttemptLimiter, RedisAttemptLimiter } from "./accounts/attempt-limiter.js";
+import { MemoryAttemptLimiter, RedisAttemptLimiter, type AttemptLimiter } from "./accounts/attempt-limiter.js";
 import { AuthThrottle } from "./accounts/auth-throttle.js";
 import { IterationMeter } from "./accounts/iterations.js";
 import { createMailer, type Mailer } from "./accounts/mailer.js";
@@ -58,6 +58,8 @@ export interface Platform {
   telegramLogin: TelegramLogin;
   iterations: IterationMeter;
   authThrottle: AuthThrottle;
+  /** Counts attempts per key in fixed windows (in Redis when REDIS_URL is set): sign-in limits, bot installs. */
+  attempts: AttemptLimiter;
   /** Where a token's Bot API calls go: the playground's emulator, or TELEGRAM_API_ROOT. */
   apiRoot: ApiRoot;
   /** Every Bot API call for bots goes through it (polling aside): Telegram's limits, 429s, retries. */
@@ -191,6 +193,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     telegramLogin,
     iterations,
     authThrottle: new AuthThrottle(limiter, config.authThrottle),
+    attempts: limiter,
     apiRoot,
     sender,
     playground,

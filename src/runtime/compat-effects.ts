@@ -1,3 +1,4 @@
+import type { AttemptLimiter } from "../accounts/attempt-limiter.js";
 import type { UserStore } from "../accounts/users.js";
 import type { AdminPanelStore, PanelDefinition } from "../bots/admin-panels.js";
 import type { BotStore } from "../bots/bots.js";
@@ -23,11 +24,16 @@ export interface CompatEffectsDeps {
   properties: PropertyStore;
   interop: Pick<InteropService, "copy">;
   cache: CommandCache;
+  /** Counts `BBAdmin.installBot` copies per owner, so no owner can fill other accounts with bots. */
+  attempts: AttemptLimiter;
   /** A Telegram call as BJS's `Api.*` makes it. */
   telegram(action: ApiAction, invocation: Invocation): Promise<void>;
   /** The internal id of a user of this bot, or undefined. */
   userOfBot(invocation: Invocation, userId: number): Promise<number | undefined>;
 }
+
+/** Copies one owner may make for other accounts in a day (the spec's "anti-abuse checks"). */
+export const BOT_INSTALLS_PER_DAY = 10;
 
 /** Something BJS asked for that cannot be done; logged in the bot's error log. */
 class CompatError extends AppError {}
@@ -120,9 +126,16 @@ export class CompatEffects {
   private async installBot(action: InstallBotAction, invocation: Invocation): Promise<void> {
     const source = await this.deps.bots.byId(action.bot_id);
     if (!source || source.owner_id !== invocation.bot.owner.id) throw new CompatError(`BBAdmin.installBot: bot ${action.bot_id} is not a bot of this owner`);
+    const allowed = await this.deps.attempts.hit(`bot-install:${invocation.bot.owner.id}`, BOT_INSTALLS_PER_DAY, 86_400);
+    if (!allowed.allowed) throw new CompatError(`BBAdmin.installBot: an owner may install ${BOT_INSTALLS_PER_DAY} bots a day in other accounts; try again in ${Math.ceil(allowed.retryAfterS / 3600)} h`);
+    // One answer for a missing account and a full one, so the log is no way to test emails.
+    const refused = new CompatError("BBAdmin.installBot: no copy was made for that email (no such account, or it has no room for another bot)");
     const owner = await this.deps.users.byEmail(action.email);
-    if (!owner) throw new CompatError(`BBAdmin.installBot: no account with the email ${action.email}`);
-    const copy = await this.deps.interop.copy(owner, source);
+    if (!owner) throw refused;
+    const copy = await this.deps.interop.copy(owner, source).catch((error: unknown) => {
+      if (error instanceof AppError) throw refused;
+      throw error;
+    });
     const given = action.bot_properties ?? [];
     const properties = Array.isArray(given) ? given : Object.entries(given).map(([name, value]) => ({ name, value, type: undefined }));
     for (const { name, value, type } of properties) {

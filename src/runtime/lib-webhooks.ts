@@ -13,6 +13,14 @@ export function webhookToken(botToken: string, userId: string, command: string):
   return createHash("md5").update(`${botToken}-${userId}-${command} Salt is very salty!`).digest("hex");
 }
 
+/**
+ * The token of a link's `redirect_to` (Botyard's own): the intake redirects only where the
+ * bot itself asked, so a link cannot be turned into an open redirect by editing its query.
+ */
+export function redirectToken(botToken: string, target: string): string {
+  return createHash("md5").update(`${botToken}-redirect-${target} Salt is very salty!`).digest("hex");
+}
+
 /** Header names as Bots.Business shows them to BJS: `X-Hub-Signature-256`, `X-Github-Event`, `Hmac`. */
 export function normalisedHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -44,7 +52,7 @@ export interface WebhookCall {
 /** Command names are at most this long (as stored). */
 const MAX_COMMAND_NAME = 255;
 
-export type WebhookOutcome = "accepted" | "no bot" | "not running" | "no command" | "bad token";
+export type WebhookOutcome = "accepted" | "no bot" | "not running" | "no command" | "bad token" | "bad redirect";
 
 /**
  * Accepts a Webhooks link's call: the token is checked against the bot's own, then the command
@@ -62,6 +70,8 @@ export async function acceptWebhook(deps: { bots: BotStore; botUsers: BotUserSto
   const userParam = call.query.user_id ?? "";
   const given = call.query.public_user_token ?? call.query.token ?? "";
   if (!safeEqual(given, webhookToken(token, userParam, command))) return "bad token";
+  const redirect = call.query.redirect_to;
+  if (redirect !== undefined && !safeEqual(call.query.redirect_token ?? "", redirectToken(token, redirect))) return "bad redirect";
   if (bot.status !== "works") return "not running";
   const user = /^\d{1,15}$/.test(userParam) ? await deps.botUsers.byId(bot.id, Number(userParam)) : undefined;
   const options = { url: call.url, method: call.method, params: call.query, headers: normalisedHeaders(call.headers), ip: call.ip };

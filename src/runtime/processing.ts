@@ -185,6 +185,7 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
       properties: platform.properties,
       interop: platform.interop,
       cache,
+      attempts: platform.attempts,
       telegram: (action, invocation) => effects.callTelegram(action, invocation),
       userOfBot,
     }),

@@ -75,6 +75,11 @@ describe.each(engines())("Webhooks on %s", (engine) => {
     expect((await call("GET", link!.replace(/command=[^&]+/, "command="))).json()).toEqual({ error: "The link names no command (command=...)" });
     expect((await call("GET", link!.replace(`/bots/${b.bot.id}/`, "/bots/999999/"))).statusCode).toBe(404);
     expect((await call("GET", link!.replace(/redirect_to=[^&]+/, "redirect_to=javascript%3Aalert(1)"))).statusCode).toBe(400);
+    // Another target on a valid link is no open redirect: its redirect_token is the bot's.
+    const elsewhere = await call("GET", link!.replace(/redirect_to=[^&]+/, "redirect_to=https%3A%2F%2Fevil.example%2F"));
+    expect(elsewhere.statusCode).toBe(403);
+    expect(elsewhere.headers.location).toBeUndefined();
+    expect((await call("GET", link!.replace(/&redirect_token=[^&]+/, ""))).statusCode).toBe(403);
     await idle();
     expect(await calls()).toBe(0);
 

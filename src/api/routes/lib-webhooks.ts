@@ -34,6 +34,7 @@ export const libWebhookRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = a
     if (outcome === "no bot") throw new NotFoundError("Bot");
     if (outcome === "no command") return reply.code(400).send({ error: "The link names no command (command=...)" });
     if (outcome === "bad token") return reply.code(403).send({ error: "The link's public_user_token is not valid for this bot, user and command" });
+    if (outcome === "bad redirect") return reply.code(403).send({ error: "The link's redirect_token is not valid for its redirect_to: make the link again with Libs.Webhooks.getUrlFor" });
     if (outcome === "not running") return reply.code(404).send({ error: "The bot is not running" });
     if (redirect !== undefined) reply.code(302).header("location", redirect);
     return { ok: true as const };
@@ -50,6 +51,7 @@ export const libWebhookRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = a
         user_id: z.string().optional().describe("The user the command runs as (Botyard's id), empty for none."),
         content: z.string().optional().describe("The content when the request has no body."),
         redirect_to: z.string().optional().describe("Where to send the caller's browser once the run is stored."),
+        redirect_token: z.string().optional().describe("The token of redirect_to, made with the link: without it, or with another target, the call is refused."),
       })
       .catchall(z.string()),
     response: {

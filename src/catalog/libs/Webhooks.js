@@ -48,7 +48,8 @@ function getUrlFor(options) {
   var userId = options.user_id === undefined || options.user_id === null ? "" : String(options.user_id);
   var url = platformUrl("/v1/bots/" + bot.id + "/new-webhook?&command=" + encodeURIComponent(options.command) + "&public_user_token=" + tokenFor(userId, options.command) + "&user_id=" + encodeURIComponent(userId));
   if (options.content !== undefined && options.content !== null) url += "&content=" + encodeURIComponent(typeof options.content === "string" ? options.content : JSON.stringify(options.content));
-  if (options.redirect_to) url += "&redirect_to=" + encodeURIComponent(options.redirect_to);
+  // Botyard's own token of the target: the intake redirects only where the bot asked.
+  if (options.redirect_to) url += "&redirect_to=" + encodeURIComponent(options.redirect_to) + "&redirect_token=" + md5(bot.token + "-redirect-" + options.redirect_to + " Salt is very salty!");
   return url;
 }
 

@@ -4,6 +4,7 @@ import { beforeAll, afterAll, describe, expect, it } from "vitest";
 import type { EmbeddedJobQueue } from "../../../src/jobs/embedded-queue.js";
 import { engines } from "../../support/platform.js";
 import { useRuntime, type CommandSpec } from "../../support/runtime.js";
+import { BOT_INSTALLS_PER_DAY } from "../../../src/runtime/compat-effects.js";
 import { signUp } from "../../support/accounts.js";
 import { useGitRemote } from "../../support/git-remote.js";
 
@@ -234,6 +235,18 @@ describe.each(engines())("the compatibility surface on %s", (engine) => {
     await say(`/steal ${other.email}`, 0);
     await say("/admin");
     expect((await errors()).slice(0, 2)).toEqual(["BBAdmin.getAccountBalance is for the platform's administrators; bot owners cannot call it", "BBAdmin.installBot: bot 1 is not a bot of this owner"]);
+  });
+
+  it("BBAdmin.installBot says the same for a missing account as for a full one, and stops after its daily share", async () => {
+    const { say, errors } = await setup([{ command: "/give", bjs_code: `BBAdmin.installBot({bot_id: bot.id, email: params})` }]);
+    await r.t.clock.advanceAsync(86_400_000); // a new day: earlier tests' installs are not counted
+    await say("/give nobody@example.com", 0);
+    const refusal = "BBAdmin.installBot: no copy was made for that email (no such account, or it has no room for another bot)";
+    expect((await errors())[0]).toBe(refusal);
+    // The refused attempt counted: the other installs of the day are what is left of the share.
+    for (let i = 1; i < BOT_INSTALLS_PER_DAY; i++) await say("/give nobody@example.com", 0);
+    await say("/give nobody@example.com", 0);
+    expect((await errors())[0]).toBe(`BBAdmin.installBot: an owner may install ${BOT_INSTALLS_PER_DAY} bots a day in other accounts; try again in 24 h`);
   });
 
   it("Bot.exportGit and Bot.importGit run as tasks after the command; success runs with the task", async () => {
