@@ -193,7 +193,9 @@ export class AdminPanelStore {
       .set({ fields: JSON.stringify([...fields.values()]), updated_at: isoNow(this.clock) })
       .where("id", "=", panel.id)
       .returningAll()
-      .executeTakeFirstOrThrow();
+      .executeTakeFirst();
+    // Deleted since it was read (AdminPanel.deletePanel from a run meanwhile).
+    if (!row) throw new NotFoundError("Admin panel");
     return parse(row);
   }
 

@@ -86,6 +86,21 @@ describe.each(engines())("admin panels on %s", (engine) => {
     }
   });
 
+  it("answers 404, not 500, for a panel deleted (by a run) between its read and its save", async () => {
+    const { api, bot, base, settings } = await botWithPanels();
+    const panels = t.platform.adminPanels.store;
+    const read = panels.byId.bind(panels);
+    const spy = vi.spyOn(panels, "byId").mockImplementationOnce(async (botId, id) => {
+      const panel = await read(botId, id);
+      await panels.deletePanel(bot.id, "settings");
+      return panel;
+    });
+    const response = await api.put(`${base}/active_options/${settings.id}`, { values: { limit: 4 } });
+    spy.mockRestore();
+    expect([response.statusCode, response.json()]).toEqual([404, { error: "Admin panel not found" }]);
+    expect(await panels.byId(bot.id, settings.id)).toBeUndefined();
+  });
+
   it("redefines a panel from BJS keeping values unless forced; sets one field without creating any", async () => {
     const { bot } = await botWithPanels();
     const panels = t.platform.adminPanels.store;
