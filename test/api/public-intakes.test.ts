@@ -47,7 +47,7 @@ describe.each(engines())("public intakes with a valid link on %s", (engine) => {
   }
 
   it("a web app page with its secret: never a 5xx, whatever the body and query; a secret of another bot or command is 404", async () => {
-    const bot = await r.bot([{ command: "/page", bjs_code: "WebApp.render({content: {keys: Object.keys(options).length}})" }]);
+    const bot = await r.bot([{ command: "/page", bjs_code: "WebApp.render({content: {who: options.who || null}})" }]);
     const other = await r.bot([{ command: "/page", bjs_code: "WebApp.render({content: {stolen: true}})" }]);
     const secret = r.t.platform.webApps.secretFor(bot.id, "/page");
     const base = `/v2/bots/${bot.id}/web-app/%2Fpage?secret=${secret}`;
@@ -61,6 +61,10 @@ describe.each(engines())("public intakes with a valid link on %s", (engine) => {
     expect((await send("plain", { method: "GET", url: base })).statusCode).toBe(200);
     for (const [type, payload] of bodies) await send(`POST <${type}> ${payload.slice(0, 20)}`, { method: "POST", url: base, headers: { "content-type": type }, payload });
     for (const query of queries) await send(`GET ?${query.slice(0, 20)}`, { method: "GET", url: `${base}&${query}` });
+    // A page's own form posts url-encoded (it used to be 415), a page's script posts JSON.
+    const form = await send("form", { method: "POST", url: base, headers: { "content-type": "application/x-www-form-urlencoded" }, payload: "who=Bob&__proto__=x" });
+    expect([form.statusCode, form.json()]).toEqual([200, { who: "Bob" }]);
+    expect((await send("json", { method: "POST", url: base, payload: { who: "Ann" } })).json()).toEqual({ who: "Ann" });
     // The secret belongs to one bot and one command.
     expect((await send("other bot", { method: "GET", url: `/v2/bots/${other.id}/web-app/%2Fpage?secret=${secret}` })).statusCode).toBe(404);
     expect((await send("other command", { method: "GET", url: `/v2/bots/${bot.id}/web-app/%2Fother?secret=${secret}` })).statusCode).toBe(404);

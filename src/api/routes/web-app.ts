@@ -17,6 +17,8 @@ const HTML_OFF = "HTML is disabled on this server (WEBAPP_HTML=false): web apps 
  * dashboard, which shares this origin.
  */
 export const webAppRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (app, { platform }) => {
+  // A page's own <form> posts url-encoded; its fields become options like a JSON body's.
+  app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))));
   const handler = async (request: { params: { id: string; command: string }; query: Record<string, string>; body?: unknown }, reply: import("fastify").FastifyReply) => {
     const botId = parseId(request.params.id, "Bot");
     const { secret, ...query } = request.query;
