@@ -3,13 +3,13 @@ import { engines, usePlatform } from "../support/platform.js";
 import { createBot, signUpClient } from "../support/bots.js";
 
 /**
- * Pause, resume and delete of one broadcast task sent at once (the dashboard's buttons, a
+ * Calls that race each other. Pause, resume and delete of one broadcast task sent at once (the dashboard's buttons, a
  * script): each answer is the task, 404 (gone) or 422 (not in a status for it), never a 5xx,
  * and what is left is a task in one status or nothing. On PostgreSQL the calls run on separate
  * connections, so a move that read the task before a delete or another move must not
  * overwrite it (it used to throw, a 500, or set a deleted task's status back).
  */
-describe.each(engines())("broadcast pause, resume and delete at once on %s", (engine) => {
+describe.each(engines())("the same call many times at once on %s", (engine) => {
   const t = usePlatform(engine);
 
   it("answers each call with the task, 404 or 422, and leaves nothing of the deleted tasks", async () => {
@@ -30,5 +30,17 @@ describe.each(engines())("broadcast pause, resume and delete at once on %s", (en
     const left = await t.platform.database.db.selectFrom("broadcasts").select(["id", "status"]).where("bot_id", "=", bot.id).execute();
     expect(left).toEqual([]);
     for (const task of tasks) expect((await api.call("POST", `${base}/${task.id}/pause`)).statusCode).toBe(404);
+  });
+
+  it("installs a library once when asked many times at once, and uninstalls it once", async () => {
+    const { api } = await signUpClient(t.app);
+    const bot = await createBot(api, { name: "Libs" });
+    const base = `/v2/bots/${bot.id}/libs`;
+    const installs = await Promise.all(Array.from({ length: 6 }, (_, i) => api.post(base, { lib_id: i % 2 ? "Lang" : "lang" })));
+    expect(installs.map((answer) => answer.statusCode).sort()).toEqual([200, 422, 422, 422, 422, 422]);
+    expect(installs.filter((answer) => answer.statusCode === 422).map((answer) => answer.json())).toEqual(Array(5).fill({ error: "Library already installed" }));
+    const uninstalls = await Promise.all(Array.from({ length: 4 }, () => api.call("DELETE", `${base}/Lang`)));
+    expect(uninstalls.map((answer) => answer.statusCode).sort()).toEqual([200, 404, 404, 404]);
+    expect((await api.get(base)).json()).toEqual([]);
   });
 });
