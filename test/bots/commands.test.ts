@@ -18,6 +18,17 @@ describe.each(engines())("commands and folders on %s", (engine) => {
     return { api, bot, base: `/v2/bots/${bot.id}` };
   }
 
+  it("stores code that does not parse with where it fails, nested past the parser's depth or near the body limit too", async () => {
+    const { api, base } = await botOfNewUser();
+    const codes = ["(".repeat(200_000), "[".repeat(100_000) + "]".repeat(100_000), `let a = 1;\n${"a+".repeat(300_000)}`];
+    for (const [i, code] of codes.entries()) {
+      const response = await api.post(`${base}/commands`, { command: `/deep${i}`, bjs_code: code });
+      expect(response.statusCode).toBe(200);
+      expect(response.json().syntax_error).toMatchObject({ line: expect.any(Number), message: expect.any(String) });
+      expect(response.json().code).toBe(code);
+    }
+  });
+
   it("creates a command, mapping the request fields to the answer's", async () => {
     const { api, bot, base } = await botOfNewUser();
     const folder = (await api.post(`${base}/commands_folders`, { title: "Shop" })).json();
