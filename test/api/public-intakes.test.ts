@@ -65,6 +65,8 @@ describe.each(engines())("public intakes with a valid link on %s", (engine) => {
     const form = await send("form", { method: "POST", url: base, headers: { "content-type": "application/x-www-form-urlencoded" }, payload: "who=Bob&__proto__=x" });
     expect([form.statusCode, form.json()]).toEqual([200, { who: "Bob" }]);
     expect((await send("json", { method: "POST", url: base, payload: { who: "Ann" } })).json()).toEqual({ who: "Ann" });
+    // A link checker's HEAD finds no page (it used to run the command).
+    expect((await r.t.app.inject({ method: "HEAD", url: base })).statusCode).toBe(404);
     // The secret belongs to one bot and one command.
     expect((await send("other bot", { method: "GET", url: `/v2/bots/${other.id}/web-app/%2Fpage?secret=${secret}` })).statusCode).toBe(404);
     expect((await send("other command", { method: "GET", url: `/v2/bots/${bot.id}/web-app/%2Fother?secret=${secret}` })).statusCode).toBe(404);

@@ -41,6 +41,7 @@ export const webAppRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async
     produces: ["application/json", "text/html"],
     response: { 200: z.unknown().describe("What the command rendered: JSON, or (with WEBAPP_HTML) the page in its own type"), 404: errorSchema },
   };
-  app.get("/v2/bots/:id/web-app/:command", { schema: { ...schema, summary: "Open a web app page" } }, handler);
+  // No HEAD twin: a link checker's HEAD must not run the command.
+  app.get("/v2/bots/:id/web-app/:command", { exposeHeadRoute: false, schema: { ...schema, summary: "Open a web app page" } }, handler);
   app.post("/v2/bots/:id/web-app/:command", { schema: { ...schema, summary: "Post to a web app page", body: z.unknown().optional() } }, handler);
 };
