@@ -3,11 +3,11 @@ import { engines, usePlatform } from "../support/platform.js";
 import { createBot, signUpClient } from "../support/bots.js";
 
 /**
- * Calls that race each other. Pause, resume and delete of one broadcast task sent at once (the dashboard's buttons, a
- * script): each answer is the task, 404 (gone) or 422 (not in a status for it), never a 5xx,
- * and what is left is a task in one status or nothing. On PostgreSQL the calls run on separate
- * connections, so a move that read the task before a delete or another move must not
- * overwrite it (it used to throw, a 500, or set a deleted task's status back).
+ * Calls that race each other. Pause, resume and delete of one broadcast task sent at once (the
+ * dashboard's buttons, a script): each answer is the task, 404 (gone) or 422 (not in a status
+ * for it), never a 5xx. On PostgreSQL the calls run on separate connections, so a move that
+ * read the task before a delete or another move must not overwrite it (it used to throw, a 500).
+ * Installs and uninstalls of one library sent at once land once.
  */
 describe.each(engines())("the same call many times at once on %s", (engine) => {
   const t = usePlatform(engine);
