@@ -65,6 +65,8 @@ describe.each(engines())("public intakes with a valid link on %s", (engine) => {
     const form = await send("form", { method: "POST", url: base, headers: { "content-type": "application/x-www-form-urlencoded" }, payload: "who=Bob&__proto__=x" });
     expect([form.statusCode, form.json()]).toEqual([200, { who: "Bob" }]);
     expect((await send("json", { method: "POST", url: base, payload: { who: "Ann" } })).json()).toEqual({ who: "Ann" });
+    const doc = (await r.t.app.inject({ method: "GET", url: "/v2/openapi.json" })).json();
+    expect(Object.keys(doc.paths["/v2/bots/{id}/web-app/{command}"].post.requestBody.content).sort()).toEqual(["application/json", "application/x-www-form-urlencoded"]);
     // A link checker's HEAD finds no page (it used to run the command).
     expect((await r.t.app.inject({ method: "HEAD", url: base })).statusCode).toBe(404);
     // The secret belongs to one bot and one command.

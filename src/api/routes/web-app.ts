@@ -43,5 +43,5 @@ export const webAppRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async
   };
   // No HEAD twin: a link checker's HEAD must not run the command.
   app.get("/v2/bots/:id/web-app/:command", { exposeHeadRoute: false, schema: { ...schema, summary: "Open a web app page" } }, handler);
-  app.post("/v2/bots/:id/web-app/:command", { schema: { ...schema, summary: "Post to a web app page", body: z.unknown().optional() } }, handler);
+  app.post("/v2/bots/:id/web-app/:command", { schema: { ...schema, summary: "Post to a web app page", consumes: ["application/json", "application/x-www-form-urlencoded"], body: z.unknown().optional() } }, handler);
 };
