@@ -173,28 +173,37 @@ export class AdminPanelStore {
    * once. A masked password sent back keeps the stored one.
    */
   async setValues(panel: AdminPanel, values: Record<string, unknown>): Promise<AdminPanel> {
-    const problems: string[] = [];
-    const fields = new Map(panel.fields.map((field) => [field.name, { ...field }]));
-    for (const [name, value] of Object.entries(values)) {
-      const field = fields.get(name);
-      if (!field) problems.push(`${name} is not a field of this panel`);
-      else if (!(field.type === "password" && value === MASKED_PASSWORD)) {
-        try {
-          field.value = fieldValue(field, value);
-        } catch (error) {
-          if (!(error instanceof ValidationError)) throw error;
-          problems.push(...error.problems);
+    return this.db.transaction().execute(async (trx) => {
+      // Saves of one panel queue on its row (a no-op write locks it on PostgreSQL; SQLite runs one
+      // transaction at a time) and merge into the fields as they are then, so two saves of
+      // different fields (the dashboard, AdminPanel.setFieldValue) both land.
+      const locked = await trx.updateTable("admin_panels").set({ id: panel.id }).where("id", "=", panel.id).executeTakeFirst();
+      // Deleted since it was read (AdminPanel.deletePanel from a run meanwhile).
+      if (locked.numUpdatedRows === 0n) throw new NotFoundError("Admin panel");
+      const current = parse(await trx.selectFrom("admin_panels").selectAll().where("id", "=", panel.id).executeTakeFirstOrThrow());
+      const problems: string[] = [];
+      const fields = new Map(current.fields.map((field) => [field.name, { ...field }]));
+      for (const [name, value] of Object.entries(values)) {
+        const field = fields.get(name);
+        if (!field) problems.push(`${name} is not a field of this panel`);
+        else if (!(field.type === "password" && value === MASKED_PASSWORD)) {
+          try {
+            field.value = fieldValue(field, value);
+          } catch (error) {
+            if (!(error instanceof ValidationError)) throw error;
+            problems.push(...error.problems);
+          }
         }
       }
-    }
-    if (problems.length > 0) throw new ValidationError(problems);
-    const row = await this.db
-      .updateTable("admin_panels")
-      .set({ fields: JSON.stringify([...fields.values()]), updated_at: isoNow(this.clock) })
-      .where("id", "=", panel.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    return parse(row);
+      if (problems.length > 0) throw new ValidationError(problems);
+      const row = await trx
+        .updateTable("admin_panels")
+        .set({ fields: JSON.stringify([...fields.values()]), updated_at: isoNow(this.clock) })
+        .where("id", "=", panel.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return parse(row);
+    });
   }
 
   /** Deletes the bot's panel with that name (`AdminPanel.deletePanel`); answers whether there was one. */

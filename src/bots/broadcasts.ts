@@ -157,7 +157,9 @@ export class BroadcastStore {
         const total = Math.max(task.total, task.processed);
         Object.assign(fields, { total, blocked: task.blocked + (total - task.processed), processed: total });
       }
-      return trx.updateTable("broadcasts").set(fields).where("id", "=", id).returningAll().executeTakeFirstOrThrow();
+      // Only from the status read: a delete or another move that got in meanwhile (a read takes
+      // no lock on PostgreSQL) wins, and this move answers undefined instead of overwriting it.
+      return trx.updateTable("broadcasts").set(fields).where("id", "=", id).where("status", "=", task.status).returningAll().executeTakeFirst();
     });
   }
 
@@ -173,7 +175,7 @@ export class BroadcastStore {
       .set({ total: Number(counted.total), last_chat_id: Number(counted.last ?? 0) })
       .where("id", "=", task.id)
       .returningAll()
-      .executeTakeFirstOrThrow();
+      .executeTakeFirst();
   }
 
   /** The next recipients after the cursor, in chat-id order. */

@@ -154,6 +154,13 @@ export class CommandStore {
     return row && (await this.hydrate(botId, [row]))[0];
   }
 
+  /** The command just written, read back; a delete that got in meanwhile makes it a 404, not a crash. */
+  private async written(botId: number, id: number): Promise<Command> {
+    const command = await this.byId(botId, id);
+    if (!command) throw new NotFoundError("Command");
+    return command;
+  }
+
   /** Creates a command; its name must be new in the bot and its folder the bot's own. */
   async create(botId: number, input: CommandInput): Promise<Command> {
     const now = isoNow(this.clock);
@@ -165,7 +172,7 @@ export class CommandStore {
         .executeTakeFirstOrThrow();
       return row.id;
     });
-    return (await this.byId(botId, id))!;
+    return this.written(botId, id);
   }
 
   /** Replaces every field of a command (a PUT); its aliases are replaced too. */
@@ -181,7 +188,7 @@ export class CommandStore {
       await trx.deleteFrom("command_aliases").where("bot_command_id", "=", id).execute();
       return id;
     });
-    return (await this.byId(botId, id))!;
+    return this.written(botId, id);
   }
 
   /** The bot's commands that run by themselves (auto retry), with their intervals. */

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { Script } from "node:vm";
 
 /** Where a command's BJS fails to parse. */
@@ -8,6 +9,7 @@ export interface SyntaxProblem {
 }
 
 const FILE = "bjs";
+/** Answers by a digest of the code: codes up to the body limit each must not stay in memory as keys. */
 const checked = new Map<string, SyntaxProblem | null>();
 const REMEMBERED = 2000;
 
@@ -19,7 +21,8 @@ const REMEMBERED = 2000;
  */
 export function syntaxProblem(code: string | null): SyntaxProblem | null {
   if (!code?.trim()) return null;
-  const known = checked.get(code);
+  const key = createHash("sha256").update(code).digest("base64");
+  const known = checked.get(key);
   if (known !== undefined) return known;
   let problem: SyntaxProblem | null = null;
   try {
@@ -31,6 +34,6 @@ export function syntaxProblem(code: string | null): SyntaxProblem | null {
     problem = { line: where ? Math.max(1, Number(where[1]) - 1) : 1, column: column ? column[1]!.length + 1 : null, message: (error as Error).message };
   }
   if (checked.size >= REMEMBERED) checked.clear();
-  checked.set(code, problem);
+  checked.set(key, problem);
   return problem;
 }

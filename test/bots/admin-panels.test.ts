@@ -86,6 +86,35 @@ describe.each(engines())("admin panels on %s", (engine) => {
     }
   });
 
+  it("answers 404, not 500, for a panel deleted (by a run) between its read and its save", async () => {
+    const { api, bot, base, settings } = await botWithPanels();
+    const panels = t.platform.adminPanels.store;
+    const read = panels.byId.bind(panels);
+    const spy = vi.spyOn(panels, "byId").mockImplementationOnce(async (botId, id) => {
+      const panel = await read(botId, id);
+      await panels.deletePanel(bot.id, "settings");
+      return panel;
+    });
+    const response = await api.put(`${base}/active_options/${settings.id}`, { values: { limit: 4 } });
+    spy.mockRestore();
+    expect([response.statusCode, response.json()]).toEqual([404, { error: "Admin panel not found" }]);
+    expect(await panels.byId(bot.id, settings.id)).toBeUndefined();
+  });
+
+  it("keeps every field of saves of one panel sent at once", async () => {
+    const { api, bot, base, settings } = await botWithPanels();
+    const saves = await Promise.all([
+      api.put(`${base}/active_options/${settings.id}`, { values: { greeting: "Hello" } }),
+      api.put(`${base}/active_options/${settings.id}`, { values: { limit: 9 } }),
+      api.put(`${base}/active_options/${settings.id}`, { values: { rate: 1.5 } }),
+      t.platform.adminPanels.store.setFieldValue(bot.id, "settings", "notes", "noted"),
+      api.put(`${base}/active_options/${settings.id}`, { values: { enabled: false } }),
+    ]);
+    expect(saves.map((save) => (typeof save === "boolean" ? save : save.statusCode))).toEqual([200, 200, 200, true, 200]);
+    const saved = (await t.platform.adminPanels.store.byId(bot.id, settings.id))!;
+    expect(Object.fromEntries(saved.fields.map((field) => [field.name, field.value]))).toMatchObject({ greeting: "Hello", limit: 9, rate: 1.5, notes: "noted", enabled: false });
+  });
+
   it("redefines a panel from BJS keeping values unless forced; sets one field without creating any", async () => {
     const { bot } = await botWithPanels();
     const panels = t.platform.adminPanels.store;

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { CommandBooks } from "../../src/runtime/command-books.js";
 import { engines, usePlatform } from "../support/platform.js";
 import { createBot, signUpClient } from "../support/bots.js";
@@ -17,6 +17,31 @@ describe.each(engines())("commands and folders on %s", (engine) => {
     const bot = await createBot(api);
     return { api, bot, base: `/v2/bots/${bot.id}` };
   }
+
+  it("answers 404, not 500, for a command deleted between its save and its read-back", async () => {
+    const { api, base } = await botOfNewUser();
+    const created = (await api.post(`${base}/commands`, { command: "/gone" })).json();
+    const commands = t.platform.commands;
+    // The delete lands right after the write, as a parallel DELETE can.
+    const spy = vi.spyOn(commands, "byId").mockImplementationOnce(async (botId, id) => {
+      await commands.delete(botId, id);
+      return undefined;
+    });
+    const response = await api.put(`${base}/commands/${created.id}`, { command: "/gone" });
+    spy.mockRestore();
+    expect([response.statusCode, response.json()]).toEqual([404, { error: "Command not found" }]);
+  });
+
+  it("stores code that does not parse with where it fails, nested past the parser's depth or near the body limit too", async () => {
+    const { api, base } = await botOfNewUser();
+    const codes = ["(".repeat(200_000), "[".repeat(100_000) + "]".repeat(100_000), `let a = 1;\n${"a+".repeat(300_000)}`];
+    for (const [i, code] of codes.entries()) {
+      const response = await api.post(`${base}/commands`, { command: `/deep${i}`, bjs_code: code });
+      expect(response.statusCode).toBe(200);
+      expect(response.json().syntax_error).toMatchObject({ line: expect.any(Number), message: expect.any(String) });
+      expect(response.json().code).toBe(code);
+    }
+  });
 
   it("creates a command, mapping the request fields to the answer's", async () => {
     const { api, bot, base } = await botOfNewUser();

@@ -97,6 +97,29 @@ describe.each(engines())("CSV import on %s", (engine) => {
     expect(names).toEqual(["/good", "/keys", "/later"]);
   });
 
+  it("ends a hostile sheet as a task with its errors, never a 5xx: broken quotes, NUL, a BOM, a huge cell, no command column", async () => {
+    const { api } = await signUpClient(t.app);
+    const bot = await createBot(api);
+    const key = await apiKeyOf(api);
+    const sheets = [
+      'command,answer\n/a,"never closed',
+      "command,answer\n/nul\u0000,a\u0000b",
+      "\uFEFFcommand,answer\n/bom,ok",
+      `command,answer\n/big,${"x".repeat(900_000)}`,
+      "answer,help\nno command here,x",
+      "\r\n\r\n\r\n",
+      'command,answer\n"/q""uote",",,,"\n/\u202eevil,😀',
+    ];
+    for (const sheet of sheets) {
+      const response = await t.app.inject({ method: "POST", url: `/v2/bots/${bot.id}/csv_import?api_key=${key}`, headers: { "content-type": "text/csv" }, payload: sheet });
+      expect(response.statusCode, sheet.slice(0, 30)).toBeLessThan(500);
+      if (response.statusCode !== 202) continue;
+      const task = await finished(api, bot.id, response.json().id, t);
+      expect(["done", "failed"], sheet.slice(0, 30)).toContain(task.status);
+    }
+    expect((await api.get(`/v2/bots/${bot.id}/commands`)).statusCode).toBe(200);
+  });
+
   it("upserts by name on a repeat: updates, removes what an import made and the sheet dropped, keeps hand-made commands", async () => {
     const { api } = await signUpClient(t.app);
     const bot = await createBot(api, { csv_url: sheets.url("/good.csv") });

@@ -17,6 +17,8 @@ const HTML_OFF = "HTML is disabled on this server (WEBAPP_HTML=false): web apps 
  * dashboard, which shares this origin.
  */
 export const webAppRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (app, { platform }) => {
+  // A page's own <form> posts url-encoded; its fields become options like a JSON body's.
+  app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))));
   const handler = async (request: { params: { id: string; command: string }; query: Record<string, string>; body?: unknown }, reply: import("fastify").FastifyReply) => {
     const botId = parseId(request.params.id, "Bot");
     const { secret, ...query } = request.query;
@@ -39,6 +41,7 @@ export const webAppRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async
     produces: ["application/json", "text/html"],
     response: { 200: z.unknown().describe("What the command rendered: JSON, or (with WEBAPP_HTML) the page in its own type"), 404: errorSchema },
   };
-  app.get("/v2/bots/:id/web-app/:command", { schema: { ...schema, summary: "Open a web app page" } }, handler);
-  app.post("/v2/bots/:id/web-app/:command", { schema: { ...schema, summary: "Post to a web app page", body: z.unknown().optional() } }, handler);
+  // No HEAD twin: a link checker's HEAD must not run the command.
+  app.get("/v2/bots/:id/web-app/:command", { exposeHeadRoute: false, schema: { ...schema, summary: "Open a web app page" } }, handler);
+  app.post("/v2/bots/:id/web-app/:command", { schema: { ...schema, summary: "Post to a web app page", consumes: ["application/json", "application/x-www-form-urlencoded"], body: z.unknown().optional() } }, handler);
 };

@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { engines, usePlatform } from "../support/platform.js";
+import { createBot, signUpClient } from "../support/bots.js";
+
+/**
+ * Calls that race each other. Pause, resume and delete of one broadcast task sent at once (the
+ * dashboard's buttons, a script): each answer is the task, 404 (gone) or 422 (not in a status
+ * for it), never a 5xx. On PostgreSQL the calls run on separate connections, so a move that
+ * read the task before a delete or another move must not overwrite it (it used to throw, a 500).
+ * Installs and uninstalls of one library sent at once land once.
+ */
+describe.each(engines())("the same call many times at once on %s", (engine) => {
+  const t = usePlatform(engine);
+
+  it("answers each call with the task, 404 or 422, and leaves nothing of the deleted tasks", async () => {
+    const { api } = await signUpClient(t.app);
+    const bot = await createBot(api, { name: "Racer" });
+    const base = `/v2/bots/${bot.id}/broadcasts`;
+    const tasks = await Promise.all(Array.from({ length: 12 }, () => t.platform.broadcasts.store.create(bot.id, { text: "Sale", for_chats: "all", options: null })));
+    const calls = tasks.flatMap((task, i) => {
+      const order = ["pause", "resume", "delete", "pause", "resume"];
+      // A different order per task, so deletes land before, between and after the moves.
+      const rotated = [...order.slice(i % order.length), ...order.slice(0, i % order.length)];
+      return rotated.map((action) => (action === "delete" ? api.call("DELETE", `${base}/${task.id}`) : api.call("POST", `${base}/${task.id}/${action}`)));
+    });
+    const answers = await Promise.all(calls);
+    const statuses = answers.map((answer) => answer.statusCode);
+    expect(statuses.filter((status) => ![200, 404, 422].includes(status)), answers.map((a) => a.body).join("\n").slice(0, 500)).toEqual([]);
+    // Every delete was answered (one per task), and nothing is left of the deleted tasks.
+    const left = await t.platform.database.db.selectFrom("broadcasts").select(["id", "status"]).where("bot_id", "=", bot.id).execute();
+    expect(left).toEqual([]);
+    for (const task of tasks) expect((await api.call("POST", `${base}/${task.id}/pause`)).statusCode).toBe(404);
+  });
+
+  it("installs a library once when asked many times at once, and uninstalls it once", async () => {
+    const { api } = await signUpClient(t.app);
+    const bot = await createBot(api, { name: "Libs" });
+    const base = `/v2/bots/${bot.id}/libs`;
+    const installs = await Promise.all(Array.from({ length: 6 }, (_, i) => api.post(base, { lib_id: i % 2 ? "Lang" : "lang" })));
+    expect(installs.map((answer) => answer.statusCode).sort()).toEqual([200, 422, 422, 422, 422, 422]);
+    expect(installs.filter((answer) => answer.statusCode === 422).map((answer) => answer.json())).toEqual(Array(5).fill({ error: "Library already installed" }));
+    const uninstalls = await Promise.all(Array.from({ length: 4 }, () => api.call("DELETE", `${base}/Lang`)));
+    expect(uninstalls.map((answer) => answer.statusCode).sort()).toEqual([200, 404, 404, 404]);
+    expect((await api.get(base)).json()).toEqual([]);
+  });
+});
