@@ -1,7 +1,6 @@
 /**
  * The BJS names the editor completes, read from the surface itself: it is installed on a
- * plain object here (no isolate, no user code) and its globals and their members listed,
- * minus what only answers "not available yet in Botyard".
+ * plain object here (no isolate, no user code) and its globals and their members listed.
  */
 import { installBjsSurface } from "../../src/runtime/bjs/surface.js";
 import { installCompatSurface } from "../../src/runtime/bjs/compat-surface.js";
@@ -12,16 +11,6 @@ import { bundledLibSources, coreLibGlobals, LIB_ALIASES, storeLibNames } from ".
 export interface BjsName {
   label: string;
   type: "namespace" | "function" | "variable" | "property";
-}
-
-function unavailable(read: () => unknown): boolean {
-  try {
-    const value = read();
-    if (typeof value === "function") value();
-    return false;
-  } catch (error) {
-    return /not available yet/.test((error as Error).message);
-  }
 }
 
 /** Every global of the BJS surface and the members of each namespace. */
@@ -41,11 +30,9 @@ export function bjsNames(): BjsName[] {
       names.push({ label: name, type: "variable" });
       continue;
     }
-    if (unavailable(() => (typeof value === "function" ? value : (value as Record<string, unknown>).probe))) continue;
     names.push({ label: name, type: typeof value === "function" ? "function" : "namespace" });
     if (typeof value !== "object") continue;
     for (const member of Object.getOwnPropertyNames(value).sort()) {
-      if (unavailable(() => (value as Record<string, unknown>)[member])) continue;
       const type = typeof (value as Record<string, unknown>)[member] === "function" ? "function" : "property";
       names.push({ label: `${name}.${member}`, type });
     }
