@@ -95,8 +95,8 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
 
   const currency = new CurrencyRates({ http: platform.outboundHttp, clock, urls: config.currencyRates });
   /** `CurrencyQuote`'s rates of one kind, with their age in seconds. */
-  const currencyRead = async (argsJson: string) => {
-    const kind = z.object({ kind: z.enum(["fiat", "crypto"]) }).safeParse(safeJson(argsJson));
+  const currencyRead = async (given: unknown) => {
+    const kind = z.object({ kind: z.enum(["fiat", "crypto"]) }).safeParse(given);
     if (!kind.success) throw new ReadRefused("CurrencyQuote: a kind of rates the platform does not have");
     try {
       const { rates, details, fetchedAt } = await currency.table(kind.data.kind);
@@ -110,17 +110,18 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
 
   /** Synchronous reads for BJS: properties, a user's internal id from their Telegram id, a broadcast task, panels, lists, web app links, currency rates. */
   const reads = (invocation: Invocation): HostReads => async (name, argsJson) => {
-    if (name === "currencyRates") return currencyRead(argsJson);
+    const given = safeJson(argsJson);
+    if (name === "currencyRates") return currencyRead(given);
     if (name === "runAllTask") {
-      const parsed = taskReadArgs.safeParse(safeJson(argsJson));
+      const parsed = taskReadArgs.safeParse(given);
       if (!parsed.success) throw new ReadRefused("RunAllTask needs {id}: a task id");
       const task = await platform.broadcasts.store.byId(invocation.bot.row.id, parsed.data.id);
       return JSON.stringify(task ? runAllTaskOf(task, clock.now()) : null);
     }
-    const more = await moreReads(invocation, name, safeJson(argsJson));
+    const more = await moreReads(invocation, name, given);
     if (more !== undefined) return more;
     const schema = name === "getProp" ? propertyReadArgs : name === "userId" ? readArgs : undefined;
-    const parsed = schema?.safeParse(safeJson(argsJson));
+    const parsed = schema?.safeParse(given);
     if (!parsed?.success) throw new ReadRefused(`A read the platform does not answer: ${name.slice(0, 40)}`);
     const args = parsed.data;
     const botId = await botOf(invocation, args.bot_id);
