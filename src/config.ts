@@ -21,6 +21,8 @@ export interface AuthThrottle {
 /** Every setting of the platform. Each has a default that works with no environment at all. */
 export interface Config {
   port: number;
+  /** Where `botyard worker` serves its health, readiness and metrics. */
+  workerPort: number;
   host: string;
   dataDir: string;
   /** PostgreSQL URL; undefined = the embedded SQLite file in dataDir. */
@@ -29,7 +31,7 @@ export interface Config {
   redisUrl?: string;
   /** Prefix of the Redis keys of the job queues (several platforms may share one server). */
   redisPrefix: string;
-  /** Where jobs wait: the database (embedded, the default) or BullMQ in Redis (needs redisUrl). */
+  /** Where jobs wait: the database (embedded) or BullMQ in Redis (needs redisUrl; the default in shared mode). */
   jobQueue: JobQueueKind;
   /** The address Telegram can reach; undefined = bots use long polling. */
   publicUrl?: string;
@@ -81,11 +83,20 @@ export interface BjsSizing {
 export const JOB_QUEUES = ["embedded", "redis"] as const;
 export type JobQueueKind = (typeof JOB_QUEUES)[number];
 
-/** JOB_QUEUE: the Redis queue only when asked for, and only with a Redis to run on. */
-function jobQueueOf(env: Env): JobQueueKind {
-  const kind = oneOf(env, "JOB_QUEUE", JOB_QUEUES, "embedded");
+/** JOB_QUEUE: the Redis queue in shared mode (processes share the jobs), else when asked for, and only with a Redis to run on. */
+function jobQueueOf(env: Env, shared: boolean): JobQueueKind {
+  const kind = oneOf(env, "JOB_QUEUE", JOB_QUEUES, shared ? "redis" : "embedded");
   if (kind === "redis" && !optional(env, "REDIS_URL")) throw new ConfigError("JOB_QUEUE=redis needs REDIS_URL: set it to the Redis server the job queues live on.");
   return kind;
+}
+
+/**
+ * Shared mode: several processes over one PostgreSQL and one Redis. Then limits, cache
+ * invalidation and polling leases live in Redis; else each lives in this process's memory.
+ */
+export function sharesState(config: Pick<Config, "databaseUrl" | "redisUrl">): boolean {
+  // A database URL is always PostgreSQL's (SQLite is the file in dataDir).
+  return config.databaseUrl !== undefined && config.redisUrl !== undefined;
 }
 
 export const LOG_FORMATS = ["auto", "pretty", "json"] as const;
@@ -154,14 +165,17 @@ function list(env: Env, name: string, check: (entries: string[]) => unknown): st
 /** Builds the configuration from environment variables (see the README for each). */
 export function loadConfig(env: Env = process.env): Config {
   const dataDir = resolve(optional(env, "DATA_DIR") ?? "./data");
+  const databaseUrl = optional(env, "DATABASE_URL");
+  const redisUrl = optional(env, "REDIS_URL");
   return {
     port: integer(env, "PORT", 3000),
+    workerPort: integer(env, "WORKER_PORT", 3001),
     host: optional(env, "HOST") ?? "0.0.0.0",
     dataDir,
-    databaseUrl: optional(env, "DATABASE_URL"),
-    redisUrl: optional(env, "REDIS_URL"),
+    databaseUrl,
+    redisUrl,
     redisPrefix: optional(env, "REDIS_PREFIX") ?? "botyard",
-    jobQueue: jobQueueOf(env),
+    jobQueue: jobQueueOf(env, sharesState({ databaseUrl, redisUrl })),
     publicUrl: optional(env, "PUBLIC_URL")?.replace(/\/+$/, ""),
     telegramApiRoot: (optional(env, "TELEGRAM_API_ROOT") ?? "https://api.telegram.org").replace(/\/+$/, ""),
     telegramLoginBotToken: optional(env, "TELEGRAM_LOGIN_BOT_TOKEN"),

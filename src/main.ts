@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { CliCommand } from "./cli/command.js";
-import { serveCommand } from "./cli/serve.js";
+import { apiCommand, serveCommand, workerCommand } from "./cli/serve.js";
 import { migrateCommand } from "./cli/migrate.js";
 import { emulatorCommand } from "./cli/emulator.js";
 import { loginCommand } from "./cli/login.js";
@@ -11,7 +11,7 @@ import { CliError, UsageError } from "./cli/errors.js";
 import { staleBuildWarning } from "./cli/stale-build.js";
 import { ConfigError } from "./config.js";
 
-const commands: CliCommand[] = [serveCommand, migrateCommand, emulatorCommand, loginCommand, pullCommand, pushCommand, logsCommand];
+const commands: CliCommand[] = [serveCommand, apiCommand, workerCommand, migrateCommand, emulatorCommand, loginCommand, pullCommand, pushCommand, logsCommand];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -19,12 +19,22 @@ describe("configuration from the environment", () => {
     expect(() => load({ BJS_MEMORY_MB: "8" })).toThrow("BJS_MEMORY_MB must be a whole number of at least 16, got '8'.");
     expect(() => load({ BJS_WARM_MB: "many" })).toThrow("BJS_WARM_MB must be a whole number of at least 1, got 'many'.");
     expect(() => load({ PORT: "-1" })).toThrow("PORT must be a non-negative whole number, got '-1'.");
+    expect(() => load({ WORKER_PORT: "api" })).toThrow("WORKER_PORT must be a non-negative whole number, got 'api'.");
   });
 
-  it("keeps jobs in the database unless JOB_QUEUE=redis names a Redis to keep them in", () => {
+  it("serves a worker's health on its own port, 3001 unless WORKER_PORT says", () => {
+    expect(load({}).workerPort).toBe(3001);
+    expect(load({ WORKER_PORT: "9100" }).workerPort).toBe(9100);
+  });
+
+  it("keeps jobs in the database, in Redis in shared mode or when JOB_QUEUE=redis names a Redis to keep them in", () => {
+    const redis = { REDIS_URL: "redis://127.0.0.1:6379" };
+    const shared = { ...redis, DATABASE_URL: "postgres://postgres@127.0.0.1:5432/postgres" };
     expect(load({}).jobQueue).toBe("embedded");
-    expect(load({ REDIS_URL: "redis://127.0.0.1:6379" }).jobQueue).toBe("embedded");
-    expect(load({ REDIS_URL: "redis://127.0.0.1:6379", JOB_QUEUE: "redis" }).jobQueue).toBe("redis");
+    expect(load(redis).jobQueue).toBe("embedded");
+    expect(load({ ...redis, JOB_QUEUE: "redis" }).jobQueue).toBe("redis");
+    expect(load(shared).jobQueue).toBe("redis");
+    expect(load({ ...shared, JOB_QUEUE: "embedded" }).jobQueue).toBe("embedded");
     expect(() => load({ JOB_QUEUE: "redis" })).toThrow("JOB_QUEUE=redis needs REDIS_URL: set it to the Redis server the job queues live on.");
     expect(() => load({ JOB_QUEUE: "kafka" })).toThrow("JOB_QUEUE must be one of embedded, redis, got 'kafka'.");
   });

@@ -10,6 +10,7 @@ import { recordRoutes } from "./route-table.js";
 import { authRoutes } from "./routes/auth.js";
 import { docsRoutes } from "./routes/docs.js";
 import { healthRoutes } from "./routes/health.js";
+import { storageChecks, type ReadinessCheck } from "./readiness.js";
 import { planRoutes } from "./routes/plans.js";
 import { userRoutes } from "./routes/user.js";
 import { adminPanelRoutes } from "./routes/admin-panels.js";
@@ -59,10 +60,12 @@ const authenticatedRoutes = [
 export interface AppOptions {
   /** Hooks that must see every route, added before any is registered (tests check each answer against the document). */
   instrument?: (app: FastifyInstance) => void;
+  /** What `/readyz` checks; default the database and Redis (a role adds its own, src/cli/serve.ts). */
+  readiness?: ReadinessCheck[];
 }
 
-/** The REST API and the operational endpoints, ready to listen or to be injected in tests. */
-export async function buildApp(platform: Platform, options: AppOptions = {}): Promise<FastifyInstance> {
+/** A Fastify instance on the platform's logger, validating and serialising with zod. */
+function fastify(platform: Platform) {
   const app = Fastify({
     loggerInstance: platform.log as FastifyBaseLogger,
     bodyLimit: platform.config.bodyLimitBytes,
@@ -73,6 +76,19 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  return app;
+}
+
+/** Only the operational endpoints (health, readiness, metrics): what a worker serves. */
+export async function buildOperationsApp(platform: Platform, readiness: ReadinessCheck[]): Promise<FastifyInstance> {
+  const app = fastify(platform);
+  await app.register(healthRoutes, { platform, readiness });
+  return app;
+}
+
+/** The REST API and the operational endpoints, ready to listen or to be injected in tests. */
+export async function buildApp(platform: Platform, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = fastify(platform);
   recordRoutes(app);
   options.instrument?.(app);
   registerErrorHandling(app, platform.config.bodyLimitBytes, await registerDashboard(app, platform.log));
@@ -84,7 +100,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   });
   await registerOpenApi(app);
 
-  await app.register(healthRoutes, { platform });
+  await app.register(healthRoutes, { platform, readiness: options.readiness ?? storageChecks(platform) });
   await app.register(docsRoutes);
   await app.register(planRoutes, { platform });
   await app.register(authRoutes, { platform });

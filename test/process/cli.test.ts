@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -39,7 +39,7 @@ describe("the botyard command line", { timeout: 90_000 }, () => {
     const run = await runCli([]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("Usage: botyard <command> [options]");
-    for (const command of ["serve", "migrate", "emulator"]) expect(run.stdout).toMatch(new RegExp(`^  ${command} `, "m"));
+    for (const command of ["serve", "api", "worker", "migrate", "emulator"]) expect(run.stdout).toMatch(new RegExp(`^  ${command} `, "m"));
   });
 
   it("answers an unknown command or option with one line and the help", async () => {
@@ -65,6 +65,31 @@ describe("the botyard command line", { timeout: 90_000 }, () => {
     const setting = await runCli(["serve"], { DATA_DIR: dataDir, SECRET_KEY: "k", BJS_ISOLATES: "none" });
     expectOneLine(setting, 1, "BJS_ISOLATES must be a whole number of at least 1, got 'none'.");
     expect(setting.stderr).not.toContain("Usage:");
+  });
+
+  it("runs the api and worker roles only over PostgreSQL and Redis with one secret key, saying what to set", async () => {
+    const untouched = mkdtempSync(join(tmpdir(), "botyard-roles-"));
+    const bare = await runCli(["api"], { DATA_DIR: untouched });
+    expectOneLine(
+      bare,
+      1,
+      "botyard api needs DATABASE_URL (PostgreSQL), REDIS_URL and SECRET_KEY, the same for every api and worker process: set DATABASE_URL, REDIS_URL, SECRET_KEY (or run botyard serve, everything in one process).",
+    );
+    const shared = { DATA_DIR: untouched, DATABASE_URL: "postgres://postgres@127.0.0.1:5432/postgres", REDIS_URL: "redis://127.0.0.1:6379" };
+    expectOneLine(
+      await runCli(["worker"], shared),
+      1,
+      "botyard worker needs DATABASE_URL (PostgreSQL), REDIS_URL and SECRET_KEY, the same for every api and worker process: set SECRET_KEY (or run botyard serve, everything in one process).",
+    );
+    expectOneLine(await runCli(["worker"], { ...shared, SECRET_KEY: "k", JOB_QUEUE: "embedded" }), 1, "botyard worker shares its jobs through Redis: unset JOB_QUEUE (embedded is for botyard serve alone).");
+    // Refused before anything is written: no secret key generated in DATA_DIR.
+    expect(readdirSync(untouched)).toEqual([]);
+    rmSync(untouched, { recursive: true });
+    const help = await runCli(["worker", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("Usage: botyard worker [--port N] [--host H]");
+    expect(help.stdout).toContain("overrides WORKER_PORT, default 3001");
+    expect((await runCli(["api", "--help"])).stdout).toContain("Usage: botyard api [--port N] [--host H]");
   });
 
   it("says which port is busy and what to do", async () => {

@@ -1,11 +1,11 @@
-import { sql } from "kysely";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { Histogram } from "prom-client";
 import { z } from "zod";
 import type { Platform } from "../../platform.js";
+import type { ReadinessCheck } from "../readiness.js";
 
-/** Liveness, readiness (the database answers) and Prometheus metrics. */
-export const healthRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (app, { platform }) => {
+/** Liveness, readiness (every check of the process's role holds) and Prometheus metrics. */
+export const healthRoutes: FastifyPluginAsyncZod<{ platform: Platform; readiness: ReadinessCheck[] }> = async (app, { platform, readiness }) => {
   const registry = platform.metrics;
   const name = "botyard_http_request_duration_seconds";
   // One per platform, however many apps are built on it.
@@ -23,13 +23,13 @@ export const healthRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async
   app.get("/healthz", { schema: { ...hidden, response: { 200: z.object({ status: z.literal("ok") }) } } }, async () => ({ status: "ok" as const }));
 
   app.get("/readyz", { schema: hidden }, async (_request, reply) => {
-    try {
-      await sql`select 1`.execute(platform.database.db);
-      return { status: "ready" };
-    } catch (error) {
-      platform.log.warn({ err: error }, "readiness check: database unreachable");
-      return reply.code(503).send({ error: "Database unreachable" });
+    for (const { failure, holds } of readiness) {
+      const error = await holds().then((held) => (held ? undefined : null), (error: unknown) => error);
+      if (error === undefined) continue;
+      platform.log.warn({ err: error ?? undefined }, `readiness check: ${failure}`);
+      return reply.code(503).send({ error: failure });
     }
+    return { status: "ready" };
   });
 
   app.get("/metrics", { schema: hidden }, async (_request, reply) => {
