@@ -4,13 +4,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildApp } from "../../src/api/app.js";
 import { loadConfig } from "../../src/config.js";
 import { createLogger, createPlatform, type Platform } from "../../src/platform.js";
 import type { FastifyInstance } from "fastify";
 import { usePlatform } from "../support/platform.js";
 import { PASSWORD, signUp } from "../support/accounts.js";
+import { redisUrl } from "../support/redis.js";
 
 describe("API conventions", () => {
   const t = usePlatform("sqlite", { BODY_LIMIT_BYTES: "2048" });
@@ -154,6 +155,19 @@ describe("readiness without a database", () => {
     const response = await app.inject({ method: "GET", url: "/readyz" });
     expect(response.statusCode).toBe(503);
     expect(response.json()).toEqual({ error: "Database unreachable" });
+  });
+});
+
+describe("readiness with Redis", () => {
+  const t = usePlatform("sqlite", { REDIS_URL: redisUrl() });
+
+  it("answers ready while Redis answers, and 503 naming it once it is gone", async () => {
+    await vi.waitFor(() => expect(t.platform.redis!.status).toBe("ready"));
+    expect((await t.app.inject({ method: "GET", url: "/readyz" })).json()).toEqual({ status: "ready" });
+    t.platform.redis!.disconnect();
+    const response = await t.app.inject({ method: "GET", url: "/readyz" });
+    expect(response.statusCode).toBe(503);
+    expect(response.json()).toEqual({ error: "Redis unreachable" });
   });
 });
 
