@@ -11,18 +11,18 @@ export { freePort };
 const root = resolve(import.meta.dirname, "../..");
 
 /**
- * One `botyard serve` process of the built project, started directly or as `npm start` runs
- * it (`viaNpm`, from the project's folder), with only PATH and HOME from this environment
- * plus `env`; `up` resolves once /healthz answers.
+ * One `botyard serve` (or `api`, `worker`: `role`) process of the built project, started
+ * directly or as `npm start` runs it (`viaNpm`, from the project's folder), with only PATH
+ * and HOME from this environment plus `env`; `up` resolves once /healthz (or `probe`) answers.
  */
 export class ServeProcess {
   readonly child: ChildProcess;
   output = "";
 
-  constructor(env: Record<string, string>, options: { cwd?: string; viaNpm?: boolean } = {}) {
+  constructor(env: Record<string, string>, options: { cwd?: string; viaNpm?: boolean; role?: "serve" | "api" | "worker" } = {}) {
     const [command, args] = options.viaNpm
       ? ["npm", ["start", "--silent"]]
-      : [process.execPath, ["--no-node-snapshot", join(root, "bin/botyard.js"), "serve"]];
+      : [process.execPath, ["--no-node-snapshot", join(root, "bin/botyard.js"), options.role ?? "serve"]];
     this.child = spawn(command, args, {
       cwd: options.viaNpm ? root : options.cwd,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
@@ -32,11 +32,11 @@ export class ServeProcess {
     this.child.stderr!.on("data", (chunk) => (this.output += chunk));
   }
 
-  async up(url: string): Promise<void> {
+  async up(url: string, probe = "/healthz"): Promise<void> {
     await vi.waitFor(
       async () => {
         if (this.child.exitCode !== null) throw new Error(`botyard exited with ${this.child.exitCode}:\n${this.output}`);
-        expect((await fetch(`${url}/healthz`)).status).toBe(200);
+        expect((await fetch(`${url}${probe}`)).status).toBe(200);
       },
       { timeout: 60_000, interval: 50 },
     );
