@@ -58,22 +58,25 @@ export async function startServing(config: Config, options: ServingOptions = {})
   const log = platformOptions.log ?? (role === "serve" ? undefined : createLogger(config).child({ role }));
   const platform = await createPlatform(config, { ...platformOptions, log });
   platform.metrics.setDefaultLabels({ role });
-  const processing = doesWork(role) ? createProcessing(platform) : undefined;
+  // Every role wires processing: what an API call sets off (a web app page, a panel's
+  // on_saving run, auto retry kept in step with a bot's start and commands) happens where the
+  // call is. The api runs BJS only to render web app pages, in one sandbox started at the first.
+  const processing = createProcessing(platform, doesWork(role) ? {} : { executor: { isolates: 1, startOnFirstRun: true } });
   let working = false;
   const readiness: ReadinessCheck[] = [...storageChecks(platform)];
-  if (processing) readiness.push({ failure: "Not handling updates and jobs", holds: async () => working });
+  if (doesWork(role)) readiness.push({ failure: "Not handling updates and jobs", holds: async () => working });
   const app = servesApi(role) ? await buildApp(platform, { readiness }) : await buildOperationsApp(platform, readiness);
   const port = servesApi(role) ? config.port : config.workerPort;
   try {
     await app.listen({ port, host: config.host });
   } catch (error) {
-    await processing?.close();
+    await processing.close();
     await platform.close();
     const portFlag = role === "serve" ? "PORT=N npm start, or botyard serve --port N" : `${servesApi(role) ? "PORT" : "WORKER_PORT"}=N, or botyard ${role} --port N`;
     throw explainListenError(error, { port, host: config.host, portFlag });
   }
   let loginBot: Awaited<ReturnType<typeof runLoginBot>>;
-  if (processing) {
+  if (doesWork(role)) {
     // After listen, so webhook updates of resumed bots find the route.
     await platform.runtime.start(processing.processor);
     await platform.jobs.start();
@@ -88,7 +91,7 @@ export async function startServing(config: Config, options: ServingOptions = {})
       // Polling ends and handling drains; bot statuses stay, so the next start resumes them.
       await loginBot?.stop();
       await platform.runtime.close();
-      await processing?.close();
+      await processing.close();
       await platform.close();
     },
   };

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { Executor, type Execution } from "../../src/runtime/sandbox/executor.js";
 import { IsolateHost } from "../../src/runtime/sandbox/isolate-host.js";
@@ -32,6 +33,17 @@ function run(code: string, extra: Partial<Execution> = {}, hooks: { before?: str
 }
 
 describe("the BJS executor", () => {
+  it("starts no sandbox process before its first run when told to (an api process renders a web app now and then)", async () => {
+    const children = () => readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, "utf8").split(" ").filter(Boolean).length;
+    const before = children();
+    const lazy = new Executor({ isolates: 1, memoryMb: 64, warmMb: 8, startOnFirstRun: true });
+    expect(children()).toBe(before);
+    const result = await lazy.execute({ botId: 1, ownerId: 1, segments: [{ name: "/start", code: 'Bot.sendMessage("hi")' }], globals: { message: "/start", params: "", chat, user }, reads: async () => "null", timeoutMs: 1000 });
+    expect(result.actions.map(textOf)).toEqual(["hi"]);
+    expect(children()).toBe(before + 1);
+    lazy.dispose();
+  });
+
   it("turns Bot.sendMessage into a Telegram action for the current chat, Markdown by default", async () => {
     const result = await run('Bot.sendMessage("Hi *" + user.first_name + "*"); Bot.sendMessage("plain", {parse_mode: null})');
     expect(result.error).toBeUndefined();

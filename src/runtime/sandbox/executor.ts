@@ -37,6 +37,8 @@ export interface ExecutorOptions {
   maxReads: number;
   /** How far past its time limit a run may go before its sandbox process is killed. */
   watchdogMarginMs: number;
+  /** Start each sandbox process at its first run, not at once (an api process renders web apps now and then). */
+  startOnFirstRun?: boolean;
   /** Milliseconds on a monotonic clock (tests pass their own). */
   now: () => number;
 }
@@ -106,8 +108,8 @@ export class Executor {
 
   constructor(options: Partial<ExecutorOptions> = {}) {
     this.options = { ...defaultExecutorOptions, ...options };
-    const { isolates, memoryMb, warmMb, limits, watchdogMarginMs } = this.options;
-    this.sandboxes = Array.from({ length: Math.max(1, isolates) }, () => new Sandbox({ memoryMb, warmMb, maxScripts: 1000, limits, watchdogMarginMs }));
+    const { isolates, memoryMb, warmMb, limits, watchdogMarginMs, startOnFirstRun } = this.options;
+    this.sandboxes = Array.from({ length: Math.max(1, isolates) }, () => new Sandbox({ memoryMb, warmMb, maxScripts: 1000, limits, watchdogMarginMs }, { startOnFirstRun }));
     this.ownerShare = Math.max(1, this.sandboxes.length - 1);
   }
 

@@ -51,8 +51,11 @@ export class Sandbox {
   /** Processes started after the first. */
   restarts = -1;
 
-  constructor(private readonly options: SandboxProcessOptions) {
-    this.start();
+  constructor(
+    private readonly options: SandboxProcessOptions,
+    { startOnFirstRun = false } = {},
+  ) {
+    if (!startOnFirstRun) this.start();
   }
 
   /** True when the bot's realm is warm in this process. */
