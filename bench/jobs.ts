@@ -4,7 +4,7 @@
  * baseline beside it, in the same run, is a bare insert and select of the same rows. Also
  * how late the last job starts after its due time. SQLite (a temp file) and PostgreSQL when
  * it answers (TEST_POSTGRES_URL or the local server); then the Redis queue (TEST_REDIS_URL or
- * the local server), which has no bare baseline of its own.
+ * the local server), also with per-owner fairness on, which has no bare baseline of its own.
  *
  *   npx tsx bench/jobs.ts
  */
@@ -120,7 +120,8 @@ async function bench(name: string, open: () => Promise<BenchDatabase>) {
 async function benchRedis() {
   const redis = new Redis(process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: null });
   const prefix = `botyard-bench-${process.pid}`;
-  const queue = new RedisJobQueue(redis, systemClock, pino({ level: "silent" }), { prefix });
+  // Per-owner fairness on, as the platform runs it (the bench's one bot is owner 1's).
+  const queue = new RedisJobQueue(redis, systemClock, pino({ level: "silent" }), { prefix, ownerOf: async () => 1 });
   const burst = await throughQueue(queue, 1, async () => (await queue.pending(1, { limit: 1, offset: 0 })).total);
   await queue.close();
   const keys = await redis.keys(`${prefix}:*`);
