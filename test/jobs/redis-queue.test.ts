@@ -42,8 +42,15 @@ describe("the Redis job queue", () => {
   }
   const newPrefix = () => `botyard-test-${Math.random().toString(36).slice(2, 10)}`;
 
+  /** A queue on a connection of its own, as another process's would be. */
+  function ownConnectionQueue(options: Partial<RedisQueueOptions>) {
+    const connection = connect();
+    connections.push(connection);
+    return queue(options, connection);
+  }
+
   // Each bot is its own owner's.
-  behavesAsAJobQueue({ queue: (options) => queue(options), newBot: async () => ++bots, ownerOf: async (botId) => botId, now: () => Date.now(), passTime: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) });
+  behavesAsAJobQueue({ queue: ownConnectionQueue, newBot: async () => ++bots, ownerOf: async (botId) => botId, now: () => Date.now(), passTime: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) });
 
   it("keeps nothing of its jobs beside BullMQ once they ended (lines, dedupe pointers, indexes)", async () => {
     const q = queue();
