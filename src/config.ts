@@ -31,6 +31,8 @@ export interface Config {
   redisPrefix: string;
   /** Where jobs wait: the database (embedded, the default) or BullMQ in Redis (needs redisUrl). */
   jobQueue: JobQueueKind;
+  /** How long a taken job is its worker's without renewal: a dead worker's job is taken again about this long after. */
+  jobLeaseMs: number;
   /** The address Telegram can reach; undefined = bots use long polling. */
   publicUrl?: string;
   telegramApiRoot: string;
@@ -162,6 +164,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl: optional(env, "REDIS_URL"),
     redisPrefix: optional(env, "REDIS_PREFIX") ?? "botyard",
     jobQueue: jobQueueOf(env),
+    jobLeaseMs: integer(env, "JOB_LEASE_MS", 30_000, 100),
     publicUrl: optional(env, "PUBLIC_URL")?.replace(/\/+$/, ""),
     telegramApiRoot: (optional(env, "TELEGRAM_API_ROOT") ?? "https://api.telegram.org").replace(/\/+$/, ""),
     telegramLoginBotToken: optional(env, "TELEGRAM_LOGIN_BOT_TOKEN"),

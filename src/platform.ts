@@ -166,8 +166,9 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const errorLog = new ErrorLog(db, clock);
   // With JOB_QUEUE=redis, jobs are shared by every process on BullMQ (on its own connection: BullMQ's workers wait out a reconnect).
   const jobsRedis = config.jobQueue === "redis" && config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: null }) : undefined;
-  const redisJobs = jobsRedis && new RedisJobQueue(jobsRedis, clock, log, { prefix: config.redisPrefix });
-  const jobs: JobQueue = redisJobs ?? new EmbeddedJobQueue(database, clock, log, { ownerOf: async (botId) => (await botStore.byId(botId))?.owner_id });
+  const jobOptions = { leaseMs: config.jobLeaseMs, ownerOf: async (botId: number) => (await botStore.byId(botId))?.owner_id };
+  const redisJobs = jobsRedis && new RedisJobQueue(jobsRedis, clock, log, { ...jobOptions, prefix: config.redisPrefix });
+  const jobs: JobQueue = redisJobs ?? new EmbeddedJobQueue(database, clock, log, jobOptions);
   const outboundHttp = new OutboundHttp({ allow: new AllowList(config.bjsHttpAllow) });
   const runtime = new BotRuntime({ database, clock, log, store: botStore, sender, config, apiRoot, metrics, jobs, errorLog });
   const bots = new BotService(botStore, {

@@ -29,6 +29,12 @@ describe("configuration from the environment", () => {
     expect(() => load({ JOB_QUEUE: "kafka" })).toThrow("JOB_QUEUE must be one of embedded, redis, got 'kafka'.");
   });
 
+  it("leases a taken job for 30 s unless JOB_LEASE_MS says otherwise", () => {
+    expect(load({}).jobLeaseMs).toBe(30_000);
+    expect(load({ JOB_LEASE_MS: "2000" }).jobLeaseMs).toBe(2000);
+    expect(() => load({ JOB_LEASE_MS: "10" })).toThrow("JOB_LEASE_MS must be a whole number of at least 100, got '10'.");
+  });
+
   it("reads BJS_HTTP_ALLOW as a list, refusing an entry that is neither host nor range", () => {
     expect(load({}).bjsHttpAllow).toEqual([]);
     expect(load({ BJS_HTTP_ALLOW: " api.internal, 10.1.0.0/16 ,,127.0.0.1" }).bjsHttpAllow).toEqual(["api.internal", "10.1.0.0/16", "127.0.0.1"]);
