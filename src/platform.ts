@@ -1,6 +1,6 @@
 import { Redis } from "ioredis";
 import pino, { type Logger } from "pino";
-import type { Config } from "./config.js";
+import { sharesState, type Config } from "./config.js";
 import { systemClock, type Clock } from "./clock.js";
 import { openDatabase, type Database } from "./db/database.js";
 import { migrateToLatest } from "./db/migrate.js";
@@ -33,6 +33,7 @@ import { Playground } from "./playground/playground.js";
 import { BotRuntime } from "./runtime/bot-runtime.js";
 import { SenderMetrics } from "./runtime/sending/sender-metrics.js";
 import { TelegramSender } from "./runtime/telegram-sender.js";
+import { RedisWindowStore } from "./runtime/sending/window-store.js";
 import { EmbeddedJobQueue } from "./jobs/embedded-queue.js";
 import { BroadcastService } from "./jobs/broadcasts.js";
 import { BroadcastStore } from "./bots/broadcasts.js";
@@ -143,6 +144,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   });
   await migrateToLatest(database);
   const { db } = database;
+  const shared = sharesState(config);
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: false }) : undefined;
   const secrets = new Secrets(config.secretKey);
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir, log });
@@ -162,7 +164,9 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const folders = new FolderStore(db, botStore, clock);
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
-  const sender = new TelegramSender({ apiRoot, clock, limits: config.sending, metrics: new SenderMetrics(metrics) });
+  // Shared mode: every worker paces a bot on the same windows, and a 429 holds it everywhere.
+  const windows = shared ? new RedisWindowStore(redis!, `${config.redisPrefix}:tg:`) : undefined;
+  const sender = new TelegramSender({ apiRoot, clock, limits: config.sending, metrics: new SenderMetrics(metrics), windows });
   const errorLog = new ErrorLog(db, clock);
   // With JOB_QUEUE=redis, jobs are shared by every process on BullMQ (on its own connection: BullMQ's workers wait out a reconnect).
   const jobsRedis = config.jobQueue === "redis" && config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: null }) : undefined;
