@@ -1,6 +1,7 @@
 import { Redis } from "ioredis";
 import pino, { type Logger } from "pino";
 import { sharesState, type Config } from "./config.js";
+import { LocalCacheBus, RedisCacheBus, type CacheBus } from "./cache-bus.js";
 import { systemClock, type Clock } from "./clock.js";
 import { openDatabase, type Database } from "./db/database.js";
 import { migrateToLatest } from "./db/migrate.js";
@@ -50,6 +51,8 @@ export interface Platform {
   log: Logger;
   database: Database;
   redis?: Redis;
+  /** Tells every process that caches a bot or owner row that it changed (Redis pub/sub in shared mode). */
+  cacheBus: CacheBus;
   mailer: Mailer;
   secrets: Secrets;
   users: UserStore;
@@ -146,9 +149,10 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const { db } = database;
   const shared = sharesState(config);
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: false }) : undefined;
+  const cacheBus = shared ? await RedisCacheBus.open(redis!, config.redisPrefix) : new LocalCacheBus();
   const secrets = new Secrets(config.secretKey);
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir, log });
-  const users = new UserStore(db, secrets, clock);
+  const users = new UserStore(db, secrets, clock, cacheBus);
   const sessions = new SessionStore(db, secrets, clock);
   const origin = publicOrigin(config);
   const telegramLogin = new TelegramLogin(db, secrets, clock, {
@@ -160,7 +164,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const iterations = new IterationMeter(db, clock);
   const playground = await Playground.start({ secrets, clock, telegramApiRoot: config.telegramApiRoot });
   const { apiRoot } = playground;
-  const botStore = new BotStore(db, secrets, iterations, clock);
+  const botStore = new BotStore(db, secrets, iterations, clock, cacheBus);
   const folders = new FolderStore(db, botStore, clock);
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
@@ -188,6 +192,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     log,
     database,
     redis,
+    cacheBus,
     mailer,
     secrets,
     users,
@@ -228,6 +233,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
       await outboundHttp.close();
       await playground.close();
       mailer.close();
+      await cacheBus.close();
       redis?.disconnect();
       await database.close();
     },
