@@ -35,6 +35,7 @@ import { BotRuntime } from "./runtime/bot-runtime.js";
 import { SenderMetrics } from "./runtime/sending/sender-metrics.js";
 import { TelegramSender } from "./runtime/telegram-sender.js";
 import { RedisWindowStore } from "./runtime/sending/window-store.js";
+import { RedisPollLeases } from "./runtime/intake/poll-leases.js";
 import { EmbeddedJobQueue } from "./jobs/embedded-queue.js";
 import { BroadcastService } from "./jobs/broadcasts.js";
 import { BroadcastStore } from "./bots/broadcasts.js";
@@ -103,6 +104,10 @@ export interface PlatformOptions {
   log?: Logger;
   /** PostgreSQL schema to work in (tests). */
   databaseSchema?: string;
+  /** False: this process runs no polling loop (an API process); in shared mode the polling processes take its bots up. Default true. */
+  polls?: boolean;
+  /** Shared mode: how long a process's lease on polling a bot lasts unrenewed (default 30 s; tests shorten it). */
+  pollLeaseMs?: number;
 }
 
 /** The base URL people reach the platform at (for links in mails and Telegram login). */
@@ -177,7 +182,10 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const redisJobs = jobsRedis && new RedisJobQueue(jobsRedis, clock, log, { prefix: config.redisPrefix });
   const jobs: JobQueue = redisJobs ?? new EmbeddedJobQueue(database, clock, log, { ownerOf: async (botId) => (await botStore.byId(botId))?.owner_id });
   const outboundHttp = new OutboundHttp({ allow: new AllowList(config.bjsHttpAllow) });
-  const runtime = new BotRuntime({ database, clock, log, store: botStore, sender, config, apiRoot, metrics, jobs, errorLog });
+  // Shared mode: exactly one process polls a bot, the one holding its lease.
+  const sharedPolling = shared ? { leases: new RedisPollLeases(redis!, config.redisPrefix, options.pollLeaseMs), changes: cacheBus } : undefined;
+  const polling = { polls: options.polls, sharedPolling };
+  const runtime = new BotRuntime({ database, clock, log, store: botStore, sender, config, apiRoot, metrics, jobs, errorLog, polling });
   const bots = new BotService(botStore, {
     botsLimit: (owner) => planNamed(config.freePlan, owner.payment_plan).bots_limit,
     sender,

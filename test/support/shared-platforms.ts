@@ -6,7 +6,8 @@ import pg from "pg";
 import pino from "pino";
 import { afterAll, beforeAll, inject } from "vitest";
 import { loadConfig } from "../../src/config.js";
-import { createPlatform, type Platform } from "../../src/platform.js";
+import type { Clock } from "../../src/clock.js";
+import { createPlatform, type Platform, type PlatformOptions } from "../../src/platform.js";
 import { FakeClock } from "./fake-clock.js";
 import { redisUrl } from "./redis.js";
 
@@ -14,7 +15,7 @@ import { redisUrl } from "./redis.js";
  * Platforms in shared mode as separate processes would be: each its own objects, caches and
  * Redis connections, all over one PostgreSQL schema and one Redis key prefix (the suite's own;
  * its keys are deleted at the end). `add` makes one more; each gets its own fake clock unless
- * given one. Skips nothing: call it only where PostgreSQL runs (`engines()` includes it).
+ * given one. `remove` closes one as a process going down would. Skips nothing: call it only where PostgreSQL runs (`engines()` includes it).
  */
 export function useSharedPlatforms(env: () => Record<string, string> = () => ({})) {
   const made: Platform[] = [];
@@ -38,7 +39,7 @@ export function useSharedPlatforms(env: () => Record<string, string> = () => ({}
   });
 
   /** One more platform (a process) on the shared database and Redis. */
-  async function add(options: { clock?: FakeClock; env?: Record<string, string> } = {}): Promise<Platform> {
+  async function add(options: { clock?: Clock; env?: Record<string, string> } & Pick<PlatformOptions, "polls" | "pollLeaseMs"> = {}): Promise<Platform> {
     const config = loadConfig({
       DATA_DIR: state.dataDir,
       SECRET_KEY: "test-secret",
@@ -49,7 +50,8 @@ export function useSharedPlatforms(env: () => Record<string, string> = () => ({}
       ...env(),
       ...options.env,
     });
-    const platform = await createPlatform(config, { clock: options.clock ?? new FakeClock(), log: pino({ level: "silent" }), databaseSchema: state.schema });
+    const { clock = new FakeClock(), polls, pollLeaseMs } = options;
+    const platform = await createPlatform(config, { clock, log: pino({ level: "silent" }), databaseSchema: state.schema, polls, pollLeaseMs });
     made.push(platform);
     return platform;
   }
