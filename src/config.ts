@@ -90,6 +90,15 @@ function jobQueueOf(env: Env): JobQueueKind {
   return kind;
 }
 
+/**
+ * Shared mode: several processes over one PostgreSQL and one Redis. Then limits, cache
+ * invalidation and polling leases live in Redis; else each lives in this process's memory.
+ */
+export function sharesState(config: Pick<Config, "databaseUrl" | "redisUrl">): boolean {
+  // A database URL is always PostgreSQL's (SQLite is the file in dataDir).
+  return config.databaseUrl !== undefined && config.redisUrl !== undefined;
+}
+
 export const LOG_FORMATS = ["auto", "pretty", "json"] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 

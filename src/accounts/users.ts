@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from "kysely";
+import { LocalCacheBus, type CacheBus } from "../cache-bus.js";
 import type { Clock } from "../clock.js";
 import { isoNow } from "../clock.js";
 import type { Schema, UsersTable } from "../db/schema.js";
@@ -32,6 +33,8 @@ export class UserStore {
     private readonly db: Kysely<Schema>,
     private readonly secrets: Secrets,
     private readonly clock: Clock,
+    /** Where a change to an account is told to the processes that cache owner rows (the runtime). */
+    private readonly bus: CacheBus = new LocalCacheBus(),
   ) {}
 
   /** Creates an account; a taken email is a validation error. */
@@ -87,8 +90,9 @@ export class UserStore {
     id: number,
     changes: Partial<Pick<User, "email" | "password_hash" | "ads_enabled" | "name">>,
   ): Promise<User> {
+    let user: User;
     try {
-      return await this.db
+      user = await this.db
         .updateTable("users")
         .set({ ...changes, updated_at: isoNow(this.clock) })
         .where("id", "=", id)
@@ -98,6 +102,8 @@ export class UserStore {
       if (isUniqueViolation(error)) throw new ValidationError(["Email has already been taken"]);
       throw error;
     }
+    await this.bus.changed("owner", id);
+    return user;
   }
 
   /** Replaces the api key; the old one stops working at once. */

@@ -10,7 +10,7 @@ import type { ApiRoot } from "../telegram/bot-api.js";
 import { Dispatcher, type DispatcherOptions } from "./intake/dispatcher.js";
 import { Inbox } from "./intake/inbox.js";
 import { defaultPollingOptions, type PollingOptions } from "./intake/polling.js";
-import { BotRunner } from "./lifecycle.js";
+import { BotRunner, type BotRunnerDeps } from "./lifecycle.js";
 import { RuntimeMetrics } from "./runtime-metrics.js";
 import type { TelegramSender } from "./telegram-sender.js";
 import type { UpdateHandler } from "./update-handler.js";
@@ -30,6 +30,8 @@ export interface BotRuntimeDeps {
   errorLog: Pick<ErrorLog, "record">;
   /** Where a stopped bot's pending runs are cancelled. */
   jobs: Pick<JobQueue, "cancel">;
+  /** Whether this process runs polling loops, and (shared mode) the leases that say which process polls a bot. */
+  polling?: Pick<BotRunnerDeps, "polls" | "sharedPolling">;
 }
 
 export interface BotRuntimeOptions {
@@ -78,6 +80,7 @@ export class BotRuntime {
       jobs: deps.jobs,
       publicUrl: deps.config.publicUrl,
       polling: { ...defaultPollingOptions, ...options.polling, apiRoot: deps.apiRoot ?? deps.config.telegramApiRoot },
+      ...deps.polling,
     });
     this.keepHandledMs = options.keepHandledMs ?? 24 * HOUR_MS;
   }
@@ -92,6 +95,7 @@ export class BotRuntime {
     this.pruning = every(this.deps.clock, HOUR_MS, () => void this.prune());
     const resumed = await this.runner.resume();
     if (resumed > 0) this.deps.log.info({ bots: resumed }, "running bots resumed");
+    this.runner.startRoster();
   }
 
   /** Deletes handled updates older than the redelivery window. */

@@ -205,6 +205,7 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
     sender,
     budget,
     log,
+    cacheBus: platform.cacheBus,
   });
   registerRunJobs({ jobs: platform.jobs, processor, outboundHttp: platform.outboundHttp, errorLog: platform.errorLog });
   registerBroadcastJobs({ jobs: platform.jobs, store: platform.broadcasts.store, chats: platform.chats, processor, sender, budget, database, clock, log });

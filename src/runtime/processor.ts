@@ -1,5 +1,6 @@
 import type { Update } from "@grammyjs/types";
 import type { Logger } from "pino";
+import type { CacheBus } from "../cache-bus.js";
 import type { User as Owner, UserStore } from "../accounts/users.js";
 import { planNamed, type Plan } from "../catalog/plans.js";
 import type { Clock } from "../clock.js";
@@ -33,6 +34,8 @@ export interface ProcessorDeps {
   sender: TelegramSender;
   budget: IterationBudget;
   log: Logger;
+  /** Tells when an owner's row changed (here or in another process), so its cached copy goes at once. */
+  cacheBus?: CacheBus;
 }
 
 /** Why a stored run did not run. */
@@ -43,7 +46,8 @@ const BLOCKED_MESSAGES_PER_ITERATION = 100;
 
 /**
  * How long an owner's row (plan, extra points, email) is trusted: it would otherwise be read
- * for every update, and it changes rarely (a change shows within this time).
+ * for every update, and it changes rarely. A change through the platform drops it at once (the
+ * CacheBus); one made in the database by hand shows within this time.
  */
 const OWNER_TTL_MS = 5000;
 
@@ -56,7 +60,9 @@ export class Processor implements UpdateHandler {
   private readonly blockedMessages = new Map<number, number>();
   private readonly owners = new Map<number, { owner: Owner; plan: Plan; readAt: number }>();
 
-  constructor(private readonly deps: ProcessorDeps) {}
+  constructor(private readonly deps: ProcessorDeps) {
+    deps.cacheBus?.onStale("owner", (id) => (id === undefined ? this.owners.clear() : this.owners.delete(id)));
+  }
 
   /** The bot as the runtime needs it, or undefined when it is not running. */
   async runningBot(botId: number): Promise<RunningBot | undefined> {
