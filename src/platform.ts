@@ -169,7 +169,10 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const redisJobs = jobsRedis && new RedisJobQueue(jobsRedis, clock, log, { prefix: config.redisPrefix });
   const jobs: JobQueue = redisJobs ?? new EmbeddedJobQueue(database, clock, log, { ownerOf: async (botId) => (await botStore.byId(botId))?.owner_id });
   const outboundHttp = new OutboundHttp({ allow: new AllowList(config.bjsHttpAllow) });
-  const runtime = new BotRuntime({ database, clock, log, store: botStore, sender, config, apiRoot, metrics, jobs, errorLog });
+  // Over PostgreSQL with Redis, updates are queued in Redis for every worker process (own connection: its workers block).
+  const updatesRedis = config.databaseUrl && config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: null }) : undefined;
+  const updates = updatesRedis && { redis: updatesRedis, prefix: config.redisPrefix };
+  const runtime = new BotRuntime({ database, clock, log, store: botStore, sender, config, apiRoot, metrics, jobs, errorLog, updates });
   const bots = new BotService(botStore, {
     botsLimit: (owner) => planNamed(config.freePlan, owner.payment_plan).bots_limit,
     sender,
@@ -220,6 +223,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
       await redisJobs?.close();
       jobsRedis?.disconnect();
       await runtime.close();
+      updatesRedis?.disconnect();
       sender.close();
       await outboundHttp.close();
       await playground.close();
