@@ -47,7 +47,7 @@ async function runWorker(engine: Engine, prefix: string): Promise<void> {
     // maxStalledCount 0: a stalled job is always taken again (groupmq's default of 1 fails it).
     // WORKAROUND=1: the stalled check finds a dead job before groupmq's other recovery, which
     // leaves it in its group's active list (src/runtime/intake/grouped-queue.ts says why).
-    const workaround = process.env.WORKAROUND === "1" ? { heartbeatMs: JOB_TIMEOUT_MS / 6, stalledInterval: JOB_TIMEOUT_MS / 8, stalledGracePeriod: -JOB_TIMEOUT_MS / 2, enableCleanup: false } : { stalledInterval: 1000 };
+    const workaround = process.env.WORKAROUND === "1" ? { heartbeatMs: JOB_TIMEOUT_MS / 6, stalledInterval: JOB_TIMEOUT_MS / 8, stalledGracePeriod: -JOB_TIMEOUT_MS / 2, cleanupIntervalMs: 1e9 } : { stalledInterval: 1000 };
     const worker = new Worker<Payload>({ queue, concurrency: CONCURRENCY, handler: (job) => handle(job.data), maxStalledCount: 0, ...workaround });
     void worker.run();
   } else {

@@ -111,7 +111,8 @@ export class GroupedUpdateQueue implements UpdateIntake {
       heartbeatMs: visibilityTimeoutMs / 6,
       stalledInterval: visibilityTimeoutMs / 8,
       stalledGracePeriod: -visibilityTimeoutMs / 2,
-      enableCleanup: false,
+      // Its cleanup is that recovery again; the timer also drives the promotion of retries (every second).
+      cleanupIntervalMs: 1e9,
     });
     this.worker.on("error", (error) => {
       if (!(error instanceof RetryLater)) this.log.error({ err: error }, "update queue error");
