@@ -188,3 +188,24 @@ describe("the Redis update queue on PostgreSQL", () => {
     }
   });
 });
+
+describe("a platform on PostgreSQL with REDIS_URL", () => {
+  const prefix = `botyard-test-${Math.random().toString(36).slice(2, 10)}`;
+  const t = usePlatform("postgres", { REDIS_URL: redisUrl(), REDIS_PREFIX: prefix });
+  afterAll(async () => {
+    const redis = new Redis(redisUrl());
+    const keys = await redis.keys(`groupmq:${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+  });
+
+  it("takes updates in through the Redis queue, not the embedded dispatcher", async () => {
+    expect(t.platform.runtime.intake).toBeInstanceOf(GroupedUpdateQueue);
+    expect(t.platform.runtime.dispatcher).toBeUndefined();
+    const bot = (await t.platform.bots.store.insert((await signUp(t.app)).id, { name: "Queued" }))!;
+    expect(await t.platform.runtime.intake.accept(bot.id, [textUpdate(1, 10)])).toBe(1);
+    const redis = new Redis(redisUrl());
+    expect(await redis.keys(`groupmq:${prefix}:updates:job:inbox-*`)).toHaveLength(1);
+    await redis.quit();
+  });
+});
