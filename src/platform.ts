@@ -186,7 +186,10 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   // Shared mode: exactly one process polls a bot, the one holding its lease.
   const sharedPolling = shared ? { leases: new RedisPollLeases(redis!, config.redisPrefix, options.pollLeaseMs), changes: cacheBus } : undefined;
   const polling = { polls: options.polls, sharedPolling };
-  const runtime = new BotRuntime({ database, clock, log, store: botStore, sender, config, apiRoot, metrics, jobs, errorLog, polling });
+  // Shared mode: updates are queued in Redis for every worker process (own connection: its workers block).
+  const updatesRedis = shared ? new Redis(config.redisUrl!, { maxRetriesPerRequest: null }) : undefined;
+  const updates = updatesRedis && { redis: updatesRedis, prefix: config.redisPrefix };
+  const runtime = new BotRuntime({ database, clock, log, store: botStore, sender, config, apiRoot, metrics, jobs, errorLog, polling, updates });
   const bots = new BotService(botStore, {
     botsLimit: (owner) => planNamed(config.freePlan, owner.payment_plan).bots_limit,
     sender,
@@ -238,6 +241,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
       await redisJobs?.close();
       jobsRedis?.disconnect();
       await runtime.close();
+      updatesRedis?.disconnect();
       sender.close();
       await outboundHttp.close();
       await playground.close();

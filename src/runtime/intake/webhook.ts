@@ -43,7 +43,7 @@ export const webhookRoutes: FastifyPluginAsync<{ platform: Platform }> = async (
     if (!safeEqual(secret, bot.webhook_secret)) return reply.code(403).send({ error: "Wrong secret token" });
     const update = asUpdate(request.body);
     if (typeof update === "string") return reply.code(400).send({ error: update });
-    await platform.runtime.dispatcher.accept(bot.id, [update]);
+    await platform.runtime.intake.accept(bot.id, [update]);
     return {};
   });
 };
