@@ -38,6 +38,7 @@ import { BroadcastService } from "./jobs/broadcasts.js";
 import { BroadcastStore } from "./bots/broadcasts.js";
 import type { JobQueue } from "./jobs/job-queue.js";
 import { RedisJobQueue } from "./jobs/redis-queue.js";
+import { enqueuedAfterCommit } from "./runtime/run-outbox.js";
 import { AllowList } from "./net/address-guard.js";
 import { OutboundHttp } from "./net/outbound-http.js";
 import { collectDefaultMetrics, Registry } from "prom-client";
@@ -167,7 +168,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   // With JOB_QUEUE=redis, jobs are shared by every process on BullMQ (on its own connection: BullMQ's workers wait out a reconnect).
   const jobsRedis = config.jobQueue === "redis" && config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: null }) : undefined;
   const redisJobs = jobsRedis && new RedisJobQueue(jobsRedis, clock, log, { prefix: config.redisPrefix });
-  const jobs: JobQueue = redisJobs ?? new EmbeddedJobQueue(database, clock, log, { ownerOf: async (botId) => (await botStore.byId(botId))?.owner_id });
+  const jobs: JobQueue = redisJobs ? enqueuedAfterCommit(redisJobs) : new EmbeddedJobQueue(database, clock, log, { ownerOf: async (botId) => (await botStore.byId(botId))?.owner_id });
   const outboundHttp = new OutboundHttp({ allow: new AllowList(config.bjsHttpAllow) });
   const runtime = new BotRuntime({ database, clock, log, store: botStore, sender, config, apiRoot, metrics, jobs, errorLog });
   const bots = new BotService(botStore, {

@@ -219,7 +219,7 @@ export class Dispatcher implements UpdateIntake {
     const started = performance.now();
     try {
       await this.inbox.markStarted(row.id);
-      await handler.handle(row.botId, row.update);
+      await handler.handle(row.botId, row.update, { key: `inbox:${row.id}` });
       metrics?.handled((performance.now() - started) / 1000);
       this.markDone(row.id);
       return "finished";
