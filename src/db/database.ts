@@ -80,15 +80,21 @@ function openSqlite(dataDir: string, backgroundCheckpoints: DatabaseOptions["bac
 }
 
 function openPostgres(url: string, schema: string | undefined, poolSize: number): Database {
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: poolSize,
-    types: pgTypes,
-    options: schema ? `-c search_path=${schema}` : undefined,
-  });
-  const runScopes = new RunScopes();
-  const db = new Kysely<Schema>({ dialect: runScopes.dialect(new PostgresDialect({ pool })) });
-  return { db, engine: "postgres", schema, committed: () => Promise.resolve(), runScopes, close: () => db.destroy() };
+  const options = { connectionString: url, types: pgTypes, options: schema ? `-c search_path=${schema}` : undefined };
+  const independent = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: new pg.Pool({ ...options, max: 2 }) }) });
+  const runScopes = new RunScopes(independent);
+  const db = new Kysely<Schema>({ dialect: runScopes.dialect(new PostgresDialect({ pool: new pg.Pool({ ...options, max: poolSize }) })) });
+  return {
+    db,
+    engine: "postgres",
+    schema,
+    committed: () => Promise.resolve(),
+    runScopes,
+    async close() {
+      await db.destroy();
+      await independent.destroy();
+    },
+  };
 }
 
 /** Opens PostgreSQL when a URL is given, else the embedded SQLite file (WAL mode). */

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { CompiledQuery, type DatabaseConnection, type Dialect, type Driver, type TransactionSettings } from "kysely";
+import { CompiledQuery, type DatabaseConnection, type Dialect, type Driver, type Kysely, type TransactionSettings } from "kysely";
+import type { Schema } from "./schema.js";
 
 /** One open run transaction: its connection, whether it is still open, and what waits for its commit. */
 interface Scope {
@@ -19,6 +20,13 @@ interface Scope {
 export class RunScopes {
   private readonly scopes = new AsyncLocalStorage<Scope>();
   private driver?: Driver;
+
+  /**
+   * Queries that commit at once, whatever the open run does, on a small pool of their own: a
+   * run holds its connection until it ends, so with every pooled connection held by a run,
+   * a write from within it waiting for another would wait forever.
+   */
+  constructor(readonly independent: Kysely<Schema>) {}
 
   /** The dialect to build the Kysely instance with: `inner`'s, routed through the open scope. */
   dialect(inner: Dialect): Dialect {
@@ -40,7 +48,7 @@ export class RunScopes {
     if (this.active) return work();
     const driver = this.driver!;
     const connection = await driver.acquireConnection();
-    const scope: Scope = { connection, open: true, afterCommit: [], savepoints: 0 };
+    const scope: Scope = { connection: oneAtATime(connection), open: true, afterCommit: [], savepoints: 0 };
     try {
       await driver.beginTransaction(connection, {});
       let result: T;
@@ -68,10 +76,6 @@ export class RunScopes {
     else hook();
   }
 
-  /** Runs `work` outside any run transaction: what it writes commits at once, whatever the run does. */
-  outside<T>(work: () => Promise<T>): Promise<T> {
-    return this.scopes.exit(work);
-  }
 
   private current(): Scope | undefined {
     const scope = this.scopes.getStore();
@@ -126,4 +130,20 @@ class ScopedDriver implements Driver {
     const scope = this.scope();
     return scope?.connection === connection ? scope : undefined;
   }
+}
+
+/**
+ * The connection, its queries sent one after another: a run may query from several branches
+ * at once (pg would queue them too, but no longer does so from version 9 on).
+ */
+function oneAtATime(connection: DatabaseConnection): DatabaseConnection {
+  let last: Promise<unknown> = Promise.resolve();
+  return {
+    executeQuery<R>(query: CompiledQuery) {
+      const result = last.then(() => connection.executeQuery<R>(query));
+      last = result.catch(() => {});
+      return result;
+    },
+    streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
+  };
 }

@@ -57,7 +57,7 @@ export class RunJournal {
   /** Runs `work` (one run) in one transaction with its outbox, then makes the outbox. */
   async run<T>(delivery: Delivery, botId: number, work: () => Promise<T>): Promise<T> {
     const { key } = delivery;
-    const outbox = new RunOutbox(() => this.deps.scopes.outside(() => this.note(key, botId, "began")));
+    const outbox = new RunOutbox(() => this.note(this.deps.scopes.independent, key, botId, "began"));
     const result = await this.deps.scopes.transaction(() =>
       outbox.within(async () => {
         const value = await work();
@@ -93,7 +93,7 @@ export class RunJournal {
     const { db } = this.deps;
     if (outbox.began) await db.updateTable("run_journal").set({ state: "committed" }).where("delivery_key", "=", key).execute();
     // A plain insert: a second worker running the same delivery at once fails here and rolls back.
-    else await this.note(key, botId, "committed");
+    else await this.note(db, key, botId, "committed");
     if (outbox.pending.length === 0) return;
     await db
       .insertInto("run_outbox")
@@ -101,8 +101,8 @@ export class RunJournal {
       .execute();
   }
 
-  private async note(key: string, botId: number, state: DeliveryState): Promise<void> {
-    await this.deps.db.insertInto("run_journal").values({ delivery_key: key, bot_id: botId, state, created_at: this.deps.clock.now() }).execute();
+  private async note(db: Kysely<Schema>, key: string, botId: number, state: DeliveryState): Promise<void> {
+    await db.insertInto("run_journal").values({ delivery_key: key, bot_id: botId, state, created_at: this.deps.clock.now() }).execute();
   }
 
   /** Makes a committed run's outbox, as this process deferred it. */

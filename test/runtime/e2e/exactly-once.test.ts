@@ -76,7 +76,7 @@ describe.runIf(engines().includes("postgres"))("a run's effects on PostgreSQL", 
     const call = sender.call.bind(sender);
     // The worker dies making "two": after its "sending" mark, before Telegram answered.
     const died = vi.spyOn(sender, "call").mockImplementation(async (token, method, params, options) => {
-      if (params.text === "two") throw new Error("the worker died");
+      if (params?.text === "two") throw new Error("the worker died");
       return call(token, method, params, options);
     });
     await expect(handle(update, key)).rejects.toThrow("the worker died");
