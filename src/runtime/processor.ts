@@ -159,7 +159,7 @@ export class Processor implements UpdateHandler {
     const { journal } = this.deps;
     if (!journal || !delivery) return this.runNow(request);
     if (await this.redelivered(journal, request.botId, delivery)) return new Chain(request.trigger === "broadcast");
-    return journal.run(delivery, request.botId, () => this.runNow(request));
+    return journal.run(delivery, request.botId, () => this.runNow(request), (result) => typeof result !== "string");
   }
 
   private async runNow(request: RunRequest): Promise<Chain | RunSkipped> {

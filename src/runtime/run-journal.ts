@@ -54,14 +54,18 @@ export class RunJournal {
     return row?.state;
   }
 
-  /** Runs `work` (one run) in one transaction with its outbox, then makes the outbox. */
-  async run<T>(delivery: Delivery, botId: number, work: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` (one run) in one transaction with its outbox, then makes the outbox. A result
+   * `ran` says did not run (a stored run skipped while its bot is stopped) leaves no journal
+   * row: the delivery may run when it comes again.
+   */
+  async run<T>(delivery: Delivery, botId: number, work: () => Promise<T>, ran: (result: T) => boolean = () => true): Promise<T> {
     const { key } = delivery;
     const outbox = new RunOutbox(() => this.note(this.deps.scopes.independent, key, botId, "began"));
     const result = await this.deps.scopes.transaction(() =>
       outbox.within(async () => {
         const value = await work();
-        await this.commit(key, botId, outbox);
+        if (ran(value) || outbox.began) await this.commit(key, botId, outbox);
         return value;
       }),
     );
