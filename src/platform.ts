@@ -41,6 +41,7 @@ import { BroadcastService } from "./jobs/broadcasts.js";
 import { BroadcastStore } from "./bots/broadcasts.js";
 import type { JobQueue } from "./jobs/job-queue.js";
 import { RedisJobQueue } from "./jobs/redis-queue.js";
+import { enqueuedAfterCommit } from "./runtime/run-outbox.js";
 import { AllowList } from "./net/address-guard.js";
 import { OutboundHttp } from "./net/outbound-http.js";
 import { collectDefaultMetrics, Registry } from "prom-client";
@@ -181,7 +182,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const jobsRedis = config.jobQueue === "redis" && config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: null }) : undefined;
   const jobOptions = { leaseMs: config.jobLeaseMs, ownerOf: async (botId: number) => (await botStore.byId(botId))?.owner_id };
   const redisJobs = jobsRedis && new RedisJobQueue(jobsRedis, clock, log, { ...jobOptions, prefix: config.redisPrefix });
-  const jobs: JobQueue = redisJobs ?? new EmbeddedJobQueue(database, clock, log, jobOptions);
+  const jobs: JobQueue = redisJobs ? enqueuedAfterCommit(redisJobs) : new EmbeddedJobQueue(database, clock, log, jobOptions);
   const outboundHttp = new OutboundHttp({ allow: new AllowList(config.bjsHttpAllow) });
   // Shared mode: exactly one process polls a bot, the one holding its lease.
   const sharedPolling = shared ? { leases: new RedisPollLeases(redis!, config.redisPrefix, options.pollLeaseMs), changes: cacheBus } : undefined;

@@ -48,7 +48,8 @@ export class UpdateAttempts {
     const started = performance.now();
     try {
       await this.inbox.markStarted(row.id);
-      await handler.handle(row.botId, row.update);
+      // The same key on every delivery of the row: a run that committed is not run again (run-journal.ts).
+      await handler.handle(row.botId, row.update, { key: `inbox:${row.id}` });
       metrics?.handled((performance.now() - started) / 1000);
       return "handled";
     } catch (error) {
