@@ -1,13 +1,13 @@
 import { describe, expect, it, vi } from "vitest";
 import { engines, usePlatform } from "../support/platform.js";
-import { createBot, signUpClient } from "../support/bots.js";
+import { apiClient, createBot, signUpClient } from "../support/bots.js";
 
 /**
  * Calls that race each other. Pause, resume and delete of one broadcast task sent at once (the
  * dashboard's buttons, a script): each answer is the task, 404 (gone) or 422 (not in a status
  * for it), never a 5xx. On PostgreSQL the calls run on separate connections, so a move that
  * read the task before a delete or another move must not overwrite it (it used to throw, a 500).
- * Installs and uninstalls of one library sent at once land once.
+ * Installs and uninstalls of one library sent at once land once, and so do resets of the api key.
  */
 describe.each(engines())("the same call many times at once on %s", (engine) => {
   const t = usePlatform(engine);
@@ -42,6 +42,18 @@ describe.each(engines())("the same call many times at once on %s", (engine) => {
     const uninstalls = await Promise.all(Array.from({ length: 4 }, () => api.call("DELETE", `${base}/Lang`)));
     expect(uninstalls.map((answer) => answer.statusCode).sort()).toEqual([200, 404, 404, 404]);
     expect((await api.get(base)).json()).toEqual([]);
+  });
+
+  it("resets the api key once for resets that read the same key: each answers the one key that works", async () => {
+    const { user, api } = await signUpClient(t.app);
+    // Two resets that signed in before either wrote (the interleaving of calls sent at once).
+    const read = (await t.platform.users.byApiKey(user.apiKey))!;
+    const [first, second] = [await t.platform.users.rotateApiKey(read), await t.platform.users.rotateApiKey(read)];
+    expect(second.api_key_hash).toBe(first.api_key_hash);
+    // Through the API: the answer's key works, and the one the user signed up with does not.
+    const answered = (await t.app.inject({ method: "POST", url: "/v2/user/api_key", headers: user.headers })).json().api_key;
+    expect((await apiClient(t.app, answered).get("/v2/user")).statusCode).toBe(200);
+    expect((await api.get("/v2/user")).statusCode).toBe(401);
   });
 });
 
