@@ -106,19 +106,25 @@ export class UserStore {
     return user;
   }
 
-  /** Replaces the api key; the old one stops working at once. */
-  rotateApiKey(id: number): Promise<User> {
+  /**
+   * Replaces the api key the user had when read; the old one stops working at once. Resets sent
+   * at once agree on one new key: a reset that finds the key already replaced answers that one
+   * (each used to write its own, so all but the last caller held a key that did not work).
+   */
+  async rotateApiKey(user: User): Promise<User> {
     const apiKey = newApiKey();
-    return this.db
+    const rotated = await this.db
       .updateTable("users")
       .set({
         api_key_hash: this.secrets.hash(apiKey),
         api_key_sealed: this.secrets.seal(apiKey),
         updated_at: isoNow(this.clock),
       })
-      .where("id", "=", id)
+      .where("id", "=", user.id)
+      .where("api_key_hash", "=", user.api_key_hash)
       .returningAll()
-      .executeTakeFirstOrThrow();
+      .executeTakeFirst();
+    return rotated ?? this.db.selectFrom("users").selectAll().where("id", "=", user.id).executeTakeFirstOrThrow();
   }
 }
 
