@@ -33,6 +33,10 @@ export interface Config {
   redisPrefix: string;
   /** Where jobs wait: the database (embedded) or BullMQ in Redis (needs redisUrl; the default in shared mode). */
   jobQueue: JobQueueKind;
+  /** How long a taken job is its worker's without renewal: a dead worker's job is taken again about this long after. */
+  jobLeaseMs: number;
+  /** Shared mode: how long a queued update is its worker's without a heartbeat; a dead worker's updates are taken again after half of it. */
+  updateVisibilityMs: number;
   /** The address Telegram can reach; undefined = bots use long polling. */
   publicUrl?: string;
   telegramApiRoot: string;
@@ -176,6 +180,9 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl,
     redisPrefix: optional(env, "REDIS_PREFIX") ?? "botyard",
     jobQueue: jobQueueOf(env, sharesState({ databaseUrl, redisUrl })),
+    jobLeaseMs: integer(env, "JOB_LEASE_MS", 30_000, 100),
+    // groupmq checks for stalled jobs at most every 2 s: shorter would take live handlings away.
+    updateVisibilityMs: integer(env, "UPDATE_VISIBILITY_MS", 30_000, 8_000),
     publicUrl: optional(env, "PUBLIC_URL")?.replace(/\/+$/, ""),
     telegramApiRoot: (optional(env, "TELEGRAM_API_ROOT") ?? "https://api.telegram.org").replace(/\/+$/, ""),
     telegramLoginBotToken: optional(env, "TELEGRAM_LOGIN_BOT_TOKEN"),

@@ -1,6 +1,7 @@
 import { Redis } from "ioredis";
 import pino, { type Logger } from "pino";
-import type { Config } from "./config.js";
+import { sharesState, type Config } from "./config.js";
+import { LocalCacheBus, RedisCacheBus, type CacheBus } from "./cache-bus.js";
 import { systemClock, type Clock } from "./clock.js";
 import { openDatabase, type Database } from "./db/database.js";
 import { migrateToLatest } from "./db/migrate.js";
@@ -33,11 +34,14 @@ import { Playground } from "./playground/playground.js";
 import { BotRuntime } from "./runtime/bot-runtime.js";
 import { SenderMetrics } from "./runtime/sending/sender-metrics.js";
 import { TelegramSender } from "./runtime/telegram-sender.js";
+import { RedisWindowStore } from "./runtime/sending/window-store.js";
+import { RedisPollLeases } from "./runtime/intake/poll-leases.js";
 import { EmbeddedJobQueue } from "./jobs/embedded-queue.js";
 import { BroadcastService } from "./jobs/broadcasts.js";
 import { BroadcastStore } from "./bots/broadcasts.js";
 import type { JobQueue } from "./jobs/job-queue.js";
 import { RedisJobQueue } from "./jobs/redis-queue.js";
+import { enqueuedAfterCommit } from "./runtime/run-outbox.js";
 import { AllowList } from "./net/address-guard.js";
 import { OutboundHttp } from "./net/outbound-http.js";
 import { collectDefaultMetrics, Registry } from "prom-client";
@@ -49,6 +53,8 @@ export interface Platform {
   log: Logger;
   database: Database;
   redis?: Redis;
+  /** Tells every process that caches a bot or owner row that it changed (Redis pub/sub in shared mode). */
+  cacheBus: CacheBus;
   mailer: Mailer;
   secrets: Secrets;
   users: UserStore;
@@ -99,6 +105,10 @@ export interface PlatformOptions {
   log?: Logger;
   /** PostgreSQL schema to work in (tests). */
   databaseSchema?: string;
+  /** False: this process runs no polling loop (an API process); in shared mode the polling processes take its bots up. Default true. */
+  polls?: boolean;
+  /** Shared mode: how long a process's lease on polling a bot lasts unrenewed (default 30 s; tests shorten it). */
+  pollLeaseMs?: number;
 }
 
 /** The base URL people reach the platform at (for links in mails and Telegram login). */
@@ -143,10 +153,12 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   });
   await migrateToLatest(database);
   const { db } = database;
+  const shared = sharesState(config);
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: false }) : undefined;
+  const cacheBus = shared ? await RedisCacheBus.open(redis!, config.redisPrefix) : new LocalCacheBus();
   const secrets = new Secrets(config.secretKey);
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir, log });
-  const users = new UserStore(db, secrets, clock);
+  const users = new UserStore(db, secrets, clock, cacheBus);
   const sessions = new SessionStore(db, secrets, clock);
   const origin = publicOrigin(config);
   const telegramLogin = new TelegramLogin(db, secrets, clock, {
@@ -158,18 +170,27 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const iterations = new IterationMeter(db, clock);
   const playground = await Playground.start({ secrets, clock, telegramApiRoot: config.telegramApiRoot });
   const { apiRoot } = playground;
-  const botStore = new BotStore(db, secrets, iterations, clock);
+  const botStore = new BotStore(db, secrets, iterations, clock, cacheBus);
   const folders = new FolderStore(db, botStore, clock);
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
-  const sender = new TelegramSender({ apiRoot, clock, limits: config.sending, metrics: new SenderMetrics(metrics) });
+  // Shared mode: every worker paces a bot on the same windows, and a 429 holds it everywhere.
+  const windows = shared ? new RedisWindowStore(redis!, `${config.redisPrefix}:tg:`) : undefined;
+  const sender = new TelegramSender({ apiRoot, clock, limits: config.sending, metrics: new SenderMetrics(metrics), windows });
   const errorLog = new ErrorLog(db, clock);
   // With JOB_QUEUE=redis, jobs are shared by every process on BullMQ (on its own connection: BullMQ's workers wait out a reconnect).
   const jobsRedis = config.jobQueue === "redis" && config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: null }) : undefined;
-  const redisJobs = jobsRedis && new RedisJobQueue(jobsRedis, clock, log, { prefix: config.redisPrefix });
-  const jobs: JobQueue = redisJobs ?? new EmbeddedJobQueue(database, clock, log, { ownerOf: async (botId) => (await botStore.byId(botId))?.owner_id });
+  const jobOptions = { leaseMs: config.jobLeaseMs, ownerOf: async (botId: number) => (await botStore.byId(botId))?.owner_id };
+  const redisJobs = jobsRedis && new RedisJobQueue(jobsRedis, clock, log, { ...jobOptions, prefix: config.redisPrefix });
+  const jobs: JobQueue = redisJobs ? enqueuedAfterCommit(redisJobs) : new EmbeddedJobQueue(database, clock, log, jobOptions);
   const outboundHttp = new OutboundHttp({ allow: new AllowList(config.bjsHttpAllow) });
-  const runtime = new BotRuntime({ database, clock, log, store: botStore, sender, config, apiRoot, metrics, jobs, errorLog });
+  // Shared mode: exactly one process polls a bot, the one holding its lease.
+  const sharedPolling = shared ? { leases: new RedisPollLeases(redis!, config.redisPrefix, options.pollLeaseMs), changes: cacheBus } : undefined;
+  const polling = { polls: options.polls, sharedPolling };
+  // Shared mode: updates are queued in Redis for every worker process (own connection: its workers block).
+  const updatesRedis = shared ? new Redis(config.redisUrl!, { maxRetriesPerRequest: null }) : undefined;
+  const updates = updatesRedis && { redis: updatesRedis, prefix: config.redisPrefix };
+  const runtime = new BotRuntime({ database, clock, log, store: botStore, sender, config, apiRoot, metrics, jobs, errorLog, polling, updates }, { queue: { visibilityTimeoutMs: config.updateVisibilityMs } });
   const bots = new BotService(botStore, {
     botsLimit: (owner) => planNamed(config.freePlan, owner.payment_plan).bots_limit,
     sender,
@@ -184,6 +205,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     log,
     database,
     redis,
+    cacheBus,
     mailer,
     secrets,
     users,
@@ -220,10 +242,12 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
       await redisJobs?.close();
       jobsRedis?.disconnect();
       await runtime.close();
+      updatesRedis?.disconnect();
       sender.close();
       await outboundHttp.close();
       await playground.close();
       mailer.close();
+      await cacheBus.close();
       redis?.disconnect();
       await database.close();
     },

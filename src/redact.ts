@@ -1,8 +1,26 @@
 // The public links' credentials too: a web app page's `secret`, a Webhooks link's `public_user_token`.
-const SECRET_QUERY = /([?&](?:api_key|token|access_token|reset_password_token|hash|secret|public_user_token)=)[^&#\s]*/gi;
+const SECRET_NAMES = new Set(["api_key", "token", "access_token", "reset_password_token", "hash", "secret", "public_user_token"]);
+// A query parameter, `name=value`, after `?`, `&` or `;` (no server parser splits on `;`, but a key sent that way is still a key).
+const QUERY_PARAM = /([?&;])([^=&;#\s]*)=([^&;#\s]*)/g;
 const BOT_TOKEN_PATH = /\/bot\d+:[A-Za-z0-9_-]+/g;
+
+/**
+ * A parameter name as the query parser reads it: percent-decoded (`api%5Fkey` is `api_key`),
+ * in lower case, without a bracket suffix (`api_key[]`).
+ */
+function parameterName(raw: string): string {
+  let name = raw;
+  try {
+    name = decodeURIComponent(raw);
+  } catch {
+    // A broken escape: judge the name as written.
+  }
+  return name.toLowerCase().replace(/\[.*$/, "");
+}
 
 /** A URL (or any text) with api keys, tokens and Telegram bot tokens replaced, fit for logs. */
 export function redactUrl(text: string): string {
-  return text.replace(SECRET_QUERY, "$1[redacted]").replace(BOT_TOKEN_PATH, "/bot[redacted]");
+  return text
+    .replace(QUERY_PARAM, (param, separator: string, name: string) => (SECRET_NAMES.has(parameterName(name)) ? `${separator}${name}=[redacted]` : param))
+    .replace(BOT_TOKEN_PATH, "/bot[redacted]");
 }

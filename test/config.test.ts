@@ -20,6 +20,7 @@ describe("configuration from the environment", () => {
     expect(() => load({ BJS_WARM_MB: "many" })).toThrow("BJS_WARM_MB must be a whole number of at least 1, got 'many'.");
     expect(() => load({ PORT: "-1" })).toThrow("PORT must be a non-negative whole number, got '-1'.");
     expect(() => load({ WORKER_PORT: "api" })).toThrow("WORKER_PORT must be a non-negative whole number, got 'api'.");
+    expect(() => load({ UPDATE_VISIBILITY_MS: "2000" })).toThrow("UPDATE_VISIBILITY_MS must be a whole number of at least 8000, got '2000'.");
   });
 
   it("serves a worker's health on its own port, 3001 unless WORKER_PORT says", () => {
@@ -37,6 +38,12 @@ describe("configuration from the environment", () => {
     expect(load({ ...shared, JOB_QUEUE: "embedded" }).jobQueue).toBe("embedded");
     expect(() => load({ JOB_QUEUE: "redis" })).toThrow("JOB_QUEUE=redis needs REDIS_URL: set it to the Redis server the job queues live on.");
     expect(() => load({ JOB_QUEUE: "kafka" })).toThrow("JOB_QUEUE must be one of embedded, redis, got 'kafka'.");
+  });
+
+  it("leases a taken job for 30 s unless JOB_LEASE_MS says otherwise", () => {
+    expect(load({}).jobLeaseMs).toBe(30_000);
+    expect(load({ JOB_LEASE_MS: "2000" }).jobLeaseMs).toBe(2000);
+    expect(() => load({ JOB_LEASE_MS: "10" })).toThrow("JOB_LEASE_MS must be a whole number of at least 100, got '10'.");
   });
 
   it("reads BJS_HTTP_ALLOW as a list, refusing an entry that is neither host nor range", () => {

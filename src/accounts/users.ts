@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from "kysely";
+import { LocalCacheBus, type CacheBus } from "../cache-bus.js";
 import type { Clock } from "../clock.js";
 import { isoNow } from "../clock.js";
 import type { Schema, UsersTable } from "../db/schema.js";
@@ -32,6 +33,8 @@ export class UserStore {
     private readonly db: Kysely<Schema>,
     private readonly secrets: Secrets,
     private readonly clock: Clock,
+    /** Where a change to an account is told to the processes that cache owner rows (the runtime). */
+    private readonly bus: CacheBus = new LocalCacheBus(),
   ) {}
 
   /** Creates an account; a taken email is a validation error. */
@@ -87,8 +90,9 @@ export class UserStore {
     id: number,
     changes: Partial<Pick<User, "email" | "password_hash" | "ads_enabled" | "name">>,
   ): Promise<User> {
+    let user: User;
     try {
-      return await this.db
+      user = await this.db
         .updateTable("users")
         .set({ ...changes, updated_at: isoNow(this.clock) })
         .where("id", "=", id)
@@ -98,21 +102,29 @@ export class UserStore {
       if (isUniqueViolation(error)) throw new ValidationError(["Email has already been taken"]);
       throw error;
     }
+    await this.bus.changed("owner", id);
+    return user;
   }
 
-  /** Replaces the api key; the old one stops working at once. */
-  rotateApiKey(id: number): Promise<User> {
+  /**
+   * Replaces the api key the user had when read; the old one stops working at once. Resets sent
+   * at once agree on one new key: a reset that finds the key already replaced answers that one
+   * (each used to write its own, so all but the last caller held a key that did not work).
+   */
+  async rotateApiKey(user: User): Promise<User> {
     const apiKey = newApiKey();
-    return this.db
+    const rotated = await this.db
       .updateTable("users")
       .set({
         api_key_hash: this.secrets.hash(apiKey),
         api_key_sealed: this.secrets.seal(apiKey),
         updated_at: isoNow(this.clock),
       })
-      .where("id", "=", id)
+      .where("id", "=", user.id)
+      .where("api_key_hash", "=", user.api_key_hash)
       .returningAll()
-      .executeTakeFirstOrThrow();
+      .executeTakeFirst();
+    return rotated ?? this.db.selectFrom("users").selectAll().where("id", "=", user.id).executeTakeFirstOrThrow();
   }
 }
 

@@ -3,6 +3,7 @@ import type { UserFromGetMe } from "@grammyjs/types";
 import type { IterationMeter } from "../accounts/iterations.js";
 import { randomToken, type Secrets } from "../accounts/secrets.js";
 import { isUniqueViolation } from "../accounts/users.js";
+import { LocalCacheBus, type CacheBus } from "../cache-bus.js";
 import { isoNow, type Clock } from "../clock.js";
 import type { BotsTable, Schema } from "../db/schema.js";
 import { fetchPage, type Page, type Window } from "../db/paging.js";
@@ -35,8 +36,8 @@ const CACHED_BOTS = 10_000;
 /**
  * The bots table: owners' bots, their sealed tokens and their counts. Every write to a bot
  * row goes through here, which lets `byId` (read twice for every update) answer from memory:
- * each write drops the bot's cached row once it is committed. The cache is this process's;
- * processes sharing a database would have to tell each other (scale-out mode is not built).
+ * each write drops the bot's cached row once it is committed, and tells the other processes
+ * through the CacheBus (their copies, and so their CommandBooks, follow at their next read).
  */
 export class BotStore {
   private readonly openedTokens = new Map<string, string>();
@@ -51,7 +52,10 @@ export class BotStore {
     private readonly secrets: Secrets,
     private readonly iterations: IterationMeter,
     private readonly clock: Clock,
-  ) {}
+    private readonly bus: CacheBus = new LocalCacheBus(),
+  ) {
+    bus.onStale("bot", (id) => this.drop(id));
+  }
 
   /** The bot with that id, whoever owns it (the runtime's look-up); the row is shared, read-only. */
   async byId(id: number): Promise<Readonly<Bot> | undefined> {
@@ -162,14 +166,21 @@ export class BotStore {
     );
   }
 
-  /** Runs a write to the bot's row, then drops its cached copy (also when the write failed). */
+  /** Runs a write to the bot's row, then drops its cached copy here and everywhere (also when the write failed). */
   private async writing<T>(id: number, write: () => Promise<T>): Promise<T> {
     try {
       return await write();
     } finally {
-      this.writes++;
-      this.cached.delete(id);
+      this.drop(id);
+      await this.bus.changed("bot", id);
     }
+  }
+
+  /** Forgets the bot's row (every row when undefined), and any read in flight does not cache what it read. */
+  private drop(id: number | undefined): void {
+    this.writes++;
+    if (id === undefined) this.cached.clear();
+    else this.cached.delete(id);
   }
 
   /** The sealed token and its hash, or nulls when the token is removed. */

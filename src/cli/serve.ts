@@ -56,7 +56,8 @@ export async function startServing(config: Config, options: ServingOptions = {})
   const { role = "serve", ...platformOptions } = options;
   // Several processes log to one place: each line says which role wrote it.
   const log = platformOptions.log ?? (role === "serve" ? undefined : createLogger(config).child({ role }));
-  const platform = await createPlatform(config, { ...platformOptions, log });
+  // The api polls no bot: in shared mode the workers take its bots' polling up.
+  const platform = await createPlatform(config, { ...platformOptions, log, polls: doesWork(role) });
   platform.metrics.setDefaultLabels({ role });
   // Every role wires processing: what an API call sets off (a web app page, a panel's
   // on_saving run, auto retry kept in step with a bot's start and commands) happens where the

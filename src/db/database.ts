@@ -6,6 +6,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import type { Schema } from "./schema.js";
 import { Checkpointer, FALLBACK_AUTOCHECKPOINT_PAGES } from "./checkpointer.js";
 import { SqliteConnection } from "./sqlite-connection.js";
+import { RunScopes } from "./run-scope.js";
 
 export type Engine = "sqlite" | "postgres";
 
@@ -20,6 +21,11 @@ export interface Database {
    * event-loop turn into one commit (see SqliteConnection); PostgreSQL commits each at once.
    */
   committed(): Promise<void>;
+  /**
+   * PostgreSQL only: transactions that every store's queries join from within (a run's writes
+   * commit as one, see run-scope.ts). SQLite has one writer in one process and runs without.
+   */
+  runScopes?: RunScopes;
   close(): Promise<void>;
 }
 
@@ -74,14 +80,21 @@ function openSqlite(dataDir: string, backgroundCheckpoints: DatabaseOptions["bac
 }
 
 function openPostgres(url: string, schema: string | undefined, poolSize: number): Database {
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: poolSize,
-    types: pgTypes,
-    options: schema ? `-c search_path=${schema}` : undefined,
-  });
-  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
-  return { db, engine: "postgres", schema, committed: () => Promise.resolve(), close: () => db.destroy() };
+  const options = { connectionString: url, types: pgTypes, options: schema ? `-c search_path=${schema}` : undefined };
+  const independent = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: new pg.Pool({ ...options, max: 2 }) }) });
+  const runScopes = new RunScopes(independent);
+  const db = new Kysely<Schema>({ dialect: runScopes.dialect(new PostgresDialect({ pool: new pg.Pool({ ...options, max: poolSize }) })) });
+  return {
+    db,
+    engine: "postgres",
+    schema,
+    committed: () => Promise.resolve(),
+    runScopes,
+    async close() {
+      await db.destroy();
+      await independent.destroy();
+    },
+  };
 }
 
 /** Opens PostgreSQL when a URL is given, else the embedded SQLite file (WAL mode). */

@@ -11,6 +11,7 @@ import * as updateStarts from "./migrations/0007_update_starts.js";
 import * as interop from "./migrations/0008_interop.js";
 import * as broadcasts from "./migrations/0010_broadcasts.js";
 import * as compat from "./migrations/0012_compat.js";
+import * as runJournal from "./migrations/0013_run_journal.js";
 
 /** Every migration in order; a new one is appended here and never edited once released. */
 const migrations: Record<string, { up(context: MigrationContext): Promise<void> }> = {
@@ -24,6 +25,7 @@ const migrations: Record<string, { up(context: MigrationContext): Promise<void> 
   "0008_interop": interop,
   "0010_broadcasts": broadcasts,
   "0012_compat": compat,
+  "0013_run_journal": runJournal,
 };
 
 function provider(database: Database): MigrationProvider {

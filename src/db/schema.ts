@@ -31,6 +31,8 @@ export interface Schema {
   bot_lists: BotListsTable;
   bot_list_users: BotListUsersTable;
   command_caches: CommandCachesTable;
+  run_journal: RunJournalTable;
+  run_outbox: RunOutboxTable;
 }
 
 export interface UsersTable {
@@ -396,4 +398,23 @@ export interface CommandCachesTable {
   actions: string;
   /** When the entry stops being valid (ms since the epoch). */
   expires_at: number;
+}
+
+/** What became of one delivery (`inbox:<id>`, `job:<id>`): see src/runtime/run-journal.ts. */
+export interface RunJournalTable {
+  delivery_key: string;
+  bot_id: number;
+  state: "began" | "committed";
+  created_at: number;
+}
+
+/** One effect a committed run left to do after its commit, in `seq` order. */
+export interface RunOutboxTable {
+  delivery_key: string;
+  seq: number;
+  kind: "telegram" | "jobs";
+  method: string | null;
+  /** JSON: the call's params, or the job specs. */
+  payload: string;
+  status: "pending" | "sending" | "sent" | "skipped";
 }

@@ -49,6 +49,7 @@ const CLAIM_RETRY_MS = 1000;
  */
 export class EmbeddedJobQueue implements JobQueue {
   private readonly store: JobStore;
+  private readonly runScopes: Database["runScopes"];
   private readonly options: EmbeddedQueueOptions;
   private readonly handlers = new Map<string, JobHandler<never>>();
   /** This worker's name on its leases, new each process. */
@@ -70,12 +71,13 @@ export class EmbeddedJobQueue implements JobQueue {
   private othersIdle?: { busy: string; until: number };
 
   constructor(
-    database: Pick<Database, "db" | "engine" | "committed">,
+    database: Pick<Database, "db" | "engine" | "committed" | "runScopes">,
     private readonly clock: Clock,
     private readonly log: Logger,
     options: Partial<EmbeddedQueueOptions> = {},
   ) {
     this.store = new JobStore(database);
+    this.runScopes = database.runScopes;
     this.options = { ...defaultEmbeddedQueueOptions, ...options };
   }
 
@@ -83,7 +85,10 @@ export class EmbeddedJobQueue implements JobQueue {
     const jobs = await this.store.add(specs, { now: this.clock.now(), maxAttempts: this.options.maxAttempts });
     if (jobs.length === 0) return jobs;
     await this.noteOthers(jobs);
-    this.wake(Math.min(...jobs.map((job) => job.runAt)));
+    // Enqueued within a run's transaction (PostgreSQL), the jobs can be claimed once it commits.
+    const wake = () => this.wake(Math.min(...jobs.map((job) => job.runAt)));
+    if (this.runScopes) this.runScopes.afterCommit(wake);
+    else wake();
     return jobs;
   }
 

@@ -1,4 +1,4 @@
-import { Queue, UnrecoverableError, Worker, type Job as BullJob } from "bullmq";
+import { DelayedError, Queue, UnrecoverableError, Worker, type Job as BullJob } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Clock } from "../clock.js";
@@ -17,11 +17,13 @@ export interface RedisQueueOptions {
   retryDelayMs(attempts: number): number;
   /** Prefix of every Redis key (BullMQ's and this queue's indexes): several platforms or tests share one server. */
   prefix: string;
+  /** Whose a bot is, for fairness, as the embedded queue's option of that name. */
+  ownerOf?(botId: number): Promise<number | undefined>;
 }
 
 export const defaultRedisQueueOptions: RedisQueueOptions = {
   concurrency: 16,
-  leaseMs: 60_000,
+  leaseMs: 30_000, // BullMQ's own lock duration
   maxAttempts: 5,
   retryDelayMs: (attempts) => Math.min(3_600_000, 5000 * 4 ** (attempts - 1)),
   prefix: "botyard",
@@ -37,6 +39,10 @@ interface Stored {
   dedupeKey: string | null;
   maxAttempts: number;
   createdAt: string;
+  /** The bot's owner when it was enqueued (fairness reads it in Redis, beside the job). */
+  ownerId: number | null;
+  /** Times it was moved back for other owners: BullMQ counted each as an attempt started. */
+  deferred?: number;
 }
 
 /** The delay of a job waiting behind an earlier one of its ordering key: until that one ends and wakes it. */
@@ -51,10 +57,47 @@ end
 redis.call('LREM', KEYS[1], 1, ARGV[1])
 return false`;
 
-/** Deletes a dedupe key's pointer if it still points at the job that ended. */
-const DROP_IF_OURS = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+/**
+ * Makes a dedupe key point at a job (ARGV[1], id ARGV[2]) unless it points at a newer one.
+ * Answers {1, the pointer it replaced} or {0} when the job lost. Ids come from one counter,
+ * so "newest id wins" is the enqueue order whenever enqueues do not overlap, and one order
+ * for those that do. With ARGV[3] = 'waiting', only for a job BullMQ has not started (its
+ * hash KEYS[2] has no processedOn): a started one claimed the key itself.
+ */
+const CLAIM_DEDUPE_KEY = `
+if ARGV[3] == 'waiting' and (redis.call('EXISTS', KEYS[2]) == 0 or redis.call('HEXISTS', KEYS[2], 'processedOn') == 1) then return {1} end
+local current = redis.call('GET', KEYS[1])
+if current and tonumber(string.match(current, '%d+$')) > tonumber(ARGV[2]) then return {0} end
+redis.call('SET', KEYS[1], ARGV[1])
+if current == ARGV[1] then return {1} end
+return {1, current}`;
+
+/** Deletes a dedupe key's pointer if it points at the job that ended (ARGV[1]) or an older one. */
+const DROP_DEDUPE_KEY = `
+local current = redis.call('GET', KEYS[1])
+if current and tonumber(string.match(current, '%d+$')) <= tonumber(ARGV[1]) then redis.call('DEL', KEYS[1]) end
 return 0`;
+
+/**
+ * Whether a job of an owner not busy is among the next ARGV[2] of a BullMQ wait list (KEYS[1]);
+ * ARGV[1] is the prefix of the jobs' hashes, ARGV[3..] the busy owners.
+ */
+const OTHERS_WAITING = `
+local busy = {}
+for i = 3, #ARGV do busy[ARGV[i]] = true end
+for _, id in ipairs(redis.call('LRANGE', KEYS[1], -tonumber(ARGV[2]), -1)) do
+  local data = redis.call('HGET', ARGV[1] .. id, 'data')
+  if data then
+    local owner = cjson.decode(data).ownerId
+    if type(owner) ~= 'number' or not busy[tostring(owner)] then return 1 end
+  end
+end
+return 0`;
+
+/** How far down the wait list fairness looks for other owners' jobs. */
+const LOOK_AHEAD = 100;
+/** How long "no other owner's job waits" is believed (other processes' enqueues and due delays are not seen). */
+const OTHERS_IDLE_MS = 100;
 
 /**
  * The job layer for scale-out, on BullMQ: one BullMQ queue per kind (a worker takes only the
@@ -63,11 +106,23 @@ return 0`;
  * it under the same prefix:
  * - per bot, a sorted set of its live jobs by due time (listing and cancelling by bot, label,
  *   kind or dedupe key), and the set of jobs running;
- * - per dedupe key, the id of its waiting job (the last enqueue swaps itself in and removes
- *   the one it replaced; one that finds itself replaced meanwhile removes itself);
+ * - per dedupe key, a pointer at its newest job. BullMQ's own deduplication does not fit (per
+ *   queue, not per bot across kinds; it replaces only delayed jobs, not due ones), so the
+ *   pointer is ours, moved by one script (CLAIM_DEDUPE_KEY) after the job is in BullMQ: that
+ *   swap is the one atomic step that decides which job is the key's across processes. The
+ *   enqueuer then removes the job it replaced (or its own, when it lost); should it die
+ *   first, the stale job is left out of listings and skipped when it falls due;
  * - per ordering key, a chain (list) of its jobs in enqueue order: only the head is due, the
  *   others are parked as delayed jobs and woken when the one before ends (BullMQ OSS has no
  *   groups). A key costs a list while it has jobs, nothing after.
+ *
+ * Per-owner fairness (with `ownerOf`), as the embedded queue's: an owner holding half of a
+ * kind's slots here is busy, and a job of a busy owner is moved back behind the others
+ * (a BullMQ delay of 0, which ends at the back of the wait list) when an owner not busy
+ * has a job among the next LOOK_AHEAD due; otherwise it runs (an owner alone keeps every slot).
+ *
+ * Ids: one Redis counter (`job-index:next-id`) numbers jobs at enqueue, and the BullMQ job
+ * id is `j<id>`: the same across retries and redeliveries after a crash.
  *
  * Time: BullMQ's delays and locks run on the machines' real clocks, not on the injected Clock;
  * the Clock only turns a due time into a delay at enqueue (so a fake clock does not make
@@ -79,6 +134,10 @@ export class RedisJobQueue implements JobQueue {
   private readonly handlers = new Map<string, JobHandler<never>>();
   private workers: Worker[] = [];
   private running = 0;
+  /** Slots each owner holds, by `kind owner`. */
+  private readonly held = new Map<string, number>();
+  /** Per kind, with its busy owners as they were: no other owner's job waited, believed until `until`. */
+  private readonly othersIdle = new Map<string, { busy: string; until: number }>();
 
   /** `redis` must be made with `maxRetriesPerRequest: null` (BullMQ's workers wait for a reconnect rather than fail); the caller closes it. */
   constructor(
@@ -94,6 +153,7 @@ export class RedisJobQueue implements JobQueue {
     const now = this.clock.now();
     const createdAt = new Date(now).toISOString();
     const unique = lastPerDedupeKey(specs);
+    const owners = await this.ownersOf(unique.map((spec) => spec.botId));
     const firstId = (await this.redis.incrby(this.key("next-id"), unique.length)) - unique.length + 1;
     const jobs = unique.map(
       (spec, i): Job<P> => ({
@@ -111,12 +171,11 @@ export class RedisJobQueue implements JobQueue {
         createdAt,
       }),
     );
-    // Indexed (and made its dedupe key's job) first, so a job that runs at once finds all that to undo when it ends.
+    // Indexed first, so a job that runs at once finds all that to undo when it ends.
     const index = this.redis.multi();
     for (const job of jobs) index.zadd(this.botKey(job.botId), job.runAt, job.id).hset(this.key("kinds"), job.id, job.kind);
-    const deduped = jobs.filter((job) => job.dedupeKey !== null);
-    for (const job of deduped) index.set(this.dedupeKey(job.botId, job.dedupeKey!), pointerOf(job.id, job.kind), "GET");
-    const replaced = (await index.exec())!.slice(jobs.length * 2).map(([, previous]) => previous as string | null);
+    await index.exec();
+    this.noteOthers(jobs.map((job) => [job.kind, owners.get(job.botId)]));
     const byKind = new Map<string, Job<P>[]>();
     for (const job of [...jobs].sort((a, b) => a.runAt - b.runAt)) {
       if (!byKind.has(job.kind)) byKind.set(job.kind, []);
@@ -126,7 +185,7 @@ export class RedisJobQueue implements JobQueue {
       await this.queue(kind).addBulk(
         ofKind.map((job) => ({
           name: kind,
-          data: storedOf(job),
+          data: storedOf(job, owners.get(job.botId) ?? null),
           opts: {
             jobId: bullId(job.id),
             // A job with an ordering key waits in BullMQ before it joins its key's line, so whoever wakes it finds it there.
@@ -147,7 +206,7 @@ export class RedisJobQueue implements JobQueue {
       // Alone in its line, a job is its head: due at its time. The others are woken by the one before.
       for (const [i, job] of chained.entries()) if (lengths[i][1] === 1) await this.wake(job.id, job.kind);
     }
-    for (const [i, job] of deduped.entries()) await this.replaceDeduped(job, replaced[i]);
+    for (const job of jobs) if (job.dedupeKey !== null && !(await this.claimDedupeKey(job, "waiting"))) await this.discard(job.id, job.kind);
     return jobs;
   }
 
@@ -175,7 +234,7 @@ export class RedisJobQueue implements JobQueue {
     const { concurrency, leaseMs, retryDelayMs, prefix } = this.options;
     this.workers = [...this.handlers.keys()].map(
       (kind) =>
-        new Worker(kind, (job) => this.run(job), {
+        new Worker(kind, (job, token) => this.run(job, token), {
           connection: this.redis,
           prefix,
           concurrency,
@@ -207,15 +266,28 @@ export class RedisJobQueue implements JobQueue {
   async idle(): Promise<void> {
     for (;;) {
       const counts = await Promise.all([...this.handlers.keys()].map((kind) => this.queue(kind).getJobCounts("wait", "active", "prioritized")));
-      if (this.running === 0 && counts.every((count) => count.wait + count.active + count.prioritized === 0)) return;
+      // Jobs moved back for other owners sit among the delayed ones, due at once (BullMQ's score is ms * 0x1000).
+      const movedBack = await Promise.all([...this.handlers.keys()].map((kind) => this.redis.zcount(`${this.options.prefix}:${kind}:delayed`, 0, (Date.now() + 1) * 0x1000)));
+      if (this.running === 0 && movedBack.every((n) => n === 0) && counts.every((count) => count.wait + count.active + count.prioritized === 0)) return;
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   }
 
-  private async run(bull: BullJob<Stored>): Promise<void> {
-    const id = idOf(bull);
-    const job: Job = { ...bull.data, id, kind: bull.name, attempts: bull.attemptsStarted, lastError: bull.failedReason || null, runAt: this.clock.now() + this.options.leaseMs };
+  private async run(bull: BullJob<Stored>, token: string | undefined): Promise<void> {
+    const job: Job = { ...this.jobOf(bull, bull.name), runAt: this.clock.now() + this.options.leaseMs };
+    if (job.dedupeKey !== null && !(await this.claimDedupeKey(job, "started"))) {
+      await this.ended(job);
+      return;
+    }
+    const slot = heldKey(job.kind, bull.data.ownerId);
+    if (slot !== undefined && (await this.othersFirst(job.kind, slot))) {
+      await bull.updateData({ ...bull.data, deferred: (bull.data.deferred ?? 0) + 1 });
+      await bull.moveToDelayed(Date.now(), token);
+      throw new DelayedError();
+    }
+    this.hold(slot, +1);
     this.running++;
+    const id = job.id;
     await this.redis.sadd(this.key("running"), id);
     try {
       // A job whose worker died after taking its last attempt is not run again.
@@ -225,7 +297,8 @@ export class RedisJobQueue implements JobQueue {
     } catch (error) {
       const cancelled = (await this.redis.sismember(this.key("cancelled"), id)) === 1;
       const context = { err: error, bot_id: job.botId, job_id: id, kind: job.kind, attempts: job.attempts };
-      if (cancelled || job.attempts >= job.maxAttempts) {
+      // A job whose dedupe key a newer job took meanwhile is not retried: that one replaces it.
+      if (cancelled || job.attempts >= job.maxAttempts || (await this.superseded(job))) {
         this.log.error(context, cancelled ? "cancelled job failed; not retried" : "job given up after its last attempt");
         await this.ended(job);
         throw new UnrecoverableError(error instanceof Error ? error.message : String(error));
@@ -234,8 +307,57 @@ export class RedisJobQueue implements JobQueue {
       await this.redis.multi().zadd(this.botKey(job.botId), this.clock.now() + this.options.retryDelayMs(bull.attemptsMade + 1), id).srem(this.key("running"), id).exec();
       throw error;
     } finally {
+      this.hold(slot, -1);
       this.running--;
     }
+  }
+
+  /**
+   * Whether a job of a busy owner should let others pass: its owner holds its share of the
+   * kind's slots here and another owner's job is due. A scan that finds none is believed
+   * for OTHERS_IDLE_MS, or until this process enqueues for an owner not busy.
+   */
+  private async othersFirst(kind: string, slot: string): Promise<boolean> {
+    const share = Math.max(1, Math.floor(this.options.concurrency / 2));
+    if ((this.held.get(slot) ?? 0) < share) return false;
+    const busy = [...this.held].filter(([key, slots]) => key.startsWith(`${kind} `) && slots >= share).map(([key]) => key.slice(kind.length + 1));
+    const note = busy.sort().join(",");
+    const idle = this.othersIdle.get(kind);
+    if (idle?.busy === note && idle.until > Date.now()) return false;
+    const prefix = `${this.options.prefix}:${kind}:`;
+    if ((await this.redis.eval(OTHERS_WAITING, 1, `${prefix}wait`, prefix, LOOK_AHEAD, ...busy)) === 1) return true;
+    this.othersIdle.set(kind, { busy: note, until: Date.now() + OTHERS_IDLE_MS });
+    return false;
+  }
+
+  /** New jobs of an owner not busy end the "no other owner's job waits" note of their kind. */
+  private noteOthers(jobs: readonly [kind: string, owner: number | undefined][]): void {
+    const share = Math.max(1, Math.floor(this.options.concurrency / 2));
+    for (const [kind, owner] of jobs) {
+      const slot = heldKey(kind, owner ?? null);
+      if (slot === undefined || (this.held.get(slot) ?? 0) < share) this.othersIdle.delete(kind);
+    }
+  }
+
+  private hold(slot: string | undefined, change: 1 | -1): void {
+    if (slot === undefined) return;
+    const slots = (this.held.get(slot) ?? 0) + change;
+    if (slots > 0) this.held.set(slot, slots);
+    else this.held.delete(slot);
+  }
+
+  /** The owners of these bots (none known without `ownerOf`, or when it fails: fairness then leaves their jobs alone). */
+  private async ownersOf(botIds: readonly number[]): Promise<Map<number, number | undefined>> {
+    const owners = new Map<number, number | undefined>();
+    if (!this.options.ownerOf) return owners;
+    for (const botId of new Set(botIds)) {
+      try {
+        owners.set(botId, await this.options.ownerOf(botId));
+      } catch (error) {
+        this.log.warn({ err: error, bot_id: botId }, "could not tell whose bot a job is for");
+      }
+    }
+    return owners;
   }
 
   /** Removes a job that waits (answers false when it is running, or gone). */
@@ -248,7 +370,7 @@ export class RedisJobQueue implements JobQueue {
 
   /** A job's end: out of the indexes, and the next of its ordering key woken. */
   private async ended(job: Pick<Job, "id" | "kind" | "botId" | "orderingKey" | "dedupeKey">): Promise<void> {
-    if (job.dedupeKey !== null) await this.redis.eval(DROP_IF_OURS, 1, this.dedupeKey(job.botId, job.dedupeKey), pointerOf(job.id, job.kind));
+    if (job.dedupeKey !== null) await this.redis.eval(DROP_DEDUPE_KEY, 1, this.dedupeKey(job.botId, job.dedupeKey), job.id);
     await this.redis.multi().zrem(this.botKey(job.botId), job.id).hdel(this.key("kinds"), String(job.id)).srem(this.key("running"), job.id).srem(this.key("cancelled"), job.id).exec();
     if (job.orderingKey === null) return;
     const next = (await this.redis.eval(LEAVE_CHAIN, 1, this.chainKey(job.botId, job.orderingKey), job.id)) as string | null;
@@ -266,15 +388,22 @@ export class RedisJobQueue implements JobQueue {
   }
 
   /**
-   * Removes the job a dedupe key's new job replaced (if it still waits), and the new one
-   * itself when a later enqueue replaced it meanwhile (and may have missed it, not yet added).
+   * Makes the job its dedupe key's, removing the job it replaced (if that still waits);
+   * answers false when a newer job has the key. Its enqueue claims it once BullMQ has it
+   * ("waiting"), and so does its run, which may start first.
    */
-  private async replaceDeduped(job: Job, previous: string | null): Promise<void> {
-    if (previous !== null) {
-      const [previousKind, previousId] = previous.split("\n");
-      await this.discard(Number(previousId), previousKind);
-    }
-    if ((await this.redis.get(this.dedupeKey(job.botId, job.dedupeKey!))) !== pointerOf(job.id, job.kind)) await this.discard(job.id, job.kind);
+  private async claimDedupeKey(job: Job, when: "waiting" | "started"): Promise<boolean> {
+    const key = this.dedupeKey(job.botId, job.dedupeKey!);
+    const [won, previous] = (await this.redis.eval(CLAIM_DEDUPE_KEY, 2, key, this.bullKey(job.kind, job.id), pointerOf(job.id, job.kind), job.id, when)) as [number, string?];
+    if (previous) await this.discard(...idAndKindOf(previous));
+    return won === 1;
+  }
+
+  /** Whether a newer job took the job's dedupe key (it is left out, and not run or retried). */
+  private async superseded(job: Pick<Job, "id" | "botId" | "dedupeKey">): Promise<boolean> {
+    if (job.dedupeKey === null) return false;
+    const pointer = await this.redis.get(this.dedupeKey(job.botId, job.dedupeKey));
+    return pointer !== null && idAndKindOf(pointer)[0] > job.id;
   }
 
   /** The bot's live jobs (waiting or running) matching the filter, soonest first. */
@@ -289,7 +418,8 @@ export class RedisJobQueue implements JobQueue {
         const ofKind = kinds[i];
         if (ofKind === null || (wanted && !wanted.has(ofKind))) return undefined;
         const bull = await this.queue(ofKind).getJob(bullId(Number(id)));
-        return bull ? this.jobOf(bull, ofKind) : undefined;
+        const job = bull && this.jobOf(bull, ofKind);
+        return job && !(await this.superseded(job)) ? job : undefined;
       }),
     );
     return found
@@ -298,7 +428,8 @@ export class RedisJobQueue implements JobQueue {
   }
 
   private jobOf(bull: BullJob<Stored>, kind: string): Job {
-    return { ...bull.data, id: idOf(bull), kind, attempts: bull.attemptsStarted, lastError: bull.failedReason || null };
+    const { ownerId: _owner, deferred = 0, ...stored } = bull.data;
+    return { ...stored, id: idOf(bull), kind, attempts: bull.attemptsStarted - deferred, lastError: bull.failedReason || null };
   }
 
   private queue(kind: string): Queue {
@@ -318,6 +449,11 @@ export class RedisJobQueue implements JobQueue {
     return this.key(`bot:${botId}`);
   }
 
+  /** BullMQ's hash of a job. */
+  private bullKey(kind: string, id: number): string {
+    return `${this.options.prefix}:${kind}:${bullId(id)}`;
+  }
+
   private dedupeKey(botId: number, dedupeKey: string): string {
     return this.key(`dedupe:${botId}:${dedupeKey}`);
   }
@@ -327,9 +463,9 @@ export class RedisJobQueue implements JobQueue {
   }
 }
 
-function storedOf(job: Job): Stored {
+function storedOf(job: Job, ownerId: number | null): Stored {
   const { botId, payload, runAt, orderingKey, label, dedupeKey, maxAttempts, createdAt } = job;
-  return { botId, payload, runAt, orderingKey, label, dedupeKey, maxAttempts, createdAt };
+  return { botId, payload, runAt, orderingKey, label, dedupeKey, maxAttempts, createdAt, ownerId };
 }
 
 /** BullMQ refuses integer ids of its own choosing. */
@@ -339,6 +475,16 @@ function bullId(id: number): string {
 
 function idOf(bull: BullJob): number {
   return Number(bull.id!.slice(1));
+}
+
+/** A job's key in `held`: its kind and owner (none for a bot of no known owner, never busy). */
+function heldKey(kind: string, owner: number | null | undefined): string | undefined {
+  return owner === null || owner === undefined ? undefined : `${kind} ${owner}`;
+}
+
+function idAndKindOf(pointer: string): [number, string] {
+  const [kind, id] = pointer.split("\n");
+  return [Number(id), kind];
 }
 
 /** What a dedupe key's pointer holds: the kind (to find the BullMQ queue) and the id. */

@@ -8,6 +8,7 @@ import type { RoutableCommand } from "./command-book.js";
 import type { RunningBot } from "./invocation.js";
 import type { Processor } from "./processor.js";
 import { AUTO_RETRY_JOB_KIND, runRequestSchema, type RunRequest } from "./run-request.js";
+import { jobDelivery } from "./run-jobs.js";
 
 /** What scheduling needs of a command. */
 type AutoRetryCommand = Pick<RoutableCommand, "id" | "command" | "auto_retry_time">;
@@ -83,7 +84,7 @@ export class AutoRetry {
     if (!bot.plan.auto_retry) return this.notInPlan(bot, [command]);
     await this.deps.jobs.enqueue([this.next(bot.row.id, command)]);
     await this.deps.commands.markAutoRetried(bot.row.id, command.id);
-    await this.deps.processor.run({ ...request, attempt: job.attempts });
+    await this.deps.processor.run({ ...request, attempt: job.attempts }, jobDelivery(job));
   }
 
   private next(botId: number, command: AutoRetryCommand): JobSpec<RunRequest> {

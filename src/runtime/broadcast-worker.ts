@@ -89,7 +89,8 @@ async function deliver(deps: BroadcastWorkerDeps, task: Broadcast, chat: Chat): 
     options: { ...base, task: runAllTaskOf(task, deps.clock.now()) } as RunRequest["options"],
     attempt: 1,
   };
-  const ran = await deps.processor.run(request);
+  // One job runs every recipient: each recipient's run is a delivery of its own.
+  const ran = await deps.processor.run(request, { key: `broadcast:${task.id}:${chat.id}` });
   return typeof ran === "string" ? ran : (ran.trouble ?? "delivered");
 }
 

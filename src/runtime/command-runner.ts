@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { Logger } from "pino";
 import type { Action } from "./actions.js";
 import type { ErrorLog } from "../bots/error-log.js";
@@ -17,6 +18,7 @@ import type { WaitStore } from "./waits.js";
 import type { HostReads } from "./sandbox/isolate-host.js";
 import type { PropertyPrefetch } from "./property-prefetch.js";
 import type { RuntimeMetrics } from "./runtime-metrics.js";
+import { afterCommit } from "./run-outbox.js";
 
 /** What BJS sees in a private chat when it fails and the bot has no `!` command. */
 export const DEFAULT_ERROR_REPLY = "Oh. Error happened 😢. Bug report was sent";
@@ -97,7 +99,8 @@ export class CommandRunner {
       libs: book.libs,
       handler: command.libHandler ? command.command : undefined,
       globals: { ...globalsOf(invocation, this.deps.api, quota), prefetched },
-      reads: this.deps.reads(invocation),
+      // The isolate calls back from the context it was made in: keep the run's (its transaction).
+      reads: AsyncLocalStorage.bind(this.deps.reads(invocation)),
       timeoutMs: invocation.bot.plan.command_timeout_s * 1000,
     });
     if (book.libs.length > 0 && !result.error) book.libHandlers ??= new Set(result.handlers);
@@ -218,11 +221,13 @@ export class CommandRunner {
       void log(error).catch((logError: unknown) => this.deps.log.error({ err: logError, botId: invocation.bot.row.id }, "could not log a late Telegram refusal"));
     // A broadcast recipient's outcome is counted when its run ends: it waits for the result.
     const options = invocation.chain.recipient ? invocation.chain.sendOptions : { ...invocation.chain.sendOptions, lateFailure };
-    try {
-      await this.deps.sender.call(invocation.bot.token, method, params, options);
-    } catch (error) {
-      await log(error);
-    }
+    await afterCommit({ kind: "telegram", method, payload: params }, async () => {
+      try {
+        await this.deps.sender.call(invocation.bot.token, method, params, options);
+      } catch (error) {
+        await log(error);
+      }
+    });
   }
 
   /** Logs the failure; in a private chat, answers with `!` (never recursively) or the default reply. */
@@ -238,11 +243,14 @@ export class CommandRunner {
       return;
     }
     if (!invocation.chain.trySend()) return;
-    try {
-      await this.deps.sender.call(invocation.bot.token, "sendMessage", { chat_id: Number(invocation.chat!.row.chatid), text: DEFAULT_ERROR_REPLY });
-    } catch (sendError) {
-      this.deps.log.warn({ err: sendError, botId: invocation.bot.row.id }, "could not send the default error reply");
-    }
+    const params = { chat_id: Number(invocation.chat!.row.chatid), text: DEFAULT_ERROR_REPLY };
+    await afterCommit({ kind: "telegram", method: "sendMessage", payload: params }, async () => {
+      try {
+        await this.deps.sender.call(invocation.bot.token, "sendMessage", params);
+      } catch (sendError) {
+        this.deps.log.warn({ err: sendError, botId: invocation.bot.row.id }, "could not send the default error reply");
+      }
+    });
   }
 
   /** Writes an entry to the bot's error log, tied to the invocation's command, chat and user. */

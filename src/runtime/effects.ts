@@ -17,6 +17,7 @@ import { anyCommand, matchText } from "./router.js";
 import type { CompatEffects } from "./compat-effects.js";
 import type { ListStore } from "../bots/lists.js";
 import type { TelegramSender } from "./telegram-sender.js";
+import { currentOutbox } from "./run-outbox.js";
 
 /** How deep a chain of sub-commands and callbacks may go before "Too many sub commands". */
 export const MAX_SUB_COMMAND_DEPTH = 10;
@@ -168,6 +169,8 @@ export class Effects {
       return this.deps.runner().post(invocation, method, action.params, (reason) => `Telegram refused ${method}: ${reason}`);
     }
     const bbOptions = action.bb_options ?? null;
+    // The run needs Telegram's answer now: what it deferred goes first, and the run may not be tried again.
+    await currentOutbox()?.beforeInlineCall();
     let result: unknown;
     try {
       result = await this.deps.sender.call(invocation.bot.token, method, action.params, invocation.chain.sendOptions);

@@ -24,15 +24,21 @@ export class IterationBudget {
 
   /** Starts writing batches in the background. */
   start(): void {
-    this.timer ??= every(this.clock, FLUSH_MS, () => void this.flush());
+    // A batch that could not be written stays owed and goes with the next one.
+    this.timer ??= every(this.clock, FLUSH_MS, () => void this.flush().catch(() => {}));
   }
 
   spend(ownerId: number, botId: number, iterations: number): void {
+    this.owe(ownerId, botId, iterations);
+    this.unwrittenByOwner.set(ownerId, (this.unwrittenByOwner.get(ownerId) ?? 0) + iterations);
+  }
+
+  /** Adds to the next batch. */
+  private owe(ownerId: number, botId: number, iterations: number): void {
     const key = `${ownerId}:${botId}`;
     const entry = this.unwritten.get(key) ?? { ownerId, botId, n: 0 };
     entry.n += iterations;
     this.unwritten.set(key, entry);
-    this.unwrittenByOwner.set(ownerId, (this.unwrittenByOwner.get(ownerId) ?? 0) + iterations);
   }
 
   /** Iterations the owner spent this month, written or not. */
@@ -45,12 +51,21 @@ export class IterationBudget {
     return known.used + (this.unwrittenByOwner.get(ownerId) ?? 0);
   }
 
-  /** Writes what was spent since the last batch. */
+  /**
+   * Writes what was spent since the last batch. Each write adds to the stored counter, so
+   * processes sharing a database sum exactly; what fails to be written is owed again (still
+   * counted here meanwhile), and the failure thrown.
+   */
   async flush(): Promise<void> {
     const batch = [...this.unwritten.values()];
     this.unwritten.clear();
-    for (const { ownerId, botId, n } of batch) {
-      await this.meter.add(ownerId, botId, n);
+    for (const [i, { ownerId, botId, n }] of batch.entries()) {
+      try {
+        await this.meter.add(ownerId, botId, n);
+      } catch (error) {
+        for (const rest of batch.slice(i)) this.owe(rest.ownerId, rest.botId, rest.n);
+        throw error;
+      }
       const left = this.unwrittenByOwner.get(ownerId)! - n;
       if (left > 0) this.unwrittenByOwner.set(ownerId, left);
       else this.unwrittenByOwner.delete(ownerId);

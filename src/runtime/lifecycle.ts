@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import { RECEIVING_STATUSES, type Bot, type BotLifecycle, type BotStore, type StopOptions } from "../bots/bots.js";
-import { isoNow, type Clock, type Timer } from "../clock.js";
+import type { CacheBus } from "../cache-bus.js";
+import { every, isoNow, type Clock, type Timer } from "../clock.js";
 import { ValidationError } from "../errors.js";
 import { Signal } from "../signal.js";
 import type { UserFromGetMe } from "@grammyjs/types";
@@ -8,6 +9,7 @@ import { TelegramApiError, TelegramNetworkError } from "../telegram/bot-api.js";
 import { ALLOWED_UPDATES } from "./intake/allowed-updates.js";
 import type { JobQueue } from "../jobs/job-queue.js";
 import type { UpdateIntake } from "./intake/dispatcher.js";
+import type { PollLeases } from "./intake/poll-leases.js";
 import { PollingLoop, type PollingOptions } from "./intake/polling.js";
 import type { CallOptions, TelegramSender } from "./telegram-sender.js";
 
@@ -24,6 +26,14 @@ export interface BotRunnerDeps {
   polling: Omit<PollingOptions, "allowedUpdates">;
   /** The wait before starting a bot again when Telegram was unreachable at resume. */
   resumeRetryDelayMs?: (failures: number) => number;
+  /** False: this process runs no polling loop (an API process); other processes poll the bots it starts. Default true. */
+  polls?: boolean;
+  /**
+   * Shared mode: a loop runs only while this process holds the bot's lease, and the process
+   * takes up running polling bots nobody polls (a scan every renewal, and at once when
+   * `changes` tells a bot changed: started or stopped elsewhere).
+   */
+  sharedPolling?: { leases: PollLeases; changes: CacheBus };
 }
 
 const NO_TOKEN = "Token can't be blank: add the bot's Telegram token before starting it";
@@ -45,10 +55,48 @@ export class BotRunner implements BotLifecycle {
   private readonly transitions = new Map<number, Promise<void>>();
   private readonly retries = new Map<number, Timer>();
   private closed = false;
+  private roster?: Timer;
   /** Emits a bot's id each time it starts working (also when resumed at platform start). */
   readonly started = new Signal<number>();
 
   constructor(private readonly deps: BotRunnerDeps) {}
+
+  /**
+   * Shared mode, in a polling process: renews this process's leases (a loop whose lease was
+   * lost ends), takes up polling bots that nobody polls, and follows bots started or stopped
+   * elsewhere. Ends with `close`.
+   */
+  startRoster(): void {
+    const shared = this.deps.sharedPolling;
+    if (!shared || this.deps.polls === false || this.deps.publicUrl || this.roster || this.closed) return;
+    shared.changes.onStale("bot", (id) => void (id === undefined ? this.scan() : this.follow(id)));
+    this.roster = every(this.deps.clock, shared.leases.renewEveryMs, () => void this.scan());
+    void this.scan();
+  }
+
+  /** One roster pass: every running bot followed (its loop kept, taken up or ended), and loops of bots no longer running ended. */
+  private async scan(): Promise<void> {
+    try {
+      const running = await this.deps.store.withStatus(["works"]);
+      const ids = new Set(running.map((bot) => bot.id));
+      for (const id of this.loops.keys()) ids.add(id);
+      await Promise.all([...ids].map((id) => this.follow(id)));
+    } catch (error) {
+      this.deps.log.error({ err: error }, "could not scan the polling bots");
+    }
+  }
+
+  /** Makes this process poll the bot if it runs and this process holds (or takes) its lease; else ends its loop here. */
+  private follow(botId: number): Promise<void> {
+    return this.serially(botId, async () => {
+      if (this.closed) return;
+      const bot = await this.deps.store.byId(botId);
+      const token = bot && bot.status === "works" ? this.deps.store.tokenOf(bot) : null;
+      if (!bot || !token) return this.endPolling(botId);
+      if (!(await this.deps.sharedPolling!.leases.hold(botId))) return this.endPolling(botId, { release: false });
+      if (!this.loops.has(botId)) this.poll(bot, token);
+    }).catch((error: unknown) => this.deps.log.error({ err: error, bot_id: botId }, "could not follow the bot's polling"));
+  }
 
   /** Starts the bot; a bot without a token is a validation error. Read its status afterwards. */
   start(bot: Pick<Bot, "id">): Promise<void> {
@@ -96,11 +144,12 @@ export class BotRunner implements BotLifecycle {
    */
   async close(): Promise<void> {
     this.closed = true;
+    this.roster?.cancel();
     for (const timer of this.retries.values()) timer.cancel();
     this.retries.clear();
     await Promise.allSettled([...this.transitions.values()]);
-    await Promise.all([...this.loops.values()].map((loop) => loop.stop()));
-    this.loops.clear();
+    // Leases given back, so another process takes the bots up at its next scan.
+    await Promise.allSettled([...this.loops.keys()].map((id) => this.endPolling(id)));
   }
 
   private async launch(botId: number, attempt: { resuming: boolean; failures: number }): Promise<void> {
@@ -158,7 +207,13 @@ export class BotRunner implements BotLifecycle {
     }
     await sender.call(token, "deleteWebhook", { drop_pending_updates: false }, ONCE);
     await working();
-    if (this.closed) return;
+    if (this.closed || this.deps.polls === false) return;
+    // Shared mode: another process may be polling it already; the roster takes it up if not.
+    if (this.deps.sharedPolling && !(await this.deps.sharedPolling.leases.hold(bot.id))) return;
+    this.poll(bot, token);
+  }
+
+  private poll(bot: Bot, token: string): void {
     const loop: PollingLoop = new PollingLoop(bot.id, token, this.deps.intake, this.deps.log, { ...this.deps.polling, allowedUpdates: ALLOWED_UPDATES }, (reason) =>
       this.revoked(loop, reason),
     );
@@ -193,13 +248,16 @@ export class BotRunner implements BotLifecycle {
   private async revoked(loop: PollingLoop, reason: string): Promise<void> {
     if (this.loops.get(loop.botId) !== loop) return;
     this.loops.delete(loop.botId);
+    await this.deps.sharedPolling?.leases.release(loop.botId);
     await this.deps.store.setStatus(loop.botId, { status: "error", status_error: reason });
   }
 
-  private async endPolling(botId: number): Promise<void> {
+  /** Ends the bot's loop here, and gives its lease back unless another process holds it now. */
+  private async endPolling(botId: number, { release = true } = {}): Promise<void> {
     const loop = this.loops.get(botId);
     this.loops.delete(botId);
     await loop?.stop();
+    if (release) await this.deps.sharedPolling?.leases.release(botId);
   }
 
   private retryLater(botId: number, failures: number): void {

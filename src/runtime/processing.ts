@@ -22,6 +22,7 @@ import { registerInteropJobs } from "./interop-jobs.js";
 import { AutoRetry } from "./auto-retry.js";
 import { AUTO_RETRY_JOB_KIND, RUN_JOB_KIND, type RunRequest } from "./run-request.js";
 import { WaitStore } from "./waits.js";
+import { RunJournal } from "./run-journal.js";
 
 export interface ProcessingOptions {
   executor?: Partial<ExecutorOptions>;
@@ -205,6 +206,8 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
     sender,
     budget,
     log,
+    cacheBus: platform.cacheBus,
+    journal: database.runScopes && new RunJournal({ db: database.db, scopes: database.runScopes, sender, jobs: platform.jobs, errorLog: platform.errorLog, clock, log }),
   });
   registerRunJobs({ jobs: platform.jobs, processor, outboundHttp: platform.outboundHttp, errorLog: platform.errorLog });
   registerBroadcastJobs({ jobs: platform.jobs, store: platform.broadcasts.store, chats: platform.chats, processor, sender, budget, database, clock, log });

@@ -1,5 +1,6 @@
 import type { Update } from "@grammyjs/types";
 import type { Logger } from "pino";
+import type { CacheBus } from "../cache-bus.js";
 import type { User as Owner, UserStore } from "../accounts/users.js";
 import { planNamed, type Plan } from "../catalog/plans.js";
 import type { Clock } from "../clock.js";
@@ -19,6 +20,8 @@ import type { TelegramSender } from "./telegram-sender.js";
 import type { UpdateHandler } from "./update-handler.js";
 import { chatOf, senderOf } from "../telegram/update-parts.js";
 import type { WaitStore } from "./waits.js";
+import type { Delivery, RunJournal } from "./run-journal.js";
+import { afterCommit, currentOutbox } from "./run-outbox.js";
 
 export interface ProcessorDeps {
   config: Pick<Config, "freePlan">;
@@ -33,6 +36,10 @@ export interface ProcessorDeps {
   sender: TelegramSender;
   budget: IterationBudget;
   log: Logger;
+  /** Tells when an owner's row changed (here or in another process), so its cached copy goes at once. */
+  cacheBus?: CacheBus;
+  /** PostgreSQL: each delivered run commits in one transaction with its outbox (run-journal.ts). */
+  journal?: RunJournal;
 }
 
 /** Why a stored run did not run. */
@@ -43,7 +50,8 @@ const BLOCKED_MESSAGES_PER_ITERATION = 100;
 
 /**
  * How long an owner's row (plan, extra points, email) is trusted: it would otherwise be read
- * for every update, and it changes rarely (a change shows within this time).
+ * for every update, and it changes rarely. A change through the platform drops it at once (the
+ * CacheBus); one made in the database by hand shows within this time.
  */
 const OWNER_TTL_MS = 5000;
 
@@ -56,7 +64,9 @@ export class Processor implements UpdateHandler {
   private readonly blockedMessages = new Map<number, number>();
   private readonly owners = new Map<number, { owner: Owner; plan: Plan; readAt: number }>();
 
-  constructor(private readonly deps: ProcessorDeps) {}
+  constructor(private readonly deps: ProcessorDeps) {
+    deps.cacheBus?.onStale("owner", (id) => (id === undefined ? this.owners.clear() : this.owners.delete(id)));
+  }
 
   /** The bot as the runtime needs it, or undefined when it is not running. */
   async runningBot(botId: number): Promise<RunningBot | undefined> {
@@ -90,7 +100,28 @@ export class Processor implements UpdateHandler {
     return (await this.deps.bots.byId(botId))?.owner_id;
   }
 
-  async handle(botId: number, update: Update): Promise<void> {
+  async handle(botId: number, update: Update, delivery?: Delivery): Promise<void> {
+    const { journal } = this.deps;
+    if (!journal || !delivery) return this.handleNow(botId, update);
+    if (await this.redelivered(journal, botId, delivery)) return;
+    await journal.run(delivery, botId, () => this.handleNow(botId, update));
+  }
+
+  /**
+   * Whether the delivery was handled before (its worker died, or its queue gave it again): a
+   * committed run only finishes its outbox; one that reached Telegram before it could commit
+   * is not run again. Neither runs BJS.
+   */
+  private async redelivered(journal: RunJournal, botId: number, delivery: Delivery): Promise<boolean> {
+    const state = await journal.state(delivery.key);
+    if (state === undefined) return false;
+    if (state === "began") await journal.interrupted(botId);
+    const bot = state === "committed" ? await this.runningBot(botId) : undefined;
+    if (bot) await journal.finish(delivery, botId, bot.token);
+    return true;
+  }
+
+  private async handleNow(botId: number, update: Update): Promise<void> {
     const bot = await this.runningBot(botId);
     if (!bot) return;
     if (!(await this.withinQuota(bot))) return;
@@ -118,7 +149,7 @@ export class Processor implements UpdateHandler {
       if (update.callback_query && !chain.answeredCallback) await this.acknowledge(bot, update.callback_query.id);
     } catch (error) {
       // Before anything reached the outside, the update may be tried again; after, never.
-      if (!chain.committed) throw error;
+      if (!effectsBegan(chain)) throw error;
       if (!(error instanceof UpdateEnded)) this.deps.log.error({ err: error, bot_id: botId, update_id: update.update_id }, "an update failed after its effects began; it is not retried");
     }
   }
@@ -130,7 +161,14 @@ export class Processor implements UpdateHandler {
    * quietly, and the answer says which; a failure before anything reached the outside rejects,
    * so the job layer tries again. Answers the run's chain, which tells how its Telegram calls went.
    */
-  async run(request: RunRequest): Promise<Chain | RunSkipped> {
+  async run(request: RunRequest, delivery?: Delivery): Promise<Chain | RunSkipped> {
+    const { journal } = this.deps;
+    if (!journal || !delivery) return this.runNow(request);
+    if (await this.redelivered(journal, request.botId, delivery)) return new Chain(request.trigger === "broadcast");
+    return journal.run(delivery, request.botId, () => this.runNow(request), (result) => typeof result !== "string");
+  }
+
+  private async runNow(request: RunRequest): Promise<Chain | RunSkipped> {
     const bot = await this.runnable(request.botId);
     if (typeof bot === "string") return bot;
     const book = await this.deps.books.of(bot.row.id, bot.row.commands_version);
@@ -154,7 +192,7 @@ export class Processor implements UpdateHandler {
     try {
       await this.deps.runner.run({ bot, book, command, kind, user, chat, message, params, request: null, options: request.options, tgUpdate: null, depth: 0, chain, http: request.http });
     } catch (error) {
-      if (!chain.committed) throw error;
+      if (!effectsBegan(chain)) throw error;
       chain.troubled("failed");
       if (!(error instanceof UpdateEnded)) this.deps.log.error({ err: error, bot_id: bot.row.id }, "a run failed after its effects began; it is not retried");
     }
@@ -193,11 +231,14 @@ export class Processor implements UpdateHandler {
 
   /** The automatic acknowledgement of a pressed button when BJS did not answer it (spec §1.6). */
   private async acknowledge(bot: RunningBot, callbackQueryId: string): Promise<void> {
-    try {
-      await this.deps.sender.call(bot.token, "answerCallbackQuery", { callback_query_id: callbackQueryId });
-    } catch (error) {
-      this.deps.log.debug({ err: error, botId: bot.row.id }, "callback query acknowledgement refused");
-    }
+    const params = { callback_query_id: callbackQueryId };
+    await afterCommit({ kind: "telegram", method: "answerCallbackQuery", payload: params }, async () => {
+      try {
+        await this.deps.sender.call(bot.token, "answerCallbackQuery", params);
+      } catch (error) {
+        this.deps.log.debug({ err: error, botId: bot.row.id }, "callback query acknowledgement refused");
+      }
+    });
   }
 
   private countBlocked(bot: RunningBot): void {
@@ -222,3 +263,11 @@ export class Processor implements UpdateHandler {
   }
 }
 
+
+/**
+ * Whether the chain's effects may have reached the outside. In a run with an outbox nothing
+ * does before its commit (a failure rolls it all back) unless a call needed Telegram's answer.
+ */
+function effectsBegan(chain: Chain): boolean {
+  return currentOutbox()?.began ?? chain.committed;
+}

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { ErrorLog } from "../bots/error-log.js";
-import type { JobQueue } from "../jobs/job-queue.js";
+import type { Job, JobQueue } from "../jobs/job-queue.js";
+import type { Delivery } from "./run-journal.js";
 import { OUTBOUND_METHODS, type OutboundHttp, type OutboundRequest } from "../net/outbound-http.js";
 import type { Processor } from "./processor.js";
 import { RUN_JOB_KIND, runRequestSchema, type RunRequest } from "./run-request.js";
@@ -44,7 +45,7 @@ const httpJobSchema = z.object({
 export function registerRunJobs(deps: { jobs: JobQueue; processor: Pick<Processor, "run">; outboundHttp: Pick<OutboundHttp, "send">; errorLog: Pick<ErrorLog, "record"> }): void {
   const { jobs, processor, outboundHttp, errorLog } = deps;
   jobs.register<RunRequest>(RUN_JOB_KIND, async (job) => {
-    await processor.run({ ...runRequestSchema.parse(job.payload), attempt: job.attempts });
+    await processor.run({ ...runRequestSchema.parse(job.payload), attempt: job.attempts }, jobDelivery(job));
   });
   jobs.register<HttpJob>(HTTP_JOB_KIND, async (job) => {
     const { request, success, error, options, userId, chatId } = httpJobSchema.parse(job.payload) as HttpJob;
@@ -72,4 +73,9 @@ export async function enqueueCallback(
   const { text, ...run } = callback;
   const request: RunRequest = { ...run, command: { name: text.split(" ")[0]! }, message: text, attempt: 1 };
   await jobs.enqueue([{ kind: RUN_JOB_KIND, botId: run.botId, payload: request }]);
+}
+
+/** A job's run as the run journal knows it: a job keeps its id each time it is taken again. */
+export function jobDelivery(job: Pick<Job, "id">): Delivery {
+  return { key: `job:${job.id}` };
 }

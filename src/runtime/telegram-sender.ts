@@ -2,6 +2,7 @@ import { sleep, type Clock, type Timer } from "../clock.js";
 import type { SendingLimits } from "../config.js";
 import { BotApi, TelegramApiError, TelegramNetworkError, type ApiRoot } from "../telegram/bot-api.js";
 import { chatTarget, postsMessage, SendLimits, type ChatTarget } from "./sending/send-limits.js";
+import type { WindowStore } from "./sending/window-store.js";
 import type { CallOutcome, SendPriority, SenderMetrics } from "./sending/sender-metrics.js";
 
 export type { SendPriority } from "./sending/sender-metrics.js";
@@ -28,6 +29,8 @@ export interface SenderOptions {
   clock: Clock;
   limits: SendingLimits;
   metrics?: SenderMetrics;
+  /** Where the limits' windows live; default this process's memory (RedisWindowStore: shared by every worker). */
+  windows?: WindowStore;
   /** Attempts of one call in all (429, 5xx and network errors are tried again); default 5. */
   maxAttempts?: number;
 }
@@ -85,7 +88,7 @@ export class TelegramSender {
   private closed = false;
 
   constructor(private readonly options: SenderOptions) {
-    this.limits = new SendLimits(options.clock, options.limits);
+    this.limits = new SendLimits(options.clock, options.limits, options.windows);
   }
 
   /** Calls `method` for the bot of `token`; answers Telegram's result, or throws TelegramApiError / TelegramNetworkError. */
@@ -188,6 +191,8 @@ export class TelegramSender {
     for (const priority of PRIORITIES) {
       const lane = queue.lanes[priority];
       for (let i = 0; i < lane.length; ) {
+        // A reply came during the pass (its awaits let time pass): start over, so it never waits behind the rest of a mailing.
+        if (priority === "broadcast" && queue.dirty && queue.lanes.interactive.length > 0) return readyAt;
         const call = lane[i]!;
         const held = call.chat && this.heldChats.get(heldKey(token, call.chat));
         if (call.chat && (waitingChats.has(call.chat.key) || (held && held !== call))) {

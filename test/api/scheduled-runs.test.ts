@@ -50,6 +50,15 @@ describe.each(engines())("scheduled runs on %s", (engine) => {
     expect((await runsOf(api, bot.id, "?label=other")).json()).toEqual([]);
   });
 
+  it("shows which panel a pending on_saving run saves, never the values (they can hold passwords)", async () => {
+    const { api } = await signUpClient(t.app);
+    const bot = await createBot(api);
+    await schedule(bot.id, 0, { command: { name: "/saved" }, trigger: "panel_saved", options: { panel_name: "keys", values: { secret: "hunter2" } } as RunRequest["options"] });
+    const [run] = (await runsOf(api, bot.id)).json();
+    expect(run).toMatchObject({ command: "/saved", trigger: "panel_saved", options: { panel_name: "keys" } });
+    expect(JSON.stringify(run)).not.toContain("hunter2");
+  });
+
   it("shows nobody else's bot, and refuses a bad page or label with a 422", async () => {
     const owner = await signUpClient(t.app);
     const stranger = await signUpClient(t.app);

@@ -120,6 +120,18 @@ describe.each(engines())("CSV import on %s", (engine) => {
     expect((await api.get(`/v2/bots/${bot.id}/commands`)).statusCode).toBe(200);
   });
 
+  it("lets other work run while a long sheet imports (on SQLite a 10,000-row sheet held every request until it ended)", async () => {
+    const { api } = await signUpClient(t.app);
+    const bot = await createBot(api);
+    const sheet = ["command,answer", ...Array.from({ length: 200 }, (_, i) => `/row${i},a`)].join("\n");
+    const started = await t.app.inject({ method: "POST", url: `/v2/bots/${bot.id}/csv_import?api_key=${await apiKeyOf(api)}`, headers: { "content-type": "text/csv" }, payload: sheet });
+    // One turn of the event loop: an import that never gives it up has ended by then.
+    await new Promise((resolve) => setImmediate(resolve));
+    const meanwhile = await t.platform.interop.tasks.byId(bot.id, started.json().id, "csv_import");
+    expect(meanwhile?.processed).toBeLessThan(200);
+    expect(await finished(api, bot.id, started.json().id, t)).toMatchObject({ status: "done", created: 200 });
+  });
+
   it("upserts by name on a repeat: updates, removes what an import made and the sheet dropped, keeps hand-made commands", async () => {
     const { api } = await signUpClient(t.app);
     const bot = await createBot(api, { csv_url: sheets.url("/good.csv") });

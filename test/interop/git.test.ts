@@ -186,6 +186,17 @@ describe.each(engines())("Git with a token on %s", (engine) => {
   const t = usePlatform(engine, env);
   const remote = useGitRemote({ token: "s3cret-token" });
 
+  it("writes the bot's git_remote and csv_url into bot.json without the credentials they may hold", async () => {
+    remote.createRepo("shared", { "LICENSE": "MIT" });
+    const { api } = await signUpClient(t.app);
+    const bot = await createBot(api, { git_remote: "https://me:pushtoken123@example.com/me/bot.git", csv_url: "https://reader:sheetpass456@example.com/sheet.csv" });
+    const exported = await api.post(`/v2/bots/${bot.id}/git/export`, { repo_url: remote.url("shared"), token: "s3cret-token" });
+    expect(exported.body).toBe("ok");
+    const descriptor = remote.files("shared", exported.headers["x-git-branch"] as string).get("bot.json")!;
+    expect(JSON.parse(descriptor)).toMatchObject({ git_remote: "https://example.com/me/bot.git", csv_url: "https://example.com/sheet.csv" });
+    expect(descriptor).not.toMatch(/pushtoken123|sheetpass456/);
+  });
+
   it("sends the token as basic auth, and says when one is missing or refused without echoing it", async () => {
     remote.createRepo("private", fixture);
     const { api } = await signUpClient(t.app);

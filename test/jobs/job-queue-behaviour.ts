@@ -7,16 +7,24 @@ export interface CommonQueueOptions {
   leaseMs: number;
   maxAttempts: number;
   retryDelayMs(attempts: number): number;
+  ownerOf?(botId: number): Promise<number | undefined>;
 }
 
 /** A queue the tests can wait on. */
 export type TestQueue = JobQueue & { idle(): Promise<void> };
 
-/** How a suite makes queues (stopped after each test) and bots, and what "now" is for due times. */
+/**
+ * How a suite makes queues (stopped after each test; two of them are two workers of one
+ * store) and bots (each of an owner of its own), whose a bot is, what "now" is for due
+ * times, and how time passes: the fake clock moves for the embedded queue; for BullMQ, whose
+ * delays are real time, it is a real wait, so the tests that need it use short times.
+ */
 export interface QueueHarness {
   queue(options?: Partial<CommonQueueOptions>): TestQueue;
   newBot(): Promise<number>;
+  ownerOf(botId: number): Promise<number | undefined>;
   now(): number;
+  passTime(ms: number): Promise<void>;
 }
 
 /** A promise with its resolve at hand. */
@@ -37,10 +45,11 @@ export function until(done: () => boolean | Promise<boolean>): Promise<void> {
 }
 
 /**
- * The JobQueue contract that holds whatever the clock: run inside a describe block of each
- * implementation. Behaviour on due times, back-off and leases moves with the clock, which
- * is the injected one for the embedded queue and the real one for BullMQ; each
- * implementation's file tests it on its own clock.
+ * The JobQueue contract: run inside a describe block of each implementation. Due times and
+ * back-off move with the harness's time (100 ms steps, real waits on BullMQ), and the tests
+ * check when things ran rather than that nothing ran by a moment (real time may be late). Leases are
+ * tested in each implementation's file: how a worker "dies" differs (a stopped clock, a
+ * cut connection).
  */
 export function behavesAsAJobQueue(h: QueueHarness): void {
   /** A started queue that records what its "note" jobs saw. */
@@ -231,5 +240,157 @@ export function behavesAsAJobQueue(h: QueueHarness): void {
     await q.start();
     await until(() => done.length === 2);
     expect(done).toEqual([1, 2]);
+  });
+
+  /** Lets time pass in 100 ms steps until `done` holds (4 s of time at most). */
+  async function passUntil(q: TestQueue, done: () => boolean): Promise<void> {
+    for (let step = 0; step < 40 && !done(); step++) {
+      await h.passTime(100);
+      await q.idle();
+    }
+    expect(done()).toBe(true);
+  }
+
+  it("runs a job once, at its due time and not before, then forgets it", async () => {
+    const botId = await h.newBot();
+    const q = h.queue();
+    const ran: { attempts: number; at: number }[] = [];
+    q.register("note", async (job) => void ran.push({ attempts: job.attempts, at: h.now() }));
+    await q.start();
+    const due = h.now() + 300;
+    await q.enqueue([{ kind: "note", botId, payload: {}, runAt: due }]);
+    expect((await q.pending(botId, { limit: 10, offset: 0 })).items).toMatchObject([{ runAt: due, attempts: 0 }]);
+    await passUntil(q, () => ran.length === 1);
+    expect(ran[0].attempts).toBe(1);
+    expect(ran[0].at).toBeGreaterThanOrEqual(due);
+    await until(async () => (await q.pending(botId, { limit: 10, offset: 0 })).total === 0);
+    await h.passTime(300);
+    await q.idle();
+    expect(ran).toHaveLength(1);
+  });
+
+  it("retries a failing job after its back-off, and gives it up after its last attempt", async () => {
+    const botId = await h.newBot();
+    const q = h.queue({ retryDelayMs: (attempts) => attempts * 300 });
+    const attempts: { attempts: number; lastError: string | null; at: number }[] = [];
+    q.register("flaky", async (job) => {
+      attempts.push({ attempts: job.attempts, lastError: job.lastError, at: h.now() });
+      throw new Error(`failure ${job.attempts}`);
+    });
+    await q.start();
+    await q.enqueue([{ kind: "flaky", botId, payload: {}, maxAttempts: 3 }]);
+    await until(async () => (await q.pending(botId, { limit: 10, offset: 0 })).items[0]?.lastError === "failure 1");
+    const [waiting] = (await q.pending(botId, { limit: 10, offset: 0 })).items;
+    expect(waiting).toMatchObject({ attempts: 1, lastError: "failure 1" });
+    expect(waiting.runAt).toBeGreaterThanOrEqual(attempts[0].at + 300);
+    await passUntil(q, () => attempts.length === 3);
+    expect(attempts.map(({ attempts, lastError }) => ({ attempts, lastError }))).toEqual([
+      { attempts: 1, lastError: null },
+      { attempts: 2, lastError: "failure 1" },
+      { attempts: 3, lastError: "failure 2" },
+    ]);
+    expect(attempts[1].at - attempts[0].at).toBeGreaterThanOrEqual(300);
+    expect(attempts[2].at - attempts[1].at).toBeGreaterThanOrEqual(600);
+    await until(async () => (await q.pending(botId, { limit: 10, offset: 0 })).total === 0);
+    await h.passTime(1200);
+    await q.idle();
+    expect(attempts).toHaveLength(3);
+  });
+
+  it("runs a deduplicated job at the time of the enqueue that replaced it", async () => {
+    const botId = await h.newBot();
+    const q = h.queue();
+    const ran: { n: number; at: number }[] = [];
+    q.register<{ n: number }>("note", async (job) => void ran.push({ n: job.payload.n, at: h.now() }));
+    await q.start();
+    const now = h.now();
+    await q.enqueue([{ kind: "note", botId, payload: { n: 1 }, runAt: now + 300, dedupeKey: "auto_retry:7" }]);
+    await q.enqueue([{ kind: "note", botId, payload: { n: 2 }, runAt: now + 600, dedupeKey: "auto_retry:7" }]);
+    await passUntil(q, () => ran.length === 1);
+    expect(ran[0].n).toBe(2);
+    expect(ran[0].at).toBeGreaterThanOrEqual(now + 600);
+    await h.passTime(300);
+    await q.idle();
+    expect(ran).toHaveLength(1);
+  });
+
+  it("leaves exactly one waiting job when two workers enqueue one dedupe key at the same time", async () => {
+    const botId = await h.newBot();
+    const [a, b] = [h.queue(), h.queue()];
+    const later = h.now() + 3_600_000;
+    for (let round = 0; round < 20; round++) {
+      const key = `k${round}`;
+      await Promise.all([a, b, a, b].map((q, i) => q.enqueue([{ kind: "note", botId, payload: { n: i }, runAt: later, dedupeKey: key }])));
+    }
+    // Last wins when the enqueues do not overlap.
+    await a.enqueue([{ kind: "note", botId, payload: { n: 8 }, runAt: later, dedupeKey: "k0" }]);
+    await b.enqueue([{ kind: "note", botId, payload: { n: 9 }, runAt: later, dedupeKey: "k0" }]);
+    const pending = await a.pending<{ n: number }>(botId, { limit: 100, offset: 0 });
+    expect(pending.items.map((job) => job.dedupeKey).sort()).toEqual(Array.from({ length: 20 }, (_, round) => `k${round}`).sort());
+    expect(pending.items.find((job) => job.dedupeKey === "k0")!.payload.n).toBe(9);
+  });
+
+  it("does not retry a failed job whose dedupe key a newer job took while it ran", async () => {
+    const botId = await h.newBot();
+    const q = h.queue({ retryDelayMs: () => 0 });
+    const gate = deferred();
+    const runs: string[] = [];
+    q.register<{ name: string }>("step", async (job) => {
+      runs.push(job.payload.name);
+      if (job.payload.name === "old") {
+        await gate.promise;
+        throw new Error("failed after it was replaced");
+      }
+    });
+    await q.start();
+    await q.enqueue([{ kind: "step", botId, payload: { name: "old" }, dedupeKey: "d" }]);
+    await until(() => runs.length === 1);
+    await q.enqueue([{ kind: "step", botId, payload: { name: "new" }, dedupeKey: "d", runAt: h.now() + 3_600_000 }]);
+    gate.resolve();
+    await q.idle();
+    const pending = await q.pending<{ name: string }>(botId, { limit: 10, offset: 0 });
+    expect(pending.items.map((job) => job.payload.name)).toEqual(["new"]);
+    expect(runs).toEqual(["old"]);
+  });
+
+  it("gives another owner's due job the next free slot during one owner's flood, and an owner alone every slot", async () => {
+    const [flooder, other] = [await h.newBot(), await h.newBot()];
+    const q = h.queue({ concurrency: 4, ownerOf: (botId) => h.ownerOf(botId) });
+    const started: string[] = [];
+    const attempts: number[] = [];
+    const gates: (() => void)[] = [];
+    q.register<{ name: string }>("slow", async (job) => {
+      started.push(job.payload.name);
+      attempts.push(job.attempts);
+      await new Promise<void>((resolve) => gates.push(resolve));
+    });
+    const now = h.now();
+    // The flood is due first: in due order alone, the other owner's job would wait for all of it.
+    await q.enqueue(Array.from({ length: 20 }, (_, i) => ({ kind: "slow", botId: flooder, payload: { name: `flood ${i}` }, runAt: now - 10_000 + i })));
+    await q.start();
+    await until(() => started.length === 4);
+    expect(started).toEqual(["flood 0", "flood 1", "flood 2", "flood 3"]);
+
+    // Nothing of anyone else is due: the flood takes the freed slot.
+    gates.shift()!();
+    await until(() => started.length === 5);
+    expect(started[4]).toBe("flood 4");
+
+    await q.enqueue([{ kind: "slow", botId: other, payload: { name: "other" }, runAt: now }]);
+    gates.shift()!();
+    await until(() => started.length === 6);
+    expect(started[5]).toBe("other");
+    gates.shift()!();
+    await until(() => started.length === 7);
+    expect(started[6]).toBe("flood 5");
+
+    while (started.length < 21 || gates.length > 0) {
+      gates.shift()?.();
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    await q.idle();
+    expect(new Set(started).size).toBe(21);
+    // Passed over (on BullMQ, moved back and taken again), a job still counts one attempt.
+    expect(new Set(attempts)).toEqual(new Set([1]));
   });
 }

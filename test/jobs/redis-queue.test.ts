@@ -11,9 +11,9 @@ import { behavesAsAJobQueue, deferred, until } from "./job-queue-behaviour.js";
 const silent = pino({ level: "silent" });
 
 /**
- * BullMQ's delays, locks and back-off run on real time, so this file's own tests (due times,
- * retries, a dead worker's job taken again) use delays of a few hundred milliseconds and
- * check when things happened rather than moving a clock.
+ * BullMQ's delays, locks and back-off run on real time, so the shared suite's time passes
+ * for real here (steps of 300 ms), and this file's lease tests use leases of a few hundred
+ * milliseconds and check when things happened rather than moving a clock.
  */
 describe("the Redis job queue", () => {
   const connect = () => new Redis(redisUrl(), { maxRetriesPerRequest: null });
@@ -42,7 +42,15 @@ describe("the Redis job queue", () => {
   }
   const newPrefix = () => `botyard-test-${Math.random().toString(36).slice(2, 10)}`;
 
-  behavesAsAJobQueue({ queue: (options) => queue(options), newBot: async () => ++bots, now: () => Date.now() });
+  /** A queue on a connection of its own, as another process's would be. */
+  function ownConnectionQueue(options: Partial<RedisQueueOptions>) {
+    const connection = connect();
+    connections.push(connection);
+    return queue(options, connection);
+  }
+
+  // Each bot is its own owner's.
+  behavesAsAJobQueue({ queue: ownConnectionQueue, newBot: async () => ++bots, ownerOf: async (botId) => botId, now: () => Date.now(), passTime: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) });
 
   it("keeps nothing of its jobs beside BullMQ once they ended (lines, dedupe pointers, indexes)", async () => {
     const q = queue();
@@ -58,46 +66,6 @@ describe("the Redis job queue", () => {
     await q.idle();
     await until(async () => (await redis.keys(`${prefix}:job-index:*`)).length === 1);
     expect(await redis.keys(`${prefix}:job-index:*`)).toEqual([`${prefix}:job-index:next-id`]);
-  });
-
-  it("runs a delayed job at its due time, not before, and lists it until then", async () => {
-    const q = queue();
-    const ran: number[] = [];
-    q.register("note", async () => void ran.push(Date.now()));
-    await q.start();
-    const due = Date.now() + 300;
-    await q.enqueue([{ kind: "note", botId: 1, payload: {}, runAt: due }]);
-    expect((await q.pending(1, { limit: 10, offset: 0 })).items).toMatchObject([{ runAt: due, attempts: 0 }]);
-    await until(() => ran.length === 1);
-    expect(ran[0]).toBeGreaterThanOrEqual(due);
-    await until(async () => (await q.pending(1, { limit: 10, offset: 0 })).total === 0);
-  });
-
-  it("retries a failing job after its back-off, and gives it up after its last attempt", async () => {
-    const q = queue({ retryDelayMs: (attempts) => attempts * 300 });
-    const attempts: { attempts: number; at: number; lastError: string | null }[] = [];
-    q.register("flaky", async (job) => {
-      attempts.push({ attempts: job.attempts, at: Date.now(), lastError: job.lastError });
-      throw new Error(`failure ${job.attempts}`);
-    });
-    await q.start();
-    await q.enqueue([{ kind: "flaky", botId: 1, payload: {}, maxAttempts: 3 }]);
-    await until(async () => (await q.pending(1, { limit: 10, offset: 0 })).items[0]?.lastError === "failure 1");
-    const [waiting] = (await q.pending(1, { limit: 10, offset: 0 })).items;
-    expect(waiting).toMatchObject({ attempts: 1, lastError: "failure 1" });
-    expect(waiting.runAt).toBeGreaterThanOrEqual(attempts[0].at + 300);
-    await until(() => attempts.length === 3);
-    expect(attempts.map(({ attempts, lastError }) => [attempts, lastError])).toEqual([
-      [1, null],
-      [2, "failure 1"],
-      [3, "failure 2"],
-    ]);
-    expect(attempts[1].at - attempts[0].at).toBeGreaterThanOrEqual(300);
-    expect(attempts[2].at - attempts[1].at).toBeGreaterThanOrEqual(600);
-    await q.idle();
-    await until(async () => (await q.pending(1, { limit: 10, offset: 0 })).total === 0);
-    // Given up: nothing of it is left in BullMQ to run again.
-    expect(await redis.keys(`${prefix}:flaky:j[0-9]*`)).toEqual([]);
   });
 
   it("takes a job again when the worker that held it died, once its lease ends, and not after its last attempt", async () => {

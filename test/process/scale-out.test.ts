@@ -62,8 +62,9 @@ describe.runIf(inject("postgresUrl"))("one api and two workers on PostgreSQL and
       TELEGRAM_LIMITS: "off",
       LOG_LEVEL: "warn",
       BJS_ISOLATES: "1",
-      // A killed worker's jobs are taken again this long after it died.
+      // A killed worker's jobs are taken again about 3 s after it died, its updates 4 s after.
       JOB_LEASE_MS: "3000",
+      UPDATE_VISIBILITY_MS: "8000",
     });
   });
 

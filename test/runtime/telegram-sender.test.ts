@@ -1,12 +1,15 @@
+import { Redis } from "ioredis";
 import { Registry } from "prom-client";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { SendingLimits } from "../../src/config.js";
 import { SenderMetrics } from "../../src/runtime/sending/sender-metrics.js";
 import { TelegramSender, type CallOptions, type SenderOptions } from "../../src/runtime/telegram-sender.js";
+import { MemoryWindowStore, RedisWindowStore, type WindowStore } from "../../src/runtime/sending/window-store.js";
 import { TelegramApiError } from "../../src/telegram/bot-api.js";
 import { startEmulator, type BotHandle, type RunningEmulator, type UserHandle } from "../../src/telegram/emulator/index.js";
 import { FakeClock } from "../support/fake-clock.js";
 import { freePort } from "../support/net.js";
+import { redisUrl } from "../support/redis.js";
 
 /** A call's promise, watched: whether it ended, and how. */
 interface Watched {
@@ -26,11 +29,34 @@ function watch(promise: Promise<unknown>): Watched {
 
 const doneCount = (calls: Watched[]) => calls.filter((call) => call.done).length;
 
+/** Where the limits' windows live: this process, or Redis (a key prefix per test; the fake clock's time is passed in). */
+const stores: { name: string; windows: () => WindowStore }[] = [
+  { name: "memory", windows: () => new MemoryWindowStore() },
+  { name: "Redis", windows: () => new RedisWindowStore(sharedRedis(), `${testPrefix}:`) },
+];
+
+let redis: Redis | undefined;
+let testPrefix = "";
+const sharedRedis = () => (redis ??= new Redis(redisUrl()));
+
+afterAll(async () => {
+  await redis?.quit();
+});
+afterEach(async () => {
+  // Each test's windows live under its own prefix and go with it.
+  const keys = redis && testPrefix ? await redis.keys(`${testPrefix}:*`) : [];
+  if (keys.length > 0) await redis!.del(...keys);
+});
+beforeEach(() => {
+  testPrefix = `botyard-test-${Math.random().toString(36).slice(2, 10)}`;
+});
+
 /**
  * The sender against the emulator with Telegram's limits on, both on one fake clock: every
  * wait is a timer the test moves past, and the emulator answers 429 if the sender is early.
+ * The same behaviour with the windows in memory and in Redis.
  */
-describe("the sender (Telegram's limits, fake clock)", () => {
+describe.each(stores)("the sender (Telegram's limits, fake clock, windows in $name)", ({ windows }) => {
   let clock: FakeClock;
   let emulator: RunningEmulator;
   let bot: BotHandle;
@@ -64,6 +90,7 @@ describe("the sender (Telegram's limits, fake clock)", () => {
       clock,
       limits: { enabled: true, perBotPerSecond: 30, paidPerBotPerSecond: 0, ...limits },
       metrics: new SenderMetrics(registry),
+      windows: windows(),
       ...options,
     });
   }
@@ -264,7 +291,8 @@ describe("the sender (Telegram's limits, fake clock)", () => {
 
     useSender({ paidPerBotPerSecond: 1000 });
     const fast = users.map((user) => send(user.id, "y", { priority: "broadcast" }, paid));
-    await vi.waitFor(() => expect(doneCount(fast)).toBe(40));
+    // 40 sends in one pass, each a few Redis round trips with the windows there: more than waitFor's default second on a busy machine.
+    await vi.waitFor(() => expect(doneCount(fast)).toBe(40), { timeout: 5000 });
     expect(fast.every((call) => call.error === undefined)).toBe(true);
     expect((await counters()).tooManyRequests).toBe(0);
   });
@@ -295,5 +323,68 @@ describe("the emulator's paid broadcast limit", () => {
     } finally {
       await emulator.close();
     }
+  });
+});
+
+/** Two workers' senders on one Redis: one bot's limits and its 429 hold are the same for both. */
+describe("two senders sharing windows in Redis", () => {
+  let clock: FakeClock;
+  let emulator: RunningEmulator;
+  const senders: TelegramSender[] = [];
+
+  beforeAll(async () => {
+    clock = new FakeClock();
+    emulator = await startEmulator({ clock, limits: { enabled: true } });
+  });
+  afterAll(() => emulator.close());
+  afterEach(() => {
+    for (const sender of senders.splice(0)) sender.close();
+    clock.advance(120_000);
+  });
+
+  async function twoWorkers() {
+    await emulator.client.reset();
+    const bot = await emulator.client.registerBot({ username: "shared_bot" });
+    const users = await Promise.all(Array.from({ length: 40 }, (_, i) => emulator.client.createUser({ first_name: `S${i}` })));
+    await Promise.all(users.map((user) => user.privateChat(bot)));
+    for (let i = 0; i < 2; i++) {
+      senders.push(new TelegramSender({
+        apiRoot: emulator.apiRoot,
+        clock,
+        limits: { enabled: true, perBotPerSecond: 30, paidPerBotPerSecond: 0 },
+        windows: new RedisWindowStore(sharedRedis(), `${testPrefix}:`),
+      }));
+    }
+    const send = (worker: number, chatId: number, text: string) => watch(senders[worker]!.call(bot.token, "sendMessage", { chat_id: chatId, text }));
+    return { bot, users, send };
+  }
+
+  it("lets the bot's 15 messages per half second through once, not once per worker", async () => {
+    const { users, send } = await twoWorkers();
+    const calls = users.map((user, i) => send(i % 2, user.id, "hello"));
+    await vi.waitFor(() => expect(doneCount(calls)).toBe(15));
+    await clock.advanceAsync(500);
+    expect(doneCount(calls)).toBe(15);
+    await clock.advanceAsync(1);
+    await vi.waitFor(() => expect(doneCount(calls)).toBe(30));
+    await clock.advanceAsync(501);
+    await vi.waitFor(() => expect(doneCount(calls)).toBe(40));
+    expect(calls.every((call) => call.error === undefined)).toBe(true);
+    expect((await emulator.client.counters()).tooManyRequests).toBe(0);
+  });
+
+  it("holds the bot on every worker for a 429 one of them got", async () => {
+    const { users, send } = await twoWorkers();
+    await emulator.client.injectFault({ method: "sendMessage", kind: 429, retryAfter: 3 });
+    const refused = send(0, users[0]!.id, "first");
+    await vi.waitFor(async () => expect((await emulator.client.counters()).tooManyRequests).toBe(1));
+    await vi.waitFor(async () => expect(await sharedRedis().keys(`${testPrefix}:tg-pause:*`)).toHaveLength(1));
+    const other = send(1, users[1]!.id, "from the other worker");
+    await clock.advanceAsync(2999);
+    expect([refused.done, other.done]).toEqual([false, false]);
+    await clock.advanceAsync(1);
+    await vi.waitFor(() => expect([refused.done, other.done]).toEqual([true, true]));
+    expect([refused.error, other.error]).toEqual([undefined, undefined]);
+    expect((await emulator.client.counters()).tooManyRequests).toBe(1);
   });
 });

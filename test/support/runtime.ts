@@ -65,7 +65,8 @@ export function useRuntime(engine: EngineName, env: Record<string, string> = {})
       async deliver() {
         const updates = (await api.call("getUpdates", { offset, timeout: 0 })) as Update[];
         for (const update of updates) {
-          await state.processing.processor.handle(id, update);
+          // Keyed as the intake keys an inbox row, so PostgreSQL runs go through the run journal.
+          await state.processing.processor.handle(id, update, { key: `test:${id}:${update.update_id}` });
           offset = update.update_id + 1;
         }
         return updates.length;

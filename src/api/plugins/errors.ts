@@ -12,6 +12,7 @@ import {
   UnprocessableError,
   ValidationError,
 } from "../../errors.js";
+import { vanishedRow } from "../../db/vanished-row.js";
 import type { PageFallback } from "./dashboard.js";
 import { describeIssue } from "../validation-messages.js";
 
@@ -57,6 +58,8 @@ function answerError(error: FastifyError, request: FastifyRequest, reply: Fastif
     return reply.code(status).send({ error: message });
   }
   if (error instanceof SyntaxError) return reply.code(400).send({ error: "Malformed JSON in request body" });
+  const vanished = vanishedRow(error);
+  if (vanished) return reply.code(404).send({ error: vanished });
   const status = error.statusCode ?? 500;
   // Another framework error: its own message may quote the request, so only its status is told.
   if (status >= 400 && status < 500) return reply.code(status).send({ error: STATUS_CODES[status] ?? "Bad request" });

@@ -12,7 +12,7 @@ export const scheduledRunSchema = z.object({
   run_at: z.string().describe("When it is due (ISO 8601); it runs at that moment or soon after"),
   chat_id: z.number().nullable(),
   user_id: z.number().nullable(),
-  options: z.unknown(),
+  options: z.unknown().describe("What the run gets as `options`; for an admin panel's on_saving run, only `panel_name` (the saved values can hold passwords)"),
   attempt: z.number().describe("1, or more when earlier tries failed"),
   created_at: z.string(),
 });
@@ -28,8 +28,15 @@ export function presentScheduledRun(job: Job<RunRequest>): z.infer<typeof schedu
     run_at: new Date(job.runAt).toISOString(),
     chat_id: run.chatId ?? null,
     user_id: run.userId ?? null,
-    options: run.options ?? null,
+    options: shownOptions(run),
     attempt: job.attempts + 1,
     created_at: job.createdAt,
   };
+}
+
+/** A panel save's values can hold passwords: the listing shows which panel, not what was saved. */
+function shownOptions(run: RunRequest): unknown {
+  if (run.trigger !== "panel_saved") return run.options ?? null;
+  const { panel_name } = (run.options ?? {}) as { panel_name?: unknown };
+  return { panel_name };
 }

@@ -62,7 +62,7 @@ export const userRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (
   );
 
   app.post("/v2/user/api_key", { schema: { tags, summary: "Reset api key", response: { 200: userPublicSchema } } }, async (request) =>
-    presentUser(platform, await platform.users.rotateApiKey(request.user.id)),
+    presentUser(platform, await platform.users.rotateApiKey(request.user)),
   );
 
   app.get(

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from "node:timers/promises";
 import type { Logger } from "pino";
 import type { IterationMeter } from "../../accounts/iterations.js";
 import type { Bot } from "../../bots/bots.js";
@@ -14,7 +15,7 @@ export type CsvSource = { url: string } | { text: string };
 
 /** Iterations a CSV import costs (spec/bjs.md). */
 export const CSV_COST = 5;
-/** Rows between two progress writes. */
+/** Rows between two progress writes (and turns of the event loop). */
 const PROGRESS_EVERY = 25;
 
 /**
@@ -68,7 +69,12 @@ export class CsvImport {
           counters.skipped += 1;
         }
         counters.processed += 1;
-        if (counters.processed % PROGRESS_EVERY === 0) await tasks.progress(taskId, counters, errors);
+        if (counters.processed % PROGRESS_EVERY === 0) {
+          await tasks.progress(taskId, counters, errors);
+          // SQLite answers without I/O, so a sheet of many rows would hold the event loop (every
+          // request waited for a 10,000-row import): the other work gets its turn here.
+          await nextTurn();
+        }
       }
       // A bad row still names its command: what it names is not removed.
       counters.removed = await this.deps.commands.removeImportedExcept(bot.id, new Set(seen.keys()));

@@ -6,7 +6,7 @@ import { AppError, ValidationError } from "../../errors.js";
 import type { BotContentStore } from "../bot-content.js";
 import type { Outbound } from "../outbound.js";
 import type { Task, TaskCounters, TaskItemError, TaskStore } from "../tasks.js";
-import { fetchRepositoryFiles, pushRepositoryFiles, type GitRemote } from "./remote.js";
+import { fetchRepositoryFiles, pushRepositoryFiles, withoutCredentials, type GitRemote } from "./remote.js";
 import { readRepository, RepositoryProblems, writeRepository } from "./repository.js";
 
 /** What a client gives for an import or export; the bot's `git_remote` stands in for a missing URL. */
@@ -68,7 +68,9 @@ export class GitSync {
     const remote = { ...this.remoteOf(bot, request), branch: request.branch?.trim() || `BB_Export_${timestamp}` };
     const task = await this.asTask(bot, "git_export", async () => {
       const content = await this.deps.content.read(bot.id);
-      const files = writeRepository(content, { name: bot.username ?? bot.name, csv_url: bot.csv_url, git_remote: bot.git_remote });
+      // A URL may carry a password or token (`https://user:token@host/...`): the repository gets it without.
+      const shareable = (url: string | null) => url && (withoutCredentials(url) ?? url);
+      const files = writeRepository(content, { name: bot.username ?? bot.name, csv_url: shareable(bot.csv_url), git_remote: shareable(bot.git_remote) });
       await pushRepositoryFiles(remote, files, { message: `Bots.Business export for bot id: ${bot.id}`, timestamp }, this.deps.outbound);
       return { counters: { total: files.size, processed: files.size } };
     });

@@ -30,16 +30,22 @@ const AUTHOR = { name: "Bots.Business", email: "git.sync@bots.business" };
 export const MAX_FILES = 20_000;
 export const MAX_BYTES = 64 * 1024 * 1024;
 
-/** The URL without credentials, fit for an answer or a log. */
-export function displayUrl(url: string): string {
+/** The URL without the credentials it may hold (`https://user:token@host/...`); undefined if it is not a URL. */
+export function withoutCredentials(url: string): string | undefined {
   try {
     const parsed = new URL(url);
+    if (parsed.username === "" && parsed.password === "") return url;
     parsed.username = "";
     parsed.password = "";
     return parsed.toString();
   } catch {
-    return "(invalid URL)";
+    return undefined;
   }
+}
+
+/** The URL without credentials, fit for an answer or a log. */
+export function displayUrl(url: string): string {
+  return withoutCredentials(url) ?? "(invalid URL)";
 }
 
 const SCP_LIKE = /^[\w.-]+@[\w.-]+:/;

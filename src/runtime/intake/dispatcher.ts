@@ -2,7 +2,7 @@ import type { Update } from "@grammyjs/types";
 import type { Logger } from "pino";
 import type { UpdateHandler } from "../update-handler.js";
 import type { Inbox, InboxRow } from "./inbox.js";
-import type { RuntimeMetrics } from "../runtime-metrics.js";
+import { UpdateAttempts, type AttemptOptions } from "./attempts.js";
 import { abortableSleep, type AbortableSleep } from "./sleep.js";
 
 /** What receivers (the webhook route, polling loops) hand their updates to. */
@@ -11,25 +11,14 @@ export interface UpdateIntake {
   accept(botId: number, updates: readonly Update[]): Promise<number>;
 }
 
-export interface DispatcherOptions {
+export interface DispatcherOptions extends AttemptOptions {
   /** Ordering keys handled at the same time. */
   concurrency: number;
-  /** Attempts of one update before it is given up (marked failed and logged). */
-  maxAttempts: number;
   /** The wait before attempt `attempt + 1`, after `attempt` failures. */
   retryDelayMs(failures: number): number;
   sleep: AbortableSleep;
   /** How long `stop` waits for the updates being handled; the rest are handled after a restart. */
   drainTimeoutMs: number;
-  /** Told what came in and how handling went. */
-  metrics?: RuntimeMetrics;
-  /**
-   * Handling beginnings without an end (the process died each time) after which a pending
-   * update is set aside at start instead of handled again, so a restart never crash-loops.
-   */
-  quarantineAfterStarts: number;
-  /** Told of each update set aside (the runtime writes it to the bot's error log). */
-  quarantined?: (row: InboxRow) => Promise<void>;
 }
 
 export const defaultDispatcherOptions: DispatcherOptions = {
@@ -76,6 +65,7 @@ export class Dispatcher implements UpdateIntake {
   private idle?: () => void;
   private doneIds: number[] = [];
   private flushing?: Promise<void>;
+  private readonly attempts: UpdateAttempts;
 
   constructor(
     private readonly inbox: Inbox,
@@ -84,6 +74,7 @@ export class Dispatcher implements UpdateIntake {
   ) {
     this.options = { ...defaultDispatcherOptions, ...options };
     this.ownerShare = Math.max(1, Math.floor(this.options.concurrency / 2));
+    this.attempts = new UpdateAttempts(inbox, log, this.options);
   }
 
   async accept(botId: number, updates: readonly Update[]): Promise<number> {
@@ -149,22 +140,10 @@ export class Dispatcher implements UpdateIntake {
     }
   }
 
-  /**
-   * Sets aside the rows whose handling began `quarantineAfterStarts` times beyond their failed
-   * attempts: each of those beginnings ended with the process. Answers the rest.
-   */
+  /** The rows that are not set aside for having stopped the process each time. */
   private async quarantine(rows: InboxRow[]): Promise<InboxRow[]> {
-    const { quarantineAfterStarts, quarantined } = this.options;
     const kept: InboxRow[] = [];
-    for (const row of rows) {
-      if (row.starts - row.attempts < quarantineAfterStarts) {
-        kept.push(row);
-        continue;
-      }
-      this.log.error({ bot_id: row.botId, update_id: row.update.update_id, starts: row.starts }, "update set aside: handling it stopped the process each time");
-      await this.inbox.markAttempt(row.id, row.attempts, true);
-      await quarantined?.(row).catch((error: unknown) => this.log.error({ err: error, bot_id: row.botId }, "could not log a set-aside update"));
-    }
+    for (const row of rows) if (!(await this.attempts.setAsideIfDeadly(row))) kept.push(row);
     return kept;
   }
 
@@ -215,28 +194,9 @@ export class Dispatcher implements UpdateIntake {
 
   /** One attempt at a row: `finished` (handled, or given up) or `retry`. */
   private async attempt(row: InboxRow, handler: UpdateHandler): Promise<"finished" | "retry"> {
-    const { maxAttempts, metrics } = this.options;
-    const started = performance.now();
-    try {
-      await this.inbox.markStarted(row.id);
-      await handler.handle(row.botId, row.update);
-      metrics?.handled((performance.now() - started) / 1000);
-      this.markDone(row.id);
-      return "finished";
-    } catch (error) {
-      row.attempts++;
-      const final = row.attempts >= maxAttempts;
-      metrics?.failed(final);
-      const context = { err: error, bot_id: row.botId, update_id: row.update.update_id, attempts: row.attempts };
-      if (final) this.log.error(context, "update given up after repeated failures");
-      else this.log.warn(context, "update handling failed; retrying");
-      try {
-        await this.inbox.markAttempt(row.id, row.attempts, final);
-      } catch (writeError) {
-        this.log.error({ err: writeError, bot_id: row.botId }, "could not record a failed attempt");
-      }
-      return final ? "finished" : "retry";
-    }
+    const outcome = await this.attempts.attempt(row, handler);
+    if (outcome === "handled") this.markDone(row.id);
+    return outcome === "retry" ? "retry" : "finished";
   }
 
   /** Done marks are written in batches: one statement for every row finished meanwhile. */

@@ -15,6 +15,8 @@ export interface InboxRow {
   attempts: number;
   /** Times handling began (a beginning without an end is a process that died handling it). */
   starts: number;
+  /** When it was accepted (ISO 8601). */
+  receivedAt: string;
 }
 
 /** Rows per statement when many ids are marked at once (well under SQLite's parameter limit). */
@@ -63,18 +65,27 @@ export class Inbox {
     await this.database.committed();
     const byUpdateId = new Map(updates.map((update) => [update.update_id, update]));
     return inserted
-      .map((row) => ({ id: Number(row.id), botId, orderingKey: row.ordering_key, update: byUpdateId.get(Number(row.update_id))!, attempts: 0, starts: 0 }))
+      .map((row) => ({ id: Number(row.id), botId, orderingKey: row.ordering_key, update: byUpdateId.get(Number(row.update_id))!, attempts: 0, starts: 0, receivedAt }))
       .sort((a, b) => a.id - b.id);
   }
 
-  /** Every row not handled yet, oldest first. */
-  async pending(): Promise<InboxRow[]> {
-    const rows = await this.db
-      .selectFrom("update_inbox")
-      .select(["id", "bot_id", "ordering_key", "payload", "attempts", "starts"])
-      .where("status", "=", "pending")
-      .orderBy("id")
-      .execute();
+  /** Every row not handled yet, oldest first; only those received before `receivedBefore` (ISO) if given. */
+  async pending(receivedBefore?: string): Promise<InboxRow[]> {
+    let query = this.selectPending();
+    if (receivedBefore !== undefined) query = query.where("received_at", "<", receivedBefore);
+    return this.asRows(await query.orderBy("id").execute());
+  }
+
+  /** The row if it is still pending (not handled, given up or set aside since). */
+  async pendingRow(id: number): Promise<InboxRow | undefined> {
+    return this.asRows(await this.selectPending().where("id", "=", id).execute())[0];
+  }
+
+  private selectPending() {
+    return this.db.selectFrom("update_inbox").select(["id", "bot_id", "ordering_key", "payload", "attempts", "starts", "received_at"]).where("status", "=", "pending");
+  }
+
+  private asRows(rows: { id: number | bigint | string; bot_id: number | bigint | string; ordering_key: string; payload: string; attempts: number; starts: number; received_at: string }[]): InboxRow[] {
     return rows.map((row) => ({
       id: Number(row.id),
       botId: Number(row.bot_id),
@@ -82,6 +93,7 @@ export class Inbox {
       update: JSON.parse(row.payload) as Update,
       attempts: row.attempts,
       starts: row.starts,
+      receivedAt: row.received_at,
     }));
   }
 

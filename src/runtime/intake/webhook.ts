@@ -25,7 +25,7 @@ function asUpdate(body: unknown): Update | string {
 
 /**
  * Telegram's webhook intake, `POST /telegram/:botId` (public, outside authentication): the
- * secret header is compared in constant time, the update is committed to the inbox, and only
+ * secret header is compared in constant time (a refusal is a 404, whatever the reason), the update is committed to the inbox, and only
  * then does Telegram get its 200 (so a crash after the answer loses nothing; one before it
  * makes Telegram send the update again, and the inbox drops the duplicate).
  */
@@ -36,14 +36,15 @@ export const webhookRoutes: FastifyPluginAsync<{ platform: Platform }> = async (
   app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => done(null, body));
 
   app.post<{ Params: { botId: string } }>("/telegram/:botId", { schema: { hide: true, tags: ["Runtime"] } }, async (request, reply) => {
+    // One answer for an unknown bot, a stopped one and a missing or wrong secret: a stranger
+    // cannot tell which bot ids exist or run.
     const bot = await platform.bots.store.byId(parseId(request.params.botId, "Bot"));
-    if (!bot || !isReceiving(bot.status)) throw new NotFoundError("Bot");
     const secret = request.headers["x-telegram-bot-api-secret-token"];
-    if (typeof secret !== "string" || secret === "") return reply.code(401).send({ error: "Missing X-Telegram-Bot-Api-Secret-Token header" });
-    if (!safeEqual(secret, bot.webhook_secret)) return reply.code(403).send({ error: "Wrong secret token" });
+    const admitted = bot && isReceiving(bot.status) && typeof secret === "string" && secret !== "" && safeEqual(secret, bot.webhook_secret);
+    if (!admitted) throw new NotFoundError("Bot");
     const update = asUpdate(request.body);
     if (typeof update === "string") return reply.code(400).send({ error: update });
-    await platform.runtime.dispatcher.accept(bot.id, [update]);
+    await platform.runtime.intake.accept(bot.id, [update]);
     return {};
   });
 };

@@ -2,6 +2,7 @@ import { RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible"
 import type { Clock } from "../../clock.js";
 import type { SendingLimits } from "../../config.js";
 import { ClockRateLimiter } from "./clock-limiter.js";
+import { MemoryWindowStore, type WindowStore } from "./window-store.js";
 
 /** Telegram's documented flood limits per chat (the per-bot rate is a setting). */
 export const chatLimits = {
@@ -62,7 +63,8 @@ export function windowFor(perSecond: number, burst: number): { points: number; d
 }
 
 /**
- * The limits outbound calls pass (rate-limiter-flexible, timed by the injected clock): every
+ * The limits outbound calls pass (rate-limiter-flexible, timed by the injected clock, its
+ * windows in this process or, in shared mode, in Redis for every worker): every
  * call, a pause per bot while Telegram's `retry_after` runs; a message, also the bot's rate
  * over all its chats (the paid rate for paid broadcasts) and its chat's rate. Keys are bot ids (a token's
  * public part), never tokens.
@@ -74,8 +76,8 @@ export class SendLimits {
   private readonly perPrivateChat?: RateLimiterAbstract;
   private readonly perGroup?: RateLimiterAbstract;
 
-  constructor(clock: Clock, limits: SendingLimits) {
-    const limiter = (keyPrefix: string, window: { points: number; duration: number }) => new ClockRateLimiter(clock, { keyPrefix, ...window });
+  constructor(clock: Clock, limits: SendingLimits, store: WindowStore = new MemoryWindowStore()) {
+    const limiter = (keyPrefix: string, window: { points: number; duration: number }) => new ClockRateLimiter(clock, store, { keyPrefix, ...window });
     this.pauses = limiter("tg-pause", { points: 1, duration: 1 });
     if (!limits.enabled) return;
     this.perBot = limiter("tg-bot", windowFor(limits.perBotPerSecond, limits.perBotPerSecond));

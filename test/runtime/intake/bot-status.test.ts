@@ -175,7 +175,7 @@ describe.each(engines())("resuming at platform start on %s", (engine) => {
 
     // The process goes down; an update was accepted but not handled yet.
     await t.platform.runtime.close();
-    await t.platform.runtime.dispatcher.accept(runningId, [
+    await t.platform.runtime.intake.accept(runningId, [
       { update_id: 900, message: { message_id: 1, date: 0, chat: { id: 5, type: "private", first_name: "Dan" }, text: "held" } } as never,
     ]);
     expect(await statusOf(api, runningId)).toBe("works");

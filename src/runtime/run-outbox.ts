@@ -1,0 +1,78 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { Job, JobQueue, JobSpec } from "../jobs/job-queue.js";
+
+/** An effect as the outbox stores it: a Bot API call, or jobs to enqueue on a queue outside the database. */
+export type OutboxRecord = { kind: "telegram"; method: string; payload: Record<string, unknown> } | { kind: "jobs"; payload: readonly JobSpec[] };
+
+/** A deferred effect: how it is stored, and how this process makes it (with the run's refusal logging). */
+export interface Deferred {
+  seq: number;
+  record: OutboxRecord;
+  perform(): Promise<void>;
+}
+
+const outboxes = new AsyncLocalStorage<RunOutbox>();
+
+/** The outbox of the run this async context belongs to (PostgreSQL with a delivery key), if any. */
+export function currentOutbox(): RunOutbox | undefined {
+  return outboxes.getStore();
+}
+
+/**
+ * The effects of one run that wait for its commit, in the order the run made them. A call
+ * whose answer the run needs cannot wait: before it, `beforeInlineCall` marks the delivery
+ * "effects began" (durably, outside the run's transaction) and makes what waits so far.
+ */
+export class RunOutbox {
+  readonly pending: Deferred[] = [];
+  /** Effects reached the outside before the commit: the run may never be tried again. */
+  began = false;
+  private seq = 0;
+
+  constructor(private readonly markBegan: () => Promise<void>) {}
+
+  /** Runs `work` with this outbox as the current one. */
+  within<T>(work: () => Promise<T>): Promise<T> {
+    return outboxes.run(this, work);
+  }
+
+  defer(record: OutboxRecord, perform: () => Promise<void>): void {
+    this.pending.push({ seq: ++this.seq, record, perform });
+  }
+
+  async beforeInlineCall(): Promise<void> {
+    if (!this.began) await this.markBegan();
+    this.began = true;
+    for (const effect of this.pending.splice(0)) await effect.perform();
+  }
+}
+
+/**
+ * A job queue outside the database (Redis) cannot join a run's transaction: its enqueues from
+ * within a run go to the run's outbox and are made after the commit, like its messages, so a
+ * run that rolls back leaves no job behind (one whose worker dies mid-enqueue is enqueued again
+ * on redelivery: at least once). Outside a run it is the queue itself. Deferred enqueues answer
+ * no jobs: nothing in a run reads them.
+ */
+export function enqueuedAfterCommit(queue: JobQueue): JobQueue {
+  return {
+    async enqueue<P>(specs: readonly JobSpec<P>[]): Promise<Job<P>[]> {
+      const outbox = currentOutbox();
+      if (!outbox) return queue.enqueue(specs);
+      outbox.defer({ kind: "jobs", payload: specs }, async () => void (await queue.enqueue(specs)));
+      return [];
+    },
+    cancel: (botId, filter) => queue.cancel(botId, filter),
+    pending: (botId, window, filter) => queue.pending(botId, window, filter),
+    register: (kind, handler) => queue.register(kind, handler),
+    start: () => queue.start(),
+    stop: () => queue.stop(),
+  };
+}
+
+/** Makes an effect whose result nobody reads: after the commit when the run has an outbox, else now. */
+export async function afterCommit(record: OutboxRecord, perform: () => Promise<void>): Promise<void> {
+  const outbox = currentOutbox();
+  if (outbox) outbox.defer(record, perform);
+  else await perform();
+}
