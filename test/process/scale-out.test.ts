@@ -201,7 +201,7 @@ describe.runIf(inject("postgresUrl"))("one api and two workers on PostgreSQL and
 
     // Scheduled runs: each once.
     const ticks = (await botTexts(schedulerChat)).map((text) => Number(text.slice(5)));
-    expect(ticks.length).toBe(new Set(ticks).size);
+    expect(ticks.filter((n, i) => ticks.indexOf(n) !== i), "scheduled runs made twice").toEqual([]);
     const clockMissing = SCHEDULED - ticks.length;
 
     // The api only accepted updates; the workers handled them.
