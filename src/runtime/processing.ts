@@ -22,6 +22,7 @@ import { registerInteropJobs } from "./interop-jobs.js";
 import { AutoRetry } from "./auto-retry.js";
 import { AUTO_RETRY_JOB_KIND, RUN_JOB_KIND, type RunRequest } from "./run-request.js";
 import { WaitStore } from "./waits.js";
+import { every } from "../clock.js";
 import { RunJournal } from "./run-journal.js";
 
 export interface ProcessingOptions {
@@ -37,6 +38,9 @@ export interface Processing {
   autoRetry: AutoRetry;
   close(): Promise<void>;
 }
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 
 const id = z.number().int().safe();
 /** What a host read may carry (the isolate builds it, but nothing from there is trusted). */
@@ -193,6 +197,8 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
     }),
   });
 
+  const journal = database.runScopes && new RunJournal({ db: database.db, scopes: database.runScopes, sender, jobs: platform.jobs, errorLog: platform.errorLog, clock, log });
+  const pruning = journal && every(clock, HOUR_MS, () => void journal.prune(DAY_MS).catch((error: unknown) => log.error({ err: error }, "could not prune the run journal")));
   const processor = new Processor({
     config,
     clock,
@@ -207,7 +213,7 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
     budget,
     log,
     cacheBus: platform.cacheBus,
-    journal: database.runScopes && new RunJournal({ db: database.db, scopes: database.runScopes, sender, jobs: platform.jobs, errorLog: platform.errorLog, clock, log }),
+    journal,
   });
   registerRunJobs({ jobs: platform.jobs, processor, outboundHttp: platform.outboundHttp, errorLog: platform.errorLog });
   registerBroadcastJobs({ jobs: platform.jobs, store: platform.broadcasts.store, chats: platform.chats, processor, sender, budget, database, clock, log });
@@ -239,6 +245,7 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
     budget,
     autoRetry,
     async close() {
+      pruning?.cancel();
       await budget.stop();
       executor.dispose();
     },

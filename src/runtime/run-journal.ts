@@ -49,6 +49,15 @@ const MAKES_MESSAGES = /^(send|forward|copy)/;
 export class RunJournal {
   constructor(private readonly deps: RunJournalDeps) {}
 
+  /**
+   * Forgets deliveries older than `keepMs` (with their outboxes): by then no queue redelivers
+   * them (the inbox keeps its rows as long, leases are minutes).
+   */
+  async prune(keepMs: number): Promise<number> {
+    const result = await this.deps.db.deleteFrom("run_journal").where("created_at", "<", this.deps.clock.now() - keepMs).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   async state(key: string): Promise<DeliveryState | undefined> {
     const row = await this.deps.db.selectFrom("run_journal").select("state").where("delivery_key", "=", key).executeTakeFirst();
     return row?.state;

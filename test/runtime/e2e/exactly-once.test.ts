@@ -59,6 +59,20 @@ describe.runIf(engines().includes("postgres"))("a run's effects on PostgreSQL", 
     expect(await texts()).toEqual(["n=1"]);
   });
 
+  it("forgets deliveries a day old, with their outboxes, in its hourly pass", async () => {
+    const { say, handle } = await setup([{ command: "/hi", bjs_code: 'Bot.sendMessage("hi")' }]);
+    const { update, key } = await say("/hi");
+    await handle(update, key);
+    const rows = () => db().selectFrom("run_outbox").select("seq").where("delivery_key", "=", key).execute();
+    expect(await rows()).toHaveLength(1);
+    await r.t.clock.advanceAsync(23 * 3_600_000);
+    expect(await rows()).toHaveLength(1);
+    await r.t.clock.advanceAsync(2 * 3_600_000);
+    // The pass the 25th hour started deletes on PostgreSQL's time, not the clock's.
+    await expect.poll(rows, { timeout: 10_000 }).toEqual([]);
+    expect(await db().selectFrom("run_journal").select("state").where("delivery_key", "=", key).execute()).toEqual([]);
+  });
+
   it("a sub-command reads what the run wrote before, within the uncommitted transaction", async () => {
     const { say, handle, texts } = await setup([
       { command: "/a", bjs_code: 'Bot.setProp("v", "written"); Bot.runCommand("/b")' },
