@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from "kysely";
+import type { Compilable, Kysely, Selectable } from "kysely";
 import type { Chat as TelegramChat, User as TelegramUser } from "@grammyjs/types";
 import { isoNow, type Clock } from "../clock.js";
 import type { BotUsersTable, ChatsTable, Schema } from "../db/schema.js";
@@ -32,12 +32,29 @@ async function remember<T>(find: () => Promise<T | undefined>, insert: () => Pro
   return { row: (await find())!, justCreated: false };
 }
 
+/**
+ * A one-row lookup kysely builds and compiles once, run with each call's values (in the order
+ * the query takes them): the runtime looks up a user and a chat for every update, and
+ * building and compiling the query cost more than SQLite's answer.
+ */
+function lookup<Row>(db: Kysely<Schema>, query: Compilable<Row>): (...values: unknown[]) => Promise<Row | undefined> {
+  const compiled = query.compile();
+  return async (...values) => {
+    if (values.length !== compiled.parameters.length) throw new Error(`the lookup takes ${compiled.parameters.length} values, not ${values.length}`);
+    return (await db.executeQuery<Row>({ ...compiled, parameters: values })).rows[0];
+  };
+}
+
 /** The Telegram users of each bot, with their BB user group (spec/bjs.md §1.8). */
 export class BotUserStore {
+  private readonly findByTelegramId: (botId: number, telegramid: number) => Promise<BotUser | undefined>;
+
   constructor(
     private readonly db: Kysely<Schema>,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.findByTelegramId = lookup(db, db.selectFrom("bot_users").selectAll().where("bot_id", "=", 0).where("telegramid", "=", 0));
+  }
 
   /** Records the sender of an update, refreshing their names; tells whether they are new. */
   remember(botId: number, from: TelegramUser): Promise<Remembered<BotUser>> {
@@ -73,7 +90,7 @@ export class BotUserStore {
 
   /** The bot's user with that Telegram id. */
   byTelegramId(botId: number, telegramid: number): Promise<BotUser | undefined> {
-    return this.db.selectFrom("bot_users").selectAll().where("bot_id", "=", botId).where("telegramid", "=", telegramid).executeTakeFirst();
+    return this.findByTelegramId(botId, telegramid);
   }
 
   /** Puts the user in one group, replacing any other (`User.addToGroup`); null removes it (`User.removeGroup`). */
@@ -93,10 +110,14 @@ export class BotUserStore {
 
 /** The chats of each bot and their administrator block (not Telegram's user-side block). */
 export class ChatStore {
+  private readonly findByChatId: (botId: number, chatid: string) => Promise<Chat | undefined>;
+
   constructor(
     private readonly db: Kysely<Schema>,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.findByChatId = lookup(db, db.selectFrom("chats").selectAll().where("bot_id", "=", 0).where("chatid", "=", ""));
+  }
 
   /** Records the chat of an update (a private chat with its bot user); tells whether it is new. */
   remember(botId: number, chat: TelegramChat, userId: number | null = null): Promise<Remembered<Chat>> {
@@ -145,7 +166,7 @@ export class ChatStore {
 
   /** The bot's chat with that Telegram chat id. */
   byChatId(botId: number, chatid: number | string): Promise<Chat | undefined> {
-    return this.db.selectFrom("chats").selectAll().where("bot_id", "=", botId).where("chatid", "=", String(chatid)).executeTakeFirst();
+    return this.findByChatId(botId, String(chatid));
   }
 
   /** The user's private chat with the bot (internal ids), or undefined. */

@@ -53,6 +53,20 @@ export const defaultExecutorOptions: ExecutorOptions = {
   now: () => performance.now(),
 };
 
+const NO_LIBS: readonly LibSource[] = [];
+/** Each list of installed libraries (a bot's command book keeps one) with the core ones added. */
+const libLists = new WeakMap<readonly LibSource[], readonly LibSource[]>();
+
+/** The installed libraries, then the core ones the bot did not install itself; made once per list. */
+function withCoreLibs(installed: readonly LibSource[]): readonly LibSource[] {
+  let libs = libLists.get(installed);
+  if (!libs) {
+    libs = [...installed, ...coreLibSources().filter((core) => !installed.some((lib) => lib.name === core.name))];
+    libLists.set(installed, libs);
+  }
+  return libs;
+}
+
 /** An execution waiting for a sandbox. */
 export interface Waiter {
   botId: number;
@@ -120,12 +134,10 @@ export class Executor {
 
   async execute(execution: Execution): Promise<ExecutionResult> {
     const body = new Body(execution.segments);
-    const installed = execution.libs ?? [];
-    const libs = [...installed, ...coreLibSources().filter((core) => !installed.some((lib) => lib.name === core.name))];
-    const run = { code: body.code, libs, handler: execution.handler ?? null };
+    const run = { code: body.code, libs: withCoreLibs(execution.libs ?? NO_LIBS), handler: execution.handler ?? null };
     const sandbox = await this.acquire(execution.botId, execution.ownerId);
     try {
-      const raw = await sandbox.run(execution.botId, run, JSON.stringify(execution.globals), this.guarded(execution.reads), execution.timeoutMs);
+      const raw = await sandbox.run(execution.botId, run, execution.globals, this.guarded(execution.reads), execution.timeoutMs);
       return readOutcome(raw, body, this.options.limits, execution.timeoutMs);
     } finally {
       this.release(sandbox, execution.ownerId);

@@ -33,9 +33,13 @@ export interface WarmChanges {
   warm: boolean;
 }
 
-/** What the platform sends a sandbox process. */
+/**
+ * What the platform sends a sandbox process. A run's globals travel as an object: the
+ * channel's JSON encodes them once (as a JSON string they were encoded twice, every quote
+ * escaped), and the sandbox process makes the text its isolate takes.
+ */
 export type ToSandbox =
-  | { t: "run"; id: number; botId: number; run: Omit<ExecutionCode, "libs"> & { libs: WireLib[] }; globals: string; timeoutMs: number }
+  | { t: "run"; id: number; botId: number; run: Omit<ExecutionCode, "libs"> & { libs: WireLib[] }; globals: Record<string, unknown>; timeoutMs: number }
   | { t: "read"; id: number; seq: number; result?: string; error?: string };
 
 /** What a sandbox process sends back. */

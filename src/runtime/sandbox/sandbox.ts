@@ -63,7 +63,7 @@ export class Sandbox {
     return this.warm.has(botId);
   }
 
-  async run(botId: number, run: ExecutionCode, globals: string, reads: HostReads, timeoutMs: number, retried = false): Promise<RawOutcome> {
+  async run(botId: number, run: ExecutionCode, globals: Record<string, unknown>, reads: HostReads, timeoutMs: number, retried = false): Promise<RawOutcome> {
     const shared = this.warm.size - (this.warm.has(botId) ? 1 : 0) > 0;
     if (!this.child) this.start();
     if (!(await this.ready)) return { output: null, stop: "crash" };
