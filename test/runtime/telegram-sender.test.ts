@@ -29,6 +29,19 @@ function watch(promise: Promise<unknown>): Watched {
 
 const doneCount = (calls: Watched[]) => calls.filter((call) => call.done).length;
 
+/** 40 calls of one bot go 15 per half second (30/s): 15, then 30 just after 500 ms, then 40, and none fails. */
+async function expectBotPace(clock: FakeClock, calls: Watched[], between: () => Promise<void> = async () => {}): Promise<void> {
+  await vi.waitFor(() => expect(doneCount(calls)).toBe(15));
+  await between();
+  await clock.advanceAsync(500);
+  expect(doneCount(calls)).toBe(15);
+  await clock.advanceAsync(1);
+  await vi.waitFor(() => expect(doneCount(calls)).toBe(30));
+  await clock.advanceAsync(501);
+  await vi.waitFor(() => expect(doneCount(calls)).toBe(40));
+  expect(calls.every((call) => call.error === undefined)).toBe(true);
+}
+
 /** Where the limits' windows live: this process, or Redis (a key prefix per test; the fake clock's time is passed in). */
 const stores: { name: string; windows: () => WindowStore }[] = [
   { name: "memory", windows: () => new MemoryWindowStore() },
@@ -110,15 +123,7 @@ describe.each(stores)("the sender (Telegram's limits, fake clock, windows in $na
 
   it("sends 15 messages per half second per bot (30/s), never early enough for a 429", async () => {
     const calls = users.map((user) => send(user.id, "hello"));
-    await vi.waitFor(() => expect(doneCount(calls)).toBe(15));
-    expect(await metric("botyard_telegram_queued_calls", 'priority="interactive"')).toBe(25);
-    await clock.advanceAsync(500);
-    expect(doneCount(calls)).toBe(15);
-    await clock.advanceAsync(1);
-    await vi.waitFor(() => expect(doneCount(calls)).toBe(30));
-    await clock.advanceAsync(501);
-    await vi.waitFor(() => expect(doneCount(calls)).toBe(40));
-    expect(calls.every((call) => call.error === undefined)).toBe(true);
+    await expectBotPace(clock, calls, async () => expect(await metric("botyard_telegram_queued_calls", 'priority="interactive"')).toBe(25));
     expect((await counters()).tooManyRequests).toBe(0);
     expect(await metric("botyard_telegram_calls_total", 'outcome="ok"')).toBe(40);
     expect(await metric("botyard_telegram_queued_calls", 'priority="interactive"')).toBe(0);
@@ -362,14 +367,7 @@ describe("two senders sharing windows in Redis", () => {
   it("lets the bot's 15 messages per half second through once, not once per worker", async () => {
     const { users, send } = await twoWorkers();
     const calls = users.map((user, i) => send(i % 2, user.id, "hello"));
-    await vi.waitFor(() => expect(doneCount(calls)).toBe(15));
-    await clock.advanceAsync(500);
-    expect(doneCount(calls)).toBe(15);
-    await clock.advanceAsync(1);
-    await vi.waitFor(() => expect(doneCount(calls)).toBe(30));
-    await clock.advanceAsync(501);
-    await vi.waitFor(() => expect(doneCount(calls)).toBe(40));
-    expect(calls.every((call) => call.error === undefined)).toBe(true);
+    await expectBotPace(clock, calls);
     expect((await emulator.client.counters()).tooManyRequests).toBe(0);
   });
 
