@@ -53,6 +53,22 @@ export function until(done: () => boolean | Promise<boolean>): Promise<void> {
  */
 export function behavesAsAJobQueue(h: QueueHarness): void {
   /** A started queue that records what its "note" jobs saw. */
+  /** A started queue whose "step" jobs record their names; the one named `failing` waits for the gate, then throws. */
+  async function failingStep(failing: string) {
+    const q = h.queue({ retryDelayMs: () => 0 });
+    const gate = deferred();
+    const runs: string[] = [];
+    q.register<{ name: string }>("step", async (job) => {
+      runs.push(job.payload.name);
+      if (job.payload.name === failing) {
+        await gate.promise;
+        throw new Error(`${failing} failed once it was no longer wanted`);
+      }
+    });
+    await q.start();
+    return { q, gate, runs };
+  }
+
   async function recording(options: Partial<CommonQueueOptions> = {}) {
     const q = h.queue(options);
     const ran: { payload: unknown; attempts: number }[] = [];
@@ -180,17 +196,7 @@ export function behavesAsAJobQueue(h: QueueHarness): void {
 
   it("cancels a running job without retrying it, and wakes the next of its ordering key", async () => {
     const botId = await h.newBot();
-    const q = h.queue({ retryDelayMs: () => 0 });
-    const gate = deferred();
-    const runs: string[] = [];
-    q.register<{ name: string }>("step", async (job) => {
-      runs.push(job.payload.name);
-      if (job.payload.name === "first") {
-        await gate.promise;
-        throw new Error("failed after its cancel");
-      }
-    });
-    await q.start();
+    const { q, gate, runs } = await failingStep("first");
     await q.enqueue([
       { kind: "step", botId, payload: { name: "first" }, orderingKey: "k", label: "a" },
       { kind: "step", botId, payload: { name: "waiting" }, orderingKey: "k", label: "b", runAt: h.now() + 3_600_000 },
@@ -332,17 +338,7 @@ export function behavesAsAJobQueue(h: QueueHarness): void {
 
   it("does not retry a failed job whose dedupe key a newer job took while it ran", async () => {
     const botId = await h.newBot();
-    const q = h.queue({ retryDelayMs: () => 0 });
-    const gate = deferred();
-    const runs: string[] = [];
-    q.register<{ name: string }>("step", async (job) => {
-      runs.push(job.payload.name);
-      if (job.payload.name === "old") {
-        await gate.promise;
-        throw new Error("failed after it was replaced");
-      }
-    });
-    await q.start();
+    const { q, gate, runs } = await failingStep("old");
     await q.enqueue([{ kind: "step", botId, payload: { name: "old" }, dedupeKey: "d" }]);
     await until(() => runs.length === 1);
     await q.enqueue([{ kind: "step", botId, payload: { name: "new" }, dedupeKey: "d", runAt: h.now() + 3_600_000 }]);
