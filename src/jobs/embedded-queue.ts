@@ -171,6 +171,10 @@ export class EmbeddedJobQueue implements JobQueue {
       const leaseEnd = now + this.options.leaseMs;
       const jobs = await this.claimOthers(kinds, room, now, leaseEnd);
       if (jobs.length < room) jobs.push(...(await this.store.claim(this.worker, kinds, room - jobs.length, now, leaseEnd)));
+      // The heartbeat beats from when the jobs start: leases of a claim that came back a beat late
+      // (the clock moved on meanwhile) are renewed first, or they could lapse before the first beat
+      // and this process would take its own running jobs again.
+      if (jobs.length > 0 && this.clock.now() - now >= this.heartbeatMs) await this.renewLeases();
       const owners = await Promise.all(jobs.map((job) => this.ownerOf(job.botId)));
       jobs.forEach((job, i) => void this.run(job, owners[i]));
       if (jobs.length < room) {
@@ -229,7 +233,7 @@ export class EmbeddedJobQueue implements JobQueue {
   private async run(job: Job, owner: number | undefined): Promise<void> {
     this.hold(owner, +1);
     this.running++;
-    this.heartbeat ??= every(this.clock, this.options.leaseMs / 3, () => void this.renewLeases());
+    this.heartbeat ??= every(this.clock, this.heartbeatMs, () => void this.renewLeases());
     try {
       // A job whose worker died after taking its last attempt is not run again.
       if (job.attempts > job.maxAttempts) throw new Error("its worker stopped during the last attempt");
@@ -279,6 +283,11 @@ export class EmbeddedJobQueue implements JobQueue {
       // Its lease lapses, and it is taken again then.
       this.log.error({ err: writeError, job_id: job.id }, "could not record a failed job");
     }
+  }
+
+  /** How often the leases of running jobs are renewed: a beat or two can be missed before one lapses. */
+  private get heartbeatMs(): number {
+    return this.options.leaseMs / 3;
   }
 
   private async renewLeases(): Promise<void> {

@@ -151,6 +151,26 @@ describe.each(engines())("the embedded job queue on %s", (engine) => {
     await q.idle();
   });
 
+  it("does not take its own running job again when the clock passed the lease while the claim was in flight", async () => {
+    const botId = await newBot();
+    const q = queue({ leaseMs: 30_000 });
+    const gate = deferred();
+    let runs = 0;
+    q.register("long", async () => {
+      runs++;
+      await gate.promise;
+    });
+    await q.enqueue([{ kind: "long", botId, payload: {} }]);
+    // The claim's lease counts from the clock as it was when the claim was sent; it comes back 61 s later.
+    const started = q.start();
+    t.clock.advance(61_000);
+    await started;
+    const leaseEnd = Date.parse((await t.platform.database.db.selectFrom("jobs").select("run_at").where("bot_id", "=", botId).executeTakeFirstOrThrow()).run_at);
+    expect([runs, leaseEnd > t.clock.now()]).toEqual([1, true]);
+    gate.resolve();
+    await q.idle();
+  });
+
   it("loses a deleted bot's jobs with it", async () => {
     const { api } = await signUpClient(t.app);
     const bot = await createBot(api);

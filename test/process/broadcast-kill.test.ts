@@ -68,7 +68,7 @@ describe.each(engines())("a broadcast across a killed process on %s", (engine) =
     expect(midway.processed).toBeLessThan(RECIPIENTS);
     expect(midway.processed).toBe(before - 1);
 
-    // The dead process's lease on the broadcast job ends after a minute; then it goes on.
+    // The dead process's lease on the broadcast job ends within the minute; then it goes on.
     const second = workers.at(-1)!;
     await second.ask({ advance: 61_000 });
     await vi.waitFor(async () => expect((await second.ask<{ status: string }>({ task: { botId, id: taskId } })).status).toBe("finished"), { timeout: 120_000, interval: 200 });
