@@ -59,6 +59,8 @@ export class EmbeddedJobQueue implements JobQueue {
   private wakeAt?: number;
   private wakeTimer?: Timer;
   private heartbeat?: Timer;
+  /** The heartbeat's renewal in flight, if any. */
+  private renewing?: Promise<void>;
   private pumping?: Promise<void>;
   private pumpAgain = false;
   private idleWaiters: (() => void)[] = [];
@@ -229,7 +231,9 @@ export class EmbeddedJobQueue implements JobQueue {
   private async run(job: Job, owner: number | undefined): Promise<void> {
     this.hold(owner, +1);
     this.running++;
-    this.heartbeat ??= every(this.clock, this.options.leaseMs / 3, () => void this.renewLeases());
+    // A beat while the last renewal is still on its way is skipped: renewals piled up behind a
+    // slow database would crowd out the jobs' own queries (and a moving clock add more).
+    this.heartbeat ??= every(this.clock, this.options.leaseMs / 3, () => void (this.renewing ??= this.renewLeases().finally(() => (this.renewing = undefined))));
     try {
       // A job whose worker died after taking its last attempt is not run again.
       if (job.attempts > job.maxAttempts) throw new Error("its worker stopped during the last attempt");
