@@ -59,6 +59,8 @@ export class EmbeddedJobQueue implements JobQueue {
   private wakeAt?: number;
   private wakeTimer?: Timer;
   private heartbeat?: Timer;
+  /** The heartbeat's renewal in flight, if any. */
+  private renewing?: Promise<void>;
   private pumping?: Promise<void>;
   private pumpAgain = false;
   private idleWaiters: (() => void)[] = [];
@@ -174,7 +176,7 @@ export class EmbeddedJobQueue implements JobQueue {
       // The heartbeat beats from when the jobs start: leases of a claim that came back a beat late
       // (the clock moved on meanwhile) are renewed first, or they could lapse before the first beat
       // and this process would take its own running jobs again.
-      if (jobs.length > 0 && this.clock.now() - now >= this.heartbeatMs) await this.renewLeases();
+      if (jobs.length > 0 && this.clock.now() - now >= this.heartbeatMs) await this.renew();
       const owners = await Promise.all(jobs.map((job) => this.ownerOf(job.botId)));
       jobs.forEach((job, i) => void this.run(job, owners[i]));
       if (jobs.length < room) {
@@ -233,7 +235,7 @@ export class EmbeddedJobQueue implements JobQueue {
   private async run(job: Job, owner: number | undefined): Promise<void> {
     this.hold(owner, +1);
     this.running++;
-    this.heartbeat ??= every(this.clock, this.heartbeatMs, () => void this.renewLeases());
+    this.heartbeat ??= every(this.clock, this.heartbeatMs, () => void this.renew());
     try {
       // A job whose worker died after taking its last attempt is not run again.
       if (job.attempts > job.maxAttempts) throw new Error("its worker stopped during the last attempt");
@@ -288,6 +290,14 @@ export class EmbeddedJobQueue implements JobQueue {
   /** How often the leases of running jobs are renewed: a beat or two can be missed before one lapses. */
   private get heartbeatMs(): number {
     return this.options.leaseMs / 3;
+  }
+
+  /**
+   * Renews the leases, or joins the renewal on its way: renewals piled up behind a slow
+   * database would crowd out the jobs' own queries (and a moving clock add more).
+   */
+  private renew(): Promise<void> {
+    return (this.renewing ??= this.renewLeases().finally(() => (this.renewing = undefined)));
   }
 
   private async renewLeases(): Promise<void> {

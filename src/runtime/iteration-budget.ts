@@ -1,5 +1,5 @@
 import type { IterationMeter } from "../accounts/iterations.js";
-import { every, type Clock, type Timer } from "../clock.js";
+import type { Clock, Timer } from "../clock.js";
 
 /** How often spent iterations are written, and how long a read of an owner's written usage is trusted. */
 const FLUSH_MS = 1000;
@@ -15,6 +15,7 @@ export class IterationBudget {
   /** The unwritten iterations summed per owner (the quota check runs for every update). */
   private readonly unwrittenByOwner = new Map<number, number>();
   private readonly usage = new Map<number, { used: number; readAt: number }>();
+  private started = false;
   private timer?: Timer;
 
   constructor(
@@ -24,8 +25,22 @@ export class IterationBudget {
 
   /** Starts writing batches in the background. */
   start(): void {
-    // A batch that could not be written stays owed and goes with the next one.
-    this.timer ??= every(this.clock, FLUSH_MS, () => void this.flush().catch(() => {}));
+    this.started = true;
+    if (this.unwritten.size > 0) this.flushSoon();
+  }
+
+  /**
+   * Arms one write a batch's length from now, unless one is armed. Nothing is armed while
+   * nothing is owed: an idle process does not wake every second (nor does a test's clock
+   * moved on by a week fire 600 000 empty batches).
+   */
+  private flushSoon(): void {
+    if (!this.started || this.timer) return;
+    this.timer = this.clock.setTimer(FLUSH_MS, () => {
+      this.timer = undefined;
+      // A batch that could not be written stays owed (owing arms the next write).
+      void this.flush().catch(() => {});
+    });
   }
 
   spend(ownerId: number, botId: number, iterations: number): void {
@@ -39,6 +54,7 @@ export class IterationBudget {
     const entry = this.unwritten.get(key) ?? { ownerId, botId, n: 0 };
     entry.n += iterations;
     this.unwritten.set(key, entry);
+    this.flushSoon();
   }
 
   /** Iterations the owner spent this month, written or not. */
@@ -75,6 +91,7 @@ export class IterationBudget {
   }
 
   async stop(): Promise<void> {
+    this.started = false;
     this.timer?.cancel();
     this.timer = undefined;
     await this.flush();

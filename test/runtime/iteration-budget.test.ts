@@ -62,6 +62,21 @@ describe.each(engines())("the iteration budget on %s", (engine) => {
     await vi.waitFor(async () => expect((await t.platform.iterations.usage(ann.ownerId)).used).toBe(4));
     await budget.stop();
   });
+
+  it("arms a write only while something is owed (an idle process is not woken every second)", async () => {
+    const clock = new FakeClock();
+    const budget = new IterationBudget(t.platform.iterations, clock);
+    const ann = await owner();
+    budget.start();
+    expect(clock.pendingTimers).toBe(0);
+    budget.spend(ann.ownerId, ann.bots[0]!, 2);
+    budget.spend(ann.ownerId, ann.bots[1]!, 3);
+    expect(clock.pendingTimers).toBe(1);
+    await clock.advanceAsync(1000);
+    await vi.waitFor(async () => expect((await t.platform.iterations.usage(ann.ownerId)).used).toBe(5));
+    expect(clock.pendingTimers).toBe(0);
+    await budget.stop();
+  });
 });
 
 /** Two processes' budgets on one PostgreSQL database: their batches add up, and each quota check sees the other's writes. */
