@@ -400,7 +400,7 @@ export interface CommandCachesTable {
   expires_at: number;
 }
 
-/** What became of one delivery (`inbox:<id>`, `job:<id>`): see src/runtime/run-journal.ts. */
+/** What became of one delivery (`inbox:<id>`, `job:<id>`, ...): see src/runtime/run-journal.ts. */
 export interface RunJournalTable {
   delivery_key: string;
   bot_id: number;

@@ -8,7 +8,7 @@ import type { RoutableCommand } from "./command-book.js";
 import type { RunningBot } from "./invocation.js";
 import type { Processor } from "./processor.js";
 import { AUTO_RETRY_JOB_KIND, runRequestSchema, type RunRequest } from "./run-request.js";
-import { jobDelivery } from "./run-jobs.js";
+import { jobDelivery } from "./job-delivery.js";
 
 /** What scheduling needs of a command. */
 type AutoRetryCommand = Pick<RoutableCommand, "id" | "command" | "auto_retry_time">;

@@ -69,7 +69,7 @@ export function registerInteropJobs(deps: {
     }
     if (!outcome.callback) return;
     const options = { ...outcome.result, bb_options: request.options } as InteropJob["options"];
-    await enqueueCallback(jobs, { botId: bot.id, text: outcome.callback, trigger: "interop_callback", options, userId: request.userId, chatId: request.chatId });
+    await enqueueCallback(jobs, job, { botId: bot.id, text: outcome.callback, trigger: "interop_callback", options, userId: request.userId, chatId: request.chatId });
   });
 }
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { ErrorLog } from "../bots/error-log.js";
 import type { Job, JobQueue } from "../jobs/job-queue.js";
-import type { Delivery } from "./run-journal.js";
+import { jobDelivery, withDeliveryKey } from "./job-delivery.js";
 import { OUTBOUND_METHODS, type OutboundHttp, type OutboundRequest } from "../net/outbound-http.js";
 import type { Processor } from "./processor.js";
 import { RUN_JOB_KIND, runRequestSchema, type RunRequest } from "./run-request.js";
@@ -58,24 +58,22 @@ export function registerRunJobs(deps: { jobs: JobQueue; processor: Pick<Processo
     }
     if (!callback) return;
     const http = { content: outcome.content, status: outcome.status, headers: outcome.headers, cookies: outcome.cookies };
-    await enqueueCallback(jobs, { botId: job.botId, text: callback, trigger: "http_callback", options, userId, chatId, http });
+    await enqueueCallback(jobs, job, { botId: job.botId, text: callback, trigger: "http_callback", options, userId, chatId, http });
   });
 }
 
 /**
  * Queues the run of a callback command named by BJS (`success: "/done 1"`: its params after
- * the first space), as its own run in the caller's user and chat.
+ * the first space), as its own run in the caller's user and chat. Its delivery follows from
+ * the job it answers: that job taken again (its worker died after this) enqueues a copy that
+ * does not run twice.
  */
 export async function enqueueCallback(
   jobs: Pick<JobQueue, "enqueue">,
+  from: Pick<Job, "id" | "payload">,
   callback: Pick<RunRequest, "botId" | "trigger" | "options" | "userId" | "chatId" | "http"> & { text: string },
 ): Promise<void> {
   const { text, ...run } = callback;
   const request: RunRequest = { ...run, command: { name: text.split(" ")[0]! }, message: text, attempt: 1 };
-  await jobs.enqueue([{ kind: RUN_JOB_KIND, botId: run.botId, payload: request }]);
-}
-
-/** A job's run as the run journal knows it: a job keeps its id each time it is taken again. */
-export function jobDelivery(job: Pick<Job, "id">): Delivery {
-  return { key: `job:${job.id}` };
+  await jobs.enqueue([withDeliveryKey({ kind: RUN_JOB_KIND, botId: run.botId, payload: request }, `${jobDelivery(from).key}/callback`)]);
 }

@@ -20,7 +20,7 @@ export interface RunJournalDeps {
   log: Logger;
 }
 
-/** A delivery of a run: `inbox:<row id>` for an update, `job:<id>` for a job's run; the same key each time it is delivered again. */
+/** A delivery of a run: `inbox:<row id>` for an update, `job:<id>` (or the key it was enqueued with) for a job's run; the same key each time it is delivered again. */
 export interface Delivery {
   key: string;
 }
@@ -70,7 +70,7 @@ export class RunJournal {
    */
   async run<T>(delivery: Delivery, botId: number, work: () => Promise<T>, ran: (result: T) => boolean = () => true): Promise<T> {
     const { key } = delivery;
-    const outbox = new RunOutbox(() => this.note(this.deps.scopes.independent, key, botId, "began"));
+    const outbox = new RunOutbox(key, () => this.note(this.deps.scopes.independent, key, botId, "began"));
     const result = await this.deps.scopes.transaction(() =>
       outbox.within(async () => {
         const value = await work();

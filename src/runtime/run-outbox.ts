@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Job, JobQueue, JobSpec } from "../jobs/job-queue.js";
+import { withDeliveryKey } from "./job-delivery.js";
 
 /** An effect as the outbox stores it: a Bot API call, or jobs to enqueue on a queue outside the database. */
 export type OutboxRecord = { kind: "telegram"; method: string; payload: Record<string, unknown> } | { kind: "jobs"; payload: readonly JobSpec[] };
@@ -29,7 +30,11 @@ export class RunOutbox {
   began = false;
   private seq = 0;
 
-  constructor(private readonly markBegan: () => Promise<void>) {}
+  constructor(
+    /** The delivery key of the run. */
+    readonly key: string,
+    private readonly markBegan: () => Promise<void>,
+  ) {}
 
   /** Runs `work` with this outbox as the current one. */
   within<T>(work: () => Promise<T>): Promise<T> {
@@ -38,6 +43,17 @@ export class RunOutbox {
 
   defer(record: OutboxRecord, perform: () => Promise<void>): void {
     this.pending.push({ seq: ++this.seq, record, perform });
+  }
+
+  /**
+   * Defers jobs, each keyed `<run's key>#<entry>/<index>` for the journal: the entry made
+   * again (its worker died after the enqueue, before marking it sent) enqueues copies that
+   * find their run committed, rather than runs of their own.
+   */
+  deferJobs<P>(specs: readonly JobSpec<P>[], enqueue: (specs: readonly JobSpec<P>[]) => Promise<void>): void {
+    const seq = this.seq + 1;
+    const keyed = specs.map((spec, index) => withDeliveryKey(spec, `${this.key}#${seq}/${index}`));
+    this.defer({ kind: "jobs", payload: keyed }, () => enqueue(keyed));
   }
 
   async beforeInlineCall(): Promise<void> {
@@ -51,7 +67,7 @@ export class RunOutbox {
  * A job queue outside the database (Redis) cannot join a run's transaction: its enqueues from
  * within a run go to the run's outbox and are made after the commit, like its messages, so a
  * run that rolls back leaves no job behind (one whose worker dies mid-enqueue is enqueued again
- * on redelivery: at least once). Outside a run it is the queue itself. Deferred enqueues answer
+ * on redelivery, as a copy that does not run twice: see `deferJobs`). Outside a run it is the queue itself. Deferred enqueues answer
  * no jobs: nothing in a run reads them.
  */
 export function enqueuedAfterCommit(queue: JobQueue): JobQueue {
@@ -59,7 +75,7 @@ export function enqueuedAfterCommit(queue: JobQueue): JobQueue {
     async enqueue<P>(specs: readonly JobSpec<P>[]): Promise<Job<P>[]> {
       const outbox = currentOutbox();
       if (!outbox) return queue.enqueue(specs);
-      outbox.defer({ kind: "jobs", payload: specs }, async () => void (await queue.enqueue(specs)));
+      outbox.deferJobs(specs, async (keyed) => void (await queue.enqueue(keyed)));
       return [];
     },
     cancel: (botId, filter) => queue.cancel(botId, filter),

@@ -1,9 +1,34 @@
 import type { Update } from "@grammyjs/types";
 import { sql } from "kysely";
-import { describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { Redis } from "ioredis";
 import { BotApi } from "../../../src/telegram/bot-api.js";
 import { engines } from "../../support/platform.js";
+import { redisUrl } from "../../support/redis.js";
 import { useRuntime, type CommandSpec } from "../../support/runtime.js";
+
+type Runtime = ReturnType<typeof useRuntime>;
+let deliveries = 0;
+
+/** A bot with these commands, a user's private chat with it, and that user's next update taken from the emulator. */
+async function setup(r: Runtime, commands: CommandSpec[]) {
+  const bot = await r.bot(commands);
+  const user = await r.emulator.client.createUser({ first_name: "Ada" });
+  const chat = await user.privateChat(bot.telegram);
+  const api = new BotApi(bot.telegram.token, { apiRoot: r.emulator.apiRoot });
+  let offset = 0;
+  const say = async (text: string): Promise<{ update: Update; key: string }> => {
+    await user.sendText(chat, text);
+    const [update] = (await api.call("getUpdates", { offset, timeout: 0 })) as Update[];
+    offset = update!.update_id + 1;
+    return { update: update!, key: `inbox:${++deliveries}` };
+  };
+  const handle = (update: Update, key: string) => r.processing.processor.handle(bot.id, update, { key });
+  const db = r.t.platform.database.db;
+  const texts = async () => (await chat.history()).filter((m) => m.from?.is_bot).map((m) => m.text);
+  const errors = async () => (await db.selectFrom("error_logs").select("message").where("bot_id", "=", bot.id).orderBy("id").execute()).map((e) => e.message);
+  return { bot, chat, say, handle, texts, errors };
+}
 
 /**
  * Effects exactly once on PostgreSQL (issue 17 item 5): a run's writes and outbox commit as one,
@@ -11,26 +36,6 @@ import { useRuntime, type CommandSpec } from "../../support/runtime.js";
  */
 describe.runIf(engines().includes("postgres"))("a run's effects on PostgreSQL", () => {
   const r = useRuntime("postgres");
-  let deliveries = 0;
-
-  /** A bot with these commands, a user's private chat with it, and that user's next update taken from the emulator. */
-  async function setup(commands: CommandSpec[]) {
-    const bot = await r.bot(commands);
-    const user = await r.emulator.client.createUser({ first_name: "Ada" });
-    const chat = await user.privateChat(bot.telegram);
-    const api = new BotApi(bot.telegram.token, { apiRoot: r.emulator.apiRoot });
-    let offset = 0;
-    const say = async (text: string): Promise<{ update: Update; key: string }> => {
-      await user.sendText(chat, text);
-      const [update] = (await api.call("getUpdates", { offset, timeout: 0 })) as Update[];
-      offset = update!.update_id + 1;
-      return { update: update!, key: `inbox:${++deliveries}` };
-    };
-    const handle = (update: Update, key: string) => r.processing.processor.handle(bot.id, update, { key });
-    const texts = async () => (await chat.history()).filter((m) => m.from?.is_bot).map((m) => m.text);
-    const errors = async () => (await db().selectFrom("error_logs").select("message").where("bot_id", "=", bot.id).orderBy("id").execute()).map((e) => e.message);
-    return { bot, chat, say, handle, texts, errors };
-  }
 
   const db = () => r.t.platform.database.db;
   const executions = () => vi.spyOn(r.processing.executor, "execute");
@@ -46,7 +51,7 @@ describe.runIf(engines().includes("postgres"))("a run's effects on PostgreSQL", 
   }
 
   it("commits a run's writes with its outbox: a failed commit leaves no property and no message, and the retry answers once", async () => {
-    const { bot, say, handle, texts } = await setup([{ command: "/count", bjs_code: 'Bot.setProp("n", Bot.getProp("n", 0) + 1, "integer"); Bot.sendMessage("n=" + Bot.getProp("n"))' }]);
+    const { bot, say, handle, texts } = await setup(r, [{ command: "/count", bjs_code: 'Bot.setProp("n", Bot.getProp("n", 0) + 1, "integer"); Bot.sendMessage("n=" + Bot.getProp("n"))' }]);
     const { update, key } = await say("/count");
     await failNextCommit();
     await expect(handle(update, key)).rejects.toThrow("commit refused");
@@ -60,7 +65,7 @@ describe.runIf(engines().includes("postgres"))("a run's effects on PostgreSQL", 
   });
 
   it("forgets deliveries a day old, with their outboxes, in its hourly pass", async () => {
-    const { say, handle } = await setup([{ command: "/hi", bjs_code: 'Bot.sendMessage("hi")' }]);
+    const { say, handle } = await setup(r, [{ command: "/hi", bjs_code: 'Bot.sendMessage("hi")' }]);
     const { update, key } = await say("/hi");
     await handle(update, key);
     const rows = () => db().selectFrom("run_outbox").select("seq").where("delivery_key", "=", key).execute();
@@ -74,7 +79,7 @@ describe.runIf(engines().includes("postgres"))("a run's effects on PostgreSQL", 
   });
 
   it("a sub-command reads what the run wrote before, within the uncommitted transaction", async () => {
-    const { say, handle, texts } = await setup([
+    const { say, handle, texts } = await setup(r, [
       { command: "/a", bjs_code: 'Bot.setProp("v", "written"); Bot.runCommand("/b")' },
       { command: "/b", bjs_code: 'Bot.sendMessage("read " + Bot.getProp("v", "nothing"))' },
     ]);
@@ -84,7 +89,7 @@ describe.runIf(engines().includes("postgres"))("a run's effects on PostgreSQL", 
   });
 
   it("a redelivered committed update runs no BJS, skips a message that may have gone (logged), and sends the rest", async () => {
-    const { say, handle, texts, errors } = await setup([{ command: "/three", bjs_code: 'Bot.sendMessage("one"); Bot.sendMessage("two"); Bot.sendMessage("three")' }]);
+    const { say, handle, texts, errors } = await setup(r, [{ command: "/three", bjs_code: 'Bot.sendMessage("one"); Bot.sendMessage("two"); Bot.sendMessage("three")' }]);
     const { update, key } = await say("/three");
     const sender = r.processing.sender;
     const call = sender.call.bind(sender);
@@ -107,7 +112,7 @@ describe.runIf(engines().includes("postgres"))("a run's effects on PostgreSQL", 
   });
 
   it("an edit found 'sending' on redelivery is made again: it comes out the same", async () => {
-    const { bot, chat, say, handle, texts, errors } = await setup([
+    const { bot, chat, say, handle, texts, errors } = await setup(r, [
       { command: "/hello", bjs_code: 'Bot.sendMessage("hello")' },
       { command: "/edit", bjs_code: 'Api.editMessageText({message_id: Bot.getProp("mid"), text: "edited"}); Bot.sendMessage("done")' },
     ]);
@@ -134,7 +139,7 @@ describe.runIf(engines().includes("postgres"))("a run's effects on PostgreSQL", 
   });
 
   it("a run that needed Telegram's answer mid-run and did not commit is not run again on redelivery", async () => {
-    const { bot, say, handle, texts, errors } = await setup([
+    const { bot, say, handle, texts, errors } = await setup(r, [
       { command: "/ask", bjs_code: 'Bot.sendMessage("before"); Api.sendMessage({text: "inline", on_result: "/after"}); Bot.setProp("ran", 1, "integer")' },
       { command: "/after", bjs_code: 'Bot.sendMessage("after")' },
     ]);
@@ -153,7 +158,7 @@ describe.runIf(engines().includes("postgres"))("a run's effects on PostgreSQL", 
   });
 
   it("a run's enqueued job is not claimed before the run commits, and a stored run is a delivery too", async () => {
-    const { bot, say, handle } = await setup([
+    const { bot, say, handle } = await setup(r, [
       { command: "/later", bjs_code: 'Bot.run({command: "/now", run_after: 0})' },
       { command: "/now", bjs_code: 'Bot.setProp("runs", Bot.getProp("runs", 0) + 1, "integer")' },
     ]);
@@ -171,5 +176,47 @@ describe.runIf(engines().includes("postgres"))("a run's effects on PostgreSQL", 
     expect(runs).toHaveBeenCalledTimes(1);
     runs.mockRestore();
     expect(await r.t.platform.properties.get(bot.id, "bot", "runs")).toBe(1);
+  });
+});
+
+/** The scale-out setup: the Redis job queue, outside the database, wrapped as the platform wraps it. */
+describe.runIf(engines().includes("postgres"))("jobs a run enqueues on Redis, on PostgreSQL", () => {
+  const prefix = `botyard-test-${Math.random().toString(36).slice(2, 10)}`;
+  const r = useRuntime("postgres", { REDIS_URL: redisUrl(), REDIS_PREFIX: prefix, JOB_QUEUE: "redis" });
+  beforeAll(() => r.t.platform.jobs.start());
+  afterAll(async () => {
+    await r.t.platform.jobs.stop();
+    const redis = new Redis(redisUrl());
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+  });
+
+  it("a jobs entry made twice (its worker died before marking it sent) enqueues two copies that run once", async () => {
+    const { bot, say, handle } = await setup(r, [
+      { command: "/later", bjs_code: 'Bot.run({command: "/now", run_after: 0})' },
+      { command: "/now", bjs_code: 'Bot.setProp("runs", Bot.getProp("runs", 0) + 1, "integer")' },
+    ]);
+    const taken = vi.spyOn(r.processing.processor, "run");
+    const runs = vi.spyOn(r.processing.executor, "execute");
+    /** Waits until the run jobs taken so far are `count`, and done. */
+    const settled = async (count: number) => {
+      await vi.waitFor(() => expect(taken).toHaveBeenCalledTimes(count), { timeout: 20_000, interval: 50 });
+      await Promise.all(taken.mock.results.map((result) => result.value));
+    };
+    const { update, key } = await say("/later");
+    await handle(update, key);
+    await settled(1);
+    // The worker died after the enqueue reached Redis, before the entry was marked sent: redelivered, it is made again.
+    const db = r.t.platform.database.db;
+    await db.updateTable("run_outbox").set({ status: "sending" }).where("delivery_key", "=", key).where("kind", "=", "jobs").execute();
+    await handle(update, key);
+    await settled(2);
+    expect(await r.t.platform.properties.get(bot.id, "bot", "runs")).toBe(1);
+    expect(runs).toHaveBeenCalledTimes(2);
+    const delivery = { key: `${key}#1/0` };
+    expect(taken.mock.calls.map(([, journaled]) => journaled)).toEqual([delivery, delivery]);
+    taken.mockRestore();
+    runs.mockRestore();
   });
 });
