@@ -7,7 +7,8 @@ import { WaitStore } from "../../src/runtime/waits.js";
  * A bot with a row of every kind it can own: folder, command with aliases, bot user, private
  * chat, bot and user properties, error log entry, admin panel, installed library, iteration
  * counter, open wait for an answer, accepted update, scheduled job, import task, library file,
- * list (with a property and a user), cached command run, broadcast task.
+ * list (with a property and a user), cached command run, broadcast task, a run's journal row
+ * with its outbox.
  * Answers the ids the API paths take.
  */
 export async function seedBot(platform: Platform, api: ApiClient, ownerId: number, name = "Seeded") {
@@ -32,6 +33,8 @@ export async function seedBot(platform: Platform, api: ApiClient, ownerId: numbe
   await platform.lists.attach(list, property.id);
   await platform.lists.addUser(list, user.id);
   await platform.database.db.insertInto("command_caches").values({ bot_id: bot.id, command_id: command.id, user_id: 0, actions: "[]", expires_at: platform.clock.now() + 60_000 }).execute();
+  await platform.database.db.insertInto("run_journal").values({ delivery_key: `inbox:seed-${bot.id}`, bot_id: bot.id, state: "committed", created_at: platform.clock.now() }).execute();
+  await platform.database.db.insertInto("run_outbox").values({ delivery_key: `inbox:seed-${bot.id}`, seq: 1, kind: "telegram", method: "sendMessage", payload: "{}", status: "pending" }).execute();
   const broadcast = await platform.broadcasts.store.create(bot.id, { text: "Sale", for_chats: "private-chats", options: null });
   return { bot, folder, command, user, chat, property, panel, task, broadcast };
 }

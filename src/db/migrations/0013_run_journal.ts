@@ -1,4 +1,4 @@
-import type { MigrationContext } from "./dialect.js";
+import { cascadeTo, type MigrationContext } from "./dialect.js";
 
 /**
  * Effects exactly once across processes (issue 17): what became of each delivery (an update
@@ -9,7 +9,7 @@ export async function up({ db, bigint }: MigrationContext): Promise<void> {
   await db.schema
     .createTable("run_journal")
     .addColumn("delivery_key", "text", (c) => c.primaryKey())
-    .addColumn("bot_id", bigint, (c) => c.notNull())
+    .addColumn("bot_id", bigint, cascadeTo("bots"))
     // "began": effects reached the outside before the run committed; "committed": the run's writes and outbox are in.
     .addColumn("state", "text", (c) => c.notNull())
     .addColumn("created_at", bigint, (c) => c.notNull())
