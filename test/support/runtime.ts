@@ -5,6 +5,8 @@ import { startEmulator, type BotHandle, type RunningEmulator } from "../../src/t
 import { createProcessing, type Processing } from "../../src/runtime/processing.js";
 import { usePlatform, type EngineName, type TestPlatform } from "./platform.js";
 import { signUp } from "./accounts.js";
+import { Redis } from "ioredis";
+import { redisUrl } from "./redis.js";
 
 /** A command as the API creates it. */
 export interface CommandSpec {
@@ -84,4 +86,22 @@ export function useRuntime(engine: EngineName, env: Record<string, string> = {})
       return state.processing;
     },
   };
+}
+
+/**
+ * The scale-out set-up of the job layer: a runtime on PostgreSQL whose jobs wait in Redis
+ * (BullMQ, under a key prefix of its own, removed after), its workers started.
+ */
+export function useRedisJobsRuntime() {
+  const prefix = `botyard-test-${Math.random().toString(36).slice(2, 10)}`;
+  const r = useRuntime("postgres", { REDIS_URL: redisUrl(), REDIS_PREFIX: prefix, JOB_QUEUE: "redis" });
+  beforeAll(() => r.t.platform.jobs.start());
+  afterAll(async () => {
+    await r.t.platform.jobs.stop();
+    const redis = new Redis(redisUrl());
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+  });
+  return r;
 }

@@ -1,11 +1,9 @@
 import type { Update } from "@grammyjs/types";
 import { sql } from "kysely";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { Redis } from "ioredis";
+import { describe, expect, it, vi } from "vitest";
 import { BotApi } from "../../../src/telegram/bot-api.js";
 import { engines } from "../../support/platform.js";
-import { redisUrl } from "../../support/redis.js";
-import { useRuntime, type CommandSpec } from "../../support/runtime.js";
+import { useRedisJobsRuntime, useRuntime, type CommandSpec } from "../../support/runtime.js";
 
 type Runtime = ReturnType<typeof useRuntime>;
 let deliveries = 0;
@@ -181,16 +179,7 @@ describe.runIf(engines().includes("postgres"))("a run's effects on PostgreSQL", 
 
 /** The scale-out setup: the Redis job queue, outside the database, wrapped as the platform wraps it. */
 describe.runIf(engines().includes("postgres"))("jobs a run enqueues on Redis, on PostgreSQL", () => {
-  const prefix = `botyard-test-${Math.random().toString(36).slice(2, 10)}`;
-  const r = useRuntime("postgres", { REDIS_URL: redisUrl(), REDIS_PREFIX: prefix, JOB_QUEUE: "redis" });
-  beforeAll(() => r.t.platform.jobs.start());
-  afterAll(async () => {
-    await r.t.platform.jobs.stop();
-    const redis = new Redis(redisUrl());
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    await redis.quit();
-  });
+  const r = useRedisJobsRuntime();
 
   it("a jobs entry made twice (its worker died before marking it sent) enqueues two copies that run once", async () => {
     const { bot, say, handle } = await setup(r, [

@@ -1,8 +1,6 @@
-import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { engines } from "../../support/platform.js";
-import { redisUrl } from "../../support/redis.js";
-import { useRuntime, type CommandSpec } from "../../support/runtime.js";
+import { useRedisJobsRuntime, type CommandSpec } from "../../support/runtime.js";
 
 /**
  * Runs that do not come from an update, on the Redis job queue over PostgreSQL (the
@@ -11,16 +9,7 @@ import { useRuntime, type CommandSpec } from "../../support/runtime.js";
  * runs are 1-2 s away and the tests wait for their outcome with a deadline, not a sleep.
  */
 describe.skipIf(!engines().includes("postgres"))("runs on the Redis job queue over PostgreSQL", () => {
-  const prefix = `botyard-test-${Math.random().toString(36).slice(2, 10)}`;
-  const r = useRuntime("postgres", { REDIS_URL: redisUrl(), REDIS_PREFIX: prefix, JOB_QUEUE: "redis" });
-  beforeAll(() => r.t.platform.jobs.start());
-  afterAll(async () => {
-    await r.t.platform.jobs.stop();
-    const redis = new Redis(redisUrl());
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    await redis.quit();
-  });
+  const r = useRedisJobsRuntime();
 
   /** Waits until `check` passes, for at most 20 s (the runs here are due within 2 s; the first run also warms an isolate on a busy machine). */
   const eventually = (check: () => Promise<void>) => vi.waitFor(check, { timeout: 20_000, interval: 50 });
