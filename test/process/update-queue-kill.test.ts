@@ -54,14 +54,19 @@ describe("updates across a killed worker process (PostgreSQL + Redis)", () => {
     await vi.waitFor(() => expect(new Set(lines().filter((line) => line.what === "end").map((line) => line.id)).size).toBe(200), { timeout: 30_000, interval: 200 });
     const runs = lines();
     const ends = runs.filter((line) => line.what === "end");
+    // The queue delivers at least once: an update the victim had finished but not yet
+    // acknowledged when it died is handled again (the run journal makes that second handling
+    // send nothing: exactly-once.test.ts). Order per chat is the order of first handlings.
+    const firstEnds = ends.filter((line, i) => ends.findIndex((end) => end.id === line.id) === i);
     for (let chat = 1000; chat < 1020; chat++) {
-      expect(ends.filter((line) => line.chat === chat).map((line) => line.id)).toEqual(updates.filter((update) => update.message!.chat.id === chat).map((update) => update.update_id));
+      expect(firstEnds.filter((line) => line.chat === chat).map((line) => line.id)).toEqual(updates.filter((update) => update.message!.chat.id === chat).map((update) => update.update_id));
     }
-    // Only handlings the kill cut (begun on the dead worker, never ended there) began twice.
+    // Every handling the kill cut began again elsewhere, and only the victim's began twice.
     const cut = runs.filter((line) => line.what === "start" && line.pid === victimPid && !runs.some((end) => end.what === "end" && end.id === line.id && end.pid === victimPid)).map((line) => line.id);
     expect(cut).toContain(45);
     const begunTwice = updates.map((update) => update.update_id).filter((id) => runs.filter((line) => line.what === "start" && line.id === id).length > 1);
-    expect(begunTwice.sort()).toEqual(cut.sort());
+    expect(cut.filter((id) => !begunTwice.includes(id))).toEqual([]);
+    expect(begunTwice.filter((id) => !runs.some((line) => line.what === "start" && line.id === id && line.pid === victimPid))).toEqual([]);
     expect(runs.find((line) => line.what === "end" && line.id === 45)!.pid).not.toBe(victimPid);
     expect(Object.fromEntries(await database.db.selectFrom("update_inbox").select((eb) => ["status", eb.fn.countAll<number>().as("n")]).groupBy("status").execute().then((rows) => rows.map((row) => [row.status, Number(row.n)])))).toEqual({ done: 200 });
     await database.close();
