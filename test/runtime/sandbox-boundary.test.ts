@@ -75,7 +75,7 @@ describe("what comes out of an isolate", () => {
 });
 
 describe("the isolate hand-off", () => {
-  const waiter = (botId: number, ownerId: number, since: number, passedOver = 0): Waiter => ({ botId, ownerId, since, passedOver, take: () => {} });
+  const waiter = (botId: number, ownerId: number, since: number, passedOver = 0): Waiter => ({ botId, ownerId, since, passedOver, mayBorrow: false, take: () => {} });
   const warmFor = (botId: number) => (botId === 9 ? 2 : 0);
   const anyone = () => true;
 
@@ -108,10 +108,11 @@ describe("sandbox processes", () => {
   });
 
   it("hands a waiting bot the free sandbox that is its home, so realms spread over the sandboxes", async () => {
-    // One owner runs one at a time (its share of two sandboxes), so every run waits for the ones
-    // before it, past the hand-off's patience (20 ms): the oldest waiter goes next, and it used
-    // to get the first free sandbox, so one heap held every realm (and, with several owners
-    // running at once, bots had realms built in both).
+    // One owner runs one within its share of two sandboxes and one in the sandbox lent to it, so
+    // every run waits for the ones before it, past the hand-off's patience (20 ms): the oldest
+    // waiter used to get the first free sandbox, so one heap held every realm (and, with several
+    // owners running at once, bots had realms built in both). A lent sandbox goes to the oldest
+    // waiter whose home it is.
     const bots = Array.from({ length: 8 }, (_, i) => 400 + i);
     for (let pass = 0; pass < 2; pass++) await Promise.all(bots.map((botId) => run(botId, 4, "var t = Date.now(); while (Date.now() - t < 25) {}")));
     const sandboxes = (executor as unknown as { sandboxes: { has(botId: number): boolean }[] }).sandboxes;
@@ -149,6 +150,48 @@ describe("sandbox processes", () => {
     const result = await run(320, 4, "new Array(6e7).fill(1)", 30_000);
     expect(result.error).toMatchObject({ outOfMemory: true });
     expect((await run(321, 4, "Bot.sendMessage('fine')")).actions).toHaveLength(1);
+  });
+});
+
+describe("a sandbox lent beyond an owner's share", () => {
+  const executor = new Executor({ isolates: 2, memoryMb: 64, warmMb: 8, limits, watchdogMarginMs: 300, borrowMs: 300 });
+  afterAll(() => executor.dispose());
+  const run = (botId: number, ownerId: number, code: string, reads = async () => "null", timeoutMs = 5000) =>
+    executor.execute({ botId, ownerId, segments: [{ name: "/start", code }], globals: { chat: { chatid: 1 } }, reads, timeoutMs });
+  /** A run that holds its sandbox until `release`: it waits for a property read the test answers. */
+  const holding = (botId: number, ownerId: number) => {
+    let release!: () => void;
+    let reading!: () => void;
+    const answered = new Promise<string>((resolve) => (release = () => resolve(JSON.stringify({ found: true, value: "v", type: "string" }))));
+    const asked = new Promise<void>((resolve) => (reading = resolve));
+    const result = run(botId, ownerId, "Bot.sendMessage('held ' + Bot.getProperty('p'))", async () => (reading(), answered));
+    return { result, asked, release };
+  };
+
+  it("is taken by an owner at its share when nobody else wants it", async () => {
+    const held = holding(501, 7);
+    await held.asked;
+    // Owner 7 holds its share (one of two sandboxes); its next run does not wait for it.
+    const lent = await run(502, 7, "Bot.sendMessage('lent')");
+    expect(lent.actions).toEqual([expect.objectContaining({ params: expect.objectContaining({ text: "lent" }) })]);
+    held.release();
+    expect((await held.result).actions).toEqual([expect.objectContaining({ params: expect.objectContaining({ text: "held v" }) })]);
+  });
+
+  it("is given back by a run that outlives the leash, which starts again within its owner's share after another owner is served", async () => {
+    const held = holding(511, 8);
+    await held.asked;
+    const finished: string[] = [];
+    const slow = run(512, 8, "var t = Date.now(); while (Date.now() - t < 1200) {} Bot.sendMessage('slow')").then((result) => (finished.push("slow"), result));
+    const other = run(513, 9, "Bot.sendMessage('other')").then((result) => (finished.push("other"), result));
+    expect((await other).actions).toHaveLength(1);
+    expect(finished).toEqual(["other"]);
+    held.release();
+    await held.result;
+    // Its second start had the whole time limit: no timeout is charged to the bot.
+    const result = await slow;
+    expect(result.error).toBeUndefined();
+    expect(result.actions).toEqual([expect.objectContaining({ params: expect.objectContaining({ text: "slow" }) })]);
   });
 });
 

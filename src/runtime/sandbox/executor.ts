@@ -37,6 +37,12 @@ export interface ExecutorOptions {
   maxReads: number;
   /** How far past its time limit a run may go before its sandbox process is killed. */
   watchdogMarginMs: number;
+  /**
+   * How long a run may hold a sandbox lent beyond its owner's share (0: never lend). Past it,
+   * the run gives the sandbox back and starts again within the share, and its bot borrows no
+   * more for a while: what another owner may wait for a lent sandbox is at most this.
+   */
+  borrowMs: number;
   /** Start each sandbox process at its first run, not at once (an api process renders web apps now and then). */
   startOnFirstRun?: boolean;
   /** Milliseconds on a monotonic clock (tests pass their own). */
@@ -50,6 +56,7 @@ export const defaultExecutorOptions: ExecutorOptions = {
   limits: { maxActions: 500, maxActionBytes: 2 * 1024 * 1024 },
   maxReads: 1000,
   watchdogMarginMs: 1000,
+  borrowMs: 100,
   now: () => performance.now(),
 };
 
@@ -67,14 +74,25 @@ function withCoreLibs(installed: readonly LibSource[]): readonly LibSource[] {
   return libs;
 }
 
+/** A sandbox held for one execution: within its owner's share, or lent beyond it. */
+interface Slot {
+  sandbox: Sandbox;
+  lent: boolean;
+}
+
 /** An execution waiting for a sandbox. */
 export interface Waiter {
   botId: number;
   ownerId: number;
   since: number;
   passedOver: number;
-  take(sandbox: Sandbox): void;
+  /** Whether it may take a sandbox lent beyond its owner's share. */
+  mayBorrow: boolean;
+  take(slot: Slot): void;
 }
+
+/** How long a bot whose run outlived a lent sandbox's time borrows none. */
+const SLOW_BOT_MS = 60_000;
 
 /** Waiters a freed sandbox chooses among (oldest first)... */
 const FIT_WINDOW = 8;
@@ -109,14 +127,18 @@ export function chooseWaiter(waiting: readonly Waiter[], fit: (botId: number) =>
  * sandbox, preferring one where the bot's realm is warm; a busy pool queues it. One owner
  * holds at most all sandboxes but one (its share), so an owner's endless loops never keep
  * another owner's bots waiting for their timeouts: with two or more sandboxes, another owner
- * waits only for the runs ahead of it. What comes back is checked (outcome.ts) before anyone
- * acts on it.
+ * waits only for the runs ahead of it. A sandbox nobody else wants is lent to an owner at its
+ * share, on a short leash (`borrowMs`): a platform with one busy owner uses every sandbox,
+ * and another owner waits for a lent one at most that long. What comes back is checked
+ * (outcome.ts) before anyone acts on it.
  */
 export class Executor {
   private readonly sandboxes: Sandbox[];
   private readonly busy = new Set<Sandbox>();
   private readonly waiting: Waiter[] = [];
   private readonly runningByOwner = new Map<number, number>();
+  /** Bots whose run outlived a lent sandbox, until when they borrow none. */
+  private readonly slowBots = new Map<number, number>();
   private readonly options: ExecutorOptions;
   private readonly ownerShare: number;
 
@@ -135,13 +157,33 @@ export class Executor {
   async execute(execution: Execution): Promise<ExecutionResult> {
     const body = new Body(execution.segments);
     const run = { code: body.code, libs: withCoreLibs(execution.libs ?? NO_LIBS), handler: execution.handler ?? null };
-    const sandbox = await this.acquire(execution.botId, execution.ownerId);
+    const { botId, ownerId, timeoutMs } = execution;
+    const { borrowMs } = this.options;
+    let slot = await this.acquire(botId, ownerId, this.mayBorrow(botId));
     try {
-      const raw = await sandbox.run(execution.botId, run, execution.globals, this.guarded(execution.reads), execution.timeoutMs);
-      return readOutcome(raw, body, this.options.limits, execution.timeoutMs);
+      const leashed = slot.lent && timeoutMs > borrowMs;
+      let raw = await slot.sandbox.run(botId, run, execution.globals, this.guarded(execution.reads), leashed ? borrowMs : timeoutMs);
+      if (leashed && raw.stop === "timeout") {
+        // Nothing of a run leaves the isolate but its outcome (reads only read): it may start again.
+        this.slowBots.set(botId, this.options.now() + SLOW_BOT_MS);
+        this.release(slot, ownerId);
+        slot = await this.acquire(botId, ownerId, false);
+        raw = await slot.sandbox.run(botId, run, execution.globals, this.guarded(execution.reads), timeoutMs);
+      }
+      return readOutcome(raw, body, this.options.limits, timeoutMs);
     } finally {
-      this.release(sandbox, execution.ownerId);
+      this.release(slot, ownerId);
     }
+  }
+
+  /** Whether a bot's run may take a sandbox lent beyond its owner's share. */
+  private mayBorrow(botId: number): boolean {
+    if (this.options.borrowMs <= 0) return false;
+    const until = this.slowBots.get(botId);
+    if (until === undefined) return true;
+    if (until > this.options.now()) return false;
+    this.slowBots.delete(botId);
+    return true;
   }
 
   /** The execution's reads, counted, with only a read's own refusal said back to BJS. */
@@ -168,15 +210,16 @@ export class Executor {
 
   private mayRun = (ownerId: number) => (this.runningByOwner.get(ownerId) ?? 0) < this.ownerShare;
 
-  /** The free sandbox that suits the bot best, or a place in the queue. */
-  private acquire(botId: number, ownerId: number): Promise<Sandbox> {
+  /** The free sandbox that suits the bot best (lent, when its owner is at its share), or a place in the queue. */
+  private acquire(botId: number, ownerId: number, mayBorrow: boolean): Promise<Slot> {
     const free = this.sandboxes.filter((candidate) => !this.busy.has(candidate));
-    if (this.mayRun(ownerId) && free.length > 0) {
-      const { sandbox } = this.bestOf(free, botId);
-      this.take(sandbox, ownerId);
-      return Promise.resolve(sandbox);
+    const withinShare = this.mayRun(ownerId);
+    if (free.length > 0 && (withinShare || mayBorrow)) {
+      const slot = { sandbox: this.bestOf(free, botId).sandbox, lent: !withinShare };
+      this.take(slot.sandbox, ownerId);
+      return Promise.resolve(slot);
     }
-    return new Promise((take) => this.waiting.push({ botId, ownerId, since: this.options.now(), passedOver: 0, take }));
+    return new Promise((take) => this.waiting.push({ botId, ownerId, since: this.options.now(), passedOver: 0, mayBorrow, take }));
   }
 
   private take(sandbox: Sandbox, ownerId: number): void {
@@ -184,24 +227,39 @@ export class Executor {
     this.runningByOwner.set(ownerId, (this.runningByOwner.get(ownerId) ?? 0) + 1);
   }
 
-  private release(sandbox: Sandbox, ownerId: number): void {
+  private release({ sandbox }: Slot, ownerId: number): void {
     const left = this.runningByOwner.get(ownerId)! - 1;
     if (left > 0) this.runningByOwner.set(ownerId, left);
     else this.runningByOwner.delete(ownerId);
     this.busy.delete(sandbox);
     // Free sandboxes go to waiters (one whose owner was at its share may run now too), each
     // to the free sandbox that suits its bot best: a bot handed whichever sandbox came free
-    // would get a realm built in every sandbox in turn, each build costing a cold run.
+    // would get a realm built in every sandbox in turn, each build costing a cold run. A
+    // sandbox no waiter within its share takes is lent, to the waiter it suits best.
     for (;;) {
       const free = this.sandboxes.filter((candidate) => !this.busy.has(candidate));
       if (free.length === 0) return;
-      const index = chooseWaiter(this.waiting, (botId) => this.bestOf(free, botId).fit, this.mayRun, this.options.now());
+      const fit = (botId: number) => this.bestOf(free, botId).fit;
+      let index = chooseWaiter(this.waiting, fit, this.mayRun, this.options.now());
+      const lent = index < 0;
+      if (lent) index = this.borrower(fit);
       if (index < 0) return;
       const next = this.waiting.splice(index, 1)[0]!;
       const { sandbox: chosen } = this.bestOf(free, next.botId);
       this.take(chosen, next.ownerId);
-      next.take(chosen);
+      next.take({ sandbox: chosen, lent });
     }
+  }
+
+  /** The waiter a free sandbox is lent to: the oldest of those it suits best, or -1. */
+  private borrower(fit: (botId: number) => number): number {
+    let best = -1;
+    let bestFit = -1;
+    this.waiting.forEach((waiter, i) => {
+      const suits = waiter.mayBorrow ? fit(waiter.botId) : -1;
+      if (suits > bestFit) [best, bestFit] = [i, suits];
+    });
+    return best;
   }
 
   /** Among free sandboxes, the one that suits the bot best, and how well. */
