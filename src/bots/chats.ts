@@ -1,8 +1,9 @@
-import type { Compilable, Kysely, Selectable } from "kysely";
+import type { Kysely, Selectable } from "kysely";
 import type { Chat as TelegramChat, User as TelegramUser } from "@grammyjs/types";
 import { isoNow, type Clock } from "../clock.js";
 import type { BotUsersTable, ChatsTable, Schema } from "../db/schema.js";
 import { fetchPage, type Page, type Window } from "../db/paging.js";
+import { preparedFirst } from "../db/prepared.js";
 import { NotFoundError } from "../errors.js";
 
 /** A Telegram user as one bot knows them; `id` is the internal id BJS calls `user.id`. */
@@ -32,19 +33,6 @@ async function remember<T>(find: () => Promise<T | undefined>, insert: () => Pro
   return { row: (await find())!, justCreated: false };
 }
 
-/**
- * A one-row lookup kysely builds and compiles once, run with each call's values (in the order
- * the query takes them): the runtime looks up a user and a chat for every update, and
- * building and compiling the query cost more than SQLite's answer.
- */
-function lookup<Row>(db: Kysely<Schema>, query: Compilable<Row>): (...values: unknown[]) => Promise<Row | undefined> {
-  const compiled = query.compile();
-  return async (...values) => {
-    if (values.length !== compiled.parameters.length) throw new Error(`the lookup takes ${compiled.parameters.length} values, not ${values.length}`);
-    return (await db.executeQuery<Row>({ ...compiled, parameters: values })).rows[0];
-  };
-}
-
 /** The Telegram users of each bot, with their BB user group (spec/bjs.md §1.8). */
 export class BotUserStore {
   private readonly findByTelegramId: (botId: number, telegramid: number) => Promise<BotUser | undefined>;
@@ -53,7 +41,7 @@ export class BotUserStore {
     private readonly db: Kysely<Schema>,
     private readonly clock: Clock,
   ) {
-    this.findByTelegramId = lookup(db, db.selectFrom("bot_users").selectAll().where("bot_id", "=", 0).where("telegramid", "=", 0));
+    this.findByTelegramId = preparedFirst(db, 2, (botId, telegramid) => db.selectFrom("bot_users").selectAll().where("bot_id", "=", botId).where("telegramid", "=", telegramid));
   }
 
   /** Records the sender of an update, refreshing their names; tells whether they are new. */
@@ -116,7 +104,7 @@ export class ChatStore {
     private readonly db: Kysely<Schema>,
     private readonly clock: Clock,
   ) {
-    this.findByChatId = lookup(db, db.selectFrom("chats").selectAll().where("bot_id", "=", 0).where("chatid", "=", ""));
+    this.findByChatId = preparedFirst(db, 2, (botId, chatid) => db.selectFrom("chats").selectAll().where("bot_id", "=", botId).where("chatid", "=", chatid));
   }
 
   /** Records the chat of an update (a private chat with its bot user); tells whether it is new. */

@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from "kysely";
 import { isoNow, type Clock } from "../clock.js";
 import type { PropertiesTable, Schema } from "../db/schema.js";
 import { fetchPage, type Page, type Window } from "../db/paging.js";
+import { prepared, preparedFirst } from "../db/prepared.js";
 import { NotFoundError, ValidationError } from "../errors.js";
 
 /** A stored property; read its value with `propertyValue` or `propertyJson`. */
@@ -92,20 +93,27 @@ export function propertyJson(property: Pick<Property, "value">): unknown {
  * runtime, listing and deletion for the API.
  */
 export class PropertyStore {
+  /** The statements BJS's reads and writes take: built once. */
+  private readonly findRow;
+  private readonly upsertRow;
+
   constructor(
     private readonly db: Kysely<Schema>,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.findRow = preparedFirst(db, 3, (botId, userId, name) => db.selectFrom("properties").selectAll().where("bot_id", "=", botId).where("user_id", "=", userId).where("name", "=", name));
+    this.upsertRow = prepared(db, 6, (bot_id, user_id, name, value_type, value, now) =>
+      db
+        .insertInto("properties")
+        .values({ bot_id, user_id, name, value_type, value, created_at: now, updated_at: now })
+        .onConflict((oc) => oc.columns(["bot_id", "user_id", "name"]).doUpdateSet({ value_type, value, updated_at: now }))
+        .returningAll(),
+    );
+  }
 
   /** The stored property, or undefined. */
   find(botId: number, scope: PropertyScope, name: string, owner: PropertyOwner = {}): Promise<Property | undefined> {
-    return this.db
-      .selectFrom("properties")
-      .selectAll()
-      .where("bot_id", "=", botId)
-      .where("user_id", "=", userKey(scope, owner))
-      .where("name", "=", name)
-      .executeTakeFirst();
+    return this.findRow(botId, userKey(scope, owner), name);
   }
 
   /** The property's value (see `propertyValue`), or undefined when it is not set. */
@@ -131,13 +139,7 @@ export class PropertyStore {
     const json = JSON.stringify(normalize(value, value_type));
     const bytes = Buffer.byteLength(json);
     if (bytes > MAX_PROPERTY_BYTES) throw problem(`Property value is too large: ${bytes} bytes (the limit is ${MAX_PROPERTY_BYTES})`);
-    const now = isoNow(this.clock);
-    return this.db
-      .insertInto("properties")
-      .values({ bot_id: botId, user_id, name, value_type, value: json, created_at: now, updated_at: now })
-      .onConflict((oc) => oc.columns(["bot_id", "user_id", "name"]).doUpdateSet({ value_type, value: json, updated_at: now }))
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    return (await this.upsertRow(botId, user_id, name, value_type, json, isoNow(this.clock))).rows[0]!;
   }
 
   /** One page of the bot's properties in id order, filtered. */

@@ -1,8 +1,9 @@
 import type { Update } from "@grammyjs/types";
-import type { Kysely } from "kysely";
+import type { Insertable, Kysely } from "kysely";
 import { isoNow, type Clock } from "../../clock.js";
 import type { Database } from "../../db/database.js";
-import type { Schema } from "../../db/schema.js";
+import { prepared } from "../../db/prepared.js";
+import type { Schema, UpdateInboxTable } from "../../db/schema.js";
 import { orderingKey } from "../update-handler.js";
 
 /** An accepted update as the dispatcher works on it. */
@@ -31,12 +32,38 @@ export class Inbox {
   private readonly db: Kysely<Schema>;
   private startedIds: number[] = [];
   private starting?: Promise<void>;
+  /** The statements of the one-update case (a webhook's), which every update takes: built once. */
+  private readonly insertOne;
+  private readonly startOne;
+  private readonly finishOne;
 
   constructor(
     private readonly database: Pick<Database, "db" | "committed">,
     private readonly clock: Clock,
   ) {
-    this.db = database.db;
+    const db = (this.db = database.db);
+    this.insertOne = prepared(db, 5, (bot_id, update_id, ordering_key, payload, received_at) => this.insertRows([{ bot_id, update_id, ordering_key, payload, status: "pending", attempts: 0, received_at }]));
+    this.startOne = prepared(db, 1, (id) => this.markStartedQuery([id]));
+    this.finishOne = prepared(db, 2, (id, finishedAt) => this.markDoneQuery([id], finishedAt));
+  }
+
+  private insertRows(rows: Insertable<UpdateInboxTable>[]) {
+    return this.db
+      .insertInto("update_inbox")
+      .values(rows)
+      .onConflict((oc) => oc.columns(["bot_id", "update_id"]).doNothing())
+      .returning(["id", "update_id", "ordering_key"]);
+  }
+
+  private markStartedQuery(ids: number[]) {
+    return this.db
+      .updateTable("update_inbox")
+      .set((eb) => ({ starts: eb("starts", "+", 1) }))
+      .where("id", "in", ids);
+  }
+
+  private markDoneQuery(ids: number[], finishedAt: string) {
+    return this.db.updateTable("update_inbox").set({ status: "done", finished_at: finishedAt }).where("id", "in", ids);
   }
 
   /**
@@ -46,22 +73,20 @@ export class Inbox {
   async insert(botId: number, updates: readonly Update[]): Promise<InboxRow[]> {
     if (updates.length === 0) return [];
     const receivedAt = isoNow(this.clock);
-    const inserted = await this.db
-      .insertInto("update_inbox")
-      .values(
-        updates.map((update) => ({
-          bot_id: botId,
-          update_id: update.update_id,
-          ordering_key: orderingKey(update),
-          payload: JSON.stringify(update),
-          status: "pending",
-          attempts: 0,
-          received_at: receivedAt,
-        })),
-      )
-      .onConflict((oc) => oc.columns(["bot_id", "update_id"]).doNothing())
-      .returning(["id", "update_id", "ordering_key"])
-      .execute();
+    const inserted =
+      updates.length === 1
+        ? (await this.insertOne(botId, updates[0]!.update_id, orderingKey(updates[0]!), JSON.stringify(updates[0]), receivedAt)).rows
+        : await this.insertRows(
+            updates.map((update) => ({
+              bot_id: botId,
+              update_id: update.update_id,
+              ordering_key: orderingKey(update),
+              payload: JSON.stringify(update),
+              status: "pending",
+              attempts: 0,
+              received_at: receivedAt,
+            })),
+          ).execute();
     await this.database.committed();
     const byUpdateId = new Map(updates.map((update) => [update.update_id, update]));
     return inserted
@@ -107,13 +132,8 @@ export class Inbox {
       const ids = this.startedIds;
       this.startedIds = [];
       this.starting = undefined;
-      for (let start = 0; start < ids.length; start += CHUNK) {
-        await this.db
-          .updateTable("update_inbox")
-          .set((eb) => ({ starts: eb("starts", "+", 1) }))
-          .where("id", "in", ids.slice(start, start + CHUNK))
-          .execute();
-      }
+      if (ids.length === 1) await this.startOne(ids[0]!);
+      else for (let start = 0; start < ids.length; start += CHUNK) await this.markStartedQuery(ids.slice(start, start + CHUNK)).execute();
       await this.database.committed();
     });
     return this.starting;
@@ -122,13 +142,8 @@ export class Inbox {
   /** Marks rows handled. */
   async markDone(ids: readonly number[]): Promise<void> {
     const finishedAt = isoNow(this.clock);
-    for (let start = 0; start < ids.length; start += CHUNK) {
-      await this.db
-        .updateTable("update_inbox")
-        .set({ status: "done", finished_at: finishedAt })
-        .where("id", "in", ids.slice(start, start + CHUNK))
-        .execute();
-    }
+    if (ids.length === 1) await this.finishOne(ids[0]!, finishedAt);
+    else for (let start = 0; start < ids.length; start += CHUNK) await this.markDoneQuery(ids.slice(start, start + CHUNK), finishedAt).execute();
   }
 
   /** Records one more failed attempt; `final` gives the row up (it is not resumed again). */
