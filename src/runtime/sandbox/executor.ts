@@ -93,6 +93,8 @@ export interface Waiter {
 
 /** How long a bot whose run outlived a lent sandbox's time borrows none. */
 const SLOW_BOT_MS = 60_000;
+/** Slow bots remembered before the expired ones are swept out. */
+const MAX_SLOW_BOTS = 1000;
 
 /** Waiters a freed sandbox chooses among (oldest first)... */
 const FIT_WINDOW = 8;
@@ -165,7 +167,7 @@ export class Executor {
       let raw = await slot.sandbox.run(botId, run, execution.globals, this.guarded(execution.reads), leashed ? borrowMs : timeoutMs);
       if (leashed && raw.stop === "timeout") {
         // Nothing of a run leaves the isolate but its outcome (reads only read): it may start again.
-        this.slowBots.set(botId, this.options.now() + SLOW_BOT_MS);
+        this.markSlow(botId);
         this.release(slot, ownerId);
         slot = await this.acquire(botId, ownerId, false);
         raw = await slot.sandbox.run(botId, run, execution.globals, this.guarded(execution.reads), timeoutMs);
@@ -174,6 +176,13 @@ export class Executor {
     } finally {
       this.release(slot, ownerId);
     }
+  }
+
+  /** The bot borrows no sandbox for a while; bots whose while is over are forgotten as the list grows. */
+  private markSlow(botId: number): void {
+    const now = this.options.now();
+    if (this.slowBots.size >= MAX_SLOW_BOTS) for (const [id, until] of this.slowBots) if (until <= now) this.slowBots.delete(id);
+    this.slowBots.set(botId, now + SLOW_BOT_MS);
   }
 
   /** Whether a bot's run may take a sandbox lent beyond its owner's share. */
