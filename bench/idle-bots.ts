@@ -216,8 +216,9 @@ async function grammy(emulator: EmulatorProcess, polling: boolean, count: number
     },
     async close() {
       if (polling) {
-        await Promise.all(bots.map((bot) => bot.stop()));
-        await Promise.all(stopped);
+        // Figures are taken by now: a poll the emulator cut short while 10,000 bots stop changes none of them.
+        await Promise.allSettled(bots.map((bot) => bot.stop()));
+        await Promise.allSettled(stopped);
         return;
       }
       server.closeAllConnections();
