@@ -93,7 +93,8 @@ describe("the isolate hand-off", () => {
 });
 
 describe("sandbox processes", () => {
-  const executor = new Executor({ isolates: 2, memoryMb: 64, warmMb: 8, limits, watchdogMarginMs: 300 });
+  // Nothing is lent here (the next block lends): an owner runs within its share alone.
+  const executor = new Executor({ isolates: 2, memoryMb: 64, warmMb: 8, limits, watchdogMarginMs: 300, borrowMs: 0 });
   afterAll(() => executor.dispose());
   const run = (botId: number, ownerId: number, code: string, timeoutMs = 1000) =>
     executor.execute({ botId, ownerId, segments: [{ name: "/start", code }], globals: { chat: { chatid: 1 } }, reads: async () => "null", timeoutMs });
@@ -108,11 +109,10 @@ describe("sandbox processes", () => {
   });
 
   it("hands a waiting bot the free sandbox that is its home, so realms spread over the sandboxes", async () => {
-    // One owner runs one within its share of two sandboxes and one in the sandbox lent to it, so
-    // every run waits for the ones before it, past the hand-off's patience (20 ms): the oldest
-    // waiter used to get the first free sandbox, so one heap held every realm (and, with several
-    // owners running at once, bots had realms built in both). A lent sandbox goes to the oldest
-    // waiter whose home it is.
+    // One owner runs one at a time (its share of two sandboxes), so every run waits for the ones
+    // before it, past the hand-off's patience (20 ms): the oldest waiter goes next, and it used
+    // to get the first free sandbox, so one heap held every realm (and, with several owners
+    // running at once, bots had realms built in both).
     const bots = Array.from({ length: 8 }, (_, i) => 400 + i);
     for (let pass = 0; pass < 2; pass++) await Promise.all(bots.map((botId) => run(botId, 4, "var t = Date.now(); while (Date.now() - t < 25) {}")));
     const sandboxes = (executor as unknown as { sandboxes: { has(botId: number): boolean }[] }).sandboxes;
@@ -176,6 +176,22 @@ describe("a sandbox lent beyond an owner's share", () => {
     expect(lent.actions).toEqual([expect.objectContaining({ params: expect.objectContaining({ text: "lent" }) })]);
     held.release();
     expect((await held.result).actions).toEqual([expect.objectContaining({ params: expect.objectContaining({ text: "held v" }) })]);
+  });
+
+  it("goes to the waiting bot whose home it is, so realms stay spread over the sandboxes", async () => {
+    const inShare = holding(600, 10);
+    const lent = holding(601, 10);
+    await Promise.all([inShare.asked, lent.asked]);
+    const finished: number[] = [];
+    const waiting = [602, 603].map((botId) => run(botId, 10, "Bot.sendMessage('x')").then(() => finished.push(botId)));
+    // Sandbox 1 comes free: 603's home (603 % 2), though 602 waits longer.
+    lent.release();
+    await Promise.all(waiting);
+    expect(finished).toEqual([603, 602]);
+    const sandboxes = (executor as unknown as { sandboxes: { has(botId: number): boolean }[] }).sandboxes;
+    expect(sandboxes[1]!.has(603)).toBe(true);
+    inShare.release();
+    await Promise.all([inShare.result, lent.result]);
   });
 
   it("is given back by a run that outlives the leash, which starts again within its owner's share after another owner is served", async () => {
