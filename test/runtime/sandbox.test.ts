@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { Executor, type Execution } from "../../src/runtime/sandbox/executor.js";
-import { IsolateHost } from "../../src/runtime/sandbox/isolate-host.js";
+import { IsolateHost, MAX_READ_CHARS } from "../../src/runtime/sandbox/isolate-host.js";
+import { readOutcome } from "../../src/runtime/sandbox/outcome.js";
 import { Body } from "../../src/runtime/sandbox/body.js";
 import { coreLibSources } from "../../src/catalog/lib-sources.js";
 import type { Action } from "../../src/runtime/actions.js";
@@ -190,6 +191,38 @@ describe("hostile BJS", () => {
     const huge = await run("Bot.sendMessage('y'.repeat(100000))");
     expect(huge.error?.message).toBe("The execution's output is too large (the limit is 65536 bytes)");
     expect(huge.actions).toHaveLength(0);
+  });
+
+  it("keeps a huge read inside the sandbox process: the platform never receives it, and BJS can catch the refusal", async () => {
+    // Each such read crossed the IPC channel whole, which the platform's event loop paid for.
+    const sizes: number[] = [];
+    const result = await run("try { Bot.getProperty('x'.repeat(1000000)) } catch (e) { Bot.sendMessage(e.message) } Bot.getProperty('small')", {
+      reads: async (_name, args) => {
+        sizes.push(args.length);
+        return JSON.stringify({ found: false });
+      },
+    });
+    expect(result.error).toBeUndefined();
+    expect(result.actions.map(textOf)).toEqual([`A read may carry at most ${MAX_READ_CHARS} characters`]);
+    expect(sizes).toEqual([expect.any(Number)]);
+    expect(sizes[0]).toBeLessThan(100);
+  });
+
+  it("keeps an output past the cap inside the sandbox process, even when BJS broke the surface's own count", async () => {
+    const host = new IsolateHost({ memoryMb: 128, warmMb: 8, maxScripts: 10, limits: { maxActions: 50, maxActionBytes: 64 * 1024 } });
+    try {
+      // A library fools the surface's handler cap (a Map's size) and registers names far past it.
+      const flood = { name: "Flood", code: "Object.defineProperty(Map.prototype, 'size', {get: function () { return 0 }, configurable: true}); var pad = 'h'.repeat(250); for (var i = 0; i < 4000; i++) on(pad + i, function () {})" };
+      const outcome = await host.run(1, { code: "Bot.sendMessage('x')", libs: [flood], handler: null }, JSON.stringify({ chat, user }), async () => "null", 5000);
+      expect(outcome).toMatchObject({ output: null, oversized: true });
+      expect(readOutcome(outcome, new Body([{ name: "/start", code: "" }]), { maxActions: 50, maxActionBytes: 64 * 1024 }, 5000).error?.message).toBe(
+        "The execution's output is too large (the limit is 65536 bytes)",
+      );
+      const next = await host.run(1, { code: "Bot.sendMessage('fine')", libs: [], handler: null }, JSON.stringify({ chat, user }), async () => "null", 1000);
+      expect(JSON.parse(next.output!).actions).toHaveLength(1);
+    } finally {
+      host.dispose();
+    }
   });
 
   it("measures the output with its own JSON, whatever the body puts in JSON.stringify", async () => {

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { nestsDeeperThan } from "../../json-depth.js";
 import { actionSchema, type Action } from "../actions.js";
 import type { Body } from "./body.js";
-import { ERROR_LIMITS, type ExecutionLimits, type RawOutcome } from "./isolate-host.js";
+import { ERROR_LIMITS, outputCap, type ExecutionLimits, type RawOutcome } from "./isolate-host.js";
 
 /** An uncaught BJS failure, located in the segment (`@`, the command, `@@`) it came from. */
 export interface BjsError {
@@ -24,8 +24,6 @@ export interface ExecutionResult {
   handlers: string[];
 }
 
-/** Room beyond the actions' cap for the error an output may carry (bounded text, JSON-escaped). */
-const ERROR_ALLOWANCE_BYTES = 64 * 1024;
 /** Deepest nesting accepted in an output; Telegram's deepest parameters are about 6 levels. */
 export const MAX_OUTPUT_DEPTH = 32;
 
@@ -52,6 +50,7 @@ export function readOutcome(raw: RawOutcome, body: Body, limits: ExecutionLimits
   let error: BjsError | undefined;
   const refuse = (message: string) => (error = plainError(message));
 
+  if (raw.oversized) refuse(tooLarge(limits));
   if (raw.output !== null) {
     const output = parseOutput(raw.output, limits);
     if (typeof output === "string") refuse(output);
@@ -75,11 +74,12 @@ export function readOutcome(raw: RawOutcome, body: Body, limits: ExecutionLimits
   return error ? { actions, error, handlers } : { actions, handlers };
 }
 
+const tooLarge = (limits: ExecutionLimits) => `The execution's output is too large (the limit is ${limits.maxActionBytes} bytes)`;
+
 /** The parsed output, or why it is refused. */
 function parseOutput(text: string, limits: ExecutionLimits): z.infer<typeof outputShape> | string {
-  const tooLarge = `The execution's output is too large (the limit is ${limits.maxActionBytes} bytes)`;
   const bytes = Buffer.byteLength(text);
-  if (bytes > limits.maxActionBytes + ERROR_ALLOWANCE_BYTES) return tooLarge;
+  if (bytes > outputCap(limits)) return tooLarge(limits);
   if (nestsDeeperThan(text, MAX_OUTPUT_DEPTH)) return `The execution's output nests deeper than ${MAX_OUTPUT_DEPTH} levels`;
   let parsed: z.infer<typeof outputShape>;
   try {
@@ -91,7 +91,7 @@ function parseOutput(text: string, limits: ExecutionLimits): z.infer<typeof outp
   }
   if (parsed.actions.length > limits.maxActions) return `Too many actions in one execution (the limit is ${limits.maxActions})`;
   // Only an output past the cap is measured again, on its actions alone (the error has its own room).
-  if (bytes > limits.maxActionBytes && Buffer.byteLength(JSON.stringify(parsed.actions)) > limits.maxActionBytes) return tooLarge;
+  if (bytes > limits.maxActionBytes && Buffer.byteLength(JSON.stringify(parsed.actions)) > limits.maxActionBytes) return tooLarge(limits);
   return parsed;
 }
 
