@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { nestsDeeperThan } from "../../json-depth.js";
+import { nulAt } from "../../nul.js";
 import { actionSchema, type Action } from "../actions.js";
 import type { Body } from "./body.js";
 import { ERROR_LIMITS, outputCap, type ExecutionLimits, type RawOutcome } from "./isolate-host.js";
@@ -41,7 +42,8 @@ const bounded = (text: string, length: number) => (text.length > length ? `${tex
  * Turns what a sandbox process answered into the execution's result. Trusts none of it: the
  * output must fit the size cap in UTF-8 bytes (what is sent), nest no deeper than
  * MAX_OUTPUT_DEPTH, and every action must parse with its schema; the error is cut to bounded
- * text and its stack keeps only BJS frames, mapped to segments. How the run was cut off comes
+ * text and its stack keeps only BJS frames, mapped to segments; no action may hold a NUL
+ * character, which PostgreSQL cannot store (an error's are replaced). How the run was cut off comes
  * from the host (`stop`), never from the isolate.
  */
 export function readOutcome(raw: RawOutcome, body: Body, limits: ExecutionLimits, timeoutMs: number): ExecutionResult {
@@ -57,6 +59,11 @@ export function readOutcome(raw: RawOutcome, body: Body, limits: ExecutionLimits
     else {
       handlers = output.handlers ?? [];
       for (const [index, candidate] of output.actions.entries()) {
+        const nul = nulAt(candidate, "its root");
+        if (nul !== undefined) {
+          refuse(`The execution's action ${index + 1} was refused: a NUL character at ${nul}`);
+          break;
+        }
         const parsed = actionSchema.safeParse(candidate);
         if (!parsed.success) {
           refuse(`The execution's action ${index + 1} was refused: ${parsed.error.issues[0]?.message ?? "invalid"} at ${parsed.error.issues[0]?.path.join(".") || "its root"}`);
@@ -71,7 +78,13 @@ export function readOutcome(raw: RawOutcome, body: Body, limits: ExecutionLimits
   if (raw.stop === "timeout") error = { ...plainError(`Command timed out: BJS ran longer than ${timeoutMs / 1000} s`), timedOut: true };
   if (raw.stop === "memory") error = { ...plainError("Command stopped: BJS used more memory than allowed"), outOfMemory: true };
   if (raw.stop === "crash") error = { ...plainError("Command stopped: BJS used more memory than allowed at once, and its sandbox was replaced"), outOfMemory: true };
-  return error ? { actions, error, handlers } : { actions, handlers };
+  return error ? { actions, error: withoutNul(error), handlers } : { actions, handlers };
+}
+
+/** An error whose text shows each NUL character as U+FFFD: the error log keeps text, and PostgreSQL's text holds no NUL. */
+function withoutNul(error: BjsError): BjsError {
+  const shown = (text: string) => text.replace(/\0/g, "\uFFFD");
+  return { ...error, name: shown(error.name), message: shown(error.message), stack: shown(error.stack) };
 }
 
 const tooLarge = (limits: ExecutionLimits) => `The execution's output is too large (the limit is ${limits.maxActionBytes} bytes)`;
