@@ -64,8 +64,8 @@ export class Outbound {
   /**
    * Checks a URL for a client that resolves names itself (isomorphic-git's): the literal check,
    * then every address the name resolves to now. A name that changes its answer between this
-   * look-up and the connection (DNS rebinding) or a redirect is not caught here; CSV downloads
-   * go through the dispatcher, which checks each connection.
+   * look-up and the connection (DNS rebinding) is not caught here (each redirect is checked
+   * again, git/guarded-http.ts); CSV downloads go through the dispatcher, which checks each connection.
    */
   async checkResolved(url: string, what: string): Promise<URL> {
     const parsed = this.check(url, what);
