@@ -267,6 +267,20 @@ describe("hostile BJS", () => {
     expect(textOf(clean.actions[0]!)).toBe(expected);
   });
 
+  it("reports an execution whose changes take too long to undo, rather than dropping it without a word", async () => {
+    // Undoing a million new properties outlasts the time the realm's restore is given (they need a larger heap).
+    const roomy = new Executor({ isolates: 1, memoryMb: 256, warmMb: 8, limits: { maxActions: 50, maxActionBytes: 64 * 1024 } });
+    const once = (code: string) => roomy.execute({ botId: 1, ownerId: 1, segments: [{ name: "/start", code }], globals: { chat, user }, reads: async () => "null", timeoutMs: 15_000 });
+    try {
+      const result = await once("Bot.sendMessage('lost'); for (var i = 0; i < 1000000; i++) Math['p' + i] = i;");
+      expect(result.actions).toEqual([]);
+      expect(result.error?.message).toBe("Command stopped: its output could not be collected (it changed the realm's built-ins more than can be undone in time)");
+      expect((await once("Bot.sendMessage(typeof Math.p1)")).actions.map(textOf)).toEqual(["undefined"]);
+    } finally {
+      roomy.dispose();
+    }
+  });
+
   it("throws away a realm whose intrinsics were frozen, so the next execution is unaffected", async () => {
     await run("Object.freeze(Array.prototype); Object.defineProperty(Object.prototype, 'stuck', {value: 1})", { botId: 70 });
     const next = await run("Array.prototype.mine = 1; Bot.sendMessage(String([].mine) + typeof ({}).stuck)", { botId: 70 });
