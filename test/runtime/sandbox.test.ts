@@ -351,6 +351,15 @@ describe("hostile BJS", () => {
     expect(textOf(other.actions[0]!)).toBe("undefined");
   });
 
+  it("leaves the next bot in the isolate nothing of another owner's run: no microtask still queued, no last RegExp match", async () => {
+    // V8 keeps one microtask queue per isolate; bots 79 and 81 share a home sandbox.
+    const looping = await run("/secret(\\w+)/.exec('secretHUNTER2'); (async function () { while (true) await 0 })()", { botId: 79, ownerId: 5, timeoutMs: 500 });
+    expect(looping.error?.timedOut).toBe(true);
+    const next = await run("Bot.sendMessage('[' + RegExp.$1 + ']')", { botId: 81, ownerId: 6, timeoutMs: 500 });
+    expect(next.error).toBeUndefined();
+    expect(next.actions.map(textOf)).toEqual(["[]"]);
+  });
+
   it("copies every realm from one prepared snapshot, yet shares nothing between bots", async () => {
     // A member of a member function is where the realm guard does not look (it only leaks into the same bot's next run).
     await run("Math.max.leak = 'from bot 73'", { botId: 73 });
