@@ -1,21 +1,15 @@
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
-import { BlockList, isIP, type LookupFunction } from "node:net";
+import { isIP, type LookupFunction } from "node:net";
 import { Agent } from "undici";
 import { UnprocessableError } from "../errors.js";
+import { forbiddenReason } from "../net/address-guard.js";
 
-/** Addresses a user's URL must not reach: this machine and private networks (the platform's own services live there). */
-const PRIVATE = new BlockList();
-for (const [network, prefix] of [["0.0.0.0", 8], ["10.0.0.0", 8], ["100.64.0.0", 10], ["127.0.0.0", 8], ["169.254.0.0", 16], ["172.16.0.0", 12], ["192.168.0.0", 16], ["224.0.0.0", 4], ["240.0.0.0", 4]] as const) {
-  PRIVATE.addSubnet(network, prefix, "ipv4");
-}
-for (const [network, prefix] of [["::", 128], ["::1", 128], ["fc00::", 7], ["fe80::", 10], ["ff00::", 8]] as const) PRIVATE.addSubnet(network, prefix, "ipv6");
-
-/** Whether an IP address is loopback, private, link-local or otherwise not the public internet. */
+/**
+ * Whether an IP address is loopback, private, link-local or otherwise not the public internet:
+ * the same ranges BJS's HTTP guard refuses (a URL BJS hands Bot.importCSV comes here).
+ */
 export function isPrivateAddress(address: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return PRIVATE.check(mapped[1], "ipv4");
-  const family = isIP(address);
-  return family === 0 || PRIVATE.check(address, family === 4 ? "ipv4" : "ipv6");
+  return forbiddenReason(address) !== undefined;
 }
 
 function dnsLookupAll(hostname: string): Promise<LookupAddress[]> {
@@ -70,8 +64,8 @@ export class Outbound {
   /**
    * Checks a URL for a client that resolves names itself (isomorphic-git's): the literal check,
    * then every address the name resolves to now. A name that changes its answer between this
-   * look-up and the connection (DNS rebinding) or a redirect is not caught here; CSV downloads
-   * go through the dispatcher, which checks each connection.
+   * look-up and the connection (DNS rebinding) is not caught here (each redirect is checked
+   * again, git/guarded-http.ts); CSV downloads go through the dispatcher, which checks each connection.
    */
   async checkResolved(url: string, what: string): Promise<URL> {
     const parsed = this.check(url, what);

@@ -26,6 +26,8 @@ const FORBIDDEN: [string, number, "ipv4" | "ipv6", string][] = [
   ["fec0::", 10, "ipv6", "link-local"],
   ["ff00::", 8, "ipv6", "multicast"],
   ["100::", 64, "ipv6", "reserved"],
+  // Its translators map into whatever IPv4 network the operator chose, so no address in it is known to be public.
+  ["64:ff9b:1::", 48, "ipv6", "local-use NAT64"],
 ];
 
 const ranges = FORBIDDEN.map(([network, prefix, family, reason]) => {
@@ -52,13 +54,15 @@ function ipv6Bytes(address: string): number[] {
   });
 }
 
-/** The IPv4 address an IPv6 one carries (IPv4-compatible, NAT64, 6to4), if it carries one. */
+/** The IPv4 address an IPv6 one carries (IPv4-compatible, IPv4-translated, NAT64, 6to4), if it carries one. */
 function embeddedIpv4(address: string): string | undefined {
   const bytes = ipv6Bytes(address);
   const zeros = (from: number, to: number) => bytes.slice(from, to).every((byte) => byte === 0);
   const quad = (at: number) => bytes.slice(at, at + 4).join(".");
   // ::a.b.c.d (not :: and ::1, which are ranges of their own)
   if (zeros(0, 12) && !zeros(12, 14)) return quad(12);
+  // ::ffff:0:a.b.c.d, IPv4-translated (SIIT)
+  if (zeros(0, 8) && bytes[8] === 0xff && bytes[9] === 0xff && zeros(10, 12)) return quad(12);
   // 64:ff9b::/96, the NAT64 well-known prefix
   if (bytes[0] === 0 && bytes[1] === 0x64 && bytes[2] === 0xff && bytes[3] === 0x9b && zeros(4, 12)) return quad(12);
   // 2002::/16, 6to4

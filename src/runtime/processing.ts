@@ -24,6 +24,7 @@ import { AUTO_RETRY_JOB_KIND, RUN_JOB_KIND, type RunRequest } from "./run-reques
 import { WaitStore } from "./waits.js";
 import { every } from "../clock.js";
 import { RunJournal } from "./run-journal.js";
+import { nulAt } from "../nul.js";
 
 export interface ProcessingOptions {
   executor?: Partial<ExecutorOptions>;
@@ -116,6 +117,8 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
   /** Synchronous reads for BJS: properties, a user's internal id from their Telegram id, a broadcast task, panels, lists, web app links, currency rates. */
   const reads = (invocation: Invocation): HostReads => async (name, argsJson) => {
     const given = safeJson(argsJson);
+    // Refused before any query: on PostgreSQL a NUL would fail the run's transaction, not only this read.
+    if (nulAt(given, "") !== undefined) throw new ReadRefused("A read cannot carry a NUL character");
     if (name === "currencyRates") return currencyRead(given);
     if (name === "runAllTask") {
       const parsed = taskReadArgs.safeParse(given);

@@ -23,6 +23,14 @@ describe("the outbound guard of imports and exports", () => {
     for (const address of ["93.184.216.34", "8.8.8.8", "2606:4700::1111", "::ffff:8.8.8.8"]) expect(isPrivateAddress(address), address).toBe(false);
   });
 
+  it("knows every address BJS's own HTTP guard refuses: IPv4 inside IPv6, cloud metadata on a public address, reserved ranges", () => {
+    // A URL BJS hands Bot.importCSV is checked by this guard, not by HTTP.*'s: once it let these through.
+    for (const address of ["::7f00:1", "::127.0.0.1", "64:ff9b::a9fe:a9fe", "2002:7f00:1::", "168.63.129.16", "198.18.0.1", "192.0.0.170", "fec0::1", "100::1"]) {
+      expect(isPrivateAddress(address), address).toBe(true);
+    }
+    expect(() => new Outbound(false).check("http://[::127.0.0.1]/sheet.csv", "CSV url")).toThrow("CSV url points to a private address");
+  });
+
   it("refuses private URLs before connecting, and names resolving to one after DNS", async () => {
     const guarded = new Outbound(false);
     expect(() => guarded.check(`http://127.0.0.1:${port}/`, "CSV url")).toThrow("CSV url points to a private address, which this server does not reach");

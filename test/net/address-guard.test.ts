@@ -37,12 +37,16 @@ describe("the outbound address guard", () => {
     ["64:ff9b::a9fe:a9fe", "link-local"],
     ["2002:7f00:1::", "loopback"],
     ["2002:c0a8:101::1", "private"],
+    // IPv4-translated (SIIT), and the local-use NAT64 prefix whose translators an operator runs.
+    ["::ffff:0:7f00:1", "loopback"],
+    ["::ffff:0:a9fe:a9fe", "link-local"],
+    ["64:ff9b:1::7f00:1", "local-use NAT64"],
   ])("refuses %s (%s)", (address, reason) => {
     expect(forbiddenReason(address)).toBe(reason);
     expect(refusal("example.com", address, new AllowList([]))).toBe(`${address} is a ${reason} address`);
   });
 
-  it.each(["93.184.216.34", "1.1.1.1", "172.32.0.1", "172.15.255.255", "100.128.0.1", "169.253.255.255", "11.0.0.1", "2606:4700::1111", "::ffff:8.8.8.8", "64:ff9b::808:808", "2002:808:808::1"])(
+  it.each(["93.184.216.34", "1.1.1.1", "172.32.0.1", "172.15.255.255", "100.128.0.1", "169.253.255.255", "11.0.0.1", "2606:4700::1111", "::ffff:8.8.8.8", "64:ff9b::808:808", "2002:808:808::1", "::ffff:0:808:808"])(
     "lets %s through",
     (address) => {
       expect(forbiddenReason(address)).toBeUndefined();

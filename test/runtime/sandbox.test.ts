@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { Executor, type Execution } from "../../src/runtime/sandbox/executor.js";
-import { IsolateHost } from "../../src/runtime/sandbox/isolate-host.js";
+import { IsolateHost, MAX_READ_CHARS } from "../../src/runtime/sandbox/isolate-host.js";
+import { readOutcome } from "../../src/runtime/sandbox/outcome.js";
 import { Body } from "../../src/runtime/sandbox/body.js";
 import { coreLibSources } from "../../src/catalog/lib-sources.js";
 import type { Action } from "../../src/runtime/actions.js";
@@ -192,6 +193,38 @@ describe("hostile BJS", () => {
     expect(huge.actions).toHaveLength(0);
   });
 
+  it("keeps a huge read inside the sandbox process: the platform never receives it, and BJS can catch the refusal", async () => {
+    // Each such read crossed the IPC channel whole, which the platform's event loop paid for.
+    const sizes: number[] = [];
+    const result = await run("try { Bot.getProperty('x'.repeat(1000000)) } catch (e) { Bot.sendMessage(e.message) } Bot.getProperty('small')", {
+      reads: async (_name, args) => {
+        sizes.push(args.length);
+        return JSON.stringify({ found: false });
+      },
+    });
+    expect(result.error).toBeUndefined();
+    expect(result.actions.map(textOf)).toEqual([`A read may carry at most ${MAX_READ_CHARS} characters`]);
+    expect(sizes).toEqual([expect.any(Number)]);
+    expect(sizes[0]).toBeLessThan(100);
+  });
+
+  it("keeps an output past the cap inside the sandbox process, even when BJS broke the surface's own count", async () => {
+    const host = new IsolateHost({ memoryMb: 128, warmMb: 8, maxScripts: 10, limits: { maxActions: 50, maxActionBytes: 64 * 1024 } });
+    try {
+      // A library fools the surface's handler cap (a Map's size) and registers names far past it.
+      const flood = { name: "Flood", code: "Object.defineProperty(Map.prototype, 'size', {get: function () { return 0 }, configurable: true}); var pad = 'h'.repeat(250); for (var i = 0; i < 4000; i++) on(pad + i, function () {})" };
+      const outcome = await host.run(1, { code: "Bot.sendMessage('x')", libs: [flood], handler: null }, JSON.stringify({ chat, user }), async () => "null", 5000);
+      expect(outcome).toMatchObject({ output: null, oversized: true });
+      expect(readOutcome(outcome, new Body([{ name: "/start", code: "" }]), { maxActions: 50, maxActionBytes: 64 * 1024 }, 5000).error?.message).toBe(
+        "The execution's output is too large (the limit is 65536 bytes)",
+      );
+      const next = await host.run(1, { code: "Bot.sendMessage('fine')", libs: [], handler: null }, JSON.stringify({ chat, user }), async () => "null", 1000);
+      expect(JSON.parse(next.output!).actions).toHaveLength(1);
+    } finally {
+      host.dispose();
+    }
+  });
+
   it("measures the output with its own JSON, whatever the body puts in JSON.stringify", async () => {
     const result = await run("var real = JSON.stringify; JSON.stringify = function (v) { return v && v.type ? '1' : real(v) }; for (var i = 0; i < 40; i++) Bot.sendMessage('z'.repeat(60000))");
     expect(result.error?.message).toBe("The execution's output is too large (the limit is 65536 bytes)");
@@ -232,6 +265,20 @@ describe("hostile BJS", () => {
     const clean = await run(`Bot.sendMessage(String(${probe}))`, { botId: 73 });
     expect(clean.error).toBeUndefined();
     expect(textOf(clean.actions[0]!)).toBe(expected);
+  });
+
+  it("reports an execution whose changes take too long to undo, rather than dropping it without a word", async () => {
+    // Undoing a million new properties outlasts the time the realm's restore is given (they need a larger heap).
+    const roomy = new Executor({ isolates: 1, memoryMb: 256, warmMb: 8, limits: { maxActions: 50, maxActionBytes: 64 * 1024 } });
+    const once = (code: string) => roomy.execute({ botId: 1, ownerId: 1, segments: [{ name: "/start", code }], globals: { chat, user }, reads: async () => "null", timeoutMs: 15_000 });
+    try {
+      const result = await once("Bot.sendMessage('lost'); for (var i = 0; i < 1000000; i++) Math['p' + i] = i;");
+      expect(result.actions).toEqual([]);
+      expect(result.error?.message).toBe("Command stopped: its output could not be collected (it changed the realm's built-ins more than can be undone in time)");
+      expect((await once("Bot.sendMessage(typeof Math.p1)")).actions.map(textOf)).toEqual(["undefined"]);
+    } finally {
+      roomy.dispose();
+    }
   });
 
   it("throws away a realm whose intrinsics were frozen, so the next execution is unaffected", async () => {
@@ -302,6 +349,15 @@ describe("hostile BJS", () => {
     await run("secretOfBotA = 'hunter2'", { botId: 71 });
     const other = await run("Bot.sendMessage(typeof secretOfBotA)", { botId: 72 });
     expect(textOf(other.actions[0]!)).toBe("undefined");
+  });
+
+  it("leaves the next bot in the isolate nothing of another owner's run: no microtask still queued, no last RegExp match", async () => {
+    // V8 keeps one microtask queue per isolate; bots 79 and 81 share a home sandbox.
+    const looping = await run("/secret(\\w+)/.exec('secretHUNTER2'); (async function () { while (true) await 0 })()", { botId: 79, ownerId: 5, timeoutMs: 500 });
+    expect(looping.error?.timedOut).toBe(true);
+    const next = await run("Bot.sendMessage('[' + RegExp.$1 + ']')", { botId: 81, ownerId: 6, timeoutMs: 500 });
+    expect(next.error).toBeUndefined();
+    expect(next.actions.map(textOf)).toEqual(["[]"]);
   });
 
   it("copies every realm from one prepared snapshot, yet shares nothing between bots", async () => {

@@ -3,9 +3,9 @@ import fs from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import git, { type AuthCallback } from "isomorphic-git";
-import http from "isomorphic-git/http/node";
 import { UnprocessableError } from "../../errors.js";
 import { Outbound } from "../outbound.js";
+import { guardedGitHttp } from "./guarded-http.js";
 import type { RepositoryFiles } from "./repository.js";
 
 /** Where a bot's repository lives: an HTTP(S) URL, a branch, and a token for private ones. */
@@ -96,7 +96,7 @@ export async function fetchRepositoryFiles(remote: GitRemote, outbound: Outbound
   const url = await checkedUrl(remote.url, outbound);
   try {
     return await inScratch(async (dir) => {
-      await git.clone({ fs, http, dir, url, ref: remote.branch, singleBranch: true, depth: 1, noCheckout: true, noTags: true, ...auth(remote.token) });
+      await git.clone({ fs, http: guardedGitHttp(outbound), dir, url, ref: remote.branch, singleBranch: true, depth: 1, noCheckout: true, noTags: true, ...auth(remote.token) });
       const files: RepositoryFiles = new Map();
       let bytes = 0;
       const collect = async (oid: string, prefix: string): Promise<void> => {
@@ -152,6 +152,7 @@ async function writeFiles(dir: string, files: Map<string, string>): Promise<stri
 export async function pushRepositoryFiles(remote: GitRemote & { branch: string }, files: Map<string, string>, commit: ExportCommit, outbound: Outbound): Promise<void> {
   const url = await checkedUrl(remote.url, outbound);
   const credentials = auth(remote.token);
+  const http = guardedGitHttp(outbound);
   try {
     await inScratch(async (dir) => {
       const info = await git.getRemoteInfo({ http, url, ...credentials });

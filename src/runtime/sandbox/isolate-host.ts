@@ -34,10 +34,24 @@ export interface RawOutcome {
   shared?: boolean;
   /** A promise BJS left rejected (an async function that failed), which the isolate reports after the call. */
   rejected?: string;
+  /** The output was past the cap, and was left in the sandbox process. */
+  oversized?: boolean;
 }
 
 /** Bounds on what an error may carry out of the isolate. */
 export const ERROR_LIMITS = { message: 2000, frames: 30, frameText: 120 };
+
+/** Room beyond the actions' cap for the error and handler names an output carries (bounded text, JSON-escaped). */
+const ERROR_ALLOWANCE_BYTES = 64 * 1024;
+/** The most an execution's output may hold, in UTF-8 bytes. */
+export const outputCap = (limits: ExecutionLimits) => limits.maxActionBytes + ERROR_ALLOWANCE_BYTES;
+
+/**
+ * The longest read a realm may ask for, its name and JSON arguments together (a property read
+ * takes a few hundred characters, a web app link a few thousand). Checked in the sandbox
+ * process: every character that crosses the IPC channel is paid for by the platform's event loop.
+ */
+export const MAX_READ_CHARS = 64 * 1024;
 
 /** What an execution runs besides its body: its libraries, and a library handler to call instead of the body. */
 export interface ExecutionCode {
@@ -99,7 +113,10 @@ class BotRealm {
   static create(isolate: ivm.Isolate): BotRealm {
     const context = isolate.createContextSync();
     let realm: BotRealm | undefined;
-    const host = new ivm.Reference(async (name: string, args: string) => realm!.reads(name, args));
+    const host = new ivm.Reference(async (name: string, args: string) => {
+      if (typeof name !== "string" || typeof args !== "string" || name.length + args.length > MAX_READ_CHARS) throw new Error(`A read may carry at most ${MAX_READ_CHARS} characters`);
+      return realm!.reads(name, args);
+    });
     const libSource = new ivm.Reference((key: number) => realm!.lazySources.get(key) ?? null);
     const control = context.evalClosureSync(CONNECT, [host, libSource], { result: { reference: true }, timeout: 1000 }) as ivm.Reference<any>;
     const exec = control.getSync("exec", { reference: true }) as ivm.Reference<any>;
@@ -298,6 +315,9 @@ export class IsolateHost {
       this.realms.delete(botId);
       realm.release();
     }
+    // Each UTF-8 byte is at least one character, so an output longer than the cap in characters
+    // is refused by the platform anyway: it stays here rather than cross the IPC channel.
+    if (outcome.output !== null && outcome.output.length > outputCap(this.options.limits)) return { ...outcome, output: null, oversized: true };
     return compileFailed ? { ...outcome, syntax: await this.syntaxOf(run.code) } : outcome;
   }
 

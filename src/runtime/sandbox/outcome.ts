@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { nestsDeeperThan } from "../../json-depth.js";
+import { nulAt } from "../../nul.js";
 import { actionSchema, type Action } from "../actions.js";
 import type { Body } from "./body.js";
-import { ERROR_LIMITS, type ExecutionLimits, type RawOutcome } from "./isolate-host.js";
+import { ERROR_LIMITS, outputCap, type ExecutionLimits, type RawOutcome } from "./isolate-host.js";
 
 /** An uncaught BJS failure, located in the segment (`@`, the command, `@@`) it came from. */
 export interface BjsError {
@@ -24,8 +25,6 @@ export interface ExecutionResult {
   handlers: string[];
 }
 
-/** Room beyond the actions' cap for the error an output may carry (bounded text, JSON-escaped). */
-const ERROR_ALLOWANCE_BYTES = 64 * 1024;
 /** Deepest nesting accepted in an output; Telegram's deepest parameters are about 6 levels. */
 export const MAX_OUTPUT_DEPTH = 32;
 
@@ -43,7 +42,8 @@ const bounded = (text: string, length: number) => (text.length > length ? `${tex
  * Turns what a sandbox process answered into the execution's result. Trusts none of it: the
  * output must fit the size cap in UTF-8 bytes (what is sent), nest no deeper than
  * MAX_OUTPUT_DEPTH, and every action must parse with its schema; the error is cut to bounded
- * text and its stack keeps only BJS frames, mapped to segments. How the run was cut off comes
+ * text and its stack keeps only BJS frames, mapped to segments; no action may hold a NUL
+ * character, which PostgreSQL cannot store (an error's are replaced). How the run was cut off comes
  * from the host (`stop`), never from the isolate.
  */
 export function readOutcome(raw: RawOutcome, body: Body, limits: ExecutionLimits, timeoutMs: number): ExecutionResult {
@@ -52,12 +52,20 @@ export function readOutcome(raw: RawOutcome, body: Body, limits: ExecutionLimits
   let error: BjsError | undefined;
   const refuse = (message: string) => (error = plainError(message));
 
+  if (raw.oversized) refuse(tooLarge(limits));
+  // No output and no stop: collecting it failed, most often because undoing what BJS changed outlasted its time.
+  else if (raw.output === null && raw.stop === undefined) refuse("Command stopped: its output could not be collected (it changed the realm's built-ins more than can be undone in time)");
   if (raw.output !== null) {
     const output = parseOutput(raw.output, limits);
     if (typeof output === "string") refuse(output);
     else {
       handlers = output.handlers ?? [];
       for (const [index, candidate] of output.actions.entries()) {
+        const nul = nulAt(candidate, "its root");
+        if (nul !== undefined) {
+          refuse(`The execution's action ${index + 1} was refused: a NUL character at ${nul}`);
+          break;
+        }
         const parsed = actionSchema.safeParse(candidate);
         if (!parsed.success) {
           refuse(`The execution's action ${index + 1} was refused: ${parsed.error.issues[0]?.message ?? "invalid"} at ${parsed.error.issues[0]?.path.join(".") || "its root"}`);
@@ -72,14 +80,21 @@ export function readOutcome(raw: RawOutcome, body: Body, limits: ExecutionLimits
   if (raw.stop === "timeout") error = { ...plainError(`Command timed out: BJS ran longer than ${timeoutMs / 1000} s`), timedOut: true };
   if (raw.stop === "memory") error = { ...plainError("Command stopped: BJS used more memory than allowed"), outOfMemory: true };
   if (raw.stop === "crash") error = { ...plainError("Command stopped: BJS used more memory than allowed at once, and its sandbox was replaced"), outOfMemory: true };
-  return error ? { actions, error, handlers } : { actions, handlers };
+  return error ? { actions, error: withoutNul(error), handlers } : { actions, handlers };
 }
+
+/** An error whose text shows each NUL character as U+FFFD: the error log keeps text, and PostgreSQL's text holds no NUL. */
+function withoutNul(error: BjsError): BjsError {
+  const shown = (text: string) => text.replace(/\0/g, "\uFFFD");
+  return { ...error, name: shown(error.name), message: shown(error.message), stack: shown(error.stack) };
+}
+
+const tooLarge = (limits: ExecutionLimits) => `The execution's output is too large (the limit is ${limits.maxActionBytes} bytes)`;
 
 /** The parsed output, or why it is refused. */
 function parseOutput(text: string, limits: ExecutionLimits): z.infer<typeof outputShape> | string {
-  const tooLarge = `The execution's output is too large (the limit is ${limits.maxActionBytes} bytes)`;
   const bytes = Buffer.byteLength(text);
-  if (bytes > limits.maxActionBytes + ERROR_ALLOWANCE_BYTES) return tooLarge;
+  if (bytes > outputCap(limits)) return tooLarge(limits);
   if (nestsDeeperThan(text, MAX_OUTPUT_DEPTH)) return `The execution's output nests deeper than ${MAX_OUTPUT_DEPTH} levels`;
   let parsed: z.infer<typeof outputShape>;
   try {
@@ -91,7 +106,7 @@ function parseOutput(text: string, limits: ExecutionLimits): z.infer<typeof outp
   }
   if (parsed.actions.length > limits.maxActions) return `Too many actions in one execution (the limit is ${limits.maxActions})`;
   // Only an output past the cap is measured again, on its actions alone (the error has its own room).
-  if (bytes > limits.maxActionBytes && Buffer.byteLength(JSON.stringify(parsed.actions)) > limits.maxActionBytes) return tooLarge;
+  if (bytes > limits.maxActionBytes && Buffer.byteLength(JSON.stringify(parsed.actions)) > limits.maxActionBytes) return tooLarge(limits);
   return parsed;
 }
 

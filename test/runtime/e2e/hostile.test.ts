@@ -65,6 +65,25 @@ describe.each(engines())("hostile BJS, end to end on %s", (engine) => {
     });
   });
 
+  describe("a NUL character (PostgreSQL stores none in text) costs only its own execution", () => {
+    // Once, each of these failed the database write, so the update ended with nothing in the
+    // error log; on PostgreSQL a read's failure aborted the run's transaction too.
+    it.each([
+      ["in an action", "Bot.sendMessage('before'); Bot.setProperty('a\\u0000b', 1)", /^The execution's action 2 was refused: a NUL character at name$/],
+      ["in a thrown error", "throw new Error('bad\\u0000words')", /^bad\uFFFDwords$/],
+      ["in a read", "try { Bot.getProperty('a\\u0000b') } catch (e) { Bot.sendMessage(e.message); throw e }", /^A read cannot carry a NUL character$/],
+    ])("%s", async (_where, code, title) => {
+      const { say, errors } = await setup([
+        { command: "/nul", bjs_code: code },
+        { command: "/ok", answer: "still fine" },
+      ]);
+      const replies = await say("/nul", code.includes("before") || code.includes("catch") ? 2 : 1);
+      expect(replies.at(-1)).toBe(DEFAULT_ERROR_REPLY);
+      expect(await say("/ok")).toEqual(["still fine"]);
+      expect((await errors()).map((e) => e.title)).toEqual([expect.stringMatching(title)]);
+    });
+  });
+
   describe("errors of any size or shape are harmless", () => {
     it("never runs an error's getters, and shows only BJS frames", async () => {
       const { say, errors } = await setup([
