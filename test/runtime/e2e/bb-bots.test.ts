@@ -299,7 +299,11 @@ describe.each(engines())("real Bots.Business bots on %s", (engine) => {
     const ann = await person("Ann");
 
     expect(await ann.say("/start")).toEqual(["Hi! Send /weather London or set a reminder with /remind 5"]);
+    // Actions go out in order: the request is made after the messages before it, however slow
+    // Telegram is with them (BB users put "Loading..." first and expect the answer after it).
+    await r.emulator.client.setLatency({ method: "sendChatAction", ms: 300 });
     expect(await ann.say("/weather London")).toEqual(["⏳ Loading weather for London...", "🌤 London: 12°C, cloudy"]);
+    await r.emulator.client.setLatency({ method: "sendChatAction", ms: 0 });
     expect(await property(bot, "last_city", ann.id)).toBe("London");
     expect(await ann.say("weather Atlantis")).toEqual(["⏳ Loading weather for Atlantis...", "City not found: Atlantis (404)"]);
     expect(await ann.say("/outage")).toEqual(["⚠️ Weather service is unavailable, try later"]);
@@ -312,6 +316,44 @@ describe.each(engines())("real Bots.Business bots on %s", (engine) => {
     expect(await ann.say("/remind 1")).toEqual(["OK, I will remind you in 1 min"]);
     expect(await ann.say("/stopremind")).toEqual(["Reminder cancelled"]);
     expect(await ann.wait(120)).toEqual([]);
+    expect(await errors(bot)).toEqual([]);
+  });
+  it("a group guard bot: /cmd@Bot in a group, welcomes from * on new_chat_members, a reply-based /warn with kickChatMember, links deleted", async () => {
+    const bot = await gitBot("group-guard-bot");
+    const ann = await r.emulator.client.createUser({ first_name: "Ann" });
+    const ben = await r.emulator.client.createUser({ first_name: "Ben" });
+    const group = await r.emulator.client.createGroup({ title: "Cat lovers", type: "supergroup", members: [ann, bot.telegram], admins: [ann, bot.telegram] });
+    const seen = new Set<number>();
+    const news = async () => {
+      await bot.deliver();
+      await idle();
+      const fresh = (await group.history()).filter((m) => m.from?.is_bot && !seen.has(m.message_id));
+      for (const m of fresh) seen.add(m.message_id);
+      return fresh.map((m) => m.text);
+    };
+
+    await ann.sendText(group, `/rules@${bot.telegram.username}`);
+    expect(await news()).toEqual(["📜 Rules\n1. Be nice\n2. No links"]);
+    await ann.sendText(group, "/chatinfo");
+    expect(await news()).toEqual(["Chat: Cat lovers (supergroup)"]);
+    await ben.join(group);
+    expect(await news()).toEqual(["👋 Welcome, Ben! Please read /rules"]);
+    const spam = await ben.sendText(group, "cheap cats at https://spam.example");
+    expect(await news()).toEqual(["🚫 No links, Ben!"]);
+    expect((await group.history()).some((m) => m.message_id === spam.message_id)).toBe(false);
+
+    const hello = await ben.sendText(group, "hello");
+    expect(await news()).toEqual([]);
+    await ann.sendText(group, "/warn");
+    expect(await news()).toEqual(["Reply to a message with /warn"]);
+    for (const count of [1, 2]) {
+      await ann.sendText(group, "/warn", { replyTo: hello });
+      expect(await news()).toEqual([`⚠️ Ben has ${count}/3 warnings`]);
+    }
+    await ann.sendText(group, "/warn", { replyTo: hello });
+    expect(await news()).toEqual(["⛔ Ben was banned after 3 warnings"]);
+    await expect(ben.sendText(group, "let me back")).rejects.toThrow();
+    expect(await property(bot, `warns_${group.id}_${ben.id}`)).toBe(3);
     expect(await errors(bot)).toEqual([]);
   });
 });
