@@ -62,14 +62,22 @@ describe.each(engines())("real Bots.Business bots on %s", (engine) => {
   const call = (bot: TestBot, method: "GET" | "POST" | "PUT", path: string, payload?: object | string, headers?: Record<string, string>) =>
     r.t.app.inject({ method, url: `/v2/bots/${bot.id}${path}${path.includes("?") ? "&" : "?"}api_key=${bot.apiKey}`, payload, headers });
 
-  /** A started bot with the fixture repository imported through `POST /git/import`. */
-  async function gitBot(slug: string): Promise<TestBot> {
-    const files = await readFolderFiles(join(FIXTURES, slug));
-    remote.createRepo(slug, Object.fromEntries([...files].map(([path, content]) => [path, typeof content === "string" ? content : Buffer.from(content)])));
-    // Named as in bot.json: Telegram's legacy Markdown breaks on a link with an `_` in it, so BB bots have names without.
-    const bot = await r.bot([], { username: (JSON.parse(files.get("bot.json") as string) as { name: string }).name });
-    const imported = await call(bot, "POST", "/git/import", { repo_url: remote.url(slug) });
+  /** A fixture repository's files, by path. */
+  const repositoryFiles = async (slug: string) => Object.fromEntries([...(await readFolderFiles(join(FIXTURES, slug)))].map(([path, content]) => [path, String(content)]));
+
+  /** Imports files through `POST /git/import`, as a repository of that name on the remote. */
+  async function importGit(bot: TestBot, name: string, files: Record<string, string>) {
+    remote.createRepo(name, files);
+    const imported = await call(bot, "POST", "/git/import", { repo_url: remote.url(name) });
     expect(imported.statusCode, imported.body).toBe(200);
+  }
+
+  /** A started bot with the fixture repository imported. */
+  async function gitBot(slug: string): Promise<TestBot> {
+    const files = await repositoryFiles(slug);
+    // Named as in bot.json: Telegram's legacy Markdown breaks on a link with an `_` in it, so BB bots have names without.
+    const bot = await r.bot([], { username: (JSON.parse(files["bot.json"]!) as { name: string }).name });
+    await importGit(bot, slug, files);
     return bot;
   }
 
@@ -179,6 +187,15 @@ describe.each(engines())("real Bots.Business bots on %s", (engine) => {
     expect(await ben.say(`/give ${ann.id} 100`)).toEqual(["Done. Balance of " + ann.id + ": 103"]);
     expect(await ann.say("balance")).toEqual(["💰 Your balance: 103 coins"]);
     expect(await property(bot, `ResourcesLib_user${ann.id}_money`)).toBe(103);
+
+    // Push-to-deploy: a new version of the repository replaces the commands, the data stays.
+    const files = await repositoryFiles("referral-bot");
+    files["commands/_balance.js"] = files["commands/_balance.js"]!.replace("💰 Your balance: ", "💰 Balance now: ");
+    delete files["commands/Admin/_give.js"];
+    await importGit(bot, "referral-bot-v2", files);
+    expect(await ann.say("💰 Balance")).toEqual(["💰 Balance now: 103 coins"]);
+    expect(await ben.say(`/give ${ann.id} 1`)).toEqual(["Sorry, I don't know this command. Use the menu below 👇"]);
+    expect(await ann.say("👥 Referrals")).toEqual(["👥 Your referrals: 1\n- Ben"]);
     expect(await errors(bot)).toEqual([]);
   });
   it("a wait-for-answer questionnaire: runCommand chains, re-asks, options kept, placeholders, /cancel and another user's answers", async () => {
@@ -316,6 +333,11 @@ describe.each(engines())("real Bots.Business bots on %s", (engine) => {
     expect(await ann.say("/remind 1")).toEqual(["OK, I will remind you in 1 min"]);
     expect(await ann.say("/stopremind")).toEqual(["Reminder cancelled"]);
     expect(await ann.wait(120)).toEqual([]);
+
+    // The auto-retry command runs every hour by itself, with no user or chat.
+    const runs = Number((await property(bot, "stat_runs")) ?? 0);
+    await ann.wait(3600);
+    expect(await property(bot, "stat_runs")).toBe(runs + 1);
     expect(await errors(bot)).toEqual([]);
   });
   it("a group guard bot: /cmd@Bot in a group, welcomes from * on new_chat_members, a reply-based /warn with kickChatMember, links deleted", async () => {
