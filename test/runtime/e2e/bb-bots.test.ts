@@ -163,7 +163,7 @@ describe.each(engines())("real Bots.Business bots on %s", (engine) => {
     expect(await ann.keyboard()).toEqual([["💰 Balance", "👥 Referrals"], ["🔗 Invite", "🏆 Top"]]);
     const [invite] = await ann.say("🔗 Invite");
     const link = /https:\/\/t\.me\/(\S+)/.exec(invite!)!;
-    expect(link[1]).toBe(`${bot.telegram.username}?start=user${await bbUserId(bot, ann.id)}`);
+    expect(link[1]).toBe(`${bot.telegram.username}?start=ref${await bbUserId(bot, ann.id)}`);
     expect(await ann.say("👥 Referrals")).toEqual(["You have no referrals yet"]);
 
     // Ben comes through Ann's link: Ann is credited once, by her Telegram id.
