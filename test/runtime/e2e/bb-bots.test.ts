@@ -81,6 +81,16 @@ describe.each(engines())("real Bots.Business bots on %s", (engine) => {
     return bot;
   }
 
+  /** A started bot with the fixture sheet imported through `POST /csv_import` (a text/csv body, as a published sheet serves it). */
+  async function csvBot(file: string): Promise<TestBot> {
+    const bot = await r.bot([]);
+    const started = await call(bot, "POST", "/csv_import", readFileSync(join(FIXTURES, file), "utf8"), { "content-type": "text/csv" });
+    expect(started.statusCode, started.body).toBe(202);
+    await r.t.platform.interop.idle();
+    expect((await call(bot, "GET", `/csv_import/${started.json().id}`)).json()).toMatchObject({ status: "done", errors: [] });
+    return bot;
+  }
+
   /** Someone talking to the bot: each step answers the bot messages sent or edited meanwhile, in every chat of the test. */
   function people(bot: TestBot) {
     const everyone: { user: UserHandle; chat: ChatHandle; seen: Map<number, string> }[] = [];
@@ -198,8 +208,8 @@ describe.each(engines())("real Bots.Business bots on %s", (engine) => {
     expect(await ann.say("👥 Referrals")).toEqual(["👥 Your referrals: 1\n- Ben"]);
     expect(await errors(bot)).toEqual([]);
   });
-  it("a wait-for-answer questionnaire: runCommand chains, re-asks, options kept, placeholders, /cancel and another user's answers", async () => {
-    const bot = await gitBot("questionnaire-bot");
+  it.each(["a repository", "a CSV sheet"])("a wait-for-answer questionnaire from %s: runCommand chains, re-asks, options kept, placeholders, /cancel and another user's answers", async (source) => {
+    const bot = source === "a CSV sheet" ? await csvBot("questionnaire.csv") : await gitBot("questionnaire-bot");
     const person = people(bot);
     const ann = await person("Ann");
     const ben = await person("Ben");
@@ -228,11 +238,7 @@ describe.each(engines())("real Bots.Business bots on %s", (engine) => {
   });
 
   it("a daily-bonus bot from a Google-sheet CSV: once a day, ResourcesLib growth, a wait-for-answer setting and <placeholders>", async () => {
-    const bot = await r.bot([]);
-    const started = await call(bot, "POST", "/csv_import", readFileSync(join(FIXTURES, "daily-bonus.csv"), "utf8"), { "content-type": "text/csv" });
-    expect(started.statusCode, started.body).toBe(202);
-    await r.t.platform.interop.idle();
-    expect((await call(bot, "GET", `/csv_import/${started.json().id}`)).json()).toMatchObject({ status: "done" });
+    const bot = await csvBot("daily-bonus.csv");
     const person = people(bot);
     const ann = await person("Ann");
     const ben = await person("Ben");
