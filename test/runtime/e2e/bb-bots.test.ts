@@ -268,7 +268,10 @@ describe.each(engines())("real Bots.Business bots on %s", (engine) => {
     expect(await ben.say("🎁 Bonus")).toEqual(["🎁 You got 25 coins!"]);
     expect(await property(bot, "ResourcesLib_user" + ben.id + "_coins")).toBe(25);
     expect(await property(bot, "daily_bonus")).toBe(25);
-    expect(await errors(bot)).toEqual([]);
+
+    // A sub-command that is gone throws where it is called: the user gets the ! answer.
+    expect(await ben.say("❓ Help")).toEqual(["Commands: /bonus /balance /invest /deposit", "⚠️ Oops, something went wrong. Please try again later."]);
+    expect(await errors(bot)).toEqual(["/help: Command not found: /commands"]);
   });
 
   it("an admin bot: AdminPanel settings, an inline poll with answerCallbackQuery and editMessageText, TopBoardLib and a Bot.runAll broadcast", async () => {
