@@ -9,6 +9,15 @@ function asText(value: unknown): string {
 }
 
 /**
+ * An Answer as written in the app, a CSV cell or a command file, with each literal `\n` (two
+ * characters) made a new line: Bots.Business documents it so (spec/git-format.md §1.5, §4), and
+ * the stored text keeps what was written.
+ */
+export function answerLines(answer: string): string {
+  return answer.replaceAll("\\n", "\n");
+}
+
+/**
  * Fills `<name>` placeholders (spec/bjs.md §1.10): the user's property of that name, else the
  * bot's, else nothing. Each name is looked up once.
  */

@@ -4,7 +4,7 @@ import type { Action } from "./actions.js";
 import type { ErrorLog } from "../bots/error-log.js";
 import type { PropertyStore } from "../bots/properties.js";
 import { TelegramApiError, TelegramNetworkError } from "../telegram/bot-api.js";
-import { answerParams, fillPlaceholders, KEYBOARD_ONLY_TEXT } from "./answer.js";
+import { answerLines, answerParams, fillPlaceholders, KEYBOARD_ONLY_TEXT } from "./answer.js";
 import { MAX_CACHED_BYTES, type CacheKey, type CommandCache } from "./command-cache.js";
 import { keyboardRows } from "./keyboard-layout.js";
 import { CHATLESS_METHODS } from "./bjs/telegram-methods.js";
@@ -198,7 +198,7 @@ export class CommandRunner {
     if (!chat) return;
     const { bot, command, user } = invocation;
     if (invocation.keyboard) invocation.keyboard.rows = null;
-    const text = bare ?? await fillPlaceholders(command.answer!, async (name) => {
+    const text = bare ?? await fillPlaceholders(answerLines(command.answer!), async (name) => {
       const own = user ? await this.deps.properties.get(bot.row.id, "user", name, { userId: user.row.id }) : undefined;
       return own !== undefined ? own : this.deps.properties.get(bot.row.id, "bot", name);
     });

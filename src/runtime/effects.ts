@@ -17,7 +17,7 @@ import { anyCommand, matchText } from "./router.js";
 import type { CompatEffects } from "./compat-effects.js";
 import type { ListStore } from "../bots/lists.js";
 import type { TelegramSender } from "./telegram-sender.js";
-import { currentOutbox } from "./run-outbox.js";
+import { currentOutbox, enqueueInTurn } from "./run-outbox.js";
 
 /** How deep a chain of sub-commands and callbacks may go before "Too many sub commands". */
 export const MAX_SUB_COMMAND_DEPTH = 10;
@@ -149,7 +149,7 @@ export class Effects {
       userId: invocation.user?.row.id,
       chatId: invocation.chat?.row.id,
     };
-    await this.deps.jobs.enqueue([{ kind: HTTP_JOB_KIND, botId: invocation.bot.row.id, payload: job }]);
+    await enqueueInTurn(this.deps.jobs, [{ kind: HTTP_JOB_KIND, botId: invocation.bot.row.id, payload: job }]);
   }
 
   /** A Bot API call; `on_result`/`on_error` run as callbacks, `result_to_*_property` store the result after. */

@@ -19,6 +19,7 @@ import { registerRunJobs } from "./run-jobs.js";
 import { registerBroadcastJobs } from "./broadcast-worker.js";
 import { runAllTaskOf } from "../bots/broadcasts.js";
 import { registerInteropJobs } from "./interop-jobs.js";
+import { anyCommand, matchText } from "./router.js";
 import { AutoRetry } from "./auto-retry.js";
 import { AUTO_RETRY_JOB_KIND, RUN_JOB_KIND, type RunRequest } from "./run-request.js";
 import { WaitStore } from "./waits.js";
@@ -56,6 +57,7 @@ const readArgs = z.object({
 const propertyReadArgs = readArgs.required({ scope: true, name: true });
 /** `new RunAllTask({id})`: one of the bot's broadcast tasks. */
 const taskReadArgs = z.object({ id });
+const commandReadArgs = z.object({ command: z.string() });
 
 const safeJson = (text: string): unknown => {
   try {
@@ -114,12 +116,18 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
     }
   };
 
-  /** Synchronous reads for BJS: properties, a user's internal id from their Telegram id, a broadcast task, panels, lists, web app links, currency rates. */
+  /** Synchronous reads for BJS: properties, a user's internal id from their Telegram id, whether a command exists, a broadcast task, panels, lists, web app links, currency rates. */
   const reads = (invocation: Invocation): HostReads => async (name, argsJson) => {
     const given = safeJson(argsJson);
     // Refused before any query: on PostgreSQL a NUL would fail the run's transaction, not only this read.
     if (nulAt(given, "") !== undefined) throw new ReadRefused("A read cannot carry a NUL character");
     if (name === "currencyRates") return currencyRead(given);
+    if (name === "commandExists") {
+      const parsed = commandReadArgs.safeParse(given);
+      if (!parsed.success) throw new ReadRefused("Bot.runCommand needs a command text");
+      const { book, bot } = invocation;
+      return JSON.stringify(matchText(book, parsed.data.command, { botUsername: bot.row.username, allowed: anyCommand }) !== null);
+    }
     if (name === "runAllTask") {
       const parsed = taskReadArgs.safeParse(given);
       if (!parsed.success) throw new ReadRefused("RunAllTask needs {id}: a task id");

@@ -39,8 +39,9 @@ const httpJobSchema = z.object({
  * The handlers of the jobs BJS leaves behind: a stored run (scheduled `Bot.run`, auto retry,
  * callback) goes to the processor; an HTTP request is made, and its answer becomes a callback
  * run of its own (`success` for any answer, even 4xx/5xx, which Bots.Business bots check with
- * `http_status`; `error` when no answer came: refused address, timeout, network). A request
- * without the callback it needs is logged in the bot's error log.
+ * `http_status`; `error` when no answer came: refused address, timeout, network). A failed
+ * request without an `error` callback is logged in the bot's error log (spec/bjs.md §2.6, §9:
+ * the callback takes the failure over).
  */
 export function registerRunJobs(deps: { jobs: JobQueue; processor: Pick<Processor, "run">; outboundHttp: Pick<OutboundHttp, "send">; errorLog: Pick<ErrorLog, "record"> }): void {
   const { jobs, processor, outboundHttp, errorLog } = deps;
@@ -52,7 +53,7 @@ export function registerRunJobs(deps: { jobs: JobQueue; processor: Pick<Processo
     const outcome = await outboundHttp.send(request);
     const answered = outcome.error === null;
     const callback = answered ? success : error;
-    if (!answered) {
+    if (!answered && !error) {
       const where = `${request.method} ${URL.canParse(request.url) ? new URL(request.url).host : "(an invalid URL)"}`;
       await errorLog.record(job.botId, { message: `HTTP ${where} failed: ${outcome.error}`, trigger: "http", group_key: `http:${where}` });
     }

@@ -64,6 +64,22 @@ export class RunOutbox {
 }
 
 /**
+ * Enqueues jobs as the run's next effect, after the Telegram calls it made before them: with
+ * PostgreSQL those wait for the run's commit, and a job enqueued in the run's transaction would
+ * start at the commit, before them (an `HTTP.get` answered before the "Loading..." sent ahead
+ * of it). Outside a run's outbox at once: the effects before it are made already.
+ */
+export async function enqueueInTurn(queue: Pick<JobQueue, "enqueue">, specs: readonly JobSpec[]): Promise<void> {
+  const outbox = currentOutbox();
+  if (!outbox) {
+    await queue.enqueue(specs);
+    return;
+  }
+  // Made outside the run's context, so a queue that defers by itself (Redis) enqueues then.
+  outbox.deferJobs(specs, (keyed) => outboxes.exit(async () => void (await queue.enqueue(keyed))));
+}
+
+/**
  * A job queue outside the database (Redis) cannot join a run's transaction: its enqueues from
  * within a run go to the run's outbox and are made after the commit, like its messages, so a
  * run that rolls back leaves no job behind (one whose worker dies mid-enqueue is enqueued again

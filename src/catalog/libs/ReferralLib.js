@@ -5,6 +5,9 @@
 
 const REF_LIST = "REFLIB_refList";
 const TOP_BOARD = "REFLIB_top";
+// The prefix a bot's links were made with (the store's library keeps it so): track reads
+// links made by getLink(bot, "ref") without being told the prefix again.
+const LINK_PREFIX = "REFLIB_refList_link_prefix";
 
 /** What the library keeps of a user: enough to show and to credit them later. */
 const recordOf = (member) => ({ id: member.id, telegramid: member.telegramid, first_name: member.first_name, last_name: member.last_name, username: member.username, language_code: member.language_code });
@@ -21,6 +24,7 @@ function getLink(botUsername, prefix) {
   const member = requireUser("getLink");
   const botName = botUsername || (bot && bot.name);
   setUserProp("REFLIB_user", recordOf(member), "json");
+  if (prefix && prefix !== Bot.getProperty(LINK_PREFIX)) Bot.setProperty(LINK_PREFIX, String(prefix), "string");
   return "https://t.me/" + botName + "?start=" + (prefix || "user") + member.id;
 }
 
@@ -31,7 +35,7 @@ function getLink(botUsername, prefix) {
 function track(opts) {
   opts = opts || {};
   const member = requireUser("track");
-  const prefix = opts.linkPrefix || "user";
+  const prefix = opts.linkPrefix || Bot.getProperty(LINK_PREFIX) || "user";
   const call = (fn, arg) => (typeof fn === "function" ? fn(arg) : undefined);
   setUserProp("REFLIB_user", recordOf(member), "json");
   const text = String(params || "").trim();

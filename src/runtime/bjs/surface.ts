@@ -81,6 +81,17 @@ export function installBjsSurface(
     return parse(hostCall(name, stringify(args)));
   }
 
+  /**
+   * A sub-command's text must name a command of the bot or a library's `on` handler (its
+   * whole text, or its first word): a missing one throws where BJS called it (spec/bjs.md
+   * §2.14), so the error reply and `!` follow, and `try` can catch it.
+   */
+  function requireCommand(text: string): void {
+    const space = text.indexOf(" ");
+    if (handlers.has(text) || (space > 0 && handlers.has(text.slice(0, space)))) return;
+    if (read("commandExists", { command: text }) !== true) fail(`Command not found: ${text}`);
+  }
+
   const isPlainObject = (v: any) => v !== null && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype;
 
   // ---- Telegram calls -------------------------------------------------------------------
@@ -266,6 +277,7 @@ export function installBjsSurface(
     runCommand(command: any, options?: any) {
       const text = String(command ?? "").trim();
       if (!text) fail("Bot.runCommand: command is required");
+      requireCommand(text);
       act({ type: "runCommand", command: text, options: options ?? null });
     },
     /**
@@ -277,6 +289,7 @@ export function installBjsSurface(
       const command = String(spec.command).trim();
       const elsewhere = ["user_id", "chat_id", "user_telegramid", "bot_id"].some((k) => spec[k] !== undefined && spec[k] !== null);
       if (spec.run_after === undefined && !elsewhere) {
+        if (!spec.ignoreMissingCommand) requireCommand(command);
         act({ type: "runCommand", command, options: spec.options ?? null, ignoreMissingCommand: !!spec.ignoreMissingCommand });
         return;
       }
