@@ -11,6 +11,7 @@ import { PlanLimitError, ValidationError } from "../errors.js";
 import { Signal } from "../signal.js";
 import { TelegramApiError } from "../telegram/bot-api.js";
 import type { TelegramSender } from "../runtime/telegram-sender.js";
+import { botUrlProblems } from "./bot-urls.js";
 
 /** A bot row. Its token is sealed: read it with `BotStore.tokenOf`. */
 export type Bot = Selectable<BotsTable>;
@@ -292,6 +293,8 @@ export class BotService {
   }
 
   private async fieldsOf(input: BotInput, botId = 0): Promise<StoredFields> {
+    const problems = botUrlProblems(input);
+    if (problems.length > 0) throw new ValidationError(problems);
     const { token, ...plain } = input;
     if (token === undefined) return plain;
     if (token === null || token === "") return { ...plain, ...this.store.tokenFields(null), username: null };

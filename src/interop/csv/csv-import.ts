@@ -30,8 +30,9 @@ export class CsvImport {
     private readonly deps: { tasks: TaskStore; commands: CommandStore; folders: FolderStore; iterations: IterationMeter; log: Logger; outbound: Outbound },
   ) {}
 
-  /** Creates the task and starts it in the background; answers it while pending. */
+  /** Creates the task and starts it in the background; answers it while pending. A URL that cannot be downloaded from is refused first. */
   async start(bot: Bot, source: CsvSource): Promise<Task> {
+    if ("url" in source) this.deps.outbound.check(source.url, "CSV url");
     const task = await this.deps.tasks.create(bot.id, "csv_import");
     const run = this.run(bot, task.id, source)
       .catch((error) => this.deps.log.error({ err: error, botId: bot.id, taskId: task.id }, "CSV import failed unexpectedly"))

@@ -1,5 +1,6 @@
 import { libraryOf } from "../../catalog/libraries.js";
 import { CORE_LIBS } from "../../catalog/lib-sources.js";
+import { isHttpUrl, NOT_HTTP_URL } from "../../bots/bot-urls.js";
 import { parseAliases } from "../../bots/commands.js";
 import type { BotContent, CommandEntry, LibEntry } from "../bot-content.js";
 import { FileProblem, parseCommandFile, renderCommandFile } from "./command-file.js";
@@ -115,6 +116,7 @@ function descriptorOf(files: RepositoryFiles, problems: string[]): BotDescriptor
   const record = parsed as Record<string, unknown>;
   if (record.bb_sync_version !== undefined && record.bb_sync_version !== SYNC_VERSION) problems.push(`bot.json: bb_sync_version must be "${SYNC_VERSION}"`);
   if (record.csv_url !== undefined && record.csv_url !== null && typeof record.csv_url !== "string") problems.push("bot.json: csv_url must be a string or null");
+  else if (typeof record.csv_url === "string" && record.csv_url !== "" && !isHttpUrl(record.csv_url)) problems.push(`bot.json: csv_url ${NOT_HTTP_URL}`);
   const folders = Array.isArray(record.folders) && record.folders.every((title) => typeof title === "string") ? (record.folders as string[]) : undefined;
   return {
     ...(typeof record.name === "string" && { name: record.name }),
