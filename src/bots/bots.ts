@@ -144,9 +144,9 @@ export class BotStore {
   async changeCommands<T>(botId: number, write: (trx: Kysely<Schema>) => Promise<T>): Promise<T> {
     const result = await this.writing(botId, () =>
       this.db.transaction().execute(async (trx) => {
-        const result = await write(trx);
+        // First, so the bot's row is held (PostgreSQL) while `write` counts and writes its commands.
         await trx.updateTable("bots").set({ commands_version: sql`commands_version + 1` }).where("id", "=", botId).execute();
-        return result;
+        return write(trx);
       }),
     );
     // After the cached row is dropped, so listeners read the new commands_version.

@@ -1,7 +1,7 @@
 import { libraryOf } from "../../catalog/libraries.js";
 import { CORE_LIBS } from "../../catalog/lib-sources.js";
 import { isHttpUrl, NOT_HTTP_URL } from "../../bots/bot-urls.js";
-import { parseAliases } from "../../bots/commands.js";
+import { aliasesProblem, commandNameProblem, parseAliases } from "../../bots/commands.js";
 import type { BotContent, CommandEntry, LibEntry } from "../bot-content.js";
 import { FileProblem, parseCommandFile, renderCommandFile } from "./command-file.js";
 
@@ -61,6 +61,9 @@ function nameFromFile(base: string): string {
   return name.startsWith("_") ? `/${name.slice(1)}` : name;
 }
 
+/** A sentence of the API's ("Command is too long") as a file problem reads it ("command is too long"). */
+const lowerFirst = (sentence: string): string => sentence[0]!.toLowerCase() + sentence.slice(1);
+
 const blank = (value: string | undefined): string | null => (value === undefined || value.trim() === "" ? null : value);
 
 /** One command file as an entry; a bad value is a FileProblem at its line. */
@@ -69,7 +72,11 @@ function commandOf(path: string, text: string, directory: string | null): Comman
   const base = path.slice(path.lastIndexOf("/") + 1);
   const get = (key: string) => header?.get(key);
   const command = (get("command")?.value ?? nameFromFile(base)).trim();
-  if (command === "") throw new FileProblem(get("command")?.line ?? 1, "command can't be blank");
+  const nameProblem = commandNameProblem(command);
+  if (nameProblem) throw new FileProblem(get("command")?.line ?? 1, lowerFirst(nameProblem));
+  const aliases = parseAliases(get("aliases")?.value);
+  const aliasProblem = aliasesProblem(aliases);
+  if (aliasProblem) throw new FileProblem(get("aliases")!.line, lowerFirst(aliasProblem));
   const needReply = get("need_reply");
   const replyText = needReply?.value.trim().toLowerCase() ?? "";
   if (!["", "true", "false"].includes(replyText)) throw new FileProblem(needReply!.line, `need_reply must be true, false or empty, not "${needReply!.value.trim()}"`);
@@ -87,7 +94,7 @@ function commandOf(path: string, text: string, directory: string | null): Comman
     help: blank(get("help")?.value),
     answer,
     keyboard,
-    aliases: parseAliases(get("aliases")?.value),
+    aliases,
     group: blank(get("group")?.value)?.trim() ?? null,
     need_reply: replyText === "true",
     auto_retry_time: autoRetry,
