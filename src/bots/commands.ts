@@ -70,6 +70,17 @@ export function aliasesProblem(aliases: string[]): string | undefined {
   return undefined;
 }
 
+/** The longest auto retry: as far ahead as `Bot.run` may schedule (a much later run cannot be scheduled at all). */
+export const MAX_AUTO_RETRY_S = 365 * 24 * 3600;
+
+/** What is wrong with an auto retry time in seconds (null: none), or undefined. */
+export function autoRetryProblem(seconds: number | null): string | undefined {
+  if (seconds === null) return undefined;
+  if (!(Number.isSafeInteger(seconds) && seconds > 0)) return "Auto retry time must be a positive whole number of seconds";
+  if (seconds > MAX_AUTO_RETRY_S) return `Auto retry time must be at most ${MAX_AUTO_RETRY_S} seconds (a year)`;
+  return undefined;
+}
+
 /** The refusal of one command more than a bot may have. */
 function tooManyCommands(limit: number): ValidationError {
   return new ValidationError([`A bot may have ${limit} commands at most; delete one first`]);
@@ -104,7 +115,8 @@ export function parseCommandFields(fields: CommandFields): CommandInput {
   for (const problem of [commandNameProblem(command), aliasesProblem(aliases)]) if (problem) problems.push(problem);
   const retry = fields.auto_retry_time;
   const autoRetry = retry === undefined || retry === null || retry === "" ? null : Number(retry);
-  if (autoRetry !== null && !(Number.isSafeInteger(autoRetry) && autoRetry > 0)) problems.push("Auto retry time must be a positive whole number of seconds");
+  const retryProblem = autoRetryProblem(autoRetry);
+  if (retryProblem) problems.push(retryProblem);
   const folder = fields.commands_folder_id;
   const folderId = folder === undefined || folder === null || folder === "" ? null : Number(folder);
   if (folderId !== null && !(Number.isSafeInteger(folderId) && folderId > 0)) problems.push(FOREIGN_FOLDER);

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { engines, usePlatform } from "../support/platform.js";
 import { createBot, signUpClient, type ApiClient } from "../support/bots.js";
 import { useGitRemote } from "../support/git-remote.js";
+import { readRepository, RepositoryProblems } from "../../src/interop/git/repository.js";
 import { rowsOfBot } from "./seed.js";
 
 const LIMIT = 3;
@@ -86,5 +87,14 @@ describe.each(engines())("how many commands and aliases a bot may have, on %s", 
     const { interop_tasks: tasks, ...after } = await rowsOfBot(t.platform, bot.id);
     expect(after).toEqual(Object.fromEntries(Object.entries(before).filter(([table]) => table !== "interop_tasks")));
     expect(tasks.map((task) => (task as { status: string }).status)).toEqual(["failed", "failed", "failed"]);
+  });
+});
+
+describe("a repository's auto_retry_time", () => {
+  it("must be at most a year, as through the API", () => {
+    const read = (seconds: string) => readRepository(new Map([["bot.json", "{}"], ["commands/tick.js", `/*CMD\n  command: /tick\n  auto_retry_time: ${seconds}\nCMD*/\n`]]));
+    expect(read("31536000").content.commands[0]!.auto_retry_time).toBe(31536000);
+    expect(() => read("31536001")).toThrow(RepositoryProblems);
+    expect(() => read("31536001")).toThrow(expect.objectContaining({ problems: ["commands/tick.js line 3: auto_retry_time must be at most 31536000 seconds (a year)"] }));
   });
 });

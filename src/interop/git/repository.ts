@@ -1,7 +1,7 @@
 import { libraryOf } from "../../catalog/libraries.js";
 import { CORE_LIBS } from "../../catalog/lib-sources.js";
 import { isHttpUrl, NOT_HTTP_URL } from "../../bots/bot-urls.js";
-import { aliasesProblem, commandNameProblem, parseAliases } from "../../bots/commands.js";
+import { aliasesProblem, commandNameProblem, MAX_AUTO_RETRY_S, parseAliases } from "../../bots/commands.js";
 import type { BotContent, CommandEntry, LibEntry } from "../bot-content.js";
 import { FileProblem, parseCommandFile, renderCommandFile } from "./command-file.js";
 
@@ -84,6 +84,7 @@ function commandOf(path: string, text: string, directory: string | null): Comman
   const retryText = retry?.value.trim() ?? "";
   const autoRetry = retryText === "" ? null : Number(retryText);
   if (autoRetry !== null && !(Number.isSafeInteger(autoRetry) && autoRetry > 0)) throw new FileProblem(retry!.line, `auto_retry_time must be a positive whole number of seconds, not "${retryText}"`);
+  if (autoRetry !== null && autoRetry > MAX_AUTO_RETRY_S) throw new FileProblem(retry!.line, `auto_retry_time must be at most ${MAX_AUTO_RETRY_S} seconds (a year)`);
   const answer = blank(get("answer")?.value);
   const keyboard = blank(get("keyboard")?.value);
   if (keyboard !== null && answer === null) throw new FileProblem(get("keyboard")!.line, "a keyboard needs an answer to be sent with");
