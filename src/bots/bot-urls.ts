@@ -1,13 +1,14 @@
 /** An SSH remote as git writes it, `git@github.com:owner/Repo.git` (the form bot.json's git_remote has, spec/git-format.md). */
-export const SCP_LIKE_REMOTE = /^[\w.-]+@[\w.-]+:\S+$/;
+const SCP_LIKE_REMOTE = /^[\w.-]+@[\w.-]+:\S+$/;
 
 export const NOT_HTTP_URL = "must be an http:// or https:// URL";
 
-/** Whether the text is an absolute http(s) URL with a host. */
+/** Whether the text is an absolute http(s) URL with a host, and no spaces or control characters the parser would quietly drop or encode. */
 export function isHttpUrl(text: string): boolean {
+  if (/[\u0000-\u0020\u007f]/.test(text)) return false;
   try {
     const url = new URL(text);
-    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "" && text.trim() === text;
+    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "";
   } catch {
     return false;
   }

@@ -1,6 +1,7 @@
 import { libraryOf } from "../../catalog/libraries.js";
 import { CORE_LIBS } from "../../catalog/lib-sources.js";
 import { isHttpUrl, NOT_HTTP_URL } from "../../bots/bot-urls.js";
+import { folderTitleProblem } from "../../bots/folders.js";
 import { aliasesProblem, commandNameProblem, MAX_AUTO_RETRY_S, parseAliases } from "../../bots/commands.js";
 import type { BotContent, CommandEntry, LibEntry } from "../bot-content.js";
 import { FileProblem, parseCommandFile, renderCommandFile } from "./command-file.js";
@@ -41,12 +42,15 @@ const FORBIDDEN = /[/\\:*?"<>|]/g;
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
 function textOf(path: string, data: Uint8Array | string): string {
-  if (typeof data === "string") return data;
+  let text: string;
   try {
-    return decoder.decode(data);
+    text = typeof data === "string" ? data : decoder.decode(data);
   } catch {
     throw new RepositoryProblems([`${path}: not UTF-8 text`]);
   }
+  // PostgreSQL cannot store NUL in text, and no command or library holds one.
+  if (text.includes("\u0000")) throw new RepositoryProblems([`${path}: holds a NUL character, which is not text`]);
+  return text;
 }
 
 /** A name as a file or directory name: forbidden characters become `_`, and `.`/`..` cannot stand alone. */
@@ -90,6 +94,8 @@ function commandOf(path: string, text: string, directory: string | null): Comman
   if (keyboard !== null && answer === null) throw new FileProblem(get("keyboard")!.line, "a keyboard needs an answer to be sent with");
   // The header's folder wins; the directory is the fallback (spec §1.4).
   const folder = blank(get("folder")?.value) ?? directory;
+  const titleProblem = folder === null ? undefined : folderTitleProblem(folder.trim(), "folder");
+  if (titleProblem) throw new FileProblem(get("folder")?.line ?? 1, titleProblem);
   return {
     command,
     help: blank(get("help")?.value),
@@ -126,6 +132,7 @@ function descriptorOf(files: RepositoryFiles, problems: string[]): BotDescriptor
   if (record.csv_url !== undefined && record.csv_url !== null && typeof record.csv_url !== "string") problems.push("bot.json: csv_url must be a string or null");
   else if (typeof record.csv_url === "string" && record.csv_url !== "" && !isHttpUrl(record.csv_url)) problems.push(`bot.json: csv_url ${NOT_HTTP_URL}`);
   const folders = Array.isArray(record.folders) && record.folders.every((title) => typeof title === "string") ? (record.folders as string[]) : undefined;
+  if (folders?.some((title) => folderTitleProblem(title.trim()))) problems.push("bot.json: folders must be titles of 1 to 255 characters");
   return {
     ...(typeof record.name === "string" && { name: record.name }),
     ...(record.csv_url !== undefined && { csv_url: (record.csv_url as string | null) || null }),
