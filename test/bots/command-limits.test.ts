@@ -50,7 +50,8 @@ describe.each(engines())("how many commands and aliases a bot may have, on %s", 
   it("skips the CSV rows past the limit, each with the reason, and imports the others", async () => {
     const { api, user } = await signUpClient(t.app);
     const bot = await createBot(api);
-    const sheet = ["command,answer", ...Array.from({ length: 5 }, (_, i) => `/r${i},Row ${i}`)].join("\n");
+    // The refused rows name a folder of their own, which must not be left behind empty.
+    const sheet = ["command,answer,folder", ...Array.from({ length: 5 }, (_, i) => `/r${i},Row ${i},${i < LIMIT ? "" : "Late"}`)].join("\n");
     const started = await t.app.inject({ method: "POST", url: `/v2/bots/${bot.id}/csv_import?api_key=${user.apiKey}`, headers: { "content-type": "text/csv" }, payload: sheet });
     expect(started.statusCode).toBe(202);
     await t.platform.interop.idle();
@@ -61,6 +62,7 @@ describe.each(engines())("how many commands and aliases a bot may have, on %s", 
       { row: 6, error: `A bot may have ${LIMIT} commands at most; delete one first` },
     ]);
     expect(await commandNames(api, bot.id)).toEqual(["/r0", "/r1", "/r2"]);
+    expect((await api.get(`/v2/bots/${bot.id}/commands_folders`)).json()).toEqual([]);
   });
 
   it("refuses a Git import with more commands than the limit, or a command with too many aliases, and changes nothing", async () => {

@@ -26,6 +26,17 @@ describe.each(engines())("imports with bad folder titles and bad text on %s", (e
     expect(commands.map((command: { command: string; commands_folder: { title: string } | null }) => [command.command, command.commands_folder?.title])).toEqual([["/b", "Shop"]]);
   });
 
+  it("leaves no new folder behind for a CSV row that is skipped", async () => {
+    const { api, user } = await signUpClient(t.app);
+    const bot = await createBot(api);
+    const sheet = "command,answer,folder,auto_retry\n/a,A,Fresh,soon\n/b,B,Kept,\n";
+    const started = await t.app.inject({ method: "POST", url: `/v2/bots/${bot.id}/csv_import?api_key=${user.apiKey}`, headers: { "content-type": "text/csv" }, payload: sheet });
+    await t.platform.interop.idle();
+    const task = (await api.get(`/v2/bots/${bot.id}/csv_import/${started.json().id}`)).json();
+    expect(task).toMatchObject({ status: "done", created: 1, skipped: 1, errors: [{ row: 2, error: "Auto retry time must be a positive whole number of seconds" }] });
+    expect((await api.get(`/v2/bots/${bot.id}/commands_folders`)).json().map((folder: { title: string }) => folder.title)).toEqual(["Kept"]);
+  });
+
   it("answers 422 to a repository with a folder title that is too long or blank, or text holding NUL, and changes nothing", async () => {
     const { api } = await signUpClient(t.app);
     const bot = await createBot(api);
