@@ -52,6 +52,8 @@ export interface Config {
   /** Trust X-Forwarded-For (behind a reverse proxy), so throttling sees the client's IP. */
   trustProxy: boolean;
   bodyLimitBytes: number;
+  /** Commands one bot may have (the API, CSV and Git imports refuse more). */
+  botCommandsLimit: number;
   /** Git and CSV imports may reach loopback and private networks (a git server beside the platform). */
   importAllowPrivateUrls: boolean;
   /** Whether web apps (`WebApp.render`) may answer HTML and other non-JSON types, in a sandboxed page. */
@@ -194,6 +196,7 @@ export function loadConfig(env: Env = process.env): Config {
     logFormat: oneOf(env, "LOG_FORMAT", LOG_FORMATS, "auto"),
     trustProxy: flag(env, "TRUST_PROXY", false),
     bodyLimitBytes: integer(env, "BODY_LIMIT_BYTES", 1024 * 1024),
+    botCommandsLimit: integer(env, "BOT_COMMANDS_LIMIT", 5000, 1),
     importAllowPrivateUrls: flag(env, "IMPORT_ALLOW_PRIVATE_URLS", false),
     webAppHtml: flag(env, "WEBAPP_HTML", true),
     freePlan: {

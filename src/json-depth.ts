@@ -1,7 +1,7 @@
 /**
  * How deeply a JSON body may nest arrays and objects. Rails' JSON parser, which Bots.Business
  * runs on, stops at the same 100; deeper input would overflow the recursive walks that follow
- * parsing (NUL guard, validation, JSON.stringify on the way to the database).
+ * parsing (text guard, validation, JSON.stringify on the way to the database).
  */
 export const MAX_JSON_DEPTH = 100;
 

@@ -196,7 +196,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     sender,
     lifecycle: runtime.runner,
   });
-  const commands = new CommandStore(db, folders, botStore, clock);
+  const commands = new CommandStore(db, folders, botStore, clock, config.botCommandsLimit);
   const interop = new InteropService({ db, bots, commands, folders, errorLog, iterations, clock, log, allowPrivateUrls: config.importAllowPrivateUrls });
   await interop.recoverInterrupted();
   return {

@@ -4,7 +4,7 @@ import type { Platform } from "../platform.js";
 import { requireSignIn } from "./plugins/authenticate.js";
 import { errorOptions, registerErrorHandling } from "./plugins/errors.js";
 import { registerJsonBodies } from "./plugins/json-body.js";
-import { registerNulGuard } from "./plugins/nul-guard.js";
+import { registerTextGuard } from "./plugins/text-guard.js";
 import { registerOpenApi } from "./plugins/openapi.js";
 import { recordRoutes } from "./route-table.js";
 import { authRoutes } from "./routes/auth.js";
@@ -93,7 +93,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   options.instrument?.(app);
   registerErrorHandling(app, platform.config.bodyLimitBytes, await registerDashboard(app, platform.log));
   registerJsonBodies(app);
-  registerNulGuard(app);
+  registerTextGuard(app);
   // An answer tells the client its writes happened: it leaves once they are committed.
   app.addHook("onSend", async () => {
     await platform.database.committed();

@@ -104,6 +104,13 @@ function fieldOf(field: Partial<PanelField>): PanelField {
   return { ...defined, value: field.value === undefined ? null : fieldValue(defined, field.value) };
 }
 
+/** A panel's fields as stored, refused when larger than a panel may be (by a definition or by values saved into it). */
+function storedFields(panelName: string, fields: PanelField[]): string {
+  const json = JSON.stringify(fields);
+  if (Buffer.byteLength(json) > MAX_PANEL_BYTES) throw new ValidationError([`Admin panel ${panelName} is too large (the limit is ${MAX_PANEL_BYTES} bytes of fields and values)`]);
+  return json;
+}
+
 /** Each bot's admin panels (spec/bjs.md §7): definitions written by BJS, values edited by the owner. */
 export class AdminPanelStore {
   constructor(
@@ -122,8 +129,7 @@ export class AdminPanelStore {
       const kept = options.force ? undefined : old?.fields.find((o) => o.name === field.name);
       return kept ? { ...field, value: kept.value } : field;
     });
-    const fieldsJson = JSON.stringify(fields);
-    if (Buffer.byteLength(fieldsJson) > MAX_PANEL_BYTES) throw new ValidationError([`Admin panel ${name} is too large (the limit is ${MAX_PANEL_BYTES} bytes of fields and values)`]);
+    const fieldsJson = storedFields(name, fields);
     if (!old && (await this.count(botId)) >= MAX_PANELS) throw new ValidationError([`A bot may have ${MAX_PANELS} admin panels at most`]);
     const now = isoNow(this.clock);
     const definition = {
@@ -198,7 +204,7 @@ export class AdminPanelStore {
       if (problems.length > 0) throw new ValidationError(problems);
       const row = await trx
         .updateTable("admin_panels")
-        .set({ fields: JSON.stringify([...fields.values()]), updated_at: isoNow(this.clock) })
+        .set({ fields: storedFields(panel.name, [...fields.values()]), updated_at: isoNow(this.clock) })
         .where("id", "=", panel.id)
         .returningAll()
         .executeTakeFirstOrThrow();

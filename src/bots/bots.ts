@@ -11,6 +11,7 @@ import { PlanLimitError, ValidationError } from "../errors.js";
 import { Signal } from "../signal.js";
 import { TelegramApiError } from "../telegram/bot-api.js";
 import type { TelegramSender } from "../runtime/telegram-sender.js";
+import { botUrlProblems } from "./bot-urls.js";
 
 /** A bot row. Its token is sealed: read it with `BotStore.tokenOf`. */
 export type Bot = Selectable<BotsTable>;
@@ -143,9 +144,9 @@ export class BotStore {
   async changeCommands<T>(botId: number, write: (trx: Kysely<Schema>) => Promise<T>): Promise<T> {
     const result = await this.writing(botId, () =>
       this.db.transaction().execute(async (trx) => {
-        const result = await write(trx);
+        // First, so the bot's row is held (PostgreSQL) while `write` counts and writes its commands.
         await trx.updateTable("bots").set({ commands_version: sql`commands_version + 1` }).where("id", "=", botId).execute();
-        return result;
+        return write(trx);
       }),
     );
     // After the cached row is dropped, so listeners read the new commands_version.
@@ -292,6 +293,8 @@ export class BotService {
   }
 
   private async fieldsOf(input: BotInput, botId = 0): Promise<StoredFields> {
+    const problems = botUrlProblems(input);
+    if (problems.length > 0) throw new ValidationError(problems);
     const { token, ...plain } = input;
     if (token === undefined) return plain;
     if (token === null || token === "") return { ...plain, ...this.store.tokenFields(null), username: null };

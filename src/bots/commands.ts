@@ -52,7 +52,39 @@ export interface CommandFilter {
 export const SPECIAL_COMMANDS = ["*", "@", "@@", "!", "/inlineQuery"] as const;
 
 const MAX_NAME = 255;
+/** Aliases one command may have: routing keeps them all in memory, and one insert of thousands passes the engines' parameter limits. */
+const MAX_ALIASES = 100;
 const FOREIGN_FOLDER = "Commands folder must be a folder of this bot";
+
+/** What is wrong with a command's name, or undefined (the API, CSV and Git imports share the rule). */
+export function commandNameProblem(command: string): string | undefined {
+  if (command === "") return "Command can't be blank";
+  if (command.length > MAX_NAME) return `Command is too long (maximum is ${MAX_NAME} characters)`;
+  return undefined;
+}
+
+/** What is wrong with a command's parsed aliases, or undefined. */
+export function aliasesProblem(aliases: string[]): string | undefined {
+  if (aliases.length > MAX_ALIASES) return `Aliases are too many (a command may have ${MAX_ALIASES} at most)`;
+  if (aliases.some((alias) => alias.length > MAX_NAME)) return `Aliases are too long (maximum is ${MAX_NAME} characters each)`;
+  return undefined;
+}
+
+/** The longest auto retry: as far ahead as `Bot.run` may schedule (a much later run cannot be scheduled at all). */
+export const MAX_AUTO_RETRY_S = 365 * 24 * 3600;
+
+/** What is wrong with an auto retry time in seconds (null: none), or undefined. */
+function autoRetryProblem(seconds: number | null): string | undefined {
+  if (seconds === null) return undefined;
+  if (!(Number.isSafeInteger(seconds) && seconds > 0)) return "Auto retry time must be a positive whole number of seconds";
+  if (seconds > MAX_AUTO_RETRY_S) return `Auto retry time must be at most ${MAX_AUTO_RETRY_S} seconds (a year)`;
+  return undefined;
+}
+
+/** The refusal of one command more than a bot may have. */
+function tooManyCommands(limit: number): ValidationError {
+  return new ValidationError([`A bot may have ${limit} commands at most; delete one first`]);
+}
 
 /** Splits a comma string into aliases: trimmed, lower-cased, without blanks or repeats. */
 export function parseAliases(aliases: string | null | undefined): string[] {
@@ -79,13 +111,12 @@ function codeOf(fields: CommandFields, problems: string[]): string | null {
 export function parseCommandFields(fields: CommandFields): CommandInput {
   const problems: string[] = [];
   const command = fields.command.trim();
-  if (command === "") problems.push("Command can't be blank");
-  if (command.length > MAX_NAME) problems.push(`Command is too long (maximum is ${MAX_NAME} characters)`);
   const aliases = parseAliases(fields.aliases);
-  if (aliases.some((alias) => alias.length > MAX_NAME)) problems.push(`Aliases are too long (maximum is ${MAX_NAME} characters each)`);
+  for (const problem of [commandNameProblem(command), aliasesProblem(aliases)]) if (problem) problems.push(problem);
   const retry = fields.auto_retry_time;
   const autoRetry = retry === undefined || retry === null || retry === "" ? null : Number(retry);
-  if (autoRetry !== null && !(Number.isSafeInteger(autoRetry) && autoRetry > 0)) problems.push("Auto retry time must be a positive whole number of seconds");
+  const retryProblem = autoRetryProblem(autoRetry);
+  if (retryProblem) problems.push(retryProblem);
   const folder = fields.commands_folder_id;
   const folderId = folder === undefined || folder === null || folder === "" ? null : Number(folder);
   if (folderId !== null && !(Number.isSafeInteger(folderId) && folderId > 0)) problems.push(FOREIGN_FOLDER);
@@ -121,6 +152,8 @@ export class CommandStore {
     private readonly folders: FolderStore,
     private readonly bots: BotStore,
     private readonly clock: Clock,
+    /** Commands one bot may have (BOT_COMMANDS_LIMIT). */
+    readonly limit: number,
   ) {}
 
   /** One page of the bot's commands in id order, filtered by folder and by a search in names and aliases. */
@@ -165,6 +198,7 @@ export class CommandStore {
   async create(botId: number, input: CommandInput): Promise<Command> {
     const now = isoNow(this.clock);
     const id = await this.write(botId, input, async (trx) => {
+      await this.checkRoom(trx, botId);
       const row = await trx
         .insertInto("bot_commands")
         .values({ bot_id: botId, command: input.command, ...input.values, created_via_csv_import: 0, created_at: now, updated_at: now })
@@ -225,6 +259,7 @@ export class CommandStore {
       return "updated";
     }
     await this.write(botId, input, async (trx) => {
+      await this.checkRoom(trx, botId);
       const row = await trx
         .insertInto("bot_commands")
         .values({ bot_id: botId, command: input.command, ...input.values, created_via_csv_import: 1, last_csv_import_at: now, created_at: now, updated_at: now })
@@ -242,6 +277,12 @@ export class CommandStore {
     if (gone.length === 0) return 0;
     await this.bots.changeCommands(botId, (trx) => trx.deleteFrom("bot_commands").where("bot_id", "=", botId).where("id", "in", gone).execute());
     return gone.length;
+  }
+
+  /** Refuses one command more than the limit; inside the write's transaction, which holds the bot's row, so parallel creates cannot pass it. */
+  private async checkRoom(trx: Kysely<Schema>, botId: number): Promise<void> {
+    const { n } = await trx.selectFrom("bot_commands").select((eb) => eb.fn.countAll<number>().as("n")).where("bot_id", "=", botId).executeTakeFirstOrThrow();
+    if (Number(n) >= this.limit) throw tooManyCommands(this.limit);
   }
 
   /** Writes a command row and its aliases in one transaction, mapping key violations to sentences. */

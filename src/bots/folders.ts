@@ -9,6 +9,18 @@ import type { BotStore } from "./bots.js";
 /** A folder of commands (organisation only, not a permission). */
 export type Folder = Selectable<CommandsFoldersTable>;
 
+const MAX_TITLE = 255;
+
+/**
+ * What is wrong with a trimmed folder title, or undefined; the API, CSV and Git imports share
+ * the rule (a much longer title passes PostgreSQL's index entry limit).
+ */
+export function folderTitleProblem(title: string, subject = "Title"): string | undefined {
+  if (title === "") return `${subject} can't be blank`;
+  if (title.length > MAX_TITLE) return `${subject} is too long (maximum is ${MAX_TITLE} characters)`;
+  return undefined;
+}
+
 /** A bot's command folders; titles are unique per bot (Git export makes them directories). */
 export class FolderStore {
   constructor(
@@ -41,7 +53,8 @@ export class FolderStore {
 
   async create(botId: number, title: string): Promise<Folder> {
     const trimmed = title.trim();
-    if (trimmed === "") throw new ValidationError(["Title can't be blank"]);
+    const problem = folderTitleProblem(trimmed);
+    if (problem) throw new ValidationError([problem]);
     const now = isoNow(this.clock);
     try {
       return await this.db

@@ -45,7 +45,7 @@ export class InteropService {
     this.outbound = new Outbound(deps.allowPrivateUrls);
     this.tasks = new TaskStore(deps.db, deps.clock);
     this.content = new BotContentStore(deps.db, deps.bots.store, deps.clock);
-    this.git = new GitSync({ content: this.content, bots: deps.bots.store, tasks: this.tasks, errorLog: deps.errorLog, iterations: deps.iterations, clock: deps.clock, outbound: this.outbound });
+    this.git = new GitSync({ content: this.content, bots: deps.bots.store, tasks: this.tasks, errorLog: deps.errorLog, iterations: deps.iterations, clock: deps.clock, outbound: this.outbound, commandsLimit: deps.commands.limit });
     this.csv = new CsvImport({ tasks: this.tasks, commands: deps.commands, folders: deps.folders, iterations: deps.iterations, log: deps.log, outbound: this.outbound });
   }
 

@@ -25,7 +25,7 @@ import { AUTO_RETRY_JOB_KIND, RUN_JOB_KIND, type RunRequest } from "./run-reques
 import { WaitStore } from "./waits.js";
 import { every } from "../clock.js";
 import { RunJournal } from "./run-journal.js";
-import { nulAt } from "../nul.js";
+import { textFlawAt } from "../text-flaws.js";
 
 export interface ProcessingOptions {
   executor?: Partial<ExecutorOptions>;
@@ -120,7 +120,8 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
   const reads = (invocation: Invocation): HostReads => async (name, argsJson) => {
     const given = safeJson(argsJson);
     // Refused before any query: on PostgreSQL a NUL would fail the run's transaction, not only this read.
-    if (nulAt(given, "") !== undefined) throw new ReadRefused("A read cannot carry a NUL character");
+    const flawed = textFlawAt(given, "a read");
+    if (flawed) throw new ReadRefused(`A read ${flawed.flaw}`);
     if (name === "currencyRates") return currencyRead(given);
     if (name === "commandExists") {
       const parsed = commandReadArgs.safeParse(given);

@@ -106,6 +106,23 @@ describe("API conventions", () => {
     expect(query.statusCode).toBe(401);
   });
 
+  it("refuses a lone surrogate anywhere in a request with 422 (SQLite would store it as bytes that are not UTF-8), and takes paired ones", async () => {
+    const { apiKey } = await signUp(t.app);
+    const bot = (await t.app.inject({ method: "POST", url: `/v2/bots?api_key=${apiKey}`, payload: { name: "Unicode" } })).json();
+    const send = (json: string) => t.app.inject({ method: "POST", url: `/v2/bots/${bot.id}/commands?api_key=${apiKey}`, headers: { "content-type": "application/json" }, payload: json });
+    for (const json of ['{"command":"/s\\ud800"}', '{"command":"/s\\udc00\\ud800x"}']) {
+      const refused = await send(json);
+      expect(refused.statusCode, json).toBe(422);
+      expect(refused.json(), json).toEqual({ errors: ["Command must be valid Unicode text (it holds a lone surrogate)"] });
+    }
+    const key = await send('{"command":"/k","\\ud800":1}');
+    expect(key.json()).toEqual({ errors: ["Body must be valid Unicode text (it holds a lone surrogate)"] });
+    expect((await t.app.inject({ method: "GET", url: `/v2/bots/${bot.id}/commands?api_key=${apiKey}` })).json()).toEqual([]);
+    const paired = await send('{"command":"/s\\ud83d\\ude00"}');
+    expect(paired.statusCode).toBe(200);
+    expect(paired.json().command).toBe("/s😀");
+  });
+
   it("serves an OpenAPI 3.1 document generated from the route schemas, and docs at /docs", async () => {
     const response = await t.app.inject({ method: "GET", url: "/v2/openapi.json" });
     expect(response.statusCode).toBe(200);

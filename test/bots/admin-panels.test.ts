@@ -86,6 +86,16 @@ describe.each(engines())("admin panels on %s", (engine) => {
     }
   });
 
+  it("answers 422 to values that would make the panel larger than a panel may be, and keeps the old values", async () => {
+    const { api, base, settings } = await botWithPanels();
+    const response = await api.put(`${base}/active_options/${settings.id}`, { values: { notes: "x".repeat(200_000), greeting: "Hello" } });
+    expect(response.statusCode).toBe(422);
+    expect(response.json()).toEqual({ errors: ["Admin panel settings is too large (the limit is 65536 bytes of fields and values)"] });
+    const [kept] = (await api.get(`${base}/active_options`)).json();
+    const valueOf = (name: string) => kept.fields.find((field: { name: string }) => field.name === name).value;
+    expect([kept.name, valueOf("greeting"), valueOf("notes")]).toEqual(["settings", "Hi", null]);
+  });
+
   it("answers 404, not 500, for a panel deleted (by a run) between its read and its save", async () => {
     const { api, bot, base, settings } = await botWithPanels();
     const panels = t.platform.adminPanels.store;

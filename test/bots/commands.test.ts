@@ -100,6 +100,9 @@ describe.each(engines())("commands and folders on %s", (engine) => {
     [{ command: "/a", auto_retry_time: "soon" }, ["Auto retry time must be a positive whole number of seconds"]],
     [{ command: "/a", auto_retry_time: 0 }, ["Auto retry time must be a positive whole number of seconds"]],
     [{ command: "/a", auto_retry_time: 1.5 }, ["Auto retry time must be a positive whole number of seconds"]],
+    // Further than a job can be scheduled: auto retry would never run, and say so only in the platform's log.
+    [{ command: "/a", auto_retry_time: 1e13 }, ["Auto retry time must be at most 31536000 seconds (a year)"]],
+    [{ command: "/a", auto_retry_time: "31536001" }, ["Auto retry time must be at most 31536000 seconds (a year)"]],
     [{ command: "/a", commands_folder_id: 99999999 }, ["Commands folder must be a folder of this bot"]],
     [{ command: "/a", commands_folder_id: "abc" }, ["Commands folder must be a folder of this bot"]],
     [{ command: "/a", need_reply: "maybe" }, ["Need reply is invalid"]],

@@ -39,7 +39,8 @@ const requestErrors: Record<string, (request: FastifyRequest, bodyLimit: number)
 function answerError(error: FastifyError, request: FastifyRequest, reply: FastifyReply, bodyLimit: number): FastifyReply {
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where = error.validationContext ?? "body";
-    return reply.code(422).send({ errors: error.validation.map((issue) => describeIssue(issue, where)) });
+    // Two checks can fail with one sentence (a number past 2^53 is too big and not a safe integer): each is said once.
+    return reply.code(422).send({ errors: [...new Set(error.validation.map((issue) => describeIssue(issue, where)))] });
   }
   if (error instanceof AppError) {
     if (error instanceof ValidationError) return reply.code(422).send({ errors: error.problems });

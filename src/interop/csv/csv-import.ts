@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { IterationMeter } from "../../accounts/iterations.js";
 import type { Bot } from "../../bots/bots.js";
 import { parseCommandFields, type CommandStore } from "../../bots/commands.js";
-import type { FolderStore } from "../../bots/folders.js";
+import type { Folder, FolderStore } from "../../bots/folders.js";
 import { AppError, ValidationError } from "../../errors.js";
 import type { Task, TaskItemError, TaskStore } from "../tasks.js";
 import type { Outbound } from "../outbound.js";
@@ -30,8 +30,9 @@ export class CsvImport {
     private readonly deps: { tasks: TaskStore; commands: CommandStore; folders: FolderStore; iterations: IterationMeter; log: Logger; outbound: Outbound },
   ) {}
 
-  /** Creates the task and starts it in the background; answers it while pending. */
+  /** Creates the task and starts it in the background; answers it while pending. A URL that cannot be downloaded from is refused first. */
   async start(bot: Bot, source: CsvSource): Promise<Task> {
+    if ("url" in source) this.deps.outbound.check(source.url, "CSV url");
     const task = await this.deps.tasks.create(bot.id, "csv_import");
     const run = this.run(bot, task.id, source)
       .catch((error) => this.deps.log.error({ err: error, botId: bot.id, taskId: task.id }, "CSV import failed unexpectedly"))
@@ -95,16 +96,21 @@ export class CsvImport {
     seen.set(name, row);
     const needReply = String(fields.need_reply ?? "").trim().toLowerCase();
     if (!["", "true", "false"].includes(needReply)) return `need_reply must be true, false or blank, not "${fields.need_reply}"`;
+    // A folder is made only for a row that is sound, and unmade when its command is refused (the bot's limit): a skipped row leaves nothing.
+    let made: Folder | undefined;
     try {
+      const input = parseCommandFields({ ...fields, need_reply: needReply === "true", commands_folder_id: null });
       const folderTitle = fields.folder?.trim();
-      const folder = folderTitle ? ((await this.deps.folders.byTitle(botId, folderTitle)) ?? (await this.deps.folders.create(botId, folderTitle))) : null;
-      const input = parseCommandFields({ ...fields, need_reply: needReply === "true", commands_folder_id: folder?.id ?? null });
-      const outcome = await this.deps.commands.upsertImported(botId, input);
+      const existing = folderTitle ? await this.deps.folders.byTitle(botId, folderTitle) : undefined;
+      if (folderTitle && !existing) made = await this.deps.folders.create(botId, folderTitle);
+      const folderId = (existing ?? made)?.id ?? null;
+      const outcome = await this.deps.commands.upsertImported(botId, { ...input, values: { ...input.values, commands_folder_id: folderId } });
       counters[outcome] += 1;
       return undefined;
     } catch (error) {
-      if (error instanceof ValidationError) return error.problems.join("; ");
-      throw error;
+      if (!(error instanceof ValidationError)) throw error;
+      if (made) await this.deps.folders.delete(botId, made.id);
+      return error.problems.join("; ");
     }
   }
 }

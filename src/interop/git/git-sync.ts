@@ -36,6 +36,8 @@ export class GitSync {
       iterations: IterationMeter;
       clock: Clock;
       outbound: Outbound;
+      /** Commands one bot may have. */
+      commandsLimit: number;
     },
   ) {}
 
@@ -51,6 +53,10 @@ export class GitSync {
       } catch (error) {
         if (error instanceof RepositoryProblems) throw new ValidationError(error.problems);
         throw error;
+      }
+      const { commandsLimit } = this.deps;
+      if (read.content.commands.length > commandsLimit) {
+        throw new ValidationError([`The repository has ${read.content.commands.length} commands; a bot may have ${commandsLimit} at most`]);
       }
       await this.deps.content.replace(bot.id, read.content);
       if (read.descriptor.csv_url !== undefined) await this.deps.bots.update(bot.id, { csv_url: read.descriptor.csv_url });

@@ -1,6 +1,8 @@
 import { libraryOf } from "../../catalog/libraries.js";
 import { CORE_LIBS } from "../../catalog/lib-sources.js";
-import { parseAliases } from "../../bots/commands.js";
+import { isHttpUrl, NOT_HTTP_URL } from "../../bots/bot-urls.js";
+import { folderTitleProblem } from "../../bots/folders.js";
+import { aliasesProblem, commandNameProblem, MAX_AUTO_RETRY_S, parseAliases } from "../../bots/commands.js";
 import type { BotContent, CommandEntry, LibEntry } from "../bot-content.js";
 import { FileProblem, parseCommandFile, renderCommandFile } from "./command-file.js";
 
@@ -40,12 +42,15 @@ const FORBIDDEN = /[/\\:*?"<>|]/g;
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
 function textOf(path: string, data: Uint8Array | string): string {
-  if (typeof data === "string") return data;
+  let text: string;
   try {
-    return decoder.decode(data);
+    text = typeof data === "string" ? data : decoder.decode(data);
   } catch {
     throw new RepositoryProblems([`${path}: not UTF-8 text`]);
   }
+  // PostgreSQL cannot store NUL in text, and no command or library holds one.
+  if (text.includes("\u0000")) throw new RepositoryProblems([`${path}: holds a NUL character, which is not text`]);
+  return text;
 }
 
 /** A name as a file or directory name: forbidden characters become `_`, and `.`/`..` cannot stand alone. */
@@ -60,6 +65,9 @@ function nameFromFile(base: string): string {
   return name.startsWith("_") ? `/${name.slice(1)}` : name;
 }
 
+/** A sentence of the API's ("Command is too long") as a file problem reads it ("command is too long"). */
+const lowerFirst = (sentence: string): string => sentence[0]!.toLowerCase() + sentence.slice(1);
+
 const blank = (value: string | undefined): string | null => (value === undefined || value.trim() === "" ? null : value);
 
 /** One command file as an entry; a bad value is a FileProblem at its line. */
@@ -68,7 +76,11 @@ function commandOf(path: string, text: string, directory: string | null): Comman
   const base = path.slice(path.lastIndexOf("/") + 1);
   const get = (key: string) => header?.get(key);
   const command = (get("command")?.value ?? nameFromFile(base)).trim();
-  if (command === "") throw new FileProblem(get("command")?.line ?? 1, "command can't be blank");
+  const nameProblem = commandNameProblem(command);
+  if (nameProblem) throw new FileProblem(get("command")?.line ?? 1, lowerFirst(nameProblem));
+  const aliases = parseAliases(get("aliases")?.value);
+  const aliasProblem = aliasesProblem(aliases);
+  if (aliasProblem) throw new FileProblem(get("aliases")!.line, lowerFirst(aliasProblem));
   const needReply = get("need_reply");
   const replyText = needReply?.value.trim().toLowerCase() ?? "";
   if (!["", "true", "false"].includes(replyText)) throw new FileProblem(needReply!.line, `need_reply must be true, false or empty, not "${needReply!.value.trim()}"`);
@@ -76,17 +88,20 @@ function commandOf(path: string, text: string, directory: string | null): Comman
   const retryText = retry?.value.trim() ?? "";
   const autoRetry = retryText === "" ? null : Number(retryText);
   if (autoRetry !== null && !(Number.isSafeInteger(autoRetry) && autoRetry > 0)) throw new FileProblem(retry!.line, `auto_retry_time must be a positive whole number of seconds, not "${retryText}"`);
+  if (autoRetry !== null && autoRetry > MAX_AUTO_RETRY_S) throw new FileProblem(retry!.line, `auto_retry_time must be at most ${MAX_AUTO_RETRY_S} seconds (a year)`);
   const answer = blank(get("answer")?.value);
   const keyboard = blank(get("keyboard")?.value);
   if (keyboard !== null && answer === null) throw new FileProblem(get("keyboard")!.line, "a keyboard needs an answer to be sent with");
   // The header's folder wins; the directory is the fallback (spec §1.4).
   const folder = blank(get("folder")?.value) ?? directory;
+  const titleProblem = folder === null ? undefined : folderTitleProblem(folder.trim(), "folder");
+  if (titleProblem) throw new FileProblem(get("folder")?.line ?? 1, titleProblem);
   return {
     command,
     help: blank(get("help")?.value),
     answer,
     keyboard,
-    aliases: parseAliases(get("aliases")?.value),
+    aliases,
     group: blank(get("group")?.value)?.trim() ?? null,
     need_reply: replyText === "true",
     auto_retry_time: autoRetry,
@@ -115,7 +130,9 @@ function descriptorOf(files: RepositoryFiles, problems: string[]): BotDescriptor
   const record = parsed as Record<string, unknown>;
   if (record.bb_sync_version !== undefined && record.bb_sync_version !== SYNC_VERSION) problems.push(`bot.json: bb_sync_version must be "${SYNC_VERSION}"`);
   if (record.csv_url !== undefined && record.csv_url !== null && typeof record.csv_url !== "string") problems.push("bot.json: csv_url must be a string or null");
+  else if (typeof record.csv_url === "string" && record.csv_url !== "" && !isHttpUrl(record.csv_url)) problems.push(`bot.json: csv_url ${NOT_HTTP_URL}`);
   const folders = Array.isArray(record.folders) && record.folders.every((title) => typeof title === "string") ? (record.folders as string[]) : undefined;
+  if (folders?.some((title) => folderTitleProblem(title.trim()))) problems.push("bot.json: folders must be titles of 1 to 255 characters");
   return {
     ...(typeof record.name === "string" && { name: record.name }),
     ...(record.csv_url !== undefined && { csv_url: (record.csv_url as string | null) || null }),

@@ -30,7 +30,7 @@ function asUpdate(body: unknown): Update | string {
  * makes Telegram send the update again, and the inbox drops the duplicate).
  */
 export const webhookRoutes: FastifyPluginAsync<{ platform: Platform }> = async (app, { platform }) => {
-  // The update stays text until here: parsed once below, and the API's NUL guard (meant for
+  // The update stays text until here: parsed once below, and the API's text guard (meant for
   // stored fields) cannot turn a redelivered update into a 422 that Telegram would retry forever.
   app.removeContentTypeParser("application/json");
   app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => done(null, body));

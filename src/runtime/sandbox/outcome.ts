@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { nestsDeeperThan } from "../../json-depth.js";
-import { nulAt } from "../../nul.js";
+import { mendedText, textFlawAt } from "../../text-flaws.js";
 import { actionSchema, type Action } from "../actions.js";
 import type { Body } from "./body.js";
 import { ERROR_LIMITS, outputCap, type ExecutionLimits, type RawOutcome } from "./isolate-host.js";
@@ -61,9 +61,9 @@ export function readOutcome(raw: RawOutcome, body: Body, limits: ExecutionLimits
     else {
       handlers = output.handlers ?? [];
       for (const [index, candidate] of output.actions.entries()) {
-        const nul = nulAt(candidate, "its root");
-        if (nul !== undefined) {
-          refuse(`The execution's action ${index + 1} was refused: a NUL character at ${nul}`);
+        const flawed = textFlawAt(candidate, "its root");
+        if (flawed) {
+          refuse(`The execution's action ${index + 1} was refused: ${flawed.field} ${flawed.flaw}`);
           break;
         }
         const parsed = actionSchema.safeParse(candidate);
@@ -80,13 +80,12 @@ export function readOutcome(raw: RawOutcome, body: Body, limits: ExecutionLimits
   if (raw.stop === "timeout") error = { ...plainError(`Command timed out: BJS ran longer than ${timeoutMs / 1000} s`), timedOut: true };
   if (raw.stop === "memory") error = { ...plainError("Command stopped: BJS used more memory than allowed"), outOfMemory: true };
   if (raw.stop === "crash") error = { ...plainError("Command stopped: BJS used more memory than allowed at once, and its sandbox was replaced"), outOfMemory: true };
-  return error ? { actions, error: withoutNul(error), handlers } : { actions, handlers };
+  return error ? { actions, error: mendedError(error), handlers } : { actions, handlers };
 }
 
-/** An error whose text shows each NUL character as U+FFFD: the error log keeps text, and PostgreSQL's text holds no NUL. */
-function withoutNul(error: BjsError): BjsError {
-  const shown = (text: string) => text.replace(/\0/g, "\uFFFD");
-  return { ...error, name: shown(error.name), message: shown(error.message), stack: shown(error.stack) };
+/** An error whose text both engines store alike (see mendedText), for the error log. */
+function mendedError(error: BjsError): BjsError {
+  return { ...error, name: mendedText(error.name), message: mendedText(error.message), stack: mendedText(error.stack) };
 }
 
 const tooLarge = (limits: ExecutionLimits) => `The execution's output is too large (the limit is ${limits.maxActionBytes} bytes)`;

@@ -65,13 +65,15 @@ describe.each(engines())("hostile BJS, end to end on %s", (engine) => {
     });
   });
 
-  describe("a NUL character (PostgreSQL stores none in text) costs only its own execution", () => {
+  describe("text the engines cannot store alike (a NUL character, a lone surrogate) costs only its own execution", () => {
     // Once, each of these failed the database write, so the update ended with nothing in the
     // error log; on PostgreSQL a read's failure aborted the run's transaction too.
     it.each([
-      ["in an action", "Bot.sendMessage('before'); Bot.setProperty('a\\u0000b', 1)", /^The execution's action 2 was refused: a NUL character at name$/],
+      ["in an action", "Bot.sendMessage('before'); Bot.setProperty('a\\u0000b', 1)", /^The execution's action 2 was refused: name must not contain NUL characters$/],
       ["in a thrown error", "throw new Error('bad\\u0000words')", /^bad\uFFFDwords$/],
-      ["in a read", "try { Bot.getProperty('a\\u0000b') } catch (e) { Bot.sendMessage(e.message); throw e }", /^A read cannot carry a NUL character$/],
+      ["in a read", "try { Bot.getProperty('a\\u0000b') } catch (e) { Bot.sendMessage(e.message); throw e }", /^A read must not contain NUL characters$/],
+      ["as a lone surrogate in an action", "Bot.sendMessage('before'); Bot.setProperty('a\\ud800b', 1)", /^The execution's action 2 was refused: name must be valid Unicode text \(it holds a lone surrogate\)$/],
+      ["as a lone surrogate in a thrown error", "throw new Error('bad\\udc00words')", /^bad\uFFFDwords$/],
     ])("%s", async (_where, code, title) => {
       const { say, errors } = await setup([
         { command: "/nul", bjs_code: code },

@@ -122,7 +122,7 @@ describe.each(engines())("webhook mode on %s", (engine) => {
     expect(await metricValue(t.app, "botyard_update_handling_seconds_count")).toBeGreaterThanOrEqual(2);
   });
 
-  it("keeps an update whose text holds a NUL character (the API's NUL guard is for stored fields)", async () => {
+  it("keeps an update whose text holds a NUL character (the API's text guard is for stored fields)", async () => {
     const { id, secret } = await startedBot();
     const before = handler.handled.length;
     const response = await post(id, textUpdate(5, 9, "a\u0000b"), { "x-telegram-bot-api-secret-token": secret });

@@ -1,0 +1,40 @@
+/**
+ * Text no bot data holds: NUL (PostgreSQL cannot store it in text), and a lone surrogate
+ * (SQLite stores it as bytes that are not UTF-8, PostgreSQL as U+FFFD). Input from outside (an
+ * API request, what BJS asks for or leaves) is refused before it reaches a query.
+ */
+const FLAWS: [RegExp, string][] = [
+  [/\u0000/, "must not contain NUL characters"],
+  // With the u flag a paired surrogate is one code point, so only lone ones match.
+  [/\p{Cs}/u, "must be valid Unicode text (it holds a lone surrogate)"],
+];
+
+/** What is wrong with the text, or undefined. */
+function flawOf(text: string): string | undefined {
+  return FLAWS.find(([pattern]) => pattern.test(text))?.[1];
+}
+
+/**
+ * The first place in a parsed value whose text is flawed, as a field name and the flaw;
+ * undefined if none. Recursive, which is safe: callers bound the nesting first (MAX_JSON_DEPTH
+ * for request bodies, MAX_OUTPUT_DEPTH for BJS output).
+ */
+export function textFlawAt(value: unknown, path: string): { field: string; flaw: string } | undefined {
+  if (typeof value === "string") {
+    const flaw = flawOf(value);
+    return flaw === undefined ? undefined : { field: path, flaw };
+  }
+  if (value === null || typeof value !== "object") return undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    const flaw = flawOf(key);
+    if (flaw) return { field: path, flaw };
+    const found = textFlawAt(inner, key);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The text with each NUL character and lone surrogate shown as U+FFFD: what is kept of text that must be kept (an error BJS threw). */
+export function mendedText(text: string): string {
+  return text.replace(/\0|\p{Cs}/gu, "\uFFFD");
+}
