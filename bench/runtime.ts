@@ -11,11 +11,12 @@
  * costs, unlike updates/s hardly moved by a busy machine), p50/p99 latency at a steady 200
  * updates/s, then the ratios.
  *
- *   npx tsx bench/runtime.ts [--updates 3000] [--paced 2000] [--only botyard|grammy] [--polling] [--bots 1]
+ *   npx tsx bench/runtime.ts [--updates 3000] [--paced 2000] [--only botyard|grammy] [--polling] [--bots 1] [--isolates 2]
  *
  * `--only` runs one of the two (for profiling one with --cpu-prof); no ratios are printed then.
  * `--polling` runs both in long-polling mode instead (Botyard without PUBLIC_URL, grammY's
  * `bot.start()`). `--bots N` spreads the 1,000 chats over N bots (the 1-chat runs use the first).
+ * `--isolates N` runs Botyard with N sandbox processes (BJS_ISOLATES, for sizing).
  *
  * Loopback only; it stops by itself.
  */
@@ -188,7 +189,7 @@ function registerBots(emulator: EmulatorThread, prefix: string, count: number): 
 const BJS = 'var n = User.getProp("n", 0) + 1;\nUser.setProp("n", n, "integer");\nBot.sendMessage("hi " + params, {parse_mode: null});';
 
 /** Botyard, as `botyard serve` wires it, with bots whose /start is the BJS above, started. */
-async function botyard(emulator: EmulatorThread, folder: string, polling: boolean, count: number): Promise<Target> {
+async function botyard(emulator: EmulatorThread, folder: string, polling: boolean, count: number, isolates: string): Promise<Target> {
   const [{ default: pino }, { buildApp }, { loadConfig }, { createPlatform }, { createProcessing }, { freePort }] = await Promise.all([
     import("pino"),
     import("../src/api/app.js"),
@@ -209,6 +210,7 @@ async function botyard(emulator: EmulatorThread, folder: string, polling: boolea
     TELEGRAM_LIMITS: "off",
     FREE_PLAN_ITERATIONS: "1000000000",
     FREE_PLAN_BOTS: String(count),
+    BJS_ISOLATES: isolates,
   });
   const platform = await createPlatform(config, { log: pino({ level: "warn" }) });
   const processing = createProcessing(platform);
@@ -320,7 +322,7 @@ async function measure(emulator: EmulatorThread, target: Target, updates: number
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { updates: { type: "string", default: "3000" }, paced: { type: "string", default: "2000" }, only: { type: "string" }, polling: { type: "boolean", default: false }, bots: { type: "string", default: "1" } } });
+  const { values } = parseArgs({ options: { updates: { type: "string", default: "3000" }, paced: { type: "string", default: "2000" }, only: { type: "string" }, polling: { type: "boolean", default: false }, bots: { type: "string", default: "1" }, isolates: { type: "string", default: "2" } } });
   const updates = Number(values.updates);
   const paced = Number(values.paced);
   const folder = mkdtempSync(join(tmpdir(), "botyard-bench-"));
@@ -328,7 +330,7 @@ async function main(): Promise<void> {
   const results: [string, Figures][] = [];
   try {
     for (const make of [botyard, grammy].filter((make) => !values.only || make.name === values.only)) {
-      const target = await make(emulator, folder, values.polling, Number(values.bots));
+      const target = await make(emulator, folder, values.polling, Number(values.bots), values.isolates);
       results.push([target.name, await measure(emulator, target, updates, paced)]);
       await target.close();
     }
@@ -339,7 +341,7 @@ async function main(): Promise<void> {
 
   const latency = (r: RunResult) => `p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms`;
   const cpu = (r: RunResult) => `main thread CPU ${r.cpuUs!.toFixed(0).padStart(4)} µs/update`;
-  console.log(`/start reading and writing one user property and sending one message; ${updates} updates per throughput run, ${paced} at ${RATE}/s per latency run; SQLite; ${values.polling ? "long polling" : "webhook"} mode; ${values.bots} bot(s); emulator in a worker thread\n`);
+  console.log(`/start reading and writing one user property and sending one message; ${updates} updates per throughput run, ${paced} at ${RATE}/s per latency run; SQLite; ${values.polling ? "long polling" : "webhook"} mode; ${values.bots} bot(s); ${values.isolates} sandbox processes; emulator in a worker thread\n`);
   for (const [name, f] of results) {
     console.log(name);
     console.log(`  throughput, 1 chat      ${f.oneChat.perSecond.toFixed(0).padStart(6)} updates/s, ${cpu(f.oneChat)}`);
