@@ -23,6 +23,17 @@ export interface InboxRow {
 /** Rows per statement when many ids are marked at once (well under SQLite's parameter limit). */
 const CHUNK = 500;
 
+/** A new row of the inbox. */
+function inboxRow(bot_id: number, update_id: number, ordering_key: string, payload: string, received_at: string): Insertable<UpdateInboxTable> {
+  return { bot_id, update_id, ordering_key, payload, status: "pending", attempts: 0, received_at };
+}
+
+/** Runs a statement over rows by id: the one built once for a single row (every update's case), else one built per chunk. */
+async function byIds(ids: readonly number[], one: (id: number) => Promise<unknown>, chunk: (ids: number[]) => { execute(): Promise<unknown> }): Promise<void> {
+  if (ids.length === 1) await one(ids[0]!);
+  else for (let start = 0; start < ids.length; start += CHUNK) await chunk(ids.slice(start, start + CHUNK)).execute();
+}
+
 /**
  * The durable inbox: one row per accepted update, unique by `(bot_id, update_id)`. An update
  * is accepted once its row is committed; a redelivered one (Telegram retrying a webhook, a
@@ -42,7 +53,7 @@ export class Inbox {
     private readonly clock: Clock,
   ) {
     const db = (this.db = database.db);
-    this.insertOne = prepared(db, 5, (bot_id, update_id, ordering_key, payload, received_at) => this.insertRows([{ bot_id, update_id, ordering_key, payload, status: "pending", attempts: 0, received_at }]));
+    this.insertOne = prepared(db, 5, (botId, updateId, key, payload, receivedAt) => this.insertRows([inboxRow(botId, updateId, key, payload, receivedAt)]));
     this.startOne = prepared(db, 1, (id) => this.markStartedQuery([id]));
     this.finishOne = prepared(db, 2, (id, finishedAt) => this.markDoneQuery([id], finishedAt));
   }
@@ -73,20 +84,8 @@ export class Inbox {
   async insert(botId: number, updates: readonly Update[]): Promise<InboxRow[]> {
     if (updates.length === 0) return [];
     const receivedAt = isoNow(this.clock);
-    const inserted =
-      updates.length === 1
-        ? (await this.insertOne(botId, updates[0]!.update_id, orderingKey(updates[0]!), JSON.stringify(updates[0]), receivedAt)).rows
-        : await this.insertRows(
-            updates.map((update) => ({
-              bot_id: botId,
-              update_id: update.update_id,
-              ordering_key: orderingKey(update),
-              payload: JSON.stringify(update),
-              status: "pending",
-              attempts: 0,
-              received_at: receivedAt,
-            })),
-          ).execute();
+    const fields = (update: Update) => [botId, update.update_id, orderingKey(update), JSON.stringify(update), receivedAt] as const;
+    const inserted = updates.length === 1 ? (await this.insertOne(...fields(updates[0]!))).rows : await this.insertRows(updates.map((update) => inboxRow(...fields(update)))).execute();
     await this.database.committed();
     const byUpdateId = new Map(updates.map((update) => [update.update_id, update]));
     return inserted
@@ -132,8 +131,7 @@ export class Inbox {
       const ids = this.startedIds;
       this.startedIds = [];
       this.starting = undefined;
-      if (ids.length === 1) await this.startOne(ids[0]!);
-      else for (let start = 0; start < ids.length; start += CHUNK) await this.markStartedQuery(ids.slice(start, start + CHUNK)).execute();
+      await byIds(ids, this.startOne, (chunk) => this.markStartedQuery(chunk));
       await this.database.committed();
     });
     return this.starting;
@@ -142,8 +140,7 @@ export class Inbox {
   /** Marks rows handled. */
   async markDone(ids: readonly number[]): Promise<void> {
     const finishedAt = isoNow(this.clock);
-    if (ids.length === 1) await this.finishOne(ids[0]!, finishedAt);
-    else for (let start = 0; start < ids.length; start += CHUNK) await this.markDoneQuery(ids.slice(start, start + CHUNK), finishedAt).execute();
+    await byIds(ids, (id) => this.finishOne(id, finishedAt), (chunk) => this.markDoneQuery(chunk, finishedAt));
   }
 
   /** Records one more failed attempt; `final` gives the row up (it is not resumed again). */

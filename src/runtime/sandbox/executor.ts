@@ -161,16 +161,17 @@ export class Executor {
     const run = { code: body.code, libs: withCoreLibs(execution.libs ?? NO_LIBS), handler: execution.handler ?? null };
     const { botId, ownerId, timeoutMs } = execution;
     const { borrowMs } = this.options;
+    const runIn = (slot: Slot, limitMs: number) => slot.sandbox.run(botId, run, execution.globals, this.guarded(execution.reads), limitMs);
     let slot = await this.acquire(botId, ownerId, this.mayBorrow(botId));
     try {
       const leashed = slot.lent && timeoutMs > borrowMs;
-      let raw = await slot.sandbox.run(botId, run, execution.globals, this.guarded(execution.reads), leashed ? borrowMs : timeoutMs);
+      let raw = await runIn(slot, leashed ? borrowMs : timeoutMs);
       if (leashed && raw.stop === "timeout") {
         // Nothing of a run leaves the isolate but its outcome (reads only read): it may start again.
         this.markSlow(botId);
         this.release(slot, ownerId);
         slot = await this.acquire(botId, ownerId, false);
-        raw = await slot.sandbox.run(botId, run, execution.globals, this.guarded(execution.reads), timeoutMs);
+        raw = await runIn(slot, timeoutMs);
       }
       return readOutcome(raw, body, this.options.limits, timeoutMs);
     } finally {
@@ -221,7 +222,7 @@ export class Executor {
 
   /** The free sandbox that suits the bot best (lent, when its owner is at its share), or a place in the queue. */
   private acquire(botId: number, ownerId: number, mayBorrow: boolean): Promise<Slot> {
-    const free = this.sandboxes.filter((candidate) => !this.busy.has(candidate));
+    const free = this.freeSandboxes();
     const withinShare = this.mayRun(ownerId);
     if (free.length > 0 && (withinShare || mayBorrow)) {
       const slot = { sandbox: this.bestOf(free, botId).sandbox, lent: !withinShare };
@@ -229,6 +230,10 @@ export class Executor {
       return Promise.resolve(slot);
     }
     return new Promise((take) => this.waiting.push({ botId, ownerId, since: this.options.now(), passedOver: 0, mayBorrow, take }));
+  }
+
+  private freeSandboxes(): Sandbox[] {
+    return this.sandboxes.filter((candidate) => !this.busy.has(candidate));
   }
 
   private take(sandbox: Sandbox, ownerId: number): void {
@@ -246,7 +251,7 @@ export class Executor {
     // would get a realm built in every sandbox in turn, each build costing a cold run. A
     // sandbox no waiter within its share takes is lent, to the waiter it suits best.
     for (;;) {
-      const free = this.sandboxes.filter((candidate) => !this.busy.has(candidate));
+      const free = this.freeSandboxes();
       if (free.length === 0) return;
       const fit = (botId: number) => this.bestOf(free, botId).fit;
       let index = chooseWaiter(this.waiting, fit, this.mayRun, this.options.now());

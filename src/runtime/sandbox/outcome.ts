@@ -42,9 +42,9 @@ const bounded = (text: string, length: number) => (text.length > length ? `${tex
  * Turns what a sandbox process answered into the execution's result. Trusts none of it: the
  * output must fit the size cap in UTF-8 bytes (what is sent), nest no deeper than
  * MAX_OUTPUT_DEPTH, and every action must parse with its schema; the error is cut to bounded
- * text and its stack keeps only BJS frames, mapped to segments; no action may hold a NUL
- * character, which PostgreSQL cannot store (an error's are replaced). How the run was cut off comes
- * from the host (`stop`), never from the isolate.
+ * text and its stack keeps only BJS frames, mapped to segments; no action may hold text the
+ * two engines cannot store alike (text-flaws.ts: NUL, a lone surrogate; an error's are mended).
+ * How the run was cut off comes from the host (`stop`), never from the isolate.
  */
 export function readOutcome(raw: RawOutcome, body: Body, limits: ExecutionLimits, timeoutMs: number): ExecutionResult {
   const actions: Action[] = [];
