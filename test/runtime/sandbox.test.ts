@@ -213,13 +213,24 @@ describe("hostile BJS", () => {
     try {
       // A library fools the surface's handler cap (a Map's size) and registers names far past it.
       const flood = { name: "Flood", code: "Object.defineProperty(Map.prototype, 'size', {get: function () { return 0 }, configurable: true}); var pad = 'h'.repeat(250); for (var i = 0; i < 4000; i++) on(pad + i, function () {})" };
-      const outcome = await host.run(1, { code: "Bot.sendMessage('x')", libs: [flood], handler: null }, JSON.stringify({ chat, user }), async () => "null", 5000);
+      const outcome = await host.run(1, { code: "Bot.sendMessage('x')", libs: [flood], handler: null }, { chat, user }, async () => "null", 5000);
       expect(outcome).toMatchObject({ output: null, oversized: true });
       expect(readOutcome(outcome, new Body([{ name: "/start", code: "" }]), { maxActions: 50, maxActionBytes: 64 * 1024 }, 5000).error?.message).toBe(
         "The execution's output is too large (the limit is 65536 bytes)",
       );
-      const next = await host.run(1, { code: "Bot.sendMessage('fine')", libs: [], handler: null }, JSON.stringify({ chat, user }), async () => "null", 1000);
+      const next = await host.run(1, { code: "Bot.sendMessage('fine')", libs: [], handler: null }, { chat, user }, async () => "null", 1000);
       expect(JSON.parse(next.output!).actions).toHaveLength(1);
+    } finally {
+      host.dispose();
+    }
+  });
+
+  it("copies each run's globals into its bot's own realm: what BJS does to their prototypes reaches no other bot", async () => {
+    const host = new IsolateHost({ memoryMb: 64, warmMb: 8, maxScripts: 10, limits: { maxActions: 50, maxActionBytes: 64 * 1024 } });
+    try {
+      const say = async (botId: number, code: string) => JSON.parse((await host.run(botId, { code, libs: [], handler: null }, { chat, user }, async () => "null", 1000)).output!).actions[0].params.text;
+      expect(await say(1, "Object.getPrototypeOf(user).leak = 'from bot 1'; Bot.sendMessage(String(Object.getPrototypeOf(chat) === Object.prototype))")).toBe("true");
+      expect(await say(2, "Bot.sendMessage(String(user.leak) + ' ' + String(({}).leak))")).toBe("undefined undefined");
     } finally {
       host.dispose();
     }
@@ -307,7 +318,7 @@ describe("hostile BJS", () => {
       // The platform's copy of the warm set, kept from the changes alone (as sandbox.ts keeps it).
       const warm = new Set<number>();
       for (let botId = 1; botId <= 150; botId++) {
-        const outcome = await host.run(botId, { code: new Body([{ name: "/start", code: "Bot.sendMessage('hi')" }]).code, libs: coreLibSources(), handler: null }, JSON.stringify({ chat, user }), async () => "null", 1000);
+        const outcome = await host.run(botId, { code: new Body([{ name: "/start", code: "Bot.sendMessage('hi')" }]).code, libs: coreLibSources(), handler: null }, { chat, user }, async () => "null", 1000);
         expect(JSON.parse(outcome.output!).error).toBeNull();
         const changes = host.takeChanges(botId);
         if (changes.renewed) warm.clear();

@@ -41,7 +41,7 @@ process.on("message", (message: ToSandbox) => {
       waitingReads.set(seq, { resolve, reject });
       send({ t: "read", id, seq, name, args });
     });
-  void host.run(botId, run, JSON.stringify(globals), reads, timeoutMs).then(
+  void host.run(botId, run, globals, reads, timeoutMs).then(
     (outcome) => send({ t: "done", id, outcome, changes: host.takeChanges(botId) }),
     () => send({ t: "done", id, outcome: { output: null, stop: "crash" }, changes: host.takeChanges(botId) }),
   );

@@ -7,7 +7,7 @@ import { keyboardRows } from "../keyboard-layout.js";
 import { FUNCTION_HEADER, BODY_FILE } from "./body.js";
 import { installRealmGuard } from "./realm-guard.js";
 import type { WarmChanges } from "./protocol.js";
-import { realmBootstrap } from "./realm-bootstrap.js";
+import { realmBootstrap, type RealmLib } from "./realm-bootstrap.js";
 
 /** Caps on one execution. */
 export interface ExecutionLimits {
@@ -100,7 +100,7 @@ class BotRealm {
 
   private constructor(
     readonly context: ivm.Context,
-    private readonly exec: ivm.Reference<(globals: string, key: number, code: string | null, libs: string, handler: string | null) => boolean>,
+    private readonly exec: ivm.Reference<(globals: Record<string, unknown>, key: number, code: string | null, libs: RealmLib[], handler: string | null) => boolean>,
     private readonly finish: ivm.Reference<() => string>,
     /** Handles that keep the realm alive from the host side; released with it. */
     private readonly handles: { release(): void }[],
@@ -134,7 +134,7 @@ class BotRealm {
     key: number,
     run: ExecutionCode,
     libKeys: number[],
-    globals: string,
+    globals: Record<string, unknown>,
     reads: HostReads,
     timeoutMs: number,
   ): Promise<{ outcome: RawOutcome; compileFailed: boolean; reusable: boolean }> {
@@ -144,9 +144,12 @@ class BotRealm {
     let compileFailed = false;
     // Sources go only to a realm that has not compiled them yet; a lazy one's only if BJS reaches it.
     this.lazySources = new Map(run.libs.flatMap((lib, i) => (lib.lazy ? [[libKeys[i]!, lib.code]] : [])));
-    const libs = JSON.stringify(run.libs.map((lib, i) => ({ name: lib.name, key: libKeys[i], code: lib.lazy || this.defined.has(libKeys[i]!) ? null : lib.code, lazy: !!lib.lazy })));
+    const libs: RealmLib[] = run.libs.map((lib, i) => ({ name: lib.name, key: libKeys[i]!, code: lib.lazy || this.defined.has(libKeys[i]!) ? null : lib.code, lazy: !!lib.lazy }));
     try {
-      compileFailed = await this.exec.apply(undefined, [globals, key, this.defined.has(key) ? null : run.code, libs, run.handler], { timeout: timeoutMs });
+      // Copied in as structured clones, not as JSON text: isolated-vm brings a string of 1 KB or
+      // more in as an external string and then measures the heap, which walks every context in
+      // the isolate (with 500 warm realms, a third of a run).
+      compileFailed = await this.exec.apply(undefined, [globals, key, this.defined.has(key) ? null : run.code, libs, run.handler], { timeout: timeoutMs, arguments: { copy: true } });
       // A lazy library may not have been compiled: its source still goes when it runs installed.
       run.libs.forEach((lib, i) => lib.lazy || this.defined.add(libKeys[i]!));
       if (!compileFailed && run.handler === null) this.defined.add(key);
@@ -291,7 +294,7 @@ export class IsolateHost {
     }
   }
 
-  async run(botId: number, run: ExecutionCode, globals: string, reads: HostReads, timeoutMs: number, rebuilt = false): Promise<RawOutcome> {
+  async run(botId: number, run: ExecutionCode, globals: Record<string, unknown>, reads: HostReads, timeoutMs: number, rebuilt = false): Promise<RawOutcome> {
     if (this.isolate.isDisposed) this.renew();
     let realm: BotRealm;
     try {

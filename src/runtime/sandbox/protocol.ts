@@ -36,7 +36,7 @@ export interface WarmChanges {
 /**
  * What the platform sends a sandbox process. A run's globals travel as an object: the
  * channel's JSON encodes them once (as a JSON string they were encoded twice, every quote
- * escaped), and the sandbox process makes the text its isolate takes.
+ * escaped), and the sandbox process copies the object into the bot's realm as it is.
  */
 export type ToSandbox =
   | { t: "run"; id: number; botId: number; run: Omit<ExecutionCode, "libs"> & { libs: WireLib[] }; globals: Record<string, unknown>; timeoutMs: number }

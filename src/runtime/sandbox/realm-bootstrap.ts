@@ -8,6 +8,14 @@ interface LibSourceChannel {
   applySync(receiver: undefined, args: [number]): string | null;
 }
 
+/** A library of an execution as the realm gets it: its source only where this realm has not compiled it yet and it is not lazy. */
+export interface RealmLib {
+  name: string;
+  key: number;
+  code: string | null;
+  lazy: boolean;
+}
+
 /**
  * Sets up one bot's realm inside an isolate, and answers the control the host drives each
  * execution with. Runs inside the isolate (injected with Function.prototype.toString, with the
@@ -18,7 +26,8 @@ interface LibSourceChannel {
  * host hands the copy its read channels with `connect(host, libSource)`, which works once.
  *
  * An execution is two calls from the host:
- * - `exec(globalsJson, key, code, libsJson, handler)`: begins the surface, loads the
+ * - `exec(globals, key, code, libs, handler)`: begins the surface with the globals (copied in
+ *   by the host, so they are this realm's own objects), loads the
  *   execution's libraries (each compiled on first use as a function of the library helpers,
  *   its source named `lib:<Name>`; a lazy one's source is asked of the host only when BJS
  *   first reaches it, so a large core library costs nothing to runs that leave it alone), runs the body (compiled on first use through the Function
@@ -52,8 +61,8 @@ export function realmBootstrap(
     installCompat: (...args: any[]) => unknown;
     limits: { message: number; frames: number; frameText: number };
   },
-): { connect(host: HostChannel, libSource: LibSourceChannel): void; exec(globalsJson: string, key: number, code: string | null, libsJson: string, handler: string | null): boolean; finish(): string } {
-  const { stringify, parse } = JSON;
+): { connect(host: HostChannel, libSource: LibSourceChannel): void; exec(globals: Record<string, unknown>, key: number, code: string | null, libs: readonly RealmLib[], handler: string | null): boolean; finish(): string } {
+  const { stringify } = JSON;
   const { apply, getOwnPropertyDescriptor, getPrototypeOf, defineProperty } = Reflect;
   const { hasOwn } = Object;
   const makeFunction = Function;
@@ -186,12 +195,11 @@ export function realmBootstrap(
       libSource = sources;
       applySync = sources.applySync;
     },
-    exec(globalsJson, key, code, libsJson, handler) {
-      surface.begin(parse(globalsJson));
+    exec(globals, key, code, libs, handler) {
+      surface.begin(globals);
       failure = "null";
       let compiling = false;
       try {
-        const libs = parse(libsJson) as { name: string; key: number; code: string | null; lazy: boolean }[];
         const list = [];
         for (let i = 0; i < libs.length; i++) {
           const lib = libs[i]!;
