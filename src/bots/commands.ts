@@ -74,7 +74,7 @@ export function aliasesProblem(aliases: string[]): string | undefined {
 export const MAX_AUTO_RETRY_S = 365 * 24 * 3600;
 
 /** What is wrong with an auto retry time in seconds (null: none), or undefined. */
-function autoRetryProblem(seconds: number | null): string | undefined {
+export function autoRetryProblem(seconds: number | null): string | undefined {
   if (seconds === null) return undefined;
   if (!(Number.isSafeInteger(seconds) && seconds > 0)) return "Auto retry time must be a positive whole number of seconds";
   if (seconds > MAX_AUTO_RETRY_S) return `Auto retry time must be at most ${MAX_AUTO_RETRY_S} seconds (a year)`;

@@ -97,6 +97,6 @@ describe("a repository's auto_retry_time", () => {
     const read = (seconds: string) => readRepository(new Map([["bot.json", "{}"], ["commands/tick.js", `/*CMD\n  command: /tick\n  auto_retry_time: ${seconds}\nCMD*/\n`]]));
     expect(read("31536000").content.commands[0]!.auto_retry_time).toBe(31536000);
     expect(() => read("31536001")).toThrow(RepositoryProblems);
-    expect(() => read("31536001")).toThrow(expect.objectContaining({ problems: ["commands/tick.js line 3: auto_retry_time must be at most 31536000 seconds (a year)"] }));
+    expect(() => read("31536001")).toThrow(expect.objectContaining({ problems: ["commands/tick.js line 3: auto retry time must be at most 31536000 seconds (a year)"] }));
   });
 });

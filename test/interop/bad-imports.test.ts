@@ -45,7 +45,7 @@ describe.each(engines())("imports with bad folder titles and bad text on %s", (e
     const cases: [string, Record<string, string>, string[]][] = [
       ["header-folder", { "commands/a.js": `/*CMD\n  command: /a\n  folder: ${LONG_TITLE}\nCMD*/\n` }, ["commands/a.js line 3: folder is too long (maximum is 255 characters)"]],
       ["listed-folders", { "bot.json": JSON.stringify({ folders: [LONG_TITLE, " "] }) }, ["bot.json: folders must be titles of 1 to 255 characters"]],
-      ["nul", { "commands/a.js": "/*CMD\n  command: /a\nCMD*/\nBot.sendMessage('\u0000');\n" }, ["commands/a.js: holds a NUL character, which is not text"]],
+      ["nul", { "commands/a.js": "/*CMD\n  command: /a\nCMD*/\nBot.sendMessage('\u0000');\n" }, ["commands/a.js: must not contain NUL characters"]],
     ];
     for (const [name, files, errors] of cases) {
       remote.createRepo(name, { "bot.json": "{}", ...files });

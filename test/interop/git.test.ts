@@ -103,7 +103,7 @@ describe.each(engines())("Git import and export on %s", (engine) => {
     expect(response.json().errors).toEqual([
       "commands/heredoc.js line 3: <<ANSWER has no closing ANSWER line",
       "commands/unclosed.js line 1: the header opened here has no closing CMD*/",
-      'commands/Admin/bad-retry.js line 3: auto_retry_time must be a positive whole number of seconds, not "soon"',
+      'commands/Admin/bad-retry.js line 3: auto retry time must be a positive whole number of seconds',
       "commands/a/b/too-deep.js line 1: commands/ holds one level of folders; move this file up",
     ]);
     expect([...(await commandsOf(api, bot.id)).keys()]).toEqual(["/keep"]);

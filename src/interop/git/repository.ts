@@ -2,9 +2,10 @@ import { libraryOf } from "../../catalog/libraries.js";
 import { CORE_LIBS } from "../../catalog/lib-sources.js";
 import { isHttpUrl, NOT_HTTP_URL } from "../../bots/bot-urls.js";
 import { folderTitleProblem } from "../../bots/folders.js";
-import { aliasesProblem, commandNameProblem, MAX_AUTO_RETRY_S, parseAliases } from "../../bots/commands.js";
+import { aliasesProblem, autoRetryProblem, commandNameProblem, parseAliases } from "../../bots/commands.js";
 import type { BotContent, CommandEntry, LibEntry } from "../bot-content.js";
 import { FileProblem, parseCommandFile, renderCommandFile } from "./command-file.js";
+import { textFlawAt } from "../../text-flaws.js";
 
 /** A repository's files by path (`commands/Admin/_setup.js`), as bytes or text. */
 export type RepositoryFiles = Map<string, Uint8Array | string>;
@@ -48,8 +49,8 @@ function textOf(path: string, data: Uint8Array | string): string {
   } catch {
     throw new RepositoryProblems([`${path}: not UTF-8 text`]);
   }
-  // PostgreSQL cannot store NUL in text, and no command or library holds one.
-  if (text.includes("\u0000")) throw new RepositoryProblems([`${path}: holds a NUL character, which is not text`]);
+  const flawed = textFlawAt(text, path);
+  if (flawed) throw new RepositoryProblems([`${path}: ${flawed.flaw}`]);
   return text;
 }
 
@@ -87,8 +88,8 @@ function commandOf(path: string, text: string, directory: string | null): Comman
   const retry = get("auto_retry_time");
   const retryText = retry?.value.trim() ?? "";
   const autoRetry = retryText === "" ? null : Number(retryText);
-  if (autoRetry !== null && !(Number.isSafeInteger(autoRetry) && autoRetry > 0)) throw new FileProblem(retry!.line, `auto_retry_time must be a positive whole number of seconds, not "${retryText}"`);
-  if (autoRetry !== null && autoRetry > MAX_AUTO_RETRY_S) throw new FileProblem(retry!.line, `auto_retry_time must be at most ${MAX_AUTO_RETRY_S} seconds (a year)`);
+  const retryProblem = autoRetryProblem(autoRetry);
+  if (retryProblem) throw new FileProblem(retry!.line, lowerFirst(retryProblem));
   const answer = blank(get("answer")?.value);
   const keyboard = blank(get("keyboard")?.value);
   if (keyboard !== null && answer === null) throw new FileProblem(get("keyboard")!.line, "a keyboard needs an answer to be sent with");
