@@ -148,7 +148,7 @@ class BotRealm {
     try {
       // Copied in as structured clones, not as JSON text: isolated-vm brings a string of 1 KB or
       // more in as an external string and then measures the heap, which walks every context in
-      // the isolate (with 500 warm realms, a third of a run).
+      // the isolate (with 500 warm realms, a fifth to a quarter of a run).
       compileFailed = await this.exec.apply(undefined, [globals, key, this.defined.has(key) ? null : run.code, libs, run.handler], { timeout: timeoutMs, arguments: { copy: true } });
       // A lazy library may not have been compiled: its source still goes when it runs installed.
       run.libs.forEach((lib, i) => lib.lazy || this.defined.add(libKeys[i]!));
