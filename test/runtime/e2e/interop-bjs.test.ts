@@ -88,7 +88,7 @@ describe.each(engines())("imports and exports from BJS on %s", (engine) => {
       remote.url(`broken-${engine}`),
     );
     const [failure] = await send("/import");
-    expect(failure).toMatch(/^failed: commands\/bad\.js.*auto_retry_time/);
+    expect(failure).toMatch(/^failed: commands\/bad\.js.*auto retry time must be a positive whole number/);
     expect(await commandNames()).toEqual(["/failed", "/import"]);
     const errors = (await r.t.app.inject({ method: "GET", url: `/v2/bots/${bot.id}/error_logs?api_key=${bot.apiKey}` })).json() as { title: string }[];
     expect(errors[0]!.title).toMatch(/^Bot\.importGit failed: commands\/bad\.js/);
