@@ -34,7 +34,10 @@ export function textFlawAt(value: unknown, path: string): { field: string; flaw:
   return undefined;
 }
 
-/** The text with each NUL character and lone surrogate shown as U+FFFD: what is kept of text that must be kept (an error BJS threw). */
+/** Every flaw above, anywhere in a text. */
+const ANY_FLAW = new RegExp(FLAWS.map(([pattern]) => pattern.source).join("|"), "gu");
+
+/** The text with each flaw above (a NUL character, a lone surrogate) shown as U+FFFD: what is kept of text that must be kept (an error BJS threw). */
 export function mendedText(text: string): string {
-  return text.replace(/\0|\p{Cs}/gu, "\uFFFD");
+  return text.replace(ANY_FLAW, "\uFFFD");
 }

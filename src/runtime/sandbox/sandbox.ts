@@ -13,8 +13,8 @@ const ENTRY = new URL(fromSource ? "./child.ts" : "./child.js", import.meta.url)
  * How much bytecode a function runs before V8 optimizes it with TurboFan (its default is 66 KB).
  * Every realm has its own copies of the BJS surface's functions, and each TurboFan job walks
  * every context in the isolate: with 500 warm realms taking turns, optimizing each realm's
- * copies after a few runs took most of a sandbox process's time. A loop in BJS, or the realm of
- * a busy bot, still reaches this budget soon.
+ * copies after a few runs took over a third of a sandbox process's main thread. A loop in BJS,
+ * or the realm of a busy bot, still reaches this budget soon.
  */
 const TIER_UP_BUDGET = "--interrupt-budget=1000000";
 const EXEC_ARGV = ["--no-node-snapshot", TIER_UP_BUDGET, ...(fromSource ? ["--import", "tsx"] : [])];
