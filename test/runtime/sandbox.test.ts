@@ -107,6 +107,34 @@ describe("the BJS executor", () => {
     expect(asked).toEqual(['getProp {"scope":"user","user_id":3,"name":"level"}']);
   });
 
+  it("runs a body that reads what was not answered ahead once more where the host answers: only that run's work leaves, even when BJS catches the refused read", async () => {
+    const asked: string[] = [];
+    const code = 'Bot.sendMessage("before"); var seen; try { seen = User.getProp("lvl" + 1); } catch (e) { seen = "caught " + e.message; } Bot.sendMessage("seen " + seen);';
+    const reads = async (name: string, args: string) => {
+      asked.push(`${name} ${args}`);
+      return JSON.stringify({ found: true, value: 3, type: "integer" });
+    };
+    for (const time of [1, 2]) {
+      const result = await run(code, { botId: 76, reads });
+      expect(result.error).toBeUndefined();
+      expect(result.actions.map(textOf)).toEqual(["before", "seen 3"]);
+      expect(asked).toHaveLength(time);
+    }
+  });
+
+  it("gives a body that catches the refused read and then loops no second time limit", async () => {
+    const asked: string[] = [];
+    const result = await run('try { User.getProp("x" + 1); } catch (e) {} for (;;) {}', {
+      botId: 77,
+      reads: async (name) => {
+        asked.push(name);
+        return JSON.stringify({ found: false });
+      },
+    });
+    expect(result.error?.message).toMatch(/timed out/);
+    expect(asked).toEqual([]);
+  });
+
   it("reports an error's segment and its line inside that segment, keeping actions queued before it", async () => {
     const result = await run("Bot.sendMessage('before');\nlet x = 1;\nnotDefined.call();", {}, { before: "// hook\nvar y = 2;" });
     expect(result.actions).toHaveLength(1);

@@ -100,7 +100,7 @@ class BotRealm {
 
   private constructor(
     readonly context: ivm.Context,
-    private readonly exec: ivm.Reference<(globals: Record<string, unknown>, key: number, code: string | null, libs: RealmLib[], handler: string | null) => boolean>,
+    private readonly exec: ivm.Reference<(globals: Record<string, unknown>, key: number, code: string | null, libs: RealmLib[], handler: string | null, sync: boolean) => boolean>,
     private readonly finish: ivm.Reference<() => string>,
     /** Handles that keep the realm alive from the host side; released with it. */
     private readonly handles: { release(): void }[],
@@ -128,7 +128,8 @@ class BotRealm {
   /**
    * Runs one body with its globals. `exec` runs the body (the isolate then runs the microtasks
    * it left), `finish` collects the output and restores the realm. Answers the outcome, whether
-   * the body failed to compile, and whether the realm can be kept.
+   * the body failed to compile, whether the realm can be kept, and, for a `sync` run (on this
+   * thread, where no read can be answered), whether it missed a read and must run again.
    */
   async run(
     key: number,
@@ -137,7 +138,8 @@ class BotRealm {
     globals: Record<string, unknown>,
     reads: HostReads,
     timeoutMs: number,
-  ): Promise<{ outcome: RawOutcome; compileFailed: boolean; reusable: boolean }> {
+    sync: boolean,
+  ): Promise<{ outcome: RawOutcome; compileFailed: boolean; reusable: boolean; missed: boolean }> {
     this.reads = reads;
     let stop: Stop | undefined;
     let rejected: string | undefined;
@@ -149,13 +151,15 @@ class BotRealm {
       // Copied in as structured clones, not as JSON text: isolated-vm brings a string of 1 KB or
       // more in as an external string and then measures the heap, which walks every context in
       // the isolate (with 500 warm realms, a fifth to a quarter of a run).
-      compileFailed = await this.exec.apply(undefined, [globals, key, this.defined.has(key) ? null : run.code, libs, run.handler], { timeout: timeoutMs, arguments: { copy: true } });
+      const args = [globals, key, this.defined.has(key) ? null : run.code, libs, run.handler, sync] as const;
+      const options = { timeout: timeoutMs, arguments: { copy: true } } as const;
+      compileFailed = sync ? this.exec.applySync(undefined, [...args], options) : await this.exec.apply(undefined, [...args], options);
       // A lazy library may not have been compiled: its source still goes when it runs installed.
       run.libs.forEach((lib, i) => lib.lazy || this.defined.add(libKeys[i]!));
       if (!compileFailed && run.handler === null) this.defined.add(key);
     } catch (e) {
       const message = String((e as Error)?.message);
-      if (message.includes("disposed")) return { outcome: { output: null, stop: "memory" }, compileFailed, reusable: false };
+      if (message.includes("disposed")) return { outcome: { output: null, stop: "memory" }, compileFailed, reusable: false, missed: false };
       if (/^Script execution timed out/.test(message)) stop = "timeout";
       else rejected = message.slice(0, ERROR_LIMITS.message);
     } finally {
@@ -165,10 +169,11 @@ class BotRealm {
     try {
       // Synchronous: bounded work, and this process has nothing else to do meanwhile (one thread hop fewer).
       const output = this.finish.applySync(undefined, [], { timeout: 1000 });
-      // The output leads with the restore's verdict: "+" the realm is clean, "-" it is not.
-      return { outcome: { output: output.slice(1), stop, rejected }, compileFailed, reusable: output[0] === "+" && this.defined.size < MAX_BODIES_PER_REALM };
+      // The output leads with the restore's verdict ("+" the realm is clean, "-" it is not), then "~" for a missed read.
+      const missed = sync && output[1] === "~";
+      return { outcome: { output: output.slice(missed ? 2 : 1), stop, rejected }, compileFailed, reusable: output[0] === "+" && this.defined.size < MAX_BODIES_PER_REALM, missed };
     } catch {
-      return { outcome: { output: null, stop }, compileFailed, reusable: false };
+      return { outcome: { output: null, stop }, compileFailed, reusable: false, missed: false };
     }
   }
 
@@ -194,6 +199,8 @@ export class IsolateHost {
   private readonly bodyKeys = new Map<string, number>();
   private readonly libKeys = new Map<string, Map<string, number>>();
   private nextKey = 1;
+  /** Bodies (by key) that read from the host: they run off this thread, where reads are answered, from the start. */
+  private readonly hostReaders = new Set<number>();
   /** Isolates made after the first: each one cost every warm realm. */
   renewals = -1;
   /** What changed in the warm set since `takeChanges` last ran. */
@@ -306,7 +313,12 @@ export class IsolateHost {
       return this.run(botId, run, globals, reads, timeoutMs, true);
     }
     const libKeys = run.libs.map((lib) => this.libKeyOf(lib));
-    const { outcome, compileFailed, reusable } = await realm.run(this.keyOf(run.code), run, libKeys, globals, reads, timeoutMs);
+    const key = this.keyOf(run.code);
+    // On this thread first: no thread hops, half the cost of a short run (a read not answered
+    // ahead cannot be served here; that run goes again, and its body runs off-thread after).
+    const sync = !this.hostReaders.has(key);
+    const began = performance.now();
+    const { outcome, compileFailed, reusable, missed } = await realm.run(key, run, libKeys, globals, reads, timeoutMs, sync);
     if (this.isolate.isDisposed) {
       // When other bots' realms shared the heap, the body may not be what filled it: the
       // sandbox runs it once more, alone in the fresh isolate (see sandbox.ts).
@@ -317,6 +329,13 @@ export class IsolateHost {
     if (!reusable) {
       this.realms.delete(botId);
       realm.release();
+    }
+    if (missed) {
+      if (this.hostReaders.size >= this.options.maxScripts) this.hostReaders.clear();
+      this.hostReaders.add(key);
+      // Nothing of the first try left the isolate: the run goes again within what is left of its time.
+      const left = Math.floor(timeoutMs - (performance.now() - began));
+      return outcome.stop === "timeout" || left < 1 ? { output: null, stop: "timeout" } : this.run(botId, run, globals, reads, left, rebuilt);
     }
     // Each UTF-8 byte is at least one character, so an output longer than the cap in characters
     // is refused by the platform anyway: it stays here rather than cross the IPC channel.

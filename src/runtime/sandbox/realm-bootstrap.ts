@@ -26,7 +26,7 @@ export interface RealmLib {
  * host hands the copy its read channels with `connect(host, libSource)`, which works once.
  *
  * An execution is two calls from the host:
- * - `exec(globals, key, code, libs, handler)`: begins the surface with the globals (copied in
+ * - `exec(globals, key, code, libs, handler, sync)`: begins the surface with the globals (copied in
  *   by the host, so they are this realm's own objects), loads the
  *   execution's libraries (each compiled on first use as a function of the library helpers,
  *   its source named `lib:<Name>`; a lazy one's source is asked of the host only when BJS
@@ -36,8 +36,10 @@ export interface RealmLib {
  *   instead of the body (an empty name: the libraries are only loaded, to learn their names);
  *   without one, the libraries' `@` handlers run first. When the call returns, the isolate runs the microtasks
  *   the body left (async functions): with the surface closed they can no longer act.
+ *   With `sync` the host runs it on its own thread, where it cannot answer a read: a read
+ *   throws there (and every later one), and the output says the execution must run again.
  * - `finish()`: the output, then the realm guard's restore. Nothing of BJS runs after it.
- *   The output is `+` or `-` (whether the realm is clean again) and then
+ *   The output is `+` or `-` (whether the realm is clean again), `~` if a read was missed, then
  *   `{"actions": [...], "error": {name, message, stack?, compile} | null, "handlers": [...]}`.
  *
  * Everything here that runs after the body uses tools captured before BJS ran, and reads
@@ -61,7 +63,7 @@ export function realmBootstrap(
     installCompat: (...args: any[]) => unknown;
     limits: { message: number; frames: number; frameText: number };
   },
-): { connect(host: HostChannel, libSource: LibSourceChannel): void; exec(globals: Record<string, unknown>, key: number, code: string | null, libs: readonly RealmLib[], handler: string | null): boolean; finish(): string } {
+): { connect(host: HostChannel, libSource: LibSourceChannel): void; exec(globals: Record<string, unknown>, key: number, code: string | null, libs: readonly RealmLib[], handler: string | null, sync: boolean): boolean; finish(): string } {
   const { stringify } = JSON;
   const { apply, getOwnPropertyDescriptor, getPrototypeOf, defineProperty } = Reflect;
   const { hasOwn } = Object;
@@ -156,7 +158,18 @@ export function realmBootstrap(
     return { __proto__: null, name: "Error", message: bounded(message, limits.message), compile };
   };
 
-  const surface = deps.installSurface(global, (name: string, args: string) => apply(applySyncPromise, host, [undefined, [name, args]]), deps.config, deps.keyboardRows, deps.installCompat);
+  /** The running execution runs on the host's own thread, where the host cannot answer a read. */
+  let syncOnly = false;
+  /** It needed a read there: its output is thrown away and it runs again where reads are answered. */
+  let missed = false;
+  const hostRead = (name: string, args: string) => {
+    if (syncOnly) {
+      missed = true;
+      throw new ErrorClass("a read that is answered only when the command runs again");
+    }
+    return apply(applySyncPromise, host, [undefined, [name, args]]);
+  };
+  const surface = deps.installSurface(global, hostRead, deps.config, deps.keyboardRows, deps.installCompat);
   const bodies: Record<number, (...args: unknown[]) => void> = { __proto__: null } as any;
   /** A library compiled once per realm; one that does not compile throws that when used. */
   const compiledLib = (name: string, key: number, code: string | null) => {
@@ -195,9 +208,11 @@ export function realmBootstrap(
       libSource = sources;
       applySync = sources.applySync;
     },
-    exec(globals, key, code, libs, handler) {
+    exec(globals, key, code, libs, handler, sync) {
       surface.begin(globals);
       failure = "null";
+      syncOnly = sync;
+      missed = false;
       let compiling = false;
       try {
         const list = [];
@@ -235,9 +250,11 @@ export function realmBootstrap(
       const handlers = surface.handlerNames();
       const { actions, clean } = surface.take();
       const restored = guard.restore();
-      // The restore's verdict leads ("+" clean, "-" not), for the host to read without parsing.
-      const output = `${clean && restored ? "+" : "-"}{"actions":[${actions}],"error":${failure},"handlers":${handlers}}`;
+      // The restore's verdict leads ("+" clean, "-" not), then "~" if the execution needs to run
+      // again where reads are answered, for the host to read without parsing.
+      const output = `${clean && restored ? "+" : "-"}${missed ? "~" : ""}{"actions":[${actions}],"error":${failure},"handlers":${handlers}}`;
       failure = "null";
+      syncOnly = missed = false;
       return output;
     },
   };
