@@ -10,9 +10,9 @@
  * Loopback only; it stops by itself.
  */
 import { Agent, createServer, request } from "node:http";
-import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import { listenOnLoopback } from "../test/support/net.js";
 
 type Target = "baseline" | "emulator";
 
@@ -34,8 +34,7 @@ async function serve(target: Target): Promise<Ready> {
         res.end('{"ok":true}');
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const url = await listenOnLoopback(server);
     return { url, calls: [{ path: "/", body: JSON.stringify({ chat_id: 1, text: "Hello from the benchmark" }) }] };
   }
   const { startEmulator } = await import("../src/telegram/emulator/index.js");

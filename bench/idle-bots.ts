@@ -19,11 +19,11 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { Message, User, UserFromGetMe } from "@grammyjs/types";
+import { freePort, listenOnLoopback } from "../test/support/net.js";
 
 /** Botyard's long-poll timeout (intake/polling.ts), given to grammY too. */
 const POLL_TIMEOUT_S = 25;
@@ -138,13 +138,12 @@ interface Side {
 const BJS = 'Bot.sendMessage("hi " + params, {parse_mode: null});';
 
 async function botyard(emulator: EmulatorProcess, folder: string, polling: boolean, count: number): Promise<Side> {
-  const [{ default: pino }, { buildApp }, { loadConfig }, { createPlatform }, { createProcessing }, { freePort }] = await Promise.all([
+  const [{ default: pino }, { buildApp }, { loadConfig }, { createPlatform }, { createProcessing }] = await Promise.all([
     import("pino"),
     import("../src/api/app.js"),
     import("../src/config.js"),
     import("../src/platform.js"),
     import("../src/runtime/processing.js"),
-    import("../test/support/net.js"),
   ]);
   const registered = await emulator.ask<Registered[]>({ kind: "registerBots", prefix: "botyard_idle", count });
   const port = await freePort();
@@ -207,11 +206,10 @@ async function grammy(emulator: EmulatorProcess, polling: boolean, count: number
       }
       const callbacks = bots.map((bot) => webhookCallback(bot, "http"));
       server.on("request", (request, response) => callbacks[Number(request.url!.slice(1))]!(request, response));
-      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-      const port = (server.address() as AddressInfo).port;
+      const url = await listenOnLoopback(server);
       await inBatches(
         bots.map((bot, i) => [bot, i] as const),
-        ([bot, i]) => bot.api.setWebhook(`http://127.0.0.1:${port}/${i}`),
+        ([bot, i]) => bot.api.setWebhook(`${url}/${i}`),
       );
     },
     async close() {

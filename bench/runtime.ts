@@ -22,12 +22,12 @@
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { isMainThread, parentPort, Worker } from "node:worker_threads";
 import type { Message, User, UserFromGetMe } from "@grammyjs/types";
+import { freePort, listenOnLoopback } from "../test/support/net.js";
 import { percentile } from "./stats.js";
 
 const RATE = 200;
@@ -190,13 +190,12 @@ const BJS = 'var n = User.getProp("n", 0) + 1;\nUser.setProp("n", n, "integer");
 
 /** Botyard, as `botyard serve` wires it, with bots whose /start is the BJS above, started. */
 async function botyard(emulator: EmulatorThread, folder: string, polling: boolean, count: number, isolates: string): Promise<Target> {
-  const [{ default: pino }, { buildApp }, { loadConfig }, { createPlatform }, { createProcessing }, { freePort }] = await Promise.all([
+  const [{ default: pino }, { buildApp }, { loadConfig }, { createPlatform }, { createProcessing }] = await Promise.all([
     import("pino"),
     import("../src/api/app.js"),
     import("../src/config.js"),
     import("../src/platform.js"),
     import("../src/runtime/processing.js"),
-    import("../test/support/net.js"),
   ]);
   const registered = await registerBots(emulator, "botyard_bench", count);
   const port = await freePort();
@@ -272,9 +271,8 @@ async function grammy(emulator: EmulatorThread, folder: string, polling: boolean
   }
   const callbacks = bots.map((bot) => webhookCallback(bot, "http"));
   const server = createServer((request, response) => callbacks[Number(request.url!.slice(1))]!(request, response));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
-  await Promise.all(bots.map((bot, i) => bot.api.setWebhook(`http://127.0.0.1:${port}/${i}`)));
+  const url = await listenOnLoopback(server);
+  await Promise.all(bots.map((bot, i) => bot.api.setWebhook(`${url}/${i}`)));
   return {
     name,
     botIds,

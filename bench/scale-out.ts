@@ -16,13 +16,13 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
-import { createServer, type AddressInfo } from "node:net";
 import { loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { directTransport, EmulatorClient, startEmulator, type ChatHandle, type UserHandle } from "../src/telegram/emulator/index.js";
+import { freePort } from "../test/support/net.js";
 
 const { values } = parseArgs({ options: { updates: { type: "string", default: "2000" }, chats: { type: "string", default: "200" }, bots: { type: "string", default: "4" } } });
 const UPDATES = Number(values.updates);
@@ -30,14 +30,6 @@ const CHATS = Number(values.chats);
 const BOTS = Number(values.bots);
 const root = resolve(import.meta.dirname, "..");
 const TICKS_PER_S = 100; // getconf CLK_TCK on Linux
-
-const freePort = () =>
-  new Promise<number>((done) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => done(port));
-    });
-  });
 
 // ---- CPU per process, from /proc -------------------------------------------------------
 

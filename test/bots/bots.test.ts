@@ -1,9 +1,8 @@
-import { once } from "node:events";
-import { createServer, type AddressInfo } from "node:net";
 import { beforeAll, describe, expect, it } from "vitest";
 import { BotApi } from "../../src/telegram/bot-api.js";
 import { engines, usePlatform } from "../support/platform.js";
 import { createBot, signUpClient, useEmulator } from "../support/bots.js";
+import { freePort } from "../support/net.js";
 
 const BOT_FIELDS = [
   "id", "name", "token", "status", "status_error", "username", "pic_url", "csv_url", "git_remote",
@@ -163,19 +162,11 @@ describe.each(engines())("bots on %s", (engine) => {
   });
 });
 
-/** A local port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer().listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 describe.each(engines())("bot limits and an unreachable Telegram on %s", (engine) => {
   let port = 0;
   beforeAll(async () => {
-    port = await closedPort();
+    // A local port nothing listens on.
+    port = await freePort();
   });
   const t = usePlatform(engine, () => ({ FREE_PLAN_BOTS: "2", TELEGRAM_API_ROOT: `http://127.0.0.1:${port}` }));
 

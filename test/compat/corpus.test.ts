@@ -1,6 +1,4 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Message } from "@grammyjs/types";
@@ -10,6 +8,7 @@ import { readRepository } from "../../src/interop/git/repository.js";
 import type { BotContent } from "../../src/interop/bot-content.js";
 import type { EmbeddedJobQueue } from "../../src/jobs/embedded-queue.js";
 import type { ChatHandle, UserHandle } from "../../src/telegram/emulator/index.js";
+import { useLoopbackServer } from "../support/loopback.js";
 import { engines } from "../support/platform.js";
 import { useRuntime, type TestBot } from "../support/runtime.js";
 
@@ -82,18 +81,9 @@ function inOrder(replies: string[], expected: string[]): boolean {
 }
 
 describe.each(engines())("the compatibility corpus on %s", (engine) => {
-  let echo: Server;
-  let echoUrl = "";
-  beforeAll(async () => {
-    echo = createServer((request, response) => {
-      let body = "";
-      request.on("data", (chunk) => (body += chunk));
-      request.on("end", () => response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ method: request.method, path: request.url, body })));
-    });
-    await new Promise<void>((listening) => echo.listen(0, "127.0.0.1", listening));
-    echoUrl = `http://127.0.0.1:${(echo.address() as AddressInfo).port}`;
-  });
-  afterAll(() => new Promise<void>((closed) => echo.close(() => closed())));
+  const echo = useLoopbackServer((request, body, response) =>
+    response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ method: request.method, path: request.url, body: body.toString() })),
+  );
 
   const r = useRuntime(engine, { BJS_HTTP_ALLOW: "127.0.0.1" });
   beforeAll(() => r.t.platform.jobs.start());
@@ -185,7 +175,7 @@ describe.each(engines())("the compatibility corpus on %s", (engine) => {
     const bot = await r.bot([]);
     if (content.libs.every((lib) => lib.source === null)) await importThroughApi(bot, content);
     else await r.t.platform.interop.content.replace(bot.id, content);
-    await r.t.platform.properties.set(bot.id, "bot", "corpus_http", echoUrl);
+    await r.t.platform.properties.set(bot.id, "bot", "corpus_http", echo.url);
     const who = people(bot);
 
     for (const [index, step] of conversation.entries()) {

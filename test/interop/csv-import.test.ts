@@ -1,28 +1,20 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { engines, usePlatform } from "../support/platform.js";
 import { createBot, signUpClient, type ApiClient } from "../support/bots.js";
+import { useLoopbackServer } from "../support/loopback.js";
 import { INTERRUPTED } from "../../src/interop/tasks.js";
 
 /** Sheets served on 127.0.0.1 by path; `/held` answers only when released. */
 function useSheetServer(sheets: Record<string, string>) {
-  let server: Server;
-  let base = "";
   let release: () => void = () => {};
   const held = new Promise<void>((resolve) => (release = resolve));
-  beforeAll(async () => {
-    server = createServer(async (request, response) => {
-      if (request.url === "/held") await held;
-      const sheet = sheets[request.url ?? ""];
-      if (sheet === undefined) response.writeHead(404).end("no such sheet");
-      else response.writeHead(200, { "content-type": "text/csv" }).end(sheet);
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = useLoopbackServer(async (request, _body, response) => {
+    if (request.url === "/held") await held;
+    const sheet = sheets[request.url ?? ""];
+    if (sheet === undefined) response.writeHead(404).end("no such sheet");
+    else response.writeHead(200, { "content-type": "text/csv" }).end(sheet);
   });
-  afterAll(() => new Promise((resolve) => server.close(resolve)));
-  return { url: (path: string) => `${base}${path}`, release: () => release() };
+  return { url: (path: string) => `${server.url}${path}`, release: () => release() };
 }
 
 const goodSheet = [

@@ -1,20 +1,12 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { request } from "undici";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { isPrivateAddress, Outbound } from "../../src/interop/outbound.js";
 import { engines, usePlatform } from "../support/platform.js";
 import { createBot, signUpClient } from "../support/bots.js";
+import { useLoopbackServer } from "../support/loopback.js";
 
 describe("the outbound guard of imports and exports", () => {
-  let server: Server;
-  let port = 0;
-  beforeAll(async () => {
-    server = createServer((_request, response) => response.end("command\n/x"));
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    port = (server.address() as AddressInfo).port;
-  });
-  afterAll(() => new Promise((resolve) => server.close(resolve)));
+  const server = useLoopbackServer((_request, _body, response) => response.end("command\n/x"));
 
   it("knows private addresses, IPv4, IPv6 and IPv4-mapped", () => {
     for (const address of ["127.0.0.1", "10.1.2.3", "172.20.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "::1", "fd00::1", "fe80::1", "::ffff:127.0.0.1", "not an ip"]) {
@@ -32,6 +24,7 @@ describe("the outbound guard of imports and exports", () => {
   });
 
   it("refuses private URLs before connecting, and names resolving to one after DNS", async () => {
+    const { port } = new URL(server.url);
     const guarded = new Outbound(false);
     expect(() => guarded.check(`http://127.0.0.1:${port}/`, "CSV url")).toThrow("CSV url points to a private address, which this server does not reach");
     expect(() => guarded.check("http://[::1]/", "Repository URL")).toThrow("private address");
@@ -42,7 +35,7 @@ describe("the outbound guard of imports and exports", () => {
     await guarded.dispatcher.close();
 
     const open = new Outbound(true);
-    expect(open.check(`http://127.0.0.1:${port}/`, "CSV url").port).toBe(String(port));
+    expect(open.check(`http://127.0.0.1:${port}/`, "CSV url").port).toBe(port);
     expect(await (await request(`http://localhost:${port}/`, { dispatcher: open.dispatcher })).body.text()).toBe("command\n/x");
     await open.dispatcher.close();
   });

@@ -1,31 +1,31 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { useLibraryBots } from "../support/libraries.js";
+import { useLoopbackServer } from "../support/loopback.js";
 
 /** A stand-in of the rate providers' documented answers (open.er-api.com latest/USD, CoinGecko coins/markets), counting requests. */
 function useRateProviders() {
-  const state = { hits: { fiat: 0, crypto: 0 }, eur: 0.9, failing: false, url: "" };
-  let server: Server;
-  beforeAll(async () => {
-    server = createServer((request, response) => {
-      const kind = request.url!.startsWith("/fiat") ? "fiat" : "crypto";
-      state.hits[kind]++;
-      if (state.failing) return void response.writeHead(503).end("down");
-      const body =
-        kind === "fiat"
-          ? { result: "success", base_code: "USD", rates: { USD: 1, EUR: state.eur, RUB: 90, "bad key": 3, JPY: "oops" } }
-          : [
-              { id: "bitcoin", symbol: "btc", name: "Bitcoin", current_price: 60000, market_cap: 1.2e12, market_cap_rank: 1, total_volume: 3e10, price_change_percentage_24h: 1.5, last_updated: "2026-12-01T00:00:00Z" },
-              { id: "tether", symbol: "usdt", name: "Tether", current_price: 1, market_cap_rank: 3 },
-              { id: "broken", symbol: "zzz", current_price: null },
-            ];
-      response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const state = {
+    hits: { fiat: 0, crypto: 0 },
+    eur: 0.9,
+    failing: false,
+    get url() {
+      return server.url;
+    },
+  };
+  const server = useLoopbackServer((request, _body, response) => {
+    const kind = request.url!.startsWith("/fiat") ? "fiat" : "crypto";
+    state.hits[kind]++;
+    if (state.failing) return void response.writeHead(503).end("down");
+    const body =
+      kind === "fiat"
+        ? { result: "success", base_code: "USD", rates: { USD: 1, EUR: state.eur, RUB: 90, "bad key": 3, JPY: "oops" } }
+        : [
+            { id: "bitcoin", symbol: "btc", name: "Bitcoin", current_price: 60000, market_cap: 1.2e12, market_cap_rank: 1, total_volume: 3e10, price_change_percentage_24h: 1.5, last_updated: "2026-12-01T00:00:00Z" },
+            { id: "tether", symbol: "usdt", name: "Tether", current_price: 1, market_cap_rank: 3 },
+            { id: "broken", symbol: "zzz", current_price: null },
+          ];
+    response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
   });
-  afterAll(() => new Promise((resolve) => server.close(resolve)));
   return state;
 }
 

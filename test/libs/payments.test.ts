@@ -1,10 +1,10 @@
 import { createHmac } from "node:crypto";
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EmbeddedJobQueue } from "../../src/jobs/embedded-queue.js";
 import { engines } from "../support/platform.js";
 import { useLibraryBots } from "../support/libraries.js";
+import { useLoopbackServer } from "../support/loopback.js";
 
 interface Seen {
   path: string;
@@ -19,37 +19,32 @@ interface Seen {
  * HMAC-SHA512 of the private key, answers `{error: "ok", result}`).
  */
 function useProviders() {
-  const state = { url: "", seen: [] as Seen[] };
-  let server: Server;
-  beforeAll(async () => {
-    server = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on("data", (chunk: Buffer) => chunks.push(chunk));
-      request.on("end", () => {
-        const body = Buffer.concat(chunks).toString();
-        state.seen.push({ path: request.url!, headers: request.headers, body });
-        const json = (status: number, value: unknown) => response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(value));
-        if (request.url === "/oxapay/v1/payment/invoice") {
-          if (request.headers.merchant_api_key !== "merchant-key") return json(401, { data: {}, message: "Invalid merchant API key", error: { type: "auth" }, status: 401 });
-          const fields = JSON.parse(body);
-          return json(200, { data: { track_id: "T-1", payment_url: `https://pay.example/${fields.order_id}`, expired_at: 1760000000 }, message: "Operation completed successfully!", error: {}, status: 200, version: "1.0.0" });
-        }
-        if (request.url === "/coinpayments/api.php") {
-          const form = new URLSearchParams(body);
-          if (request.headers.hmac !== createHmac("sha512", "private-key").update(body).digest("hex")) return json(200, { error: "HMAC signature does not match", result: [] });
-          if (form.get("cmd") === "create_transaction") return json(200, { error: "ok", result: { txn_id: "CP-1", amount: form.get("amount"), address: "bc1qexample", checkout_url: "https://cp.example/checkout/CP-1", status_url: "https://cp.example/status/CP-1" } });
-          if (form.get("cmd") === "get_tx_info") return json(200, { error: "ok", result: { status: 100, status_text: "Complete", txn_id: form.get("txid") } });
-          if (form.get("cmd") === "get_callback_address") return json(200, { error: "ok", result: { address: `addr-${form.get("currency")}` } });
-          return json(200, { error: "Unknown command", result: [] });
-        }
-        json(404, { error: "not found" });
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const seen: Seen[] = [];
+  const server = useLoopbackServer((request, bytes, response) => {
+    const body = bytes.toString();
+    seen.push({ path: request.url!, headers: request.headers, body });
+    const json = (status: number, value: unknown) => response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(value));
+    if (request.url === "/oxapay/v1/payment/invoice") {
+      if (request.headers.merchant_api_key !== "merchant-key") return json(401, { data: {}, message: "Invalid merchant API key", error: { type: "auth" }, status: 401 });
+      const fields = JSON.parse(body);
+      return json(200, { data: { track_id: "T-1", payment_url: `https://pay.example/${fields.order_id}`, expired_at: 1760000000 }, message: "Operation completed successfully!", error: {}, status: 200, version: "1.0.0" });
+    }
+    if (request.url === "/coinpayments/api.php") {
+      const form = new URLSearchParams(body);
+      if (request.headers.hmac !== createHmac("sha512", "private-key").update(body).digest("hex")) return json(200, { error: "HMAC signature does not match", result: [] });
+      if (form.get("cmd") === "create_transaction") return json(200, { error: "ok", result: { txn_id: "CP-1", amount: form.get("amount"), address: "bc1qexample", checkout_url: "https://cp.example/checkout/CP-1", status_url: "https://cp.example/status/CP-1" } });
+      if (form.get("cmd") === "get_tx_info") return json(200, { error: "ok", result: { status: 100, status_text: "Complete", txn_id: form.get("txid") } });
+      if (form.get("cmd") === "get_callback_address") return json(200, { error: "ok", result: { address: `addr-${form.get("currency")}` } });
+      return json(200, { error: "Unknown command", result: [] });
+    }
+    json(404, { error: "not found" });
   });
-  afterAll(() => new Promise((resolve) => server.close(resolve)));
-  return state;
+  return {
+    seen,
+    get url() {
+      return server.url;
+    },
+  };
 }
 
 /** The path and query of a link (the platform's intake is reached in-process). */

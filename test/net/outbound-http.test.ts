@@ -1,12 +1,12 @@
 import { lookup as dnsLookup } from "node:dns";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { afterAll, describe, expect, it } from "vitest";
 import { AllowList } from "../../src/net/address-guard.js";
 import { OutboundHttp, type OutboundHttpOptions } from "../../src/net/outbound-http.js";
+import { useLoopbackServer } from "../support/loopback.js";
 
-/** A small web API on 127.0.0.1 with one route per behaviour under test. */
-function startServer(): Promise<{ server: Server; base: string; hits: string[] }> {
+/** A small web API on 127.0.0.1 with one route per behaviour under test, for a describe block. */
+function useWebApi() {
   const hits: string[] = [];
   const routes: Record<string, (req: IncomingMessage, res: ServerResponse, body: string, url: URL) => void> = {
     "/echo": (req, res, body) => {
@@ -51,14 +51,17 @@ function startServer(): Promise<{ server: Server; base: string; hits: string[] }
       res.end("down");
     },
   };
-  const server = createServer((req, res) => {
+  const server = useLoopbackServer((req, body, res) => {
     const url = new URL(req.url!, "http://127.0.0.1");
     hits.push(url.pathname);
-    let body = "";
-    req.on("data", (chunk: Buffer) => (body += chunk.toString()));
-    req.on("end", () => routes[url.pathname]!(req, res, body, url));
+    routes[url.pathname]!(req, res, body.toString(), url);
   });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits })));
+  return {
+    hits,
+    get base() {
+      return server.url;
+    },
+  };
 }
 
 /** DNS for the tests: `allowed.test` and `other.test` are this machine, the rest asks the system. */
@@ -68,16 +71,10 @@ const testLookup = ((hostname: string, options: object, callback: (...args: unkn
 }) as unknown as typeof dnsLookup;
 
 describe("outbound HTTP for BJS", () => {
-  let web: Awaited<ReturnType<typeof startServer>>;
+  const web = useWebApi();
   const clients: OutboundHttp[] = [];
-  beforeAll(async () => {
-    web = await startServer();
-  });
-  afterAll(async () => {
-    await Promise.all(clients.map((client) => client.close()));
-    web.server.closeAllConnections();
-    await new Promise((resolve) => web.server.close(resolve));
-  });
+  // vitest runs afterAll hooks in reverse order: the clients close before the web API does.
+  afterAll(() => Promise.all(clients.map((client) => client.close())));
 
   function client(allow: string[], options: Partial<OutboundHttpOptions> = {}) {
     const made = new OutboundHttp({ allow: new AllowList(allow), lookup: testLookup, ...options });

@@ -3,6 +3,7 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listenOnLoopback } from "../support/net.js";
 import { runCli, type CliRun } from "../support/serve-process.js";
 
 const { version } = JSON.parse(readFileSync(resolve(import.meta.dirname, "../../package.json"), "utf8"));
@@ -18,11 +19,10 @@ function expectOneLine(run: CliRun, code: number, line: string): void {
 describe("the botyard command line", { timeout: 90_000 }, () => {
   const dataDir = mkdtempSync(join(tmpdir(), "botyard-cli-"));
   let busy: Server;
-  let busyPort = 0;
+  let busyPort = "";
   beforeAll(async () => {
     busy = createServer();
-    await new Promise<void>((done) => busy.listen(0, "127.0.0.1", done));
-    busyPort = (busy.address() as { port: number }).port;
+    busyPort = new URL(await listenOnLoopback(busy)).port;
   });
   afterAll(() => {
     busy.close();
@@ -93,13 +93,13 @@ describe("the botyard command line", { timeout: 90_000 }, () => {
   });
 
   it("says which port is busy and what to do", async () => {
-    const serve = await runCli(["serve", "--host", "127.0.0.1", "--port", String(busyPort)], { DATA_DIR: dataDir, SECRET_KEY: "k" });
+    const serve = await runCli(["serve", "--host", "127.0.0.1", "--port", busyPort], { DATA_DIR: dataDir, SECRET_KEY: "k" });
     expectOneLine(
       serve,
       1,
       `Port ${busyPort} on 127.0.0.1 is already in use. Stop the program using it, or choose another port (PORT=N npm start, or botyard serve --port N).`,
     );
-    const emulator = await runCli(["emulator", "--port", String(busyPort)]);
+    const emulator = await runCli(["emulator", "--port", busyPort]);
     expectOneLine(emulator, 1, `Port ${busyPort} on 127.0.0.1 is already in use. Stop the program using it, or choose another port (--port N).`);
   });
 });

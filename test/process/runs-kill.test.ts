@@ -1,12 +1,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type ServerResponse, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../src/telegram/emulator/index.js";
-import { freePort } from "../support/net.js";
+import { freePort, serveOnLoopback, type LoopbackServer } from "../support/net.js";
 import { engines } from "../support/platform.js";
 import { ChildPlatform } from "../support/child-platform.js";
 
@@ -22,21 +21,18 @@ describe.each(engines())("runs across a killed platform process on %s", (engine)
   const env: Record<string, string> = { DATA_DIR: dataDir, HOST: "127.0.0.1", BJS_HTTP_ALLOW: "127.0.0.1" };
   const processes: ChildPlatform[] = [];
   let emulator: RunningEmulator;
-  let server: Server;
-  let base = "";
+  let server: LoopbackServer;
   let url = "";
   /** Requests the web API got; while `holding`, it answers none of them. */
   const web = { requests: 0, holding: true, held: [] as ServerResponse[] };
 
   beforeAll(async () => {
     emulator = await startEmulator({ limits: { enabled: false } });
-    server = createServer((_request, response) => {
+    server = await serveOnLoopback((_request, _body, response) => {
       web.requests++;
       if (web.holding) web.held.push(response);
       else response.writeHead(200, { "content-type": "text/plain" }).end("fresh");
     });
-    await new Promise<void>((listening) => server.listen(0, "127.0.0.1", listening));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
     // A minute's lease: the dead process's HTTP request is taken again as the scheduled run falls due.
@@ -53,8 +49,7 @@ describe.each(engines())("runs across a killed platform process on %s", (engine)
   });
   afterAll(async () => {
     await Promise.all(processes.map((serve) => serve.kill()));
-    web.held.forEach((response) => response.destroy());
-    await new Promise<void>((closed) => server.close(() => closed()));
+    await server?.close();
     await emulator?.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
@@ -80,7 +75,7 @@ describe.each(engines())("runs across a killed platform process on %s", (engine)
     const user = await emulator.client.createUser({ first_name: "Ada" });
     const chat = await user.privateChat(tg);
     const commands = [
-      { command: "/call", bjs_code: `HTTP.get({url: '${base}/slow', success: '/got'})` },
+      { command: "/call", bjs_code: `HTTP.get({url: '${server.url}/slow', success: '/got'})` },
       { command: "/got", bjs_code: "Bot.sendMessage('got ' + content)" },
       { command: "/remind", bjs_code: "Bot.run({command: '/ring', run_after: 60})" },
       { command: "/ring", bjs_code: "Bot.sendMessage('ring')" },

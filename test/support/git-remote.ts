@@ -1,10 +1,9 @@
 import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll } from "vitest";
+import { useLoopbackServer } from "./loopback.js";
 
 const HTTP_BACKEND = "/usr/lib/git-core/git-http-backend";
 
@@ -27,67 +26,54 @@ export interface GitRemoteServer {
 /** Starts the remote for a describe block; with a token, every request needs basic auth whose password is the token. */
 export function useGitRemote(options: { token?: string } = {}): GitRemoteServer {
   const root = mkdtempSync(join(tmpdir(), "botyard-remote-"));
-  let server: Server;
-  let port = 0;
-  beforeAll(async () => {
-    server = createServer((request, response) => {
-      if (options.token) {
-        const header = request.headers.authorization ?? "";
-        const [, password] = Buffer.from(header.replace(/^Basic /, ""), "base64").toString().split(":");
-        if (!header.startsWith("Basic ") || password !== options.token) {
-          response.writeHead(401, { "WWW-Authenticate": 'Basic realm="git"' }).end();
-          return;
-        }
+  // afterAll hooks run in reverse: the folder goes once the server has closed.
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  const server = useLoopbackServer((request, body, response) => {
+    if (options.token) {
+      const header = request.headers.authorization ?? "";
+      const [, password] = Buffer.from(header.replace(/^Basic /, ""), "base64").toString().split(":");
+      if (!header.startsWith("Basic ") || password !== options.token) {
+        response.writeHead(401, { "WWW-Authenticate": 'Basic realm="git"' }).end();
+        return;
       }
-      const chunks: Buffer[] = [];
-      request.on("data", (chunk: Buffer) => chunks.push(chunk));
-      request.on("end", () => {
-        const body = Buffer.concat(chunks);
-        const url = new URL(request.url!, "http://localhost");
-        const cgi = spawn(HTTP_BACKEND, [], {
-          env: {
-            GIT_PROJECT_ROOT: root,
-            GIT_HTTP_EXPORT_ALL: "1",
-            PATH_INFO: decodeURIComponent(url.pathname),
-            REQUEST_METHOD: request.method!,
-            QUERY_STRING: url.search.slice(1),
-            CONTENT_TYPE: request.headers["content-type"] ?? "",
-            CONTENT_LENGTH: String(body.length),
-            ...(request.headers["content-encoding"] && { HTTP_CONTENT_ENCODING: request.headers["content-encoding"] }),
-            ...(request.headers["git-protocol"] && { GIT_PROTOCOL: String(request.headers["git-protocol"]) }),
-            REMOTE_USER: "test",
-            REMOTE_ADDR: "127.0.0.1",
-          },
-        });
-        const out: Buffer[] = [];
-        cgi.stdout.on("data", (chunk: Buffer) => out.push(chunk));
-        cgi.on("close", () => {
-          const all = Buffer.concat(out);
-          const split = all.indexOf("\r\n\r\n");
-          const head = all.subarray(0, split).toString().split("\r\n");
-          let status = 200;
-          const headers: Record<string, string> = {};
-          for (const line of head) {
-            const [key, ...rest] = line.split(":");
-            if (key.toLowerCase() === "status") status = Number.parseInt(rest.join(":").trim(), 10);
-            else if (key) headers[key] = rest.join(":").trim();
-          }
-          response.writeHead(status, headers).end(all.subarray(split + 4));
-        });
-        // http-backend may answer (a 404) before it reads the body.
-        cgi.stdin.on("error", () => {});
-        cgi.stdin.end(body);
-      });
+    }
+    const url = new URL(request.url!, "http://localhost");
+    const cgi = spawn(HTTP_BACKEND, [], {
+      env: {
+        GIT_PROJECT_ROOT: root,
+        GIT_HTTP_EXPORT_ALL: "1",
+        PATH_INFO: decodeURIComponent(url.pathname),
+        REQUEST_METHOD: request.method!,
+        QUERY_STRING: url.search.slice(1),
+        CONTENT_TYPE: request.headers["content-type"] ?? "",
+        CONTENT_LENGTH: String(body.length),
+        ...(request.headers["content-encoding"] && { HTTP_CONTENT_ENCODING: request.headers["content-encoding"] }),
+        ...(request.headers["git-protocol"] && { GIT_PROTOCOL: String(request.headers["git-protocol"]) }),
+        REMOTE_USER: "test",
+        REMOTE_ADDR: "127.0.0.1",
+      },
     });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    port = (server.address() as AddressInfo).port;
-  });
-  afterAll(async () => {
-    await new Promise((resolve) => server?.close(resolve));
-    rmSync(root, { recursive: true, force: true });
+    const out: Buffer[] = [];
+    cgi.stdout.on("data", (chunk: Buffer) => out.push(chunk));
+    cgi.on("close", () => {
+      const all = Buffer.concat(out);
+      const split = all.indexOf("\r\n\r\n");
+      const head = all.subarray(0, split).toString().split("\r\n");
+      let status = 200;
+      const headers: Record<string, string> = {};
+      for (const line of head) {
+        const [key, ...rest] = line.split(":");
+        if (key.toLowerCase() === "status") status = Number.parseInt(rest.join(":").trim(), 10);
+        else if (key) headers[key] = rest.join(":").trim();
+      }
+      response.writeHead(status, headers).end(all.subarray(split + 4));
+    });
+    // http-backend may answer (a 404) before it reads the body.
+    cgi.stdin.on("error", () => {});
+    cgi.stdin.end(body);
   });
   return {
-    url: (name) => `http://127.0.0.1:${port}/${name}.git`,
+    url: (name) => `${server.url}/${name}.git`,
     createRepo(name, files, branch = "main") {
       const bare = join(root, `${name}.git`);
       git(["init", "--bare", "-q", `--initial-branch=${branch}`, bare]);

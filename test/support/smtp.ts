@@ -1,5 +1,6 @@
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll } from "vitest";
+import { listenOnLoopback } from "./net.js";
 
 export interface ReceivedMail {
   to: string[];
@@ -25,9 +26,7 @@ export function useSmtpPeer() {
         });
       },
     });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const { port } = server.server.address() as { port: number };
-    state.url = `smtp://127.0.0.1:${port}`;
+    state.url = (await listenOnLoopback(server.server)).replace(/^http:/, "smtp:");
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
   return {

@@ -1,29 +1,22 @@
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { postJson, PostTimeoutError } from "../../src/telegram/post-json.js";
-import { freePort } from "../support/net.js";
+import { freePort, serveOnLoopback, type LoopbackServer } from "../support/net.js";
 
-let server: Server | undefined;
+let server: LoopbackServer | undefined;
 
 /** A server answering every request with `answer`; answers its URL. */
 async function serve(answer: (request: IncomingMessage, body: string) => { status: number; body: string } | "hang"): Promise<URL> {
-  server = createServer((request, response) => {
-    let body = "";
-    request.on("data", (chunk: Buffer) => (body += chunk.toString()));
-    request.on("end", () => {
-      const reply = answer(request, body);
-      if (reply === "hang") return;
-      response.writeHead(reply.status, { "content-type": "application/json" }).end(reply.body);
-    });
+  server = await serveOnLoopback((request, body, response) => {
+    const reply = answer(request, body.toString());
+    if (reply === "hang") return;
+    response.writeHead(reply.status, { "content-type": "application/json" }).end(reply.body);
   });
-  await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
-  return new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/bot1:abc/sendMessage`);
+  return new URL(`${server.url}/bot1:abc/sendMessage`);
 }
 
 afterEach(async () => {
-  server?.closeAllConnections();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  await server?.close();
   server = undefined;
 });
 

@@ -1,6 +1,4 @@
 import { readFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Message } from "@grammyjs/types";
@@ -9,6 +7,7 @@ import { readFolderFiles } from "../../../src/interop/git/folder-files.js";
 import type { EmbeddedJobQueue } from "../../../src/jobs/embedded-queue.js";
 import type { ChatHandle, UserHandle } from "../../../src/telegram/emulator/index.js";
 import { useGitRemote } from "../../support/git-remote.js";
+import { useLoopbackServer } from "../../support/loopback.js";
 import { engines } from "../../support/platform.js";
 import { useRuntime, type TestBot } from "../../support/runtime.js";
 
@@ -36,25 +35,14 @@ describe.each(engines())("real Bots.Business bots on %s", (engine) => {
   beforeAll(() => r.t.platform.jobs.start());
   afterAll(() => r.t.platform.jobs.stop());
 
-  let api: Server;
-  let apiUrl = "";
-  beforeAll(async () => {
-    // A weather service: a known city, an unknown one (404), and an echo of posted reports.
-    api = createServer((request, response) => {
-      let body = "";
-      request.on("data", (chunk) => (body += chunk));
-      request.on("end", () => {
-        const url = new URL(request.url!, "http://x");
-        const json = (status: number, value: object) => response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(value));
-        if (url.pathname === "/weather" && url.searchParams.get("city") === "London" && request.headers["x-api-key"] === "demo") json(200, { temp: 12, sky: "cloudy" });
-        else if (url.pathname === "/weather") json(404, { error: "unknown city" });
-        else json(200, { method: request.method, body });
-      });
-    });
-    await new Promise<void>((listening) => api.listen(0, "127.0.0.1", listening));
-    apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+  // A weather service: a known city, an unknown one (404), and an echo of posted reports.
+  const weather = useLoopbackServer((request, body, response) => {
+    const url = new URL(request.url!, "http://x");
+    const json = (status: number, value: object) => response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(value));
+    if (url.pathname === "/weather" && url.searchParams.get("city") === "London" && request.headers["x-api-key"] === "demo") json(200, { temp: 12, sky: "cloudy" });
+    else if (url.pathname === "/weather") json(404, { error: "unknown city" });
+    else json(200, { method: request.method, body: body.toString() });
   });
-  afterAll(() => new Promise<void>((closed) => api.close(() => closed())));
 
   const idle = () => (r.t.platform.jobs as EmbeddedJobQueue).idle();
 
@@ -319,7 +307,7 @@ describe.each(engines())("real Bots.Business bots on %s", (engine) => {
 
   it("an HTTP and reminder bot: HTTP.get/post with success and error callbacks, Bot.run with run_after, clearRunAfter and a datetime property", async () => {
     const bot = await gitBot("http-bot");
-    await r.t.platform.properties.set(bot.id, "bot", "api_url", apiUrl);
+    await r.t.platform.properties.set(bot.id, "bot", "api_url", weather.url);
     await r.t.platform.properties.set(bot.id, "bot", "down_url", "http://127.0.0.1:1/weather");
     const person = people(bot);
     const ann = await person("Ann");

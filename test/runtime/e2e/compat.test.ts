@@ -1,5 +1,3 @@
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { beforeAll, afterAll, describe, expect, it } from "vitest";
 import type { EmbeddedJobQueue } from "../../../src/jobs/embedded-queue.js";
 import { engines } from "../../support/platform.js";
@@ -7,6 +5,7 @@ import { useRuntime, type CommandSpec } from "../../support/runtime.js";
 import { BOT_INSTALLS_PER_DAY } from "../../../src/runtime/compat-effects.js";
 import { signUp } from "../../support/accounts.js";
 import { useGitRemote } from "../../support/git-remote.js";
+import { serveOnLoopback } from "../../support/net.js";
 
 /**
  * What real Bots.Business bots use beyond the core (issue 12): AdminPanel with on_saving,
@@ -265,21 +264,20 @@ describe.each(engines())("the compatibility surface on %s", (engine) => {
   });
 
   it("Bot.importCSV imports from the bot's csv_url after the command, then runs success; an unknown chat title is logged", async () => {
-    const sheet = createServer((_request, response) => response.writeHead(200, { "content-type": "text/csv" }).end("command,answer\n/fromsheet,From the sheet"));
-    await new Promise<void>((listening) => sheet.listen(0, "127.0.0.1", listening));
+    const sheet = await serveOnLoopback((_request, _body, response) => response.writeHead(200, { "content-type": "text/csv" }).end("command,answer\n/fromsheet,From the sheet"));
     try {
       const { say, bot, errors } = await setup([
         { command: "/sync", bjs_code: `Bot.importCSV({success: "/synced"})` },
         { command: "/synced", bjs_code: `Bot.sendMessage("synced " + options.task.created)` },
         { command: "/team", bjs_code: `Bot.sendMessageToChat("Nobody", "hello")` },
       ]);
-      await r.t.platform.bots.store.update(bot.id, { csv_url: `http://127.0.0.1:${(sheet.address() as AddressInfo).port}/sheet.csv` });
+      await r.t.platform.bots.store.update(bot.id, { csv_url: `${sheet.url}/sheet.csv` });
       expect(await say("/sync")).toEqual(["synced 1"]);
       expect(await say("/fromsheet")).toEqual(["From the sheet"]);
       await say("/team", 0);
       expect(await errors()).toContain('Bot.sendMessageToChat: the bot has no chat titled "Nobody"');
     } finally {
-      await new Promise<void>((closed) => sheet.close(() => closed()));
+      await sheet.close();
     }
   });
 });

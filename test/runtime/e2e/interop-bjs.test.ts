@@ -1,8 +1,7 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EmbeddedJobQueue } from "../../../src/jobs/embedded-queue.js";
 import { useGitRemote } from "../../support/git-remote.js";
+import { useLoopbackServer } from "../../support/loopback.js";
 import { engines } from "../../support/platform.js";
 import { useRuntime, type CommandSpec } from "../../support/runtime.js";
 
@@ -17,17 +16,10 @@ const commandFile = (name: string, code: string) => `/*CMD\n  command: ${name}\n
  */
 describe.each(engines())("imports and exports from BJS on %s", (engine) => {
   const remote = useGitRemote();
-  let sheets: Server;
-  let sheetBase = "";
-  beforeAll(async () => {
-    sheets = createServer((request, response) => {
-      if (request.url === "/commands.csv") response.writeHead(200, { "content-type": "text/csv" }).end('command,answer,need_reply\n/hello,Hello there,false\n/bad,x,maybe\n');
-      else response.writeHead(404).end("no sheet");
-    });
-    await new Promise<void>((listening) => sheets.listen(0, "127.0.0.1", listening));
-    sheetBase = `http://127.0.0.1:${(sheets.address() as AddressInfo).port}`;
+  const sheets = useLoopbackServer((request, _body, response) => {
+    if (request.url === "/commands.csv") response.writeHead(200, { "content-type": "text/csv" }).end('command,answer,need_reply\n/hello,Hello there,false\n/bad,x,maybe\n');
+    else response.writeHead(404).end("no sheet");
   });
-  afterAll(() => new Promise<void>((closed) => sheets.close(() => closed())));
 
   const r = useRuntime(engine, { IMPORT_ALLOW_PRIVATE_URLS: "true" });
   beforeAll(() => r.t.platform.jobs.start());
@@ -102,7 +94,7 @@ describe.each(engines())("imports and exports from BJS on %s", (engine) => {
 
   it("imports a CSV sheet from a URL or the bot's csv_url, reporting bad rows, and runs error when the sheet cannot be read", async () => {
     const { bot, send, commandNames } = await setup([
-      { command: "/sheet", bjs_code: `Bot.importCSV({url: '${sheetBase}/' + params, success: '/done', error: '/failed'})` },
+      { command: "/sheet", bjs_code: `Bot.importCSV({url: '${sheets.url}/' + params, success: '/done', error: '/failed'})` },
       { command: "/configured", bjs_code: "Bot.importCSV({success: '/done', error: '/failed'})" },
       { command: "/done", bjs_code: "var t = options.task; Bot.sendMessage([t.status, t.created, t.updated, t.skipped, t.errors[0].row, t.errors[0].error].join('|'), {parse_mode: null})" },
       { command: "/failed", bjs_code: "Bot.sendMessage('failed: ' + options.error, {parse_mode: null})" },
@@ -116,7 +108,7 @@ describe.each(engines())("imports and exports from BJS on %s", (engine) => {
 
     const [none] = await send("/configured");
     expect(none).toBe("failed: The bot has no csv_url: give csv_url or a text/csv body");
-    await r.t.platform.bots.store.update(bot.id, { csv_url: `${sheetBase}/commands.csv` });
+    await r.t.platform.bots.store.update(bot.id, { csv_url: `${sheets.url}/commands.csv` });
     expect(await send("/configured")).toEqual(['done|0|1|1|3|need_reply must be true, false or blank, not "maybe"']);
   });
 });

@@ -1,33 +1,21 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { engines } from "../../support/platform.js";
 import { useRuntime, type CommandSpec } from "../../support/runtime.js";
+import { useLoopbackServer } from "../../support/loopback.js";
 
 /**
  * Runs that do not come from an update, end to end: `Bot.run` with `run_after`,
  * `Bot.clearRunAfter`, and `HTTP.*` with its callbacks, on the job layer and the fake clock.
  */
 describe.each(engines())("runs from anywhere, on %s", (engine) => {
-  let server: Server;
-  let base = "";
-  beforeAll(async () => {
-    server = createServer((request, response) => {
-      let body = "";
-      request.on("data", (chunk) => (body += chunk));
-      request.on("end", () => {
-        if (request.url === "/missing") {
-          response.writeHead(404, { "content-type": "text/plain" }).end("no such thing");
-          return;
-        }
-        response.writeHead(200, { "content-type": "application/json", "set-cookie": "session=abc; Path=/" });
-        response.end(JSON.stringify({ method: request.method, body, header: request.headers["x-test"] ?? null }));
-      });
-    });
-    await new Promise<void>((listening) => server.listen(0, "127.0.0.1", listening));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const web = useLoopbackServer((request, body, response) => {
+    if (request.url === "/missing") {
+      response.writeHead(404, { "content-type": "text/plain" }).end("no such thing");
+      return;
+    }
+    response.writeHead(200, { "content-type": "application/json", "set-cookie": "session=abc; Path=/" });
+    response.end(JSON.stringify({ method: request.method, body: body.toString(), header: request.headers["x-test"] ?? null }));
   });
-  afterAll(() => new Promise<void>((closed) => server.close(() => closed())));
 
   const r = useRuntime(engine, { BJS_HTTP_ALLOW: "127.0.0.1" });
   beforeAll(() => r.t.platform.jobs.start());
@@ -88,7 +76,7 @@ describe.each(engines())("runs from anywhere, on %s", (engine) => {
 
   it("calls a web API off the execution and runs success with content, status, headers and cookies", async () => {
     const { send, messagesAfter } = await setup([
-      { command: "/call", bjs_code: `HTTP.post({url: '${base}/echo', body: {x: 1}, headers: {'X-Test': 'yes'}, success: '/got ok', options: {asked: 'post'}})` },
+      { command: "/call", bjs_code: `HTTP.post({url: '${web.url}/echo', body: {x: 1}, headers: {'X-Test': 'yes'}, success: '/got ok', options: {asked: 'post'}})` },
       { command: "/got", bjs_code: "var answer = JSON.parse(content); Bot.sendMessage([params, options.asked, http_status, answer.method, answer.body, answer.header, cookies.session, http_headers['content-type']].join('|'), {parse_mode: null})" },
     ]);
     await send("/call");
@@ -97,7 +85,7 @@ describe.each(engines())("runs from anywhere, on %s", (engine) => {
 
   it("sends a 4xx answer to success (bots check http_status), and a refused address to error, logged only without one", async () => {
     const { send, messagesAfter, errors } = await setup([
-      { command: "/missing", bjs_code: `HTTP.get({url: '${base}/missing', success: '/status', error: '/failed'})` },
+      { command: "/missing", bjs_code: `HTTP.get({url: '${web.url}/missing', success: '/status', error: '/failed'})` },
       { command: "/private", bjs_code: "HTTP.get({url: 'http://127.0.0.2:9/', success: '/status', error: '/failed'})" },
       { command: "/unhandled", bjs_code: "HTTP.get({url: 'http://127.0.0.2:9/', success: '/status'})" },
       { command: "/status", bjs_code: "Bot.sendMessage('status ' + http_status + ' ' + content, {parse_mode: null})" },

@@ -1,8 +1,8 @@
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { Bot, InlineKeyboard, Keyboard, webhookCallback } from "grammy";
 import { afterEach, describe, expect, it } from "vitest";
 import type { BotHandle, EmulatorClient } from "../../../src/telegram/emulator/index.js";
+import { listenOnLoopback } from "../../support/net.js";
 import { scene } from "./harness.js";
 
 /** A small shop bot written the way grammY's users write them. */
@@ -75,8 +75,7 @@ describe("grammY against the emulator", () => {
     const bot = shopBot(handle.token, emulator.apiRoot);
     const server = createServer(webhookCallback(bot, "http", { secretToken: "hook-secret" }));
     servers.push(server);
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const url = `${await listenOnLoopback(server)}/`;
     await bot.api.setWebhook(url, { secret_token: "hook-secret" });
     expect((await bot.api.getWebhookInfo()).url).toBe(url);
 
@@ -94,8 +93,7 @@ describe("grammY against the emulator", () => {
     const bot = shopBot(handle.token, emulator.apiRoot);
     const server = createServer(webhookCallback(bot, "http", { secretToken: "right" }));
     servers.push(server);
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    await bot.api.setWebhook(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, { secret_token: "wrong" });
+    await bot.api.setWebhook(`${await listenOnLoopback(server)}/`, { secret_token: "wrong" });
     const alice = await emulator.client.createUser({ first_name: "Alice" });
     await alice.start(await alice.privateChat(handle));
     await expect.poll(async () => (await emulator.client.counters()).webhookFailures).toBeGreaterThan(1);

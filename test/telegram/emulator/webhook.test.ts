@@ -1,24 +1,17 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
+import { serveOnLoopback, type LoopbackServer } from "../../support/net.js";
 import { scene } from "./harness.js";
 
 /** A webhook receiver whose answer each test decides. */
-async function receiver(handle: (update: any, req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string; server: Server }> {
-  const server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (chunk) => (body += chunk));
-    req.on("end", () => handle(JSON.parse(body), req, res));
-  });
+async function receiver(handle: (update: any, req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string }> {
+  const server = await serveOnLoopback((req, body, res) => handle(JSON.parse(body.toString()), req, res));
   servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, server };
+  return { url: `${server.url}/hook` };
 }
 
-const servers: Server[] = [];
-afterEach(() => {
-  for (const server of servers.splice(0)) server.closeAllConnections(), server.close();
-});
+const servers: LoopbackServer[] = [];
+afterEach(() => Promise.all(servers.splice(0).map((server) => server.close())));
 
 const fastRetries = { webhook: { retryBaseMs: 20, retryMaxMs: 200 } };
 
