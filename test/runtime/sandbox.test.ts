@@ -124,6 +124,7 @@ describe("the BJS executor", () => {
 
   it("gives a body that catches the refused read and then loops no second time limit", async () => {
     const asked: string[] = [];
+    const began = performance.now();
     const result = await run('try { User.getProp("x" + 1); } catch (e) {} for (;;) {}', {
       botId: 77,
       reads: async (name) => {
@@ -132,7 +133,35 @@ describe("the BJS executor", () => {
       },
     });
     expect(result.error?.message).toMatch(/timed out/);
-    expect(asked).toEqual([]);
+    // The try on the sandbox process's thread took a slice of the second's time, not a second of its own.
+    expect(performance.now() - began).toBeLessThan(1500);
+    expect(asked).toEqual(["getProp"]);
+  });
+
+  it("gives a body its own time on its first run even when it works long before a read that was not answered ahead, or retries a refused read", async () => {
+    const reads = async () => JSON.stringify({ found: true, value: 1, type: "integer" });
+    const slow = run('var t = Date.now(); while (Date.now() - t < 300) {} Bot.sendMessage("ok " + User.getProp("a" + 1))', { botId: 78, reads, timeoutMs: 500 });
+    expect((await slow).error).toBeUndefined();
+    const retrying = await run('var v; for (;;) { try { v = User.getProp("a" + 1); break; } catch (e) {} } Bot.sendMessage("got " + v)', { botId: 79, reads, timeoutMs: 500 });
+    expect(retrying.error).toBeUndefined();
+    expect(retrying.actions.map(textOf)).toEqual(["got 1"]);
+  });
+
+  it("keeps a body's time when other bots' bodies made the sandbox process forget it", async () => {
+    const host = new IsolateHost({ memoryMb: 64, warmMb: 8, maxScripts: 10, limits: { maxActions: 50, maxActionBytes: 64 * 1024 } });
+    try {
+      const reads = async () => JSON.stringify({ found: true, value: 1, type: "integer" });
+      const say = (botId: number, code: string, timeoutMs: number) => host.run(botId, { code, libs: [], handler: null }, { chat, user }, reads, timeoutMs);
+      const slow = 'var t = Date.now(); while (Date.now() - t < 300) {} Bot.sendMessage("ok " + User.getProp("a" + 1))';
+      await say(1, slow, 2000);
+      // Another owner's bot runs a dozen bodies that read.
+      for (let i = 0; i < 12; i++) await say(2, `User.getProp("b" + 1); Bot.sendMessage("${i}")`, 1000);
+      const outcome = await say(1, slow, 500);
+      expect(outcome.stop).toBeUndefined();
+      expect(JSON.parse(outcome.output!).actions).toHaveLength(1);
+    } finally {
+      host.dispose();
+    }
   });
 
   it("reports an error's segment and its line inside that segment, keeping actions queued before it", async () => {

@@ -64,6 +64,14 @@ export interface ExecutionCode {
 /** Bodies one realm keeps compiled; past this the realm is rebuilt rather than grow. */
 const MAX_BODIES_PER_REALM = 500;
 
+/**
+ * The longest a run goes on this process's own thread. The thread hops it saves are worth a
+ * fraction of a millisecond, so only a short run gains; a longer one goes again off-thread
+ * (as does one that missed a read), and a try thrown away may cost a run no more than this of
+ * its time, however long its body works before its first read.
+ */
+const SYNC_SLICE_MS = 10;
+
 // The injected functions are compiled code: some compilers (esbuild's keepNames, as under tsx)
 // wrap them in a `__name` helper that the isolate lacks, so the bootstrap supplies a harmless one.
 /** The realm as it is before any bot uses it: run once, into the startup snapshot of every isolate of a process. */
@@ -199,7 +207,7 @@ export class IsolateHost {
   private readonly bodyKeys = new Map<string, number>();
   private readonly libKeys = new Map<string, Map<string, number>>();
   private nextKey = 1;
-  /** Bodies (by key) that read from the host: they run off this thread, where reads are answered, from the start. */
+  /** Bodies (by key) that read from the host or outran the slice: they run off this thread, where reads are answered, from the start. */
   private readonly hostReaders = new Set<number>();
   /** Isolates made after the first: each one cost every warm realm. */
   renewals = -1;
@@ -318,7 +326,8 @@ export class IsolateHost {
     // ahead cannot be served here; that run goes again, and its body runs off-thread after).
     const sync = !this.hostReaders.has(key);
     const began = performance.now();
-    const { outcome, compileFailed, reusable, missed } = await realm.run(key, run, libKeys, globals, reads, timeoutMs, sync);
+    const limitMs = sync ? Math.min(timeoutMs, SYNC_SLICE_MS) : timeoutMs;
+    const { outcome, compileFailed, reusable, missed } = await realm.run(key, run, libKeys, globals, reads, limitMs, sync);
     if (this.isolate.isDisposed) {
       // When other bots' realms shared the heap, the body may not be what filled it: the
       // sandbox runs it once more, alone in the fresh isolate (see sandbox.ts).
@@ -330,12 +339,13 @@ export class IsolateHost {
       this.realms.delete(botId);
       realm.release();
     }
-    if (missed) {
+    if (missed || (outcome.stop === "timeout" && limitMs < timeoutMs)) {
       if (this.hostReaders.size >= this.options.maxScripts) this.hostReaders.clear();
       this.hostReaders.add(key);
-      // Nothing of the first try left the isolate: the run goes again within what is left of its time.
+      // Nothing of the first try left the isolate: the run goes again within what is left of
+      // its time (the try took at most the slice, so the body keeps nearly all of it).
       const left = Math.floor(timeoutMs - (performance.now() - began));
-      return outcome.stop === "timeout" || left < 1 ? { output: null, stop: "timeout" } : this.run(botId, run, globals, reads, left, rebuilt);
+      return left < 1 ? { output: null, stop: "timeout" } : this.run(botId, run, globals, reads, left, rebuilt);
     }
     // Each UTF-8 byte is at least one character, so an output longer than the cap in characters
     // is refused by the platform anyway: it stays here rather than cross the IPC channel.
