@@ -98,6 +98,9 @@ const idleReads: HostReads = async () => {
   throw new Error("The command has ended: BJS cannot read after its body");
 };
 
+/** The realm's `exec` (realm-bootstrap.ts): answers whether the body failed to compile. */
+type RealmExec = (globals: Record<string, unknown>, key: number, code: string | null, libs: RealmLib[], handler: string | null, sync: boolean) => boolean;
+
 /** One bot's realm inside an isolate, kept warm between executions. */
 class BotRealm {
   private reads: HostReads = idleReads;
@@ -108,7 +111,7 @@ class BotRealm {
 
   private constructor(
     readonly context: ivm.Context,
-    private readonly exec: ivm.Reference<(globals: Record<string, unknown>, key: number, code: string | null, libs: RealmLib[], handler: string | null, sync: boolean) => boolean>,
+    private readonly exec: ivm.Reference<RealmExec>,
     private readonly finish: ivm.Reference<() => string>,
     /** Handles that keep the realm alive from the host side; released with it. */
     private readonly handles: { release(): void }[],
@@ -159,9 +162,9 @@ class BotRealm {
       // Copied in as structured clones, not as JSON text: isolated-vm brings a string of 1 KB or
       // more in as an external string and then measures the heap, which walks every context in
       // the isolate (with 500 warm realms, a fifth to a quarter of a run).
-      const args = [globals, key, this.defined.has(key) ? null : run.code, libs, run.handler, sync] as const;
+      const args: Parameters<RealmExec> = [globals, key, this.defined.has(key) ? null : run.code, libs, run.handler, sync];
       const options = { timeout: timeoutMs, arguments: { copy: true } } as const;
-      compileFailed = sync ? this.exec.applySync(undefined, [...args], options) : await this.exec.apply(undefined, [...args], options);
+      compileFailed = sync ? this.exec.applySync(undefined, args, options) : await this.exec.apply(undefined, args, options);
       // A lazy library may not have been compiled: its source still goes when it runs installed.
       run.libs.forEach((lib, i) => lib.lazy || this.defined.add(libKeys[i]!));
       if (!compileFailed && run.handler === null) this.defined.add(key);
@@ -208,7 +211,7 @@ export class IsolateHost {
   private readonly libKeys = new Map<string, Map<string, number>>();
   private nextKey = 1;
   /** Bodies (by key) that read from the host or outran the slice: they run off this thread, where reads are answered, from the start. */
-  private readonly hostReaders = new Set<number>();
+  private readonly offThread = new Set<number>();
   /** Isolates made after the first: each one cost every warm realm. */
   renewals = -1;
   /** What changed in the warm set since `takeChanges` last ran. */
@@ -324,7 +327,7 @@ export class IsolateHost {
     const key = this.keyOf(run.code);
     // On this thread first: no thread hops, half the cost of a short run (a read not answered
     // ahead cannot be served here; that run goes again, and its body runs off-thread after).
-    const sync = !this.hostReaders.has(key);
+    const sync = !this.offThread.has(key);
     const began = performance.now();
     const limitMs = sync ? Math.min(timeoutMs, SYNC_SLICE_MS) : timeoutMs;
     const { outcome, compileFailed, reusable, missed } = await realm.run(key, run, libKeys, globals, reads, limitMs, sync);
@@ -340,8 +343,8 @@ export class IsolateHost {
       realm.release();
     }
     if (missed || (outcome.stop === "timeout" && limitMs < timeoutMs)) {
-      if (this.hostReaders.size >= this.options.maxScripts) this.hostReaders.clear();
-      this.hostReaders.add(key);
+      if (this.offThread.size >= this.options.maxScripts) this.offThread.clear();
+      this.offThread.add(key);
       // Nothing of the first try left the isolate: the run goes again within what is left of
       // its time (the try took at most the slice, so the body keeps nearly all of it).
       const left = Math.floor(timeoutMs - (performance.now() - began));
