@@ -12,6 +12,7 @@ import * as interop from "./migrations/0008_interop.js";
 import * as broadcasts from "./migrations/0010_broadcasts.js";
 import * as compat from "./migrations/0012_compat.js";
 import * as runJournal from "./migrations/0013_run_journal.js";
+import * as inboxPendingIndex from "./migrations/0014_inbox_pending_index.js";
 
 /** Every migration in order; a new one is appended here and never edited once released. */
 const migrations: Record<string, { up(context: MigrationContext): Promise<void> }> = {
@@ -26,6 +27,7 @@ const migrations: Record<string, { up(context: MigrationContext): Promise<void> 
   "0010_broadcasts": broadcasts,
   "0012_compat": compat,
   "0013_run_journal": runJournal,
+  "0014_inbox_pending_index": inboxPendingIndex,
 };
 
 function provider(database: Database): MigrationProvider {

@@ -143,6 +143,27 @@ describe.each(engines())("the dispatcher on %s", (engine) => {
     expect(await inbox.counts(botId)).toEqual({ pending: 1 });
   });
 
+  it("prunes exactly the finished rows received before the window, however the ids are spread", async () => {
+    const { botId, inbox } = await setUp();
+    // An hour apart each; some ids vanish on the way (pruned or deleted), so the bisection meets gaps.
+    const rows = [];
+    for (let update = 1; update <= 40; update++) {
+      rows.push(...(await inbox.insert(botId, [textUpdate(update, 7)])));
+      t.clock.advance(3_600_000);
+    }
+    const { db } = t.platform.database;
+    await db.deleteFrom("update_inbox").where("id", "in", rows.filter((_, i) => i % 3 === 1).map((row) => row.id)).execute();
+    const pendingIds = new Set([rows[0]!.id, rows[5]!.id]);
+    await inbox.markDone(rows.filter((row) => !pendingIds.has(row.id)).map((row) => row.id));
+    const left = async () => (await db.selectFrom("update_inbox").select("update_id").where("bot_id", "=", botId).orderBy("id").execute()).map((row) => Number(row.update_id));
+    const present = rows.filter((_, i) => i % 3 !== 1).map((row) => row.update.update_id);
+    // Update k came in 41 - k hours ago: kept for 24.5 h, the finished ones up to 16 go.
+    await inbox.prune(41 * 3_600_000);
+    expect(await left()).toEqual(present);
+    await inbox.prune(24 * 3_600_000 + 1_800_000);
+    expect(await left()).toEqual(present.filter((update) => update > 16 || update === 1 || update === 6));
+  });
+
   it("sets aside an update whose handling took the process down again and again, and handles the rest", async () => {
     const { botId, inbox } = await setUp();
     const quarantined: number[] = [];
