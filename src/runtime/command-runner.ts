@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from "node:async_hooks";
+import { inThisContext } from "../async-context.js";
 import type { Logger } from "pino";
 import type { Action } from "./actions.js";
 import type { ErrorLog } from "../bots/error-log.js";
@@ -99,8 +99,8 @@ export class CommandRunner {
       libs: book.libs,
       handler: command.libHandler ? command.command : undefined,
       globals: { ...globalsOf(invocation, this.deps.api, quota), prefetched },
-      // The isolate calls back from the context it was made in: keep the run's (its transaction).
-      reads: AsyncLocalStorage.bind(this.deps.reads(invocation)),
+      // The isolate calls back from its process's message: keep the run's context (its transaction).
+      reads: inThisContext(this.deps.reads(invocation)),
       timeoutMs: invocation.bot.plan.command_timeout_s * 1000,
     });
     if (book.libs.length > 0 && !result.error) book.libHandlers ??= new Set(result.handlers);

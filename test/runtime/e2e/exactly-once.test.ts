@@ -86,6 +86,17 @@ describe.runIf(engines().includes("postgres"))("a run's effects on PostgreSQL", 
     expect(await texts()).toEqual(["read written"]);
   });
 
+  it("a host read mid-run sees the run's uncommitted writes too", async () => {
+    const { say, handle, texts } = await setup(r, [
+      { command: "/a", bjs_code: 'Bot.setProp("w", "written"); Bot.runCommand("/c")' },
+      // A name the platform cannot read ahead: the sandbox process asks for it mid-run, from outside the run's async context.
+      { command: "/c", bjs_code: 'var name = ["w"][0]; Bot.sendMessage("asked " + Bot.getProp(name, "nothing"))' },
+    ]);
+    const { update, key } = await say("/a");
+    await handle(update, key);
+    expect(await texts()).toEqual(["asked written"]);
+  });
+
   it("a redelivered committed update runs no BJS, skips a message that may have gone (logged), and sends the rest", async () => {
     const { say, handle, texts, errors } = await setup(r, [{ command: "/three", bjs_code: 'Bot.sendMessage("one"); Bot.sendMessage("two"); Bot.sendMessage("three")' }]);
     const { update, key } = await say("/three");
