@@ -219,9 +219,11 @@ describe("a heap that other bots filled", () => {
       // Kept across runs on a member of a member function, which the realm guard does not walk.
       // Arrays of 80 KB: small enough for the ordinary heap that the memory limit watches.
       const hoard = "for (var k = 0; k < 100; k++) Math.max['hoard' + Math.random()] = new Array(9999).fill(k + 0.5)";
-      // About 32 MB hoarded and 28 MB for the innocent run: either alone fits the limit, both do not.
-      for (let i = 0; i < 4; i++) expect((await run(1, hoard)).error).toBeUndefined();
-      const innocent = await run(2, "var mine = []; for (var i = 0; i < 350; i++) mine.push(new Array(9999).fill(i + 0.5)); Bot.sendMessageToChatWithId(1, String(mine.length))");
+      // About 24 MB hoarded, then 35 MB in one run (arrays of 160 KB, each in V8's large-object
+      // space): either alone fits the limit, both do not. Where V8 stops a heap varies with its
+      // collections (measured: 32 MB hoarded met the limit in most runs, 35 MB in one run in none).
+      for (let i = 0; i < 3; i++) expect((await run(1, hoard)).error).toBeUndefined();
+      const innocent = await run(2, "var mine = []; for (var i = 0; i < 220; i++) mine.push(new Array(20000).fill(i + 0.5)); Bot.sendMessageToChatWithId(1, String(mine.length))");
       expect(innocent.error).toBeUndefined();
       expect(innocent.actions).toHaveLength(1);
     } finally {
