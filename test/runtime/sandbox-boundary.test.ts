@@ -129,7 +129,7 @@ describe("sandbox processes", () => {
     expect(executor.restarts).toBeGreaterThan(before);
   });
 
-  it("sends a library's source to a process once, and again to the process that replaces it", async () => {
+  it("sends a body's and a library's source to a process once, and again to the process that replaces it", async () => {
     const libs = [{ name: "Once", code: "publish({ value: 42 })" }];
     const withLib = (code: string, timeoutMs = 1000) =>
       executor.execute({ botId: 330, ownerId: 5, segments: [{ name: "/start", code }], libs, globals: { chat: { chatid: 1 } }, reads: async () => "null", timeoutMs });

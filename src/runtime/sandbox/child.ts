@@ -6,14 +6,12 @@
  */
 import { IsolateHost } from "./isolate-host.js";
 import type { FromSandbox, SandboxOptions, ToSandbox } from "./protocol.js";
+import { SourceReceiver } from "./source-wire.js";
 
 const options = JSON.parse(process.argv[2]!) as SandboxOptions;
 const host = new IsolateHost(options);
 const waitingReads = new Map<number, { resolve(result: string): void; reject(error: Error): void }>();
-/** Library sources by the id the platform gave them (it resends a source once its ids start over). */
-const sources = new Map<number, string>();
-/** Kept beyond the platform's own bound (sandbox.ts), so that every id it names is here. */
-const MAX_SOURCES = 1000;
+const sources = new SourceReceiver();
 let readSeq = 0;
 
 const send = (message: FromSandbox) => process.send!(message);
@@ -27,14 +25,12 @@ process.on("message", (message: ToSandbox) => {
     return;
   }
   const { id, botId, globals, timeoutMs } = message;
-  const libs = message.run.libs.map(({ name, lazy, source, code }) => {
-    if (code !== undefined) {
-      sources.set(source, code);
-      if (sources.size > MAX_SOURCES) sources.delete(sources.keys().next().value!);
-    }
-    return { name, lazy, code: sources.get(source) ?? `throw new Error("the source of library ${name} did not reach the sandbox")` };
-  });
-  const run = { ...message.run, libs };
+  const missing = (what: string) => `throw new Error(${JSON.stringify(`${what} did not reach the sandbox`)})`;
+  const run = {
+    code: sources.take(message.run.code) ?? missing("the command's code"),
+    libs: message.run.libs.map((lib) => ({ name: lib.name, lazy: lib.lazy, code: sources.take(lib) ?? missing(`the source of library ${lib.name}`) })),
+    handler: message.run.handler,
+  };
   const reads = (name: string, args: string) =>
     new Promise<string>((resolve, reject) => {
       const seq = ++readSeq;

@@ -1,4 +1,5 @@
 import type { ExecutionCode, ExecutionLimits, RawOutcome } from "./isolate-host.js";
+import type { WiredSource } from "./source-wire.js";
 
 /** How a sandbox process is set up: its isolate's size and the caps of each execution. */
 export interface SandboxOptions {
@@ -9,15 +10,10 @@ export interface SandboxOptions {
   limits: ExecutionLimits;
 }
 
-/**
- * A library as a run names it: its source travels once per process, later runs name it by
- * the id it came with (sandbox.ts, child.ts).
- */
-export interface WireLib {
+/** A library as a run names it: its source travels once per process (source-wire.ts). */
+export interface WireLib extends WiredSource {
   name: string;
   lazy?: boolean;
-  source: number;
-  code?: string;
 }
 
 /**
@@ -39,7 +35,7 @@ export interface WarmChanges {
  * escaped), and the sandbox process copies the object into the bot's realm as it is.
  */
 export type ToSandbox =
-  | { t: "run"; id: number; botId: number; run: Omit<ExecutionCode, "libs"> & { libs: WireLib[] }; globals: Record<string, unknown>; timeoutMs: number }
+  | { t: "run"; id: number; botId: number; run: Omit<ExecutionCode, "code" | "libs"> & { code: WiredSource; libs: WireLib[] }; globals: Record<string, unknown>; timeoutMs: number }
   | { t: "read"; id: number; seq: number; result?: string; error?: string };
 
 /** What a sandbox process sends back. */

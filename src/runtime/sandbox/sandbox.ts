@@ -1,10 +1,7 @@
 import { fork, type ChildProcess } from "node:child_process";
-import type { LibSource } from "../../catalog/lib-sources.js";
 import type { ExecutionCode, HostReads, RawOutcome, Stop } from "./isolate-host.js";
-import type { FromSandbox, SandboxOptions, ToSandbox, WireLib } from "./protocol.js";
-
-/** Library sources a process is told apart by id; past this many, ids start over (and sources are sent again). */
-const MAX_SOURCES = 500;
+import type { FromSandbox, SandboxOptions, ToSandbox } from "./protocol.js";
+import { SourceSender } from "./source-wire.js";
 
 /** The process entry next to this module: TypeScript under tsx (tests, benchmarks), built JS otherwise. */
 const fromSource = import.meta.url.endsWith(".ts");
@@ -53,9 +50,8 @@ export class Sandbox {
   private warm = new Set<number>();
   private nextId = 0;
   private disposed = false;
-  /** The library sources this process was sent, by text, with their ids. */
-  private sources = new Map<string, number>();
-  private nextSourceId = 0;
+  /** The bodies and library sources this process was sent. */
+  private sources = new SourceSender();
   /** Processes started after the first. */
   restarts = -1;
 
@@ -79,21 +75,13 @@ export class Sandbox {
       const id = ++this.nextId;
       const watchdog = setTimeout(() => this.kill("timeout"), timeoutMs + this.options.watchdogMarginMs);
       this.running = { id, botId, reads, done, watchdog };
-      this.send({ t: "run", id, botId, run: { ...run, libs: run.libs.map((lib) => this.wire(lib)) }, globals, timeoutMs });
+      const { code, libs, handler } = run;
+      const wired = { code: this.sources.wire(code), libs: libs.map(({ name, lazy, code }) => ({ name, lazy, ...this.sources.wire(code) })), handler };
+      this.send({ t: "run", id, botId, run: wired, globals, timeoutMs });
     });
     const others = outcome.stop === "crash" ? shared : outcome.stop === "memory" && outcome.shared;
     if (others && !retried) return this.run(botId, run, globals, reads, timeoutMs, true);
     return outcome;
-  }
-
-  /** A library with its source, the first time this process sees it; by id after. */
-  private wire(lib: LibSource): WireLib {
-    const known = this.sources.get(lib.code);
-    if (known !== undefined) return { name: lib.name, lazy: lib.lazy, source: known };
-    if (this.sources.size >= MAX_SOURCES) this.sources.clear();
-    const source = ++this.nextSourceId;
-    this.sources.set(lib.code, source);
-    return { name: lib.name, lazy: lib.lazy, source, code: lib.code };
   }
 
   dispose(): void {
@@ -107,7 +95,7 @@ export class Sandbox {
     const child = fork(ENTRY, [JSON.stringify(this.options)], { execArgv: EXEC_ARGV, stdio: ["ignore", "ignore", "ignore", "ipc"], serialization: "json" });
     this.child = child;
     this.warm = new Set();
-    this.sources = new Map();
+    this.sources = new SourceSender();
     this.ready = new Promise<boolean>((settle) => {
       child.on("message", (message: FromSandbox) => (message.t === "ready" ? settle(true) : this.receive(message)));
       child.on("exit", () => {
