@@ -43,6 +43,15 @@ describe("the SQLite connection's grouped commits", () => {
     expect(committedNames()).toEqual(["a", "b"]);
   });
 
+  it("keeps the group open for the event loop's next round, so a write there shares the commit", async () => {
+    await insert("a");
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(committedNames()).toEqual([]);
+    await insert("b");
+    await database.committed();
+    expect(committedNames()).toEqual(["a", "b"]);
+  });
+
   it("answers committed() at once when no write is waiting", async () => {
     let resolved = false;
     void database.committed().then(() => (resolved = true));
