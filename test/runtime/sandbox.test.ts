@@ -164,6 +164,28 @@ describe("the BJS executor", () => {
     }
   });
 
+  it("keeps a body on the sandbox process's thread after one try that outran the slice, and moves it off after two in a row", async () => {
+    const host = new IsolateHost({ memoryMb: 64, warmMb: 8, maxScripts: 10, limits: { maxActions: 50, maxActionBytes: 64 * 1024 } });
+    try {
+      const say = (code: string) => host.run(1, { code, libs: [], handler: null }, { chat, user }, async () => "null", 1000);
+      const textOfOutcome = async (code: string) => JSON.parse((await say(code)).output!).actions.map(textOf);
+      // Slow on its first try only (a member of a member function outlives the try): as a
+      // collection of the whole heap would make it.
+      const once = 'Math.max.tries = (Math.max.tries || 0) + 1; if (Math.max.tries === 1) { var t = Date.now(); while (Date.now() - t < 50) {} } Bot.sendMessage("try " + Math.max.tries)';
+      expect(await textOfOutcome(once)).toEqual(["try 2"]);
+      expect(await textOfOutcome(once)).toEqual(["try 3"]);
+      expect(host.offThreadRuns).toBe(0);
+      // Slow on every try: after two, it goes off the thread, within its own time.
+      const always = 'var t = Date.now(); while (Date.now() - t < 30) {} Bot.sendMessage("slow")';
+      expect(await textOfOutcome(always)).toEqual(["slow"]);
+      expect(host.offThreadRuns).toBe(1);
+      expect(await textOfOutcome(always)).toEqual(["slow"]);
+      expect(host.offThreadRuns).toBe(2);
+    } finally {
+      host.dispose();
+    }
+  });
+
   it("reports an error's segment and its line inside that segment, keeping actions queued before it", async () => {
     const result = await run("Bot.sendMessage('before');\nlet x = 1;\nnotDefined.call();", {}, { before: "// hook\nvar y = 2;" });
     expect(result.actions).toHaveLength(1);

@@ -66,9 +66,9 @@ const MAX_BODIES_PER_REALM = 500;
 
 /**
  * The longest a run goes on this process's own thread. The thread hops it saves are worth a
- * fraction of a millisecond, so only a short run gains; a longer one goes again off-thread
- * (as does one that missed a read), and a try thrown away may cost a run no more than this of
- * its time, however long its body works before its first read.
+ * fraction of a millisecond, so only a short run gains; a longer one goes again (off-thread
+ * after two such tries in a row, or at once if it missed a read), and the tries thrown away
+ * cost a run at most twice this of its time, however long its body works before its first read.
  */
 const SYNC_SLICE_MS = 10;
 
@@ -93,6 +93,12 @@ const bootstrapOf = (limits: ExecutionLimits) => `
 
 /** Takes the control out of a fresh realm's global object and connects it to the host's reads and library sources. */
 const CONNECT = "const control = globalThis.__bjs_control; delete globalThis.__bjs_control; control.connect($0, $1); return control;";
+
+/** Adds a body key to a bounded set (past `max`, the set starts over). */
+function remember(keys: Set<number>, key: number, max: number): void {
+  if (keys.size >= max) keys.clear();
+  keys.add(key);
+}
 
 const idleReads: HostReads = async () => {
   throw new Error("The command has ended: BJS cannot read after its body");
@@ -210,10 +216,21 @@ export class IsolateHost {
   private readonly bodyKeys = new Map<string, number>();
   private readonly libKeys = new Map<string, Map<string, number>>();
   private nextKey = 1;
-  /** Bodies (by key) that read from the host or outran the slice: they run off this thread, where reads are answered, from the start. */
+  /**
+   * Bodies (by key) that read from the host, or outran the slice on two tries in a row: they run
+   * off this thread, where reads are answered, from the start.
+   */
   private readonly offThread = new Set<number>();
+  /**
+   * Bodies whose last try on this thread outran the slice. Once is not enough to send a body
+   * off-thread: a try can meet a collection of the whole heap (12-22 ms with a few hundred
+   * realms), and every bot with that body would then pay the thread hops for good.
+   */
+  private readonly outran = new Set<number>();
   /** Isolates made after the first: each one cost every warm realm. */
   renewals = -1;
+  /** Runs that went off this thread (each paid isolated-vm's thread hops). */
+  offThreadRuns = 0;
   /** What changed in the warm set since `takeChanges` last ran. */
   private renewed = false;
   private dropped: number[] = [];
@@ -328,6 +345,7 @@ export class IsolateHost {
     // On this thread first: no thread hops, half the cost of a short run (a read not answered
     // ahead cannot be served here; that run goes again, and its body runs off-thread after).
     const sync = !this.offThread.has(key);
+    if (!sync) this.offThreadRuns++;
     const began = performance.now();
     const limitMs = sync ? Math.min(timeoutMs, SYNC_SLICE_MS) : timeoutMs;
     const { outcome, compileFailed, reusable, missed } = await realm.run(key, run, libKeys, globals, reads, limitMs, sync);
@@ -342,11 +360,13 @@ export class IsolateHost {
       this.realms.delete(botId);
       realm.release();
     }
-    if (missed || (outcome.stop === "timeout" && limitMs < timeoutMs)) {
-      if (this.offThread.size >= this.options.maxScripts) this.offThread.clear();
-      this.offThread.add(key);
+    const outranSlice = outcome.stop === "timeout" && limitMs < timeoutMs;
+    if (sync && !outranSlice) this.outran.delete(key);
+    if (missed || outranSlice) {
+      if (missed || this.outran.has(key)) remember(this.offThread, key, this.options.maxScripts);
+      else remember(this.outran, key, this.options.maxScripts);
       // Nothing of the first try left the isolate: the run goes again within what is left of
-      // its time (the try took at most the slice, so the body keeps nearly all of it).
+      // its time (each try took at most the slice, so the body keeps nearly all of it).
       const left = Math.floor(timeoutMs - (performance.now() - began));
       return left < 1 ? { output: null, stop: "timeout" } : this.run(botId, run, globals, reads, left, rebuilt);
     }
