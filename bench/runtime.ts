@@ -8,7 +8,8 @@
  * the moment it is sent to the moment the bot's reply is stored, and prints, for each bot:
  * updates/s with 1 chat and with 1,000 chats (sent as fast as the emulator takes them, until
  * every reply has arrived) with the main thread's CPU time per update (what the bot itself
- * costs, unlike updates/s hardly moved by a busy machine), p50/p99 latency at a steady 200
+ * costs, unlike updates/s hardly moved by a busy machine) and Botyard's sandbox processes' CPU
+ * time per update (user and system), p50/p99 latency at a steady 200
  * updates/s, then the ratios.
  *
  *   npx tsx bench/runtime.ts [--updates 3000] [--paced 2000] [--only botyard|grammy] [--polling] [--bots 1] [--isolates 2]
@@ -20,7 +21,7 @@
  *
  * Loopback only; it stops by itself.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -43,6 +44,8 @@ interface RunResult {
   p99: number;
   /** The main thread's CPU time per update, in µs: what the bot under test itself costs. */
   cpuUs?: number;
+  /** The CPU time of the process's children (Botyard's sandbox processes) per update, in µs. */
+  childrenUs?: number;
 }
 
 // ---- The worker: the emulator, the users, the load, the clock ---------------------------
@@ -304,11 +307,30 @@ function threadCpuNs(): number {
   }
 }
 
+/**
+ * The CPU time (user and system) of this process's child processes so far, in ns (Linux; NaN
+ * elsewhere): Botyard's sandbox processes, alive through a run (one that died in it is not counted).
+ */
+function childrenCpuNs(): number {
+  try {
+    const tick = 1e9 / 100; // USER_HZ
+    return readdirSync("/proc/self/task")
+      .flatMap((task) => readFileSync(`/proc/self/task/${task}/children`, "utf8").split(" ").filter(Boolean))
+      .reduce((sum, pid) => {
+        const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+        return sum + (Number(fields[11]) + Number(fields[12])) * tick;
+      }, 0);
+  } catch {
+    return NaN;
+  }
+}
+
 async function measure(emulator: EmulatorThread, target: Target, updates: number, paced: number): Promise<Figures> {
   const run = async (chats: number, total: number, pacedRun: boolean, label: string) => {
     const before = threadCpuNs();
+    const childrenBefore = childrenCpuNs();
     const result = await emulator.ask<RunResult>({ kind: "run", botIds: chats === 1 ? target.botIds.slice(0, 1) : target.botIds, chats, total, paced: pacedRun, label });
-    return { ...result, cpuUs: (threadCpuNs() - before) / 1000 / total };
+    return { ...result, cpuUs: (threadCpuNs() - before) / 1000 / total, childrenUs: (childrenCpuNs() - childrenBefore) / 1000 / total };
   };
   await run(1000, 1000, false, "warm");
   return {
@@ -338,7 +360,7 @@ async function main(): Promise<void> {
   }
 
   const latency = (r: RunResult) => `p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms`;
-  const cpu = (r: RunResult) => `main thread CPU ${r.cpuUs!.toFixed(0).padStart(4)} µs/update`;
+  const cpu = (r: RunResult) => `main thread CPU ${r.cpuUs!.toFixed(0).padStart(4)} µs/update${r.childrenUs! > 0 ? `, sandbox processes ${r.childrenUs!.toFixed(0)} µs/update` : ""}`;
   console.log(`/start reading and writing one user property and sending one message; ${updates} updates per throughput run, ${paced} at ${RATE}/s per latency run; SQLite; ${values.polling ? "long polling" : "webhook"} mode; ${values.bots} bot(s); ${values.isolates} sandbox processes; emulator in a worker thread\n`);
   for (const [name, f] of results) {
     console.log(name);
