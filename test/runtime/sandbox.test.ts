@@ -164,11 +164,11 @@ describe("the BJS executor", () => {
     }
   });
 
-  it("keeps a body on the sandbox process's thread after one try that outran the slice, and moves it off after two in a row", async () => {
+  it("keeps a body on the sandbox process's thread after one try that outran the slice, and moves that bot's off after two in a row", async () => {
     const host = new IsolateHost({ memoryMb: 64, warmMb: 8, maxScripts: 10, limits: { maxActions: 50, maxActionBytes: 64 * 1024 } });
     try {
-      const say = (code: string) => host.run(1, { code, libs: [], handler: null }, { chat, user }, async () => "null", 1000);
-      const textOfOutcome = async (code: string) => JSON.parse((await say(code)).output!).actions.map(textOf);
+      const say = (code: string, botId = 1, params = "") => host.run(botId, { code, libs: [], handler: null }, { chat, user, params }, async () => "null", 1000);
+      const textOfOutcome = async (code: string, botId?: number, params?: string) => JSON.parse((await say(code, botId, params)).output!).actions.map(textOf);
       // Slow on its first try only (a member of a member function outlives the try): as a
       // collection of the whole heap would make it.
       const once = 'Math.max.tries = (Math.max.tries || 0) + 1; if (Math.max.tries === 1) { var t = Date.now(); while (Date.now() - t < 50) {} } Bot.sendMessage("try " + Math.max.tries)';
@@ -181,6 +181,13 @@ describe("the BJS executor", () => {
       expect(host.offThreadRuns).toBe(1);
       expect(await textOfOutcome(always)).toEqual(["slow"]);
       expect(host.offThreadRuns).toBe(2);
+      // The same text, slow with one bot's data only: the other bot's runs stay on the thread.
+      const byData = 'if (params === "slow") { var t = Date.now(); while (Date.now() - t < 30) {} } Bot.sendMessage(params || "fast")';
+      expect(await textOfOutcome(byData, 2, "slow")).toEqual(["slow"]);
+      expect(host.offThreadRuns).toBe(3);
+      expect(await textOfOutcome(byData, 3)).toEqual(["fast"]);
+      expect(await textOfOutcome(byData, 3)).toEqual(["fast"]);
+      expect(host.offThreadRuns).toBe(3);
     } finally {
       host.dispose();
     }

@@ -94,10 +94,13 @@ const bootstrapOf = (limits: ExecutionLimits) => `
 /** Takes the control out of a fresh realm's global object and connects it to the host's reads and library sources. */
 const CONNECT = "const control = globalThis.__bjs_control; delete globalThis.__bjs_control; control.connect($0, $1); return control;";
 
-/** Adds a body key to a bounded set (past `max`, the set starts over). */
-function remember(keys: Set<number>, key: number, max: number): void {
-  if (keys.size >= max) keys.clear();
-  keys.add(key);
+/** Bots' bodies remembered for how they run (off the thread, or slow once); past this many, the memory starts over. */
+const MAX_REMEMBERED_RUNS = 10_000;
+
+/** Adds a bot's body to a bounded set. */
+function remember(runs: Set<string>, run: string): void {
+  if (runs.size >= MAX_REMEMBERED_RUNS) runs.clear();
+  runs.add(run);
 }
 
 const idleReads: HostReads = async () => {
@@ -217,16 +220,18 @@ export class IsolateHost {
   private readonly libKeys = new Map<string, Map<string, number>>();
   private nextKey = 1;
   /**
-   * Bodies (by key) that read from the host, or outran the slice on two tries in a row: they run
-   * off this thread, where reads are answered, from the start.
+   * A bot's bodies (`bot:key`) that read from the host, or outran the slice on two tries in a
+   * row: they run off this thread, where reads are answered, from the start. Per bot, so that
+   * what one bot's runs do (the same text runs differently with other data, and every library
+   * handler has the same empty body) sends no other bot's runs off the thread.
    */
-  private readonly offThread = new Set<number>();
+  private readonly offThread = new Set<string>();
   /**
-   * Bodies whose last try on this thread outran the slice. Once is not enough to send a body
-   * off-thread: a try can meet a collection of the whole heap (12-22 ms with a few hundred
-   * realms), and every bot with that body would then pay the thread hops for good.
+   * A bot's bodies whose last try on this thread outran the slice. Once is not enough to send a
+   * body off-thread: a try can meet a collection of the whole heap (12-22 ms with a few hundred
+   * realms), and the body would then pay the thread hops for good.
    */
-  private readonly outran = new Set<number>();
+  private readonly outran = new Set<string>();
   /** Isolates made after the first: each one cost every warm realm. */
   renewals = -1;
   /** Runs that went off this thread (each paid isolated-vm's thread hops). */
@@ -344,7 +349,8 @@ export class IsolateHost {
     const key = this.keyOf(run.code);
     // On this thread first: no thread hops, half the cost of a short run (a read not answered
     // ahead cannot be served here; that run goes again, and its body runs off-thread after).
-    const sync = !this.offThread.has(key);
+    const bodyOfBot = `${botId}:${key}`;
+    const sync = !this.offThread.has(bodyOfBot);
     if (!sync) this.offThreadRuns++;
     const began = performance.now();
     const limitMs = sync ? Math.min(timeoutMs, SYNC_SLICE_MS) : timeoutMs;
@@ -361,10 +367,10 @@ export class IsolateHost {
       realm.release();
     }
     const outranSlice = outcome.stop === "timeout" && limitMs < timeoutMs;
-    if (sync && !outranSlice) this.outran.delete(key);
+    if (sync && !outranSlice) this.outran.delete(bodyOfBot);
     if (missed || outranSlice) {
-      if (missed || this.outran.has(key)) remember(this.offThread, key, this.options.maxScripts);
-      else remember(this.outran, key, this.options.maxScripts);
+      if (missed || this.outran.has(bodyOfBot)) remember(this.offThread, bodyOfBot);
+      else remember(this.outran, bodyOfBot);
       // Nothing of the first try left the isolate: the run goes again within what is left of
       // its time (each try took at most the slice, so the body keeps nearly all of it).
       const left = Math.floor(timeoutMs - (performance.now() - began));
