@@ -20,9 +20,10 @@ interface CommitGroup {
  *   update's next step, a webhook, a sandbox's answer, writes into the same group). The writes
  *   of many concurrent updates and requests then share one commit, and each WAL page is written
  *   once per group rather than once per write (bench/runtime.ts: a commit cost more than the
- *   inbox insert it carried; waiting one round more made 17% fewer commits). `committed()` tells when the writes made so far are on disk:
- *   whatever must be durable before it is acknowledged (an accepted update, an API answer)
- *   waits for it. Reads on this connection see the group's writes at once.
+ *   inbox insert it carried; waiting one round more made 17% fewer commits). `committed()`
+ *   tells when the writes made so far are on disk: whatever must be durable before it is
+ *   acknowledged (an accepted update, an API answer) waits for it. Reads on this connection
+ *   see the group's writes at once.
  *
  * There is one connection, used by one query at a time (kysely's mutex), so sharing cached
  * statements and the group is safe. Committing a group early is always safe: an explicit

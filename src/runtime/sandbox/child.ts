@@ -14,6 +14,9 @@ const waitingReads = new Map<number, { resolve(result: string): void; reject(err
 const sources = new SourceReceiver();
 let readSeq = 0;
 
+/** A body that says which source never arrived, in place of it. */
+const missing = (what: string) => `throw new Error(${JSON.stringify(`${what} did not reach the sandbox`)})`;
+
 const send = (message: FromSandbox) => process.send!(message);
 
 process.on("message", (message: ToSandbox) => {
@@ -25,7 +28,6 @@ process.on("message", (message: ToSandbox) => {
     return;
   }
   const { id, botId, globals, timeoutMs } = message;
-  const missing = (what: string) => `throw new Error(${JSON.stringify(`${what} did not reach the sandbox`)})`;
   const run = {
     code: sources.take(message.run.code) ?? missing("the command's code"),
     libs: message.run.libs.map((lib) => ({ name: lib.name, lazy: lib.lazy, code: sources.take(lib) ?? missing(`the source of library ${lib.name}`) })),
