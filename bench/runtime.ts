@@ -21,7 +21,7 @@
  *
  * Loopback only; it stops by itself.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -29,7 +29,7 @@ import { parseArgs } from "node:util";
 import { isMainThread, parentPort, Worker } from "node:worker_threads";
 import type { Message, User, UserFromGetMe } from "@grammyjs/types";
 import { freePort, listenOnLoopback } from "../test/support/net.js";
-import { percentile } from "./stats.js";
+import { childrenCpuNs, percentile, threadCpuNs } from "./stats.js";
 
 const RATE = 200;
 
@@ -293,36 +293,6 @@ interface Figures {
   manyChats: RunResult;
   pacedOne: RunResult;
   pacedMany: RunResult;
-}
-
-/**
- * The main thread's CPU time so far, in ns (Linux: the scheduler's own count, so time spent
- * waiting for a core on a busy machine is not in it); NaN elsewhere.
- */
-function threadCpuNs(): number {
-  try {
-    return Number(readFileSync("/proc/thread-self/schedstat", "utf8").split(" ")[0]);
-  } catch {
-    return NaN;
-  }
-}
-
-/**
- * The CPU time (user and system) of this process's child processes so far, in ns (Linux; NaN
- * elsewhere): Botyard's sandbox processes, alive through a run (one that died in it is not counted).
- */
-function childrenCpuNs(): number {
-  try {
-    const tick = 1e9 / 100; // USER_HZ
-    return readdirSync("/proc/self/task")
-      .flatMap((task) => readFileSync(`/proc/self/task/${task}/children`, "utf8").split(" ").filter(Boolean))
-      .reduce((sum, pid) => {
-        const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-        return sum + (Number(fields[11]) + Number(fields[12])) * tick;
-      }, 0);
-  } catch {
-    return NaN;
-  }
 }
 
 async function measure(emulator: EmulatorThread, target: Target, updates: number, paced: number): Promise<Figures> {
