@@ -5,7 +5,8 @@ import { coreLibGlobals, LIB_ALIASES, storeLibNames, type LibSource } from "../.
 import { CHATLESS_METHODS, RENAMED_METHODS, TELEGRAM_METHODS } from "../bjs/telegram-methods.js";
 import { keyboardRows } from "../keyboard-layout.js";
 import { FUNCTION_HEADER, BODY_FILE } from "./body.js";
-import { installRealmGuard } from "./realm-guard.js";
+import { installRealmGuard, shapeTools } from "./realm-guard.js";
+import { IsolateGuard } from "./isolate-guard.js";
 import type { WarmChanges } from "./protocol.js";
 import { realmBootstrap, type RealmLib } from "./realm-bootstrap.js";
 
@@ -85,14 +86,18 @@ const bootstrapOf = (limits: ExecutionLimits) => `
     limits: ${JSON.stringify(ERROR_LIMITS)},
     installSurface: ${installBjsSurface.toString()},
     installGuard: ${installRealmGuard.toString()},
+    shapeTools: ${shapeTools.toString()},
     keyboardRows: ${keyboardRows.toString()},
     installCompat: ${installCompatSurface.toString()},
   });
 })(globalThis);
 `;
 
-/** Takes the control out of a fresh realm's global object and connects it to the host's reads and library sources. */
-const CONNECT = "const control = globalThis.__bjs_control; delete globalThis.__bjs_control; control.connect($0, $1); return control;";
+/**
+ * Takes the control out of a fresh realm's global object and connects it to the host's reads
+ * and library sources; answers it with the objects the isolate's guard is to watch.
+ */
+const CONNECT = "const control = globalThis.__bjs_control; delete globalThis.__bjs_control; const guarded = control.connect($0, $1); return { control, guarded };";
 
 /** Bots' bodies remembered for how they run (off the thread, or slow once); past this many, the memory starts over. */
 const MAX_REMEMBERED_RUNS = 10_000;
@@ -124,13 +129,16 @@ class BotRealm {
     private readonly finish: ivm.Reference<() => string>,
     /** Handles that keep the realm alive from the host side; released with it. */
     private readonly handles: { release(): void }[],
+    private readonly guard: IsolateGuard,
+    /** The realm's number in the isolate's guard. */
+    private readonly guarded: number,
   ) {}
 
   /**
    * A new realm: a copy of the snapshot's (its own objects, nothing shared with other realms),
    * connected to this realm's reads. Synchronous: cheap, and the process has nothing else to do.
    */
-  static create(isolate: ivm.Isolate): BotRealm {
+  static create(isolate: ivm.Isolate, guard: IsolateGuard): BotRealm {
     const context = isolate.createContextSync();
     let realm: BotRealm | undefined;
     const host = new ivm.Reference(async (name: string, args: string) => {
@@ -138,10 +146,15 @@ class BotRealm {
       return realm!.reads(name, args);
     });
     const libSource = new ivm.Reference((key: number) => realm!.lazySources.get(key) ?? null);
-    const control = context.evalClosureSync(CONNECT, [host, libSource], { result: { reference: true }, timeout: 1000 }) as ivm.Reference<any>;
+    const connected = context.evalClosureSync(CONNECT, [host, libSource], { result: { reference: true }, timeout: 1000 }) as ivm.Reference<any>;
+    const control = connected.getSync("control", { reference: true }) as ivm.Reference<any>;
+    const objects = connected.getSync("guarded", { reference: true }) as ivm.Reference<object[]>;
+    const number = guard.record(objects);
+    objects.release();
+    connected.release();
     const exec = control.getSync("exec", { reference: true }) as ivm.Reference<any>;
     const finish = control.getSync("finish", { reference: true }) as ivm.Reference<any>;
-    realm = new BotRealm(context, exec, finish, [exec, finish, control, host, libSource]);
+    realm = new BotRealm(context, exec, finish, [exec, finish, control, host, libSource], guard, number);
     return realm;
   }
 
@@ -189,15 +202,18 @@ class BotRealm {
     try {
       // Synchronous: bounded work, and this process has nothing else to do meanwhile (one thread hop fewer).
       const output = this.finish.applySync(undefined, [], { timeout: 1000 });
-      // The output leads with the restore's verdict ("+" the realm is clean, "-" it is not), then "~" for a missed read.
+      // The output leads with the realm guard's verdict ("-" the realm is not clean, "!" the
+      // isolate's guard must compare every property, "+" not), then "~" for a missed read.
       const missed = sync && output[1] === "~";
-      return { outcome: { output: output.slice(missed ? 2 : 1), stop, rejected }, compileFailed, reusable: output[0] === "+" && this.defined.size < MAX_BODIES_PER_REALM, missed };
+      const reusable = output[0] !== "-" && this.guard.restore(this.guarded, output[0] === "!") && this.defined.size < MAX_BODIES_PER_REALM;
+      return { outcome: { output: output.slice(missed ? 2 : 1), stop, rejected }, compileFailed, reusable, missed };
     } catch {
       return { outcome: { output: null, stop }, compileFailed, reusable: false, missed: false };
     }
   }
 
   release(): void {
+    this.guard.forget(this.guarded);
     for (const handle of this.handles) handle.release();
     this.context.release();
   }
@@ -212,6 +228,7 @@ class BotRealm {
  */
 export class IsolateHost {
   private isolate!: ivm.Isolate;
+  private guard!: IsolateGuard;
   /** The prepared realm every isolate of this process starts from. */
   private readonly snapshot: ivm.ExternalCopy<ArrayBuffer>;
   private realms = new Map<number, BotRealm>();
@@ -250,6 +267,7 @@ export class IsolateHost {
     this.renewed = true;
     this.dropped = [];
     this.isolate = new ivm.Isolate({ memoryLimit: this.options.memoryMb, snapshot: this.snapshot });
+    this.guard = IsolateGuard.create(this.isolate);
     this.realms = new Map();
   }
 
@@ -269,7 +287,7 @@ export class IsolateHost {
   private async realmFor(botId: number): Promise<BotRealm> {
     const warm = this.realms.get(botId);
     if (warm) return warm;
-    const realm = BotRealm.create(this.isolate);
+    const realm = BotRealm.create(this.isolate, this.guard);
     // One in, one out once the heap holds what warm realms may fill. Measured rather than
     // counted: a realm's size depends on its bot. A dropped realm is freed at the next
     // collection, so until then the heap reads high and the count holds steady.

@@ -1,3 +1,5 @@
+import type { ShapeTools } from "./realm-guard.js";
+
 /** The host's read channel as the realm sees it (an isolated-vm Reference to an async function). */
 interface HostChannel {
   applySyncPromise(receiver: undefined, args: [string, string]): string;
@@ -23,7 +25,8 @@ export interface RealmLib {
  *
  * The realm is built once per sandbox process into a V8 startup snapshot, with no host yet
  * (isolate-host.ts): every bot's realm is a fresh copy of it. Before anything of BJS runs, the
- * host hands the copy its read channels with `connect(host, libSource)`, which works once.
+ * host hands the copy its read channels with `connect(host, libSource)`, which works once and
+ * answers the objects the isolate's guard is to watch for this realm.
  *
  * An execution is two calls from the host:
  * - `exec(globals, key, code, libs, handler, sync)`: begins the surface with the globals (copied in
@@ -38,8 +41,9 @@ export interface RealmLib {
  *   the body left (async functions): with the surface closed they can no longer act.
  *   With `sync` the host runs it on its own thread, where it cannot answer a read: a read
  *   throws there (and every later one), and the output says the execution must run again.
- * - `finish()`: the output, then the realm guard's restore. Nothing of BJS runs after it.
- *   The output is `+` or `-` (whether the realm is clean again), `~` if a read was missed, then
+ * - `finish()`: the output, then the realm's half of the guard's restore (realm-guard.ts; the
+ *   host then has the isolate's half restore the rest). Nothing of BJS runs after it. The
+ *   output leads with the guard's verdict (`+`, `!` or `-`), `~` if a read was missed, then
  *   `{"actions": [...], "error": {name, message, stack?, compile} | null, "handlers": [...]}`.
  *
  * Everything here that runs after the body uses tools captured before BJS ran, and reads
@@ -58,12 +62,13 @@ export function realmBootstrap(
       close(): void;
       take(): { actions: string; clean: boolean };
     };
-    installGuard: (global: any) => { record(): void; restore(): boolean };
+    installGuard: (global: any, tools: ShapeTools) => { record(): object[]; restore(): string };
+    shapeTools: () => ShapeTools;
     keyboardRows: (layout: unknown) => unknown;
     installCompat: (...args: any[]) => unknown;
     limits: { message: number; frames: number; frameText: number };
   },
-): { connect(host: HostChannel, libSource: LibSourceChannel): void; exec(globals: Record<string, unknown>, key: number, code: string | null, libs: readonly RealmLib[], handler: string | null, sync: boolean): boolean; finish(): string } {
+): { connect(host: HostChannel, libSource: LibSourceChannel): object[]; exec(globals: Record<string, unknown>, key: number, code: string | null, libs: readonly RealmLib[], handler: string | null, sync: boolean): boolean; finish(): string } {
   const { stringify } = JSON;
   const { apply, getOwnPropertyDescriptor, getPrototypeOf, defineProperty } = Reflect;
   const { hasOwn } = Object;
@@ -197,16 +202,16 @@ export function realmBootstrap(
       return apply(compiledLib(name, key, source), undefined, arguments);
     };
   let failure: string = "null";
-  const guard = deps.installGuard(global);
+  const guard = deps.installGuard(global, deps.shapeTools());
 
   return {
     connect(channel, sources) {
       if (host) throw new ErrorClass("the realm is connected already");
-      guard.record();
       host = channel;
       applySyncPromise = channel.applySyncPromise;
       libSource = sources;
       applySync = sources.applySync;
+      return guard.record();
     },
     exec(globals, key, code, libs, handler, sync) {
       surface.begin(globals);
@@ -249,10 +254,10 @@ export function realmBootstrap(
     finish() {
       const handlers = surface.handlerNames();
       const { actions, clean } = surface.take();
-      const restored = guard.restore();
-      // The restore's verdict leads ("+" clean, "-" not), then "~" if the execution needs to run
-      // again where reads are answered, for the host to read without parsing.
-      const output = `${clean && restored ? "+" : "-"}${missed ? "~" : ""}{"actions":[${actions}],"error":${failure},"handlers":${handlers}}`;
+      const verdict = guard.restore();
+      // The verdict leads (realm-guard.ts: "+" and "!" clean so far, "-" not), then "~" if the
+      // execution needs to run again where reads are answered, for the host to read without parsing.
+      const output = `${clean ? verdict : "-"}${missed ? "~" : ""}{"actions":[${actions}],"error":${failure},"handlers":${handlers}}`;
       failure = "null";
       syncOnly = missed = false;
       return output;

@@ -1,138 +1,71 @@
 /**
- * Runs inside the isolate (injected with Function.prototype.toString, so it may use nothing
- * but the isolate's own globals). Removes what BJS must not have, then records the realm's
- * shape so that `restore()` can undo whatever an execution changed: implicit globals, patched
- * prototypes, replaced surface functions. Answers false from `restore()` when a change cannot
- * be undone (a non-configurable property was added or an object was frozen): the caller then
- * throws the context away.
+ * The realm guard: after every execution, it puts back whatever the execution changed of a
+ * realm (implicit globals, patched prototypes, replaced surface functions), so the bot's next
+ * execution starts as the first did. These functions run inside the isolate (injected with
+ * Function.prototype.toString, so they may use nothing but the isolate's own globals), in two
+ * halves:
  *
- * The guard is installed once, into the startup snapshot every realm is copied from
- * (isolate-host.ts); `record()` runs in each copy before BJS does, because V8 adds some
- * properties to every context it copies from a snapshot (WebAssembly, SharedArrayBuffer,
- * Atomics, Error.stackTraceLimit, newer Array methods): what BJS must not have is removed
- * again, and the shape is recorded as BJS will find it.
+ * - `installRealmGuard`, in each bot's realm: removes what BJS must not have, watches the
+ *   functions that redefine properties, and guards the realm's global object (no other context
+ *   may read it). Installed once, into the startup snapshot every realm is copied from
+ *   (isolate-host.ts); `record()` runs in each copy before BJS does, because V8 adds some
+ *   properties to every context it copies from a snapshot (WebAssembly, SharedArrayBuffer,
+ *   Atomics, Error.stackTraceLimit, newer Array methods): what BJS must not have is removed
+ *   again, and the shape is recorded as BJS will find it. It answers the realm's other
+ *   guarded objects: its built-ins and their prototypes.
+ * - `installIsolateGuard`, in a context of its own that no BJS reaches, one per isolate: guards
+ *   those objects for every realm. Its code is one copy for all realms, so V8 warms and
+ *   optimizes it once; a copy per realm ran cold in every realm of a platform with many bots,
+ *   and was then the largest part of a run.
  *
- * `restore()` runs after the body, so it runs no BJS code: no iteration protocol, no property
+ * A restore runs after the body, so it runs no BJS code: no iteration protocol, no property
  * read that could reach a getter or a patched prototype. It walks arrays by index, defines
- * only from null-prototype records, and calls only functions captured here.
+ * only from null-prototype records, and calls only functions captured before BJS ran. It
+ * answers false when a change cannot be undone (a non-configurable property was added or an
+ * object was frozen): the host then throws the realm away.
  */
-export function installRealmGuard(global: any): { record(): void; restore(): boolean } {
-  // The guard's own tools, taken before BJS could replace them.
-  const { apply, ownKeys, getOwnPropertyDescriptor, getPrototypeOf, setPrototypeOf, deleteProperty, defineProperty, isExtensible } = Reflect;
-  const { keys, getOwnPropertySymbols, isFrozen, hasOwn } = Object;
+
+/** What a guard keeps of one object: every own property as recorded, its key counts, whether it was extensible, and its prototype. */
+interface Shape {
+  object: any;
+  /** Per property, STRIDE slots: key, value (or getter), setter, flags. */
+  slots: unknown[];
+  keyCount: number;
+  enumerableCount: number;
+  symbolCount: number;
+  extensible: boolean;
+  proto: object | null;
+}
+
+/** Records objects' shapes and puts objects back as recorded; made in the context it runs in, from that context's own tools. */
+export interface ShapeTools {
+  shapeOf(object: object): Shape;
+  /**
+   * Puts an object back as recorded; false when that is impossible. `thorough` after a watched
+   * function ran: otherwise only what an assignment or a `delete` can change is compared.
+   */
+  restore(shape: Shape, thorough: boolean): boolean;
+}
+
+export function shapeTools(): ShapeTools {
+  // Taken before BJS could replace them.
+  const { ownKeys, getOwnPropertyDescriptor, getPrototypeOf, setPrototypeOf, deleteProperty, defineProperty, isExtensible } = Reflect;
+  const { keys, getOwnPropertySymbols, hasOwn } = Object;
   /** An own field of a descriptor (never one inherited from a patched Object.prototype). */
   const field = (descriptor: PropertyDescriptor, key: keyof PropertyDescriptor) => (hasOwn(descriptor, key) ? descriptor[key] : undefined);
-  const unavailable = (what: string) =>
-    function () {
-      throw new TypeError(`${what} is not available in BJS`);
-    };
-  const removeForbidden = () => {
-    for (const name of ["WebAssembly", "SharedArrayBuffer", "Atomics", "FinalizationRegistry", "WeakRef", "Promise", "queueMicrotask", "setTimeout", "setInterval"]) {
-      delete global[name];
-    }
-  };
-  removeForbidden();
-  const blockedFunction = unavailable("The Function constructor");
-  const functionKinds = [function () {}, function* () {}, async function () {}, async function* () {}];
-  for (const fn of functionKinds) {
-    defineProperty(getPrototypeOf(fn)!, "constructor", { value: blockedFunction, writable: false, configurable: false });
-  }
-  blockedFunction.prototype = Function.prototype;
-  global.Function = blockedFunction;
-  const blockedProxy = unavailable("Proxy");
-  global.Proxy = blockedProxy;
 
-  // An assignment can only add an enumerable property or change a writable value, which the
-  // quick check below sees. Anything else (a non-enumerable property, new attributes, a new
-  // accessor) takes one of these functions: while none of them ran, the quick check suffices.
-  let redefined = false;
-  const watch = (owner: any, name: string) => {
-    const original = owner[name];
-    const watched = {
-      [name](...args: unknown[]) {
-        redefined = true;
-        return apply(original, owner, args);
-      },
-    }[name]!;
-    defineProperty(watched, "length", { value: original.length });
-    defineProperty(owner, name, { value: watched, writable: true, enumerable: false, configurable: true });
-  };
-  watch(Object, "defineProperty");
-  watch(Object, "defineProperties");
-  watch(Reflect, "defineProperty");
-  watch(Error, "captureStackTrace");
-  watch(Object.prototype, "__defineGetter__");
-  watch(Object.prototype, "__defineSetter__");
-
-  // Per object: every own property as recorded (to compare, and to rebuild it), its key
-  // counts, whether it was extensible, and its prototype. Properties are kept flat, STRIDE
-  // slots each, rather than as descriptor records: every realm holds about 800 of them, and
-  // flat slots take a fraction of the memory (realms are copied from a startup snapshot, and
-  // their size is what a realm costs to build and to keep warm).
+  // Properties are kept flat, STRIDE slots each, rather than as descriptor records: every realm
+  // has about 800 of them, and flat slots take a fraction of the memory.
   const STRIDE = 4;
   const WRITABLE = 1;
   const ENUMERABLE = 2;
   const CONFIGURABLE = 4;
   const ACCESSOR = 8;
-  interface Shape {
-    object: any;
-    /** Per property: key, value (or getter), setter, flags. */
-    slots: unknown[];
-    keyCount: number;
-    enumerableCount: number;
-    symbolCount: number;
-    extensible: boolean;
-    proto: object | null;
-  }
   const flagsOf = (descriptor: PropertyDescriptor) =>
     (field(descriptor, "writable") ? WRITABLE : 0) |
     (field(descriptor, "enumerable") ? ENUMERABLE : 0) |
     (field(descriptor, "configurable") ? CONFIGURABLE : 0) |
     (hasOwn(descriptor, "value") ? 0 : ACCESSOR);
-  /** The shape of everything an execution could change, as it is now. */
-  const shapesNow = (): Shape[] => {
-    // What an execution could change that the next one would see: the global object, every
-    // global value (constructors, namespaces such as Math, JSON, Bot, Api), and the prototypes
-    // of constructors with their parents. Members of member functions are not walked: changing
-    // them leaks at most into the same bot's next execution (each bot has its own realm).
-    // A frozen object cannot change, so it is not watched (the BJS surface is frozen).
-    const guarded = new Set<object>();
-    const add = (value: unknown) => {
-      if ((typeof value === "object" || typeof value === "function") && value !== null && !isFrozen(value)) guarded.add(value);
-    };
-    add(global);
-    for (const key of ownKeys(global)) {
-      const descriptor = getOwnPropertyDescriptor(global, key)!;
-      if (!("value" in descriptor)) continue;
-      const value = descriptor.value;
-      add(value);
-      if (typeof value === "function" && value.prototype) {
-        add(value.prototype);
-        add(getPrototypeOf(value.prototype));
-        add(getPrototypeOf(value));
-      }
-    }
-    return [...guarded].map((object) => {
-      const ownKeyList = ownKeys(object);
-      const slots: unknown[] = [];
-      for (const key of ownKeyList) {
-        const descriptor = getOwnPropertyDescriptor(object, key)!;
-        const flags = flagsOf(descriptor);
-        if (flags & ACCESSOR) slots.push(key, field(descriptor, "get"), field(descriptor, "set"), flags);
-        else slots.push(key, field(descriptor, "value"), undefined, flags);
-      }
-      return {
-        object,
-        slots,
-        keyCount: ownKeyList.length,
-        enumerableCount: keys(object).length,
-        symbolCount: getOwnPropertySymbols(object).length,
-        extensible: isExtensible(object),
-        proto: getPrototypeOf(object),
-      };
-    });
-  };
-  let shapes: Shape[] = [];
 
   /** The recorded descriptor of one property, as a null-prototype record safe to define from. */
   const descriptorAt = (slots: unknown[], at: number): PropertyDescriptor => {
@@ -210,17 +143,140 @@ export function installRealmGuard(global: any): { record(): void; restore(): boo
   };
 
   return {
-    record(): void {
-      removeForbidden();
-      shapes = shapesNow();
-      redefined = false;
+    shapeOf(object) {
+      const ownKeyList = ownKeys(object);
+      const slots: unknown[] = [];
+      for (const key of ownKeyList) {
+        const descriptor = getOwnPropertyDescriptor(object, key)!;
+        const flags = flagsOf(descriptor);
+        if (flags & ACCESSOR) slots.push(key, field(descriptor, "get"), field(descriptor, "set"), flags);
+        else slots.push(key, field(descriptor, "value"), undefined, flags);
+      }
+      return {
+        object,
+        slots,
+        keyCount: ownKeyList.length,
+        enumerableCount: keys(object).length,
+        symbolCount: getOwnPropertySymbols(object).length,
+        extensible: isExtensible(object),
+        proto: getPrototypeOf(object),
+      };
     },
-    restore(): boolean {
-      const check = redefined ? unchanged : seemsUnchanged;
+    restore(shape, thorough) {
+      return (thorough ? unchanged(shape) : seemsUnchanged(shape)) || rebuild(shape);
+    },
+  };
+}
+
+/**
+ * The realm's half of the guard (see above). `restore()` answers its verdict as one character:
+ * "-" the global object could not be put back, "!" it was, but a watched function ran (the
+ * isolate's guard must compare every property), "+" it was.
+ */
+export function installRealmGuard(global: any, tools: ShapeTools): { record(): object[]; restore(): string } {
+  const { apply, ownKeys, getOwnPropertyDescriptor, getPrototypeOf, defineProperty } = Reflect;
+  const { isFrozen } = Object;
+  const unavailable = (what: string) =>
+    function () {
+      throw new TypeError(`${what} is not available in BJS`);
+    };
+  const removeForbidden = () => {
+    for (const name of ["WebAssembly", "SharedArrayBuffer", "Atomics", "FinalizationRegistry", "WeakRef", "Promise", "queueMicrotask", "setTimeout", "setInterval"]) {
+      delete global[name];
+    }
+  };
+  removeForbidden();
+  const blockedFunction = unavailable("The Function constructor");
+  const functionKinds = [function () {}, function* () {}, async function () {}, async function* () {}];
+  for (const fn of functionKinds) {
+    defineProperty(getPrototypeOf(fn)!, "constructor", { value: blockedFunction, writable: false, configurable: false });
+  }
+  blockedFunction.prototype = Function.prototype;
+  global.Function = blockedFunction;
+  const blockedProxy = unavailable("Proxy");
+  global.Proxy = blockedProxy;
+
+  // An assignment can only add an enumerable property or change a writable value, which the
+  // quick check sees. Anything else (a non-enumerable property, new attributes, a new
+  // accessor) takes one of these functions: while none of them ran, the quick check suffices.
+  let redefined = false;
+  const watch = (owner: any, name: string) => {
+    const original = owner[name];
+    const watched = {
+      [name](...args: unknown[]) {
+        redefined = true;
+        return apply(original, owner, args);
+      },
+    }[name]!;
+    defineProperty(watched, "length", { value: original.length });
+    defineProperty(owner, name, { value: watched, writable: true, enumerable: false, configurable: true });
+  };
+  watch(Object, "defineProperty");
+  watch(Object, "defineProperties");
+  watch(Reflect, "defineProperty");
+  watch(Error, "captureStackTrace");
+  watch(Object.prototype, "__defineGetter__");
+  watch(Object.prototype, "__defineSetter__");
+
+  let globalShape: Shape | undefined;
+  return {
+    record() {
+      removeForbidden();
+      // What an execution could change that the next one would see: the global object, every
+      // global value (constructors, namespaces such as Math, JSON, Bot, Api), and the prototypes
+      // of constructors with their parents. Members of member functions are not walked: changing
+      // them leaks at most into the same bot's next execution (each bot has its own realm).
+      // A frozen object cannot change, so it is not watched (the BJS surface is frozen).
+      const guarded = new Set<object>();
+      const add = (value: unknown) => {
+        if ((typeof value === "object" || typeof value === "function") && value !== null && value !== global && !isFrozen(value)) guarded.add(value);
+      };
+      for (const key of ownKeys(global)) {
+        const descriptor = getOwnPropertyDescriptor(global, key)!;
+        if (!("value" in descriptor)) continue;
+        const value = descriptor.value;
+        add(value);
+        if (typeof value === "function" && value.prototype) {
+          add(value.prototype);
+          add(getPrototypeOf(value.prototype));
+          add(getPrototypeOf(value));
+        }
+      }
+      globalShape = tools.shapeOf(global);
       redefined = false;
+      return [...guarded];
+    },
+    restore() {
+      const thorough = redefined;
+      redefined = false;
+      if (!tools.restore(globalShape!, thorough)) return "-";
+      return thorough ? "!" : "+";
+    },
+  };
+}
+
+/**
+ * The isolate's half of the guard (see above): the shapes of every realm's guarded objects,
+ * by realm. The host records a realm's objects once it is built and forgets them when it is
+ * released, so that a dropped realm is not kept alive from here.
+ */
+export function installIsolateGuard(tools: ShapeTools): { record(realm: number, objects: readonly object[]): void; restore(realm: number, thorough: boolean): boolean; forget(realm: number): void } {
+  const shapesByRealm = new Map<number, Shape[]>();
+  return {
+    record(realm, objects) {
+      const shapes: Shape[] = [];
+      for (let i = 0; i < objects.length; i++) shapes[i] = tools.shapeOf(objects[i]!);
+      shapesByRealm.set(realm, shapes);
+    },
+    restore(realm, thorough) {
+      const shapes = shapesByRealm.get(realm);
+      if (!shapes) return false;
       let clean = true;
-      for (let i = 0; i < shapes.length; i++) if (!check(shapes[i]!) && !rebuild(shapes[i]!)) clean = false;
+      for (let i = 0; i < shapes.length; i++) if (!tools.restore(shapes[i]!, thorough)) clean = false;
       return clean;
+    },
+    forget(realm) {
+      shapesByRealm.delete(realm);
     },
   };
 }
