@@ -146,16 +146,27 @@ class BotRealm {
       return realm!.reads(name, args);
     });
     const libSource = new ivm.Reference((key: number) => realm!.lazySources.get(key) ?? null);
-    const connected = context.evalClosureSync(CONNECT, [host, libSource], { result: { reference: true }, timeout: 1000 }) as ivm.Reference<any>;
-    const control = connected.getSync("control", { reference: true }) as ivm.Reference<any>;
-    const objects = connected.getSync("guarded", { reference: true }) as ivm.Reference<object[]>;
-    const number = guard.record(objects);
-    objects.release();
-    connected.release();
-    const exec = control.getSync("exec", { reference: true }) as ivm.Reference<any>;
-    const finish = control.getSync("finish", { reference: true }) as ivm.Reference<any>;
-    realm = new BotRealm(context, exec, finish, [exec, finish, control, host, libSource], guard, number);
-    return realm;
+    const handles: { release(): void }[] = [host, libSource];
+    const reference = (from: ivm.Reference<any>, name: string) => {
+      const handle = from.getSync(name, { reference: true }) as ivm.Reference<any>;
+      handles.push(handle);
+      return handle;
+    };
+    try {
+      const connected = context.evalClosureSync(CONNECT, [host, libSource], { result: { reference: true } }) as ivm.Reference<any>;
+      handles.push(connected);
+      const control = reference(connected, "control");
+      const exec = reference(control, "exec");
+      const finish = reference(control, "finish");
+      // Last, so that nothing after it can fail with the realm recorded in the guard.
+      const number = guard.record(reference(connected, "guarded"));
+      realm = new BotRealm(context, exec, finish, handles, guard, number);
+      return realm;
+    } catch (error) {
+      for (const handle of handles) handle.release();
+      context.release();
+      throw error;
+    }
   }
 
   /**
@@ -200,8 +211,11 @@ class BotRealm {
       this.lazySources.clear();
     }
     try {
-      // Synchronous: bounded work, and this process has nothing else to do meanwhile (one thread hop fewer).
-      const output = this.finish.applySync(undefined, [], { timeout: 1000 });
+      // Synchronous (this process has nothing else to do meanwhile: one thread hop fewer) and with
+      // no time limit: the guard's work is bounded (realm-guard.ts gives up on an object with too
+      // many new properties, and the realm is dropped), the watchdog still ends a process that
+      // hangs, and an isolated-vm timer costs every run a context switch or two.
+      const output = this.finish.applySync(undefined, []);
       // The output leads with the realm guard's verdict ("-" the realm is not clean, "!" the
       // isolate's guard must compare every property, "+" not), then "~" for a missed read.
       const missed = sync && output[1] === "~";

@@ -53,8 +53,8 @@ export function readOutcome(raw: RawOutcome, body: Body, limits: ExecutionLimits
   const refuse = (message: string) => (error = plainError(message));
 
   if (raw.oversized) refuse(tooLarge(limits));
-  // No output and no stop: collecting it failed, most often because undoing what BJS changed outlasted its time.
-  else if (raw.output === null && raw.stop === undefined) refuse("Command stopped: its output could not be collected (it changed the realm's built-ins more than can be undone in time)");
+  // No output and no stop: collecting it failed (the isolate's own code threw).
+  else if (raw.output === null && raw.stop === undefined) refuse("Command stopped: the platform could not collect its output");
   if (raw.output !== null) {
     const output = parseOutput(raw.output, limits);
     if (typeof output === "string") refuse(output);

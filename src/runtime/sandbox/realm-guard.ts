@@ -61,6 +61,7 @@ export function shapeTools(): ShapeTools {
   const ENUMERABLE = 2;
   const CONFIGURABLE = 4;
   const ACCESSOR = 8;
+  const MAX_NEW_KEYS = 1000;
   const flagsOf = (descriptor: PropertyDescriptor) =>
     (field(descriptor, "writable") ? WRITABLE : 0) |
     (field(descriptor, "enumerable") ? ENUMERABLE : 0) |
@@ -96,10 +97,12 @@ export function shapeTools(): ShapeTools {
         const now = getOwnPropertyDescriptor(object, slots[at] as PropertyKey);
         if (!now || field(now, "get") !== slots[at + 1] || field(now, "set") !== slots[at + 2]) return false;
       } else if (flags & (WRITABLE | CONFIGURABLE)) {
-        // A value that is neither writable nor configurable cannot change. Only keys that were
-        // data properties and still are (an accessor defined in their place went through a
-        // watched function), so this read reaches no getter.
-        if (object[slots[at] as PropertyKey] !== slots[at + 1]) return false;
+        // A value that is neither writable nor configurable cannot change. Only own keys that
+        // were data properties and still are (an accessor defined in their place went through a
+        // watched function), so this read reaches no getter; a deleted one is not read, since
+        // the read would go up the prototype chain, where BJS may have put a getter.
+        const key = slots[at] as PropertyKey;
+        if (!hasOwn(object, key) || object[key] !== slots[at + 1]) return false;
       }
     }
     return true;
@@ -123,12 +126,18 @@ export function shapeTools(): ShapeTools {
     return true;
   };
 
-  /** Puts one object back as it was, touching only what differs; false when that is impossible. */
+  /**
+   * Puts one object back as it was, touching only what differs; false when that is impossible,
+   * or when the object has more new properties than are worth undoing one by one: the realm is
+   * then thrown away (a fresh one costs a few milliseconds), which bounds a restore's work
+   * without a timer.
+   */
   const rebuild = (shape: Shape) => {
     const { object, slots } = shape;
+    const present = ownKeys(object);
+    if (present.length > slots.length / STRIDE + MAX_NEW_KEYS) return false;
     let clean = isExtensible(object) === shape.extensible;
     if (getPrototypeOf(object) !== shape.proto && !setPrototypeOf(object, shape.proto)) clean = false;
-    const present = ownKeys(object);
     for (let i = 0; i < present.length; i++) {
       let known = false;
       for (let at = 0; at < slots.length && !known; at += STRIDE) known = slots[at] === present[i];
@@ -222,24 +231,26 @@ export function installRealmGuard(global: any, tools: ShapeTools): { record(): o
   return {
     record() {
       removeForbidden();
-      // What an execution could change that the next one would see: the global object, every
-      // global value (constructors, namespaces such as Math, JSON, Bot, Api), and the prototypes
-      // of constructors with their parents. Members of member functions are not walked: changing
+      // What an execution could change that the next one would see: the global object and its
+      // prototypes, every global value (constructors, namespaces such as Math, JSON, Bot, Api)
+      // with its prototype, and the prototypes of constructors with their parents. Members of member functions are not walked: changing
       // them leaks at most into the same bot's next execution (each bot has its own realm).
       // A frozen object cannot change, so it is not watched (the BJS surface is frozen).
       const guarded = new Set<object>();
       const add = (value: unknown) => {
         if ((typeof value === "object" || typeof value === "function") && value !== null && value !== global && !isFrozen(value)) guarded.add(value);
       };
+      // The global object's own prototypes: a name BJS puts there resolves as a global.
+      for (let proto = getPrototypeOf(global); proto !== null; proto = getPrototypeOf(proto)) add(proto);
       for (const key of ownKeys(global)) {
         const descriptor = getOwnPropertyDescriptor(global, key)!;
         if (!("value" in descriptor)) continue;
         const value = descriptor.value;
         add(value);
+        if ((typeof value === "object" || typeof value === "function") && value !== null) add(getPrototypeOf(value));
         if (typeof value === "function" && value.prototype) {
           add(value.prototype);
           add(getPrototypeOf(value.prototype));
-          add(getPrototypeOf(value));
         }
       }
       globalShape = tools.shapeOf(global);
@@ -248,9 +259,12 @@ export function installRealmGuard(global: any, tools: ShapeTools): { record(): o
     },
     restore() {
       const thorough = redefined;
+      const clean = tools.restore(globalShape!, thorough);
+      // Nothing of BJS can run during the restore; should anything have redefined a property
+      // meanwhile, the isolate's guard compares every property all the same.
+      const verdict = !clean ? "-" : thorough || redefined ? "!" : "+";
       redefined = false;
-      if (!tools.restore(globalShape!, thorough)) return "-";
-      return thorough ? "!" : "+";
+      return verdict;
     },
   };
 }
