@@ -215,6 +215,21 @@ describe("the BJS executor", () => {
     expect(eager.actions.map(textOf)).toEqual(["2"]);
   });
 
+  it("keeps a bot's lists of libraries in its realm, and follows them as they change", async () => {
+    const lazy = { name: "A", code: "publish({ v: 'a1' });", lazy: true };
+    const eager = { name: "B", code: "publish({ v: 'b' }); on('/b', function () { Bot.sendMessage('from b') });" };
+    const probe = 'Bot.sendMessage(["A" in Libs ? Libs.A.v : "none", Libs.B.v].join())';
+    const texts = async (libs: { name: string; code: string; lazy?: boolean }[]) => (await run(probe, { botId: 76, libs })).actions.map(textOf);
+    expect(await texts([lazy, eager])).toEqual(["a1,b"]);
+    expect(await texts([lazy, eager])).toEqual(["a1,b"]);
+    expect(await texts([eager])).toEqual(["none,b"]);
+    expect(await texts([lazy, eager])).toEqual(["a1,b"]);
+    // A new version of a library is another list.
+    expect(await texts([{ ...lazy, code: "publish({ v: 'a2' });" }, eager])).toEqual(["a2,b"]);
+    const handled = await executor.execute({ botId: 76, ownerId: 1, segments: [], libs: [lazy, eager], handler: "/b", globals: { chat, user }, reads: async () => "null", timeoutMs: 1000 });
+    expect(handled.actions.map(textOf)).toEqual(["from b"]);
+  });
+
   it("reports a thrown string and a thrown object", async () => {
     expect((await run("throw 'plain words'")).error?.message).toBe("plain words");
     expect((await run("throw {code: 42}")).error?.message).toBe('{"code":42}');

@@ -113,14 +113,27 @@ const idleReads: HostReads = async () => {
 };
 
 /** The realm's `exec` (realm-bootstrap.ts): answers whether the body failed to compile. */
-type RealmExec = (globals: Record<string, unknown>, key: number, code: string | null, libs: RealmLib[], handler: string | null, sync: boolean) => boolean;
+type RealmExec = (globals: Record<string, unknown>, key: number, code: string | null, listKey: number, libs: RealmLib[] | null, handler: string | null, sync: boolean) => boolean;
+
+/**
+ * An execution's list of libraries as an isolate knows it: a key the realms keep the list
+ * under (sent to a realm once, not copied in with every run), each library's key, and the lazy
+ * ones' sources by key, for a realm to ask for when BJS first reaches one.
+ */
+interface LibList {
+  key: number;
+  libKeys: number[];
+  lazySources: ReadonlyMap<number, string>;
+}
+
+const NO_SOURCES: ReadonlyMap<number, string> = new Map();
 
 /** One bot's realm inside an isolate, kept warm between executions. */
 class BotRealm {
   private reads: HostReads = idleReads;
   /** The running execution's lazy libraries' sources by key, for the realm to ask for when BJS reaches one. */
-  private lazySources = new Map<number, string>();
-  /** Body keys compiled in this realm. */
+  private lazySources = NO_SOURCES;
+  /** Body, library and library list keys this realm holds. */
   private readonly defined = new Set<number>();
 
   private constructor(
@@ -178,7 +191,7 @@ class BotRealm {
   async run(
     key: number,
     run: ExecutionCode,
-    libKeys: number[],
+    list: LibList,
     globals: Record<string, unknown>,
     reads: HostReads,
     timeoutMs: number,
@@ -189,17 +202,23 @@ class BotRealm {
     let rejected: string | undefined;
     let compileFailed = false;
     // Sources go only to a realm that has not compiled them yet; a lazy one's only if BJS reaches it.
-    this.lazySources = new Map(run.libs.flatMap((lib, i) => (lib.lazy ? [[libKeys[i]!, lib.code]] : [])));
-    const libs: RealmLib[] = run.libs.map((lib, i) => ({ name: lib.name, key: libKeys[i]!, code: lib.lazy || this.defined.has(libKeys[i]!) ? null : lib.code, lazy: !!lib.lazy }));
+    this.lazySources = list.lazySources;
+    const { libKeys } = list;
+    const libs = this.defined.has(list.key)
+      ? null
+      : run.libs.map((lib, i): RealmLib => ({ name: lib.name, key: libKeys[i]!, code: lib.lazy || this.defined.has(libKeys[i]!) ? null : lib.code, lazy: !!lib.lazy }));
     try {
       // Copied in as structured clones, not as JSON text: isolated-vm brings a string of 1 KB or
       // more in as an external string and then measures the heap, which walks every context in
       // the isolate (with 500 warm realms, a fifth to a quarter of a run).
-      const args: Parameters<RealmExec> = [globals, key, this.defined.has(key) ? null : run.code, libs, run.handler, sync];
+      const args: Parameters<RealmExec> = [globals, key, this.defined.has(key) ? null : run.code, list.key, libs, run.handler, sync];
       const options = { timeout: timeoutMs, arguments: { copy: true } } as const;
       compileFailed = sync ? this.exec.applySync(undefined, args, options) : await this.exec.apply(undefined, args, options);
-      // A lazy library may not have been compiled: its source still goes when it runs installed.
-      run.libs.forEach((lib, i) => lib.lazy || this.defined.add(libKeys[i]!));
+      if (libs) {
+        // A lazy library may not have been compiled: its source still goes when it runs installed.
+        run.libs.forEach((lib, i) => lib.lazy || this.defined.add(libKeys[i]!));
+        this.defined.add(list.key);
+      }
       if (!compileFailed && run.handler === null) this.defined.add(key);
     } catch (e) {
       const message = String((e as Error)?.message);
@@ -208,7 +227,7 @@ class BotRealm {
       else rejected = message.slice(0, ERROR_LIMITS.message);
     } finally {
       this.reads = idleReads;
-      this.lazySources.clear();
+      this.lazySources = NO_SOURCES;
     }
     try {
       // Synchronous (this process has nothing else to do meanwhile: one thread hop fewer) and with
@@ -249,6 +268,8 @@ export class IsolateHost {
   /** A key per body source, so a realm compiles each body once. Keys are never reused. */
   private readonly bodyKeys = new Map<string, number>();
   private readonly libKeys = new Map<string, Map<string, number>>();
+  /** Lists of libraries by their libraries' keys. */
+  private readonly libLists = new Map<string, LibList>();
   private nextKey = 1;
   /**
    * A bot's bodies (`bot:key`) that read from the host, or outran the slice on two tries in a
@@ -342,6 +363,19 @@ export class IsolateHost {
     return key;
   }
 
+  /** The list of libraries of an execution, known by its libraries' keys (its sources are held by them). */
+  private libListOf(libs: readonly LibSource[]): LibList {
+    const libKeys = libs.map((lib) => this.libKeyOf(lib));
+    const signature = libKeys.join();
+    let list = this.libLists.get(signature);
+    if (!list) {
+      list = { key: this.nextKey++, libKeys, lazySources: new Map(libs.flatMap((lib, i) => (lib.lazy ? [[libKeys[i]!, lib.code]] : []))) };
+      this.libLists.set(signature, list);
+      if (this.libLists.size > this.options.maxScripts) this.libLists.delete(this.libLists.keys().next().value!);
+    }
+    return list;
+  }
+
   private keyOf(code: string): number {
     let key = this.bodyKeys.get(code);
     if (key === undefined) {
@@ -377,7 +411,7 @@ export class IsolateHost {
       this.renew();
       return this.run(botId, run, globals, reads, timeoutMs, true);
     }
-    const libKeys = run.libs.map((lib) => this.libKeyOf(lib));
+    const list = this.libListOf(run.libs);
     const key = this.keyOf(run.code);
     // On this thread first: no thread hops, half the cost of a short run (a read not answered
     // ahead cannot be served here; that run goes again, and its body runs off-thread after).
@@ -386,7 +420,7 @@ export class IsolateHost {
     if (!sync) this.offThreadRuns++;
     const began = performance.now();
     const limitMs = sync ? Math.min(timeoutMs, SYNC_SLICE_MS) : timeoutMs;
-    const { outcome, compileFailed, reusable, missed } = await realm.run(key, run, libKeys, globals, reads, limitMs, sync);
+    const { outcome, compileFailed, reusable, missed } = await realm.run(key, run, list, globals, reads, limitMs, sync);
     if (this.isolate.isDisposed) {
       // When other bots' realms shared the heap, the body may not be what filled it: the
       // sandbox runs it once more, alone in the fresh isolate (see sandbox.ts).

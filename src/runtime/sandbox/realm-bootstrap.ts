@@ -29,9 +29,9 @@ export interface RealmLib {
  * answers the objects the isolate's guard is to watch for this realm.
  *
  * An execution is two calls from the host:
- * - `exec(globals, key, code, libs, handler, sync)`: begins the surface with the globals (copied in
- *   by the host, so they are this realm's own objects), loads the
- *   execution's libraries (each compiled on first use as a function of the library helpers,
+ * - `exec(globals, key, code, listKey, libs, handler, sync)`: begins the surface with the globals
+ *   (copied in by the host, so they are this realm's own objects), loads the execution's
+ *   libraries (their list is sent once per realm, later named by its key; each library is compiled on first use as a function of the library helpers,
  *   its source named `lib:<Name>`; a lazy one's source is asked of the host only when BJS
  *   first reaches it, so a large core library costs nothing to runs that leave it alone), runs the body (compiled on first use through the Function
  *   constructor, so a body is exactly one function body and cannot close it early), and closes
@@ -68,7 +68,7 @@ export function realmBootstrap(
     installCompat: (...args: any[]) => unknown;
     limits: { message: number; frames: number; frameText: number };
   },
-): { connect(host: HostChannel, libSource: LibSourceChannel): object[]; exec(globals: Record<string, unknown>, key: number, code: string | null, libs: readonly RealmLib[], handler: string | null, sync: boolean): boolean; finish(): string } {
+): { connect(host: HostChannel, libSource: LibSourceChannel): object[]; exec(globals: Record<string, unknown>, key: number, code: string | null, listKey: number, libs: readonly RealmLib[] | null, handler: string | null, sync: boolean): boolean; finish(): string } {
   const { stringify } = JSON;
   const { apply, getOwnPropertyDescriptor, getPrototypeOf, defineProperty } = Reflect;
   const { hasOwn } = Object;
@@ -180,7 +180,12 @@ export function realmBootstrap(
   const compiledLib = (name: string, key: number, code: string | null) => {
     let run = bodies[key];
     if (run === undefined) {
-      if (code === null) throw new ErrorClass(`library ${name} was not sent to this realm`);
+      if (code === null) {
+        const missing = new ErrorClass(`library ${name} was not sent to this realm`);
+        return () => {
+          throw missing;
+        };
+      }
       try {
         // The library helpers are its parameters (spec/bjs.md §6.1): the same in every library.
         run = makeFunction("publish", "on", "setBotProperty", "getBotProperty", "setUserProperty", "getUserProperty", "platformUrl", `${code}\n//# sourceURL=lib:${name}`) as (...args: unknown[]) => void;
@@ -196,11 +201,12 @@ export function realmBootstrap(
   };
   /** A lazy library: compiled, from the source the host keeps, only when it is first run. */
   const deferredLib = (name: string, key: number) =>
-    bodies[key] ??
     function (this: unknown) {
-      const source = apply(applySync, libSource, [undefined, [key]]);
-      return apply(compiledLib(name, key, source), undefined, arguments);
+      const run = bodies[key] ?? compiledLib(name, key, apply(applySync, libSource, [undefined, [key]]));
+      return apply(run, undefined, arguments);
     };
+  /** The lists of libraries executions named, by the host's key for each: built once per realm. */
+  const libLists: Record<number, { name: string; run: (...args: unknown[]) => void; lazy: boolean }[]> = { __proto__: null } as any;
   let failure: string = "null";
   const guard = deps.installGuard(global, deps.shapeTools());
 
@@ -213,18 +219,24 @@ export function realmBootstrap(
       applySync = sources.applySync;
       return guard.record();
     },
-    exec(globals, key, code, libs, handler, sync) {
+    exec(globals, key, code, listKey, libs, handler, sync) {
+      // First, and it cannot fail: once this call returns, the host counts the list as known here.
+      let list = libLists[listKey];
+      if (list === undefined && libs !== null) {
+        list = [];
+        for (let i = 0; i < libs.length; i++) {
+          const lib = libs[i]!;
+          list[i] = { name: lib.name, run: lib.lazy ? deferredLib(lib.name, lib.key) : compiledLib(lib.name, lib.key, lib.code), lazy: lib.lazy };
+        }
+        libLists[listKey] = list;
+      }
       surface.begin(globals);
       failure = "null";
       syncOnly = sync;
       missed = false;
       let compiling = false;
       try {
-        const list = [];
-        for (let i = 0; i < libs.length; i++) {
-          const lib = libs[i]!;
-          list[i] = { name: lib.name, run: lib.lazy ? deferredLib(lib.name, lib.key) : compiledLib(lib.name, lib.key, lib.code), lazy: lib.lazy };
-        }
+        if (list === undefined) throw new ErrorClass("the libraries were not sent to this realm");
         surface.loadLibs(list);
         if (handler !== null) {
           const run = handler === "" ? undefined : surface.handler(handler);
