@@ -238,7 +238,8 @@ class BotRealm {
       // The output leads with the realm guard's verdict ("-" the realm is not clean, "!" the
       // isolate's guard must compare every property, "+" not), then "~" for a missed read.
       const missed = sync && output[1] === "~";
-      const reusable = output[0] !== "-" && this.guard.restore(this.guarded, output[0] === "!") && this.defined.size < MAX_BODIES_PER_REALM;
+      // A realm past its bodies is dropped anyway: the isolate's guard need not restore it.
+      const reusable = output[0] !== "-" && this.defined.size < MAX_BODIES_PER_REALM && this.guard.restore(this.guarded, output[0] === "!");
       return { outcome: { output: output.slice(missed ? 2 : 1), stop, rejected }, compileFailed, reusable, missed };
     } catch {
       return { outcome: { output: null, stop }, compileFailed, reusable: false, missed: false };

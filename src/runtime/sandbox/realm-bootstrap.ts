@@ -31,9 +31,10 @@ export interface RealmLib {
  * An execution is two calls from the host:
  * - `exec(globals, key, code, listKey, libs, handler, sync)`: begins the surface with the globals
  *   (copied in by the host, so they are this realm's own objects), loads the execution's
- *   libraries (their list is sent once per realm, later named by its key; each library is compiled on first use as a function of the library helpers,
- *   its source named `lib:<Name>`; a lazy one's source is asked of the host only when BJS
- *   first reaches it, so a large core library costs nothing to runs that leave it alone), runs the body (compiled on first use through the Function
+ *   libraries (their list is sent once per realm, later named by its key; each library is
+ *   compiled on first use as a function of the library helpers, its source named `lib:<Name>`;
+ *   a lazy one's source is asked of the host only when BJS first reaches it, so a large core
+ *   library costs nothing to runs that leave it alone), runs the body (compiled on first use through the Function
  *   constructor, so a body is exactly one function body and cannot close it early), and closes
  *   the surface. With a `handler`, the library function registered under that name runs
  *   instead of the body (an empty name: the libraries are only loaded, to learn their names);

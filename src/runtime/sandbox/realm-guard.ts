@@ -233,12 +233,14 @@ export function installRealmGuard(global: any, tools: ShapeTools): { record(): o
       removeForbidden();
       // What an execution could change that the next one would see: the global object and its
       // prototypes, every global value (constructors, namespaces such as Math, JSON, Bot, Api)
-      // with its prototype, and the prototypes of constructors with their parents. Members of member functions are not walked: changing
-      // them leaks at most into the same bot's next execution (each bot has its own realm).
-      // A frozen object cannot change, so it is not watched (the BJS surface is frozen).
+      // with its prototype, and the prototypes of constructors with their parents. Members of
+      // member functions are not walked: changing them leaks at most into the same bot's next
+      // execution (each bot has its own realm). A frozen object cannot change, so it is not
+      // watched (the BJS surface is frozen).
       const guarded = new Set<object>();
+      const isObject = (value: unknown): value is object => (typeof value === "object" || typeof value === "function") && value !== null;
       const add = (value: unknown) => {
-        if ((typeof value === "object" || typeof value === "function") && value !== null && value !== global && !isFrozen(value)) guarded.add(value);
+        if (isObject(value) && value !== global && !isFrozen(value)) guarded.add(value);
       };
       // The global object's own prototypes: a name BJS puts there resolves as a global.
       for (let proto = getPrototypeOf(global); proto !== null; proto = getPrototypeOf(proto)) add(proto);
@@ -247,7 +249,7 @@ export function installRealmGuard(global: any, tools: ShapeTools): { record(): o
         if (!("value" in descriptor)) continue;
         const value = descriptor.value;
         add(value);
-        if ((typeof value === "object" || typeof value === "function") && value !== null) add(getPrototypeOf(value));
+        if (isObject(value)) add(getPrototypeOf(value));
         if (typeof value === "function" && value.prototype) {
           add(value.prototype);
           add(getPrototypeOf(value.prototype));
