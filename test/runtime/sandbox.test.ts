@@ -355,6 +355,14 @@ describe("hostile BJS", () => {
     expect(textOf(clean.actions[0]!)).toBe("undefined,undefined,undefined,1,function");
   });
 
+  it("lets BJS assign the run's globals for itself: the surface still acts on the run's own chat, and the next run starts from its own values", async () => {
+    const assigned = await run("chat = { chatid: 999 }; params = 'changed'; user = null; Bot.sendMessage(params + ' ' + chat.chatid)", { botId: 74 });
+    expect(assigned.error).toBeUndefined();
+    expect(assigned.actions[0]).toMatchObject({ type: "api", params: { text: "changed 999", chat_id: 1001 } });
+    const next = await run("Bot.sendMessage([JSON.stringify(params), chat.chatid, user.first_name, typeof options].join(' '))", { botId: 74 });
+    expect(textOf(next.actions[0])).toBe('"" 1001 Ada object');
+  });
+
   it.each([
     ["a non-enumerable property", "Object.defineProperty(Array.prototype, 'hidden', {value: 1, configurable: true})", "typeof [].hidden", "undefined"],
     ["properties defined at once", "Object.defineProperties(Math, {secret: {value: 2, configurable: true}})", "typeof Math.secret", "undefined"],
@@ -367,6 +375,9 @@ describe("hostile BJS", () => {
     ["a name put on the global object's prototype", "Object.getPrototypeOf(globalThis).leak = 42", "typeof leak", "undefined"],
     ["a property of a namespace's prototype", "Object.getPrototypeOf(console).extra = 1", "typeof console.extra", "undefined"],
     ["a changed attribute", "Object.defineProperty(Array.prototype, 'map', {enumerable: true})", "Object.keys(Array.prototype).length", "0"],
+    ["a deleted accessor assigned back as a value", "delete RegExp.prototype.flags; RegExp.prototype.flags = 'gi'", "typeof Object.getOwnPropertyDescriptor(RegExp.prototype, 'flags').get", "function"],
+    ["a symbol-keyed accessor assigned back as a value", "delete Array[Symbol.species]; Array[Symbol.species] = Object", "typeof Object.getOwnPropertyDescriptor(Array, Symbol.species).get", "function"],
+    ["a deleted accessor of the global object", "delete globalThis.message; message = 'mine'", "message", "/start"],
     [
       "a define made through a stolen original",
       "var stolen; Function.prototype.apply = function () { stolen = this }; Object.defineProperty(Array.prototype, 'kept', {value: 1, configurable: true}); inspect(typeof stolen)",

@@ -39,7 +39,6 @@ export function installBjsSurface(
   // Taken before BJS runs: a body that replaces JSON.stringify or Reflect must not shrink its
   // output's measured size, nor break how actions leave the isolate.
   const { stringify, parse } = JSON;
-  const { defineProperty } = Reflect;
   const encodeUri = encodeURIComponent;
   const decodeEscapes = unescape;
   /** UTF-8 bytes of a text, as the host counts them (a lone surrogate counts as its worst case). */
@@ -684,20 +683,20 @@ export function installBjsSurface(
 
   /**
    * The per-execution globals of spec/bjs.md §2.2; null where the trigger has none. They are
-   * permanent slots of the realm (so its guard sees no change) that each execution fills and
-   * the end of it empties.
+   * accessors fixed for the realm's life (so its guard sees no change, and an execution neither
+   * writes nor empties the global object), reading this execution's values: an assignment in
+   * BJS changes what BJS reads, never what the surface acts on.
    */
   const contextNames = ["data", "message", "params", "options", "command", "user", "chat", "bot", "request", "tgUpdate", "owner", "admins", "iteration_quota", "payment_plan", "completed_commands_count", "BB_API_URL", "content", "http_status", "http_headers", "cookies"];
-  for (const name of contextNames) Object.defineProperty(global, name, { value: null, writable: true, enumerable: false, configurable: true });
-
-  /** Empties the per-execution globals without assigning (an accessor BJS put there is not called). */
-  const clearContext = () => {
-    let clean = true;
-    for (let i = 0; i < contextNames.length; i++) {
-      if (!defineProperty(global, contextNames[i]!, { __proto__: null, value: null, writable: true, enumerable: false, configurable: true } as PropertyDescriptor)) clean = false;
-    }
-    return clean;
-  };
+  const noContext: unknown[] = contextNames.map(() => null);
+  let contextValues = noContext;
+  contextNames.forEach((name, i) => {
+    const get = () => contextValues[i];
+    const set = (value: unknown) => {
+      if (open) contextValues[i] = value;
+    };
+    Object.defineProperty(global, name, { get, set, enumerable: false, configurable: true });
+  });
 
   return {
     begin(globals: any): void {
@@ -712,8 +711,8 @@ export function installBjsSurface(
       current = globals;
       open = true;
       compat.begin();
-      for (const name of contextNames) global[name] = globals[name] ?? null;
-      global.data = compat.dataOf(globals);
+      contextValues = [];
+      for (const name of contextNames) contextValues.push(name === "data" ? compat.dataOf(globals) : (globals[name] ?? null));
       for (const { scope, name, ...read } of globals.prefetched ?? []) {
         knownProps.set(keyOf(scope === "user" ? { scope, user_id: current.user.id } : { scope }, name), read);
       }
@@ -746,7 +745,7 @@ export function installBjsSurface(
       return `[${handlerNamesJson}]`;
     },
     /** The serialised actions (a JSON array's inside) and whether the context globals could be emptied. */
-    take(): { actions: string; clean: boolean } {
+    take(): string {
       const actions = output;
       open = false;
       output = "";
@@ -757,7 +756,8 @@ export function installBjsSurface(
       libs = new Map();
       handlers = new Map();
       handlerNamesJson = "";
-      return { actions, clean: clearContext() };
+      contextValues = noContext;
+      return actions;
     },
   };
 }

@@ -61,7 +61,7 @@ export function realmBootstrap(
       handler(name: string): ((...args: unknown[]) => unknown) | undefined;
       handlerNames(): string;
       close(): void;
-      take(): { actions: string; clean: boolean };
+      take(): string;
     };
     installGuard: (global: any, tools: ShapeTools) => { record(): object[]; restore(): string };
     shapeTools: () => ShapeTools;
@@ -266,11 +266,11 @@ export function realmBootstrap(
     },
     finish() {
       const handlers = surface.handlerNames();
-      const { actions, clean } = surface.take();
+      const actions = surface.take();
       const verdict = guard.restore();
       // The verdict leads (realm-guard.ts: "+" and "!" clean so far, "-" not), then "~" if the
       // execution needs to run again where reads are answered, for the host to read without parsing.
-      const output = `${clean ? verdict : "-"}${missed ? "~" : ""}{"actions":[${actions}],"error":${failure},"handlers":${handlers}}`;
+      const output = `${verdict}${missed ? "~" : ""}{"actions":[${actions}],"error":${failure},"handlers":${handlers}}`;
       failure = "null";
       syncOnly = missed = false;
       return output;

@@ -92,16 +92,23 @@ export function shapeTools(): ShapeTools {
     if (keys(object).length !== shape.enumerableCount || getOwnPropertySymbols(object).length !== shape.symbolCount) return false;
     if (isExtensible(object) !== shape.extensible || getPrototypeOf(object) !== shape.proto) return false;
     for (let at = 0; at < slots.length; at += STRIDE) {
+      const key = slots[at] as PropertyKey;
       const flags = slots[at + 3] as number;
       if (flags & ACCESSOR) {
-        const now = getOwnPropertyDescriptor(object, slots[at] as PropertyKey);
+        // Only a watched function puts another accessor in place of an own one. Deleted, a
+        // non-enumerable one named by a string can come back by assignment only as an
+        // enumerable value, which the count above sees: while it is still there, it is the same.
+        if (!(flags & ENUMERABLE) && typeof key === "string") {
+          if (!hasOwn(object, key)) return false;
+          continue;
+        }
+        const now = getOwnPropertyDescriptor(object, key);
         if (!now || field(now, "get") !== slots[at + 1] || field(now, "set") !== slots[at + 2]) return false;
       } else if (flags & (WRITABLE | CONFIGURABLE)) {
         // A value that is neither writable nor configurable cannot change. Only own keys that
         // were data properties and still are (an accessor defined in their place went through a
         // watched function), so this read reaches no getter; a deleted one is not read, since
         // the read would go up the prototype chain, where BJS may have put a getter.
-        const key = slots[at] as PropertyKey;
         if (!hasOwn(object, key) || object[key] !== slots[at + 1]) return false;
       }
     }
