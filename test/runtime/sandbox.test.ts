@@ -378,6 +378,7 @@ describe("hostile BJS", () => {
     ["a deleted accessor assigned back as a value", "delete RegExp.prototype.flags; RegExp.prototype.flags = 'gi'", "typeof Object.getOwnPropertyDescriptor(RegExp.prototype, 'flags').get", "function"],
     ["a symbol-keyed accessor assigned back as a value", "delete Array[Symbol.species]; Array[Symbol.species] = Object", "typeof Object.getOwnPropertyDescriptor(Array, Symbol.species).get", "function"],
     ["a deleted accessor of the global object", "delete globalThis.message; message = 'mine'", "message", "/start"],
+    ["a run global pinned as a value", "Object.defineProperty(globalThis, 'message', {value: 'stuck', writable: false, configurable: false})", "message", "/start"],
     [
       "a define made through a stolen original",
       "var stolen; Function.prototype.apply = function () { stolen = this }; Object.defineProperty(Array.prototype, 'kept', {value: 1, configurable: true}); inspect(typeof stolen)",

@@ -744,7 +744,7 @@ export function installBjsSurface(
     handlerNames(): string {
       return `[${handlerNamesJson}]`;
     },
-    /** The serialised actions (a JSON array's inside) and whether the context globals could be emptied. */
+    /** The serialised actions (a JSON array's inside); the realm is emptied for the next execution. */
     take(): string {
       const actions = output;
       open = false;
