@@ -8,9 +8,11 @@
  * the moment it is sent to the moment the bot's reply is stored, and prints, for each bot:
  * updates/s with 1 chat and with 1,000 chats (sent as fast as the emulator takes them, until
  * every reply has arrived) with the main thread's CPU time per update (what the bot itself
- * costs, unlike updates/s hardly moved by a busy machine) and Botyard's sandbox processes' CPU
- * time per update (user and system), p50/p99 latency at a steady 200
- * updates/s, then the ratios.
+ * costs, unlike updates/s hardly moved by a busy machine), Botyard's sandbox processes' CPU
+ * time per update (user and system) and the emulator's (the load both bots share), p50/p99
+ * latency at a steady 200 updates/s, then the ratios. Every thread of both setups runs on the
+ * same cores: the CPU per update of all of them together says how far a machine of N cores
+ * can go (N s of CPU per second), whatever the machine.
  *
  *   npx tsx bench/runtime.ts [--updates 3000] [--paced 2000] [--only botyard|grammy] [--polling] [--bots 1] [--isolates 2]
  *
@@ -23,7 +25,7 @@
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { isMainThread, parentPort, Worker } from "node:worker_threads";
@@ -46,6 +48,8 @@ interface RunResult {
   cpuUs?: number;
   /** The CPU time of the process's children (Botyard's sandbox processes) per update, in µs. */
   childrenUs?: number;
+  /** The emulator's (and the load generator's) CPU time per update, in µs: its worker thread's. */
+  emulatorUs: number;
 }
 
 // ---- The worker: the emulator, the users, the load, the clock ---------------------------
@@ -100,6 +104,7 @@ async function emulatorWorker(): Promise<void> {
     const list = await chats(request.botIds, request.chats);
     latencies.length = 0;
     waiting = undefined;
+    const cpuBefore = threadCpuNs();
     const started = performance.now();
     for (let i = 0; i < request.total; i++) {
       if (request.paced) {
@@ -113,7 +118,8 @@ async function emulatorWorker(): Promise<void> {
     }
     await allReplies(request.total);
     const seconds = (performance.now() - started) / 1000;
-    return { perSecond: request.total / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+    const emulatorUs = (threadCpuNs() - cpuBefore) / 1000 / request.total;
+    return { perSecond: request.total / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), emulatorUs };
   }
 
   parentPort!.on("message", async ({ id, request }: { id: number; request: Request }) => {
@@ -330,12 +336,16 @@ async function main(): Promise<void> {
   }
 
   const latency = (r: RunResult) => `p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms`;
-  const cpu = (r: RunResult) => `main thread CPU ${r.cpuUs!.toFixed(0).padStart(4)} µs/update${r.childrenUs! > 0 ? `, sandbox processes ${r.childrenUs!.toFixed(0)} µs/update` : ""}`;
+  const cpu = (r: RunResult) => `main thread CPU ${r.cpuUs!.toFixed(0).padStart(4)} µs/update${r.childrenUs! > 0 ? `, sandbox processes ${r.childrenUs!.toFixed(0)} µs/update` : ""}, emulator ${r.emulatorUs.toFixed(0)} µs/update`;
+  /** All threads' CPU per update, and the updates/s that allows on this machine's cores. */
+  const allThreads = (r: RunResult) => r.cpuUs! + (r.childrenUs! > 0 ? r.childrenUs! : 0) + r.emulatorUs;
+  const ceiling = (r: RunResult) => `${allThreads(r).toFixed(0)} µs/update over all threads (at most ${((availableParallelism() * 1e6) / allThreads(r)).toFixed(0)} updates/s on ${availableParallelism()} cores)`;
   console.log(`/start reading and writing one user property and sending one message; ${updates} updates per throughput run, ${paced} at ${RATE}/s per latency run; SQLite; ${values.polling ? "long polling" : "webhook"} mode; ${values.bots} bot(s); ${values.isolates} sandbox processes; emulator in a worker thread\n`);
   for (const [name, f] of results) {
     console.log(name);
     console.log(`  throughput, 1 chat      ${f.oneChat.perSecond.toFixed(0).padStart(6)} updates/s, ${cpu(f.oneChat)}`);
     console.log(`  throughput, 1000 chats  ${f.manyChats.perSecond.toFixed(0).padStart(6)} updates/s, ${cpu(f.manyChats)}`);
+    console.log(`    CPU, 1000 chats       ${ceiling(f.manyChats)}`);
     console.log(`  at ${RATE}/s, 1 chat        ${latency(f.pacedOne)}`);
     console.log(`  at ${RATE}/s, 1000 chats    ${latency(f.pacedMany)}`);
   }
@@ -346,6 +356,7 @@ async function main(): Promise<void> {
   console.log(`  throughput, 1000 chats  ${(ours.manyChats.perSecond / base.manyChats.perSecond).toFixed(2)}×`);
   console.log(`  p99 at ${RATE}/s, 1000 chats ${(ours.pacedMany.p99 / base.pacedMany.p99).toFixed(2)}×`);
   console.log(`  main thread CPU per update, 1000 chats ${(ours.manyChats.cpuUs! / base.manyChats.cpuUs!).toFixed(2)}×`);
+  console.log(`  all threads' CPU per update, 1000 chats ${(allThreads(ours.manyChats) / allThreads(base.manyChats)).toFixed(2)}×`);
   const met = (ok: boolean) => (ok ? "met" : "NOT met");
   const best = Math.max(ours.oneChat.perSecond, ours.manyChats.perSecond);
   console.log(`\ntargets: >= 1,000 updates/s: ${met(best >= 1000)}; p99 < 50 ms at ${RATE}/s: ${met(ours.pacedOne.p99 < 50 && ours.pacedMany.p99 < 50)}`);
