@@ -23,7 +23,7 @@ async function surfaceAsItRuns(): Promise<SurfaceName[]> {
   const isolate = new ivm.Isolate({ memoryLimit: 32 });
   const plain: string[] = JSON.parse(await (await isolate.createContext()).eval("JSON.stringify(Object.getOwnPropertyNames(globalThis))"));
   isolate.dispose();
-  const executor = new Executor({ isolates: 1, memoryMb: 64, warmMb: 1, limits: { maxActions: 1000, maxActionBytes: 1024 * 1024 } });
+  const executor = new Executor({ isolates: 1, memoryMb: 64, warmMb: 1, limits: { maxActions: 1000, maxActionBytes: 1024 * 1024, maxReads: 1000 } });
   const code = `
     const plain = ${JSON.stringify(plain)};
     const notYet = (value) => {

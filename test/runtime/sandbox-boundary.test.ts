@@ -3,7 +3,8 @@ import { Body } from "../../src/runtime/sandbox/body.js";
 import { chooseWaiter, Executor, type Waiter } from "../../src/runtime/sandbox/executor.js";
 import { MAX_OUTPUT_DEPTH, readOutcome } from "../../src/runtime/sandbox/outcome.js";
 
-const limits = { maxActions: 50, maxActionBytes: 64 * 1024 };
+// Few reads: a body that loops on reads soon meets the cap.
+const limits = { maxActions: 50, maxActionBytes: 64 * 1024, maxReads: 100 };
 const body = new Body([{ name: "/start", code: "x" }]);
 const send = (text: string) => ({ type: "api", method: "sendMessage", params: { chat_id: 1, text } });
 /** What an isolate might answer, had BJS taken over everything inside it. */
@@ -127,6 +128,29 @@ describe("sandbox processes", () => {
     const next = await run(310, 3, "Bot.sendMessage('next')");
     expect(next.error).toBeUndefined();
     expect(executor.restarts).toBeGreaterThan(before);
+  });
+
+  it.each([
+    ["refused past the execution's cap", async () => "null"],
+    ["slower than the execution's time allows", () => new Promise<string>((answer) => setTimeout(() => answer("null"), 2))],
+  ])("stops a body that reads in a loop at its time limit, reads %s, without ending its process", async (_how, reads) => {
+    const before = executor.restarts;
+    const code = "for (;;) { try { Bot.getProperty('p') } catch (e) {} }";
+    const result = await executor.execute({ botId: 340, ownerId: 6, segments: [{ name: "/start", code }], globals: { chat: { chatid: 1 } }, reads, timeoutMs: 300 });
+    expect(result.error).toMatchObject({ timedOut: true });
+    // The isolate's own limit stopped it: the watchdog, past the limit and its margin, kills the
+    // process (and the next run starts another).
+    expect((await run(340, 6, "Bot.sendMessage('after')")).actions).toHaveLength(1);
+    expect(executor.restarts).toBe(before);
+  });
+
+  it("runs nothing of BJS once the body has ended: a global the surface would use is BJS's own only in its body", async () => {
+    const before = executor.restarts;
+    const result = await run(350, 7, "Map = function () { for (;;) {} }; Bot.sendMessage('sent')", 300);
+    expect(result.error).toBeUndefined();
+    expect(result.actions).toHaveLength(1);
+    expect((await run(350, 7, "Bot.sendMessage(typeof Map)")).actions).toHaveLength(1);
+    expect(executor.restarts).toBe(before);
   });
 
   it("sends a body's and a library's source to a process once, and again to the process that replaces it", async () => {

@@ -7,7 +7,8 @@ import { Body } from "../../src/runtime/sandbox/body.js";
 import { coreLibSources } from "../../src/catalog/lib-sources.js";
 import type { Action } from "../../src/runtime/actions.js";
 
-const executor = new Executor({ isolates: 2, memoryMb: 64, warmMb: 8, limits: { maxActions: 50, maxActionBytes: 64 * 1024 } });
+const limits = { maxActions: 50, maxActionBytes: 64 * 1024, maxReads: 1000 };
+const executor = new Executor({ isolates: 2, memoryMb: 64, warmMb: 8, limits });
 afterAll(() => executor.dispose());
 
 /** The text of a sendMessage action. */
@@ -148,7 +149,7 @@ describe("the BJS executor", () => {
   });
 
   it("keeps a body's time when other bots' bodies made the sandbox process forget it", async () => {
-    const host = new IsolateHost({ memoryMb: 64, warmMb: 8, maxScripts: 10, limits: { maxActions: 50, maxActionBytes: 64 * 1024 } });
+    const host = new IsolateHost({ memoryMb: 64, warmMb: 8, maxScripts: 10, limits });
     try {
       const reads = async () => JSON.stringify({ found: true, value: 1, type: "integer" });
       const say = (botId: number, code: string, timeoutMs: number) => host.run(botId, { code, libs: [], handler: null }, { chat, user }, reads, timeoutMs);
@@ -165,7 +166,7 @@ describe("the BJS executor", () => {
   });
 
   it("keeps a body on the sandbox process's thread after one try that outran the slice, and moves that bot's off after two in a row", async () => {
-    const host = new IsolateHost({ memoryMb: 64, warmMb: 8, maxScripts: 10, limits: { maxActions: 50, maxActionBytes: 64 * 1024 } });
+    const host = new IsolateHost({ memoryMb: 64, warmMb: 8, maxScripts: 10, limits });
     try {
       const say = (code: string, botId = 1, params = "") => host.run(botId, { code, libs: [], handler: null }, { chat, user, params }, async () => "null", 1000);
       const textOfOutcome = async (code: string, botId?: number, params?: string) => JSON.parse((await say(code, botId, params)).output!).actions.map(textOf);
@@ -310,13 +311,13 @@ describe("hostile BJS", () => {
   });
 
   it("keeps an output past the cap inside the sandbox process, even when BJS broke the surface's own count", async () => {
-    const host = new IsolateHost({ memoryMb: 128, warmMb: 8, maxScripts: 10, limits: { maxActions: 50, maxActionBytes: 64 * 1024 } });
+    const host = new IsolateHost({ memoryMb: 128, warmMb: 8, maxScripts: 10, limits });
     try {
       // A library fools the surface's handler cap (a Map's size) and registers names far past it.
       const flood = { name: "Flood", code: "Object.defineProperty(Map.prototype, 'size', {get: function () { return 0 }, configurable: true}); var pad = 'h'.repeat(250); for (var i = 0; i < 4000; i++) on(pad + i, function () {})" };
       const outcome = await host.run(1, { code: "Bot.sendMessage('x')", libs: [flood], handler: null }, { chat, user }, async () => "null", 5000);
       expect(outcome).toMatchObject({ output: null, oversized: true });
-      expect(readOutcome(outcome, new Body([{ name: "/start", code: "" }]), { maxActions: 50, maxActionBytes: 64 * 1024 }, 5000).error?.message).toBe(
+      expect(readOutcome(outcome, new Body([{ name: "/start", code: "" }]), limits, 5000).error?.message).toBe(
         "The execution's output is too large (the limit is 65536 bytes)",
       );
       const next = await host.run(1, { code: "Bot.sendMessage('fine')", libs: [], handler: null }, { chat, user }, async () => "null", 1000);
@@ -327,7 +328,7 @@ describe("hostile BJS", () => {
   });
 
   it("copies each run's globals into its bot's own realm: what BJS does to their prototypes reaches no other bot", async () => {
-    const host = new IsolateHost({ memoryMb: 64, warmMb: 8, maxScripts: 10, limits: { maxActions: 50, maxActionBytes: 64 * 1024 } });
+    const host = new IsolateHost({ memoryMb: 64, warmMb: 8, maxScripts: 10, limits });
     try {
       const say = async (botId: number, code: string) => JSON.parse((await host.run(botId, { code, libs: [], handler: null }, { chat, user }, async () => "null", 1000)).output!).actions[0].params.text;
       expect(await say(1, "Object.getPrototypeOf(user).leak = 'from bot 1'; Bot.sendMessage(String(Object.getPrototypeOf(chat) === Object.prototype))")).toBe("true");
@@ -417,7 +418,7 @@ describe("hostile BJS", () => {
 
   it("keeps the output of an execution that changed the built-ins more than is worth undoing, and runs the next one in a fresh realm", async () => {
     // A million new properties would take the restore seconds to delete one by one (they need a larger heap).
-    const roomy = new Executor({ isolates: 1, memoryMb: 256, warmMb: 8, limits: { maxActions: 50, maxActionBytes: 64 * 1024 } });
+    const roomy = new Executor({ isolates: 1, memoryMb: 256, warmMb: 8, limits });
     const once = (code: string) => roomy.execute({ botId: 1, ownerId: 1, segments: [{ name: "/start", code }], globals: { chat, user }, reads: async () => "null", timeoutMs: 15_000 });
     try {
       for (const where of ["Math", "this"]) {
@@ -440,7 +441,7 @@ describe("hostile BJS", () => {
   });
 
   it("runs a bot again in a fresh isolate when the memory limit the other realms filled is met", async () => {
-    const small = new Executor({ isolates: 1, memoryMb: 16, warmMb: 64, limits: { maxActions: 50, maxActionBytes: 64 * 1024 } });
+    const small = new Executor({ isolates: 1, memoryMb: 16, warmMb: 64, limits });
     try {
       for (let botId = 1; botId <= 80; botId++) {
         const result = await small.execute({ botId, ownerId: 1, segments: [{ name: "/start", code: "Bot.sendMessage('hi ' + " + botId + ")" }], globals: { chat, user }, reads: async () => "null", timeoutMs: 1000 });
@@ -453,7 +454,7 @@ describe("hostile BJS", () => {
   });
 
   it("frees the realms it drops: many bots taking turns through the warm realms never fill the isolate, and it says which it dropped", async () => {
-    const host = new IsolateHost({ memoryMb: 32, warmMb: 8, maxScripts: 10, limits: { maxActions: 50, maxActionBytes: 64 * 1024 } });
+    const host = new IsolateHost({ memoryMb: 32, warmMb: 8, maxScripts: 10, limits });
     try {
       // The platform's copy of the warm set, kept from the changes alone (as sandbox.ts keeps it).
       const warm = new Set<number>();

@@ -39,6 +39,8 @@ export function installBjsSurface(
   // Taken before BJS runs: a body that replaces JSON.stringify or Reflect must not shrink its
   // output's measured size, nor break how actions leave the isolate.
   const { stringify, parse } = JSON;
+  // `take` runs after the body, with no time limit: nothing it calls may be BJS's own.
+  const MapClass = Map;
   const encodeUri = encodeURIComponent;
   const decodeEscapes = unescape;
   /** UTF-8 bytes of a text, as the host counts them (a lone surrogate counts as its worst case). */
@@ -752,9 +754,9 @@ export function installBjsSurface(
       outputBytes = 0;
       actionCount = 0;
       current = {};
-      knownProps = new Map();
-      libs = new Map();
-      handlers = new Map();
+      knownProps = new MapClass();
+      libs = new MapClass();
+      handlers = new MapClass();
       handlerNamesJson = "";
       contextValues = noContext;
       return actions;

@@ -33,8 +33,6 @@ export interface ExecutorOptions {
   /** Heap each isolate's warm bot realms may fill, in MB (a realm takes about 0.3 MB). */
   warmMb: number;
   limits: ExecutionLimits;
-  /** Host reads (property reads) one execution may make. */
-  maxReads: number;
   /** How far past its time limit a run may go before its sandbox process is killed. */
   watchdogMarginMs: number;
   /**
@@ -53,8 +51,7 @@ export const defaultExecutorOptions: ExecutorOptions = {
   isolates: 2,
   memoryMb: 448,
   warmMb: 320,
-  limits: { maxActions: 500, maxActionBytes: 2 * 1024 * 1024 },
-  maxReads: 1000,
+  limits: { maxActions: 500, maxActionBytes: 2 * 1024 * 1024, maxReads: 1000 },
   watchdogMarginMs: 1000,
   borrowMs: 100,
   now: () => performance.now(),
@@ -196,10 +193,13 @@ export class Executor {
     return true;
   }
 
-  /** The execution's reads, counted, with only a read's own refusal said back to BJS. */
+  /**
+   * The execution's reads, counted again (the realm refuses reads past the cap itself, so that
+   * a loop of refused reads never waits on the host), with only a read's own refusal said back.
+   */
   private guarded(reads: HostReads): HostReads {
     let count = 0;
-    const { maxReads } = this.options;
+    const { maxReads } = this.options.limits;
     return async (name, args) => {
       if (++count > maxReads) throw new Error(`Too many reads in one execution (the limit is ${maxReads})`);
       try {

@@ -14,6 +14,8 @@ import { realmBootstrap, type RealmLib } from "./realm-bootstrap.js";
 export interface ExecutionLimits {
   maxActions: number;
   maxActionBytes: number;
+  /** Host reads (property reads) one execution may make; the realm refuses the rest itself. */
+  maxReads: number;
 }
 
 /** Answers the synchronous reads BJS makes (property reads), with JSON in and out. */
@@ -113,7 +115,7 @@ const idleReads: HostReads = async () => {
 };
 
 /** The realm's `exec` (realm-bootstrap.ts): answers whether the body failed to compile. */
-type RealmExec = (globals: Record<string, unknown>, key: number, code: string | null, listKey: number, libs: RealmLib[] | null, handler: string | null, sync: boolean) => boolean;
+type RealmExec = (globals: Record<string, unknown>, key: number, code: string | null, listKey: number, libs: RealmLib[] | null, handler: string | null, sync: boolean, limitMs: number) => boolean;
 
 /**
  * An execution's list of libraries as an isolate knows it: a key the realms keep the list
@@ -211,7 +213,7 @@ class BotRealm {
       // Copied in as structured clones, not as JSON text: isolated-vm brings a string of 1 KB or
       // more in as an external string and then measures the heap, which walks every context in
       // the isolate (with 500 warm realms, a fifth to a quarter of a run).
-      const args: Parameters<RealmExec> = [globals, key, this.defined.has(key) ? null : run.code, list.key, libs, run.handler, sync];
+      const args: Parameters<RealmExec> = [globals, key, this.defined.has(key) ? null : run.code, list.key, libs, run.handler, sync, timeoutMs];
       const options = { timeout: timeoutMs, arguments: { copy: true } } as const;
       compileFailed = sync ? this.exec.applySync(undefined, args, options) : await this.exec.apply(undefined, args, options);
       if (libs) {

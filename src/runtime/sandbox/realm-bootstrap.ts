@@ -54,7 +54,7 @@ export interface RealmLib {
 export function realmBootstrap(
   global: any,
   deps: {
-    config: { maxActions: number; maxActionBytes: number; telegramMethods: readonly string[]; chatlessMethods: readonly string[]; renamedMethods: Record<string, string>; libraries: unknown };
+    config: { maxActions: number; maxActionBytes: number; maxReads: number; telegramMethods: readonly string[]; chatlessMethods: readonly string[]; renamedMethods: Record<string, string>; libraries: unknown };
     installSurface: (...args: any[]) => {
       begin(globals: unknown): void;
       loadLibs(list: { name: string; run: (...helpers: unknown[]) => void; lazy: boolean }[]): void;
@@ -69,7 +69,7 @@ export function realmBootstrap(
     installCompat: (...args: any[]) => unknown;
     limits: { message: number; frames: number; frameText: number };
   },
-): { connect(host: HostChannel, libSource: LibSourceChannel): object[]; exec(globals: Record<string, unknown>, key: number, code: string | null, listKey: number, libs: readonly RealmLib[] | null, handler: string | null, sync: boolean): boolean; finish(): string } {
+): { connect(host: HostChannel, libSource: LibSourceChannel): object[]; exec(globals: Record<string, unknown>, key: number, code: string | null, listKey: number, libs: readonly RealmLib[] | null, handler: string | null, sync: boolean, limitMs: number): boolean; finish(): string } {
   const { stringify } = JSON;
   const { apply, getOwnPropertyDescriptor, getPrototypeOf, defineProperty } = Reflect;
   const { hasOwn } = Object;
@@ -79,6 +79,7 @@ export function realmBootstrap(
   const toText = String;
   const slice = String.prototype.slice;
   const startsWith = String.prototype.startsWith;
+  const now = Date.now;
   let host: HostChannel | undefined;
   let applySyncPromise: HostChannel["applySyncPromise"];
   let libSource: LibSourceChannel | undefined;
@@ -168,11 +169,21 @@ export function realmBootstrap(
   let syncOnly = false;
   /** It needed a read there: its output is thrown away and it runs again where reads are answered. */
   let missed = false;
+  let reads = 0;
+  let readsUntil = 0;
+  /**
+   * A read waits for the host, and the isolate's time limit cannot stop BJS while it waits: a
+   * loop of reads would run until the platform's watchdog ended the whole sandbox process. So
+   * the realm refuses reads past the execution's cap or its time without asking the host, and
+   * a loop that catches the refusals is plain code the time limit stops.
+   */
   const hostRead = (name: string, args: string) => {
     if (syncOnly) {
       missed = true;
       throw new ErrorClass("a read that is answered only when the command runs again");
     }
+    if (++reads > deps.config.maxReads) throw new ErrorClass(`Too many reads in one execution (the limit is ${deps.config.maxReads})`);
+    if (now() >= readsUntil) throw new ErrorClass("The command's time is up: no more reads");
     return apply(applySyncPromise, host, [undefined, [name, args]]);
   };
   const surface = deps.installSurface(global, hostRead, deps.config, deps.keyboardRows, deps.installCompat);
@@ -220,7 +231,7 @@ export function realmBootstrap(
       applySync = sources.applySync;
       return guard.record();
     },
-    exec(globals, key, code, listKey, libs, handler, sync) {
+    exec(globals, key, code, listKey, libs, handler, sync, limitMs) {
       // First, and it cannot fail: once this call returns, the host counts the list as known here.
       let list = libLists[listKey];
       if (list === undefined && libs !== null) {
@@ -235,6 +246,8 @@ export function realmBootstrap(
       failure = "null";
       syncOnly = sync;
       missed = false;
+      reads = 0;
+      readsUntil = now() + limitMs;
       let compiling = false;
       try {
         if (list === undefined) throw new ErrorClass("the libraries were not sent to this realm");

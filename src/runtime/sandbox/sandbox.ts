@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from "node:child_process";
 import type { ExecutionCode, HostReads, RawOutcome, Stop } from "./isolate-host.js";
 import type { FromSandbox, SandboxOptions, ToSandbox } from "./protocol.js";
+import { RunWatchdog } from "./run-watchdog.js";
 import { SourceSender } from "./source-wire.js";
 
 /** The process entry next to this module: TypeScript under tsx (tests, benchmarks), built JS otherwise. */
@@ -18,9 +19,9 @@ const EXEC_ARGV = ["--no-node-snapshot", TIER_UP_BUDGET, ...(fromSource ? ["--im
 
 export interface SandboxProcessOptions extends SandboxOptions {
   /**
-   * How far past its time limit a run may go before its process is killed. The isolate's own
-   * timeout stops BJS code; this stops work inside built-ins that never check it (sorting or
-   * filling a huge array), which would otherwise hold the isolate for seconds.
+   * How far past its time limit a run may go before its process is killed (run-watchdog.ts).
+   * The isolate's own timeout stops BJS code; this stops work inside built-ins that never check
+   * it (sorting or filling a huge array), which would otherwise hold the isolate for seconds.
    */
   watchdogMarginMs: number;
 }
@@ -31,7 +32,7 @@ interface Running {
   botId: number;
   reads: HostReads;
   done(outcome: RawOutcome): void;
-  watchdog: NodeJS.Timeout;
+  watchdog: RunWatchdog;
   killedFor?: Stop;
 }
 
@@ -73,7 +74,7 @@ export class Sandbox {
     if (!(await this.ready)) return { output: null, stop: "crash" };
     const outcome = await new Promise<RawOutcome>((done) => {
       const id = ++this.nextId;
-      const watchdog = setTimeout(() => this.kill("timeout"), timeoutMs + this.options.watchdogMarginMs);
+      const watchdog = new RunWatchdog(timeoutMs, this.options.watchdogMarginMs, () => this.kill("timeout"));
       this.running = { id, botId, reads, done, watchdog };
       const { code, libs, handler } = run;
       const wired = { code: this.sources.wire(code), libs: libs.map(({ name, lazy, code }) => ({ name, lazy, ...this.sources.wire(code) })), handler };
@@ -111,9 +112,14 @@ export class Sandbox {
     if (!running || message.t === "ready" || message.id !== running.id) return;
     if (message.t === "read") {
       const { id, seq } = message;
+      running.watchdog.readStarted();
+      const answer = (reply: ToSandbox) => {
+        running.watchdog.readEnded();
+        this.send(reply);
+      };
       running.reads(message.name, message.args).then(
-        (result) => this.send({ t: "read", id, seq, result }),
-        (error: Error) => this.send({ t: "read", id, seq, error: error.message }),
+        (result) => answer({ t: "read", id, seq, result }),
+        (error: Error) => answer({ t: "read", id, seq, error: error.message }),
       );
       return;
     }
@@ -129,7 +135,7 @@ export class Sandbox {
     const running = this.running;
     if (!running) return;
     this.running = undefined;
-    clearTimeout(running.watchdog);
+    running.watchdog.stop();
     running.done(outcome);
   }
 

@@ -1,0 +1,61 @@
+/**
+ * The platform's last resort against a run its isolate does not stop (work inside a built-in
+ * that never checks the time limit): it fires once the run has had its time limit and a margin.
+ *
+ * The isolate counts only the time a run runs: isolated-vm pauses a run's timeout while the run
+ * waits for a host read. The watchdog pauses for reads too, or a body that mostly waits for
+ * reads would outlive it while its isolate still gives it time; the waits it forgives add up to
+ * the limit at most, so a read that is never answered still ends the run. (The realm asks no
+ * more reads once the limit has passed on the clock: realm-bootstrap.ts.)
+ */
+export class RunWatchdog {
+  private timer?: NodeJS.Timeout;
+  private since: number;
+  private runningLeftMs: number;
+  private readingLeftMs: number;
+  private reading = false;
+
+  constructor(
+    limitMs: number,
+    marginMs: number,
+    private readonly expire: () => void,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.runningLeftMs = limitMs + marginMs;
+    this.readingLeftMs = limitMs;
+    this.since = now();
+    this.arm(this.runningLeftMs);
+  }
+
+  /** The run waits for a host read from now on. */
+  readStarted(): void {
+    if (this.reading) return;
+    this.runningLeftMs -= this.elapsed();
+    this.reading = true;
+    this.arm(this.readingLeftMs);
+  }
+
+  /** The read was answered: the run's own time counts again. */
+  readEnded(): void {
+    if (!this.reading) return;
+    this.readingLeftMs -= this.elapsed();
+    this.reading = false;
+    this.arm(this.runningLeftMs);
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+
+  private elapsed(): number {
+    const at = this.now();
+    const elapsed = at - this.since;
+    this.since = at;
+    return elapsed;
+  }
+
+  private arm(ms: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(this.expire, Math.max(0, ms));
+  }
+}

@@ -1,0 +1,57 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { RunWatchdog } from "../../src/runtime/sandbox/run-watchdog.js";
+
+describe("a run's watchdog", () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  /** A watchdog of a 100 ms limit and a 50 ms margin on the fake clock, and whether it fired. */
+  const watched = () => {
+    const fired = { now: false };
+    const watchdog = new RunWatchdog(100, 50, () => (fired.now = true), () => Date.now());
+    return { watchdog, fired };
+  };
+
+  it("fires once the run has had its limit and the margin", () => {
+    const { fired } = watched();
+    vi.advanceTimersByTime(149);
+    expect(fired.now).toBe(false);
+    vi.advanceTimersByTime(1);
+    expect(fired.now).toBe(true);
+  });
+
+  it("does not count the time the run waits for reads, as the isolate does not", () => {
+    const { watchdog, fired } = watched();
+    vi.advanceTimersByTime(100);
+    watchdog.readStarted();
+    vi.advanceTimersByTime(90);
+    watchdog.readEnded();
+    vi.advanceTimersByTime(49);
+    expect(fired.now).toBe(false);
+    vi.advanceTimersByTime(1);
+    expect(fired.now).toBe(true);
+  });
+
+  it("forgives waits for reads up to the limit in all: a read never answered still ends the run", () => {
+    const { watchdog, fired } = watched();
+    for (let i = 0; i < 2; i++) {
+      watchdog.readStarted();
+      vi.advanceTimersByTime(40);
+      watchdog.readEnded();
+    }
+    watchdog.readStarted();
+    vi.advanceTimersByTime(19);
+    expect(fired.now).toBe(false);
+    vi.advanceTimersByTime(1);
+    expect(fired.now).toBe(true);
+  });
+
+  it("never fires once stopped", () => {
+    const { watchdog, fired } = watched();
+    watchdog.readStarted();
+    watchdog.readEnded();
+    watchdog.stop();
+    vi.advanceTimersByTime(10_000);
+    expect(fired.now).toBe(false);
+  });
+});
