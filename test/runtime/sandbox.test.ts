@@ -380,6 +380,12 @@ describe("hostile BJS", () => {
     ["a symbol-keyed accessor assigned back as a value", "delete Array[Symbol.species]; Array[Symbol.species] = Object", "typeof Object.getOwnPropertyDescriptor(Array, Symbol.species).get", "function"],
     ["a deleted accessor of the global object", "delete globalThis.message; message = 'mine'", "message", "/start"],
     ["a run global pinned as a value", "Object.defineProperty(globalThis, 'message', {value: 'stuck', writable: false, configurable: false})", "message", "/start"],
+    ["a hook on the array iterator, which the platform itself runs", "Object.getPrototypeOf([][Symbol.iterator]()).next = function () { return { done: true } }", "[...[1, 2]].length", "2"],
+    ["a property of the iterator prototype", "Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())).mark = 1", "typeof [][Symbol.iterator]().mark", "undefined"],
+    ["a property of the generator functions' prototype", "Object.getPrototypeOf(function* () {}).prototype.mark = 1", "typeof (function* () {})().mark", "undefined"],
+    ["a property of the async functions' prototype", "Object.getPrototypeOf(async function () {}).mark = 1", "typeof (async function () {}).mark", "undefined"],
+    ["a replaced promise method", "Object.getPrototypeOf((async function () {})()).then = null", "typeof (async function () {})().then", "function"],
+    ["a property of the string and map iterators", "Object.getPrototypeOf(''[Symbol.iterator]()).mark = Object.getPrototypeOf(new Map().entries()).mark = 1", "typeof ''[Symbol.iterator]().mark + typeof new Map().keys().mark", "undefinedundefined"],
     [
       "a define made through a stolen original",
       "var stolen; Function.prototype.apply = function () { stolen = this }; Object.defineProperty(Array.prototype, 'kept', {value: 1, configurable: true}); inspect(typeof stolen)",
@@ -392,6 +398,11 @@ describe("hostile BJS", () => {
     const clean = await run(`Bot.sendMessage(String(${probe}))`, { botId: 73 });
     expect(clean.error).toBeUndefined();
     expect(textOf(clean.actions[0]!)).toBe(expected);
+  });
+
+  it("keeps nothing a body puts on itself: each execution of the same body starts from the same function", async () => {
+    const counted = "var body = arguments.callee; body.runs = (body.runs || 0) + 1; body.prototype.runs = body.runs; Bot.sendMessage(String(body.runs))";
+    for (let i = 0; i < 2; i++) expect(textOf((await run(counted, { botId: 75 })).actions[0]!)).toBe("undefined");
   });
 
   it("runs no BJS while it restores: a getter reached through a deleted property's prototype chain is never called", async () => {

@@ -72,8 +72,14 @@ export function realmBootstrap(
 ): { connect(host: HostChannel, libSource: LibSourceChannel): object[]; exec(globals: Record<string, unknown>, key: number, code: string | null, listKey: number, libs: readonly RealmLib[] | null, handler: string | null, sync: boolean, limitMs: number): boolean; finish(): string } {
   const { stringify } = JSON;
   const { apply, getOwnPropertyDescriptor, getPrototypeOf, defineProperty } = Reflect;
-  const { hasOwn } = Object;
+  const { hasOwn, freeze } = Object;
   const makeFunction = Function;
+  /** A compiled body or library, frozen: BJS reaches it as `arguments.callee`, and it lives as long as the realm. */
+  const compiled = (...parts: string[]) => {
+    const made = makeFunction(...parts) as (...args: unknown[]) => void;
+    freeze(made.prototype);
+    return freeze(made);
+  };
   const ErrorClass = Error;
   const errorPrototype = Error.prototype;
   const toText = String;
@@ -200,7 +206,7 @@ export function realmBootstrap(
       }
       try {
         // The library helpers are its parameters (spec/bjs.md §6.1): the same in every library.
-        run = makeFunction("publish", "on", "setBotProperty", "getBotProperty", "setUserProperty", "getUserProperty", "platformUrl", `${code}\n//# sourceURL=lib:${name}`) as (...args: unknown[]) => void;
+        run = compiled("publish", "on", "setBotProperty", "getBotProperty", "setUserProperty", "getUserProperty", "platformUrl", `${code}\n//# sourceURL=lib:${name}`);
       } catch (thrown) {
         const failure = new ErrorClass(`Library ${name} does not compile: ${isError(thrown) ? (ownString(thrown as object, "message") ?? "") : toText(thrown)}`);
         run = () => {
@@ -264,7 +270,7 @@ export function realmBootstrap(
             if (code === null) throw new ErrorClass("the body was not sent to this realm");
             compiling = true;
             // A newline first, so a trailing line comment cannot swallow the source name.
-            body = makeFunction(`${code}\n//# sourceURL=bjs`) as () => void;
+            body = compiled(`${code}\n//# sourceURL=bjs`);
             bodies[key] = body;
             compiling = false;
           }
