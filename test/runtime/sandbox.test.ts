@@ -165,6 +165,44 @@ describe("the BJS executor", () => {
     }
   });
 
+  it("makes the isolate afresh when a run turns off one of V8's protectors, and runs that bot apart from then on", async () => {
+    const host = new IsolateHost({ memoryMb: 64, warmMb: 8, maxScripts: 10, limits });
+    try {
+      const say = async (botId: number, code: string) => textOf(JSON.parse((await host.run(botId, { code, libs: [], handler: null }, { chat, user }, async () => "null", 1000)).output!).actions[0]);
+      // Ordinary code, prototypes patched and put back included, turns none off.
+      const ordinary = [
+        "Array.prototype.shuffle = function () { return this }; String.prototype.format = function () { return this }",
+        "class Stack extends Array {} ; var s = new Stack(); s.push(1); [...s].concat([1]).slice(0)",
+        "var m = new Map([[1, 2]]); for (var e of m) {} var p = (async function () {})(); [...'abc'].join()",
+      ];
+      for (const code of ordinary) expect(await say(1, `${code}; Bot.sendMessage('fine')`)).toBe("fine");
+      const renewals = host.renewals;
+      const attacks = [
+        "Array.prototype[0] = 1; delete Array.prototype[0]",
+        "[].constructor = Object",
+        "var next = Object.getPrototypeOf([][Symbol.iterator]()).next; Object.getPrototypeOf([][Symbol.iterator]()).next = next",
+        "var o = {}; o[Symbol.isConcatSpreadable] = false",
+        "class Base { constructor(target) { return target } } class Field extends Base { [Symbol.iterator] = null } new Field([])",
+        "Object.getPrototypeOf(''[Symbol.iterator]()).next = Object.getPrototypeOf(''[Symbol.iterator]()).next",
+      ];
+      for (const [i, attack] of attacks.entries()) {
+        expect(await say(2, "Bot.sendMessage('warm')")).toBe("warm");
+        const attacker = 10 + i;
+        expect(await say(attacker, `${attack}; Bot.sendMessage('done')`)).toBe("done");
+        // Every realm of the isolate would have run slowly: they were dropped with it.
+        expect(host.renewals).toBe(renewals + i + 1);
+        expect(host.has(2)).toBe(false);
+        // The attacker's next runs go on apart: the fresh isolate and its realms are left alone.
+        expect(await say(2, "Bot.sendMessage('warm')")).toBe("warm");
+        expect(await say(attacker, `${attack}; Bot.sendMessage('again')`)).toBe("again");
+        expect(host.renewals).toBe(renewals + i + 1);
+        expect(host.has(2)).toBe(true);
+      }
+    } finally {
+      host.dispose();
+    }
+  });
+
   it("keeps a body on the sandbox process's thread after one try that outran the slice, and moves that bot's off after two in a row", async () => {
     const host = new IsolateHost({ memoryMb: 64, warmMb: 8, maxScripts: 10, limits });
     try {

@@ -1,19 +1,50 @@
+import { setFlagsFromString } from "node:v8";
 import ivm from "isolated-vm";
 import { installIsolateGuard, shapeTools } from "./realm-guard.js";
 
 /**
+ * V8's protectors: switches kept once per isolate, not per realm, that let array code take its
+ * fast paths while no realm has changed what they depend on. A realm that changes such a thing
+ * (an element on Array.prototype, even deleted at once; an array's own `constructor`; an
+ * iterator's `next`) turns one off for every realm of the isolate for good, and other owners'
+ * bots then run 3-25 times slower. The guard cannot undo that: it tells the host, which starts
+ * the isolate afresh. Read through V8's test intrinsics, in a function compiled (and called
+ * once, which compiles its body) while they are allowed, and refused again at once; no other
+ * code is compiled meanwhile (the sandbox process runs one thing at a time).
+ */
+const PROTECTORS = ["ArraySpecies", "ArrayIterator", "MapIterator", "SetIterator", "StringIterator", "IsConcatSpreadable", "TypedArraySpecies", "RegExpSpecies", "PromiseSpecies"].map((name) => `%${name}Protector()`).join(" && ");
+/**
+ * The no-elements protector has no intrinsic: it shows in time. With it off, `slice` and spread
+ * of a packed array check the prototypes for elements and cost five to ten times as much.
+ */
+const CANARY = `(function canary() { return ${PROTECTORS} && list.slice(0, 100).length + [...list].length === 300 })`;
+/** How much slower than usual the canary may run before the no-elements protector counts as off. */
+const SLOWDOWN = 3;
+
+/**
  * The isolate's half of the realm guard (realm-guard.ts), driven from the host: a context of
  * its own in the isolate, which no BJS reaches, holding the shapes of every realm's built-ins.
- * One copy of the guard's code serves every realm, so V8 warms and optimizes it once.
+ * One copy of the guard's code serves every realm, so V8 warms and optimizes it once. It also
+ * tells whether the isolate's protectors are still on (see PROTECTORS).
  */
 export class IsolateGuard {
   private nextRealm = 1;
+  private canary!: ivm.Reference<() => boolean>;
+  /** The canary's usual time, in ns. */
+  private usualNs: number;
 
   private constructor(
+    private readonly context: ivm.Context,
     private readonly recordRealm: ivm.Reference<(realm: number, objects: object[]) => void>,
     private readonly restoreRealm: ivm.Reference<(realm: number, thorough: boolean) => boolean>,
     private readonly forgetRealm: ivm.Reference<(realm: number) => void>,
-  ) {}
+  ) {
+    context.evalSync("var list = []; for (var i = 0; i < 200; i++) list.push(i);");
+    this.compileCanary();
+    let fastest = Infinity;
+    for (let i = 0; i < 25; i++) fastest = Math.min(fastest, this.canaryTime());
+    this.usualNs = fastest * 2;
+  }
 
   static create(isolate: ivm.Isolate): IsolateGuard {
     // A copy of the isolate's startup snapshot like any context: it holds a realm no bot ever
@@ -25,7 +56,7 @@ export class IsolateGuard {
       filename: "isolate-guard",
     }) as ivm.Reference<any>;
     const method = (name: string) => guard.getSync(name, { reference: true }) as ivm.Reference<any>;
-    return new IsolateGuard(method("record"), method("restore"), method("forget"));
+    return new IsolateGuard(context, method("record"), method("restore"), method("forget"));
   }
 
   /** Records a new realm's guarded objects (what its `connect` answered); answers the realm's number here. */
@@ -43,5 +74,47 @@ export class IsolateGuard {
   /** Lets go of a released realm's objects. */
   forget(realm: number): void {
     this.forgetRealm.applySync(undefined, [realm]);
+  }
+
+  /**
+   * Whether every protector is still on. A canary slower than usual is timed again, up to four
+   * times: only a protector that is off keeps it slow every time (a busy machine, a collection
+   * slow one try). What is usual follows the canary's times while the protectors are on (after a
+   * run, caches are colder than at the start).
+   */
+  protectorsIntact(): boolean {
+    for (let tries = 0; tries < 4; tries++) {
+      const canary = this.canaryTime();
+      if (canary === Infinity) return false;
+      if (canary <= this.usualNs * SLOWDOWN) {
+        this.usualNs += (canary - this.usualNs) / 16;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Nanoseconds the canary took, or Infinity when a protector is off. */
+  private canaryTime(): number {
+    const started = process.hrtime.bigint();
+    let intact: unknown;
+    try {
+      intact = this.canary.applySync(undefined, []);
+    } catch {
+      // V8 may drop the canary's compiled body and compile it again, now without its intrinsics.
+      this.compileCanary();
+      intact = this.canary.applySync(undefined, []);
+    }
+    return intact === true ? Number(process.hrtime.bigint() - started) : Infinity;
+  }
+
+  private compileCanary(): void {
+    setFlagsFromString("--allow-natives-syntax");
+    try {
+      this.canary = this.context.evalSync(CANARY, { reference: true, filename: "protectors" }) as ivm.Reference<() => boolean>;
+      this.canary.applySync(undefined, []);
+    } finally {
+      setFlagsFromString("--no-allow-natives-syntax");
+    }
   }
 }

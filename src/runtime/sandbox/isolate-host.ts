@@ -105,9 +105,9 @@ const CONNECT = "const control = globalThis.__bjs_control; delete globalThis.__b
 const MAX_REMEMBERED_RUNS = 10_000;
 
 /** Adds a bot's body to a bounded set. */
-function remember(runs: Set<string>, run: string): void {
-  if (runs.size >= MAX_REMEMBERED_RUNS) runs.clear();
-  runs.add(run);
+function remember<T>(set: Set<T>, item: T): void {
+  if (set.size >= MAX_REMEMBERED_RUNS) set.clear();
+  set.add(item);
 }
 
 const idleReads: HostReads = async () => {
@@ -287,6 +287,13 @@ export class IsolateHost {
    * realms), and the body would then pay the thread hops for good.
    */
   private readonly outran = new Set<string>();
+  /**
+   * Bots whose run turned off one of V8's protectors (isolate-guard.ts), which slows every realm
+   * of the isolate: the isolate was made afresh, and their runs go on in an isolate of their own
+   * (`quarantine`), where they slow no one else's.
+   */
+  private readonly unruly = new Set<number>();
+  private quarantine?: IsolateHost;
   /** Isolates made after the first: each one cost every warm realm. */
   renewals = -1;
   /** Runs that went off this thread (each paid isolated-vm's thread hops). */
@@ -295,8 +302,12 @@ export class IsolateHost {
   private renewed = false;
   private dropped: number[] = [];
 
-  constructor(private readonly options: { memoryMb: number; warmMb: number; maxScripts: number; limits: ExecutionLimits }) {
-    this.snapshot = ivm.Isolate.createSnapshot([{ code: bootstrapOf(options.limits), filename: "realm-bootstrap" }]);
+  constructor(
+    private readonly options: { memoryMb: number; warmMb: number; maxScripts: number; limits: ExecutionLimits },
+    /** For the quarantine of another host: its snapshot, and no quarantine of its own. */
+    private readonly within?: { snapshot: ivm.ExternalCopy<ArrayBuffer> },
+  ) {
+    this.snapshot = within?.snapshot ?? ivm.Isolate.createSnapshot([{ code: bootstrapOf(options.limits), filename: "realm-bootstrap" }]);
     this.renew();
   }
 
@@ -404,6 +415,7 @@ export class IsolateHost {
   }
 
   async run(botId: number, run: ExecutionCode, globals: Record<string, unknown>, reads: HostReads, timeoutMs: number, rebuilt = false): Promise<RawOutcome> {
+    if (this.unruly.has(botId)) return this.quarantined().run(botId, run, globals, reads, timeoutMs);
     if (this.isolate.isDisposed) this.renew();
     let realm: BotRealm;
     try {
@@ -435,6 +447,7 @@ export class IsolateHost {
       this.realms.delete(botId);
       realm.release();
     }
+    this.keepProtectors(botId);
     const outranSlice = outcome.stop === "timeout" && limitMs < timeoutMs;
     if (sync && !outranSlice) this.outran.delete(bodyOfBot);
     if (missed || outranSlice) {
@@ -451,7 +464,23 @@ export class IsolateHost {
     return compileFailed ? { ...outcome, syntax: await this.syntaxOf(run.code) } : outcome;
   }
 
+  /** Makes the isolate afresh if the bot's run turned a protector off, and sends the bot's runs to the quarantine. */
+  private keepProtectors(botId: number): void {
+    if (this.guard.protectorsIntact()) return;
+    this.isolate.dispose();
+    this.renew();
+    if (!this.within) remember(this.unruly, botId);
+  }
+
+  /** Unruly bots' isolate: a small warm heap, and room for one run as here. */
+  private quarantined(): IsolateHost {
+    const warmMb = Math.max(1, Math.floor(this.options.warmMb / 8));
+    this.quarantine ??= new IsolateHost({ ...this.options, warmMb, memoryMb: this.options.memoryMb - this.options.warmMb + warmMb }, { snapshot: this.snapshot });
+    return this.quarantine;
+  }
+
   dispose(): void {
+    this.quarantine?.dispose();
     if (!this.isolate.isDisposed) this.isolate.dispose();
   }
 }
