@@ -30,8 +30,9 @@ const SLOWDOWN = 3;
 export class IsolateGuard {
   private nextRealm = 1;
   private canary!: ivm.Reference<() => boolean>;
-  /** The canary's usual time, in ns. */
+  /** The canary's usual time, in ns: twice its fastest at the start, at most four times. */
   private usualNs: number;
+  private readonly mostUsualNs: number;
 
   private constructor(
     private readonly context: ivm.Context,
@@ -44,6 +45,7 @@ export class IsolateGuard {
     let fastest = Infinity;
     for (let i = 0; i < 25; i++) fastest = Math.min(fastest, this.canaryTime());
     this.usualNs = fastest * 2;
+    this.mostUsualNs = fastest * 4;
   }
 
   static create(isolate: ivm.Isolate): IsolateGuard {
@@ -80,14 +82,15 @@ export class IsolateGuard {
    * Whether every protector is still on. A canary slower than usual is timed again, up to four
    * times: only a protector that is off keeps it slow every time (a busy machine, a collection
    * slow one try). What is usual follows the canary's times while the protectors are on (after a
-   * run, caches are colder than at the start).
+   * run, caches are colder than at the start), within a bound: runs that leave the caches cold on
+   * purpose cannot raise it until a protector turned off would pass for usual.
    */
   protectorsIntact(): boolean {
     for (let tries = 0; tries < 4; tries++) {
       const canary = this.canaryTime();
       if (canary === Infinity) return false;
       if (canary <= this.usualNs * SLOWDOWN) {
-        this.usualNs += (canary - this.usualNs) / 16;
+        this.usualNs = Math.min(this.mostUsualNs, this.usualNs + (canary - this.usualNs) / 16);
         return true;
       }
     }
