@@ -144,6 +144,16 @@ describe("sandbox processes", () => {
     expect(executor.restarts).toBe(before);
   });
 
+  it.each([
+    ["an awaited step that loops", "(async function () { await 0; for (;;) {} })(); for (;;) {}"],
+    ["a chain of awaited steps", "(async function () { for (var i = 0; i < 1e9; i++) await 0; })(); for (;;) {}"],
+  ])("drops what a body stopped by its time limit left queued, %s, rather than run it with no limit", async (_what, code) => {
+    const before = executor.restarts;
+    expect((await run(360, 8, code, 300)).error).toMatchObject({ timedOut: true });
+    expect((await run(360, 8, "Bot.sendMessage('after')")).actions).toHaveLength(1);
+    expect(executor.restarts).toBe(before);
+  });
+
   it("runs nothing of BJS once the body has ended: a global the surface would use is BJS's own only in its body", async () => {
     const before = executor.restarts;
     const result = await run(350, 7, "Map = function () { for (;;) {} }; Bot.sendMessage('sent')", 300);

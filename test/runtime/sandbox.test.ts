@@ -423,6 +423,7 @@ describe("hostile BJS", () => {
     ["a property of the generator functions' prototype", "Object.getPrototypeOf(function* () {}).prototype.mark = 1", "typeof (function* () {})().mark", "undefined"],
     ["a property of the async functions' prototype", "Object.getPrototypeOf(async function () {}).mark = 1", "typeof (async function () {}).mark", "undefined"],
     ["a replaced promise method", "Object.getPrototypeOf((async function () {})()).then = null", "typeof (async function () {})().then", "function"],
+    ["a name added to the array's unscopables", "Array.prototype[Symbol.unscopables].push = true", "Array.prototype[Symbol.unscopables].push", "undefined"],
     ["a property of the string and map iterators", "Object.getPrototypeOf(''[Symbol.iterator]()).mark = Object.getPrototypeOf(new Map().entries()).mark = 1", "typeof ''[Symbol.iterator]().mark + typeof new Map().keys().mark", "undefinedundefined"],
     [
       "a define made through a stolen original",

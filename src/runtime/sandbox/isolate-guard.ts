@@ -20,6 +20,8 @@ const PROTECTORS = ["ArraySpecies", "ArrayIterator", "MapIterator", "SetIterator
 const CANARY = `(function canary() { return ${PROTECTORS} && list.slice(0, 100).length + [...list].length === 300 })`;
 /** How much slower than usual the canary may run before the no-elements protector counts as off. */
 const SLOWDOWN = 3;
+/** The time what a run stopped by its limit left queued may take before it is dropped (see `settle`). */
+const SETTLE_MS = 1;
 
 /**
  * The isolate's half of the realm guard (realm-guard.ts), driven from the host: a context of
@@ -30,6 +32,7 @@ const SLOWDOWN = 3;
 export class IsolateGuard {
   private nextRealm = 1;
   private canary!: ivm.Reference<() => boolean>;
+  private readonly settler: ivm.Reference<() => void>;
   /** The canary's usual time, in ns: twice its fastest at the start, at most four times. */
   private usualNs: number;
   private readonly mostUsualNs: number;
@@ -41,6 +44,7 @@ export class IsolateGuard {
     private readonly forgetRealm: ivm.Reference<(realm: number) => void>,
   ) {
     context.evalSync("var list = []; for (var i = 0; i < 200; i++) list.push(i);");
+    this.settler = context.evalSync("(function settle() {})", { reference: true }) as ivm.Reference<() => void>;
     this.compileCanary();
     let fastest = Infinity;
     for (let i = 0; i < 25; i++) fastest = Math.min(fastest, this.canaryTime());
@@ -76,6 +80,20 @@ export class IsolateGuard {
   /** Lets go of a released realm's objects. */
   forget(realm: number): void {
     this.forgetRealm.applySync(undefined, [realm]);
+  }
+
+  /**
+   * Ends what a run stopped by its time limit left queued (an async function's continuation):
+   * V8 runs queued microtasks at the end of the next call into the isolate, whichever realm it
+   * is for, and the calls after a run (its output, the restore) have no time limit. Here they
+   * run under a timer of their own, and once it stops them V8 drops what is left.
+   */
+  settle(): void {
+    try {
+      this.settler.applySync(undefined, [], { timeout: SETTLE_MS });
+    } catch {
+      // Stopped: nothing is left queued.
+    }
   }
 
   /**

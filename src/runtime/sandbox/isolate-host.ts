@@ -231,6 +231,7 @@ class BotRealm {
       this.reads = idleReads;
       this.lazySources = NO_SOURCES;
     }
+    if (stop === "timeout") this.guard.settle();
     try {
       // Synchronous (this process has nothing else to do meanwhile: one thread hop fewer) and with
       // no time limit: the guard's work is bounded (realm-guard.ts gives up on an object with too

@@ -275,6 +275,8 @@ export function installRealmGuard(global: any, tools: ShapeTools): { record(): o
       for (const value of made) addChain(getPrototypeOf(value));
       for (const kind of functionKinds) addChain((getPrototypeOf(kind) as { prototype?: object }).prototype);
       add((getPrototypeOf(promise) as { constructor: unknown }).constructor);
+      // The names a `with` block over an array leaves out: an object held by Array.prototype.
+      add((Array.prototype as unknown as Record<symbol, unknown>)[Symbol.unscopables]);
       globalShape = tools.shapeOf(global);
       redefined = false;
       return [...guarded];
