@@ -26,26 +26,32 @@ describe("a run's watchdog", () => {
   it("does not count the time the run waits for reads, as the isolate does not", () => {
     const { watchdog, fired } = watched();
     vi.advanceTimersByTime(100);
-    watchdog.readStarted();
+    watchdog.readStarted(() => {});
     vi.advanceTimersByTime(90);
     watchdog.readEnded();
     firesIn(fired, 50);
   });
 
-  it("forgives waits for reads up to the limit in all: a read never answered still ends the run", () => {
+  it("forgives waits for reads up to the limit in all: a read still unanswered then is overdue, and the run's time counts again", () => {
     const { watchdog, fired } = watched();
     for (let i = 0; i < 2; i++) {
-      watchdog.readStarted();
+      watchdog.readStarted(() => {});
       vi.advanceTimersByTime(40);
       watchdog.readEnded();
     }
-    watchdog.readStarted();
-    firesIn(fired, 20);
+    const overdue = { now: false };
+    watchdog.readStarted(() => {
+      overdue.now = true;
+      watchdog.readEnded();
+    });
+    firesIn(overdue, 20);
+    expect(fired.now).toBe(false);
+    firesIn(fired, 150);
   });
 
   it("never fires once stopped", () => {
     const { watchdog, fired } = watched();
-    watchdog.readStarted();
+    watchdog.readStarted(() => {});
     watchdog.readEnded();
     watchdog.stop();
     vi.advanceTimersByTime(10_000);

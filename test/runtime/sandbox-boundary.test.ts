@@ -154,6 +154,16 @@ describe("sandbox processes", () => {
     expect(executor.restarts).toBe(before);
   });
 
+  it("fails in BJS a read the platform answers past the run's limit, and keeps the process", async () => {
+    const before = executor.restarts;
+    const late = () => new Promise<string>((answer) => setTimeout(() => answer("null"), 1000));
+    const code = "Bot.sendMessage(String(Bot.getProperty('p')))";
+    const result = await executor.execute({ botId: 370, ownerId: 9, segments: [{ name: "/start", code }], globals: { chat: { chatid: 1 } }, reads: late, timeoutMs: 300 });
+    expect(result.error?.message).toContain("The platform took too long to answer this read");
+    expect((await run(370, 9, "Bot.sendMessage('after')")).actions).toHaveLength(1);
+    expect(executor.restarts).toBe(before);
+  });
+
   it("runs nothing of BJS once the body has ended: a global the surface would use is BJS's own only in its body", async () => {
     const before = executor.restarts;
     const result = await run(350, 7, "Map = function () { for (;;) {} }; Bot.sendMessage('sent')", 300);

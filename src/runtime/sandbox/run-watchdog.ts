@@ -4,9 +4,10 @@
  *
  * The isolate counts only the time a run runs: isolated-vm pauses a run's timeout while the run
  * waits for a host read. The watchdog pauses for reads too, or a body that mostly waits for
- * reads would outlive it while its isolate still gives it time; the waits it forgives add up to
- * the limit at most, so a read that is never answered still ends the run. (The realm asks no
- * more reads once the limit has passed on the clock: realm-bootstrap.ts.)
+ * reads would outlive it while its isolate still gives it time. The waits it forgives add up to
+ * the limit at most: a read still unanswered then is overdue (the sandbox answers it with an
+ * error, and the run's own time counts again). The realm asks no more reads once the limit has
+ * passed on the clock (realm-bootstrap.ts).
  */
 export class RunWatchdog {
   private timer?: NodeJS.Timeout;
@@ -27,12 +28,12 @@ export class RunWatchdog {
     this.arm(this.runningLeftMs);
   }
 
-  /** The run waits for a host read from now on. */
-  readStarted(): void {
+  /** The run waits for a host read from now on; `overdue` is told if it waits past what is forgiven. */
+  readStarted(overdue: () => void): void {
     if (this.reading) return;
     this.runningLeftMs -= this.elapsed();
     this.reading = true;
-    this.arm(this.readingLeftMs);
+    this.arm(this.readingLeftMs, overdue);
   }
 
   /** The read was answered: the run's own time counts again. */
@@ -54,8 +55,8 @@ export class RunWatchdog {
     return elapsed;
   }
 
-  private arm(ms: number): void {
+  private arm(ms: number, fire = this.expire): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(this.expire, Math.max(0, ms));
+    this.timer = setTimeout(fire, Math.max(0, ms));
   }
 }

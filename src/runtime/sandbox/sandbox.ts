@@ -112,11 +112,15 @@ export class Sandbox {
     if (!running || message.t === "ready" || message.id !== running.id) return;
     if (message.t === "read") {
       const { id, seq } = message;
-      running.watchdog.readStarted();
+      let answered = false;
       const answer = (reply: ToSandbox) => {
+        if (answered) return;
+        answered = true;
         running.watchdog.readEnded();
         this.send(reply);
       };
+      // A read the platform answers too late fails in BJS, rather than costing the process.
+      running.watchdog.readStarted(() => answer({ t: "read", id, seq, error: "The platform took too long to answer this read" }));
       running.reads(message.name, message.args).then(
         (result) => answer({ t: "read", id, seq, result }),
         (error: Error) => answer({ t: "read", id, seq, error: error.message }),
