@@ -65,10 +65,16 @@ export interface AppOptions {
 }
 
 /** A Fastify instance on the platform's logger, validating and serialising with zod. */
+/** How long a client may take to send a whole request, headers and body. */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
 function fastify(platform: Platform) {
   const app = Fastify({
     loggerInstance: platform.log as FastifyBaseLogger,
     bodyLimit: platform.config.bodyLimitBytes,
+    // A request must arrive whole within this (Fastify's default, 0, lets a body that never
+    // finishes hold its connection for ever); answers may take longer (long polls).
+    requestTimeout: REQUEST_TIMEOUT_MS,
     trustProxy: platform.config.trustProxy,
     // Ids are integers; ignore trailing slashes so `/v2/bots/` finds `/v2/bots`.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },

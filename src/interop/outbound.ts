@@ -35,7 +35,11 @@ export class Outbound {
   /** The undici dispatcher every import and export request goes through. */
   readonly dispatcher: Agent;
 
-  constructor(private readonly allowPrivate: boolean) {
+  constructor(
+    private readonly allowPrivate: boolean,
+    /** Every address a name resolves to (what `checkResolved` looks up). */
+    private readonly resolve: (hostname: string) => Promise<LookupAddress[]> = dnsLookupAll,
+  ) {
     this.dispatcher = new Agent(allowPrivate ? {} : { connect: { lookup: guardedLookup } });
   }
 
@@ -72,7 +76,10 @@ export class Outbound {
     if (this.allowPrivate) return parsed;
     const host = parsed.hostname.replace(/^\[|\]$/g, "");
     if (isIP(host) !== 0) return parsed;
-    const addresses = await dnsLookupAll(host).catch(() => []);
+    // A name that does not resolve now is refused: the client's own look-up could find one later.
+    const addresses = await this.resolve(host).catch(() => {
+      throw new UnprocessableError(`${what} names a host that could not be found (${host})`);
+    });
     if (addresses.some((entry) => isPrivateAddress(entry.address))) throw new UnprocessableError(`${what} points to a private address, which this server does not reach`);
     return parsed;
   }

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { buildApp } from "../../src/api/app.js";
+import { buildApp, REQUEST_TIMEOUT_MS } from "../../src/api/app.js";
 import { loadConfig } from "../../src/config.js";
 import { createLogger, createPlatform, type Platform } from "../../src/platform.js";
 import type { FastifyInstance } from "fastify";
@@ -96,6 +96,12 @@ describe("API conventions", () => {
     const garbage = await raw("NOT HTTP AT ALL\r\n\r\n");
     expect(garbage).toMatch(/^HTTP\/1.1 400 /);
     expect(JSON.parse(garbage.slice(garbage.indexOf("\r\n\r\n") + 4))).toEqual({ error: "Malformed HTTP request" });
+  });
+
+  it("gives a client a bounded time to send a whole request: a body that never finishes does not hold its connection for ever", () => {
+    // Node checks it every 30 s, so the closing itself is not waited for here.
+    expect(t.app.server.requestTimeout).toBe(REQUEST_TIMEOUT_MS);
+    expect(REQUEST_TIMEOUT_MS).toBeGreaterThan(0);
   });
 
   it("refuses NUL characters anywhere in a request with 422", async () => {

@@ -34,6 +34,14 @@ describe("the outbound guard of imports and exports", () => {
     expect(Outbound.refusal(viaDns)).toBe("it points to a private address, which this server does not reach");
     await guarded.dispatcher.close();
 
+    // A client that resolves names itself (Git's) gets a URL only if its name resolves now, and only to public addresses.
+    const resolving = (answer: () => Promise<{ address: string; family: number }[]>) => new Outbound(false, answer);
+    await expect(resolving(async () => [{ address: "127.0.0.1", family: 4 }]).checkResolved("http://git.example/r.git", "Repository URL")).rejects.toThrow("private address");
+    await expect(resolving(() => Promise.reject(new Error("ENOTFOUND"))).checkResolved("http://git.example/r.git", "Repository URL")).rejects.toThrow(
+      "Repository URL names a host that could not be found (git.example)",
+    );
+    expect((await resolving(async () => [{ address: "93.184.216.34", family: 4 }]).checkResolved("http://git.example/r.git", "Repository URL")).host).toBe("git.example");
+
     const open = new Outbound(true);
     expect(open.check(`http://127.0.0.1:${port}/`, "CSV url").port).toBe(port);
     expect(await (await request(`http://localhost:${port}/`, { dispatcher: open.dispatcher })).body.text()).toBe("command\n/x");
