@@ -226,7 +226,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     chats: new ChatStore(db, clock),
     properties: new PropertyStore(db, clock),
     errorLog,
-    adminPanels: new AdminPanelService(new AdminPanelStore(db, clock), log),
+    adminPanels: new AdminPanelService(new AdminPanelStore(db, clock, secrets), log),
     lists: new ListStore(db, clock),
     webApps: new WebApps(secrets, origin),
     libraries: new InstalledLibraries(db, botStore, clock),

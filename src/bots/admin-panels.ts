@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from "kysely";
+import type { Secrets } from "../accounts/secrets.js";
 import type { Logger } from "pino";
 import { isoNow, type Clock } from "../clock.js";
 import type { AdminPanelsTable, Schema } from "../db/schema.js";
@@ -53,9 +54,12 @@ export const MAX_PANELS = 100;
 /** The value the API shows in place of a password, and that, sent back, keeps the password. */
 export const MASKED_PASSWORD = "********";
 
-function parse(row: Selectable<AdminPanelsTable>): AdminPanel {
-  return { ...row, fields: JSON.parse(row.fields) as PanelField[], on_saving: row.on_saving ? (JSON.parse(row.on_saving) as OnSaving) : null };
+/** A password value as stored: sealed with the platform's key (accounts/secrets.ts), so the database holds no password in clear. */
+interface SealedValue {
+  sealed: string;
 }
+
+const isSealed = (value: unknown): value is SealedValue => typeof value === "object" && value !== null && typeof (value as SealedValue).sealed === "string";
 
 /** A panel's values by field name (`AdminPanel.getPanelValues`). */
 export function panelValues(panel: AdminPanel): Record<string, unknown> {
@@ -104,19 +108,28 @@ function fieldOf(field: Partial<PanelField>): PanelField {
   return { ...defined, value: field.value === undefined ? null : fieldValue(defined, field.value) };
 }
 
-/** A panel's fields as stored, refused when larger than a panel may be (by a definition or by values saved into it). */
-function storedFields(panelName: string, fields: PanelField[]): string {
-  const json = JSON.stringify(fields);
-  if (Buffer.byteLength(json) > MAX_PANEL_BYTES) throw new ValidationError([`Admin panel ${panelName} is too large (the limit is ${MAX_PANEL_BYTES} bytes of fields and values)`]);
-  return json;
-}
 
 /** Each bot's admin panels (spec/bjs.md §7): definitions written by BJS, values edited by the owner. */
 export class AdminPanelStore {
   constructor(
     private readonly db: Kysely<Schema>,
     private readonly clock: Clock,
+    private readonly secrets: Secrets,
   ) {}
+
+  /** A panel as stored, its password values opened (one stored before they were sealed is read as it is). */
+  private parse(row: Selectable<AdminPanelsTable>): AdminPanel {
+    const fields = (JSON.parse(row.fields) as PanelField[]).map((field) => (field.type === "password" && isSealed(field.value) ? { ...field, value: this.secrets.unseal(field.value.sealed) } : field));
+    return { ...row, fields, on_saving: row.on_saving ? (JSON.parse(row.on_saving) as OnSaving) : null };
+  }
+
+  /** A panel's fields as stored, passwords sealed; refused when larger than a panel may be (by a definition or by values saved into it). */
+  private storedFields(panelName: string, fields: PanelField[]): string {
+    const stored = fields.map((field) => (field.type === "password" && typeof field.value === "string" && field.value !== "" ? { ...field, value: { sealed: this.secrets.seal(field.value) } } : field));
+    const json = JSON.stringify(stored);
+    if (Buffer.byteLength(json) > MAX_PANEL_BYTES) throw new ValidationError([`Admin panel ${panelName} is too large (the limit is ${MAX_PANEL_BYTES} bytes of fields and values)`]);
+    return json;
+  }
 
   /**
    * Creates or redefines a panel (`AdminPanel.setPanel`). Fields that existed keep their
@@ -129,7 +142,7 @@ export class AdminPanelStore {
       const kept = options.force ? undefined : old?.fields.find((o) => o.name === field.name);
       return kept ? { ...field, value: kept.value } : field;
     });
-    const fieldsJson = storedFields(name, fields);
+    const fieldsJson = this.storedFields(name, fields);
     if (!old && (await this.count(botId)) >= MAX_PANELS) throw new ValidationError([`A bot may have ${MAX_PANELS} admin panels at most`]);
     const now = isoNow(this.clock);
     const definition = {
@@ -148,7 +161,7 @@ export class AdminPanelStore {
       .onConflict((oc) => oc.columns(["bot_id", "name"]).doUpdateSet(definition))
       .returningAll()
       .executeTakeFirstOrThrow();
-    return parse(row);
+    return this.parse(row);
   }
 
   private async count(botId: number): Promise<number> {
@@ -159,19 +172,19 @@ export class AdminPanelStore {
   /** The bot's panel with that name (`AdminPanel.getPanel`). */
   async byName(botId: number, name: string): Promise<AdminPanel | undefined> {
     const row = await this.db.selectFrom("admin_panels").selectAll().where("bot_id", "=", botId).where("name", "=", name).executeTakeFirst();
-    return row && parse(row);
+    return row && this.parse(row);
   }
 
   /** The bot's panel with that id. */
   async byId(botId: number, id: number): Promise<AdminPanel | undefined> {
     const row = await this.db.selectFrom("admin_panels").selectAll().where("bot_id", "=", botId).where("id", "=", id).executeTakeFirst();
-    return row && parse(row);
+    return row && this.parse(row);
   }
 
   /** One page of the bot's panels, ordered by their index. */
   async list(botId: number, window: Window): Promise<Page<AdminPanel>> {
     const page = await fetchPage(this.db.selectFrom("admin_panels").selectAll().where("bot_id", "=", botId).orderBy("position").orderBy("id"), window);
-    return { items: page.items.map(parse), total: page.total };
+    return { items: page.items.map((row) => this.parse(row)), total: page.total };
   }
 
   /**
@@ -186,7 +199,7 @@ export class AdminPanelStore {
       const locked = await trx.updateTable("admin_panels").set({ id: panel.id }).where("id", "=", panel.id).executeTakeFirst();
       // Deleted since it was read (AdminPanel.deletePanel from a run meanwhile).
       if (locked.numUpdatedRows === 0n) throw new NotFoundError("Admin panel");
-      const current = parse(await trx.selectFrom("admin_panels").selectAll().where("id", "=", panel.id).executeTakeFirstOrThrow());
+      const current = this.parse(await trx.selectFrom("admin_panels").selectAll().where("id", "=", panel.id).executeTakeFirstOrThrow());
       const problems: string[] = [];
       const fields = new Map(current.fields.map((field) => [field.name, { ...field }]));
       for (const [name, value] of Object.entries(values)) {
@@ -204,11 +217,11 @@ export class AdminPanelStore {
       if (problems.length > 0) throw new ValidationError(problems);
       const row = await trx
         .updateTable("admin_panels")
-        .set({ fields: storedFields(panel.name, [...fields.values()]), updated_at: isoNow(this.clock) })
+        .set({ fields: this.storedFields(panel.name, [...fields.values()]), updated_at: isoNow(this.clock) })
         .where("id", "=", panel.id)
         .returningAll()
         .executeTakeFirstOrThrow();
-      return parse(row);
+      return this.parse(row);
     });
   }
 

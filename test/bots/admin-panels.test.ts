@@ -62,6 +62,16 @@ describe.each(engines())("admin panels on %s", (engine) => {
     expect((await t.platform.adminPanels.store.byName(bot.id, "settings"))?.fields.find((f) => f.name === "api_key")?.value).toBe("n3w");
   });
 
+  it("keeps no password in clear in the database, and reads one stored before passwords were sealed", async () => {
+    const { bot, settings } = await botWithPanels();
+    const stored = async () => (await t.platform.database.db.selectFrom("admin_panels").select("fields").where("id", "=", settings.id).executeTakeFirstOrThrow()).fields;
+    expect(await stored()).not.toContain("s3cret");
+    expect(await stored()).toContain('"sealed"');
+    const legacy = (await stored()).replace(/\{"sealed":"[^"]+"\}/, '"old s3cret"');
+    await t.platform.database.db.updateTable("admin_panels").set({ fields: legacy }).where("id", "=", settings.id).execute();
+    expect((await t.platform.adminPanels.store.byName(bot.id, "settings"))?.fields.find((f) => f.name === "api_key")?.value).toBe("old s3cret");
+  });
+
   it("refuses values of the wrong type, all at once, and changes nothing", async () => {
     const { api, bot, base, settings } = await botWithPanels();
     const saved = vi.fn(async () => {});
