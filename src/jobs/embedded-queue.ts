@@ -55,7 +55,8 @@ export class EmbeddedJobQueue implements JobQueue {
   /** This worker's name on its leases, new each process. */
   private readonly worker = randomUUID();
   private started = false;
-  private running = 0;
+  /** The jobs running here, by id. */
+  private readonly runningIds = new Set<number>();
   private wakeAt?: number;
   private wakeTimer?: Timer;
   private heartbeat?: Timer;
@@ -121,10 +122,10 @@ export class EmbeddedJobQueue implements JobQueue {
 
   /** Resolves once no job is running and no claim or completion is under way (tests and benchmarks). */
   async idle(): Promise<void> {
-    while (this.pumping || this.completing || this.running > 0) {
+    while (this.pumping || this.completing || this.runningIds.size > 0) {
       await this.pumping;
       await this.completing;
-      if (this.running > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+      if (this.runningIds.size > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     }
   }
 
@@ -167,8 +168,8 @@ export class EmbeddedJobQueue implements JobQueue {
 
   private async claimWhileRoom(): Promise<void> {
     const kinds = [...this.handlers.keys()];
-    while (this.started && this.running < this.options.concurrency) {
-      const room = this.options.concurrency - this.running;
+    while (this.started && this.runningIds.size < this.options.concurrency) {
+      const room = this.options.concurrency - this.runningIds.size;
       const now = this.clock.now();
       const leaseEnd = now + this.options.leaseMs;
       const jobs = await this.claimOthers(kinds, room, now, leaseEnd);
@@ -177,8 +178,11 @@ export class EmbeddedJobQueue implements JobQueue {
       // (the clock moved on meanwhile) are renewed first, or they could lapse before the first beat
       // and this process would take its own running jobs again.
       if (jobs.length > 0 && this.clock.now() - now >= this.heartbeatMs) await this.renew();
-      const owners = await Promise.all(jobs.map((job) => this.ownerOf(job.botId)));
-      jobs.forEach((job, i) => void this.run(job, owners[i]));
+      // A job running here comes back when its lease lapsed before a renewal landed (a slow
+      // database): the claim has renewed it, and it does not run twice.
+      const taken = jobs.filter((job) => !this.runningIds.has(job.id));
+      const owners = await Promise.all(taken.map((job) => this.ownerOf(job.botId)));
+      taken.forEach((job, i) => void this.run(job, owners[i]));
       if (jobs.length < room) {
         const next = await this.store.nextAfter(now);
         if (next !== undefined) this.wake(next);
@@ -234,7 +238,7 @@ export class EmbeddedJobQueue implements JobQueue {
 
   private async run(job: Job, owner: number | undefined): Promise<void> {
     this.hold(owner, +1);
-    this.running++;
+    this.runningIds.add(job.id);
     this.heartbeat ??= every(this.clock, this.heartbeatMs, () => void this.renew());
     try {
       // A job whose worker died after taking its last attempt is not run again.
@@ -245,8 +249,8 @@ export class EmbeddedJobQueue implements JobQueue {
       await this.failed(job, error);
     } finally {
       this.hold(owner, -1);
-      this.running--;
-      if (this.running === 0) this.whenIdle();
+      this.runningIds.delete(job.id);
+      if (this.runningIds.size === 0) this.whenIdle();
       if (this.started) void this.pump();
     }
   }

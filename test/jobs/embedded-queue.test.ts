@@ -171,6 +171,29 @@ describe.each(engines())("the embedded job queue on %s", (engine) => {
     await q.idle();
   });
 
+  it("never runs a job twice at once when its lease lapsed while it ran here (a renewal that did not land)", async () => {
+    const botId = await newBot();
+    const q = queue({ leaseMs: 30_000 });
+    const gate = deferred();
+    let runs = 0;
+    q.register("long", async () => {
+      runs++;
+      await gate.promise;
+    });
+    q.register("note", async () => {});
+    await q.start();
+    await q.enqueue([{ kind: "long", botId, payload: {} }]);
+    await until(() => runs === 1);
+    // As a renewal held up by a slow database leaves it: the lease already over.
+    await t.platform.database.db.updateTable("jobs").set({ run_at: new Date(t.clock.now() - 1000).toISOString() }).where("bot_id", "=", botId).where("kind", "=", "long").execute();
+    // Another job wakes the queue, whose claim takes the lapsed one back.
+    await q.enqueue([{ kind: "note", botId, payload: {} }]);
+    await until(async () => (await t.platform.database.db.selectFrom("jobs").select("id").where("kind", "=", "note").execute()).length === 0);
+    expect(runs).toBe(1);
+    gate.resolve();
+    await q.idle();
+  });
+
   it("loses a deleted bot's jobs with it", async () => {
     const { api } = await signUpClient(t.app);
     const bot = await createBot(api);
