@@ -29,6 +29,19 @@ describe.each(engines())("the embedded job queue on %s", (engine) => {
     return (await createBot(api)).id;
   }
 
+  /** A bot and a queue whose "long" job runs until `gate` opens, counting its runs. */
+  async function longJob() {
+    const botId = await newBot();
+    const q = queue({ leaseMs: 30_000 });
+    const gate = deferred();
+    const counted = { runs: 0 };
+    q.register("long", async () => {
+      counted.runs++;
+      await gate.promise;
+    });
+    return { botId, q, gate, counted };
+  }
+
   /** A queue that records what its "note" jobs saw. */
   async function recording(options: Partial<EmbeddedQueueOptions> = {}) {
     const q = queue(options);
@@ -125,17 +138,10 @@ describe.each(engines())("the embedded job queue on %s", (engine) => {
   });
 
   it("keeps a running job's lease while it runs past the lease length", async () => {
-    const botId = await newBot();
-    const q = queue({ leaseMs: 30_000 });
-    const gate = deferred();
-    let runs = 0;
-    q.register("long", async () => {
-      runs++;
-      await gate.promise;
-    });
+    const { botId, q, gate, counted } = await longJob();
     await q.start();
     await q.enqueue([{ kind: "long", botId, payload: {} }]);
-    await until(() => runs === 1);
+    await until(() => counted.runs === 1);
     const leaseEnd = async () => Date.parse((await t.platform.database.db.selectFrom("jobs").select("run_at").where("bot_id", "=", botId).executeTakeFirstOrThrow()).run_at);
     for (let i = 0; i < 10; i++) {
       await t.clock.advanceAsync(10_000);
@@ -146,50 +152,36 @@ describe.each(engines())("the embedded job queue on %s", (engine) => {
     other.register("long", async () => void stolen++);
     await other.start();
     await other.idle();
-    expect([runs, stolen]).toEqual([1, 0]);
+    expect([counted.runs, stolen]).toEqual([1, 0]);
     gate.resolve();
     await q.idle();
   });
 
   it("does not take its own running job again when the clock passed the lease while the claim was in flight", async () => {
-    const botId = await newBot();
-    const q = queue({ leaseMs: 30_000 });
-    const gate = deferred();
-    let runs = 0;
-    q.register("long", async () => {
-      runs++;
-      await gate.promise;
-    });
+    const { botId, q, gate, counted } = await longJob();
     await q.enqueue([{ kind: "long", botId, payload: {} }]);
     // The claim's lease counts from the clock as it was when the claim was sent; it comes back 61 s later.
     const started = q.start();
     t.clock.advance(61_000);
     await started;
     const leaseEnd = Date.parse((await t.platform.database.db.selectFrom("jobs").select("run_at").where("bot_id", "=", botId).executeTakeFirstOrThrow()).run_at);
-    expect([runs, leaseEnd > t.clock.now()]).toEqual([1, true]);
+    expect([counted.runs, leaseEnd > t.clock.now()]).toEqual([1, true]);
     gate.resolve();
     await q.idle();
   });
 
   it("never runs a job twice at once when its lease lapsed while it ran here (a renewal that did not land)", async () => {
-    const botId = await newBot();
-    const q = queue({ leaseMs: 30_000 });
-    const gate = deferred();
-    let runs = 0;
-    q.register("long", async () => {
-      runs++;
-      await gate.promise;
-    });
+    const { botId, q, gate, counted } = await longJob();
     q.register("note", async () => {});
     await q.start();
     await q.enqueue([{ kind: "long", botId, payload: {} }]);
-    await until(() => runs === 1);
+    await until(() => counted.runs === 1);
     // As a renewal held up by a slow database leaves it: the lease already over.
     await t.platform.database.db.updateTable("jobs").set({ run_at: new Date(t.clock.now() - 1000).toISOString() }).where("bot_id", "=", botId).where("kind", "=", "long").execute();
     // Another job wakes the queue, whose claim takes the lapsed one back.
     await q.enqueue([{ kind: "note", botId, payload: {} }]);
     await until(async () => (await t.platform.database.db.selectFrom("jobs").select("id").where("kind", "=", "note").execute()).length === 0);
-    expect(runs).toBe(1);
+    expect(counted.runs).toBe(1);
     gate.resolve();
     await q.idle();
   });
