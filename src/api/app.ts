@@ -64,10 +64,10 @@ export interface AppOptions {
   readiness?: ReadinessCheck[];
 }
 
-/** A Fastify instance on the platform's logger, validating and serialising with zod. */
 /** How long a client may take to send a whole request, headers and body. */
 export const REQUEST_TIMEOUT_MS = 30_000;
 
+/** A Fastify instance on the platform's logger, validating and serialising with zod. */
 function fastify(platform: Platform) {
   const app = Fastify({
     loggerInstance: platform.log as FastifyBaseLogger,

@@ -108,7 +108,6 @@ function fieldOf(field: Partial<PanelField>): PanelField {
   return { ...defined, value: field.value === undefined ? null : fieldValue(defined, field.value) };
 }
 
-
 /** Each bot's admin panels (spec/bjs.md §7): definitions written by BJS, values edited by the owner. */
 export class AdminPanelStore {
   constructor(
