@@ -22,7 +22,7 @@ const CANARY = `(function canary() { return ${PROTECTORS} && list.slice(0, 100).
 const SLOWDOWN = 3;
 /** The time what a run stopped by its limit left queued may take before it is dropped (see `settle`). */
 const SETTLE_MS = 1;
-/** Canary timings in a row, at each of these pauses (ms) after the last, before a slow canary counts as a protector turned off. */
+/** The pause (ms) before each round of canary tries, and the tries in a round (see `canaryLooksIntact`). */
 const CANARY_ROUNDS_MS = [0, 1, 4];
 const TRIES_PER_ROUND = 4;
 
