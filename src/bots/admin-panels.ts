@@ -61,6 +61,10 @@ interface SealedValue {
 
 const isSealed = (value: unknown): value is SealedValue => typeof value === "object" && value !== null && typeof (value as SealedValue).sealed === "string";
 
+/** The fields with each password field's value passed through `change`, the others as they are. */
+const withPasswords = (fields: PanelField[], change: (value: unknown) => unknown): PanelField[] =>
+  fields.map((field) => (field.type === "password" ? { ...field, value: change(field.value) } : field));
+
 /** A panel's values by field name (`AdminPanel.getPanelValues`). */
 export function panelValues(panel: AdminPanel): Record<string, unknown> {
   return Object.fromEntries(panel.fields.map((field) => [field.name, field.value]));
@@ -118,13 +122,13 @@ export class AdminPanelStore {
 
   /** A panel as stored, its password values opened (one stored before they were sealed is read as it is). */
   private parse(row: Selectable<AdminPanelsTable>): AdminPanel {
-    const fields = (JSON.parse(row.fields) as PanelField[]).map((field) => (field.type === "password" && isSealed(field.value) ? { ...field, value: this.secrets.unseal(field.value.sealed) } : field));
+    const fields = withPasswords(JSON.parse(row.fields) as PanelField[], (value) => (isSealed(value) ? this.secrets.unseal(value.sealed) : value));
     return { ...row, fields, on_saving: row.on_saving ? (JSON.parse(row.on_saving) as OnSaving) : null };
   }
 
   /** A panel's fields as stored, passwords sealed; refused when larger than a panel may be (by a definition or by values saved into it). */
   private storedFields(panelName: string, fields: PanelField[]): string {
-    const stored = fields.map((field) => (field.type === "password" && typeof field.value === "string" && field.value !== "" ? { ...field, value: { sealed: this.secrets.seal(field.value) } } : field));
+    const stored = withPasswords(fields, (value) => (typeof value === "string" && value !== "" ? { sealed: this.secrets.seal(value) } : value));
     const json = JSON.stringify(stored);
     if (Buffer.byteLength(json) > MAX_PANEL_BYTES) throw new ValidationError([`Admin panel ${panelName} is too large (the limit is ${MAX_PANEL_BYTES} bytes of fields and values)`]);
     return json;
