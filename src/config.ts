@@ -82,7 +82,7 @@ export interface SendingLimits {
 export interface BjsSizing {
   isolates: number;
   memoryMb: number;
-  /** Heap each isolate's warm bot realms may fill, in MB (~0.3 MB a realm); a cold bot's run costs ~2 ms more. */
+  /** Heap each isolate's warm bot realms may fill, in MB (~0.35 MB a realm); a cold bot's run costs ~5 ms more. */
   warmMb: number;
 }
 

@@ -258,9 +258,9 @@ class BotRealm {
 
 /**
  * One V8 isolate (its own thread and heap): the bots' realms in it, kept warm while they fit
- * in `warmMb` of its heap (a realm takes about 0.3 MB). It runs inside a sandbox process
- * (child.ts), so that what no isolate limit catches (a single allocation past the heap's hard
- * limit aborts the process) ends only that process.
+ * in `warmMb` of its heap (a realm takes about 0.35 MB, garbage between collections included).
+ * It runs inside a sandbox process (child.ts), so that what no isolate limit catches (a single
+ * allocation past the heap's hard limit aborts the process) ends only that process.
  * A memory-limit kill disposes the isolate; the host makes a new one on the next run.
  */
 export class IsolateHost {
