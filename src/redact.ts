@@ -1,7 +1,10 @@
 // The public links' credentials too: a web app page's `secret`, a Webhooks link's `public_user_token`.
-const SECRET_NAMES = new Set(["api_key", "token", "access_token", "reset_password_token", "hash", "secret", "public_user_token"]);
-// A query parameter, `name=value`, after `?`, `&` or `;` (no server parser splits on `;`, but a key sent that way is still a key).
-const QUERY_PARAM = /([?&;])([^=&;#\s]*)=([^&;#\s]*)/g;
+// A password too: the API takes it in bodies only, but a client may put it in a URL all the same.
+const SECRET_NAMES = new Set(["api_key", "token", "access_token", "reset_password_token", "hash", "secret", "public_user_token", "password", "password_confirmation"]);
+// A query parameter, `name=value`, after `?`, `&` or `;` (no server parser splits on `;`, but a
+// key sent that way is still a key). A name holds no `?`: in `/v2/user;?api_key=`, the `;` ends
+// the path and the parameter is `api_key`.
+const QUERY_PARAM = /([?&;])([^=&;#?\s]*)=([^&;#\s]*)/g;
 const BOT_TOKEN_PATH = /\/bot\d+:[A-Za-z0-9_-]+/g;
 
 /**

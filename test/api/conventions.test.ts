@@ -221,6 +221,9 @@ describe("request logs", () => {
     await app.inject({ method: "GET", url: `/v2/bots/%zz?api_key=${apiKey}` });
     // The key under a name spelled otherwise: percent-encoded (the parser decodes it, so it signs in), with brackets, after a `;`.
     for (const name of ["api%5Fkey", "%61pi_key", "api_key[]", "x=1;api_key"]) await app.inject({ method: "GET", url: `/v2/user?${name}=${apiKey}` });
+    // A `;` ending the path (a 404, logged all the same), and a password put in a URL.
+    for (const path of ["/v2/user;", "/v2/user;x", "/healthz;"]) await app.inject({ method: "GET", url: `${path}?api_key=${apiKey}` });
+    await app.inject({ method: "GET", url: `/v2/auth/sign_in?email=${encodeURIComponent(email)}&password=${encodeURIComponent(PASSWORD)}` });
     // The public links carry their credential in the query.
     await app.inject({ method: "GET", url: "/v2/bots/1/web-app/%2Fpage?secret=WEBAPPSECRET0000&a=1" });
     await app.inject({ method: "GET", url: "/v1/bots/1/new-webhook?command=%2Fhook&public_user_token=HOOKTOKEN0000" });
@@ -234,6 +237,7 @@ describe("request logs", () => {
     expect(log).not.toContain(apiKey);
     expect(log).not.toContain(headers["access-token"]);
     expect(log).not.toContain(PASSWORD);
+    expect(log).not.toContain(encodeURIComponent(PASSWORD));
     expect(log).not.toContain("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
   });
 });
