@@ -4,8 +4,12 @@ import type { Platform } from "../../src/platform.js";
 import { startEmulator, type RunningEmulator } from "../../src/telegram/emulator/index.js";
 import { useSharedPlatforms } from "../support/shared-platforms.js";
 
-/** Short leases on real time (Redis expires them on its own clock): renewed every 200 ms. */
-const LEASE_MS = 600;
+/**
+ * Short leases on real time (Redis expires them on its own clock): renewed every 667 ms, so a
+ * holder loses its lease only when a renewal is over 1.3 s late. With 600 ms (renewed every
+ * 200 ms), a CI machine's stall of 400 ms handed a live holder's bot to the other worker.
+ */
+const LEASE_MS = 2000;
 
 /**
  * Polling processes on one PostgreSQL schema and one Redis: exactly one polls a bot (the
@@ -46,7 +50,7 @@ describe.skipIf(!inject("postgresUrl"))("polling leases across processes", () =>
     await a.runtime.runner.start(bot);
     expect(pollers([a, b], bot.id)).toEqual([a]);
     // Several renewals and scans later, still only A, with one long poll held (no 409 ping-pong).
-    await new Promise((resolve) => setTimeout(resolve, 4 * LEASE_MS));
+    await new Promise((resolve) => setTimeout(resolve, 2 * LEASE_MS));
     expect(pollers([a, b], bot.id)).toEqual([a]);
     expect((await getUpdatesCalls()) - before).toBe(1);
 
