@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { engines, usePlatform } from "../support/platform.js";
 import { createBot, signUpClient, type ApiClient } from "../support/bots.js";
 import { useLoopbackServer } from "../support/loopback.js";
@@ -145,6 +145,57 @@ describe.each(engines())("CSV import on %s", (engine) => {
     expect(byName("/start")).toMatchObject({ answer: "Hello again", help: null, keyboard_body: null, created_via_csv_import: true });
     expect(byName("/own")).toMatchObject({ answer: "still mine", created_via_csv_import: false });
     expect(byName("/menu")).toMatchObject({ answer: "Pick one", created_via_csv_import: false });
+  });
+
+  it("removes nothing when a row could not be read, since that row may name a command; each such row counted once", async () => {
+    const { api } = await signUpClient(t.app);
+    const bot = await createBot(api);
+    const key = await apiKeyOf(api);
+    const importText = async (sheet: string) => {
+      const response = await t.app.inject({ method: "POST", url: `/v2/bots/${bot.id}/csv_import?api_key=${key}`, headers: { "content-type": "text/csv" }, payload: sheet });
+      return finished(api, bot.id, response.json().id, t);
+    };
+    expect(await importText("command,answer\n/keep,hello\n/other,x")).toMatchObject({ status: "done", created: 2 });
+    // A quote opened mid-cell in two cells of row 2: the reader cannot tell that row's command.
+    const broken = await importText('command,answer,help\n/keep,say "hi",and "more"\n/other,y,');
+    expect(broken).toMatchObject({ status: "done", total: 1, updated: 1, removed: 0, skipped: 1 });
+    expect(broken.errors).toEqual([{ row: 2, error: expect.stringContaining("Quote") }]);
+    const commands = (await api.get(`/v2/bots/${bot.id}/commands`)).json();
+    expect(commands.map((c: { command: string }) => c.command).sort()).toEqual(["/keep", "/other"]);
+  });
+
+  it("runs a bot's imports one after another, so the last sheet sent is what the bot ends with", async () => {
+    const { api } = await signUpClient(t.app);
+    const bot = await createBot(api);
+    const key = await apiKeyOf(api);
+    const send = (sheet: string) => t.app.inject({ method: "POST", url: `/v2/bots/${bot.id}/csv_import?api_key=${key}`, headers: { "content-type": "text/csv" }, payload: sheet });
+    const long = await send(["command,answer", ...Array.from({ length: 300 }, (_, i) => `/r${i},x`)].join("\n"));
+    const short = await send("command,answer\n/only,x");
+    const first = await finished(api, bot.id, long.json().id, t);
+    const second = await finished(api, bot.id, short.json().id, t);
+    expect(first).toMatchObject({ status: "done", created: 300, removed: 0 });
+    expect(second).toMatchObject({ status: "done", created: 1, removed: 300 });
+    const commands = (await api.get(`/v2/bots/${bot.id}/commands`)).json();
+    expect(commands.map((c: { command: string }) => c.command)).toEqual(["/only"]);
+  });
+
+  it("ends quietly when the bot is deleted while its sheet imports", async () => {
+    const { api } = await signUpClient(t.app);
+    const bot = await createBot(api);
+    // Long enough to be still running when the bot is deleted.
+    const sheet = ["command,answer", ...Array.from({ length: 3000 }, (_, i) => `/row${i},a`)].join("\n");
+    const errors: unknown[] = [];
+    const spy = vi.spyOn(t.platform.log, "error").mockImplementation((...args: unknown[]) => void errors.push(args));
+    try {
+      const started = await t.app.inject({ method: "POST", url: `/v2/bots/${bot.id}/csv_import?api_key=${await apiKeyOf(api)}`, headers: { "content-type": "text/csv" }, payload: sheet });
+      expect(started.statusCode).toBe(202);
+      await vi.waitFor(async () => expect((await t.platform.interop.tasks.byId(bot.id, started.json().id, "csv_import"))?.processed).toBeGreaterThan(0));
+      expect((await api.delete(`/v2/bots/${bot.id}`)).statusCode).toBe(200);
+      await t.platform.interop.idle();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(errors).toEqual([]);
   });
 
   it("fails the task with a clear reason for a sheet it cannot use, and shows it running meanwhile", async () => {

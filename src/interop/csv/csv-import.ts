@@ -4,6 +4,7 @@ import type { IterationMeter } from "../../accounts/iterations.js";
 import type { Bot } from "../../bots/bots.js";
 import { parseCommandFields, type CommandStore } from "../../bots/commands.js";
 import type { Folder, FolderStore } from "../../bots/folders.js";
+import { vanishedRow } from "../../db/vanished-row.js";
 import { AppError, ValidationError } from "../../errors.js";
 import type { Task, TaskItemError, TaskStore } from "../tasks.js";
 import type { Outbound } from "../outbound.js";
@@ -21,10 +22,13 @@ const PROGRESS_EVERY = 25;
 /**
  * CSV import as a task (spec/bjs.md §8): each row upserts one command by name, a bad row is
  * reported with its number and the good rows still land, and commands an earlier import
- * created that the sheet no longer names are removed. Counters move while it runs.
+ * created that the sheet no longer names are removed. Counters move while it runs. A bot's
+ * imports run one after another: two at once would each remove what the other created.
  */
 export class CsvImport {
   private readonly running = new Map<number, Promise<void>>();
+  /** Each bot's latest import, which the next one started here waits for. */
+  private readonly lastOfBot = new Map<number, Promise<void>>();
 
   constructor(
     private readonly deps: { tasks: TaskStore; commands: CommandStore; folders: FolderStore; iterations: IterationMeter; log: Logger; outbound: Outbound },
@@ -34,10 +38,15 @@ export class CsvImport {
   async start(bot: Bot, source: CsvSource): Promise<Task> {
     if ("url" in source) this.deps.outbound.check(source.url, "CSV url");
     const task = await this.deps.tasks.create(bot.id, "csv_import");
-    const run = this.run(bot, task.id, source)
+    const run = (this.lastOfBot.get(bot.id) ?? Promise.resolve())
+      .then(() => this.run(bot, task.id, source))
       .catch((error) => this.deps.log.error({ err: error, botId: bot.id, taskId: task.id }, "CSV import failed unexpectedly"))
-      .finally(() => this.running.delete(task.id));
+      .finally(() => {
+        this.running.delete(task.id);
+        if (this.lastOfBot.get(bot.id) === run) this.lastOfBot.delete(bot.id);
+      });
     this.running.set(task.id, run);
+    this.lastOfBot.set(bot.id, run);
     return task;
   }
 
@@ -77,14 +86,16 @@ export class CsvImport {
           await nextTurn();
         }
       }
-      // A bad row still names its command: what it names is not removed.
-      counters.removed = await this.deps.commands.removeImportedExcept(bot.id, new Set(seen.keys()));
+      // A bad row still names its command: what it names is not removed. A row the reader could
+      // not read names nothing we know, so such a sheet removes nothing.
+      if (sheet.unreadable.length === 0) counters.removed = await this.deps.commands.removeImportedExcept(bot.id, new Set(seen.keys()));
       await tasks.finish(taskId, { counters, errors });
       await this.deps.iterations.add(bot.owner_id, bot.id, CSV_COST);
     } catch (error) {
-      const reason = error instanceof SheetError || error instanceof AppError ? error.message : "Internal error";
-      await tasks.finish(taskId, { error: reason, counters, errors });
-      if (!(error instanceof SheetError || error instanceof AppError)) throw error;
+      // The bot deleted meanwhile (its rows, the task's included, went with it) is no fault of ours.
+      const expected = error instanceof SheetError || error instanceof AppError ? error.message : vanishedRow(error);
+      await tasks.finish(taskId, { error: expected ?? "Internal error", counters, errors });
+      if (expected === undefined) throw error;
     }
   }
 

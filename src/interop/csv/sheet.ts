@@ -53,8 +53,10 @@ export function readSheet(text: string): Sheet {
       relax_column_count: true,
       skip_empty_lines: true,
       skip_records_with_error: true,
+      // The reader may report one row more than once (a bad quote in two of its cells): once is enough.
       on_skip: (error) => {
-        if (error) unreadable.push({ row: Number(error.lines), error: error.message });
+        const row = Number(error?.lines);
+        if (error && !unreadable.some((earlier) => earlier.row === row)) unreadable.push({ row, error: error.message });
       },
     }) as string[][];
   } catch (error) {
