@@ -52,6 +52,12 @@ describe.each(engines())("sign up and sign in on %s", (engine) => {
     expect(response.json()).toEqual({ errors });
   });
 
+  it("takes a null password_confirmation as none sent", async () => {
+    const response = await t.app.inject({ method: "POST", url: "/v2/auth", payload: { email: "null-confirmation@example.com", password: PASSWORD, password_confirmation: null } });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().data.email).toBe("null-confirmation@example.com");
+  });
+
   it("refuses a taken email, whatever its case", async () => {
     const { email } = await signUp(t.app);
     const response = await t.app.inject({ method: "POST", url: "/v2/auth", payload: { email: ` ${email.toUpperCase()} `, password: PASSWORD } });

@@ -8,6 +8,8 @@ import { presentUser, userPublicSchema } from "../presenters/user.js";
 import type { SignedIn } from "../../accounts/accounts.js";
 
 const credentials = z.object({ email: z.string().max(254), password: z.string().max(1024) });
+/** A confirmation sent as null (as some clients send an empty field) counts as not sent. */
+const optionalConfirmation = z.string().max(1024).nullish();
 const tags = ["Authentication"];
 
 /** Sign up, sign in (password or Telegram), password reset: the endpoints that need no account yet. */
@@ -36,13 +38,14 @@ export const authRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (
       schema: {
         tags,
         summary: "Sign up",
-        body: credentials.extend({ password_confirmation: z.string().max(1024).optional() }),
+        body: credentials.extend({ password_confirmation: optionalConfirmation }),
         response: { 200: z.object({ status: z.literal("success"), data: userPublicSchema }), ...mayAnswer(429) },
       },
     },
     async (request, reply) => {
       await platform.authThrottle.attempt("sign_up", request.ip, request.body.email);
-      return { status: "success" as const, data: await signedIn(reply, await platform.accounts.signUp(request.body)) };
+      const { password_confirmation, ...given } = request.body;
+      return { status: "success" as const, data: await signedIn(reply, await platform.accounts.signUp({ ...given, password_confirmation: password_confirmation ?? undefined })) };
     },
   );
 
@@ -116,7 +119,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (
           "With `reset_password_token` (from the reset mail) no authentication is needed; otherwise authenticate and send `current_password`. Every other session is signed out.",
         body: z.object({
           password: z.string().max(1024),
-          password_confirmation: z.string().max(1024).optional(),
+          password_confirmation: optionalConfirmation,
           current_password: z.string().max(1024).optional(),
           reset_password_token: z.string().max(256).optional(),
         }),
@@ -124,7 +127,8 @@ export const authRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (
       },
     },
     async (request, reply) => {
-      const { reset_password_token: resetToken, ...change } = request.body;
+      const { reset_password_token: resetToken, password_confirmation, ...rest } = request.body;
+      const change = { ...rest, password_confirmation: password_confirmation ?? undefined };
       if (resetToken) {
         await platform.authThrottle.attempt("reset_password", request.ip, undefined);
         await platform.passwordResets.complete(resetToken, change.password, change.password_confirmation);
