@@ -146,7 +146,7 @@ function roleCommand(role: Role): CliCommand {
       const started = performance.now();
       const { platform, stop } = await startServing(config, { role });
       const engine = platform.database.engine === "sqlite" ? `SQLite in ${config.dataDir}` : "PostgreSQL";
-      const where = servesApi(role) ? `API docs at http://localhost:${config.port}/docs` : `readiness at http://localhost:${config.workerPort}/readyz`;
+      const where = servesApi(role) ? `dashboard at http://localhost:${config.port}/, API docs at /docs` : `readiness at http://localhost:${config.workerPort}/readyz`;
       platform.log.info({ engine, startupMs: Math.round(performance.now() - started) }, `Botyard${role === "serve" ? "" : ` ${role}`} is up: ${where}`);
 
       const shutDown = async (signal: string) => {

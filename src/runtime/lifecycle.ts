@@ -36,7 +36,7 @@ export interface BotRunnerDeps {
   sharedPolling?: { leases: PollLeases; changes: CacheBus };
 }
 
-const NO_TOKEN = "Token can't be blank: add the bot's Telegram token before starting it";
+const NO_TOKEN = "Token can't be blank: add the bot's Telegram token before starting it, or connect it to the playground first (POST /v2/bots/{id}/playground)";
 
 /** One attempt per call: a failure is the bot's status (and `resume` has its own retry on the clock). */
 const ONCE: CallOptions = { retry: false };

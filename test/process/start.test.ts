@@ -59,13 +59,13 @@ describe("the built platform as a process", { timeout: 90_000 }, () => {
     await json.up(`http://127.0.0.1:${port}`);
     expect(await json.end("SIGTERM")).toBe(0);
     const lines = json.output.trim().split("\n");
-    expect(lines.map((line) => JSON.parse(line).msg)).toContain(`Botyard is up: API docs at http://localhost:${port}/docs`);
+    expect(lines.map((line) => JSON.parse(line).msg)).toContain(`Botyard is up: dashboard at http://localhost:${port}/, API docs at /docs`);
 
     const pretty = new ServeProcess({ PORT: String(port), DATA_DIR: dataDir, LOG_FORMAT: "pretty" });
     processes.push(pretty);
     await pretty.up(`http://127.0.0.1:${port}`);
     expect(await pretty.end("SIGTERM")).toBe(0);
-    expect(pretty.output).toMatch(new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  Botyard is up: API docs at http://localhost:${port}/docs engine=`, "m"));
+    expect(pretty.output).toMatch(new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  Botyard is up: dashboard at http://localhost:${port}/, API docs at /docs engine=`, "m"));
     expect(pretty.output).not.toContain('"level"');
   });
 });

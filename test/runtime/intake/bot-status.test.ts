@@ -120,7 +120,7 @@ describe.each(engines())("starting and stopping bots with long polling on %s", (
     const { id } = await createBot(api);
     const response = await setStatus(id, "start_launch");
     expect(response.statusCode).toBe(422);
-    expect(response.json()).toEqual({ errors: ["Token can't be blank: add the bot's Telegram token before starting it"] });
+    expect(response.json()).toEqual({ errors: ["Token can't be blank: add the bot's Telegram token before starting it, or connect it to the playground first (POST /v2/bots/{id}/playground)"] });
     expect(await statusOf(api, id)).toBe("stopped");
 
     for (const body of [{ status: "works" }, { status: "" }, {}]) {
