@@ -52,7 +52,7 @@ describe.each(engines())("botyard login, pull, push and logs against a served AP
   it("logs in with a checked api key kept for the user alone, and says plainly when it cannot", async () => {
     expect(await botyard("pull", "1")).toMatchObject({ code: 1, err: "botyard pull: not logged in; run 'botyard login' first" });
     const { user } = await signUpClient(t.app);
-    expect(await botyard("login", "--server", server, "--api-key=wrong")).toMatchObject({ code: 1, err: "botyard login: GET v2/user: 401 You need to sign in or sign up before continuing." });
+    expect(await botyard("login", "--server", server, "--api-key=wrong")).toMatchObject({ code: 1, err: "botyard login: GET v2/user: 401 You need to sign in or sign up before continuing. The api key was refused: copy the current one from the dashboard's account page and run 'botyard login' again." });
     const ok = await botyard("login", "--server", server, `--api-key=${user.apiKey}`);
     expect(ok.code).toBe(0);
     expect(ok.out).toContain(`as ${user.email}`);

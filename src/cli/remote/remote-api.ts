@@ -23,7 +23,9 @@ export class RemoteApi {
       throw new CliError(`cannot reach ${this.server}: ${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}`);
     }
     const text = await response.text();
-    if (!response.ok) throw new CliError(`${method} ${path}: ${response.status} ${explain(text)}`);
+    // The server's 401 speaks to a browser ("sign in or sign up"); from here it means the key.
+    const hint = response.status === 401 ? " The api key was refused: copy the current one from the dashboard's account page and run 'botyard login' again." : "";
+    if (!response.ok) throw new CliError(`${method} ${path}: ${response.status} ${explain(text)}${hint}`);
     try {
       return JSON.parse(text) as T;
     } catch {
