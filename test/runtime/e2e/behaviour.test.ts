@@ -144,7 +144,8 @@ describe.each(engines())("bot behaviour, end to end on %s", (engine) => {
       { command: "/loop", bjs_code: "while (true) {}" },
       // A built-in that never checks the time limit: only the watchdog ends it.
       { command: "/stall", bjs_code: "new Array(6e7).fill(1)" },
-      { command: "/huge", bjs_code: "throw new Error('y'.repeat(5e7))" },
+      // 5 MB: ~15 ms of work. 50 MB took ~150 ms, and a loaded CI machine stretched that past the 1 s limit (a wall-clock one).
+      { command: "/huge", bjs_code: "throw new Error('y'.repeat(5e6))" },
     ]);
     const calm = await setup([{ command: "/ping", answer: "pong", bjs_code: "Bot.sendMessage('still here')" }]);
     await hostile.user.sendText(hostile.chat, "/loop");
@@ -155,7 +156,7 @@ describe.each(engines())("bot behaviour, end to end on %s", (engine) => {
     await hostile.say("/huge", 1);
     const titles = (await hostile.errors()).map((e: { title: string }) => e.title);
     expect(titles.slice(1)).toEqual(["Command timed out: BJS ran longer than 1 s", "Command timed out: BJS ran longer than 1 s"]);
-    // The 50 MB message reaches the log cut to bounded text.
+    // The 5 MB message reaches the log cut to bounded text.
     expect(titles[0]).toMatch(/^y{1000,2000}…?$/);
     expect(await calm.say("/ping", 2)).toEqual(["pong", "still here"]);
     const after = await Promise.all(outcomes.map((series) => metricValue(r.t.app, series)));
