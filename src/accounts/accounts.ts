@@ -24,7 +24,7 @@ export class AccountService {
     private readonly telegram: TelegramLogin,
   ) {}
 
-  async signUp(input: { email: string; password: string; password_confirmation?: string }): Promise<SignedIn> {
+  async signUp(input: { email: string; password: string; password_confirmation?: string | null }): Promise<SignedIn> {
     const email = normalizeEmail(input.email);
     const problems = [...emailProblems(email), ...passwordProblems(input.password, input.password_confirmation)];
     if (problems.length > 0) throw new ValidationError(problems);
@@ -71,7 +71,7 @@ export class AccountService {
   /** Sets a new password and signs out every other session of the account. */
   async changePassword(
     user: User,
-    input: { current_password?: string; password: string; password_confirmation?: string },
+    input: { current_password?: string; password: string; password_confirmation?: string | null },
     keepClient?: string,
   ): Promise<void> {
     const problems = passwordProblems(input.password, input.password_confirmation);

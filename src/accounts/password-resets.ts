@@ -56,7 +56,7 @@ export class PasswordResets {
   }
 
   /** Sets a new password with a reset token, then signs out every session of the account. */
-  async complete(token: string, password: string, confirmation?: string): Promise<void> {
+  async complete(token: string, password: string, confirmation?: string | null): Promise<void> {
     const problems = passwordProblems(password, confirmation);
     if (problems.length > 0) throw new ValidationError(problems);
     const passwordHash = await hashPassword(password);

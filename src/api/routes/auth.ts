@@ -8,7 +8,7 @@ import { presentUser, userPublicSchema } from "../presenters/user.js";
 import type { SignedIn } from "../../accounts/accounts.js";
 
 const credentials = z.object({ email: z.string().max(254), password: z.string().max(1024) });
-/** A confirmation sent as null (as some clients send an empty field) counts as not sent. */
+/** Null too: it counts as not sent (passwordProblems). */
 const optionalConfirmation = z.string().max(1024).nullish();
 const tags = ["Authentication"];
 
@@ -44,8 +44,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (
     },
     async (request, reply) => {
       await platform.authThrottle.attempt("sign_up", request.ip, request.body.email);
-      const { password_confirmation, ...given } = request.body;
-      return { status: "success" as const, data: await signedIn(reply, await platform.accounts.signUp({ ...given, password_confirmation: password_confirmation ?? undefined })) };
+      return { status: "success" as const, data: await signedIn(reply, await platform.accounts.signUp(request.body)) };
     },
   );
 
@@ -127,8 +126,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (
       },
     },
     async (request, reply) => {
-      const { reset_password_token: resetToken, password_confirmation, ...rest } = request.body;
-      const change = { ...rest, password_confirmation: password_confirmation ?? undefined };
+      const { reset_password_token: resetToken, ...change } = request.body;
       if (resetToken) {
         await platform.authThrottle.attempt("reset_password", request.ip, undefined);
         await platform.passwordResets.complete(resetToken, change.password, change.password_confirmation);
