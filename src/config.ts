@@ -82,7 +82,7 @@ export interface SendingLimits {
 export interface BjsSizing {
   isolates: number;
   memoryMb: number;
-  /** Heap each isolate's warm bot realms may fill, in MB (~0.35 MB a realm); a cold bot's run costs ~5 ms more. */
+  /** Heap each isolate's warm bot realms may fill, in MB (see IsolateHost, and the README's sizing). */
   warmMb: number;
 }
 

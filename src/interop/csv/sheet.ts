@@ -55,8 +55,9 @@ export function readSheet(text: string): Sheet {
       skip_records_with_error: true,
       // The reader may report one row more than once (a bad quote in two of its cells): once is enough.
       on_skip: (error) => {
-        const row = Number(error?.lines);
-        if (error && !unreadable.some((earlier) => earlier.row === row)) unreadable.push({ row, error: error.message });
+        if (!error) return;
+        const row = Number(error.lines);
+        if (!unreadable.some((earlier) => earlier.row === row)) unreadable.push({ row, error: error.message });
       },
     }) as string[][];
   } catch (error) {

@@ -30,7 +30,7 @@ export interface ExecutorOptions {
   /** Sandbox processes (each one isolate) running BJS side by side. */
   isolates: number;
   memoryMb: number;
-  /** Heap each isolate's warm bot realms may fill, in MB (a realm takes about 0.35 MB, garbage between collections included). */
+  /** Heap each isolate's warm bot realms may fill, in MB (see IsolateHost). */
   warmMb: number;
   limits: ExecutionLimits;
   /** How far past its time limit a run may go before its sandbox process is killed. */
