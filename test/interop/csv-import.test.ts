@@ -45,6 +45,9 @@ async function finished(api: ApiClient, botId: number, taskId: number, t: { plat
 describe.each(engines())("CSV import on %s", (engine) => {
   // The sheets are served on loopback, which the platform reaches only when allowed.
   const t = usePlatform(engine, { IMPORT_ALLOW_PRIVATE_URLS: "true" });
+  /** Posts a sheet as a text/csv body. */
+  const sendSheet = async (api: ApiClient, botId: number, sheet: string) =>
+    t.app.inject({ method: "POST", url: `/v2/bots/${botId}/csv_import?api_key=${await apiKeyOf(api)}`, headers: { "content-type": "text/csv" }, payload: sheet });
   const sheets = useSheetServer({ "/good.csv": goodSheet, "/held": "command,answer\n/slow,Slow" });
 
   it("imports a sheet from a URL as a task: columns by header name, folders, flags, counters", async () => {
@@ -75,7 +78,7 @@ describe.each(engines())("CSV import on %s", (engine) => {
     expect(started.statusCode).toBe(422);
     expect(started.json()).toEqual({ error: "The bot has no csv_url: give csv_url or a text/csv body" });
 
-    const response = await t.app.inject({ method: "POST", url: `/v2/bots/${bot.id}/csv_import?api_key=${(await apiKeyOf(api))}`, headers: { "content-type": "text/csv" }, payload: mixedSheet });
+    const response = await sendSheet(api, bot.id, mixedSheet);
     expect(response.statusCode).toBe(202);
     const task = await finished(api, bot.id, response.json().id, t);
     expect(task).toMatchObject({ status: "done", total: 6, processed: 6, created: 3, skipped: 3 });
@@ -92,7 +95,6 @@ describe.each(engines())("CSV import on %s", (engine) => {
   it("ends a hostile sheet as a task with its errors, never a 5xx: broken quotes, NUL, a BOM, a huge cell, no command column", async () => {
     const { api } = await signUpClient(t.app);
     const bot = await createBot(api);
-    const key = await apiKeyOf(api);
     const sheets = [
       'command,answer\n/a,"never closed',
       "command,answer\n/nul\u0000,a\u0000b",
@@ -103,7 +105,7 @@ describe.each(engines())("CSV import on %s", (engine) => {
       'command,answer\n"/q""uote",",,,"\n/\u202eevil,😀',
     ];
     for (const sheet of sheets) {
-      const response = await t.app.inject({ method: "POST", url: `/v2/bots/${bot.id}/csv_import?api_key=${key}`, headers: { "content-type": "text/csv" }, payload: sheet });
+      const response = await sendSheet(api, bot.id, sheet);
       expect(response.statusCode, sheet.slice(0, 30)).toBeLessThan(500);
       if (response.statusCode !== 202) continue;
       const task = await finished(api, bot.id, response.json().id, t);
@@ -116,7 +118,7 @@ describe.each(engines())("CSV import on %s", (engine) => {
     const { api } = await signUpClient(t.app);
     const bot = await createBot(api);
     const sheet = ["command,answer", ...Array.from({ length: 200 }, (_, i) => `/row${i},a`)].join("\n");
-    const started = await t.app.inject({ method: "POST", url: `/v2/bots/${bot.id}/csv_import?api_key=${await apiKeyOf(api)}`, headers: { "content-type": "text/csv" }, payload: sheet });
+    const started = await sendSheet(api, bot.id, sheet);
     // One turn of the event loop: an import that never gives it up has ended by then.
     await new Promise((resolve) => setImmediate(resolve));
     const meanwhile = await t.platform.interop.tasks.byId(bot.id, started.json().id, "csv_import");
@@ -134,8 +136,7 @@ describe.each(engines())("CSV import on %s", (engine) => {
     expect(first).toMatchObject({ status: "done", created: 2, updated: 1 });
 
     const next = "command,answer\n/start,Hello again\n/own,still mine";
-    const key = await apiKeyOf(api);
-    const again = await t.app.inject({ method: "POST", url: `/v2/bots/${bot.id}/csv_import?api_key=${key}`, headers: { "content-type": "text/csv" }, payload: next });
+    const again = await sendSheet(api, bot.id, next);
     const second = await finished(api, bot.id, again.json().id, t);
     expect(second).toMatchObject({ status: "done", created: 0, updated: 2, removed: 1 });
     const commands = (await api.get(`/v2/bots/${bot.id}/commands`)).json();
@@ -150,9 +151,8 @@ describe.each(engines())("CSV import on %s", (engine) => {
   it("removes nothing when a row could not be read, since that row may name a command; each such row counted once", async () => {
     const { api } = await signUpClient(t.app);
     const bot = await createBot(api);
-    const key = await apiKeyOf(api);
     const importText = async (sheet: string) => {
-      const response = await t.app.inject({ method: "POST", url: `/v2/bots/${bot.id}/csv_import?api_key=${key}`, headers: { "content-type": "text/csv" }, payload: sheet });
+      const response = await sendSheet(api, bot.id, sheet);
       return finished(api, bot.id, response.json().id, t);
     };
     expect(await importText("command,answer\n/keep,hello\n/other,x")).toMatchObject({ status: "done", created: 2 });
@@ -167,10 +167,8 @@ describe.each(engines())("CSV import on %s", (engine) => {
   it("runs a bot's imports one after another, so the last sheet sent is what the bot ends with", async () => {
     const { api } = await signUpClient(t.app);
     const bot = await createBot(api);
-    const key = await apiKeyOf(api);
-    const send = (sheet: string) => t.app.inject({ method: "POST", url: `/v2/bots/${bot.id}/csv_import?api_key=${key}`, headers: { "content-type": "text/csv" }, payload: sheet });
-    const long = await send(["command,answer", ...Array.from({ length: 300 }, (_, i) => `/r${i},x`)].join("\n"));
-    const short = await send("command,answer\n/only,x");
+    const long = await sendSheet(api, bot.id, ["command,answer", ...Array.from({ length: 300 }, (_, i) => `/r${i},x`)].join("\n"));
+    const short = await sendSheet(api, bot.id, "command,answer\n/only,x");
     const first = await finished(api, bot.id, long.json().id, t);
     const second = await finished(api, bot.id, short.json().id, t);
     expect(first).toMatchObject({ status: "done", created: 300, removed: 0 });
@@ -187,7 +185,7 @@ describe.each(engines())("CSV import on %s", (engine) => {
     const errors: unknown[] = [];
     const spy = vi.spyOn(t.platform.log, "error").mockImplementation((...args: unknown[]) => void errors.push(args));
     try {
-      const started = await t.app.inject({ method: "POST", url: `/v2/bots/${bot.id}/csv_import?api_key=${await apiKeyOf(api)}`, headers: { "content-type": "text/csv" }, payload: sheet });
+      const started = await sendSheet(api, bot.id, sheet);
       expect(started.statusCode).toBe(202);
       await vi.waitFor(async () => expect((await t.platform.interop.tasks.byId(bot.id, started.json().id, "csv_import"))?.processed).toBeGreaterThan(0));
       expect((await api.delete(`/v2/bots/${bot.id}`)).statusCode).toBe(200);
@@ -203,8 +201,7 @@ describe.each(engines())("CSV import on %s", (engine) => {
     const bot = await createBot(api);
     const missing = await finished(api, bot.id, (await api.post(`/v2/bots/${bot.id}/csv_import`, { csv_url: sheets.url("/nope.csv") })).json().id, t);
     expect(missing).toMatchObject({ status: "failed", error: "The CSV url answered HTTP 404" });
-    const key = await apiKeyOf(api);
-    const headerless = await t.app.inject({ method: "POST", url: `/v2/bots/${bot.id}/csv_import?api_key=${key}`, headers: { "content-type": "text/csv" }, payload: "name,answer\n/x,y" });
+    const headerless = await sendSheet(api, bot.id, "name,answer\n/x,y");
     expect(await finished(api, bot.id, headerless.json().id, t)).toMatchObject({
       status: "failed",
       error: "The CSV has no command column: row 1 must name the columns (command, help, aliases, answer, keyboard)",
