@@ -76,20 +76,32 @@ describe("what comes out of an isolate", () => {
 });
 
 describe("the isolate hand-off", () => {
-  const waiter = (botId: number, ownerId: number, since: number, passedOver = 0): Waiter => ({ botId, ownerId, since, passedOver, mayBorrow: false, take: () => {} });
+  const waiter = (botId: number, ownerId: number, passedOver = 0, passedSince?: number): Waiter => ({ botId, ownerId, passedOver, passedSince, mayBorrow: false, take: () => {} });
   const warmFor = (botId: number) => (botId === 9 ? 2 : 0);
   const anyone = () => true;
 
-  it("lets a warm realm go first only while the oldest waiter has not waited long", () => {
-    expect(chooseWaiter([waiter(1, 1, 100), waiter(9, 2, 105)], warmFor, anyone, 110)).toBe(1);
-    expect(chooseWaiter([waiter(1, 1, 100), waiter(9, 2, 105)], warmFor, anyone, 120)).toBe(0);
-    expect(chooseWaiter([waiter(1, 1, 100, 8), waiter(9, 2, 105)], warmFor, anyone, 101)).toBe(0);
+  it("lets a warm realm go first, however long the oldest waiter has queued, until it was passed over too long or too often", () => {
+    const oldest = waiter(1, 1);
+    const queue = [oldest, waiter(9, 2)];
+    // A deep queue: the oldest came long ago, but no choice has cost it anything yet.
+    expect(chooseWaiter(queue, warmFor, anyone, 10_000)).toBe(1);
+    expect(oldest).toMatchObject({ passedOver: 1, passedSince: 10_000 });
+    expect(chooseWaiter(queue, warmFor, anyone, 10_019)).toBe(1);
+    expect(oldest).toMatchObject({ passedOver: 2, passedSince: 10_000 });
+    expect(chooseWaiter(queue, warmFor, anyone, 10_020)).toBe(0);
+    expect(chooseWaiter([waiter(1, 1, 8, 10_000), waiter(9, 2)], warmFor, anyone, 10_001)).toBe(0);
+  });
+
+  it("takes the oldest when none of the next suits the sandbox better, and counts no pass-over", () => {
+    const oldest = waiter(1, 1);
+    expect(chooseWaiter([oldest, waiter(2, 2)], warmFor, anyone, 10_000)).toBe(0);
+    expect(oldest.passedOver).toBe(0);
   });
 
   it("skips owners at their share, and answers -1 when every waiter's owner is", () => {
     const atShare = (ownerId: number) => ownerId !== 1;
-    expect(chooseWaiter([waiter(1, 1, 100), waiter(2, 2, 101)], () => 0, atShare, 100)).toBe(1);
-    expect(chooseWaiter([waiter(1, 1, 100)], () => 0, atShare, 100)).toBe(-1);
+    expect(chooseWaiter([waiter(1, 1), waiter(2, 2)], () => 0, atShare, 100)).toBe(1);
+    expect(chooseWaiter([waiter(1, 1)], () => 0, atShare, 100)).toBe(-1);
   });
 });
 

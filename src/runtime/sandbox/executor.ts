@@ -81,8 +81,9 @@ interface Slot {
 export interface Waiter {
   botId: number;
   ownerId: number;
-  since: number;
   passedOver: number;
+  /** When a better-suited waiter first went before it. */
+  passedSince?: number;
   /** Whether it may take a sandbox lent beyond its owner's share. */
   mayBorrow: boolean;
   take(slot: Slot): void;
@@ -95,13 +96,16 @@ const MAX_SLOW_BOTS = 1000;
 
 /** Waiters a freed sandbox chooses among (oldest first)... */
 const FIT_WINDOW = 8;
-/** ...as long as the oldest has waited less than this; a longer waiter is never passed over. */
+/** ...as long as the oldest was first passed over less than this ago; then it is passed over no more. */
 const PASS_OVER_MS = 20;
 
 /**
  * Which waiter a freed sandbox takes: among those whose owner is under its share, the oldest,
  * unless a waiter among the next few suits this sandbox better (its realm is warm there, or it
- * is its home) and the oldest has neither waited long nor been passed over too often.
+ * is its home) and the oldest has been passed over neither too often nor for long. The time
+ * counts from its first pass-over, not from when it came: in a deep queue every waiter has
+ * waited long, through no fault of the choice, and handing each head to whichever sandbox came
+ * free built a second realm for a bot in every sandbox in turn (bench/runtime.ts --bots 1000).
  * Answers the waiter's index, or -1 when every waiter's owner is at its share.
  */
 export function chooseWaiter(waiting: readonly Waiter[], fit: (botId: number) => number, mayRun: (ownerId: number) => boolean, now: number): number {
@@ -114,10 +118,10 @@ export function chooseWaiter(waiting: readonly Waiter[], fit: (botId: number) =>
   }
   if (oldest < 0) return -1;
   const first = waiting[oldest]!;
-  if (first.passedOver >= FIT_WINDOW || now - first.since >= PASS_OVER_MS) return oldest;
+  if (first.passedOver >= FIT_WINDOW || now - (first.passedSince ?? now) >= PASS_OVER_MS) return oldest;
   let best = oldest;
   for (const i of window) if (fit(waiting[i]!.botId) > fit(waiting[best]!.botId)) best = i;
-  if (best !== oldest) first.passedOver++;
+  if (best !== oldest && first.passedOver++ === 0) first.passedSince = now;
   return best;
 }
 
@@ -229,7 +233,7 @@ export class Executor {
       this.take(slot.sandbox, ownerId);
       return Promise.resolve(slot);
     }
-    return new Promise((take) => this.waiting.push({ botId, ownerId, since: this.options.now(), passedOver: 0, mayBorrow, take }));
+    return new Promise((take) => this.waiting.push({ botId, ownerId, passedOver: 0, mayBorrow, take }));
   }
 
   private freeSandboxes(): Sandbox[] {
