@@ -1,7 +1,7 @@
 import { createInterface } from "node:readline/promises";
-import { parseArgs } from "node:util";
 import type { CliCommand } from "./command.js";
-import { CliError, reportingErrors } from "./remote/cli-error.js";
+import { CliError } from "./errors.js";
+import { parseOptions } from "./options.js";
 import { defaultServer, saveCredentials } from "./remote/credentials.js";
 import { RemoteApi } from "./remote/remote-api.js";
 
@@ -21,16 +21,15 @@ export const loginCommand: CliCommand = {
   name: "login",
   summary: "Save the server URL and your api key for pull, push and logs",
   usage,
-  run: (args) =>
-    reportingErrors("login", async () => {
-      const { values } = parseArgs({ args, options: { server: { type: "string" }, "api-key": { type: "string" } } });
-      const server = values.server ?? defaultServer();
-      const apiKey = (values["api-key"] ?? (await ask("Api key: "))).trim();
-      if (!apiKey) throw new CliError("an api key is needed (--api-key=KEY)");
-      const user = await new RemoteApi(server, apiKey).request<{ email: string }>("GET", "v2/user");
-      const path = await saveCredentials({ server, api_key: apiKey });
-      console.log(`Logged in to ${server} as ${user.email} (saved in ${path})`);
-    }),
+  async run(args) {
+    const values = parseOptions(args, { server: { type: "string" }, "api-key": { type: "string" } });
+    const server = values.server ?? defaultServer();
+    const apiKey = (values["api-key"] ?? (await ask("Api key: "))).trim();
+    if (!apiKey) throw new CliError("an api key is needed (--api-key=KEY)");
+    const user = await new RemoteApi(server, apiKey).request<{ email: string }>("GET", "v2/user");
+    const path = await saveCredentials({ server, api_key: apiKey });
+    console.log(`Logged in to ${server} as ${user.email} (saved in ${path})`);
+  },
 };
 
 async function ask(question: string): Promise<string> {

@@ -1,7 +1,7 @@
 import { setTimeout as wait } from "node:timers/promises";
-import { parseArgs } from "node:util";
 import type { CliCommand } from "./command.js";
-import { CliError, reportingErrors } from "./remote/cli-error.js";
+import { UsageError } from "./errors.js";
+import { parseArguments } from "./options.js";
 import { loadCredentials } from "./remote/credentials.js";
 import { RemoteApi } from "./remote/remote-api.js";
 import { findBot } from "./remote/remote-bot.js";
@@ -28,34 +28,34 @@ export const logsCommand: CliCommand = {
   name: "logs",
   summary: "Print a bot's error log; --follow keeps printing new entries",
   usage,
-  run: (args) =>
-    reportingErrors("logs", async () => {
-      const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { follow: { type: "boolean", default: false }, interval: { type: "string", default: "2" } } });
-      const interval = Number(values.interval);
-      if (!(interval > 0)) throw new CliError(`--interval must be a positive number of seconds, got '${values.interval}'`);
-      if (!positionals[0]) throw new CliError("name the bot: botyard logs <bot> [--follow]");
-      const credentials = await loadCredentials();
-      const api = new RemoteApi(credentials.server, credentials.api_key);
-      const bot = await findBot(api, positionals[0]);
-      // The log answers newest first: the first page holds everything new since the last look.
-      const newest = () => api.request<LogEntry[]>("GET", `v2/bots/${bot.id}/error_logs?per_page=200`);
-      let seen = 0;
-      const print = (entries: LogEntry[]) => {
-        for (const entry of entries.filter((e) => e.id > seen).reverse()) console.log(line(entry));
-        seen = Math.max(seen, ...entries.map((e) => e.id));
-      };
-      print(await newest());
-      if (!values.follow) return;
-      const stop = new AbortController();
-      process.once("SIGINT", () => stop.abort());
-      process.once("SIGTERM", () => stop.abort());
-      while (!stop.signal.aborted) {
-        try {
-          await wait(interval * 1000, undefined, { signal: stop.signal });
-        } catch {
-          return;
-        }
-        print(await newest());
+  async run(args) {
+    const { values, positionals } = parseArguments(args, { follow: { type: "boolean", default: false }, interval: { type: "string", default: "2" } });
+    const interval = Number(values.interval);
+    if (!(interval > 0)) throw new UsageError(`--interval must be a positive number of seconds, got '${values.interval}'`);
+    if (!positionals[0]) throw new UsageError("name the bot");
+    if (positionals.length > 1) throw new UsageError(`Unexpected argument '${positionals[1]}'`);
+    const credentials = await loadCredentials();
+    const api = new RemoteApi(credentials.server, credentials.api_key);
+    const bot = await findBot(api, positionals[0]);
+    // The log answers newest first: the first page holds everything new since the last look.
+    const newest = () => api.request<LogEntry[]>("GET", `v2/bots/${bot.id}/error_logs?per_page=200`);
+    let seen = 0;
+    const print = (entries: LogEntry[]) => {
+      for (const entry of entries.filter((e) => e.id > seen).reverse()) console.log(line(entry));
+      seen = Math.max(seen, ...entries.map((e) => e.id));
+    };
+    print(await newest());
+    if (!values.follow) return;
+    const stop = new AbortController();
+    process.once("SIGINT", () => stop.abort());
+    process.once("SIGTERM", () => stop.abort());
+    while (!stop.signal.aborted) {
+      try {
+        await wait(interval * 1000, undefined, { signal: stop.signal });
+      } catch {
+        return;
       }
-    }),
+      print(await newest());
+    }
+  },
 };

@@ -4,17 +4,27 @@ import { UsageError } from "./errors.js";
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
 /**
- * A subcommand's options, strictly parsed: an unknown option, a missing value or a stray
+ * A subcommand's command line, strictly parsed: an unknown option, a missing value or a stray
  * argument is a UsageError with node's first sentence about it (the rest is advice about `--`).
  */
-export function parseOptions<T extends Options>(args: string[], options: T) {
+function strictly<T>(parse: () => T): T {
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
+    return parse();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "";
     if (!code.startsWith("ERR_PARSE_ARGS")) throw error;
     throw new UsageError((error as Error).message.split(". ")[0]!.replace(/\.$/, ""));
   }
+}
+
+/** A subcommand's options; it takes no other arguments. */
+export function parseOptions<T extends Options>(args: string[], options: T) {
+  return strictly(() => parseArgs({ args, options, strict: true, allowPositionals: false }).values);
+}
+
+/** A subcommand's options and its other arguments (a bot, a folder). */
+export function parseArguments<T extends Options>(args: string[], options: T) {
+  return strictly(() => parseArgs({ args, options, strict: true, allowPositionals: true }));
 }
 
 /** A `--port` value: a whole number 0-65535 (0 picks a free port). */

@@ -1,9 +1,9 @@
 import { mkdir } from "node:fs/promises";
-import { parseArgs } from "node:util";
 import { writeFolderFiles } from "../interop/git/folder-files.js";
 import { safeFileName, writeRepository } from "../interop/git/repository.js";
 import type { CliCommand } from "./command.js";
-import { CliError, reportingErrors } from "./remote/cli-error.js";
+import { UsageError } from "./errors.js";
+import { parseArguments } from "./options.js";
 import { loadCredentials } from "./remote/credentials.js";
 import { writeLink } from "./remote/linked-folder.js";
 import { RemoteApi } from "./remote/remote-api.js";
@@ -21,21 +21,20 @@ export const pullCommand: CliCommand = {
   name: "pull",
   summary: "Write a bot into a folder in the Git repository format",
   usage,
-  run: (args) =>
-    reportingErrors("pull", async () => {
-      const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
-      const [ref, dirArg] = positionals;
-      if (!ref) throw new CliError("name the bot to pull: botyard pull <bot> [dir]");
-      const credentials = await loadCredentials();
-      const api = new RemoteApi(credentials.server, credentials.api_key);
-      const found = await findBot(api, ref);
-      const state = await fetchState(api, found.id, (count) => process.stderr.write(`\rfetched ${count} command(s)`));
-      process.stderr.write("\n");
-      const dir = dirArg ?? safeFileName(state.bot.username ?? state.bot.name);
-      await mkdir(dir, { recursive: true });
-      const files = writeRepository(state.content, { name: state.bot.username ?? state.bot.name, csv_url: state.bot.csv_url, git_remote: state.bot.git_remote });
-      await writeFolderFiles(dir, files);
-      await writeLink(dir, { server: credentials.server, bot_id: state.bot.id });
-      console.log(`Pulled ${state.bot.name} (${state.content.commands.length} commands, ${state.content.folders.length} folders, ${state.content.libs.length} libraries) into ${dir}`);
-    }),
+  async run(args) {
+    const [ref, dirArg, ...more] = parseArguments(args, {}).positionals;
+    if (!ref) throw new UsageError("name the bot to pull");
+    if (more.length > 0) throw new UsageError(`Unexpected argument '${more[0]}'`);
+    const credentials = await loadCredentials();
+    const api = new RemoteApi(credentials.server, credentials.api_key);
+    const found = await findBot(api, ref);
+    const state = await fetchState(api, found.id, (count) => process.stderr.write(`\rfetched ${count} command(s)`));
+    process.stderr.write("\n");
+    const dir = dirArg ?? safeFileName(state.bot.username ?? state.bot.name);
+    await mkdir(dir, { recursive: true });
+    const files = writeRepository(state.content, { name: state.bot.username ?? state.bot.name, csv_url: state.bot.csv_url, git_remote: state.bot.git_remote });
+    await writeFolderFiles(dir, files);
+    await writeLink(dir, { server: credentials.server, bot_id: state.bot.id });
+    console.log(`Pulled ${state.bot.name} (${state.content.commands.length} commands, ${state.content.folders.length} folders, ${state.content.libs.length} libraries) into ${dir}`);
+  },
 };

@@ -1,11 +1,11 @@
 import { existsSync } from "node:fs";
 import { createInterface } from "node:readline/promises";
-import { parseArgs } from "node:util";
 import { libraries } from "../catalog/libraries.js";
 import { readFolderFiles } from "../interop/git/folder-files.js";
 import { readRepository, RepositoryProblems } from "../interop/git/repository.js";
 import type { CliCommand } from "./command.js";
-import { CliError, reportingErrors } from "./remote/cli-error.js";
+import { CliError, UsageError } from "./errors.js";
+import { parseArguments } from "./options.js";
 import { loadCredentials } from "./remote/credentials.js";
 import { readLink } from "./remote/linked-folder.js";
 import { RemoteApi } from "./remote/remote-api.js";
@@ -28,39 +28,35 @@ export const pushCommand: CliCommand = {
   name: "push",
   summary: "Make a bot match a folder pulled with 'botyard pull'",
   usage,
-  run: (args) =>
-    reportingErrors("push", async () => {
-      const { values, positionals } = parseArgs({
-        args,
-        allowPositionals: true,
-        options: { bot: { type: "string" }, yes: { type: "boolean", default: false }, "dry-run": { type: "boolean", default: false } },
-      });
-      const dir = positionals[0] ?? ".";
-      if (!existsSync(dir)) throw new CliError(`${dir} does not exist`);
-      let local;
-      try {
-        local = readRepository(await readFolderFiles(dir)).content;
-      } catch (error) {
-        if (error instanceof RepositoryProblems) throw new CliError(`nothing pushed; fix these first:\n  ${error.problems.join("\n  ")}`);
-        throw error;
-      }
-      const credentials = await loadCredentials();
-      const api = new RemoteApi(credentials.server, credentials.api_key);
-      const state = await fetchState(api, values.bot ? (await findBot(api, values.bot)).id : await linkedBot(dir, credentials.server));
-      const plan = planPush(local, state.content, new Set(libraries.map((lib) => lib.name)));
-      const summary = describePlan(plan);
-      if (summary.length === 0) {
-        console.log(`${state.bot.name} already matches ${dir}`);
-        return;
-      }
-      console.log(`Pushing ${dir} to ${state.bot.name} will:\n  ${summary.join("\n  ")}`);
-      if (values["dry-run"]) return;
-      if (plan.delete.length > 0 && !values.yes && !(await confirm(`Delete ${plan.delete.length} command(s) from ${state.bot.name}? [y/N] `))) {
-        throw new CliError("nothing pushed; the push would delete commands (confirm, or pass --yes)");
-      }
-      await applyPlan(api, state, plan, (done, total, what) => process.stderr.write(`[${done}/${total}] ${what}\n`));
-      console.log(`Pushed ${dir} to ${state.bot.name}`);
-    }),
+  async run(args) {
+    const { values, positionals } = parseArguments(args, { bot: { type: "string" }, yes: { type: "boolean", default: false }, "dry-run": { type: "boolean", default: false } });
+    if (positionals.length > 1) throw new UsageError(`Unexpected argument '${positionals[1]}'`);
+    const dir = positionals[0] ?? ".";
+    if (!existsSync(dir)) throw new CliError(`${dir} does not exist`);
+    let local;
+    try {
+      local = readRepository(await readFolderFiles(dir)).content;
+    } catch (error) {
+      if (error instanceof RepositoryProblems) throw new CliError(`nothing pushed; fix these first:\n  ${error.problems.join("\n  ")}`);
+      throw error;
+    }
+    const credentials = await loadCredentials();
+    const api = new RemoteApi(credentials.server, credentials.api_key);
+    const state = await fetchState(api, values.bot ? (await findBot(api, values.bot)).id : await linkedBot(dir, credentials.server));
+    const plan = planPush(local, state.content, new Set(libraries.map((lib) => lib.name)));
+    const summary = describePlan(plan);
+    if (summary.length === 0) {
+      console.log(`${state.bot.name} already matches ${dir}`);
+      return;
+    }
+    console.log(`Pushing ${dir} to ${state.bot.name} will:\n  ${summary.join("\n  ")}`);
+    if (values["dry-run"]) return;
+    if (plan.delete.length > 0 && !values.yes && !(await confirm(`Delete ${plan.delete.length} command(s) from ${state.bot.name}? [y/N] `))) {
+      throw new CliError("nothing pushed; the push would delete commands (confirm, or pass --yes)");
+    }
+    await applyPlan(api, state, plan, (done, total, what) => process.stderr.write(`[${done}/${total}] ${what}\n`));
+    console.log(`Pushed ${dir} to ${state.bot.name}`);
+  },
 };
 
 /** The bot the folder was pulled from, when it came from the server logged in to. */

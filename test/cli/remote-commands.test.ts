@@ -50,18 +50,26 @@ describe.each(engines())("botyard login, pull, push and logs against a served AP
   });
 
   it("logs in with a checked api key kept for the user alone, and says plainly when it cannot", async () => {
-    expect(await botyard("pull", "1")).toMatchObject({ code: 1, err: "botyard pull: not logged in; run 'botyard login' first" });
+    expect(await botyard("pull", "1")).toMatchObject({ code: 1, err: "botyard: not logged in; run 'botyard login' first" });
     const { user } = await signUpClient(t.app);
-    expect(await botyard("login", "--server", server, "--api-key=wrong")).toMatchObject({ code: 1, err: "botyard login: GET v2/user: 401 You need to sign in or sign up before continuing. The api key was refused: copy the current one from the dashboard's account page and run 'botyard login' again." });
+    expect(await botyard("login", "--server", server, "--api-key=wrong")).toMatchObject({ code: 1, err: "botyard: GET v2/user: 401 You need to sign in or sign up before continuing. The api key was refused: copy the current one from the dashboard's account page and run 'botyard login' again." });
     const ok = await botyard("login", "--server", server, `--api-key=${user.apiKey}`);
     expect(ok.code).toBe(0);
     expect(ok.out).toContain(`as ${user.email}`);
     const file = join(config, "botyard", "credentials.json");
     expect(JSON.parse(readFileSync(file, "utf8"))).toEqual({ server, api_key: user.apiKey });
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect((await botyard("login", "--server", "http://127.0.0.1:9", "--api-key=x")).err).toMatch(/^botyard login: cannot reach http:\/\/127\.0\.0\.1:9: /);
+    expect((await botyard("login", "--server", "http://127.0.0.1:9", "--api-key=x")).err).toMatch(/^botyard: cannot reach http:\/\/127\.0\.0\.1:9: /);
     expect((await botyard("pull", "--help")).out).toContain("Usage: botyard pull <bot> [dir]");
-    expect(await botyard("push", "--force")).toMatchObject({ code: 1, err: "botyard push: Unknown option '--force'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--force\"" });
+    // A wrong command line: one line and the command's help, exit 2 (as every botyard command answers it).
+    const unknown = await botyard("push", "--force");
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toMatch(/^botyard: Unknown option '--force'\n\nUsage: botyard push /);
+    const noBot = await botyard("pull");
+    expect(noBot.code).toBe(2);
+    expect(noBot.err).toMatch(/^botyard: name the bot to pull\n\nUsage: botyard pull <bot> \[dir\]/);
+    expect(await botyard("logs", "a", "b")).toMatchObject({ code: 2, err: expect.stringMatching(/^botyard: Unexpected argument 'b'\n\nUsage: botyard logs /) });
+    expect(await botyard("logs", "a", "--interval", "0")).toMatchObject({ code: 2, err: expect.stringMatching(/^botyard: --interval must be a positive number of seconds, got '0'\n/) });
   });
 
   it("pulls a bot into the repository format and pushes edits back, asking before it deletes", async () => {
@@ -96,7 +104,7 @@ describe.each(engines())("botyard login, pull, push and logs against a served AP
     expect(refused.out).toContain("DELETE 1 command(s): /orders");
     expect(refused.out).toContain("create 1 command(s): /hours");
     expect(refused.out).toContain("update 1 command(s): /start");
-    expect(refused.err).toBe("botyard push: nothing pushed; the push would delete commands (confirm, or pass --yes)");
+    expect(refused.err).toBe("botyard: nothing pushed; the push would delete commands (confirm, or pass --yes)");
     expect((await api.get(`/v2/bots/${bot.id}/commands?q=orders`)).json()).toHaveLength(1);
     expect((await botyard("push", dir, "--dry-run")).code).toBe(0);
 
@@ -110,7 +118,7 @@ describe.each(engines())("botyard login, pull, push and logs against a served AP
     writeFileSync(start, readFileSync(start, "utf8").replace("Welcome back!", "Changed again"));
     const broken = await botyard("push", dir, "--yes");
     expect(broken.code).toBe(1);
-    expect(broken.err).toBe('botyard push: nothing pushed; fix these first:\n  commands/_broken.js line 3: need_reply must be true, false or empty, not "perhaps"');
+    expect(broken.err).toBe('botyard: nothing pushed; fix these first:\n  commands/_broken.js line 3: need_reply must be true, false or empty, not "perhaps"');
     expect((await api.get(`/v2/bots/${bot.id}/commands?q=start`)).json()[0].answer).toBe("Welcome back! Browse the catalog and order in two taps.");
   });
 
@@ -133,7 +141,7 @@ describe.each(engines())("botyard login, pull, push and logs against a served AP
       return { ...content, commands: content.commands.sort((a, b) => a.command.localeCompare(b.command)) };
     };
     expect(await sorted(target.id)).toEqual(await sorted(source.id));
-    expect((await botyard("push", join(work, "missing"))).err).toBe(`botyard push: ${join(work, "missing")} does not exist`);
+    expect((await botyard("push", join(work, "missing"))).err).toBe(`botyard: ${join(work, "missing")} does not exist`);
   });
 
   it("prints the error log, and follows it as a process until stopped", async () => {
@@ -142,7 +150,7 @@ describe.each(engines())("botyard login, pull, push and logs against a served AP
     const bot = await createBot(api, { name: "Faulty" });
     await t.platform.errorLog.record(bot.id, { message: "first failure", command_name: "/start", command_id: 1 });
     expect((await botyard("logs", "Faulty")).out).toMatch(/^\S+Z {2}\/start {2}first failure$/);
-    expect((await botyard("logs", "nobody")).err).toBe("botyard logs: no bot named nobody");
+    expect((await botyard("logs", "nobody")).err).toBe("botyard: no bot named nobody");
 
     // As people run it: bin/botyard.js over the build (npm test builds first).
     const child = spawn(process.execPath, ["--no-node-snapshot", "bin/botyard.js", "logs", String(bot.id), "--follow", "--interval", "0.1"], {

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { CliError } from "./cli-error.js";
+import { CliError } from "../errors.js";
 
 /** Where `botyard login` keeps the server and api key. */
 export interface Credentials {

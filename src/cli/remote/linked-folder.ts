@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { CliError } from "./cli-error.js";
+import { CliError } from "../errors.js";
 
 /** `.botyard.json` in a pulled folder: which bot on which server it belongs to. */
 export interface FolderLink {

@@ -1,4 +1,4 @@
-import { CliError } from "./cli-error.js";
+import { CliError } from "../errors.js";
 
 type Method = "GET" | "POST" | "PUT" | "DELETE";
 

@@ -1,5 +1,5 @@
 import type { BotContent, CommandEntry } from "../../interop/bot-content.js";
-import { CliError } from "./cli-error.js";
+import { CliError } from "../errors.js";
 import type { RemoteApi } from "./remote-api.js";
 
 /** The Bot fields the command line reads. */
