@@ -29,11 +29,10 @@ export const logsCommand: CliCommand = {
   summary: "Print a bot's error log; --follow keeps printing new entries",
   usage,
   async run(args) {
-    const { values, positionals } = parseArguments(args, { follow: { type: "boolean", default: false }, interval: { type: "string", default: "2" } });
+    const { values, positionals } = parseArguments(args, { follow: { type: "boolean", default: false }, interval: { type: "string", default: "2" } }, 1);
     const interval = Number(values.interval);
     if (!(interval > 0)) throw new UsageError(`--interval must be a positive number of seconds, got '${values.interval}'`);
     if (!positionals[0]) throw new UsageError("name the bot");
-    if (positionals.length > 1) throw new UsageError(`Unexpected argument '${positionals[1]}'`);
     const credentials = await loadCredentials();
     const api = new RemoteApi(credentials.server, credentials.api_key);
     const bot = await findBot(api, positionals[0]);

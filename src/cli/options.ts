@@ -22,9 +22,12 @@ export function parseOptions<T extends Options>(args: string[], options: T) {
   return strictly(() => parseArgs({ args, options, strict: true, allowPositionals: false }).values);
 }
 
-/** A subcommand's options and its other arguments (a bot, a folder). */
-export function parseArguments<T extends Options>(args: string[], options: T) {
-  return strictly(() => parseArgs({ args, options, strict: true, allowPositionals: true }));
+/** A subcommand's options and at most `most` other arguments (a bot, a folder); one more is a UsageError, as node words it. */
+export function parseArguments<T extends Options>(args: string[], options: T, most: number) {
+  const parsed = strictly(() => parseArgs({ args, options, strict: true, allowPositionals: true }));
+  const extra = parsed.positionals[most];
+  if (extra !== undefined) throw new UsageError(`Unexpected argument '${extra}'`);
+  return parsed;
 }
 
 /** A `--port` value: a whole number 0-65535 (0 picks a free port). */

@@ -22,9 +22,8 @@ export const pullCommand: CliCommand = {
   summary: "Write a bot into a folder in the Git repository format",
   usage,
   async run(args) {
-    const [ref, dirArg, ...more] = parseArguments(args, {}).positionals;
+    const [ref, dirArg] = parseArguments(args, {}, 2).positionals;
     if (!ref) throw new UsageError("name the bot to pull");
-    if (more.length > 0) throw new UsageError(`Unexpected argument '${more[0]}'`);
     const credentials = await loadCredentials();
     const api = new RemoteApi(credentials.server, credentials.api_key);
     const found = await findBot(api, ref);

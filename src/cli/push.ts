@@ -4,7 +4,7 @@ import { libraries } from "../catalog/libraries.js";
 import { readFolderFiles } from "../interop/git/folder-files.js";
 import { readRepository, RepositoryProblems } from "../interop/git/repository.js";
 import type { CliCommand } from "./command.js";
-import { CliError, UsageError } from "./errors.js";
+import { CliError } from "./errors.js";
 import { parseArguments } from "./options.js";
 import { loadCredentials } from "./remote/credentials.js";
 import { readLink } from "./remote/linked-folder.js";
@@ -29,8 +29,7 @@ export const pushCommand: CliCommand = {
   summary: "Make a bot match a folder pulled with 'botyard pull'",
   usage,
   async run(args) {
-    const { values, positionals } = parseArguments(args, { bot: { type: "string" }, yes: { type: "boolean", default: false }, "dry-run": { type: "boolean", default: false } });
-    if (positionals.length > 1) throw new UsageError(`Unexpected argument '${positionals[1]}'`);
+    const { values, positionals } = parseArguments(args, { bot: { type: "string" }, yes: { type: "boolean", default: false }, "dry-run": { type: "boolean", default: false } }, 1);
     const dir = positionals[0] ?? ".";
     if (!existsSync(dir)) throw new CliError(`${dir} does not exist`);
     let local;

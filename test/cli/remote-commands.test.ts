@@ -68,6 +68,7 @@ describe.each(engines())("botyard login, pull, push and logs against a served AP
     const noBot = await botyard("pull");
     expect(noBot.code).toBe(2);
     expect(noBot.err).toMatch(/^botyard: name the bot to pull\n\nUsage: botyard pull <bot> \[dir\]/);
+    expect(await botyard("pull", "a", "b", "c")).toMatchObject({ code: 2, err: expect.stringMatching(/^botyard: Unexpected argument 'c'\n\nUsage: botyard pull /) });
     expect(await botyard("logs", "a", "b")).toMatchObject({ code: 2, err: expect.stringMatching(/^botyard: Unexpected argument 'b'\n\nUsage: botyard logs /) });
     expect(await botyard("logs", "a", "--interval", "0")).toMatchObject({ code: 2, err: expect.stringMatching(/^botyard: --interval must be a positive number of seconds, got '0'\n/) });
   });
