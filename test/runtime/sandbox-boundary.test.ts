@@ -77,7 +77,7 @@ describe("what comes out of an isolate", () => {
 
 describe("the isolate hand-off", () => {
   const waiter = (botId: number, ownerId: number, passedOver = 0, passedSince?: number): Waiter => ({ botId, ownerId, passedOver, passedSince, mayBorrow: false, take: () => {} });
-  const warmFor = (botId: number) => (botId === 9 ? 2 : 0);
+  const warmFor = ({ botId }: Waiter) => (botId === 9 ? 2 : 0);
   const anyone = () => true;
 
   it("lets a warm realm go first, however long the oldest waiter has queued, until it was passed over too long or too often", () => {
@@ -99,7 +99,7 @@ describe("the isolate hand-off", () => {
   });
 
   it("skips owners at their share, and answers -1 when every waiter's owner is", () => {
-    const atShare = (ownerId: number) => ownerId !== 1;
+    const atShare = ({ ownerId }: Waiter) => ownerId !== 1;
     expect(chooseWaiter([waiter(1, 1), waiter(2, 2)], () => 0, atShare, 100)).toBe(1);
     expect(chooseWaiter([waiter(1, 1)], () => 0, atShare, 100)).toBe(-1);
   });
@@ -264,6 +264,63 @@ describe("a sandbox lent beyond an owner's share", () => {
     const result = await slow;
     expect(result.error).toBeUndefined();
     expect(result.actions).toEqual([expect.objectContaining({ params: expect.objectContaining({ text: "slow" }) })]);
+  });
+});
+
+describe("a run queued behind another in a sandbox process", () => {
+  /** Runs and what each sandbox's `run` answered, "returned" for a run it handed back unstarted. */
+  const watched = (options: { queueBehindMs: number; returnAfterMs: number }) => {
+    const executor = new Executor({ isolates: 2, memoryMb: 64, warmMb: 8, limits, watchdogMarginMs: 300, borrowMs: 0, ...options });
+    const sandboxes = (executor as unknown as { sandboxes: { run(...args: unknown[]): Promise<unknown> }[] }).sandboxes;
+    const endings: unknown[][] = sandboxes.map(() => []);
+    sandboxes.forEach((sandbox, i) => {
+      const run = sandbox.run.bind(sandbox);
+      sandbox.run = (...args) => run(...args).then((ending) => (endings[i]!.push(ending), ending));
+    });
+    const run = (botId: number, ownerId: number, code: string, timeoutMs = 2000) =>
+      executor.execute({ botId, ownerId, segments: [{ name: "/start", code }], globals: { chat: { chatid: 1 } }, reads: async () => "null", timeoutMs });
+    return { executor, endings, run };
+  };
+  const busyFor = (ms: number) => `var t = Date.now(); while (Date.now() - t < ${ms}) {} Bot.sendMessage('done')`;
+
+  it("is handed back once the run ahead has gone too long, and runs elsewhere rather than wait for another owner's loop", async () => {
+    const { executor, endings, run } = watched({ queueBehindMs: 50, returnAfterMs: 100 });
+    try {
+      const finished: string[] = [];
+      // Each bot's home is its id modulo 2: the loop takes sandbox 0, the busy run sandbox 1, and
+      // the innocent run (home 0) is queued behind the loop, both sandboxes being busy and young.
+      const loop = run(700, 1, "while (true) {}").then((result) => (finished.push("loop"), result));
+      const busy = run(701, 3, busyFor(300)).then((result) => (finished.push("busy"), result));
+      const innocent = await run(702, 2, "Bot.sendMessage('served')").then((result) => (finished.push("innocent"), result));
+      expect(innocent.error).toBeUndefined();
+      expect(innocent.actions).toHaveLength(1);
+      expect(endings[0]).toContain("returned");
+      expect(finished).toEqual(["busy", "innocent"]);
+      expect((await loop).error).toMatchObject({ timedOut: true });
+      expect((await busy).error).toBeUndefined();
+      // Handed back, its source is still known to the process that had it: a later run there names it only.
+      expect((await run(704, 2, "Bot.sendMessage('served')")).actions).toHaveLength(1);
+    } finally {
+      executor.dispose();
+    }
+  });
+
+  it("goes back unstarted when the run ahead ends its process, and is never charged with that crash", async () => {
+    // Nothing is handed back by the clock here: only the process's end can send the run back.
+    const { executor, endings, run } = watched({ queueBehindMs: 30_000, returnAfterMs: 30_000 });
+    try {
+      const bomb = run(710, 1, "new Array(6e7).fill(1)", 30_000);
+      const busy = run(711, 3, busyFor(300));
+      const innocent = await run(712, 2, "Bot.sendMessage('served')");
+      expect(innocent.error).toBeUndefined();
+      expect(innocent.actions).toHaveLength(1);
+      expect((await bomb).error).toMatchObject({ outOfMemory: true });
+      expect(endings[0]).toContain("returned");
+      expect(executor.restarts).toBeGreaterThan(0);
+      expect((await busy).error).toBeUndefined();
+    } finally {
+      executor.dispose();
+    }
   });
 });
 

@@ -41,6 +41,13 @@ export interface ExecutorOptions {
    * more for a while: what another owner may wait for a lent sandbox is at most this.
    */
   borrowMs: number;
+  /**
+   * A run may be queued in a busy sandbox behind a run younger than this (protocol.ts), which
+   * the sandbox process hands back unstarted once the run ahead has gone `returnAfterMs`. The
+   * first is the smaller, so a run handed back is never queued behind the same run again.
+   */
+  queueBehindMs: number;
+  returnAfterMs: number;
   /** Start each sandbox process at its first run, not at once (an api process renders web apps now and then). */
   startOnFirstRun?: boolean;
   /** Milliseconds on a monotonic clock (tests pass their own). */
@@ -54,6 +61,8 @@ export const defaultExecutorOptions: ExecutorOptions = {
   limits: { maxActions: 500, maxActionBytes: 2 * 1024 * 1024, maxReads: 1000 },
   watchdogMarginMs: 1000,
   borrowMs: 100,
+  queueBehindMs: 5,
+  returnAfterMs: 10,
   now: () => performance.now(),
 };
 
@@ -71,9 +80,10 @@ function withCoreLibs(installed: readonly LibSource[]): readonly LibSource[] {
   return libs;
 }
 
-/** A sandbox held for one execution: within its owner's share, or lent beyond it. */
+/** A run's place in a sandbox (running, or queued behind the run there): within its owner's share, or lent beyond it. */
 interface Slot {
   sandbox: Sandbox;
+  ownerId: number;
   lent: boolean;
 }
 
@@ -100,19 +110,19 @@ const FIT_WINDOW = 8;
 const PASS_OVER_MS = 20;
 
 /**
- * Which waiter a freed sandbox takes: among those whose owner is under its share, the oldest,
- * unless a waiter among the next few suits this sandbox better (its realm is warm there, or it
- * is its home) and the oldest has been passed over neither too often nor for long. The time
- * counts from its first pass-over, not from when it came: in a deep queue every waiter has
- * waited long, through no fault of the choice, and handing each head to whichever sandbox came
- * free built a second realm for a bot in every sandbox in turn (bench/runtime.ts --bots 1000).
- * Answers the waiter's index, or -1 when every waiter's owner is at its share.
+ * Which waiter a freed place takes: among those it can take within their owner's share, the
+ * oldest, unless a waiter among the next few suits it better (an idle sandbox, a realm warm
+ * there, the bot's home) and the oldest has been passed over neither too often nor for long.
+ * The time counts from its first pass-over, not from when it came: in a deep queue every waiter
+ * has waited long, through no fault of the choice, and handing each head to whichever sandbox
+ * came free built a second realm for a bot in every sandbox in turn (bench/runtime.ts --bots
+ * 1000). Answers the waiter's index, or -1 when no waiter can take a place within its share.
  */
-export function chooseWaiter(waiting: readonly Waiter[], fit: (botId: number) => number, mayRun: (ownerId: number) => boolean, now: number): number {
+export function chooseWaiter(waiting: readonly Waiter[], fit: (waiter: Waiter) => number, mayRun: (waiter: Waiter) => boolean, now: number): number {
   let oldest = -1;
   const window: number[] = [];
   for (let i = 0; i < waiting.length && window.length < FIT_WINDOW; i++) {
-    if (!mayRun(waiting[i]!.ownerId)) continue;
+    if (!mayRun(waiting[i]!)) continue;
     if (oldest < 0) oldest = i;
     window.push(i);
   }
@@ -120,26 +130,34 @@ export function chooseWaiter(waiting: readonly Waiter[], fit: (botId: number) =>
   const first = waiting[oldest]!;
   if (first.passedOver >= FIT_WINDOW || now - (first.passedSince ?? now) >= PASS_OVER_MS) return oldest;
   let best = oldest;
-  for (const i of window) if (fit(waiting[i]!.botId) > fit(waiting[best]!.botId)) best = i;
+  for (const i of window) if (fit(waiting[i]!) > fit(waiting[best]!)) best = i;
   if (best !== oldest && first.passedOver++ === 0) first.passedSince = now;
   return best;
 }
 
+/** Where a run may go, and how well it suits the run (higher is better). */
+interface Place {
+  sandbox: Sandbox;
+  fit: number;
+}
+
 /**
- * Runs BJS in a pool of sandbox processes, one isolate each. An execution goes to a free
- * sandbox, preferring one where the bot's realm is warm; a busy pool queues it. One owner
- * holds at most all sandboxes but one (its share), so an owner's endless loops never keep
- * another owner's bots waiting for their timeouts: with two or more sandboxes, another owner
- * waits only for the runs ahead of it. A sandbox nobody else wants is lent to an owner at its
- * share, on a short leash (`borrowMs`): a platform with one busy owner uses every sandbox,
- * and another owner waits for a lent one at most that long. What comes back is checked
- * (outcome.ts) before anyone acts on it.
+ * Runs BJS in a pool of sandbox processes, one isolate each. An execution goes to an idle
+ * sandbox, preferring one where the bot's realm is warm, or else is queued behind a young run
+ * (protocol.ts) or waits. One owner holds at most all sandboxes but one (its share), so an
+ * owner's endless loops never keep another owner's bots waiting for their timeouts: with two or
+ * more sandboxes, another owner waits only for the runs ahead of it. A sandbox nobody else wants
+ * is lent to an owner at its share, on a short leash (`borrowMs`): a platform with one busy
+ * owner uses every sandbox, and another owner waits for a lent one at most that long (and the
+ * queue's patience). What comes back is checked (outcome.ts) before anyone acts on it.
  */
 export class Executor {
   private readonly sandboxes: Sandbox[];
-  private readonly busy = new Set<Sandbox>();
+  /** The runs each sandbox was given, the running one first. */
+  private readonly slots = new Map<Sandbox, Slot[]>();
+  /** When each busy sandbox's running run started, as far as this side knows. */
+  private readonly runningSince = new Map<Sandbox, number>();
   private readonly waiting: Waiter[] = [];
-  private readonly runningByOwner = new Map<number, number>();
   /** Bots whose run outlived a lent sandbox, until when they borrow none. */
   private readonly slowBots = new Map<number, number>();
   private readonly options: ExecutorOptions;
@@ -147,8 +165,9 @@ export class Executor {
 
   constructor(options: Partial<ExecutorOptions> = {}) {
     this.options = { ...defaultExecutorOptions, ...options };
-    const { isolates, memoryMb, warmMb, limits, watchdogMarginMs, startOnFirstRun } = this.options;
-    this.sandboxes = Array.from({ length: Math.max(1, isolates) }, () => new Sandbox({ memoryMb, warmMb, maxScripts: 1000, limits, watchdogMarginMs }, { startOnFirstRun }));
+    const { isolates, memoryMb, warmMb, limits, watchdogMarginMs, returnAfterMs, startOnFirstRun } = this.options;
+    this.sandboxes = Array.from({ length: Math.max(1, isolates) }, () => new Sandbox({ memoryMb, warmMb, maxScripts: 1000, limits, returnAfterMs, watchdogMarginMs }, { startOnFirstRun }));
+    for (const sandbox of this.sandboxes) this.slots.set(sandbox, []);
     this.ownerShare = Math.max(1, this.sandboxes.length - 1);
   }
 
@@ -162,21 +181,25 @@ export class Executor {
     const run = { code: body.code, libs: withCoreLibs(execution.libs ?? NO_LIBS), handler: execution.handler ?? null };
     const { botId, ownerId, timeoutMs } = execution;
     const { borrowMs } = this.options;
-    const runIn = (slot: Slot, limitMs: number) => slot.sandbox.run(botId, run, execution.globals, this.guarded(execution.reads), limitMs);
-    let slot = await this.acquire(botId, ownerId, this.mayBorrow(botId));
-    try {
+    let mayBorrow = this.mayBorrow(botId);
+    let returned = false;
+    for (;;) {
+      const slot = await this.acquire(botId, ownerId, mayBorrow, returned);
       const leashed = slot.lent && timeoutMs > borrowMs;
-      let raw = await runIn(slot, leashed ? borrowMs : timeoutMs);
+      // Each start counts its own reads, as its realm does.
+      const reads = this.guarded(execution.reads);
+      const raw = await slot.sandbox.run(botId, run, execution.globals, reads, leashed ? borrowMs : timeoutMs).finally(() => this.release(slot));
+      // A run handed back never started: it goes elsewhere, ahead of the runs that came after it.
+      returned = raw === "returned";
+      if (raw === "returned") continue;
       if (leashed && raw.stop === "timeout") {
-        // Nothing of a run leaves the isolate but its outcome (reads only read): it may start again.
+        // Nothing of a run leaves the isolate but its outcome (reads only read): it may start
+        // again, within its owner's share and with its whole time.
         this.markSlow(botId);
-        this.release(slot, ownerId);
-        slot = await this.acquire(botId, ownerId, false);
-        raw = await runIn(slot, timeoutMs);
+        mayBorrow = false;
+        continue;
       }
       return readOutcome(raw, body, this.options.limits, timeoutMs);
-    } finally {
-      this.release(slot, ownerId);
     }
   }
 
@@ -215,78 +238,98 @@ export class Executor {
   }
 
   /**
-   * How well a sandbox suits a bot: its realm is warm there (2), it is the bot's home (1, so
-   * a bot's realm is not built in every sandbox in turn), or neither (0).
+   * How well a sandbox suits a bot: idle (3) before a queue; then its realm is warm there (2),
+   * it is the bot's home (1, so a bot's realm is not built in every sandbox in turn), or neither.
    */
   private fit(sandbox: Sandbox, botId: number): number {
-    return sandbox.has(botId) ? 2 : this.sandboxes[botId % this.sandboxes.length] === sandbox ? 1 : 0;
+    const idle = this.slots.get(sandbox)!.length === 0 ? 3 : 0;
+    return idle + (sandbox.has(botId) ? 2 : this.sandboxes[botId % this.sandboxes.length] === sandbox ? 1 : 0);
   }
 
-  private mayRun = (ownerId: number) => (this.runningByOwner.get(ownerId) ?? 0) < this.ownerShare;
-
-  /** The free sandbox that suits the bot best (lent, when its owner is at its share), or a place in the queue. */
-  private acquire(botId: number, ownerId: number, mayBorrow: boolean): Promise<Slot> {
-    const free = this.freeSandboxes();
-    const withinShare = this.mayRun(ownerId);
-    if (free.length > 0 && (withinShare || mayBorrow)) {
-      const slot = { sandbox: this.bestOf(free, botId).sandbox, lent: !withinShare };
-      this.take(slot.sandbox, ownerId);
-      return Promise.resolve(slot);
-    }
-    return new Promise((take) => this.waiting.push({ botId, ownerId, passedOver: 0, mayBorrow, take }));
+  /** Whether the owner's run in the sandbox stays within its share: it holds no more sandboxes than that, counting this one. */
+  private withinShare(sandbox: Sandbox, ownerId: number): boolean {
+    const holds = (candidate: Sandbox) => this.slots.get(candidate)!.some((slot) => slot.ownerId === ownerId && !slot.lent);
+    if (holds(sandbox)) return true;
+    let held = 0;
+    for (const candidate of this.sandboxes) if (holds(candidate)) held++;
+    return held < this.ownerShare;
   }
 
-  private freeSandboxes(): Sandbox[] {
-    return this.sandboxes.filter((candidate) => !this.busy.has(candidate));
-  }
-
-  private take(sandbox: Sandbox, ownerId: number): void {
-    this.busy.add(sandbox);
-    this.runningByOwner.set(ownerId, (this.runningByOwner.get(ownerId) ?? 0) + 1);
-  }
-
-  private release({ sandbox }: Slot, ownerId: number): void {
-    const left = this.runningByOwner.get(ownerId)! - 1;
-    if (left > 0) this.runningByOwner.set(ownerId, left);
-    else this.runningByOwner.delete(ownerId);
-    this.busy.delete(sandbox);
-    // Free sandboxes go to waiters (one whose owner was at its share may run now too), each
-    // to the free sandbox that suits its bot best: a bot handed whichever sandbox came free
-    // would get a realm built in every sandbox in turn, each build costing a cold run. A
-    // sandbox no waiter within its share takes is lent, to the waiter it suits best.
-    for (;;) {
-      const free = this.freeSandboxes();
-      if (free.length === 0) return;
-      const fit = (botId: number) => this.bestOf(free, botId).fit;
-      let index = chooseWaiter(this.waiting, fit, this.mayRun, this.options.now());
-      const lent = index < 0;
-      if (lent) index = this.borrower(fit);
-      if (index < 0) return;
-      const next = this.waiting.splice(index, 1)[0]!;
-      const { sandbox: chosen } = this.bestOf(free, next.botId);
-      this.take(chosen, next.ownerId);
-      next.take({ sandbox: chosen, lent });
-    }
-  }
-
-  /** The waiter a free sandbox is lent to: the oldest of those it suits best, or -1. */
-  private borrower(fit: (botId: number) => number): number {
-    let best = -1;
-    let bestFit = -1;
-    this.waiting.forEach((waiter, i) => {
-      const suits = waiter.mayBorrow ? fit(waiter.botId) : -1;
-      if (suits > bestFit) [best, bestFit] = [i, suits];
+  /** Sandboxes a run may go to now: idle ones, and busy ones whose run is young enough to queue behind. */
+  private openSandboxes(): Sandbox[] {
+    const now = this.options.now();
+    return this.sandboxes.filter((sandbox) => {
+      const load = this.slots.get(sandbox)!.length;
+      return load === 0 || (load === 1 && now - this.runningSince.get(sandbox)! < this.options.queueBehindMs);
     });
+  }
+
+  /**
+   * Of the open sandboxes, the one that suits the run best: within its owner's share only,
+   * unless it may be `lent` one beyond it (then one within the share still goes first at equal fit).
+   */
+  private bestPlace(open: readonly Sandbox[], botId: number, ownerId: number, lent: boolean): Place | undefined {
+    let best: Place | undefined;
+    for (const sandbox of open) {
+      const within = this.withinShare(sandbox, ownerId);
+      if (!lent && !within) continue;
+      const fit = 2 * this.fit(sandbox, botId) + (within ? 1 : 0);
+      if (!best || fit > best.fit) best = { sandbox, fit };
+    }
     return best;
   }
 
-  /** Among free sandboxes, the one that suits the bot best, and how well. */
-  private bestOf(free: readonly Sandbox[], botId: number): { sandbox: Sandbox; fit: number } {
-    let best = { sandbox: free[0]!, fit: this.fit(free[0]!, botId) };
-    for (const candidate of free.slice(1)) {
-      const fit = this.fit(candidate, botId);
-      if (fit > best.fit) best = { sandbox: candidate, fit };
+  /** The open sandbox that suits the run best (lent, when its owner is at its share), or a place in the queue. */
+  private acquire(botId: number, ownerId: number, mayBorrow: boolean, returned: boolean): Promise<Slot> {
+    const place = this.bestPlace(this.openSandboxes(), botId, ownerId, mayBorrow);
+    if (place) return Promise.resolve(this.take(place.sandbox, ownerId));
+    return new Promise((take) => {
+      const waiter = { botId, ownerId, passedOver: 0, mayBorrow, take };
+      // A run handed back came before the ones waiting.
+      if (returned) this.waiting.unshift(waiter);
+      else this.waiting.push(waiter);
+    });
+  }
+
+  private take(sandbox: Sandbox, ownerId: number): Slot {
+    const slot = { sandbox, ownerId, lent: !this.withinShare(sandbox, ownerId) };
+    const slots = this.slots.get(sandbox)!;
+    slots.push(slot);
+    if (slots.length === 1) this.runningSince.set(sandbox, this.options.now());
+    return slot;
+  }
+
+  private release(slot: Slot): void {
+    const slots = this.slots.get(slot.sandbox)!;
+    const index = slots.indexOf(slot);
+    slots.splice(index, 1);
+    // The run queued behind it started as this one ended.
+    if (index === 0 && slots.length > 0) this.runningSince.set(slot.sandbox, this.options.now());
+    // Open places go to waiters (one whose owner was at its share may run now too), each to the
+    // place that suits its bot best: a bot handed whichever sandbox came free would get a realm
+    // built in every sandbox in turn, each build costing a cold run. A place no waiter takes
+    // within its share is lent, to the waiter it suits best.
+    for (;;) {
+      const open = this.openSandboxes();
+      if (open.length === 0) return;
+      const placeOf = (waiter: Waiter, lent: boolean) => this.bestPlace(open, waiter.botId, waiter.ownerId, lent);
+      let index = chooseWaiter(this.waiting, (waiter) => placeOf(waiter, false)!.fit, (waiter) => placeOf(waiter, false) !== undefined, this.options.now());
+      const lent = index < 0;
+      if (lent) index = this.borrower((waiter) => placeOf(waiter, true)?.fit ?? -1);
+      if (index < 0) return;
+      const next = this.waiting.splice(index, 1)[0]!;
+      next.take(this.take(placeOf(next, lent)!.sandbox, next.ownerId));
     }
+  }
+
+  /** The waiter an open place is lent to: the oldest of those it suits best, or -1. */
+  private borrower(fit: (waiter: Waiter) => number): number {
+    let best = -1;
+    let bestFit = -1;
+    this.waiting.forEach((waiter, i) => {
+      const suits = waiter.mayBorrow ? fit(waiter) : -1;
+      if (suits > bestFit) [best, bestFit] = [i, suits];
+    });
     return best;
   }
 

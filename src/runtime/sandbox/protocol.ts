@@ -8,6 +8,8 @@ export interface SandboxOptions {
   warmMb: number;
   maxScripts: number;
   limits: ExecutionLimits;
+  /** How long the run in progress may go before the run queued behind it is handed back unstarted. */
+  returnAfterMs: number;
 }
 
 /** A library as a run names it: its source travels once per process (source-wire.ts). */
@@ -38,8 +40,18 @@ export type ToSandbox =
   | { t: "run"; id: number; botId: number; run: Omit<ExecutionCode, "code" | "libs"> & { code: WiredSource; libs: WireLib[] }; globals: Record<string, unknown>; timeoutMs: number }
   | { t: "read"; id: number; seq: number; result?: string; error?: string };
 
-/** What a sandbox process sends back. */
+/** What a sandbox process sends back. A run it was sent but never started may be `returned`. */
 export type FromSandbox =
   | { t: "ready" }
   | { t: "read"; id: number; seq: number; name: string; args: string }
-  | { t: "done"; id: number; outcome: RawOutcome; changes: WarmChanges };
+  | { t: "done"; id: number; outcome: RawOutcome; changes: WarmChanges }
+  | { t: "returned"; id: number };
+
+/**
+ * The platform may send a process its next run while one runs, so the process goes from one to
+ * the next without waiting for the platform to hear of the first and answer (at 1,000 active
+ * bots, each process sat idle about a third of the time). It sends at most one ahead, and only
+ * behind a young run (executor.ts); the process hands a queued run back unstarted once the run
+ * ahead has gone `returnAfterMs`, which it alone can decide without a race. So a run queued
+ * behind another owner's endless loop waits that long at most.
+ */

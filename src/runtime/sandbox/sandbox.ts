@@ -26,28 +26,35 @@ export interface SandboxProcessOptions extends SandboxOptions {
   watchdogMarginMs: number;
 }
 
-/** The run in flight, and how its process was stopped if it was. */
-interface Running {
+/** A run sent to the process: the one it runs, or the one queued behind it. */
+interface Sent {
   id: number;
   botId: number;
   reads: HostReads;
-  done(outcome: RawOutcome): void;
-  watchdog: RunWatchdog;
+  timeoutMs: number;
+  end(ending: RawOutcome | "returned"): void;
+  /** Set when the run starts: the watchdog counts only its own time. */
+  watchdog?: RunWatchdog;
+  /** Whether other bots' realms shared the heap when it started. */
+  shared?: boolean;
   killedFor?: Stop;
 }
 
 /**
- * One sandbox process (child.ts) seen from the platform: runs one execution at a time, knows
- * which bots are warm in it, kills it when a run outlives the watchdog, and starts a new one
- * when it dies. A process that dies mid-run ends that run alone, as `crash`. A run stopped by
- * the memory limit or a crash while other bots' realms shared the heap is tried once more,
- * alone in the fresh isolate and with a watchdog of its own (nothing was applied yet), so a
- * bot is never charged for a heap that others filled; a real bomb is stopped again.
+ * One sandbox process (child.ts) seen from the platform: runs one execution at a time, with at
+ * most one queued behind it (protocol.ts), knows which bots are warm in it, kills it when a run
+ * outlives the watchdog, and starts a new one when it dies. A run the process hands back, or
+ * that was still queued when it died, comes back "returned": it never started, and goes
+ * wherever the executor sends it. A process that dies mid-run ends that run alone, as `crash`.
+ * A run stopped by the memory limit or a crash while other bots' realms shared the heap is tried
+ * once more, alone in the fresh isolate and with a watchdog of its own (nothing was applied
+ * yet), so a bot is never charged for a heap that others filled; a real bomb is stopped again.
  */
 export class Sandbox {
   private child?: ChildProcess;
   private ready?: Promise<boolean>;
-  private running?: Running;
+  /** The running run first, then the one queued behind it. */
+  private sent: Sent[] = [];
   private warm = new Set<number>();
   private nextId = 0;
   private disposed = false;
@@ -68,21 +75,24 @@ export class Sandbox {
     return this.warm.has(botId);
   }
 
-  async run(botId: number, run: ExecutionCode, globals: Record<string, unknown>, reads: HostReads, timeoutMs: number, retried = false): Promise<RawOutcome> {
-    const shared = this.warm.size - (this.warm.has(botId) ? 1 : 0) > 0;
+  async run(botId: number, run: ExecutionCode, globals: Record<string, unknown>, reads: HostReads, timeoutMs: number, retried = false): Promise<RawOutcome | "returned"> {
     if (!this.child) this.start();
-    if (!(await this.ready)) return { output: null, stop: "crash" };
-    const outcome = await new Promise<RawOutcome>((done) => {
-      const id = ++this.nextId;
-      const watchdog = new RunWatchdog(timeoutMs, this.options.watchdogMarginMs, () => this.kill("timeout"));
-      this.running = { id, botId, reads, done, watchdog };
+    if (!(await this.ready) || this.disposed) return { output: null, stop: "crash" };
+    // The process died while this run waited for it: the run goes again, to a process that lives.
+    if (!this.child) return "returned";
+    let sent!: Sent;
+    const ending = await new Promise<RawOutcome | "returned">((end) => {
+      sent = { id: ++this.nextId, botId, reads, timeoutMs, end };
+      this.sent.push(sent);
+      if (this.sent.length === 1) this.started(sent);
       const { code, libs, handler } = run;
       const wired = { code: this.sources.wire(code), libs: libs.map(({ name, lazy, code }) => ({ name, lazy, ...this.sources.wire(code) })), handler };
-      this.send({ t: "run", id, botId, run: wired, globals, timeoutMs });
+      this.send({ t: "run", id: sent.id, botId, run: wired, globals, timeoutMs });
     });
-    const others = outcome.stop === "crash" ? shared : outcome.stop === "memory" && outcome.shared;
+    if (ending === "returned") return ending;
+    const others = ending.stop === "crash" ? sent.shared : ending.stop === "memory" && ending.shared;
     if (others && !retried) return this.run(botId, run, globals, reads, timeoutMs, true);
-    return outcome;
+    return ending;
   }
 
   dispose(): void {
@@ -99,28 +109,44 @@ export class Sandbox {
     this.sources = new SourceSender();
     this.ready = new Promise<boolean>((settle) => {
       child.on("message", (message: FromSandbox) => (message.t === "ready" ? settle(true) : this.receive(message)));
-      child.on("exit", () => {
+      // A process that lost its channel is as good as dead (and it ends itself: child.ts).
+      const ended = () => {
         settle(false);
         this.exited(child);
-      });
+      };
+      child.on("disconnect", ended);
+      child.on("exit", ended);
       child.on("error", () => child.kill("SIGKILL"));
     });
   }
 
+  /** The process starts a run as soon as it has it, or when the one ahead ends. */
+  private started(sent: Sent): void {
+    sent.shared = this.warm.size - (this.warm.has(sent.botId) ? 1 : 0) > 0;
+    sent.watchdog = new RunWatchdog(sent.timeoutMs, this.options.watchdogMarginMs, () => this.kill(sent, "timeout"));
+  }
+
   private receive(message: FromSandbox): void {
-    const running = this.running;
-    if (!running || message.t === "ready" || message.id !== running.id) return;
+    if (message.t === "ready") return;
+    if (message.t === "returned") {
+      const index = this.sent.findIndex((sent) => sent.id === message.id);
+      // Only a run that has not started comes back.
+      if (index > 0) this.sent.splice(index, 1)[0]!.end("returned");
+      return;
+    }
+    const running = this.sent[0];
+    if (!running || message.id !== running.id) return;
     if (message.t === "read") {
       const { id, seq } = message;
       let answered = false;
       const answer = (reply: ToSandbox) => {
         if (answered) return;
         answered = true;
-        running.watchdog.readEnded();
+        running.watchdog!.readEnded();
         this.send(reply);
       };
       // A read the platform answers too late fails in BJS, rather than costing the process.
-      running.watchdog.readStarted(() => answer({ t: "read", id, seq, error: "The platform took too long to answer this read" }));
+      running.watchdog!.readStarted(() => answer({ t: "read", id, seq, error: "The platform took too long to answer this read" }));
       running.reads(message.name, message.args).then(
         (result) => answer({ t: "read", id, seq, result }),
         (error: Error) => answer({ t: "read", id, seq, error: error.message }),
@@ -133,28 +159,31 @@ export class Sandbox {
     if (warm) this.warm.add(running.botId);
     else this.warm.delete(running.botId);
     this.finish(message.outcome);
+    // The process went on to the queued run as it sent this answer.
+    if (this.sent[0]) this.started(this.sent[0]);
   }
 
   private finish(outcome: RawOutcome): void {
-    const running = this.running;
+    const running = this.sent.shift();
     if (!running) return;
-    this.running = undefined;
-    running.watchdog.stop();
-    running.done(outcome);
+    running.watchdog!.stop();
+    running.end(outcome);
   }
 
-  /** The process ended (killed by the watchdog, or by V8 itself): its run ends with it. */
+  /** The process ended (killed by the watchdog, or by V8 itself): its run ends with it, a queued one goes back. */
   private exited(child: ChildProcess): void {
     if (this.child !== child) return;
     this.child = undefined;
+    child.kill("SIGKILL");
     this.warm = new Set();
-    const running = this.running;
+    const running = this.sent[0];
     if (running) this.finish({ output: null, stop: running.killedFor ?? "crash" });
+    for (const queued of this.sent.splice(0)) queued.end("returned");
   }
 
-  private kill(reason: Stop): void {
-    if (!this.running || !this.child) return;
-    this.running.killedFor = reason;
+  private kill(sent: Sent, reason: Stop): void {
+    if (this.sent[0] !== sent || !this.child) return;
+    sent.killedFor = reason;
     this.child.kill("SIGKILL");
   }
 
