@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { Body } from "../../src/runtime/sandbox/body.js";
-import { chooseWaiter, Executor, type Waiter } from "../../src/runtime/sandbox/executor.js";
+import { chooseWaiter, Executor, type ExecutorOptions, type Waiter } from "../../src/runtime/sandbox/executor.js";
 import { MAX_OUTPUT_DEPTH, readOutcome } from "../../src/runtime/sandbox/outcome.js";
 
 // Few reads: a body that loops on reads soon meets the cap.
@@ -76,7 +76,7 @@ describe("what comes out of an isolate", () => {
 });
 
 describe("the isolate hand-off", () => {
-  const waiter = (botId: number, ownerId: number, passedOver = 0, passedSince?: number): Waiter => ({ botId, ownerId, passedOver, passedSince, mayBorrow: false, take: () => {} });
+  const waiter = (botId: number, ownerId: number, passedOver = 0, passedSince?: number): Waiter => ({ botId, ownerId, passedOver, passedSince, mayBorrow: false, queues: true, take: () => {} });
   const warmFor = ({ botId }: Waiter) => (botId === 9 ? 2 : 0);
   const anyone = () => true;
 
@@ -269,7 +269,7 @@ describe("a sandbox lent beyond an owner's share", () => {
 
 describe("a run queued behind another in a sandbox process", () => {
   /** Runs and what each sandbox's `run` answered, "returned" for a run it handed back unstarted. */
-  const watched = (options: { queueBehindMs: number; returnAfterMs: number }) => {
+  const watched = (options: Partial<ExecutorOptions>) => {
     const executor = new Executor({ isolates: 2, memoryMb: 64, warmMb: 8, limits, watchdogMarginMs: 300, borrowMs: 0, ...options });
     const sandboxes = (executor as unknown as { sandboxes: { run(...args: unknown[]): Promise<unknown> }[] }).sandboxes;
     const endings: unknown[][] = sandboxes.map(() => []);
@@ -283,7 +283,7 @@ describe("a run queued behind another in a sandbox process", () => {
   };
   const busyFor = (ms: number) => `var t = Date.now(); while (Date.now() - t < ${ms}) {} Bot.sendMessage('done')`;
 
-  it("is handed back once the run ahead has gone too long, and runs elsewhere rather than wait for another owner's loop", async () => {
+  it("comes back once it has not started by its deadline, and runs elsewhere rather than wait for another owner's loop", async () => {
     const { executor, endings, run } = watched({ queueBehindMs: 50, returnAfterMs: 100 });
     try {
       const finished: string[] = [];
@@ -300,6 +300,40 @@ describe("a run queued behind another in a sandbox process", () => {
       expect((await busy).error).toBeUndefined();
       // Handed back, its source is still known to the process that had it: a later run there names it only.
       expect((await run(704, 2, "Bot.sendMessage('served')")).actions).toHaveLength(1);
+    } finally {
+      executor.dispose();
+    }
+  });
+
+  it("comes back at its deadline while a built-in that no timeout stops holds the process's thread", async () => {
+    const { executor, endings, run } = watched({ queueBehindMs: 50, returnAfterMs: 100 });
+    try {
+      const finished: string[] = [];
+      // Filling an array this large holds the thread until the heap runs out, over a second.
+      const bomb = run(720, 1, "new Array(6e7).fill(1)", 30_000).then((result) => (finished.push("bomb"), result));
+      const busy = run(721, 3, busyFor(300)).then((result) => (finished.push("busy"), result));
+      const innocent = await run(722, 2, "Bot.sendMessage('served')").then((result) => (finished.push("innocent"), result));
+      expect(innocent.actions).toHaveLength(1);
+      expect(endings[0]).toEqual(["returned"]);
+      expect(finished).toEqual(["busy", "innocent"]);
+      expect((await bomb).error).toMatchObject({ outOfMemory: true });
+    } finally {
+      executor.dispose();
+    }
+  });
+
+  it("follows only a short answer, so a process that dies after a long one has told the platform all of it", async () => {
+    // Nothing is handed back by the clock here.
+    const { executor, endings, run } = watched({ queueBehindMs: 30_000, returnAfterMs: 30_000, limits: { ...limits, maxActionBytes: 1024 * 1024 } });
+    try {
+      const long = run(730, 1, "Bot.sendMessage('x'.repeat(100000))");
+      const busy = run(731, 3, busyFor(300));
+      const bomb = run(732, 2, "new Array(6e7).fill(1)", 30_000);
+      expect((await long).actions).toEqual([expect.objectContaining({ params: expect.objectContaining({ text: "x".repeat(100_000) }) })]);
+      expect((await bomb).error).toMatchObject({ outOfMemory: true });
+      expect(endings[0]![0]).toMatchObject({ output: expect.any(String) });
+      expect(endings[0]![1]).toBe("returned");
+      expect((await busy).error).toBeUndefined();
     } finally {
       executor.dispose();
     }
@@ -325,22 +359,44 @@ describe("a run queued behind another in a sandbox process", () => {
 });
 
 describe("a heap that other bots filled", () => {
+  // Kept across runs on a member of a member function, which the realm guard does not walk.
+  // Arrays of 80 KB: small enough for the ordinary heap that the memory limit watches.
+  const hoard = "for (var k = 0; k < 100; k++) Math.max['hoard' + Math.random()] = new Array(9999).fill(k + 0.5)";
+  const heavy = "var mine = []; for (var i = 0; i < 220; i++) mine.push(new Array(20000).fill(i + 0.5)); Bot.sendMessageToChatWithId(1, String(mine.length))";
+  /** One sandbox of a 32 MB isolate, and a run of one bot of its own owner. */
+  const small = (options: Partial<ExecutorOptions> = {}) => {
+    const executor = new Executor({ isolates: 1, memoryMb: 32, warmMb: 64, limits, ...options });
+    const run = (botId: number, code: string) => executor.execute({ botId, ownerId: botId, segments: [{ name: "/start", code }], globals: {}, reads: async () => "null", timeoutMs: 20_000 });
+    return { executor, run };
+  };
+
   it("is never charged to the innocent bot: its run is tried again alone", async () => {
-    const executor = new Executor({ isolates: 1, memoryMb: 32, warmMb: 64, limits });
+    const { executor, run } = small();
     try {
-      const run = (botId: number, code: string) => executor.execute({ botId, ownerId: botId, segments: [{ name: "/start", code }], globals: {}, reads: async () => "null", timeoutMs: 20_000 });
-      // Kept across runs on a member of a member function, which the realm guard does not walk.
-      // Arrays of 80 KB: small enough for the ordinary heap that the memory limit watches.
-      const hoard = "for (var k = 0; k < 100; k++) Math.max['hoard' + Math.random()] = new Array(9999).fill(k + 0.5)";
       // Two hoards (the isolate's heap then holds about 21 MB in use of its 35 MB limit), then
       // 35 MB in one run (arrays of 160 KB, each in V8's large-object space): either alone fits
       // the limit, both do not (measured with IsolateHost: the innocent run met the limit beside
       // two hoards and three, and never alone). A third hoard left 29-33 MB in use, close enough
       // to the limit that it met it itself once, in a whole suite on a loaded machine.
       for (let i = 0; i < 2; i++) expect((await run(1, hoard)).error).toBeUndefined();
-      const innocent = await run(2, "var mine = []; for (var i = 0; i < 220; i++) mine.push(new Array(20000).fill(i + 0.5)); Bot.sendMessageToChatWithId(1, String(mine.length))");
+      const innocent = await run(2, heavy);
       expect(innocent.error).toBeUndefined();
       expect(innocent.actions).toHaveLength(1);
+    } finally {
+      executor.dispose();
+    }
+  });
+
+  it("is never charged for a run queued behind it either: that run waits for the retry alone", async () => {
+    const { executor, run } = small({ queueBehindMs: 30_000, returnAfterMs: 30_000 });
+    try {
+      for (let i = 0; i < 2; i++) expect((await run(1, hoard)).error).toBeUndefined();
+      // Sent behind the innocent run: had it started in the fresh isolate, its two hoards would
+      // fill the heap beside the innocent run's second try.
+      const innocent = run(2, heavy);
+      const queued = run(3, hoard.replace("k < 100", "k < 200"));
+      expect((await innocent).error).toBeUndefined();
+      expect((await queued).error).toBeUndefined();
     } finally {
       executor.dispose();
     }

@@ -7,7 +7,7 @@
  * platform starts another.
  */
 import { IsolateHost, type ExecutionCode, type RawOutcome } from "./isolate-host.js";
-import type { FromSandbox, SandboxOptions, ToSandbox } from "./protocol.js";
+import { sharedClockMs, type FromSandbox, type SandboxOptions, type ToSandbox } from "./protocol.js";
 import { SourceReceiver } from "./source-wire.js";
 
 const options = JSON.parse(process.argv[2]!) as SandboxOptions;
@@ -19,7 +19,7 @@ let readSeq = 0;
 /** A body that says which source never arrived, in place of it. */
 const missing = (what: string) => `throw new Error(${JSON.stringify(`${what} did not reach the sandbox`)})`;
 
-const send = (message: FromSandbox) => process.send!(message);
+const send = (message: FromSandbox, written?: () => void) => process.send!(message, (error: Error | null) => error || written?.());
 
 /** A run as the process holds it: its sources taken from the channel as it arrived. */
 interface Run {
@@ -28,11 +28,20 @@ interface Run {
   code: ExecutionCode;
   globals: Record<string, unknown>;
   timeoutMs: number;
+  /** Set on a run sent behind another: past it, the run may no longer start here. */
+  startBy?: number;
 }
 
-/** When the run in progress started; the run queued behind it and the timer that hands it back. */
-let runningSince: number | undefined;
-let queued: { run: Run; handBack: NodeJS.Timeout } | undefined;
+/**
+ * The longest output after which a queued run may follow: the platform reads the answer and the
+ * announcement behind it in one poll of the channel (protocol.ts), which takes 2 MB at least,
+ * and 64 K characters are at most 384 KB of JSON.
+ */
+const FOLLOW_AFTER_CHARS = 64 * 1024;
+
+/** Whether a run is in progress (or being announced); the run queued behind it. */
+let busy = false;
+let queued: Run | undefined;
 
 process.on("message", (message: ToSandbox) => {
   if (message.t === "read") {
@@ -44,32 +53,45 @@ process.on("message", (message: ToSandbox) => {
   }
   // Sources are taken now, whether the run starts, waits or goes back: the platform counts them
   // as sent to this process, and names them only from now on.
-  const { id, botId, globals, timeoutMs } = message;
+  const { id, botId, globals, timeoutMs, startBy } = message;
   const code = {
     code: sources.take(message.run.code) ?? missing("the command's code"),
     libs: message.run.libs.map((lib) => ({ name: lib.name, lazy: lib.lazy, code: sources.take(lib) ?? missing(`the source of library ${lib.name}`) })),
     handler: message.run.handler,
   };
-  const run = { id, botId, code, globals, timeoutMs };
-  if (runningSince === undefined) start(run);
+  const run = { id, botId, code, globals, timeoutMs, startBy };
+  if (!busy) begin(run);
   else if (queued) send({ t: "returned", id });
-  else queue(run);
+  else queued = run;
 });
 
-/** Holds a run until the one in progress ends, or hands it back once that one has gone too long (protocol.ts). */
-function queue(run: Run): void {
-  const handBack = setTimeout(
-    () => {
-      queued = undefined;
-      send({ t: "returned", id: run.id });
-    },
-    Math.max(0, options.returnAfterMs - (performance.now() - runningSince!)),
-  );
-  queued = { run, handBack };
+/**
+ * Starts a run. One sent behind another is announced first, and starts only once the
+ * announcement is written and its deadline not yet past (protocol.ts): so the platform hears of
+ * it even if the run then ends the process, and never gives it elsewhere while it runs here.
+ */
+function begin(run: Run): void {
+  busy = true;
+  const { startBy } = run;
+  if (startBy === undefined) return start(run);
+  send({ t: "started", id: run.id }, () => {
+    if (sharedClockMs() < startBy) return start(run);
+    send({ t: "returned", id: run.id });
+    next(true);
+  });
+}
+
+/** After a run: the queued one starts if it still may, and only after a clean, short run (protocol.ts), or goes back. */
+function next(clean: boolean): void {
+  busy = false;
+  const run = queued;
+  queued = undefined;
+  if (!run) return;
+  if (clean && sharedClockMs() < (run.startBy ?? 0)) begin(run);
+  else send({ t: "returned", id: run.id });
 }
 
 function start({ id, botId, code, globals, timeoutMs }: Run): void {
-  runningSince = performance.now();
   const reads = (name: string, args: string) =>
     new Promise<string>((resolve, reject) => {
       const seq = ++readSeq;
@@ -78,13 +100,7 @@ function start({ id, botId, code, globals, timeoutMs }: Run): void {
     });
   const ended = (outcome: RawOutcome) => {
     send({ t: "done", id, outcome, changes: host.takeChanges(botId) });
-    runningSince = undefined;
-    const next = queued;
-    queued = undefined;
-    if (next) {
-      clearTimeout(next.handBack);
-      start(next.run);
-    }
+    next(outcome.stop === undefined && (outcome.output?.length ?? 0) <= FOLLOW_AFTER_CHARS);
   };
   void host.run(botId, code, globals, reads, timeoutMs).then(ended, () => ended({ output: null, stop: "crash" }));
 }

@@ -42,9 +42,9 @@ export interface ExecutorOptions {
    */
   borrowMs: number;
   /**
-   * A run may be queued in a busy sandbox behind a run younger than this (protocol.ts), which
-   * the sandbox process hands back unstarted once the run ahead has gone `returnAfterMs`. The
-   * first is the smaller, so a run handed back is never queued behind the same run again.
+   * A run may be sent to a busy sandbox behind a run younger than this (protocol.ts), and comes
+   * back unstarted if it has not started there within `returnAfterMs`. A run that came back
+   * waits for an idle sandbox, so another owner's slow runs hold it that long once at most.
    */
   queueBehindMs: number;
   returnAfterMs: number;
@@ -87,10 +87,16 @@ interface Slot {
   lent: boolean;
 }
 
-/** An execution waiting for a sandbox. */
-export interface Waiter {
+/** An execution on its way to a sandbox. */
+interface Seeker {
   botId: number;
   ownerId: number;
+  /** Whether it may be sent behind a young run (not once it came back from one). */
+  queues: boolean;
+}
+
+/** An execution waiting for a sandbox. */
+export interface Waiter extends Seeker {
   passedOver: number;
   /** When a better-suited waiter first went before it. */
   passedSince?: number;
@@ -184,7 +190,7 @@ export class Executor {
     let mayBorrow = this.mayBorrow(botId);
     let returned = false;
     for (;;) {
-      const slot = await this.acquire(botId, ownerId, mayBorrow, returned);
+      const slot = await this.acquire({ botId, ownerId, queues: !returned }, mayBorrow);
       const leashed = slot.lent && timeoutMs > borrowMs;
       // Each start counts its own reads, as its realm does.
       const reads = this.guarded(execution.reads);
@@ -268,9 +274,10 @@ export class Executor {
    * Of the open sandboxes, the one that suits the run best: within its owner's share only,
    * unless it may be `lent` one beyond it (then one within the share still goes first at equal fit).
    */
-  private bestPlace(open: readonly Sandbox[], botId: number, ownerId: number, lent: boolean): Place | undefined {
+  private bestPlace(open: readonly Sandbox[], { botId, ownerId, queues }: Seeker, lent: boolean): Place | undefined {
     let best: Place | undefined;
     for (const sandbox of open) {
+      if (!queues && this.slots.get(sandbox)!.length > 0) continue;
       const within = this.withinShare(sandbox, ownerId);
       if (!lent && !within) continue;
       const fit = 2 * this.fit(sandbox, botId) + (within ? 1 : 0);
@@ -280,14 +287,14 @@ export class Executor {
   }
 
   /** The open sandbox that suits the run best (lent, when its owner is at its share), or a place in the queue. */
-  private acquire(botId: number, ownerId: number, mayBorrow: boolean, returned: boolean): Promise<Slot> {
-    const place = this.bestPlace(this.openSandboxes(), botId, ownerId, mayBorrow);
-    if (place) return Promise.resolve(this.take(place.sandbox, ownerId));
+  private acquire(seeker: Seeker, mayBorrow: boolean): Promise<Slot> {
+    const place = this.bestPlace(this.openSandboxes(), seeker, mayBorrow);
+    if (place) return Promise.resolve(this.take(place.sandbox, seeker.ownerId));
     return new Promise((take) => {
-      const waiter = { botId, ownerId, passedOver: 0, mayBorrow, take };
-      // A run handed back came before the ones waiting.
-      if (returned) this.waiting.unshift(waiter);
-      else this.waiting.push(waiter);
+      const waiter = { ...seeker, passedOver: 0, mayBorrow, take };
+      // A run that came back came before the ones waiting.
+      if (seeker.queues) this.waiting.push(waiter);
+      else this.waiting.unshift(waiter);
     });
   }
 
@@ -312,7 +319,7 @@ export class Executor {
     for (;;) {
       const open = this.openSandboxes();
       if (open.length === 0) return;
-      const placeOf = (waiter: Waiter, lent: boolean) => this.bestPlace(open, waiter.botId, waiter.ownerId, lent);
+      const placeOf = (waiter: Waiter, lent: boolean) => this.bestPlace(open, waiter, lent);
       let index = chooseWaiter(this.waiting, (waiter) => placeOf(waiter, false)!.fit, (waiter) => placeOf(waiter, false) !== undefined, this.options.now());
       const lent = index < 0;
       if (lent) index = this.borrower((waiter) => placeOf(waiter, true)?.fit ?? -1);

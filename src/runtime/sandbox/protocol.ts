@@ -8,8 +8,6 @@ export interface SandboxOptions {
   warmMb: number;
   maxScripts: number;
   limits: ExecutionLimits;
-  /** How long the run in progress may go before the run queued behind it is handed back unstarted. */
-  returnAfterMs: number;
 }
 
 /** A library as a run names it: its source travels once per process (source-wire.ts). */
@@ -37,21 +35,41 @@ export interface WarmChanges {
  * escaped), and the sandbox process copies the object into the bot's realm as it is.
  */
 export type ToSandbox =
-  | { t: "run"; id: number; botId: number; run: Omit<ExecutionCode, "code" | "libs"> & { code: WiredSource; libs: WireLib[] }; globals: Record<string, unknown>; timeoutMs: number }
+  | {
+      t: "run";
+      id: number;
+      botId: number;
+      run: Omit<ExecutionCode, "code" | "libs"> & { code: WiredSource; libs: WireLib[] };
+      globals: Record<string, unknown>;
+      timeoutMs: number;
+      /** Set on a run sent behind another: the time on `sharedClockMs` past which it may not start. */
+      startBy?: number;
+    }
   | { t: "read"; id: number; seq: number; result?: string; error?: string };
 
-/** What a sandbox process sends back. A run it was sent but never started may be `returned`. */
+/** What a sandbox process sends back. A run sent behind another is `started` or `returned` unstarted. */
 export type FromSandbox =
   | { t: "ready" }
   | { t: "read"; id: number; seq: number; name: string; args: string }
+  | { t: "started"; id: number }
   | { t: "done"; id: number; outcome: RawOutcome; changes: WarmChanges }
   | { t: "returned"; id: number };
 
 /**
  * The platform may send a process its next run while one runs, so the process goes from one to
  * the next without waiting for the platform to hear of the first and answer (at 1,000 active
- * bots, each process sat idle about a third of the time). It sends at most one ahead, and only
- * behind a young run (executor.ts); the process hands a queued run back unstarted once the run
- * ahead has gone `returnAfterMs`, which it alone can decide without a race. So a run queued
- * behind another owner's endless loop waits that long at most.
+ * bots, each process sat idle about a third of the time). It sends at most one ahead, only
+ * behind a young run (executor.ts), and with a deadline to start by. Neither side may wait for
+ * the other to decide: the process's thread may be held for seconds by a built-in that no
+ * timeout stops, until the watchdog kills it. So the rule is one both apply alone, on a clock
+ * both read (the machine's monotonic clock, the same in every process):
+ * - the process starts such a run only after its announcement (`started`) is written to the
+ *   channel, and only if the deadline is not yet past then; it starts one only after a run that
+ *   ended cleanly (after a memory stop the run ahead is tried again alone) with a short answer
+ *   (so one poll of the channel reads both), else hands it back;
+ * - the platform, once the deadline is past, polls the channel once, and a run not announced by
+ *   then is its own again, to go elsewhere: the process can no longer start it.
+ * So a run waits behind another owner's run for the deadline at most, runs exactly once, and a
+ * process that dies has told the platform of every run it started.
  */
+export const sharedClockMs = (): number => Number(process.hrtime.bigint()) / 1e6;

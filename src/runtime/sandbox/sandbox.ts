@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from "node:child_process";
 import type { ExecutionCode, HostReads, RawOutcome, Stop } from "./isolate-host.js";
-import type { FromSandbox, SandboxOptions, ToSandbox } from "./protocol.js";
+import { sharedClockMs, type FromSandbox, type SandboxOptions, type ToSandbox } from "./protocol.js";
 import { RunWatchdog } from "./run-watchdog.js";
 import { SourceSender } from "./source-wire.js";
 
@@ -24,9 +24,11 @@ export interface SandboxProcessOptions extends SandboxOptions {
    * it (sorting or filling a huge array), which would otherwise hold the isolate for seconds.
    */
   watchdogMarginMs: number;
+  /** How long a run sent behind another has to start there before it goes elsewhere (protocol.ts). */
+  returnAfterMs: number;
 }
 
-/** A run sent to the process: the one it runs, or the one queued behind it. */
+/** A run sent to the process and not yet ended or handed back. */
 interface Sent {
   id: number;
   botId: number;
@@ -42,10 +44,11 @@ interface Sent {
 
 /**
  * One sandbox process (child.ts) seen from the platform: runs one execution at a time, with at
- * most one queued behind it (protocol.ts), knows which bots are warm in it, kills it when a run
+ * most one sent behind it (protocol.ts), knows which bots are warm in it, kills it when a run
  * outlives the watchdog, and starts a new one when it dies. A run the process hands back, or
- * that was still queued when it died, comes back "returned": it never started, and goes
- * wherever the executor sends it. A process that dies mid-run ends that run alone, as `crash`.
+ * that did not start by its deadline, or was still unstarted when the process died, comes back
+ * "returned": it never started, and goes wherever the executor sends it. A process that dies
+ * mid-run ends that run alone, as `crash`.
  * A run stopped by the memory limit or a crash while other bots' realms shared the heap is tried
  * once more, alone in the fresh isolate and with a watchdog of its own (nothing was applied
  * yet), so a bot is never charged for a heap that others filled; a real bomb is stopped again.
@@ -53,8 +56,9 @@ interface Sent {
 export class Sandbox {
   private child?: ChildProcess;
   private ready?: Promise<boolean>;
-  /** The running run first, then the one queued behind it. */
   private sent: Sent[] = [];
+  /** The watchdog killed the process: what it announces after that never ran. */
+  private killed = false;
   private warm = new Set<number>();
   private nextId = 0;
   private disposed = false;
@@ -83,11 +87,13 @@ export class Sandbox {
     let sent!: Sent;
     const ending = await new Promise<RawOutcome | "returned">((end) => {
       sent = { id: ++this.nextId, botId, reads, timeoutMs, end };
+      const startBy = this.sent.length > 0 ? sharedClockMs() + this.options.returnAfterMs : undefined;
       this.sent.push(sent);
-      if (this.sent.length === 1) this.started(sent);
+      if (startBy === undefined) this.started(sent);
+      else this.recallAt(sent, startBy);
       const { code, libs, handler } = run;
       const wired = { code: this.sources.wire(code), libs: libs.map(({ name, lazy, code }) => ({ name, lazy, ...this.sources.wire(code) })), handler };
-      this.send({ t: "run", id: sent.id, botId, run: wired, globals, timeoutMs });
+      this.send({ t: "run", id: sent.id, botId, run: wired, globals, timeoutMs, startBy });
     });
     if (ending === "returned") return ending;
     const others = ending.stop === "crash" ? sent.shared : ending.stop === "memory" && ending.shared;
@@ -105,85 +111,99 @@ export class Sandbox {
     this.restarts++;
     const child = fork(ENTRY, [JSON.stringify(this.options)], { execArgv: EXEC_ARGV, stdio: ["ignore", "ignore", "ignore", "ipc"], serialization: "json" });
     this.child = child;
+    this.killed = false;
     this.warm = new Set();
     this.sources = new SourceSender();
     this.ready = new Promise<boolean>((settle) => {
       child.on("message", (message: FromSandbox) => (message.t === "ready" ? settle(true) : this.receive(message)));
-      // A process that lost its channel is as good as dead (and it ends itself: child.ts).
-      const ended = () => {
+      // `close` comes after everything the process wrote to the channel was read: a run it
+      // announced before it died is known to have started.
+      child.on("close", () => {
         settle(false);
         this.exited(child);
-      };
-      child.on("disconnect", ended);
-      child.on("exit", ended);
+      });
       child.on("error", () => child.kill("SIGKILL"));
     });
   }
 
-  /** The process starts a run as soon as it has it, or when the one ahead ends. */
+  /** The run starts: as sent to an idle process, or as the process announced it. */
   private started(sent: Sent): void {
     sent.shared = this.warm.size - (this.warm.has(sent.botId) ? 1 : 0) > 0;
     sent.watchdog = new RunWatchdog(sent.timeoutMs, this.options.watchdogMarginMs, () => this.kill(sent, "timeout"));
   }
 
+  /**
+   * Takes a run sent behind another back once its deadline is past, unless the process has
+   * announced it by then. The check waits for a poll of the channel (which comes before
+   * setImmediate's turn), so an announcement written before the deadline is read first.
+   */
+  private recallAt(sent: Sent, startBy: number): void {
+    const left = startBy - sharedClockMs();
+    // The loop's timer clock may lag the real one: a timer that fires early is set again.
+    if (left > 0) setTimeout(() => this.recallAt(sent, startBy), Math.ceil(left));
+    else setImmediate(() => sent.watchdog || this.handedBack(sent));
+  }
+
   private receive(message: FromSandbox): void {
-    if (message.t === "ready") return;
-    if (message.t === "returned") {
-      const index = this.sent.findIndex((sent) => sent.id === message.id);
-      // Only a run that has not started comes back.
-      if (index > 0) this.sent.splice(index, 1)[0]!.end("returned");
+    const sent = this.sent.find((candidate) => candidate.id === (message as { id?: number }).id);
+    if (!sent) return;
+    if (message.t === "returned") return this.handedBack(sent);
+    if (message.t === "started") {
+      if (!sent.watchdog && !this.killed) this.started(sent);
       return;
     }
-    const running = this.sent[0];
-    if (!running || message.id !== running.id) return;
+    // Reads and answers come from the run that started.
+    const { watchdog } = sent;
+    if (!watchdog) return;
     if (message.t === "read") {
       const { id, seq } = message;
       let answered = false;
       const answer = (reply: ToSandbox) => {
         if (answered) return;
         answered = true;
-        running.watchdog!.readEnded();
+        watchdog.readEnded();
         this.send(reply);
       };
       // A read the platform answers too late fails in BJS, rather than costing the process.
-      running.watchdog!.readStarted(() => answer({ t: "read", id, seq, error: "The platform took too long to answer this read" }));
-      running.reads(message.name, message.args).then(
+      watchdog.readStarted(() => answer({ t: "read", id, seq, error: "The platform took too long to answer this read" }));
+      sent.reads(message.name, message.args).then(
         (result) => answer({ t: "read", id, seq, result }),
         (error: Error) => answer({ t: "read", id, seq, error: error.message }),
       );
       return;
     }
+    if (message.t !== "done") return;
     const { renewed, dropped, warm } = message.changes;
     if (renewed) this.warm.clear();
     for (const botId of dropped) this.warm.delete(botId);
-    if (warm) this.warm.add(running.botId);
-    else this.warm.delete(running.botId);
-    this.finish(message.outcome);
-    // The process went on to the queued run as it sent this answer.
-    if (this.sent[0]) this.started(this.sent[0]);
+    if (warm) this.warm.add(sent.botId);
+    else this.warm.delete(sent.botId);
+    this.ended(sent, message.outcome);
   }
 
-  private finish(outcome: RawOutcome): void {
-    const running = this.sent.shift();
-    if (!running) return;
-    running.watchdog!.stop();
-    running.end(outcome);
+  /** A run that never started goes back to the executor. */
+  private handedBack(sent: Sent): void {
+    if (this.sent.includes(sent)) this.ended(sent, "returned");
   }
 
-  /** The process ended (killed by the watchdog, or by V8 itself): its run ends with it, a queued one goes back. */
+  private ended(sent: Sent, ending: RawOutcome | "returned"): void {
+    this.sent.splice(this.sent.indexOf(sent), 1);
+    sent.watchdog?.stop();
+    sent.end(ending);
+  }
+
+  /** The process ended (killed by the watchdog, or by V8 itself): its run ends with it, the unstarted ones go back. */
   private exited(child: ChildProcess): void {
     if (this.child !== child) return;
     this.child = undefined;
-    child.kill("SIGKILL");
     this.warm = new Set();
-    const running = this.sent[0];
-    if (running) this.finish({ output: null, stop: running.killedFor ?? "crash" });
-    for (const queued of this.sent.splice(0)) queued.end("returned");
+    for (const sent of [...this.sent]) this.ended(sent, sent.watchdog ? { output: null, stop: sent.killedFor ?? "crash" } : "returned");
   }
 
   private kill(sent: Sent, reason: Stop): void {
-    if (this.sent[0] !== sent || !this.child) return;
+    if (!this.sent.includes(sent) || !this.child) return;
     sent.killedFor = reason;
+    this.killed = true;
     this.child.kill("SIGKILL");
   }
 
