@@ -267,6 +267,12 @@ describe("a sandbox lent beyond an owner's share", () => {
   });
 });
 
+/** Holds this thread, as a busy platform would, so that a race with a sandbox process goes one way. */
+const holdThread = (ms: number) => {
+  const until = performance.now() + ms;
+  while (performance.now() < until);
+};
+
 describe("a run queued behind another in a sandbox process", () => {
   /** Runs and what each sandbox's `run` answered, "returned" for a run it handed back unstarted. */
   const watched = (options: Partial<ExecutorOptions>) => {
@@ -322,17 +328,18 @@ describe("a run queued behind another in a sandbox process", () => {
     }
   });
 
-  it("follows only a short answer, so a process that dies after a long one has told the platform all of it", async () => {
+  it("follows a run only once that run's answer is written, so a crash of the second is never charged to the first", async () => {
     // Nothing is handed back by the clock here.
-    const { executor, endings, run } = watched({ queueBehindMs: 30_000, returnAfterMs: 30_000, limits: { ...limits, maxActionBytes: 1024 * 1024 } });
+    const { executor, run } = watched({ queueBehindMs: 30_000, returnAfterMs: 30_000, limits: { ...limits, maxActionBytes: 1024 * 1024 } });
     try {
-      const long = run(730, 1, "Bot.sendMessage('x'.repeat(100000))");
+      await Promise.all([run(730, 1, ""), run(731, 3, "")]);
+      const long = run(730, 1, "Bot.sendMessage('x'.repeat(300000))", 30_000);
       const busy = run(731, 3, busyFor(300));
       const bomb = run(732, 2, "new Array(6e7).fill(1)", 30_000);
-      expect((await long).actions).toEqual([expect.objectContaining({ params: expect.objectContaining({ text: "x".repeat(100_000) }) })]);
+      // The platform reads nothing while the long answer is written, more than the channel holds.
+      await new Promise<void>((done) => setImmediate(() => (holdThread(2500), done())));
+      expect((await long).actions).toEqual([expect.objectContaining({ params: expect.objectContaining({ text: "x".repeat(300_000) }) })]);
       expect((await bomb).error).toMatchObject({ outOfMemory: true });
-      expect(endings[0]![0]).toMatchObject({ output: expect.any(String) });
-      expect(endings[0]![1]).toBe("returned");
       expect((await busy).error).toBeUndefined();
     } finally {
       executor.dispose();
@@ -352,6 +359,29 @@ describe("a run queued behind another in a sandbox process", () => {
       expect(endings[0]).toContain("returned");
       expect(executor.restarts).toBeGreaterThan(0);
       expect((await busy).error).toBeUndefined();
+    } finally {
+      executor.dispose();
+    }
+  });
+});
+
+describe("a process the watchdog killed", () => {
+  it("is sent no run: a run after it goes to the process started next, never charged with the kill", async () => {
+    const executor = new Executor({ isolates: 1, memoryMb: 32, warmMb: 8, limits, watchdogMarginMs: 300, borrowMs: 0 });
+    const run = (botId: number, ownerId: number, code: string, timeoutMs = 2000) =>
+      executor.execute({ botId, ownerId, segments: [{ name: "/start", code }], globals: { chat: { chatid: 1 } }, reads: async () => "null", timeoutMs });
+    try {
+      await run(800, 1, "Bot.sendMessage('warm')");
+      // Meets the memory limit at once; its watchdog would fire 800 ms after it started.
+      const bomb = run(800, 1, "var m = []; for (var i = 0; i < 1000; i++) m.push(new Array(20000).fill(i + 0.5))", 500);
+      const innocent = run(801, 2, "Bot.sendMessage('served')");
+      // Held past the watchdog in the check phase: the kill (a timer) comes before the poll that
+      // reads the bomb's answer, and the sandbox looks free to the innocent run as that is read.
+      await new Promise<void>((done) => setImmediate(() => (holdThread(1500), done())));
+      expect((await bomb).error).toMatchObject({ outOfMemory: true });
+      const served = await innocent;
+      expect(served.error).toBeUndefined();
+      expect(served.actions).toHaveLength(1);
     } finally {
       executor.dispose();
     }
@@ -387,14 +417,26 @@ describe("a heap that other bots filled", () => {
     }
   });
 
-  it("is never charged for a run queued behind it either: that run waits for the retry alone", async () => {
+  it.each([
+    ["sent while it runs", false],
+    ["sent after it ended, its answer not yet read", true],
+  ])("is never charged for a run queued behind it either, %s: that run waits for the retry alone", async (_, late) => {
     const { executor, run } = small({ queueBehindMs: 30_000, returnAfterMs: 30_000 });
+    const sandbox = (executor as unknown as { sandboxes: { sent: unknown[] }[] }).sandboxes[0]!;
     try {
       for (let i = 0; i < 2; i++) expect((await run(1, hoard)).error).toBeUndefined();
-      // Sent behind the innocent run: had it started in the fresh isolate, its two hoards would
-      // fill the heap beside the innocent run's second try.
       const innocent = run(2, heavy);
+      // The platform's thread is held while the process meets the limit and answers.
+      if (late) await new Promise<void>((done) => setTimeout(() => (holdThread(1500), done()), 20));
+      // Had it started in the fresh isolate, its two hoards would fill the heap beside the
+      // innocent run's second try.
       const queued = run(3, hoard.replace("k < 100", "k < 200"));
+      if (late) {
+        // Held again once it is sent (promise turns, before the poll that reads the innocent
+        // run's answer): time for it to start and end before the second try is sent.
+        while (sandbox.sent.length < 2) await null;
+        holdThread(500);
+      }
       expect((await innocent).error).toBeUndefined();
       expect((await queued).error).toBeUndefined();
     } finally {

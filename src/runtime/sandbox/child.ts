@@ -30,18 +30,17 @@ interface Run {
   timeoutMs: number;
   /** Set on a run sent behind another: past it, the run may no longer start here. */
   startBy?: number;
+  alone?: boolean;
 }
 
-/**
- * The longest output after which a queued run may follow: the platform reads the answer and the
- * announcement behind it in one poll of the channel (protocol.ts), which takes 2 MB at least,
- * and 64 K characters are at most 384 KB of JSON.
- */
+/** The longest output after which a queued run may follow (64 K characters are at most 384 KB of JSON: see protocol.ts). */
 const FOLLOW_AFTER_CHARS = 64 * 1024;
 
 /** Whether a run is in progress (or being announced); the run queued behind it. */
 let busy = false;
 let queued: Run | undefined;
+/** A run met the memory limit beside other realms: every run goes back until its second try comes (protocol.ts). */
+let awaitingRetry = false;
 
 process.on("message", (message: ToSandbox) => {
   if (message.t === "read") {
@@ -53,16 +52,18 @@ process.on("message", (message: ToSandbox) => {
   }
   // Sources are taken now, whether the run starts, waits or goes back: the platform counts them
   // as sent to this process, and names them only from now on.
-  const { id, botId, globals, timeoutMs, startBy } = message;
+  const { id, botId, globals, timeoutMs, startBy, alone } = message;
   const code = {
     code: sources.take(message.run.code) ?? missing("the command's code"),
     libs: message.run.libs.map((lib) => ({ name: lib.name, lazy: lib.lazy, code: sources.take(lib) ?? missing(`the source of library ${lib.name}`) })),
     handler: message.run.handler,
   };
-  const run = { id, botId, code, globals, timeoutMs, startBy };
-  if (!busy) begin(run);
-  else if (queued) send({ t: "returned", id });
-  else queued = run;
+  const run = { id, botId, code, globals, timeoutMs, startBy, alone };
+  // A third run goes back unstarted, as does any but the second try the process waits for.
+  if ((awaitingRetry && !alone) || (busy && queued)) send({ t: "returned", id });
+  else if (busy) queued = run;
+  else begin(run);
+  if (alone) awaitingRetry = false;
 });
 
 /**
@@ -91,7 +92,7 @@ function next(clean: boolean): void {
   else send({ t: "returned", id: run.id });
 }
 
-function start({ id, botId, code, globals, timeoutMs }: Run): void {
+function start({ id, botId, code, globals, timeoutMs, alone }: Run): void {
   const reads = (name: string, args: string) =>
     new Promise<string>((resolve, reject) => {
       const seq = ++readSeq;
@@ -100,6 +101,7 @@ function start({ id, botId, code, globals, timeoutMs }: Run): void {
     });
   const ended = (outcome: RawOutcome) => {
     send({ t: "done", id, outcome, changes: host.takeChanges(botId) });
+    awaitingRetry = outcome.stop === "memory" && outcome.shared === true && !alone;
     next(outcome.stop === undefined && (outcome.output?.length ?? 0) <= FOLLOW_AFTER_CHARS);
   };
   void host.run(botId, code, globals, reads, timeoutMs).then(ended, () => ended({ output: null, stop: "crash" }));

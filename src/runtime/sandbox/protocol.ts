@@ -44,6 +44,8 @@ export type ToSandbox =
       timeoutMs: number;
       /** Set on a run sent behind another: the time on `sharedClockMs` past which it may not start. */
       startBy?: number;
+      /** The second try of a run the memory limit stopped while other realms shared the heap: it must run first in the fresh isolate. */
+      alone?: boolean;
     }
   | { t: "read"; id: number; seq: number; result?: string; error?: string };
 
@@ -65,11 +67,18 @@ export type FromSandbox =
  * both read (the machine's monotonic clock, the same in every process):
  * - the process starts such a run only after its announcement (`started`) is written to the
  *   channel, and only if the deadline is not yet past then; it starts one only after a run that
- *   ended cleanly (after a memory stop the run ahead is tried again alone) with a short answer
- *   (so one poll of the channel reads both), else hands it back;
+ *   ended cleanly with a short answer, else hands it back;
  * - the platform, once the deadline is past, polls the channel once, and a run not announced by
  *   then is its own again, to go elsewhere: the process can no longer start it.
  * So a run waits behind another owner's run for the deadline at most, runs exactly once, and a
- * process that dies has told the platform of every run it started.
+ * process that dies has told the platform of every run it started. One poll reads at least 2 MB
+ * (libuv's 32 reads of 64 KB); what the platform has not read when an announcement is written
+ * is at most the socket's send buffer (208 KB by Linux's default), and a short answer keeps it
+ * within a poll on hosts that raise it.
+ *
+ * After the memory limit stopped a run while other bots' realms shared the heap, the platform
+ * sends that run again, `alone`; until it arrives the process hands back every run it is sent,
+ * so none of them fills the fresh isolate first. A second try is never tried again, so the
+ * process waits only after a first.
  */
 export const sharedClockMs = (): number => Number(process.hrtime.bigint()) / 1e6;

@@ -57,8 +57,10 @@ export class Sandbox {
   private child?: ChildProcess;
   private ready?: Promise<boolean>;
   private sent: Sent[] = [];
-  /** The watchdog killed the process: what it announces after that never ran. */
+  /** The watchdog killed the process: what it announces after that never ran, and no run is sent to it. */
   private killed = false;
+  /** Settles once the process has ended and everything it wrote was read. */
+  private closed?: Promise<void>;
   private warm = new Set<number>();
   private nextId = 0;
   private disposed = false;
@@ -80,6 +82,8 @@ export class Sandbox {
   }
 
   async run(botId: number, run: ExecutionCode, globals: Record<string, unknown>, reads: HostReads, timeoutMs: number, retried = false): Promise<RawOutcome | "returned"> {
+    // A process the watchdog killed may still answer a run that ended meanwhile: the next run waits for the process after it.
+    if (this.killed) await this.closed;
     if (!this.child) this.start();
     if (!(await this.ready) || this.disposed) return { output: null, stop: "crash" };
     // The process died while this run waited for it: the run goes again, to a process that lives.
@@ -87,13 +91,13 @@ export class Sandbox {
     let sent!: Sent;
     const ending = await new Promise<RawOutcome | "returned">((end) => {
       sent = { id: ++this.nextId, botId, reads, timeoutMs, end };
-      const startBy = this.sent.length > 0 ? sharedClockMs() + this.options.returnAfterMs : undefined;
+      const startBy = this.sent.length > 0 && !retried ? sharedClockMs() + this.options.returnAfterMs : undefined;
       this.sent.push(sent);
       if (startBy === undefined) this.started(sent);
       else this.recallAt(sent, startBy);
       const { code, libs, handler } = run;
       const wired = { code: this.sources.wire(code), libs: libs.map(({ name, lazy, code }) => ({ name, lazy, ...this.sources.wire(code) })), handler };
-      this.send({ t: "run", id: sent.id, botId, run: wired, globals, timeoutMs, startBy });
+      this.send({ t: "run", id: sent.id, botId, run: wired, globals, timeoutMs, startBy, alone: retried || undefined });
     });
     if (ending === "returned") return ending;
     const others = ending.stop === "crash" ? sent.shared : ending.stop === "memory" && ending.shared;
@@ -114,15 +118,20 @@ export class Sandbox {
     this.killed = false;
     this.warm = new Set();
     this.sources = new SourceSender();
+    let closed!: () => void;
+    this.closed = new Promise((settle) => (closed = settle));
     this.ready = new Promise<boolean>((settle) => {
       child.on("message", (message: FromSandbox) => (message.t === "ready" ? settle(true) : this.receive(message)));
       // `close` comes after everything the process wrote to the channel was read: a run it
       // announced before it died is known to have started.
-      child.on("close", () => {
+      const ended = () => {
         settle(false);
         this.exited(child);
-      });
-      child.on("error", () => child.kill("SIGKILL"));
+        closed();
+      };
+      child.on("close", ended);
+      // A process that could not be started (no pid) never closes.
+      child.on("error", () => (child.pid === undefined ? ended() : child.kill("SIGKILL")));
     });
   }
 
