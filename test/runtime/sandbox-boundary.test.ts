@@ -434,7 +434,8 @@ describe("a heap that other bots filled", () => {
       if (late) {
         // Held again once it is sent (promise turns, before the poll that reads the innocent
         // run's answer): time for it to start and end before the second try is sent.
-        while (sandbox.sent.length < 2) await null;
+        for (let turns = 0; turns < 100 && sandbox.sent.length < 2; turns++) await null;
+        expect(sandbox.sent).toHaveLength(2);
         holdThread(500);
       }
       expect((await innocent).error).toBeUndefined();
