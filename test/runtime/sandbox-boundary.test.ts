@@ -323,6 +323,7 @@ describe("a run queued behind another in a sandbox process", () => {
       expect(endings[0]).toEqual(["returned"]);
       expect(finished).toEqual(["busy", "innocent"]);
       expect((await bomb).error).toMatchObject({ outOfMemory: true });
+      expect((await busy).error).toBeUndefined();
     } finally {
       executor.dispose();
     }
