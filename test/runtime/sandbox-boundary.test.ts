@@ -277,7 +277,7 @@ describe("a run queued behind another in a sandbox process", () => {
   /** Runs and what each sandbox's `run` answered, "returned" for a run it handed back unstarted. */
   const watched = (options: Partial<ExecutorOptions>) => {
     const executor = new Executor({ isolates: 2, memoryMb: 64, warmMb: 8, limits, watchdogMarginMs: 300, borrowMs: 0, ...options });
-    const sandboxes = (executor as unknown as { sandboxes: { run(...args: unknown[]): Promise<unknown> }[] }).sandboxes;
+    const sandboxes = (executor as unknown as { sandboxes: { run(...args: unknown[]): Promise<unknown>; sent: unknown[] }[] }).sandboxes;
     const endings: unknown[][] = sandboxes.map(() => []);
     sandboxes.forEach((sandbox, i) => {
       const run = sandbox.run.bind(sandbox);
@@ -285,16 +285,48 @@ describe("a run queued behind another in a sandbox process", () => {
     });
     const run = (botId: number, ownerId: number, code: string, timeoutMs = 2000) =>
       executor.execute({ botId, ownerId, segments: [{ name: "/start", code }], globals: { chat: { chatid: 1 } }, reads: async () => "null", timeoutMs });
-    return { executor, endings, run };
+    /**
+     * Runs each bot once, alone, so its realm is warm at its home (its id modulo 2): only there
+     * may its run queue behind another. The endings seen so far are then forgotten.
+     */
+    const warm = async (...bots: [botId: number, ownerId: number][]) => {
+      for (const [botId, ownerId] of bots) expect((await run(botId, ownerId, "")).error).toBeUndefined();
+      for (const ending of endings) ending.length = 0;
+    };
+    /** Waits (promise turns, before any answer can be read) until the sandbox holds `count` runs. */
+    const sentTo = async (sandbox: number, count: number) => {
+      for (let turns = 0; turns < 100 && sandboxes[sandbox]!.sent.length < count; turns++) await null;
+      expect(sandboxes[sandbox]!.sent).toHaveLength(count);
+    };
+    return { executor, sandboxes, endings, run, warm, sentTo };
   };
   const busyFor = (ms: number) => `var t = Date.now(); while (Date.now() - t < ${ms}) {} Bot.sendMessage('done')`;
 
-  it("comes back once it has not started by its deadline, and runs elsewhere rather than wait for another owner's loop", async () => {
-    const { executor, endings, run } = watched({ queueBehindMs: 50, returnAfterMs: 100 });
+  it("is sent behind another only where its bot's realm is warm: a cold run waits for a sandbox to come free", async () => {
+    const { executor, sandboxes, run, warm, sentTo } = watched({ queueBehindMs: 30_000, returnAfterMs: 30_000 });
     try {
+      // 744 starts sandbox 0's process, so that the busy run is sent there at once.
+      await warm([743, 4], [744, 4]);
+      const busy = [run(740, 1, busyFor(300)), run(741, 3, busyFor(300))];
+      // Cold, at its home (sandbox 0) or elsewhere: a realm built behind another run costs more than it saves.
+      const cold = run(742, 2, "Bot.sendMessage('cold')");
+      for (let turns = 0; turns < 100; turns++) await null;
+      expect(sandboxes.map((sandbox) => sandbox.sent.length)).toEqual([1, 1]);
+      const warmRun = run(743, 4, "Bot.sendMessage('warm')");
+      await sentTo(1, 2);
+      for (const result of await Promise.all([...busy, cold, warmRun])) expect(result.error).toBeUndefined();
+    } finally {
+      executor.dispose();
+    }
+  });
+
+  it("comes back once it has not started by its deadline, and runs elsewhere rather than wait for another owner's loop", async () => {
+    const { executor, endings, run, warm } = watched({ queueBehindMs: 50, returnAfterMs: 100 });
+    try {
+      await warm([702, 2]);
       const finished: string[] = [];
       // Each bot's home is its id modulo 2: the loop takes sandbox 0, the busy run sandbox 1, and
-      // the innocent run (home 0) is queued behind the loop, both sandboxes being busy and young.
+      // the innocent run (warm at 0) is queued behind the loop, both sandboxes being busy and young.
       const loop = run(700, 1, "while (true) {}").then((result) => (finished.push("loop"), result));
       const busy = run(701, 3, busyFor(300)).then((result) => (finished.push("busy"), result));
       const innocent = await run(702, 2, "Bot.sendMessage('served')").then((result) => (finished.push("innocent"), result));
@@ -312,8 +344,9 @@ describe("a run queued behind another in a sandbox process", () => {
   });
 
   it("comes back at its deadline while a built-in that no timeout stops holds the process's thread", async () => {
-    const { executor, endings, run } = watched({ queueBehindMs: 50, returnAfterMs: 100 });
+    const { executor, endings, run, warm } = watched({ queueBehindMs: 50, returnAfterMs: 100 });
     try {
+      await warm([722, 2]);
       const finished: string[] = [];
       // Filling an array this large holds the thread until the heap runs out, over a second.
       const bomb = run(720, 1, "new Array(6e7).fill(1)", 30_000).then((result) => (finished.push("bomb"), result));
@@ -331,12 +364,13 @@ describe("a run queued behind another in a sandbox process", () => {
 
   it("follows a run only once that run's answer is written, so a crash of the second is never charged to the first", async () => {
     // Nothing is handed back by the clock here.
-    const { executor, run } = watched({ queueBehindMs: 30_000, returnAfterMs: 30_000, limits: { ...limits, maxActionBytes: 1024 * 1024 } });
+    const { executor, run, warm, sentTo } = watched({ queueBehindMs: 30_000, returnAfterMs: 30_000, limits: { ...limits, maxActionBytes: 1024 * 1024 } });
     try {
-      await Promise.all([run(730, 1, ""), run(731, 3, "")]);
+      await warm([730, 1], [731, 3], [732, 2]);
       const long = run(730, 1, "Bot.sendMessage('x'.repeat(300000))", 30_000);
       const busy = run(731, 3, busyFor(300));
       const bomb = run(732, 2, "new Array(6e7).fill(1)", 30_000);
+      await sentTo(0, 2);
       // The platform reads nothing while the long answer is written, more than the channel holds.
       await new Promise<void>((done) => setImmediate(() => (holdThread(2500), done())));
       expect((await long).actions).toEqual([expect.objectContaining({ params: expect.objectContaining({ text: "x".repeat(300_000) }) })]);
@@ -349,8 +383,9 @@ describe("a run queued behind another in a sandbox process", () => {
 
   it("goes back unstarted when the run ahead ends its process, and is never charged with that crash", async () => {
     // Nothing is handed back by the clock here: only the process's end can send the run back.
-    const { executor, endings, run } = watched({ queueBehindMs: 30_000, returnAfterMs: 30_000 });
+    const { executor, endings, run, warm } = watched({ queueBehindMs: 30_000, returnAfterMs: 30_000 });
     try {
+      await warm([712, 2]);
       const bomb = run(710, 1, "new Array(6e7).fill(1)", 30_000);
       const busy = run(711, 3, busyFor(300));
       const innocent = await run(712, 2, "Bot.sendMessage('served')");
@@ -425,6 +460,8 @@ describe("a heap that other bots filled", () => {
     const { executor, run } = small({ queueBehindMs: 30_000, returnAfterMs: 30_000 });
     const sandbox = (executor as unknown as { sandboxes: { sent: unknown[] }[] }).sandboxes[0]!;
     try {
+      // Warm first: only where its realm is warm may a run queue behind another.
+      expect((await run(3, "")).error).toBeUndefined();
       for (let i = 0; i < 2; i++) expect((await run(1, hoard)).error).toBeUndefined();
       const innocent = run(2, heavy);
       // The platform's thread is held while the process meets the limit and answers.
@@ -432,13 +469,11 @@ describe("a heap that other bots filled", () => {
       // Had it started in the fresh isolate, its two hoards would fill the heap beside the
       // innocent run's second try.
       const queued = run(3, hoard.replace("k < 100", "k < 200"));
-      if (late) {
-        // Held again once it is sent (promise turns, before the poll that reads the innocent
-        // run's answer): time for it to start and end before the second try is sent.
-        for (let turns = 0; turns < 100 && sandbox.sent.length < 2; turns++) await null;
-        expect(sandbox.sent).toHaveLength(2);
-        holdThread(500);
-      }
+      // Sent behind the innocent run (promise turns, before the poll that reads its answer).
+      for (let turns = 0; turns < 100 && sandbox.sent.length < 2; turns++) await null;
+      expect(sandbox.sent).toHaveLength(2);
+      // Held again: time for it to start and end before the second try is sent.
+      if (late) holdThread(500);
       expect((await innocent).error).toBeUndefined();
       expect((await queued).error).toBeUndefined();
     } finally {

@@ -273,14 +273,15 @@ export class Executor {
   /**
    * Of the open sandboxes, the one that suits the run best: within its owner's share only,
    * unless it may be `lent` one beyond it (then one within the share still goes first at equal fit).
-   * A busy one only where the bot's realm is warm or at its home: queued anywhere else, a run
-   * had a realm built for it there, and with 1,000 bots over two sandboxes the runs cost the
-   * sandbox processes about 40% more CPU than with no queueing at all (with this rule, 5-10% less).
+   * A busy one only where the bot's realm is warm: a run queued where it is not has a realm built
+   * for it there, behind another run. With 1,000 bots over two sandboxes, queueing behind any
+   * busy sandbox cost the sandbox processes about 40% more CPU than no queueing at all; cold runs
+   * queued at their home as well cost 6-8% more CPU per update over all threads than warm ones only.
    */
   private bestPlace(open: readonly Sandbox[], { botId, ownerId, queues }: Seeker, lent: boolean): Place | undefined {
     let best: Place | undefined;
     for (const sandbox of open) {
-      if (this.slots.get(sandbox)!.length > 0 && (!queues || this.fit(sandbox, botId) === 0)) continue;
+      if (this.slots.get(sandbox)!.length > 0 && (!queues || !sandbox.has(botId))) continue;
       const within = this.withinShare(sandbox, ownerId);
       if (!lent && !within) continue;
       const fit = 2 * this.fit(sandbox, botId) + (within ? 1 : 0);
