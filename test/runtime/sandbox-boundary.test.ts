@@ -408,12 +408,13 @@ describe("a process the watchdog killed", () => {
       executor.execute({ botId, ownerId, segments: [{ name: "/start", code }], globals: { chat: { chatid: 1 } }, reads: async () => "null", timeoutMs });
     try {
       await run(800, 1, "Bot.sendMessage('warm')");
-      // Meets the memory limit at once; its watchdog would fire 800 ms after it started.
-      const bomb = run(800, 1, "var m = []; for (var i = 0; i < 1000; i++) m.push(new Array(20000).fill(i + 0.5))", 500);
+      // Meets the memory limit within 200 ms (400 ms on a machine whose two cores are both taken
+      // by other work), far within its time; its watchdog would fire 1,800 ms after it started.
+      const bomb = run(800, 1, "var m = []; for (var i = 0; i < 1000; i++) m.push(new Array(20000).fill(i + 0.5))", 1500);
       const innocent = run(801, 2, "Bot.sendMessage('served')");
       // Held past the watchdog in the check phase: the kill (a timer) comes before the poll that
       // reads the bomb's answer, and the sandbox looks free to the innocent run as that is read.
-      await new Promise<void>((done) => setImmediate(() => (holdThread(1500), done())));
+      await new Promise<void>((done) => setImmediate(() => (holdThread(2200), done())));
       expect((await bomb).error).toMatchObject({ outOfMemory: true });
       const served = await innocent;
       expect(served.error).toBeUndefined();
