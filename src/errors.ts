@@ -44,3 +44,6 @@ export class UnprocessableError extends AppError {}
 
 /** 400 `{"error": ...}`: a request the API cannot read (a body nested too deeply, a forbidden key). */
 export class BadRequestError extends AppError {}
+
+/** 415 `{"error": ...}`: a body sent in a form the API does not read (another charset, compressed). */
+export class UnsupportedMediaTypeError extends AppError {}

@@ -23,10 +23,12 @@ export async function verifyPassword(stored: string | null, password: string): P
 /** Problems with a new password, as sentences; empty when it is acceptable. */
 export function passwordProblems(password: string, confirmation?: string | null): string[] {
   const problems: string[] = [];
-  if (password.length < MIN_PASSWORD_LENGTH) {
+  // Characters as people count them (an emoji is one), not UTF-16 units.
+  const length = [...password].length;
+  if (length < MIN_PASSWORD_LENGTH) {
     problems.push(`Password is too short (minimum is ${MIN_PASSWORD_LENGTH} characters)`);
   }
-  if (password.length > 128) problems.push("Password is too long (maximum is 128 characters)");
+  if (length > 128) problems.push("Password is too long (maximum is 128 characters)");
   // Null is a confirmation not sent, as some clients send an empty field.
   if (confirmation != null && confirmation !== password) {
     problems.push("Password confirmation doesn't match Password");

@@ -42,6 +42,8 @@ describe.each(engines())("sign up and sign in on %s", (engine) => {
   it.each([
     [{ email: "not-an-email", password: PASSWORD }, ["Email is not an email"]],
     [{ email: "short@example.com", password: "short" }, ["Password is too short (minimum is 8 characters)"]],
+    // Four emoji are eight UTF-16 units but four characters.
+    [{ email: "emoji@example.com", password: "😀😀😀😀" }, ["Password is too short (minimum is 8 characters)"]],
     [{ email: "mismatch@example.com", password: PASSWORD, password_confirmation: "other" }, ["Password confirmation doesn't match Password"]],
     [{ password: PASSWORD }, ["Email can't be blank"]],
     [{ email: "", password: "" }, ["Email can't be blank", "Password is too short (minimum is 8 characters)"]],

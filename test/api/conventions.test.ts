@@ -76,6 +76,39 @@ describe("API conventions", () => {
     }
   });
 
+  it("reads bodies in UTF-8 only: broken bytes answer 400, another charset or a compressed body 415, and nothing is written", async () => {
+    const { apiKey } = await signUp(t.app);
+    const bots = `/v2/bots?api_key=${apiKey}`;
+    const send = (payload: Buffer, headers: Record<string, string> = {}) => t.app.inject({ method: "POST", url: bots, headers: { "content-type": "application/json", ...headers }, payload });
+    // A lone surrogate's bytes, a byte no UTF-8 text holds, an overlong "/" and a cut sequence.
+    for (const bytes of ["ed a0 80", "ff fe", "c0 af", "e2 82"]) {
+      const response = await send(Buffer.concat([Buffer.from('{"name":"a'), Buffer.from(bytes.replace(/ /g, ""), "hex"), Buffer.from('b"}')]));
+      expect(response.statusCode, bytes).toBe(400);
+      expect(response.json()).toEqual({ error: "Request body is not valid UTF-8" });
+    }
+    const latin1 = await send(Buffer.from('{"name":"caf\xe9"}', "latin1"), { "content-type": "application/json; charset=iso-8859-1" });
+    expect(latin1.statusCode).toBe(415);
+    expect(latin1.json()).toEqual({ error: "Charset 'iso-8859-1' is not supported; send the body in UTF-8" });
+    const gzipped = await send(Buffer.from('{"name":"gz"}'), { "content-encoding": "gzip" });
+    expect(gzipped.statusCode).toBe(415);
+    expect(gzipped.json()).toEqual({ error: "Content-Encoding 'gzip' is not supported; send the body uncompressed" });
+    expect((await t.app.inject({ method: "GET", url: bots })).json()).toEqual([]);
+
+    const named = await send(Buffer.from('{"name":"caf\u00e9 ☕"}'), { "content-type": 'application/json; charset="UTF-8"', "content-encoding": "identity" });
+    expect(named.statusCode).toBe(200);
+    expect(named.json().name).toBe("café ☕");
+  });
+
+  it("answers 400 to a query value that does not decode, rather than keeping it as sent", async () => {
+    const { apiKey } = await signUp(t.app);
+    for (const name of ["%ED%A0%80", "ok%20%FF", "%E2%82"]) {
+      const response = await t.app.inject({ method: "GET", url: `/v2/bots?api_key=${apiKey}&name=${name}` });
+      expect(response.statusCode, name).toBe(400);
+      expect(response.json()).toEqual({ error: "Malformed URL: a percent-encoded character in the query is not valid" });
+    }
+    expect((await t.app.inject({ method: "GET", url: `/v2/bots?api_key=${apiKey}&page=%31` })).statusCode).toBe(200);
+  });
+
   it("answers requests Node cannot parse in the contract's shape: huge headers or URLs 431, garbage 400", async () => {
     const address = await t.app.listen({ port: 0, host: "127.0.0.1" });
     const { port } = new URL(address);

@@ -14,13 +14,13 @@ const errorList = schemaRef(errorListSchema);
 
 /** The contract's error answers (spec/api.md §1), by status. */
 const ERROR_RESPONSES: Record<number, [name: string, description: string, schema: JsonObject]> = {
-  400: ["BadRequest", "Malformed JSON, an empty JSON body, or a Content-Length that does not match the body.", error],
+  400: ["BadRequest", "Malformed JSON, an empty JSON body, a body that is not UTF-8, a Content-Length that does not match the body, or a query string that does not decode.", error],
   401: ["Unauthorized", "Missing or bad credentials: no `api_key` or session headers, or ones that do not sign anyone in.", errorList],
   402: ["PaymentRequired", "The plan's quota is used up.", error],
   403: ["Forbidden", "The plan does not allow this (for example, more bots than it includes).", error],
   404: ["NotFound", "No such resource, or one that belongs to another user (`Bot not found`, `Command not found`, ...).", error],
   413: ["PayloadTooLarge", "The request body is larger than the server accepts.", error],
-  415: ["UnsupportedMediaType", "A body that is not `application/json`.", error],
+  415: ["UnsupportedMediaType", "A body that is not `application/json` in UTF-8, or a compressed one.", error],
   422: ["Unprocessable", "The request fails its checks (`errors`, one sentence per problem), or cannot be done now (`error`).", { oneOf: [errorList, error] }],
   429: ["TooManyRequests", "Too many attempts; wait for `Retry-After` seconds.", error],
 };
@@ -39,7 +39,7 @@ const HEADERS: Record<string, [description: string, schema: JsonObject]> = {
 const SESSION_HEADERS = ["access-token", "client", "uid", "expiry", "token-type"];
 const PAGE_HEADERS = ["X-Total-Count", "Link"];
 
-/** Methods a client may send a body with: the JSON parser reads it (400, 413, 415) even where the route takes none. */
+/** Methods a client may send a body with: the JSON parser reads it (413, 415) even where the route takes none. */
 const BODY_METHODS = ["post", "put", "patch", "delete"];
 
 /** The error statuses an operation can answer: those its route declares, and those its shape implies. */
@@ -48,7 +48,9 @@ function errorStatuses(operation: JsonObject, facts: RouteFacts | undefined, pat
   if (facts?.authentication) statuses.add(401);
   // A path value is checked before the route runs (a NUL character is a 422).
   if (path.includes("{")) [404, 422].forEach((status) => statuses.add(status));
-  if (BODY_METHODS.includes(method)) [400, 413, 415].forEach((status) => statuses.add(status));
+  // Any request may carry a query string that does not decode, or a body the parser refuses.
+  statuses.add(400);
+  if (BODY_METHODS.includes(method)) [413, 415].forEach((status) => statuses.add(status));
   if (operation.requestBody) statuses.add(422);
   if ((operation.parameters ?? []).some((p: JsonObject) => p.in === "query")) statuses.add(422);
   return [...statuses].sort();

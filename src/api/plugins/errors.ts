@@ -9,6 +9,7 @@ import {
   PlanLimitError,
   TooManyRequestsError,
   UnauthorizedError,
+  UnsupportedMediaTypeError,
   UnprocessableError,
   ValidationError,
 } from "../../errors.js";
@@ -52,6 +53,7 @@ function answerError(error: FastifyError, request: FastifyRequest, reply: Fastif
     if (error instanceof PlanLimitError) return reply.code(error.status).send({ error: error.message });
     if (error instanceof UnprocessableError) return reply.code(422).send({ error: error.message });
     if (error instanceof BadRequestError) return reply.code(400).send({ error: error.message });
+    if (error instanceof UnsupportedMediaTypeError) return reply.code(415).send({ error: error.message });
   }
   const known = error.code ? requestErrors[error.code] : undefined;
   if (known) {

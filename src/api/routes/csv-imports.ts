@@ -3,6 +3,7 @@ import { z } from "zod";
 import { NotFoundError } from "../../errors.js";
 import type { Platform } from "../../platform.js";
 import { parseId } from "../ids.js";
+import { textBody } from "../body-text.js";
 import { requireBot } from "../policies/bot-access.js";
 import { taskSchema, presentTask } from "../presenters/task.js";
 
@@ -12,7 +13,7 @@ const tags = ["Bots"];
 export const csvImportRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (app, { platform }) => {
   app.addHook("preValidation", requireBot(platform));
   // The sheet itself may be the body.
-  app.addContentTypeParser("text/csv", { parseAs: "string" }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser("text/csv", { parseAs: "buffer" }, textBody((_request, body, done) => done(null, body)));
 
   app.post(
     "/v2/bots/:id/csv_import",
