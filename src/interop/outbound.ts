@@ -1,7 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { isIP, type LookupFunction } from "node:net";
 import { Agent } from "undici";
-import { UnprocessableError } from "../errors.js";
+import { UnprocessableError, ValidationError } from "../errors.js";
 import { forbiddenReason } from "../net/address-guard.js";
 
 /**
@@ -49,12 +49,12 @@ export class Outbound {
     try {
       parsed = new URL(url);
     } catch {
-      throw new UnprocessableError(`${what} is not a valid URL`);
+      throw new ValidationError([`${what} is not a valid URL`]);
     }
-    if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw new UnprocessableError(`${what} must be http:// or https://`);
+    if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw new ValidationError([`${what} must be http:// or https://`]);
     const host = parsed.hostname.replace(/^\[|\]$/g, "");
     if (!this.allowPrivate && (host === "localhost" || (isIP(host) !== 0 && isPrivateAddress(host)))) {
-      throw new UnprocessableError(`${what} points to a private address, which this server does not reach`);
+      throw new ValidationError([`${what} points to a private address, which this server does not reach`]);
     }
     return parsed;
   }
@@ -80,7 +80,7 @@ export class Outbound {
     const addresses = await this.resolve(host).catch(() => {
       throw new UnprocessableError(`${what} names a host that could not be found (${host})`);
     });
-    if (addresses.some((entry) => isPrivateAddress(entry.address))) throw new UnprocessableError(`${what} points to a private address, which this server does not reach`);
+    if (addresses.some((entry) => isPrivateAddress(entry.address))) throw new ValidationError([`${what} points to a private address, which this server does not reach`]);
     return parsed;
   }
 }

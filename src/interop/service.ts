@@ -9,7 +9,7 @@ import type { FolderStore } from "../bots/folders.js";
 import { storeBotContent, type StoreBot } from "../catalog/store-bots.js";
 import type { Clock } from "../clock.js";
 import type { Schema } from "../db/schema.js";
-import { UnprocessableError } from "../errors.js";
+import { ValidationError } from "../errors.js";
 import { BotContentStore } from "./bot-content.js";
 import { copyBot } from "./copy.js";
 import { CsvImport, type CsvSource } from "./csv/csv-import.js";
@@ -67,7 +67,7 @@ export class InteropService {
   /** Starts a CSV import from the source given, else the bot's csv_url; answers the pending task. */
   importCSV(bot: Bot, source?: CsvSource): Promise<Task> {
     const from = source ?? (bot.csv_url ? { url: bot.csv_url } : undefined);
-    if (!from) throw new UnprocessableError("The bot has no csv_url: give csv_url or a text/csv body");
+    if (!from) throw new ValidationError(["The bot has no csv_url: give csv_url or a text/csv body"]);
     return this.csv.start(bot, from);
   }
 

@@ -76,7 +76,7 @@ describe.each(engines())("CSV import on %s", (engine) => {
     const bot = await createBot(api);
     const started = await api.call("POST", `/v2/bots/${bot.id}/csv_import`, undefined);
     expect(started.statusCode).toBe(422);
-    expect(started.json()).toEqual({ error: "The bot has no csv_url: give csv_url or a text/csv body" });
+    expect(started.json()).toEqual({ errors: ["The bot has no csv_url: give csv_url or a text/csv body"] });
 
     const response = await sendSheet(api, bot.id, mixedSheet);
     expect(response.statusCode).toBe(202);

@@ -169,7 +169,7 @@ describe.each(engines())("Git import and export on %s", (engine) => {
     expect(ssh.statusCode).toBe(422);
     expect(ssh.json().error).toBe("SSH remotes (git@host:path) need a deploy key, which is not supported; use the https:// URL and a token");
     const ftp = await api.post(`/v2/bots/${bot.id}/git/import`, { repo_url: "ftp://example.com/bot.git" });
-    expect(ftp.json()).toEqual({ error: "Repository URL must be http:// or https://" });
+    expect(ftp.json()).toEqual({ errors: ["Repository URL must be http:// or https://"] });
     const branch = await api.post(`/v2/bots/${bot.id}/git/import`, { repo_url: remote.url("lonely"), branch: "nope" });
     expect(branch.statusCode).toBe(422);
     expect(branch.json().error).toMatch(/nope/);

@@ -57,9 +57,9 @@ describe.each(engines())("imports from private addresses on %s", (engine) => {
     const bot = await createBot(api);
     const git = await api.post(`/v2/bots/${bot.id}/git/import`, { repo_url: "http://127.0.0.1:9/bot.git" });
     expect(git.statusCode).toBe(422);
-    expect(git.json()).toEqual({ error: "Repository URL points to a private address, which this server does not reach" });
+    expect(git.json()).toEqual({ errors: ["Repository URL points to a private address, which this server does not reach"] });
     const csv = await api.post(`/v2/bots/${bot.id}/csv_import`, { csv_url: "http://10.0.0.1/sheet.csv" });
     expect(csv.statusCode).toBe(422);
-    expect(csv.json()).toEqual({ error: "CSV url points to a private address, which this server does not reach" });
+    expect(csv.json()).toEqual({ errors: ["CSV url points to a private address, which this server does not reach"] });
   });
 });

@@ -1,5 +1,5 @@
 import { request } from "undici";
-import { UnprocessableError } from "../../errors.js";
+import { AppError, UnprocessableError } from "../../errors.js";
 import { Outbound } from "../outbound.js";
 
 /** A sheet larger than this is refused: a bot's commands fit in far less. */
@@ -40,7 +40,7 @@ export async function downloadCsv(url: string, outbound: Outbound): Promise<stri
       return Buffer.concat(chunks).toString("utf8");
     }
   } catch (error) {
-    if (error instanceof UnprocessableError) throw error;
+    if (error instanceof AppError) throw error;
     throw new UnprocessableError(`The CSV url could not be read: ${Outbound.refusal(error) ?? (error as Error).message}`);
   }
 }

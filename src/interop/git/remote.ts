@@ -3,7 +3,7 @@ import fs from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import git, { type AuthCallback } from "isomorphic-git";
-import { UnprocessableError } from "../../errors.js";
+import { AppError, UnprocessableError } from "../../errors.js";
 import { Outbound } from "../outbound.js";
 import { guardedGitHttp } from "./guarded-http.js";
 import type { RepositoryFiles } from "./repository.js";
@@ -75,7 +75,7 @@ function explain(error: unknown, remote: GitRemote): Error {
   if (code === "HttpError") return new UnprocessableError(`The repository ${where} answered HTTP ${data?.statusCode}`);
   if (code === "NotFoundError" && remote.branch) return new UnprocessableError(`The branch ${remote.branch} was not found in ${where}`);
   if (code === "PushRejectedError") return new UnprocessableError(`The repository ${where} refused the push (${data?.reason ?? "not a fast-forward"})`);
-  if (error instanceof UnprocessableError) return error;
+  if (error instanceof AppError) return error;
   const refusal = Outbound.refusal(error);
   if (refusal) return new UnprocessableError(`The repository ${where} cannot be reached: ${refusal}`);
   return new UnprocessableError(`The repository ${where} could not be reached: ${(error as Error).message.replaceAll(remote.url, where)}`);
