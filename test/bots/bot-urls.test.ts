@@ -48,7 +48,7 @@ describe.each(engines())("a bot's URL fields on %s", (engine) => {
     for (const value of ["ftp://example.com/a.csv", "not a url", "javascript:alert(1)"]) {
       const response = await api.post(`/v2/bots/${bot.id}/csv_import`, { csv_url: value });
       expect(response.statusCode, value).toBe(422);
-      expect(response.json(), value).toMatchObject({ error: expect.stringMatching(/^CSV url /) });
+      expect(response.json(), value).toEqual({ errors: [expect.stringMatching(/^CSV url /)] });
     }
     const tasks = await t.platform.database.db.selectFrom("interop_tasks").select("id").where("bot_id", "=", bot.id).execute();
     expect(tasks).toEqual([]);
