@@ -12,6 +12,11 @@ export function isPrivateAddress(address: string): boolean {
   return forbiddenReason(address) !== undefined;
 }
 
+/** The refusal of a URL whose host is, or resolves to, a private address. */
+function privateRefusal(what: string): ValidationError {
+  return new ValidationError([`${what} points to a private address, which this server does not reach`]);
+}
+
 function dnsLookupAll(hostname: string): Promise<LookupAddress[]> {
   return new Promise((resolve, reject) => dnsLookup(hostname, { all: true }, (error, addresses) => (error ? reject(error) : resolve(addresses))));
 }
@@ -54,7 +59,7 @@ export class Outbound {
     if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw new ValidationError([`${what} must be http:// or https://`]);
     const host = parsed.hostname.replace(/^\[|\]$/g, "");
     if (!this.allowPrivate && (host === "localhost" || (isIP(host) !== 0 && isPrivateAddress(host)))) {
-      throw new ValidationError([`${what} points to a private address, which this server does not reach`]);
+      throw privateRefusal(what);
     }
     return parsed;
   }
@@ -80,7 +85,7 @@ export class Outbound {
     const addresses = await this.resolve(host).catch(() => {
       throw new UnprocessableError(`${what} names a host that could not be found (${host})`);
     });
-    if (addresses.some((entry) => isPrivateAddress(entry.address))) throw new ValidationError([`${what} points to a private address, which this server does not reach`]);
+    if (addresses.some((entry) => isPrivateAddress(entry.address))) throw privateRefusal(what);
     return parsed;
   }
 }
