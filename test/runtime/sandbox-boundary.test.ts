@@ -273,6 +273,12 @@ const holdThread = (ms: number) => {
   while (performance.now() < until);
 };
 
+/** Waits (promise turns, before any answer can be read) until a sandbox holds `count` runs. */
+const sentTo = async (sandbox: { sent: unknown[] }, count: number) => {
+  for (let turns = 0; turns < 100 && sandbox.sent.length < count; turns++) await null;
+  expect(sandbox.sent).toHaveLength(count);
+};
+
 describe("a run queued behind another in a sandbox process", () => {
   /** Runs and what each sandbox's `run` answered, "returned" for a run it handed back unstarted. */
   const watched = (options: Partial<ExecutorOptions>) => {
@@ -293,17 +299,12 @@ describe("a run queued behind another in a sandbox process", () => {
       for (const [botId, ownerId] of bots) expect((await run(botId, ownerId, "")).error).toBeUndefined();
       for (const ending of endings) ending.length = 0;
     };
-    /** Waits (promise turns, before any answer can be read) until the sandbox holds `count` runs. */
-    const sentTo = async (sandbox: number, count: number) => {
-      for (let turns = 0; turns < 100 && sandboxes[sandbox]!.sent.length < count; turns++) await null;
-      expect(sandboxes[sandbox]!.sent).toHaveLength(count);
-    };
-    return { executor, sandboxes, endings, run, warm, sentTo };
+    return { executor, sandboxes, endings, run, warm };
   };
   const busyFor = (ms: number) => `var t = Date.now(); while (Date.now() - t < ${ms}) {} Bot.sendMessage('done')`;
 
   it("is sent behind another only where its bot's realm is warm: a cold run waits for a sandbox to come free", async () => {
-    const { executor, sandboxes, run, warm, sentTo } = watched({ queueBehindMs: 30_000, returnAfterMs: 30_000 });
+    const { executor, sandboxes, run, warm } = watched({ queueBehindMs: 30_000, returnAfterMs: 30_000 });
     try {
       // 744 starts sandbox 0's process, so that the busy run is sent there at once.
       await warm([743, 4], [744, 4]);
@@ -313,7 +314,7 @@ describe("a run queued behind another in a sandbox process", () => {
       for (let turns = 0; turns < 100; turns++) await null;
       expect(sandboxes.map((sandbox) => sandbox.sent.length)).toEqual([1, 1]);
       const warmRun = run(743, 4, "Bot.sendMessage('warm')");
-      await sentTo(1, 2);
+      await sentTo(sandboxes[1]!, 2);
       for (const result of await Promise.all([...busy, cold, warmRun])) expect(result.error).toBeUndefined();
     } finally {
       executor.dispose();
@@ -364,13 +365,13 @@ describe("a run queued behind another in a sandbox process", () => {
 
   it("follows a run only once that run's answer is written, so a crash of the second is never charged to the first", async () => {
     // Nothing is handed back by the clock here.
-    const { executor, run, warm, sentTo } = watched({ queueBehindMs: 30_000, returnAfterMs: 30_000, limits: { ...limits, maxActionBytes: 1024 * 1024 } });
+    const { executor, sandboxes, run, warm } = watched({ queueBehindMs: 30_000, returnAfterMs: 30_000, limits: { ...limits, maxActionBytes: 1024 * 1024 } });
     try {
       await warm([730, 1], [731, 3], [732, 2]);
       const long = run(730, 1, "Bot.sendMessage('x'.repeat(300000))", 30_000);
       const busy = run(731, 3, busyFor(300));
       const bomb = run(732, 2, "new Array(6e7).fill(1)", 30_000);
-      await sentTo(0, 2);
+      await sentTo(sandboxes[0]!, 2);
       // The platform reads nothing while the long answer is written, more than the channel holds.
       await new Promise<void>((done) => setImmediate(() => (holdThread(2500), done())));
       expect((await long).actions).toEqual([expect.objectContaining({ params: expect.objectContaining({ text: "x".repeat(300_000) }) })]);
@@ -470,9 +471,8 @@ describe("a heap that other bots filled", () => {
       // Had it started in the fresh isolate, its two hoards would fill the heap beside the
       // innocent run's second try.
       const queued = run(3, hoard.replace("k < 100", "k < 200"));
-      // Sent behind the innocent run (promise turns, before the poll that reads its answer).
-      for (let turns = 0; turns < 100 && sandbox.sent.length < 2; turns++) await null;
-      expect(sandbox.sent).toHaveLength(2);
+      // Sent behind the innocent run, before the poll that reads its answer.
+      await sentTo(sandbox, 2);
       // Held again: time for it to start and end before the second try is sent.
       if (late) holdThread(500);
       expect((await innocent).error).toBeUndefined();
