@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { Body } from "../../src/runtime/sandbox/body.js";
 import { chooseWaiter, Executor, type ExecutorOptions, type Waiter } from "../../src/runtime/sandbox/executor.js";
 import { MAX_OUTPUT_DEPTH, readOutcome } from "../../src/runtime/sandbox/outcome.js";
@@ -107,10 +107,25 @@ describe("the isolate hand-off", () => {
 
 describe("sandbox processes", () => {
   // Nothing is lent here (the next block lends): an owner runs within its share alone.
-  const executor = new Executor({ isolates: 2, memoryMb: 64, warmMb: 8, limits, watchdogMarginMs: 300, borrowMs: 0 });
-  afterAll(() => executor.dispose());
-  const run = (botId: number, ownerId: number, code: string, timeoutMs = 1000) =>
+  const newExecutor = () => new Executor({ isolates: 2, memoryMb: 64, warmMb: 8, limits, watchdogMarginMs: 300, borrowMs: 0 });
+  const runOn = (executor: Executor) => (botId: number, ownerId: number, code: string, timeoutMs = 1000) =>
     executor.execute({ botId, ownerId, segments: [{ name: "/start", code }], globals: { chat: { chatid: 1 } }, reads: async () => "null", timeoutMs });
+  const executor = newExecutor();
+  afterAll(() => executor.dispose());
+  const run = runOn(executor);
+  /**
+   * An executor of its own for a test whose allocation must abort its process: V8 aborts at
+   * once in a heap that holds few realms, but with many warm ones it may collect near the limit
+   * until the watchdog ends the run instead (a timeout, not a crash).
+   */
+  const aborting = async (test: (executor: Executor, run: ReturnType<typeof runOn>) => Promise<void>) => {
+    const own = newExecutor();
+    try {
+      await test(own, runOn(own));
+    } finally {
+      own.dispose();
+    }
+  };
 
   it("keeps an owner to its share: another owner's run finishes while its loops still hold their sandbox", async () => {
     let loopsDone = 0;
@@ -150,8 +165,8 @@ describe("sandbox processes", () => {
     const code = "for (;;) { try { Bot.getProperty('p') } catch (e) {} }";
     const result = await executor.execute({ botId: 340, ownerId: 6, segments: [{ name: "/start", code }], globals: { chat: { chatid: 1 } }, reads, timeoutMs: 300 });
     expect(result.error).toMatchObject({ timedOut: true });
-    // The isolate's own limit stopped it: the watchdog, past the limit and its margin, kills the
-    // process (and the next run starts another).
+    // The isolate's own limit stopped it: the watchdog, past the limit and its margin, would
+    // have killed the process (and started another).
     expect((await run(340, 6, "Bot.sendMessage('after')")).actions).toHaveLength(1);
     expect(executor.restarts).toBe(before);
   });
@@ -185,28 +200,42 @@ describe("sandbox processes", () => {
     expect(executor.restarts).toBe(before);
   });
 
-  it("sends a body's and a library's source to a process once, and again to the process that replaces it", async () => {
-    const libs = [{ name: "Once", code: "publish({ value: 42 })" }];
-    const withLib = (code: string, timeoutMs = 1000) =>
-      executor.execute({ botId: 330, ownerId: 5, segments: [{ name: "/start", code }], libs, globals: { chat: { chatid: 1 } }, reads: async () => "null", timeoutMs });
-    expect((await withLib("Bot.sendMessage(String(Libs.Once.value))")).actions).toHaveLength(1);
-    expect((await withLib("Bot.sendMessage(String(Libs.Once.value))")).error).toBeUndefined();
-    const before = executor.restarts;
-    // An allocation that aborts the process (as below): the next run goes to a new one.
-    expect((await withLib("new Array(6e7).fill(1)", 30_000)).error).toMatchObject({ outOfMemory: true });
-    const after = await withLib("Bot.sendMessage(String(Libs.Once.value))");
-    // A process is started again when the next run needs it.
-    expect(executor.restarts).toBeGreaterThan(before);
-    expect(after.error).toBeUndefined();
-    expect(after.actions).toEqual([expect.objectContaining({ params: expect.objectContaining({ text: "42" }) })]);
-  });
+  it("sends a body's and a library's source to a process once, and again to the process that replaces it", () =>
+    aborting(async (executor) => {
+      const libs = [{ name: "Once", code: "publish({ value: 42 })" }];
+      const withLib = (code: string, timeoutMs = 1000) =>
+        executor.execute({ botId: 330, ownerId: 5, segments: [{ name: "/start", code }], libs, globals: { chat: { chatid: 1 } }, reads: async () => "null", timeoutMs });
+      expect((await withLib("Bot.sendMessage(String(Libs.Once.value))")).actions).toHaveLength(1);
+      expect((await withLib("Bot.sendMessage(String(Libs.Once.value))")).error).toBeUndefined();
+      const before = executor.restarts;
+      // An allocation that aborts the process (as below): the next run goes to a new one.
+      expect((await withLib("new Array(6e7).fill(1)", 30_000)).error).toMatchObject({ outOfMemory: true });
+      const after = await withLib("Bot.sendMessage(String(Libs.Once.value))");
+      // A process is started again once the last one died.
+      expect(executor.restarts).toBeGreaterThan(before);
+      expect(after.error).toBeUndefined();
+      expect(after.actions).toEqual([expect.objectContaining({ params: expect.objectContaining({ text: "42" }) })]);
+    }));
 
-  it("survives an allocation that aborts its sandbox process, charging only that run", async () => {
-    // The line that used to abort the whole platform: V8 ends the process it runs in.
-    const result = await run(320, 4, "new Array(6e7).fill(1)", 30_000);
-    expect(result.error).toMatchObject({ outOfMemory: true });
-    expect((await run(321, 4, "Bot.sendMessage('fine')")).actions).toHaveLength(1);
-  });
+  it("survives an allocation that aborts its sandbox process, charging only that run", () =>
+    aborting(async (_executor, run) => {
+      // The line that used to abort the whole platform: V8 ends the process it runs in.
+      expect((await run(320, 4, "new Array(6e7).fill(1)", 30_000)).error).toMatchObject({ outOfMemory: true });
+      expect((await run(321, 4, "Bot.sendMessage('fine')")).actions).toHaveLength(1);
+    }));
+
+  it("starts a dead process again at once, and sends a run to a live idle process rather than wait for the start", () =>
+    aborting(async (executor, run) => {
+      const sandboxes = (executor as unknown as { sandboxes: { has(botId: number): boolean; live: boolean }[] }).sandboxes;
+      // Bot 380's home is sandbox 0, where its allocation ends the process.
+      expect((await run(380, 11, "new Array(6e7).fill(1)", 30_000)).error).toMatchObject({ outOfMemory: true });
+      expect(sandboxes[0]!.live).toBe(false);
+      // Bot 382's home is sandbox 0 too, still starting: the idle live one serves it.
+      expect((await run(382, 12, "Bot.sendMessage('innocent')")).actions).toHaveLength(1);
+      expect(sandboxes.map((sandbox) => sandbox.has(382))).toEqual([false, true]);
+      // No run asked for it, and sandbox 0 is up again.
+      await vi.waitFor(() => expect(sandboxes[0]!.live).toBe(true), { timeout: 10_000, interval: 20 });
+    }));
 });
 
 describe("a sandbox lent beyond an owner's share", () => {
@@ -264,6 +293,22 @@ describe("a sandbox lent beyond an owner's share", () => {
     const result = await slow;
     expect(result.error).toBeUndefined();
     expect(result.actions).toEqual([expect.objectContaining({ params: expect.objectContaining({ text: "slow" }) })]);
+  });
+
+  it("lends its owner's other bots nothing more once one outlived the leash, so an owner with many bots costs another owner one wait", async () => {
+    const waiting = (executor as unknown as { waiting: { botId: number }[] }).waiting;
+    const held = holding(521, 14);
+    await held.asked;
+    const slow = run(522, 14, "var t = Date.now(); while (Date.now() - t < 800) {} Bot.sendMessage('slow')");
+    // Given back after the leash, bot 522 waits for its owner's share.
+    await vi.waitFor(() => expect(waiting.map((waiter) => waiter.botId)).toEqual([522]), { timeout: 10_000, interval: 10 });
+    // The other sandbox is idle, but owner 14 borrows it no more: its next bot waits too.
+    const next = run(523, 14, "Bot.sendMessage('next')");
+    expect(waiting.map((waiter) => waiter.botId)).toEqual([522, 523]);
+    held.release();
+    expect((await slow).error).toBeUndefined();
+    expect((await next).actions).toHaveLength(1);
+    await held.result;
   });
 });
 

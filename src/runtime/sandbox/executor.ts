@@ -37,8 +37,10 @@ export interface ExecutorOptions {
   watchdogMarginMs: number;
   /**
    * How long a run may hold a sandbox lent beyond its owner's share (0: never lend). Past it,
-   * the run gives the sandbox back and starts again within the share, and its bot borrows no
-   * more for a while: what another owner may wait for a lent sandbox is at most this.
+   * the run gives the sandbox back and starts again within the share, and its owner borrows no
+   * more for a while: what another owner may wait for a lent sandbox is at most this, once a
+   * minute per owner (plus the watchdog's margin and a process start, for work the isolate's
+   * timeout cannot stop).
    */
   borrowMs: number;
   /**
@@ -105,10 +107,14 @@ export interface Waiter extends Seeker {
   take(slot: Slot): void;
 }
 
-/** How long a bot whose run outlived a lent sandbox's time borrows none. */
-const SLOW_BOT_MS = 60_000;
-/** Slow bots remembered before the expired ones are swept out. */
-const MAX_SLOW_BOTS = 1000;
+/**
+ * How long an owner whose run outlived a lent sandbox's time borrows none. The owner, not the
+ * bot: an owner with many bots would otherwise make another owner wait for a lent sandbox
+ * once per bot.
+ */
+const SLOW_OWNER_MS = 60_000;
+/** Slow owners remembered before the expired ones are swept out. */
+const MAX_SLOW_OWNERS = 1000;
 
 /** Waiters a freed sandbox chooses among (oldest first)... */
 const FIT_WINDOW = 8;
@@ -164,8 +170,8 @@ export class Executor {
   /** When each busy sandbox's running run started, as far as this side knows. */
   private readonly runningSince = new Map<Sandbox, number>();
   private readonly waiting: Waiter[] = [];
-  /** Bots whose run outlived a lent sandbox, until when they borrow none. */
-  private readonly slowBots = new Map<number, number>();
+  /** Owners whose run outlived a lent sandbox, until when they borrow none. */
+  private readonly slowOwners = new Map<number, number>();
   private readonly options: ExecutorOptions;
   private readonly ownerShare: number;
 
@@ -187,7 +193,7 @@ export class Executor {
     const run = { code: body.code, libs: withCoreLibs(execution.libs ?? NO_LIBS), handler: execution.handler ?? null };
     const { botId, ownerId, timeoutMs } = execution;
     const { borrowMs } = this.options;
-    let mayBorrow = this.mayBorrow(botId);
+    let mayBorrow = this.mayBorrow(ownerId);
     let returned = false;
     for (;;) {
       const slot = await this.acquire({ botId, ownerId, queues: !returned }, mayBorrow);
@@ -201,7 +207,7 @@ export class Executor {
       if (leashed && raw.stop === "timeout") {
         // Nothing of a run leaves the isolate but its outcome (reads only read): it may start
         // again, within its owner's share and with its whole time.
-        this.markSlow(botId);
+        this.markSlow(ownerId);
         mayBorrow = false;
         continue;
       }
@@ -209,20 +215,20 @@ export class Executor {
     }
   }
 
-  /** The bot borrows no sandbox for a while; bots whose while is over are forgotten as the list grows. */
-  private markSlow(botId: number): void {
+  /** The owner borrows no sandbox for a while; owners whose while is over are forgotten as the list grows. */
+  private markSlow(ownerId: number): void {
     const now = this.options.now();
-    if (this.slowBots.size >= MAX_SLOW_BOTS) for (const [id, until] of this.slowBots) if (until <= now) this.slowBots.delete(id);
-    this.slowBots.set(botId, now + SLOW_BOT_MS);
+    if (this.slowOwners.size >= MAX_SLOW_OWNERS) for (const [id, until] of this.slowOwners) if (until <= now) this.slowOwners.delete(id);
+    this.slowOwners.set(ownerId, now + SLOW_OWNER_MS);
   }
 
-  /** Whether a bot's run may take a sandbox lent beyond its owner's share. */
-  private mayBorrow(botId: number): boolean {
+  /** Whether the owner's runs may take a sandbox lent beyond its share. */
+  private mayBorrow(ownerId: number): boolean {
     if (this.options.borrowMs <= 0) return false;
-    const until = this.slowBots.get(botId);
+    const until = this.slowOwners.get(ownerId);
     if (until === undefined) return true;
     if (until > this.options.now()) return false;
-    this.slowBots.delete(botId);
+    this.slowOwners.delete(ownerId);
     return true;
   }
 
@@ -244,11 +250,13 @@ export class Executor {
   }
 
   /**
-   * How well a sandbox suits a bot: idle (3) before a queue; then its realm is warm there (2),
-   * it is the bot's home (1, so a bot's realm is not built in every sandbox in turn), or neither.
+   * How well a sandbox suits a bot: idle with a live process (3) before a queue or a process
+   * still starting (after a crash, a run there would wait for the start); then its realm is
+   * warm there (2), it is the bot's home (1, so a bot's realm is not built in every sandbox in
+   * turn), or neither.
    */
   private fit(sandbox: Sandbox, botId: number): number {
-    const idle = this.slots.get(sandbox)!.length === 0 ? 3 : 0;
+    const idle = this.slots.get(sandbox)!.length === 0 && sandbox.live ? 3 : 0;
     return idle + (sandbox.has(botId) ? 2 : this.sandboxes[botId % this.sandboxes.length] === sandbox ? 1 : 0);
   }
 

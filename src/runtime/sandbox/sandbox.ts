@@ -56,6 +56,8 @@ interface Sent {
 export class Sandbox {
   private child?: ChildProcess;
   private ready?: Promise<boolean>;
+  /** The process said it is ready and has not ended since. */
+  private up = false;
   private sent: Sent[] = [];
   /** The watchdog killed the process: what it announces after that never ran, and no run is sent to it. */
   private killed = false;
@@ -74,6 +76,11 @@ export class Sandbox {
     { startOnFirstRun = false } = {},
   ) {
     if (!startOnFirstRun) this.start();
+  }
+
+  /** True when a process is ready to run now (not dead, not still starting). */
+  get live(): boolean {
+    return this.up;
   }
 
   /** True when the bot's realm is warm in this process. */
@@ -115,13 +122,18 @@ export class Sandbox {
     this.restarts++;
     const child = fork(ENTRY, [JSON.stringify(this.options)], { execArgv: EXEC_ARGV, stdio: ["ignore", "ignore", "ignore", "ipc"], serialization: "json" });
     this.child = child;
+    this.up = false;
     this.killed = false;
     this.warm = new Set();
     this.sources = new SourceSender();
     let closed!: () => void;
     this.closed = new Promise((settle) => (closed = settle));
     this.ready = new Promise<boolean>((settle) => {
-      child.on("message", (message: FromSandbox) => (message.t === "ready" ? settle(true) : this.receive(message)));
+      child.on("message", (message: FromSandbox) => {
+        if (message.t !== "ready") return this.receive(message);
+        this.up = this.child === child;
+        settle(true);
+      });
       // `close` comes after everything the process wrote to the channel was read: a run it
       // announced before it died is known to have started.
       const ended = () => {
@@ -201,12 +213,19 @@ export class Sandbox {
     sent.end(ending);
   }
 
-  /** The process ended (killed by the watchdog, or by V8 itself): its run ends with it, the unstarted ones go back. */
+  /**
+   * The process ended (killed by the watchdog, or by V8 itself): its run ends with it, the
+   * unstarted ones go back, and a process that had started is started again at once, so the
+   * next run does not wait for it (one that died before it was ready waits for a run to ask).
+   */
   private exited(child: ChildProcess): void {
     if (this.child !== child) return;
+    const hadStarted = this.up;
     this.child = undefined;
+    this.up = false;
     this.warm = new Set();
     for (const sent of [...this.sent]) this.ended(sent, sent.watchdog ? { output: null, stop: sent.killedFor ?? "crash" } : "returned");
+    if (hadStarted) this.start();
   }
 
   private kill(sent: Sent, reason: Stop): void {
