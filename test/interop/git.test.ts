@@ -22,6 +22,8 @@ const fixture: Record<string, string | Buffer> = {
   // The same name as in another folder: the first in path order wins.
   "commands/DEPOSIT /unsubscribe.js": "/*CMD\n  command: /unsubscribe\n  answer: from deposit\nCMD*/\n",
   "commands/Zeta/unsubscribe.js": "/*CMD\n  command: /unsubscribe\n  answer: from zeta\nCMD*/\n",
+  // A keyboard without an answer, as Bots.Business stores and exports it.
+  "commands/_menu.js": "/*CMD\n  command: /menu\n  keyboard: Yes, No\nCMD*/\n",
   "commands/notes.txt": "not a command",
   "libs/Random.js": "// Botyard store library: the platform provides its source. Replace this file to use your own copy.\n",
   "libs/Utils.js": "function twice(x) { return x * 2; }\npublish({ twice: twice });\n",
@@ -62,7 +64,7 @@ describe.each(engines())("Git import and export on %s", (engine) => {
     expect(response.body).toBe("ok");
 
     const commands = await commandsOf(api, bot.id);
-    expect([...commands.keys()].sort()).toEqual(["/about", "/start", "/unsubscribe", "/withdraw", "💎 Balance"].sort());
+    expect([...commands.keys()].sort()).toEqual(["/about", "/menu", "/start", "/unsubscribe", "/withdraw", "💎 Balance"].sort());
     const start = commands.get("/start")!;
     expect(start).toMatchObject({ answer: "Hello *there*!\nWelcome.\n\n", help: "Say hello", need_reply: false, auto_retry_time: null, keyboard_body: null, commands_folder: null });
     expect(start.code).toBe("Bot.sendMessage('started');\n");
@@ -73,6 +75,7 @@ describe.each(engines())("Git import and export on %s", (engine) => {
     expect(balance.code).toBe("var b = User.getProp('b', 0);\r\nBot.sendMessage('You have ' + b);\r\n");
     expect(commands.get("/withdraw")).toMatchObject({ commands_folder: { title: "DEPOSIT " }, code: "/*CMD not a header */\nreturn;" });
     expect(commands.get("/unsubscribe")).toMatchObject({ answer: "from deposit" });
+    expect(commands.get("/menu")).toMatchObject({ answer: null, keyboard_body: "Yes, No", code: null });
 
     const folders = (await api.get(`/v2/bots/${bot.id}/commands_folders`)).json().map((folder: { title: string }) => folder.title);
     // The skipped duplicate brings nothing, not even its folder.

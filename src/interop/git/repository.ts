@@ -91,8 +91,8 @@ function commandOf(path: string, text: string, directory: string | null): Comman
   const retryProblem = autoRetryProblem(autoRetry);
   if (retryProblem) throw new FileProblem(retry!.line, lowerFirst(retryProblem));
   const answer = blank(get("answer")?.value);
+  // A keyboard without an answer is kept, as the API and CSV import keep it (README).
   const keyboard = blank(get("keyboard")?.value);
-  if (keyboard !== null && answer === null) throw new FileProblem(get("keyboard")!.line, "a keyboard needs an answer to be sent with");
   // The header's folder wins; the directory is the fallback (spec §1.4).
   const folder = blank(get("folder")?.value) ?? directory;
   const titleProblem = folder === null ? undefined : folderTitleProblem(folder.trim(), "folder");
