@@ -101,7 +101,8 @@ export class Effects {
       case "exportGit":
       case "importCSV": {
         const job = interopJob(action, { userId: invocation.user?.row.id, chatId: invocation.chat?.row.id });
-        await this.deps.jobs.enqueue([{ kind: INTEROP_JOB_KIND, botId: invocation.bot.row.id, payload: job }]);
+        // One at a time per bot, waiting in the queue: a slow remote then holds one job slot, not one per import waiting behind it.
+        await this.deps.jobs.enqueue([{ kind: INTEROP_JOB_KIND, botId: invocation.bot.row.id, payload: job, orderingKey: INTEROP_JOB_KIND }]);
         return;
       }
       default:

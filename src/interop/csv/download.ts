@@ -4,19 +4,25 @@ import { Outbound } from "../outbound.js";
 
 /** A sheet larger than this is refused: a bot's commands fit in far less. */
 export const MAX_CSV_BYTES = 10 * 1024 * 1024;
-const TIMEOUT_MS = 30_000;
+/**
+ * How long a download may take in all, redirects and body included. A gap between chunks is
+ * not enough: a server sending a byte now and then would hold the import (and, from BJS, its
+ * job slot) for ever.
+ */
+export const CSV_DEADLINE_MS = 60_000;
 const MAX_REDIRECTS = 5;
 
 /**
  * The text at a published sheet's URL (Google answers through a redirect or two, each checked
  * like the first URL). A non-200 answer, a body over MAX_CSV_BYTES, a private address or an
- * unreachable host is an UnprocessableError.
+ * unreachable host, or one that took longer than `deadlineMs` in all, is an UnprocessableError.
  */
-export async function downloadCsv(url: string, outbound: Outbound): Promise<string> {
+export async function downloadCsv(url: string, outbound: Outbound, deadlineMs = CSV_DEADLINE_MS): Promise<string> {
   let target = outbound.check(url, "CSV url");
+  const signal = AbortSignal.timeout(deadlineMs);
   try {
     for (let redirects = 0; ; redirects++) {
-      const response = await request(target, { method: "GET", dispatcher: outbound.dispatcher, headersTimeout: TIMEOUT_MS, bodyTimeout: TIMEOUT_MS });
+      const response = await request(target, { method: "GET", dispatcher: outbound.dispatcher, signal });
       const location = response.headers.location;
       if (response.statusCode >= 300 && response.statusCode < 400 && typeof location === "string" && redirects < MAX_REDIRECTS) {
         await response.body.dump();
@@ -41,6 +47,7 @@ export async function downloadCsv(url: string, outbound: Outbound): Promise<stri
     }
   } catch (error) {
     if (error instanceof AppError) throw error;
+    if (signal.aborted) throw new UnprocessableError(`The CSV url could not be read within ${deadlineMs / 1000} s`);
     throw new UnprocessableError(`The CSV url could not be read: ${Outbound.refusal(error) ?? (error as Error).message}`);
   }
 }

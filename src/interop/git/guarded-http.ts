@@ -4,6 +4,35 @@ import type { Outbound } from "../outbound.js";
 
 /** Redirects one request may follow, as many as isomorphic-git's own client follows. */
 const MAX_REDIRECTS = 10;
+/**
+ * How long one request may take, redirects and body included: isomorphic-git's client has no
+ * timeout, and a remote sending a byte now and then would hold the import or export (and,
+ * from BJS, its job slot) for ever.
+ */
+export const GIT_REQUEST_DEADLINE_MS = 60_000;
+
+/** `work`, or a rejection once `deadline` (ms since the epoch) has passed. */
+function byDeadline<T>(work: Promise<T>, deadline: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error("the remote took too long to answer")), Math.max(0, deadline - Date.now()));
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
+/** A response body that fails once the deadline has passed; given up, it is closed (its socket with it). */
+async function* bodyByDeadline(body: AsyncIterableIterator<Uint8Array>, deadline: number): AsyncIterableIterator<Uint8Array> {
+  try {
+    for (;;) {
+      const chunk = await byDeadline(body.next(), deadline);
+      if (chunk.done) return;
+      yield chunk.value;
+    }
+  } finally {
+    // Not awaited: a read still pending holds the close until its next chunk comes.
+    void body.return?.()?.catch(() => {});
+  }
+}
 
 /** The headers without the credentials a first origin was given. */
 function withoutCredentials(headers: GitHttpRequest["headers"]): GitHttpRequest["headers"] {
@@ -15,17 +44,18 @@ function withoutCredentials(headers: GitHttpRequest["headers"]): GitHttpRequest[
  * (Outbound.checkResolved): its own client follows a redirect wherever it leads, so a public
  * repository answering 302 with a private address had the platform fetch from there.
  * Credentials stay with the first origin. A request with a body (a push) is not redirected:
- * its body cannot be sent twice.
+ * its body cannot be sent twice. Each request ends within `deadlineMs`, its body read included.
  */
-export function guardedGitHttp(outbound: Outbound, inner: HttpClient = http): HttpClient {
+export function guardedGitHttp(outbound: Outbound, inner: HttpClient = http, deadlineMs = GIT_REQUEST_DEADLINE_MS): HttpClient {
   return {
     async request(call) {
+      const deadline = Date.now() + deadlineMs;
       const origin = new URL(call.url).origin;
       let next = call;
       for (let hop = 0; ; hop++) {
-        const response = await inner.request({ ...next, fetchOptions: { ...next.fetchOptions, followRedirects: false } });
+        const response = await byDeadline(inner.request({ ...next, fetchOptions: { ...next.fetchOptions, followRedirects: false } }), deadline);
         const location = response.headers?.location;
-        if (response.statusCode < 300 || response.statusCode >= 400 || !location) return { ...response, url: next.url };
+        if (response.statusCode < 300 || response.statusCode >= 400 || !location) return { ...response, url: next.url, body: response.body && bodyByDeadline(response.body, deadline) };
         await response.body?.return?.();
         if (hop >= MAX_REDIRECTS) throw new Error(`more than ${MAX_REDIRECTS} redirects`);
         if (next.body !== undefined) throw new Error(`cannot follow a ${response.statusCode} redirect with a request body`);

@@ -16,8 +16,11 @@ const commandFile = (name: string, code: string) => `/*CMD\n  command: ${name}\n
  */
 describe.each(engines())("imports and exports from BJS on %s", (engine) => {
   const remote = useGitRemote();
+  /** Answers to /slow.csv, held until the test lets them go. */
+  const held: (() => void)[] = [];
   const sheets = useLoopbackServer((request, _body, response) => {
-    if (request.url === "/commands.csv") response.writeHead(200, { "content-type": "text/csv" }).end('command,answer,need_reply\n/hello,Hello there,false\n/bad,x,maybe\n');
+    if (request.url === "/slow.csv") held.push(() => response.writeHead(200, { "content-type": "text/csv" }).end("command,answer\n/slow,late\n"));
+    else if (request.url === "/commands.csv") response.writeHead(200, { "content-type": "text/csv" }).end('command,answer,need_reply\n/hello,Hello there,false\n/bad,x,maybe\n');
     else response.writeHead(404).end("no sheet");
   });
 
@@ -110,5 +113,22 @@ describe.each(engines())("imports and exports from BJS on %s", (engine) => {
     expect(none).toBe("failed: The bot has no csv_url: give csv_url or a text/csv body");
     await r.t.platform.bots.store.update(bot.id, { csv_url: `${sheets.url}/commands.csv` });
     expect(await send("/configured")).toEqual(['done|0|1|1|3|need_reply must be true, false or blank, not "maybe"']);
+  });
+
+  it("runs a bot's imports one at a time in the queue: waiting ones hold no job slot while a slow one runs", async () => {
+    const { bot } = await setup([{ command: "/many", bjs_code: `for (var i = 0; i < 3; i++) Bot.importCSV({url: '${sheets.url}/slow.csv'})` }]);
+    const user = await r.emulator.client.createUser({ first_name: "Bo" });
+    await user.sendText(await user.privateChat(bot.telegram), "/many");
+    await bot.deliver();
+    const jobs = r.t.platform.jobs as EmbeddedJobQueue;
+    await expect.poll(() => held.length).toBe(1);
+    // One running; the other two wait in the queue, not in slots of their own.
+    expect((jobs as unknown as { runningIds: Set<number> }).runningIds.size).toBe(1);
+    expect((await jobs.pending(bot.id, { limit: 10, offset: 0 })).items).toHaveLength(2);
+    for (let answered = 1; answered <= 3; answered++) {
+      await expect.poll(() => held.length).toBe(answered);
+      held[answered - 1]!();
+    }
+    await jobs.idle();
   });
 });
