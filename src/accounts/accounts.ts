@@ -3,7 +3,7 @@ import { FREE_PLAN } from "../catalog/plans.js";
 import { hashPassword, passwordProblems, verifyPassword } from "./passwords.js";
 import type { SessionStore, SessionTokens } from "./sessions.js";
 import type { TelegramIdentity, TelegramLogin } from "./telegram-login.js";
-import { emailProblems, normalizeEmail, type User, type UserStore } from "./users.js";
+import { emailProblems, normalizeEmail, telegramPlaceholderEmail, type User, type UserStore } from "./users.js";
 
 export const INVALID_CREDENTIALS = "Invalid login credentials. Please try again.";
 
@@ -46,8 +46,7 @@ export class AccountService {
     let user = linked ? await this.users.byId(linked.user_id) : undefined;
     if (!user) {
       const name = [identity.first_name, identity.last_name].filter(Boolean).join(" ") || null;
-      // `.invalid` is reserved: the placeholder can never receive mail until the user sets a real one.
-      user = await this.users.create({ email: `telegram-${identity.id}@users.botyard.invalid`, passwordHash: null, name, plan: FREE_PLAN });
+      user = await this.users.create({ email: telegramPlaceholderEmail(identity.id), passwordHash: null, name, plan: FREE_PLAN });
     }
     await this.telegram.link(user.id, identity);
     return { user, tokens: await this.sessions.open(user.id) };

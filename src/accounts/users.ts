@@ -15,10 +15,20 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
+/**
+ * The address an account made by Telegram login holds until its owner sets one. `.invalid` is
+ * reserved (RFC 2606): it never receives mail, and no one may sign up or change to such an
+ * address, so no one can take a Telegram user's before their first login.
+ */
+export function telegramPlaceholderEmail(telegramId: number): string {
+  return `telegram-${telegramId}@users.botyard.invalid`;
+}
+
 /** Problems with an email address as sentences; empty when it is acceptable. */
 export function emailProblems(email: string): string[] {
   if (email === "") return ["Email can't be blank"];
   if (email.length > 254 || !EMAIL.test(email)) return ["Email is not an email"];
+  if (email.endsWith(".invalid")) return ["Email is at a .invalid domain, which receives no mail"];
   return [];
 }
 

@@ -17,6 +17,7 @@ describe.each(engines())("user account on %s", (engine) => {
       [{ email: fresh, current_password: "nope nope" }, 422, { errors: ["Current password is invalid"] }],
       [{ email: taken.email, current_password: PASSWORD }, 422, { errors: ["Email has already been taken"] }],
       [{ email: "broken", current_password: PASSWORD }, 422, { errors: ["Email is not an email"] }],
+      [{ email: "telegram-7@users.botyard.invalid", current_password: PASSWORD }, 422, { errors: ["Email is at a .invalid domain, which receives no mail"] }],
     ];
     for (const [payload, status, body] of cases) {
       const response = await t.app.inject({ method: "POST", url, payload });
