@@ -6,6 +6,7 @@ import { errorOptions, registerErrorHandling } from "./plugins/errors.js";
 import { registerJsonBodies } from "./plugins/json-body.js";
 import { registerTextGuard } from "./plugins/text-guard.js";
 import { registerOpenApi } from "./plugins/openapi.js";
+import { registerRequestMetrics } from "./plugins/request-metrics.js";
 import { recordRoutes } from "./route-table.js";
 import { authRoutes } from "./routes/auth.js";
 import { docsRoutes } from "./routes/docs.js";
@@ -82,6 +83,7 @@ function fastify(platform: Platform) {
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  registerRequestMetrics(app, platform.metrics);
   return app;
 }
 

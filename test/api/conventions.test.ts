@@ -190,6 +190,9 @@ describe("API conventions", () => {
     expect(metrics.statusCode).toBe(200);
     expect(metrics.body).toContain("botyard_http_request_duration_seconds_bucket");
     expect(metrics.body).toContain('route="/readyz"');
+    // Every route is timed, not only the operational ones beside the hook.
+    expect((await t.app.inject({ method: "GET", url: "/v2/bots" })).statusCode).toBe(401);
+    expect((await t.app.inject({ method: "GET", url: "/metrics" })).body).toMatch(/botyard_http_request_duration_seconds_count\{method="GET",route="\/v2\/bots",status="401"\} 1/);
   });
 });
 

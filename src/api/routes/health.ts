@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { Histogram } from "prom-client";
 import { z } from "zod";
 import type { Platform } from "../../platform.js";
 import type { ReadinessCheck } from "../readiness.js";
@@ -7,18 +6,6 @@ import type { ReadinessCheck } from "../readiness.js";
 /** Liveness, readiness (every check of the process's role holds) and Prometheus metrics. */
 export const healthRoutes: FastifyPluginAsyncZod<{ platform: Platform; readiness: ReadinessCheck[] }> = async (app, { platform, readiness }) => {
   const registry = platform.metrics;
-  const name = "botyard_http_request_duration_seconds";
-  // One per platform, however many apps are built on it.
-  const requestDuration =
-    (registry.getSingleMetric(name) as Histogram<"method" | "route" | "status"> | undefined) ??
-    new Histogram({ name, help: "HTTP request duration by route and status", labelNames: ["method", "route", "status"], registers: [registry] });
-  app.addHook("onResponse", async (request, reply) => {
-    requestDuration.observe(
-      { method: request.method, route: request.routeOptions.url ?? "unmatched", status: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    );
-  });
-
   const hidden = { hide: true, tags: ["Operations"] };
   app.get("/healthz", { schema: { ...hidden, response: { 200: z.object({ status: z.literal("ok") }) } } }, async () => ({ status: "ok" as const }));
 
