@@ -44,6 +44,28 @@ describe("what comes out of an isolate", () => {
     expect(readOutcome(forged([forgedExport]), body, limits, 1000).actions).toEqual([{ type: "exportGit", branch: "main", options: null }]);
   });
 
+  it("refuses text holding a NUL character or a lone surrogate, escaped or written raw, in a value or a key", () => {
+    const actionWith = (params: string) => readOutcome({ output: `{"actions":[${JSON.stringify(send("kept"))},{"type":"api","method":"sendMessage","params":${params}}],"error":null}` }, body, limits, 1000);
+    const NUL = "must not contain NUL characters";
+    const LONE = "must be valid Unicode text (it holds a lone surrogate)";
+    // As the isolate's JSON.stringify writes them (escaped), and a lone surrogate forged raw (a raw NUL is not JSON).
+    for (const [params, flaw] of [
+      ['{"chat_id":1,"text":"a\\u0000b"}', NUL],
+      ['{"chat_id":1,"a\\u0000b":"x"}', NUL],
+      ['{"chat_id":1,"text":"a\\ud800b"}', LONE],
+      ['{"chat_id":1,"text":"a\ud800b"}', LONE],
+      ['{"chat_id":1,"a\udc00b":"x"}', LONE],
+    ]) {
+      const result = actionWith(params!);
+      expect(result.actions).toEqual([send("kept")]);
+      expect(result.error?.message).toMatch(/^The execution's action 2 was refused: \w+ /);
+      expect(result.error?.message.endsWith(flaw!)).toBe(true);
+    }
+    expect(readOutcome({ output: '{"actions":[{"type":"api","method":"sendMessage","params":{"text":"a\u0000b"}}],"error":null}' }, body, limits, 1000).error?.message).toBe("The execution's output was malformed");
+    // An emoji escaped as a surrogate pair is text like any other.
+    expect(actionWith('{"chat_id":1,"text":"\\ud83d\\ude00"}').actions).toEqual([send("kept"), send("😀")]);
+  });
+
   it("caps the output on its UTF-8 bytes and its count, whatever the isolate counted", () => {
     const big = readOutcome(forged([send("я".repeat(40 * 1024))]), body, limits, 1000);
     expect(big).toMatchObject({ actions: [], error: { message: "The execution's output is too large (the limit is 65536 bytes)" } });

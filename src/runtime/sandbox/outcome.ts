@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { nestsDeeperThan } from "../../json-depth.js";
-import { mendedText, textFlawAt } from "../../text-flaws.js";
+import { jsonMayHoldFlaw, mendedText, textFlawAt } from "../../text-flaws.js";
 import { actionSchema, type Action } from "../actions.js";
 import type { Body } from "./body.js";
 import { ERROR_LIMITS, outputCap, type ExecutionLimits, type RawOutcome } from "./isolate-host.js";
@@ -60,8 +60,10 @@ export function readOutcome(raw: RawOutcome, body: Body, limits: ExecutionLimits
     if (typeof output === "string") refuse(output);
     else {
       handlers = output.handlers ?? [];
+      // One look at the text spares walking every value of an output that holds no flaw.
+      const mayHoldFlaw = jsonMayHoldFlaw(raw.output);
       for (const [index, candidate] of output.actions.entries()) {
-        const flawed = textFlawAt(candidate, "its root");
+        const flawed = mayHoldFlaw && textFlawAt(candidate, "its root");
         if (flawed) {
           refuse(`The execution's action ${index + 1} was refused: ${flawed.field} ${flawed.flaw}`);
           break;
