@@ -12,12 +12,15 @@ import { HTTP_JOB_KIND, type HttpJob } from "./run-jobs.js";
 import { INTEROP_JOB_KIND, interopJob } from "./interop-jobs.js";
 import type { CommandRunner } from "./command-runner.js";
 import { telegramReason } from "./command-runner.js";
-import { MAX_EXECUTIONS_PER_UPDATE, MAX_SENDS_PER_UPDATE, type Invocation } from "./invocation.js";
+import { MAX_EXECUTIONS_PER_UPDATE, MAX_HTTP_PER_UPDATE, MAX_SENDS_PER_UPDATE, type Invocation } from "./invocation.js";
 import { anyCommand, matchText } from "./router.js";
 import type { CompatEffects } from "./compat-effects.js";
 import type { ListStore } from "../bots/lists.js";
 import type { TelegramSender } from "./telegram-sender.js";
 import { currentOutbox, enqueueInTurn } from "./run-outbox.js";
+
+/** HTTP requests a bot may have waiting for their answers; past it, a new one is refused and logged. */
+export const MAX_WAITING_HTTP_PER_BOT = 1000;
 
 /** How deep a chain of sub-commands and callbacks may go before "Too many sub commands". */
 export const MAX_SUB_COMMAND_DEPTH = 10;
@@ -39,7 +42,7 @@ export interface EffectsDeps {
   /** Where `Bot.runAll` and the legacy `sendMessageToAll*` start their tasks. */
   broadcasts: Pick<BroadcastService, "create">;
   /** Where scheduled runs and HTTP requests wait. */
-  jobs: Pick<JobQueue, "enqueue" | "cancel">;
+  jobs: Pick<JobQueue, "enqueue" | "cancel" | "pending">;
   clock: Clock;
   runner(): CommandRunner;
   /** AdminPanel, BBAdmin, List, caching, Git/CSV, web apps, chats by title (compat-effects.ts). */
@@ -142,6 +145,18 @@ export class Effects {
   /** Queues an `HTTP.*` request; its answer comes back as a callback run (run-jobs.ts). */
   private async http(action: HttpAction, invocation: Invocation): Promise<void> {
     const { method, url, headers, body, cookies, follow_redirects, success, error, options } = action;
+    const botId = invocation.bot.row.id;
+    // Bounded per update and per bot: every waiting request is a job the queue walks past
+    // when it looks for other owners' work, and a remote may take a minute to answer each.
+    const refusal = !invocation.chain.tryHttp()
+      ? `HTTP requests not made: one update may start ${MAX_HTTP_PER_UPDATE} at most`
+      : (await this.deps.jobs.pending(botId, { limit: 1, offset: 0 }, { kind: HTTP_JOB_KIND })).total >= MAX_WAITING_HTTP_PER_BOT
+        ? `HTTP requests not made: the bot has ${MAX_WAITING_HTTP_PER_BOT} waiting for their answers; send fewer at a time`
+        : undefined;
+    if (refusal) {
+      if (invocation.chain.note(refusal)) await this.deps.runner().record(invocation, { message: refusal });
+      return;
+    }
     const job: HttpJob = {
       request: { method, url, headers, body, cookies, followRedirects: follow_redirects },
       success,
@@ -150,7 +165,7 @@ export class Effects {
       userId: invocation.user?.row.id,
       chatId: invocation.chat?.row.id,
     };
-    await enqueueInTurn(this.deps.jobs, [{ kind: HTTP_JOB_KIND, botId: invocation.bot.row.id, payload: job }]);
+    await enqueueInTurn(this.deps.jobs, [{ kind: HTTP_JOB_KIND, botId, payload: job }]);
   }
 
   /** A Bot API call; `on_result`/`on_error` run as callbacks, `result_to_*_property` store the result after. */

@@ -21,6 +21,8 @@ export interface RunningBot {
 export const MAX_EXECUTIONS_PER_UPDATE = 100;
 /** Telegram calls one update may make (Answers, BJS calls, error replies). */
 export const MAX_SENDS_PER_UPDATE = 100;
+/** HTTP requests one update may start (each waits as a job, so a chain of sub-commands could queue thousands). */
+export const MAX_HTTP_PER_UPDATE = 100;
 
 /**
  * The state shared by every execution an incoming update sets off (its dispatcher chain):
@@ -32,6 +34,7 @@ export class Chain {
   /** Executions started, each one iteration (spec/bjs.md §4), the first included. */
   executions = 1;
   sends = 0;
+  httpRequests = 0;
   /**
    * Set once something may have reached the outside (a Telegram call made, BJS run): from
    * then on a failure ends the update rather than retrying it, so nothing is sent twice.
@@ -73,6 +76,13 @@ export class Chain {
   note(refusal: string): boolean {
     if (this.noted.has(refusal)) return false;
     this.noted.add(refusal);
+    return true;
+  }
+
+  /** Counts one HTTP request; false when the update has started all it may. */
+  tryHttp(): boolean {
+    if (this.httpRequests >= MAX_HTTP_PER_UPDATE) return false;
+    this.httpRequests++;
     return true;
   }
 

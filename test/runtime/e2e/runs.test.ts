@@ -2,13 +2,17 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { engines } from "../../support/platform.js";
 import { useRuntime, type CommandSpec } from "../../support/runtime.js";
 import { useLoopbackServer } from "../../support/loopback.js";
+import type { EmbeddedJobQueue } from "../../../src/jobs/embedded-queue.js";
+import { HTTP_JOB_KIND } from "../../../src/runtime/run-jobs.js";
 
 /**
  * Runs that do not come from an update, end to end: `Bot.run` with `run_after`,
  * `Bot.clearRunAfter`, and `HTTP.*` with its callbacks, on the job layer and the fake clock.
  */
 describe.each(engines())("runs from anywhere, on %s", (engine) => {
+  let counted = 0;
   const web = useLoopbackServer((request, body, response) => {
+    if (request.url?.startsWith("/counted/")) counted++;
     if (request.url === "/missing") {
       response.writeHead(404, { "content-type": "text/plain" }).end("no such thing");
       return;
@@ -105,6 +109,26 @@ describe.each(engines())("runs from anywhere, on %s", (engine) => {
       },
       { timeout: 15_000, interval: 10 },
     );
+  });
+
+  it("starts at most 100 HTTP requests per update, and none while the bot has 1,000 waiting, saying why in its error log", async () => {
+    const { bot, send, errors } = await setup([
+      { command: "/flood", bjs_code: `for (var i = 0; i < 150; i++) HTTP.get({url: '${web.url}/counted/' + i})` },
+      { command: "/one", bjs_code: `HTTP.get({url: '${web.url}/counted/one'})` },
+    ]);
+    counted = 0;
+    await send("/flood");
+    await (r.t.platform.jobs as EmbeddedJobQueue).idle();
+    expect(counted).toBe(100);
+    expect((await errors()).map((entry) => entry.title)).toEqual([expect.stringContaining("HTTP requests not made: one update may start 100 at most")]);
+
+    // A thousand waiting (due tomorrow): the next request is refused, and nothing more waits.
+    const later = { kind: HTTP_JOB_KIND, botId: bot.id, payload: {}, runAt: r.t.clock.now() + 86_400_000 };
+    await r.t.platform.jobs.enqueue(Array.from({ length: 1000 }, () => later));
+    await send("/one");
+    expect((await errors())[0]!.title).toContain("HTTP requests not made: the bot has 1000 waiting for their answers");
+    expect((await r.t.platform.jobs.pending(bot.id, { limit: 1, offset: 0 }, { kind: HTTP_JOB_KIND })).total).toBe(1000);
+    await r.t.platform.jobs.cancel(bot.id);
   });
 
   it("cancels a stopped bot's scheduled runs", async () => {
