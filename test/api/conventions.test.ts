@@ -11,6 +11,7 @@ import { createLogger, createPlatform, type Platform } from "../../src/platform.
 import type { FastifyInstance } from "fastify";
 import { usePlatform } from "../support/platform.js";
 import { PASSWORD, signUp } from "../support/accounts.js";
+import { createBot, signUpClient } from "../support/bots.js";
 import { redisUrl } from "../support/redis.js";
 
 describe("API conventions", () => {
@@ -56,6 +57,13 @@ describe("API conventions", () => {
     const empty = await t.app.inject({ method: "POST", url: "/v2/auth/sign_in", headers: { "content-type": "application/json" }, payload: "" });
     expect(empty.statusCode).toBe(400);
     expect(empty.json()).toEqual({ error: expect.any(String) });
+  });
+
+  it("takes an empty body sent with a JSON Content-Type as no body where a route reads none (clients that send the header on every request)", async () => {
+    const { user, api } = await signUpClient(t.app);
+    const bot = await createBot(api);
+    const cleared = await t.app.inject({ method: "DELETE", url: `/v2/bots/${bot.id}/error_logs?api_key=${user.apiKey}`, headers: { "content-type": "application/json" }, payload: "" });
+    expect(cleared.statusCode, cleared.body).toBe(200);
   });
 
   it("reads JSON bodies nested up to 100 levels, and refuses deeper ones and prototype keys with 400", async () => {
