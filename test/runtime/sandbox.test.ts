@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { Executor, type Execution } from "../../src/runtime/sandbox/executor.js";
-import { IsolateHost, MAX_READ_CHARS } from "../../src/runtime/sandbox/isolate-host.js";
+import { IsolateHost, MAX_READ_CHARS, MAX_READ_CHARS_PER_RUN } from "../../src/runtime/sandbox/isolate-host.js";
 import { readOutcome } from "../../src/runtime/sandbox/outcome.js";
 import { Body } from "../../src/runtime/sandbox/body.js";
 import { coreLibSources } from "../../src/catalog/lib-sources.js";
@@ -346,6 +346,21 @@ describe("hostile BJS", () => {
     expect(result.actions.map(textOf)).toEqual([`A read may carry at most ${MAX_READ_CHARS} characters`]);
     expect(sizes).toEqual([expect.any(Number)]);
     expect(sizes[0]).toBeLessThan(100);
+  });
+
+  it("keeps what one execution's reads carry in all within a bound, so reads at the cap cannot add up to seconds of the platform's thread", async () => {
+    let carried = 0;
+    const code = "var name = 'x'.repeat(60000), made = 0; try { for (;;) { Bot.getProperty(name); made++ } } catch (e) { Bot.sendMessage(made + ' ' + e.message) }";
+    const result = await run(code, {
+      reads: async (name, args) => {
+        carried += name.length + args.length;
+        return JSON.stringify({ found: false });
+      },
+    });
+    expect(result.error).toBeUndefined();
+    // Seventeen reads of 60,000 characters fit; the eighteenth is refused in the sandbox process.
+    expect(result.actions.map(textOf)).toEqual([`17 An execution's reads may carry at most ${MAX_READ_CHARS_PER_RUN} characters in all`]);
+    expect(carried).toBeLessThanOrEqual(MAX_READ_CHARS_PER_RUN);
   });
 
   it("keeps an output past the cap inside the sandbox process, even when BJS broke the surface's own count", async () => {

@@ -55,6 +55,8 @@ export const outputCap = (limits: ExecutionLimits) => limits.maxActionBytes + ER
  * process: every character that crosses the IPC channel is paid for by the platform's event loop.
  */
 export const MAX_READ_CHARS = 64 * 1024;
+/** The characters all of one run's reads may carry: a thousand reads at the cap would cost the platform's thread a second. */
+export const MAX_READ_CHARS_PER_RUN = 1024 * 1024;
 
 /** What an execution runs besides its body: its libraries, and a library handler to call instead of the body. */
 export interface ExecutionCode {
@@ -133,6 +135,8 @@ const NO_SOURCES: ReadonlyMap<number, string> = new Map();
 /** One bot's realm inside an isolate, kept warm between executions. */
 class BotRealm {
   private reads: HostReads = idleReads;
+  /** What the running execution's reads have carried so far. */
+  private readChars = 0;
   /** The running execution's lazy libraries' sources by key, for the realm to ask for when BJS reaches one. */
   private lazySources = NO_SOURCES;
   /** Body, library and library list keys this realm holds. */
@@ -158,6 +162,8 @@ class BotRealm {
     let realm: BotRealm | undefined;
     const host = new ivm.Reference(async (name: string, args: string) => {
       if (typeof name !== "string" || typeof args !== "string" || name.length + args.length > MAX_READ_CHARS) throw new Error(`A read may carry at most ${MAX_READ_CHARS} characters`);
+      realm!.readChars += name.length + args.length;
+      if (realm!.readChars > MAX_READ_CHARS_PER_RUN) throw new Error(`An execution's reads may carry at most ${MAX_READ_CHARS_PER_RUN} characters in all`);
       return realm!.reads(name, args);
     });
     const libSource = new ivm.Reference((key: number) => realm!.lazySources.get(key) ?? null);
@@ -200,6 +206,7 @@ class BotRealm {
     sync: boolean,
   ): Promise<{ outcome: RawOutcome; compileFailed: boolean; reusable: boolean; missed: boolean }> {
     this.reads = reads;
+    this.readChars = 0;
     let stop: Stop | undefined;
     let rejected: string | undefined;
     let compileFailed = false;
