@@ -17,6 +17,13 @@ export interface RatesTable {
 /** How long a table is served before it is fetched again (spec/bjs.md §6.2: fiat hourly, crypto about every 5 minutes). */
 const TTL_MS: Record<RatesKind, number> = { fiat: 3_600_000, crypto: 300_000 };
 
+/**
+ * How long after a failed fetch the provider is not asked again: BJS retrying its reads would
+ * otherwise ask on every one, and a provider that limits the platform's address would keep it
+ * limited.
+ */
+const RETRY_AFTER_FAILURE_MS = 60_000;
+
 /** Symbols and details kept per coin: the provider's top 100, of bounded size. */
 const MAX_COINS = 250;
 
@@ -65,11 +72,13 @@ export function parseCrypto(body: unknown): { rates: Record<string, number>; det
  * The rates behind `CurrencyQuote`, fetched by the platform from the providers the operator
  * configured (CURRENCY_FIAT_URL, CURRENCY_CRYPTO_URL) through the same guarded client as BJS's
  * `HTTP.*`, kept for their TTL, and shared by every bot of the process. A failed refresh
- * serves the last table it had; with none, BJS is told the rates are unavailable.
+ * serves the last table it had; with none, BJS is told the rates are unavailable. After a
+ * failure the provider is asked again only a minute later.
  */
 export class CurrencyRates {
   private readonly tables = new Map<RatesKind, RatesTable>();
   private readonly refreshing = new Map<RatesKind, Promise<RatesTable>>();
+  private readonly failed = new Map<RatesKind, { at: number; error: unknown }>();
 
   constructor(
     private readonly deps: { http: Pick<OutboundHttp, "send">; clock: Clock; urls: Config["currencyRates"] },
@@ -77,10 +86,24 @@ export class CurrencyRates {
 
   async table(kind: RatesKind): Promise<RatesTable> {
     const known = this.tables.get(kind);
-    if (known && this.deps.clock.now() - known.fetchedAt < TTL_MS[kind]) return known;
+    const now = this.deps.clock.now();
+    if (known && now - known.fetchedAt < TTL_MS[kind]) return known;
+    const failure = this.failed.get(kind);
+    if (failure && now - failure.at < RETRY_AFTER_FAILURE_MS) {
+      if (known) return known;
+      throw failure.error;
+    }
     let pending = this.refreshing.get(kind);
     if (!pending) {
-      pending = this.fetch(kind).finally(() => this.refreshing.delete(kind));
+      pending = this.fetch(kind)
+        .then(
+          (table) => (this.failed.delete(kind), table),
+          (error: unknown) => {
+            this.failed.set(kind, { at: this.deps.clock.now(), error });
+            throw error;
+          },
+        )
+        .finally(() => this.refreshing.delete(kind));
       this.refreshing.set(kind, pending);
     }
     try {

@@ -51,7 +51,13 @@ describe.each(["sqlite"] as const)("CurrencyQuote on %s", (engine) => {
     providers.failing = true;
     await b.say("/fiat");
     expect((await b.errors())[0]!.message).toBe("CurrencyQuote: could not get the rates (the fiat rates provider answered 503)");
+    // Within a minute of the failure the provider is not asked again, however often BJS reads.
     providers.failing = false;
+    const asked = providers.hits.fiat;
+    await b.say("/fiat");
+    expect(providers.hits.fiat).toBe(asked);
+    expect((await b.errors()).map((entry) => entry.message)).toEqual([expect.stringContaining("503"), expect.stringContaining("503")]);
+    await r.t.clock.advanceAsync(60_000);
     expect(await b.say("/fiat")).toEqual(["0.9 90 1  0"]);
     expect(await b.say("/crypto")).toEqual(["60000  Bitcoin 1 1.5 0"]);
     expect(await b.say("/convert 90 EUR USD")).toEqual(["100"]);
