@@ -105,6 +105,16 @@ function codeOf(fields: CommandFields, problems: string[]): string | null {
 }
 
 /**
+ * A whole number given as a number or as its digits (surrounding spaces allowed, as a sheet
+ * cell has them); NaN for any other text, such as `0x10`, `1e3` or `1.0`, which Number() reads.
+ */
+export function wholeNumberOf(value: number | string): number {
+  if (typeof value === "number") return value;
+  const text = value.trim();
+  return /^\d+$/.test(text) ? Number(text) : NaN;
+}
+
+/**
  * Checks a command body and maps it to stored values. Fields left out become empty (a PUT is
  * a full replace). All problems are reported at once.
  */
@@ -114,11 +124,12 @@ export function parseCommandFields(fields: CommandFields): CommandInput {
   const aliases = parseAliases(fields.aliases);
   for (const problem of [commandNameProblem(command), aliasesProblem(aliases)]) if (problem) problems.push(problem);
   const retry = fields.auto_retry_time;
-  const autoRetry = retry === undefined || retry === null || retry === "" ? null : Number(retry);
+  const autoRetry = retry === undefined || retry === null || retry === "" ? null : wholeNumberOf(retry);
   const retryProblem = autoRetryProblem(autoRetry);
   if (retryProblem) problems.push(retryProblem);
+  // 0 is the root, as in a listing's filter.
   const folder = fields.commands_folder_id;
-  const folderId = folder === undefined || folder === null || folder === "" ? null : Number(folder);
+  const folderId = folder === undefined || folder === null || folder === "" || wholeNumberOf(folder) === 0 ? null : wholeNumberOf(folder);
   if (folderId !== null && !(Number.isSafeInteger(folderId) && folderId > 0)) problems.push(FOREIGN_FOLDER);
   const answer = blankToNull(fields.answer);
   const keyboard = blankToNull(fields.keyboard_body);

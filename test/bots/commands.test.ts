@@ -103,6 +103,11 @@ describe.each(engines())("commands and folders on %s", (engine) => {
     // Further than a job can be scheduled: auto retry would never run, and say so only in the platform's log.
     [{ command: "/a", auto_retry_time: 1e13 }, ["Auto retry time must be at most 31536000 seconds (a year)"]],
     [{ command: "/a", auto_retry_time: "31536001" }, ["Auto retry time must be at most 31536000 seconds (a year)"]],
+    // Text that Number() would read, but no one writes for a number of seconds or an id.
+    [{ command: "/a", auto_retry_time: "1e3" }, ["Auto retry time must be a positive whole number of seconds"]],
+    [{ command: "/a", auto_retry_time: "0x10" }, ["Auto retry time must be a positive whole number of seconds"]],
+    [{ command: "/a", commands_folder_id: "0x1" }, ["Commands folder must be a folder of this bot"]],
+    [{ command: "/a", commands_folder_id: "1.0" }, ["Commands folder must be a folder of this bot"]],
     [{ command: "/a", commands_folder_id: 99999999 }, ["Commands folder must be a folder of this bot"]],
     [{ command: "/a", commands_folder_id: "abc" }, ["Commands folder must be a folder of this bot"]],
     [{ command: "/a", need_reply: "maybe" }, ["Need reply is invalid"]],
@@ -128,6 +133,10 @@ describe.each(engines())("commands and folders on %s", (engine) => {
     expect((await api.post(`/v2/bots/${other.id}/commands`, { command: "/a" })).statusCode).toBe(200);
     // Names are case-sensitive, as routing is.
     expect((await api.post(`${base}/commands`, { command: "/A" })).statusCode).toBe(200);
+    // Folder 0 is the root, as in a listing's filter.
+    const rooted = await api.post(`${base}/commands`, { command: "/rooted", commands_folder_id: 0 });
+    expect(rooted.statusCode).toBe(200);
+    expect(rooted.json().commands_folder_id).toBeNull();
   });
 
   it("replaces a command in full on PUT: fields left out become empty", async () => {
