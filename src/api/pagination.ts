@@ -4,10 +4,14 @@ import { z } from "zod";
 export const DEFAULT_PER_PAGE = 50;
 export const MAX_PER_PAGE = 200;
 
+/** A whole number in the query: its digits (z.coerce read `0x10` and `1e3` too); an empty value is one left out. */
+const queryWhole = (max: number, fallback: number) =>
+  z.preprocess((value) => (value === "" ? undefined : typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value), z.number().int().min(1).max(max).default(fallback));
+
 /** The `page` and `per_page` query parameters every list endpoint takes. */
 export const pageQuery = {
-  page: z.coerce.number().int().min(1).max(1_000_000).default(1).describe("The page, from 1; a page past the end is []."),
-  per_page: z.coerce.number().int().min(1).max(MAX_PER_PAGE).default(DEFAULT_PER_PAGE).describe(`Items per page (at most ${MAX_PER_PAGE}).`),
+  page: queryWhole(1_000_000, 1).describe("The page, from 1; a page past the end is []."),
+  per_page: queryWhole(MAX_PER_PAGE, DEFAULT_PER_PAGE).describe(`Items per page (at most ${MAX_PER_PAGE}).`),
 };
 
 export interface PageRequest {

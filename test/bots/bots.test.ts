@@ -79,6 +79,9 @@ describe.each(engines())("bots on %s", (engine) => {
     const second = await api.get("/v2/bots?per_page=2&page=2");
     expect(second.json().map((b: { name: string }) => b.name)).toEqual(["C"]);
     expect((await api.get("/v2/bots?page=9")).json()).toEqual([]);
+    // Digits only; an empty value is the default.
+    for (const query of ["page=0x2", "page=1e1", "per_page=2.0", "page=abc"]) expect((await api.get(`/v2/bots?${query}`)).statusCode, query).toBe(422);
+    expect((await api.get("/v2/bots?page=&per_page=2")).json().map((b: { name: string }) => b.name)).toEqual(["A", "B"]);
   });
 
   it("answers one bot with its libs and its counts", async () => {
