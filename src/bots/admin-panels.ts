@@ -70,10 +70,13 @@ export function panelValues(panel: AdminPanel): Record<string, unknown> {
   return Object.fromEntries(panel.fields.map((field) => [field.name, field.value]));
 }
 
+/** A number written in decimals, as a form's field holds one (Number() also reads `0x10`, `0b1` and `Infinity`). */
+const DECIMAL = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
+
 /** A value for a field, converted to the field's type (form input arrives as text); throws a sentence. */
 export function fieldValue(field: PanelField, value: unknown): unknown {
   if (value === null) return null;
-  const number = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
+  const number = typeof value === "string" && DECIMAL.test(value) ? Number(value) : value;
   const fail = (what: string) => new ValidationError([`${field.name} must be ${what}`]);
   switch (field.type) {
     case "string":

@@ -84,6 +84,10 @@ describe.each(engines())("admin panels on %s", (engine) => {
     expect(saved).not.toHaveBeenCalled();
     expect((await t.platform.adminPanels.store.byName(bot.id, "settings"))?.fields[0]?.value).toBe("Hi");
     expect((await api.put(`${base}/active_options/${settings.id}`, {})).json()).toEqual({ errors: ["Values can't be blank"] });
+    // Numbers as a form sends them are decimals; other text Number() reads is not one.
+    const notation = await api.put(`${base}/active_options/${settings.id}`, { values: { limit: "0x10", rate: "Infinity" } });
+    expect(notation.json()).toEqual({ errors: ["limit must be a whole number", "rate must be a number"] });
+    expect((await api.put(`${base}/active_options/${settings.id}`, { values: { limit: " -16 ", rate: "2.5e-1" } })).statusCode).toBe(200);
   });
 
   it("answers 404 for a panel that is not the bot's", async () => {
