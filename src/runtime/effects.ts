@@ -146,15 +146,19 @@ export class Effects {
   private async http(action: HttpAction, invocation: Invocation): Promise<void> {
     const { method, url, headers, body, cookies, follow_redirects, success, error, options } = action;
     const botId = invocation.bot.row.id;
+    const { chain } = invocation;
     // Bounded per update and per bot: every waiting request is a job the queue walks past
     // when it looks for other owners' work, and a remote may take a minute to answer each.
-    const refusal = !invocation.chain.tryHttp()
-      ? `HTTP requests not made: one update may start ${MAX_HTTP_PER_UPDATE} at most`
-      : (await this.deps.jobs.pending(botId, { limit: 1, offset: 0 }, { kind: HTTP_JOB_KIND })).total >= MAX_WAITING_HTTP_PER_BOT
-        ? `HTTP requests not made: the bot has ${MAX_WAITING_HTTP_PER_BOT} waiting for their answers; send fewer at a time`
-        : undefined;
+    // The bot's waiting ones are counted once per update, which counts its own after that.
+    let refusal: string | undefined;
+    if (!chain.tryHttp()) refusal = `HTTP requests not made: one update may start ${MAX_HTTP_PER_UPDATE} at most`;
+    else {
+      chain.httpWaiting ??= (await this.deps.jobs.pending(botId, { limit: 1, offset: 0 }, { kind: HTTP_JOB_KIND })).total;
+      if (chain.httpWaiting >= MAX_WAITING_HTTP_PER_BOT) refusal = `HTTP requests not made: the bot has ${MAX_WAITING_HTTP_PER_BOT} waiting for their answers; send fewer at a time`;
+      else chain.httpWaiting++;
+    }
     if (refusal) {
-      if (invocation.chain.note(refusal)) await this.deps.runner().record(invocation, { message: refusal });
+      if (chain.note(refusal)) await this.deps.runner().record(invocation, { message: refusal });
       return;
     }
     const job: HttpJob = {

@@ -35,6 +35,8 @@ export class Chain {
   executions = 1;
   sends = 0;
   httpRequests = 0;
+  /** The bot's HTTP requests waiting for their answers, counted at the update's first and kept up to date by it. */
+  httpWaiting?: number;
   /**
    * Set once something may have reached the outside (a Telegram call made, BJS run): from
    * then on a failure ends the update rather than retrying it, so nothing is sent twice.
