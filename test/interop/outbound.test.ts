@@ -61,5 +61,10 @@ describe.each(engines())("imports from private addresses on %s", (engine) => {
     const csv = await api.post(`/v2/bots/${bot.id}/csv_import`, { csv_url: "http://10.0.0.1/sheet.csv" });
     expect(csv.statusCode).toBe(422);
     expect(csv.json()).toEqual({ errors: ["CSV url points to a private address, which this server does not reach"] });
+    const ssh = await api.post(`/v2/bots/${bot.id}/git/export`, { repo_url: "git@example.com:me/bot.git" });
+    expect(ssh.statusCode).toBe(422);
+    // Refused before any task: nothing is left behind that the client was never told of.
+    const tasks = await t.platform.database.db.selectFrom("interop_tasks").select("id").where("bot_id", "=", bot.id).execute();
+    expect(tasks).toEqual([]);
   });
 });

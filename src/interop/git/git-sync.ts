@@ -6,7 +6,7 @@ import { AppError, ValidationError } from "../../errors.js";
 import type { BotContentStore } from "../bot-content.js";
 import type { Outbound } from "../outbound.js";
 import type { Task, TaskCounters, TaskItemError, TaskStore } from "../tasks.js";
-import { fetchRepositoryFiles, pushRepositoryFiles, withoutCredentials, type GitRemote } from "./remote.js";
+import { checkedUrl, fetchRepositoryFiles, pushRepositoryFiles, withoutCredentials, type GitRemote } from "./remote.js";
 import { readRepository, RepositoryProblems, writeRepository } from "./repository.js";
 
 /** What a client gives for an import or export; the bot's `git_remote` stands in for a missing URL. */
@@ -43,7 +43,7 @@ export class GitSync {
 
   /** Imports the repository into the bot; a bad repository throws a ValidationError naming each file and line, and changes nothing. */
   async import(bot: Bot, request: GitRequest): Promise<Task> {
-    const remote = this.remoteOf(bot, request);
+    const remote = await this.remoteOf(bot, request);
     return this.asTask(bot, "git_import", async (taskId) => {
       const files = await fetchRepositoryFiles(remote, this.deps.outbound);
       await this.deps.tasks.progress(taskId, { total: files.size });
@@ -71,7 +71,7 @@ export class GitSync {
   /** Pushes the bot as a full snapshot to the branch given, or to a new `BB_Export_<unix time>` branch; answers the branch. */
   async export(bot: Bot, request: GitRequest): Promise<{ task: Task; branch: string }> {
     const timestamp = Math.floor(this.deps.clock.now() / 1000);
-    const remote = { ...this.remoteOf(bot, request), branch: request.branch?.trim() || `BB_Export_${timestamp}` };
+    const remote = { ...(await this.remoteOf(bot, request)), branch: request.branch?.trim() || `BB_Export_${timestamp}` };
     const task = await this.asTask(bot, "git_export", async () => {
       const content = await this.deps.content.read(bot.id);
       // A URL may carry a password or token (`https://user:token@host/...`): the repository gets it without.
@@ -83,11 +83,13 @@ export class GitSync {
     return { task, branch: remote.branch };
   }
 
-  private remoteOf(bot: Bot, request: GitRequest): GitRemote {
+  /** The remote a request names, refused before any task starts when the request or its URL is not one to try. */
+  private async remoteOf(bot: Bot, request: GitRequest): Promise<GitRemote> {
     const url = request.repo_url?.trim() || bot.git_remote;
     if (!url) throw new ValidationError(["Repo url can't be blank (give repo_url or set the bot's git_remote)"]);
     const branch = request.branch?.trim() || undefined;
     if (branch !== undefined && !BRANCH.test(branch)) throw new ValidationError(["Branch is not a valid branch name"]);
+    await checkedUrl(url, this.deps.outbound);
     return { url, branch, token: request.token || undefined };
   }
 

@@ -50,7 +50,8 @@ export function displayUrl(url: string): string {
 
 const SCP_LIKE = /^[\w.-]+@[\w.-]+:/;
 
-async function checkedUrl(url: string, outbound: Outbound): Promise<string> {
+/** The remote's URL once it is one the platform may reach (https or http, not SSH, not a private address); else an UnprocessableError. */
+export async function checkedUrl(url: string, outbound: Outbound): Promise<string> {
   if (SCP_LIKE.test(url)) throw new UnprocessableError("SSH remotes (git@host:path) need a deploy key, which is not supported; use the https:// URL and a token");
   await outbound.checkResolved(url, "Repository URL");
   return url;
