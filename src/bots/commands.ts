@@ -70,6 +70,18 @@ export function aliasesProblem(aliases: string[]): string | undefined {
   return undefined;
 }
 
+/**
+ * The longest answer, help or keyboard text. Each is sent as one Telegram message (4,096
+ * characters at most), so no working bot comes near it; past it, a bot's command list would
+ * grow to megabytes per page.
+ */
+export const MAX_COMMAND_TEXT = 64 * 1024;
+
+/** What is wrong with a command's answer, help and keyboard texts (the API, CSV and Git imports share the rule). */
+export function commandTextProblems(texts: Record<"Answer" | "Help" | "Keyboard", string | null | undefined>): string[] {
+  return Object.entries(texts).flatMap(([name, text]) => ((text?.length ?? 0) > MAX_COMMAND_TEXT ? [`${name} is too long (maximum is ${MAX_COMMAND_TEXT} characters)`] : []));
+}
+
 /** The longest auto retry: as far ahead as `Bot.run` may schedule (a much later run cannot be scheduled at all). */
 export const MAX_AUTO_RETRY_S = 365 * 24 * 3600;
 
@@ -133,6 +145,7 @@ export function parseCommandFields(fields: CommandFields): CommandInput {
   if (folderId !== null && !(Number.isSafeInteger(folderId) && folderId > 0)) problems.push(FOREIGN_FOLDER);
   const answer = blankToNull(fields.answer);
   const keyboard = blankToNull(fields.keyboard_body);
+  problems.push(...commandTextProblems({ Answer: answer, Help: fields.help, Keyboard: keyboard }));
   const code = codeOf(fields, problems);
   if (problems.length > 0) throw new ValidationError(problems);
   return {

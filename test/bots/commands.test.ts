@@ -107,6 +107,8 @@ describe.each(engines())("commands and folders on %s", (engine) => {
     [{ command: "/a", auto_retry_time: "1e3" }, ["Auto retry time must be a positive whole number of seconds"]],
     [{ command: "/a", auto_retry_time: "0x10" }, ["Auto retry time must be a positive whole number of seconds"]],
     [{ command: "/a", commands_folder_id: "0x1" }, ["Commands folder must be a folder of this bot"]],
+    // Sent as one Telegram message each, so far past what Telegram takes (4,096 characters).
+    [{ command: "/a", answer: "a".repeat(65_537), help: "h".repeat(65_537) }, ["Answer is too long (maximum is 65536 characters)", "Help is too long (maximum is 65536 characters)"]],
     [{ command: "/a", commands_folder_id: "1.0" }, ["Commands folder must be a folder of this bot"]],
     [{ command: "/a", commands_folder_id: 99999999 }, ["Commands folder must be a folder of this bot"]],
     [{ command: "/a", commands_folder_id: "abc" }, ["Commands folder must be a folder of this bot"]],

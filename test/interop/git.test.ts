@@ -96,6 +96,7 @@ describe.each(engines())("Git import and export on %s", (engine) => {
       "commands/Admin/bad-retry.js": "/*CMD\n  command: /bad\n  auto_retry_time: soon\nCMD*/\n",
       "commands/unclosed.js": "/*CMD\n  command: /open\n  answer: x\n",
       "commands/heredoc.js": "/*CMD\n  command: /h\n  <<ANSWER\n  text\n",
+      "commands/long.js": `/*CMD\n  command: /long\n  answer: ${"x".repeat(65_537)}\nCMD*/\n`,
       "commands/a/b/too-deep.js": "code",
     });
     const { api } = await signUpClient(t.app);
@@ -105,6 +106,7 @@ describe.each(engines())("Git import and export on %s", (engine) => {
     expect(response.statusCode).toBe(422);
     expect(response.json().errors).toEqual([
       "commands/heredoc.js line 3: <<ANSWER has no closing ANSWER line",
+      "commands/long.js line 1: answer is too long (maximum is 65536 characters)",
       "commands/unclosed.js line 1: the header opened here has no closing CMD*/",
       'commands/Admin/bad-retry.js line 3: auto retry time must be a positive whole number of seconds',
       "commands/a/b/too-deep.js line 1: commands/ holds one level of folders; move this file up",

@@ -2,7 +2,7 @@ import { libraryOf } from "../../catalog/libraries.js";
 import { CORE_LIBS } from "../../catalog/lib-sources.js";
 import { isHttpUrl, NOT_HTTP_URL } from "../../bots/bot-urls.js";
 import { folderTitleProblem } from "../../bots/folders.js";
-import { aliasesProblem, autoRetryProblem, commandNameProblem, parseAliases, wholeNumberOf } from "../../bots/commands.js";
+import { aliasesProblem, autoRetryProblem, commandNameProblem, commandTextProblems, parseAliases, wholeNumberOf } from "../../bots/commands.js";
 import type { BotContent, CommandEntry, LibEntry } from "../bot-content.js";
 import { FileProblem, parseCommandFile, renderCommandFile } from "./command-file.js";
 import { textFlawAt } from "../../text-flaws.js";
@@ -93,13 +93,16 @@ function commandOf(path: string, text: string, directory: string | null): Comman
   const answer = blank(get("answer")?.value);
   // A keyboard without an answer is kept, as the API and CSV import keep it (README).
   const keyboard = blank(get("keyboard")?.value);
+  const help = blank(get("help")?.value);
+  const [textProblem] = commandTextProblems({ Answer: answer, Help: help, Keyboard: keyboard });
+  if (textProblem) throw new FileProblem(1, lowerFirst(textProblem));
   // The header's folder wins; the directory is the fallback (spec §1.4).
   const folder = blank(get("folder")?.value) ?? directory;
   const titleProblem = folder === null ? undefined : folderTitleProblem(folder.trim(), "folder");
   if (titleProblem) throw new FileProblem(get("folder")?.line ?? 1, titleProblem);
   return {
     command,
-    help: blank(get("help")?.value),
+    help,
     answer,
     keyboard,
     aliases,
