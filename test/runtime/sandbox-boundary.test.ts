@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { Body } from "../../src/runtime/sandbox/body.js";
 import { chooseWaiter, Executor, type ExecutorOptions, type Waiter } from "../../src/runtime/sandbox/executor.js";
 import { MAX_OUTPUT_DEPTH, readOutcome } from "../../src/runtime/sandbox/outcome.js";
@@ -9,6 +9,14 @@ const body = new Body([{ name: "/start", code: "x" }]);
 const send = (text: string) => ({ type: "api", method: "sendMessage", params: { chat_id: 1, text } });
 /** What an isolate might answer, had BJS taken over everything inside it. */
 const forged = (actions: unknown[], error: unknown = null) => ({ output: JSON.stringify({ actions, error }) });
+
+/**
+ * Waits until every sandbox process of the executor is ready. A run goes to a live idle process
+ * before one still starting, so where the first runs go depends on which process said it was
+ * ready first; a test about where runs go starts once all are.
+ */
+const untilLive = (executor: Executor) =>
+  vi.waitFor(() => expect((executor as unknown as { sandboxes: { live: boolean }[] }).sandboxes.every((sandbox) => sandbox.live)).toBe(true), { timeout: 15_000, interval: 10 });
 
 describe("what comes out of an isolate", () => {
   it("is parsed action by action: a method outside the allowlist or a path stops there", () => {
@@ -133,6 +141,7 @@ describe("sandbox processes", () => {
   const runOn = (executor: Executor) => (botId: number, ownerId: number, code: string, timeoutMs = 1000) =>
     executor.execute({ botId, ownerId, segments: [{ name: "/start", code }], globals: { chat: { chatid: 1 } }, reads: async () => "null", timeoutMs });
   const executor = newExecutor();
+  beforeAll(() => untilLive(executor));
   afterAll(() => executor.dispose());
   const run = runOn(executor);
   /**
@@ -143,6 +152,7 @@ describe("sandbox processes", () => {
   const aborting = async (test: (executor: Executor, run: ReturnType<typeof runOn>) => Promise<void>) => {
     const own = newExecutor();
     try {
+      await untilLive(own);
       await test(own, runOn(own));
     } finally {
       own.dispose();
@@ -262,6 +272,7 @@ describe("sandbox processes", () => {
 
 describe("a sandbox lent beyond an owner's share", () => {
   const executor = new Executor({ isolates: 2, memoryMb: 64, warmMb: 8, limits, watchdogMarginMs: 300, borrowMs: 300 });
+  beforeAll(() => untilLive(executor));
   afterAll(() => executor.dispose());
   const run = (botId: number, ownerId: number, code: string, reads = async () => "null", timeoutMs = 5000) =>
     executor.execute({ botId, ownerId, segments: [{ name: "/start", code }], globals: { chat: { chatid: 1 } }, reads, timeoutMs });
@@ -363,6 +374,7 @@ describe("a run queued behind another in a sandbox process", () => {
      * may its run queue behind another. The endings seen so far are then forgotten.
      */
     const warm = async (...bots: [botId: number, ownerId: number][]) => {
+      await untilLive(executor);
       for (const [botId, ownerId] of bots) expect((await run(botId, ownerId, "")).error).toBeUndefined();
       for (const ending of endings) ending.length = 0;
     };
