@@ -6,7 +6,7 @@ import { AppError, ValidationError } from "../../errors.js";
 import type { BotContentStore } from "../bot-content.js";
 import type { Outbound } from "../outbound.js";
 import type { Task, TaskCounters, TaskItemError, TaskStore } from "../tasks.js";
-import { checkedUrl, fetchRepositoryFiles, pushRepositoryFiles, withoutCredentials, type GitRemote } from "./remote.js";
+import { checkRemote, fetchRepositoryFiles, pushRepositoryFiles, withoutCredentials, type CheckedRemote } from "./remote.js";
 import { readRepository, RepositoryProblems, writeRepository } from "./repository.js";
 
 /** What a client gives for an import or export; the bot's `git_remote` stands in for a missing URL. */
@@ -84,13 +84,12 @@ export class GitSync {
   }
 
   /** The remote a request names, refused before any task starts when the request or its URL is not one to try. */
-  private async remoteOf(bot: Bot, request: GitRequest): Promise<GitRemote> {
+  private async remoteOf(bot: Bot, request: GitRequest): Promise<CheckedRemote> {
     const url = request.repo_url?.trim() || bot.git_remote;
     if (!url) throw new ValidationError(["Repo url can't be blank (give repo_url or set the bot's git_remote)"]);
     const branch = request.branch?.trim() || undefined;
     if (branch !== undefined && !BRANCH.test(branch)) throw new ValidationError(["Branch is not a valid branch name"]);
-    await checkedUrl(url, this.deps.outbound);
-    return { url, branch, token: request.token || undefined };
+    return checkRemote({ url, branch, token: request.token || undefined }, this.deps.outbound);
   }
 
   /** Runs `work` as a task of the bot: running, then done (charging its iterations) or failed with the reason, which is rethrown. */

@@ -50,11 +50,18 @@ export function displayUrl(url: string): string {
 
 const SCP_LIKE = /^[\w.-]+@[\w.-]+:/;
 
-/** The remote's URL once it is one the platform may reach (https or http, not SSH, not a private address); else an UnprocessableError. */
-export async function checkedUrl(url: string, outbound: Outbound): Promise<string> {
-  if (SCP_LIKE.test(url)) throw new UnprocessableError("SSH remotes (git@host:path) need a deploy key, which is not supported; use the https:// URL and a token");
-  await outbound.checkResolved(url, "Repository URL");
-  return url;
+declare const checked: unique symbol;
+/** A remote whose URL `checkRemote` let through: the only kind fetched from or pushed to. */
+export type CheckedRemote = GitRemote & { readonly [checked]: true };
+
+/**
+ * The remote once its URL is one the platform may reach (http or https, not SSH, not a private
+ * address); else an UnprocessableError. Checked once, before any task starts for it.
+ */
+export async function checkRemote(remote: GitRemote, outbound: Outbound): Promise<CheckedRemote> {
+  if (SCP_LIKE.test(remote.url)) throw new UnprocessableError("SSH remotes (git@host:path) need a deploy key, which is not supported; use the https:// URL and a token");
+  await outbound.checkResolved(remote.url, "Repository URL");
+  return remote as CheckedRemote;
 }
 
 function auth(token: string | undefined): { onAuth?: AuthCallback; onAuthFailure: () => { cancel: true } } {
@@ -93,8 +100,8 @@ async function inScratch<T>(work: (dir: string) => Promise<T>): Promise<T> {
 }
 
 /** Every file of the branch's tip (the default branch when none is named), read without a checkout. */
-export async function fetchRepositoryFiles(remote: GitRemote, outbound: Outbound): Promise<RepositoryFiles> {
-  const url = await checkedUrl(remote.url, outbound);
+export async function fetchRepositoryFiles(remote: CheckedRemote, outbound: Outbound): Promise<RepositoryFiles> {
+  const { url } = remote;
   try {
     return await inScratch(async (dir) => {
       await git.clone({ fs, http: guardedGitHttp(outbound), dir, url, ref: remote.branch, singleBranch: true, depth: 1, noCheckout: true, noTags: true, ...auth(remote.token) });
@@ -150,8 +157,8 @@ async function writeFiles(dir: string, files: Map<string, string>): Promise<stri
  * tip, or of the default branch's tip when the branch is new, or as a root commit in an empty
  * repository; then pushes the branch.
  */
-export async function pushRepositoryFiles(remote: GitRemote & { branch: string }, files: Map<string, string>, commit: ExportCommit, outbound: Outbound): Promise<void> {
-  const url = await checkedUrl(remote.url, outbound);
+export async function pushRepositoryFiles(remote: CheckedRemote & { branch: string }, files: Map<string, string>, commit: ExportCommit, outbound: Outbound): Promise<void> {
+  const { url } = remote;
   const credentials = auth(remote.token);
   const http = guardedGitHttp(outbound);
   try {
