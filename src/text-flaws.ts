@@ -34,20 +34,20 @@ export function textFlawAt(value: unknown, path: string): { field: string; flaw:
   return undefined;
 }
 
+/** Every flaw above, anywhere in a text. */
+const ANY_FLAW = new RegExp(FLAWS.map(([pattern]) => pattern.source).join("|"), "gu");
+
 /**
  * Whether a JSON text may hold a flawed string once parsed: a flaw itself, or an escape that
  * decodes to one (`\u0000`, a surrogate). False means no string in it is flawed, so a large
  * output need not be walked value by value; an escaped surrogate pair or an escaped backslash
  * before `u0000` reads as true, and only costs the walk.
  */
-const FLAW_IN_JSON = /\u0000|\\u0000|\p{Cs}|\\u[dD][89a-fA-F]/u;
+const FLAW_IN_JSON = new RegExp([ANY_FLAW.source, String.raw`\\u0000`, String.raw`\\u[dD][89a-fA-F]`].join("|"), "u");
 
 export function jsonMayHoldFlaw(json: string): boolean {
   return FLAW_IN_JSON.test(json);
 }
-
-/** Every flaw above, anywhere in a text. */
-const ANY_FLAW = new RegExp(FLAWS.map(([pattern]) => pattern.source).join("|"), "gu");
 
 /** The text with each flaw above (a NUL character, a lone surrogate) shown as U+FFFD: what is kept of text that must be kept (an error BJS threw). */
 export function mendedText(text: string): string {
