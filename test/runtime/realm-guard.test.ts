@@ -26,6 +26,24 @@ describe("realm guard shape tools", () => {
     }
   });
 
+  it("puts back a function's read-only name, deleted or redefined without a watched function (a class field on an object a constructor returned)", () => {
+    const fn = function original() {};
+    const shape = tools.shapeOf(fn);
+    class Returning {
+      constructor(target: object) {
+        return target;
+      }
+    }
+    class Renaming extends Returning {
+      name = "renamed";
+    }
+    for (const change of [() => delete (fn as { name?: string }).name, () => new Renaming(fn)]) {
+      change();
+      expect(tools.restore(shape, false)).toBe(true);
+      expect(Object.getOwnPropertyDescriptor(fn, "name")).toEqual({ value: "original", writable: false, enumerable: false, configurable: true });
+    }
+  });
+
   it("answers clean at once for an object as recorded", () => {
     const { shape } = recorded();
     expect(tools.restore(shape, false)).toBe(true);

@@ -399,14 +399,15 @@ describe("hostile BJS", () => {
 
   it("leaks no state from one execution to the next: implicit globals, patched prototypes, replaced functions", async () => {
     const dirty = await run(
-      "leaked = 41; Array.prototype.evil = 1; Object.prototype.polluted = true; JSON.parse = function(){ return 'hacked' }; Bot.sendMessage = function(){}; String.prototype.trim = null;",
+      "leaked = 41; Array.prototype.evil = 1; Object.prototype.polluted = true; JSON.parse = function(){ return 'hacked' }; Bot.sendMessage = function(){}; String.prototype.trim = null;" +
+        "class Returning { constructor(target) { return target } } class Renaming extends Returning { name = 'renamed' } new Renaming(Array); delete Map.name;",
     );
     expect(dirty.error).toBeUndefined();
     const clean = await run(
-      "Bot.sendMessage([typeof leaked, typeof [].evil, typeof ({}).polluted, JSON.parse('1'), typeof ' a '.trim].join(','))",
+      "Bot.sendMessage([typeof leaked, typeof [].evil, typeof ({}).polluted, JSON.parse('1'), typeof ' a '.trim, Array.name, Map.name].join(','))",
     );
     expect(clean.error).toBeUndefined();
-    expect(textOf(clean.actions[0]!)).toBe("undefined,undefined,undefined,1,function");
+    expect(textOf(clean.actions[0]!)).toBe("undefined,undefined,undefined,1,function,Array,Map");
   });
 
   it("lets BJS assign the run's globals for itself: the surface still acts on the run's own chat, and the next run starts from its own values", async () => {

@@ -94,14 +94,14 @@ export function shapeTools(): ShapeTools {
     for (let at = 0; at < slots.length; at += STRIDE) {
       const key = slots[at] as PropertyKey;
       const flags = slots[at + 3] as number;
-      if (flags & ACCESSOR) {
-        // Only a watched function puts another accessor in place of an own one. Deleted, a
-        // non-enumerable one named by a string can come back by assignment only as an
-        // enumerable value, which the count above sees: while it is still there, it is the same.
-        if (!(flags & ENUMERABLE) && typeof key === "string") {
-          if (!hasOwn(object, key)) return false;
-          continue;
-        }
+      const readOnly = flags & ACCESSOR || !(flags & WRITABLE);
+      if (readOnly && !(flags & ENUMERABLE) && typeof key === "string") {
+        // Only a watched function puts another accessor or value in place of a read-only own
+        // one. Deleted, a non-enumerable one named by a string can come back by assignment only
+        // as an enumerable value, which the count above sees: while it is still there, it is the
+        // same (so every function's `length` and `name` go unread: their reads run native getters).
+        if (!hasOwn(object, key)) return false;
+      } else if (flags & ACCESSOR) {
         const now = getOwnPropertyDescriptor(object, key);
         if (!now || field(now, "get") !== slots[at + 1] || field(now, "set") !== slots[at + 2]) return false;
       } else if (flags & (WRITABLE | CONFIGURABLE)) {
