@@ -11,7 +11,8 @@ export interface AttemptOptions {
   metrics?: RuntimeMetrics;
   /**
    * Handling beginnings without an end (the process died each time) after which a pending
-   * update is set aside instead of handled again, so a restart never crash-loops.
+   * update is set aside instead of handled again, so a restart never crash-loops. An update the
+   * embedded dispatcher accepted counts as begun from then (see `Inbox.insert`).
    */
   quarantineAfterStarts: number;
   /** Told of each update set aside (the runtime writes it to the bot's error log). */
@@ -47,7 +48,8 @@ export class UpdateAttempts {
     const { maxAttempts, metrics } = this.options;
     const started = performance.now();
     try {
-      await this.inbox.markStarted(row.id);
+      if (row.startCounted) row.startCounted = false;
+      else await this.inbox.markStarted(row.id);
       // The same key on every delivery of the row: a run that committed is not run again (run-journal.ts).
       await handler.handle(row.botId, row.update, { key: `inbox:${row.id}` });
       metrics?.handled((performance.now() - started) / 1000);

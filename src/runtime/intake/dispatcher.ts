@@ -78,7 +78,7 @@ export class Dispatcher implements UpdateIntake {
   }
 
   async accept(botId: number, updates: readonly Update[]): Promise<number> {
-    const rows = await this.inbox.insert(botId, updates);
+    const rows = await this.inbox.insert(botId, updates, true);
     this.options.metrics?.received(rows.length, updates.length - rows.length);
     if (this.handler) this.enqueue(rows);
     else this.held.push(...rows);

@@ -191,6 +191,21 @@ describe.each(engines())("the dispatcher on %s", (engine) => {
     expect(await inbox.counts(botId)).toEqual({ done: 1, failed: 1 });
   });
 
+  it("counts an accepted update's first start in the commit that accepts it: once, whether or not it is handled before the process ends", async () => {
+    const { botId, dispatcher } = await setUp();
+    const startsOf = async (updateId: number) =>
+      (await t.platform.database.db.selectFrom("update_inbox").select("starts").where("bot_id", "=", botId).where("update_id", "=", updateId).executeTakeFirstOrThrow()).starts;
+    // Accepted before the dispatcher handles anything: should the process end now, it counts as begun.
+    await dispatcher.accept(botId, [textUpdate(1, 10)]);
+    expect(await startsOf(1)).toBe(1);
+    const handler = new RecordingHandler();
+    await dispatcher.start(handler);
+    await dispatcher.accept(botId, [textUpdate(2, 10)]);
+    await handler.waitForHandled(2);
+    await dispatcher.stop();
+    expect([await startsOf(1), await startsOf(2)]).toEqual([1, 1]);
+  });
+
   it("waits out a retry's back-off without holding a slot", async () => {
     let wake!: () => void;
     const { botId, dispatcher } = await setUp({
