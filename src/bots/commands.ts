@@ -82,6 +82,36 @@ export function commandTextProblems(texts: Record<"Answer" | "Help" | "Keyboard"
   return Object.entries(texts).flatMap(([name, text]) => ((text?.length ?? 0) > MAX_COMMAND_TEXT ? [`${name} is too long (maximum is ${MAX_COMMAND_TEXT} characters)`] : []));
 }
 
+/**
+ * The longest BJS code of one command. The platform keeps a bot's code in memory to route and
+ * run its updates, and puts a command's code together for every run: a body of megabytes cost
+ * every update of its bot hundreds of milliseconds of the platform's thread. Bots.Business
+ * bots keep commands to a few kilobytes.
+ */
+export const MAX_COMMAND_CODE = 256 * 1024;
+/**
+ * What one bot's commands (code, answers, keyboards, help) and own library copies may hold in
+ * all, in characters: the platform keeps them in memory, and a few thousand commands at their
+ * caps would fill it.
+ */
+export const MAX_BOT_TEXT = 8 * 1024 * 1024;
+
+/** What is wrong with a command's code (the API, CSV and Git imports share the rule), or undefined. */
+export function codeProblem(code: string | null | undefined): string | undefined {
+  return (code?.length ?? 0) > MAX_COMMAND_CODE ? `Code is too long (maximum is ${MAX_COMMAND_CODE} characters)` : undefined;
+}
+
+/** The refusal of a bot past MAX_BOT_TEXT characters in all, or undefined. */
+export function botTextProblem(characters: number): string | undefined {
+  if (characters <= MAX_BOT_TEXT) return undefined;
+  return `A bot's commands and libraries (code, answers, keyboards, help) may hold ${MAX_BOT_TEXT} characters in all; this would make ${characters}`;
+}
+
+/** The characters of a command's texts that count against MAX_BOT_TEXT. */
+export function commandCharacters(command: { code: string | null; answer: string | null; help: string | null }, keyboard: string | null): number {
+  return (command.code?.length ?? 0) + (command.answer?.length ?? 0) + (command.help?.length ?? 0) + (keyboard?.length ?? 0);
+}
+
 /** The longest auto retry: as far ahead as `Bot.run` may schedule (a much later run cannot be scheduled at all). */
 export const MAX_AUTO_RETRY_S = 365 * 24 * 3600;
 
@@ -147,6 +177,8 @@ export function parseCommandFields(fields: CommandFields): CommandInput {
   const keyboard = blankToNull(fields.keyboard_body);
   problems.push(...commandTextProblems({ Answer: answer, Help: fields.help, Keyboard: keyboard }));
   const code = codeOf(fields, problems);
+  const tooLong = codeProblem(code);
+  if (tooLong) problems.push(tooLong);
   if (problems.length > 0) throw new ValidationError(problems);
   return {
     command,
@@ -309,6 +341,18 @@ export class CommandStore {
     if (Number(n) >= this.limit) throw tooManyCommands(this.limit);
   }
 
+  /** Refuses a write that leaves the bot past MAX_BOT_TEXT; after the row is written, inside its transaction (rolled back then). */
+  private async checkTextRoom(trx: Kysely<Schema>, botId: number): Promise<void> {
+    const length = (column: string) => sql`coalesce(length(${sql.ref(column)}), 0)`;
+    const sum = async (table: "bot_commands" | "bot_lib_files", characters: ReturnType<typeof sql>) => {
+      const { n } = await trx.selectFrom(table).select(sql<number | string | null>`sum(${characters})`.as("n")).where("bot_id", "=", botId).executeTakeFirstOrThrow();
+      return Number(n ?? 0);
+    };
+    const commands = await sum("bot_commands", sql`${length("code")} + ${length("answer")} + ${length("help")} + ${length("keyboard_body")}`);
+    const problem = botTextProblem(commands + (await sum("bot_lib_files", length("source"))));
+    if (problem) throw new ValidationError([problem]);
+  }
+
   /** Writes a command row and its aliases in one transaction, mapping key violations to sentences. */
   private async write(botId: number, input: CommandInput, writeRow: (trx: Kysely<Schema>) => Promise<number>): Promise<number> {
     const folderId = input.values.commands_folder_id;
@@ -318,6 +362,7 @@ export class CommandStore {
     try {
       return await this.bots.changeCommands(botId, async (trx) => {
         const id = await writeRow(trx);
+        await this.checkTextRoom(trx, botId);
         if (input.aliases.length > 0) {
           const now = isoNow(this.clock);
           await trx

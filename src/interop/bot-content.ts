@@ -3,6 +3,8 @@ import { libraryOf } from "../catalog/libraries.js";
 import { isoNow, type Clock } from "../clock.js";
 import type { Schema } from "../db/schema.js";
 import type { BotStore } from "../bots/bots.js";
+import { botTextProblem, commandCharacters } from "../bots/commands.js";
+import { ValidationError } from "../errors.js";
 
 /** One command as a repository, a CSV sheet or a copy carries it: fields by value, the folder by title. */
 export interface CommandEntry {
@@ -33,6 +35,14 @@ export interface BotContent {
   folders: string[];
   commands: CommandEntry[];
   libs: LibEntry[];
+}
+
+/** What is wrong with how much text the content holds in all, or undefined (see MAX_BOT_TEXT). */
+export function contentTextProblem(content: Pick<BotContent, "commands" | "libs">): string | undefined {
+  let characters = 0;
+  for (const entry of content.commands) characters += commandCharacters(entry, entry.keyboard);
+  for (const lib of content.libs) characters += lib.source?.length ?? 0;
+  return botTextProblem(characters);
 }
 
 /**
@@ -81,6 +91,8 @@ export class BotContentStore {
    * Command names must be unique (the readers of repositories and sheets see to it).
    */
   async replace(botId: number, content: BotContent): Promise<void> {
+    const tooMuch = contentTextProblem(content);
+    if (tooMuch) throw new ValidationError([tooMuch]);
     const now = isoNow(this.clock);
     await this.bots.changeCommands(botId, async (trx) => {
       await trx.deleteFrom("bot_commands").where("bot_id", "=", botId).execute();

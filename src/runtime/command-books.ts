@@ -2,7 +2,20 @@ import type { Kysely } from "kysely";
 import type { Schema } from "../db/schema.js";
 import { bundledLibSource, CORE_LIBS, type LibSource } from "../catalog/lib-sources.js";
 import { libEntries } from "../interop/bot-content.js";
+import { commandCharacters } from "../bots/commands.js";
 import { CommandBook, type RoutableCommand } from "./command-book.js";
+
+/**
+ * The characters of the books kept at once (each bot's at most MAX_BOT_TEXT): past them, the
+ * books used least recently are dropped, and loaded again when their bot next runs.
+ */
+const CACHED_CHARACTERS = 64 * 1024 * 1024;
+
+interface Cached {
+  version: number;
+  book: CommandBook;
+  characters: number;
+}
 
 /**
  * Each bot's CommandBook, loaded once and reused while the bot's `commands_version` stays the
@@ -10,18 +23,45 @@ import { CommandBook, type RoutableCommand } from "./command-book.js";
  * next update without a query per update.
  */
 export class CommandBooks {
-  private readonly cache = new Map<number, { version: number; book: CommandBook }>();
+  /** In the order of use, least recent first. */
+  private readonly cache = new Map<number, Cached>();
+  private cachedCharacters = 0;
 
-  constructor(private readonly db: Kysely<Schema>) {}
+  constructor(
+    private readonly db: Kysely<Schema>,
+    private readonly maxCharacters = CACHED_CHARACTERS,
+  ) {}
 
   /** The book of the bot at this `commands_version` (the bot row carries it). */
   async of(botId: number, version: number): Promise<CommandBook> {
     const cached = this.cache.get(botId);
-    if (cached?.version === version) return cached.book;
-    const [commands, libs] = await Promise.all([this.load(botId), this.libs(botId)]);
+    if (cached) this.forget(botId, cached);
+    if (cached?.version === version) {
+      this.keep(botId, cached);
+      return cached.book;
+    }
+    const [commands, { libs, ownCharacters }] = await Promise.all([this.load(botId), this.libs(botId)]);
     const book = new CommandBook(commands, libs);
-    this.cache.set(botId, { version, book });
+    let characters = ownCharacters;
+    for (const command of commands) characters += commandCharacters({ ...command, help: null }, command.keyboard_body);
+    const current = this.cache.get(botId);
+    if (current) this.forget(botId, current);
+    this.keep(botId, { version, book, characters });
     return book;
+  }
+
+  private keep(botId: number, entry: Cached): void {
+    this.cache.set(botId, entry);
+    this.cachedCharacters += entry.characters;
+    for (const [oldest, dropped] of this.cache) {
+      if (this.cachedCharacters <= this.maxCharacters || oldest === botId) break;
+      this.forget(oldest, dropped);
+    }
+  }
+
+  private forget(botId: number, entry: Cached): void {
+    this.cache.delete(botId);
+    this.cachedCharacters -= entry.characters;
   }
 
   /**
@@ -29,15 +69,17 @@ export class CommandBooks {
    * either is left out). The platform's core libraries register no `on` handlers, so even
    * installed they wait until BJS reaches them; a copy of the bot's own is evaluated first.
    */
-  private async libs(botId: number): Promise<LibSource[]> {
+  private async libs(botId: number): Promise<{ libs: LibSource[]; ownCharacters: number }> {
     const [installed, files] = await Promise.all([
       this.db.selectFrom("bot_libs").select("lib_id").where("bot_id", "=", botId).orderBy("id").execute(),
       this.db.selectFrom("bot_lib_files").select(["name", "source"]).where("bot_id", "=", botId).orderBy("id").execute(),
     ]);
-    return libEntries(installed, files).flatMap((lib) => {
+    const libs = libEntries(installed, files).flatMap((lib) => {
       const code = lib.source ?? bundledLibSource(lib.name);
       return code === null ? [] : [{ name: lib.name, code, lazy: lib.source === null && lib.name in CORE_LIBS }];
     });
+    // The bundled sources are one copy for every bot: only a bot's own copies weigh on the cache.
+    return { libs, ownCharacters: files.reduce((sum, file) => sum + file.source.length, 0) };
   }
 
   private async load(botId: number): Promise<RoutableCommand[]> {

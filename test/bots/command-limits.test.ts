@@ -4,6 +4,9 @@ import { createBot, signUpClient, type ApiClient } from "../support/bots.js";
 import { useGitRemote } from "../support/git-remote.js";
 import { readRepository, RepositoryProblems } from "../../src/interop/git/repository.js";
 import { rowsOfBot } from "./seed.js";
+import { CommandBooks } from "../../src/runtime/command-books.js";
+import { ValidationError } from "../../src/errors.js";
+import { CommandStore, MAX_BOT_TEXT, MAX_COMMAND_CODE, parseCommandFields } from "../../src/bots/commands.js";
 
 const LIMIT = 3;
 const header = (name: string, aliases = "") => `/*CMD\n  command: ${name}\n  aliases: ${aliases}\nCMD*/\n\nBot.sendMessage('hi');\n`;
@@ -30,6 +33,46 @@ describe.each(engines())("how many commands and aliases a bot may have, on %s", 
     expect(await rowsOfBot(t.platform, bot.id)).toEqual(before);
     const hundred = Array.from({ length: 100 }, (_, i) => `a${i}`).join(",");
     expect((await api.post(`/v2/bots/${bot.id}/commands`, { command: "/many", aliases: hundred })).statusCode).toBe(200);
+  });
+
+  it("answers 422 to a command whose code is past its cap, or that would take the bot past what all its commands may hold, and writes nothing", async () => {
+    const { api } = await signUpClient(t.app);
+    const bot = await createBot(api);
+    const tooLong = await api.post(`/v2/bots/${bot.id}/commands`, { command: "/big", bjs_code: "x".repeat(MAX_COMMAND_CODE + 1) });
+    expect(tooLong.statusCode).toBe(422);
+    expect(tooLong.json()).toEqual({ errors: [`Code is too long (maximum is ${MAX_COMMAND_CODE} characters)`] });
+    // At the cap, each command takes a bot a 32nd of the way; answers count too. (A store of its own: this suite's bots may have 3 commands.)
+    const code = "x".repeat(MAX_COMMAND_CODE);
+    const commands = new CommandStore(t.platform.database.db, t.platform.folders, t.platform.bots.store, t.clock, 100);
+    for (let i = 0; i < MAX_BOT_TEXT / MAX_COMMAND_CODE - 1; i++) await commands.create(bot.id, parseCommandFields({ command: `/c${i}`, bjs_code: code }));
+    const before = await rowsOfBot(t.platform, bot.id);
+    const over = commands.create(bot.id, parseCommandFields({ command: "/last", bjs_code: code, answer: "one character too many" }));
+    await expect(over).rejects.toThrow(ValidationError);
+    await expect(over).rejects.toMatchObject({ problems: [`A bot's commands and libraries (code, answers, keyboards, help) may hold ${MAX_BOT_TEXT} characters in all; this would make ${MAX_BOT_TEXT + 22}`] });
+    expect(await rowsOfBot(t.platform, bot.id)).toEqual(before);
+    await commands.create(bot.id, parseCommandFields({ command: "/last", bjs_code: code }));
+  });
+
+  it("keeps the books of the bots used most recently, within a budget of characters, and loads a dropped one again", async () => {
+    const books = new CommandBooks(t.platform.database.db, 2500);
+    const bots: { id: number; version: number }[] = [];
+    const { api } = await signUpClient(t.app);
+    for (const bot of [await createBot(api), await createBot(api), await createBot(api)]) {
+      await api.post(`/v2/bots/${bot.id}/commands`, { command: "/start", answer: "a".repeat(1000) });
+      bots.push({ id: bot.id, version: (await t.platform.bots.store.byId(bot.id))!.commands_version });
+    }
+    const of = (bot: { id: number; version: number }) => books.of(bot.id, bot.version);
+    const [first, second, third] = bots as [(typeof bots)[0], (typeof bots)[0], (typeof bots)[0]];
+    const firstBook = await of(first);
+    const secondBook = await of(second);
+    // The first is used again: the second is now the one used least recently, and goes for the third.
+    expect(await of(first)).toBe(firstBook);
+    const thirdBook = await of(third);
+    expect(await of(first)).toBe(firstBook);
+    expect(await of(third)).toBe(thirdBook);
+    const secondAgain = await of(second);
+    expect(secondAgain).not.toBe(secondBook);
+    expect(secondAgain.exact("/start")?.answer).toBe("a".repeat(1000));
   });
 
   it("answers 422 to a command past the bot's limit, and takes one again once a command is deleted", async () => {
@@ -63,6 +106,25 @@ describe.each(engines())("how many commands and aliases a bot may have, on %s", 
     ]);
     expect(await commandNames(api, bot.id)).toEqual(["/r0", "/r1", "/r2"]);
     expect((await api.get(`/v2/bots/${bot.id}/commands_folders`)).json()).toEqual([]);
+  });
+
+  it("refuses a Git import with a command's code past its cap, or more text than a bot may hold, and changes nothing", async () => {
+    const { api } = await signUpClient(t.app);
+    const bot = await createBot(api);
+    await api.post(`/v2/bots/${bot.id}/commands`, { command: "/kept" });
+    const before = await rowsOfBot(t.platform, bot.id);
+    remote.createRepo("long-code", { "bot.json": '{"bb_sync_version":"1.0"}', "commands/big.js": header("/big") + "x".repeat(MAX_COMMAND_CODE) });
+    const long = await api.post(`/v2/bots/${bot.id}/git/import`, { repo_url: remote.url("long-code") });
+    expect(long.statusCode).toBe(422);
+    expect(long.json()).toEqual({ errors: [`commands/big.js line 1: code is too long (maximum is ${MAX_COMMAND_CODE} characters)`] });
+    const libs = Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`libs/Mine${i}.js`, "x".repeat(1024 * 1024)]));
+    remote.createRepo("heavy", { "bot.json": '{"bb_sync_version":"1.0"}', "commands/a.js": header("/a"), ...libs });
+    const heavy = await api.post(`/v2/bots/${bot.id}/git/import`, { repo_url: remote.url("heavy") });
+    expect(heavy.statusCode).toBe(422);
+    expect(heavy.json().errors).toEqual([expect.stringMatching(/^A bot's commands and libraries .* may hold 8388608 characters in all; this would make 943\d{4}$/)]);
+    const { interop_tasks: tasks, ...after } = await rowsOfBot(t.platform, bot.id);
+    expect(after).toEqual(Object.fromEntries(Object.entries(before).filter(([table]) => table !== "interop_tasks")));
+    expect(tasks).toHaveLength(2);
   });
 
   it("refuses a Git import with more commands than the limit, or a command with too many aliases, and changes nothing", async () => {

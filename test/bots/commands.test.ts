@@ -32,9 +32,9 @@ describe.each(engines())("commands and folders on %s", (engine) => {
     expect([response.statusCode, response.json()]).toEqual([404, { error: "Command not found" }]);
   });
 
-  it("stores code that does not parse with where it fails, nested past the parser's depth or near the body limit too", async () => {
+  it("stores code that does not parse with where it fails, nested past the parser's depth or near the code cap too", async () => {
     const { api, base } = await botOfNewUser();
-    const codes = ["(".repeat(200_000), "[".repeat(100_000) + "]".repeat(100_000), `let a = 1;\n${"a+".repeat(300_000)}`];
+    const codes = ["(".repeat(200_000), "[".repeat(100_000) + "]".repeat(100_000), `let a = 1;\n${"a+".repeat(131_000)}`];
     for (const [i, code] of codes.entries()) {
       const response = await api.post(`${base}/commands`, { command: `/deep${i}`, bjs_code: code });
       expect(response.statusCode).toBe(200);

@@ -2,8 +2,8 @@ import { libraryOf } from "../../catalog/libraries.js";
 import { CORE_LIBS } from "../../catalog/lib-sources.js";
 import { isHttpUrl, NOT_HTTP_URL } from "../../bots/bot-urls.js";
 import { folderTitleProblem } from "../../bots/folders.js";
-import { aliasesProblem, autoRetryProblem, commandNameProblem, commandTextProblems, parseAliases, wholeNumberOf } from "../../bots/commands.js";
-import type { BotContent, CommandEntry, LibEntry } from "../bot-content.js";
+import { aliasesProblem, autoRetryProblem, codeProblem, commandNameProblem, commandTextProblems, parseAliases, wholeNumberOf } from "../../bots/commands.js";
+import { contentTextProblem, type BotContent, type CommandEntry, type LibEntry } from "../bot-content.js";
 import { FileProblem, parseCommandFile, renderCommandFile } from "./command-file.js";
 import { textFlawAt } from "../../text-flaws.js";
 
@@ -96,6 +96,8 @@ function commandOf(path: string, text: string, directory: string | null): Comman
   const help = blank(get("help")?.value);
   const [textProblem] = commandTextProblems({ Answer: answer, Help: help, Keyboard: keyboard });
   if (textProblem) throw new FileProblem(1, lowerFirst(textProblem));
+  const codeTooLong = codeProblem(body);
+  if (codeTooLong) throw new FileProblem(1, lowerFirst(codeTooLong));
   // The header's folder wins; the directory is the fallback (spec §1.4).
   const folder = blank(get("folder")?.value) ?? directory;
   const titleProblem = folder === null ? undefined : folderTitleProblem(folder.trim(), "folder");
@@ -193,6 +195,8 @@ export function readRepository(files: RepositoryFiles): ReadRepository {
       else throw error;
     }
   }
+  const tooMuch = contentTextProblem({ commands, libs });
+  if (tooMuch) problems.push(tooMuch);
   if (problems.length > 0) throw new RepositoryProblems(problems);
   for (const [name, reached] of storeLibsUsed([...commands.map((entry) => entry.code ?? ""), ...libs.map((lib) => lib.source ?? "")])) {
     if (libs.some((lib) => lib.name === name)) continue;
