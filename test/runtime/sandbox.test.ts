@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { Executor, type Execution } from "../../src/runtime/sandbox/executor.js";
-import { IsolateHost, MAX_READ_CHARS, MAX_READ_CHARS_PER_RUN } from "../../src/runtime/sandbox/isolate-host.js";
+import { IsolateHost, MAX_READ_CHARS } from "../../src/runtime/sandbox/isolate-host.js";
+import { MAX_READ_CHARS_PER_RUN } from "../../src/runtime/sandbox/protocol.js";
 import { readOutcome } from "../../src/runtime/sandbox/outcome.js";
 import { Body } from "../../src/runtime/sandbox/body.js";
 import { coreLibSources } from "../../src/catalog/lib-sources.js";
@@ -361,6 +362,22 @@ describe("hostile BJS", () => {
     // Seventeen reads of 60,000 characters fit; the eighteenth is refused in the sandbox process.
     expect(result.actions.map(textOf)).toEqual([`17 An execution's reads may carry at most ${MAX_READ_CHARS_PER_RUN} characters in all`]);
     expect(carried).toBeLessThanOrEqual(MAX_READ_CHARS_PER_RUN);
+  });
+
+  it("counts what the platform answers against the same bound, and refuses the answer that passes it before it crosses to the sandbox", async () => {
+    let answered = 0;
+    const big = JSON.stringify({ found: true, value: "y".repeat(100_000), type: "string" });
+    const code = "var made = 0; try { for (;;) { Bot.getProperty('p' + made); made++ } } catch (e) { Bot.sendMessage(made + ' ' + e.message) }";
+    const result = await run(code, {
+      reads: async () => {
+        answered++;
+        return big;
+      },
+    });
+    expect(result.error).toBeUndefined();
+    // Ten answers of 100,000 characters fit; the eleventh is made, but refused on the platform's side.
+    expect(result.actions.map(textOf)).toEqual([`10 An execution's reads may carry at most ${MAX_READ_CHARS_PER_RUN} characters in all`]);
+    expect(answered).toBe(11);
   });
 
   it("keeps an output past the cap inside the sandbox process, even when BJS broke the surface's own count", async () => {

@@ -2,6 +2,7 @@ import { AppError } from "../../errors.js";
 import { coreLibSources, type LibSource } from "../../catalog/lib-sources.js";
 import { Body, type Segment } from "./body.js";
 import type { ExecutionLimits, HostReads } from "./isolate-host.js";
+import { MAX_READ_CHARS_PER_RUN, READS_TOO_LARGE } from "./protocol.js";
 import { readOutcome, type ExecutionResult } from "./outcome.js";
 import { Sandbox } from "./sandbox.js";
 
@@ -235,17 +236,25 @@ export class Executor {
   /**
    * The execution's reads, counted again (the realm refuses reads past the cap itself, so that
    * a loop of refused reads never waits on the host), with only a read's own refusal said back.
+   * Their answers count here against what one execution's reads may carry: this thread pays for
+   * every character that crosses to the sandbox (a command's code read a thousand times as a
+   * web app template cost it seconds).
    */
   private guarded(reads: HostReads): HostReads {
     let count = 0;
+    let carried = 0;
     const { maxReads } = this.options.limits;
     return async (name, args) => {
       if (++count > maxReads) throw new Error(`Too many reads in one execution (the limit is ${maxReads})`);
+      let answer: string;
       try {
-        return await reads(name, args);
+        answer = await reads(name, args);
       } catch (error) {
         throw new Error(error instanceof AppError ? error.message : "The platform could not answer this read");
       }
+      carried += name.length + args.length + answer.length;
+      if (carried > MAX_READ_CHARS_PER_RUN) throw new Error(READS_TOO_LARGE);
+      return answer;
     };
   }
 

@@ -7,7 +7,7 @@ import { keyboardRows } from "../keyboard-layout.js";
 import { FUNCTION_HEADER, BODY_FILE } from "./body.js";
 import { installRealmGuard, shapeTools } from "./realm-guard.js";
 import { IsolateGuard } from "./isolate-guard.js";
-import type { WarmChanges } from "./protocol.js";
+import { MAX_READ_CHARS_PER_RUN, READS_TOO_LARGE, type WarmChanges } from "./protocol.js";
 import { realmBootstrap, type RealmLib } from "./realm-bootstrap.js";
 
 /** Caps on one execution. */
@@ -55,8 +55,6 @@ export const outputCap = (limits: ExecutionLimits) => limits.maxActionBytes + ER
  * process: every character that crosses the IPC channel is paid for by the platform's event loop.
  */
 export const MAX_READ_CHARS = 64 * 1024;
-/** The characters all of one run's reads may carry: a thousand reads at the cap would cost the platform's thread a second. */
-export const MAX_READ_CHARS_PER_RUN = 1024 * 1024;
 
 /** What an execution runs besides its body: its libraries, and a library handler to call instead of the body. */
 export interface ExecutionCode {
@@ -163,7 +161,7 @@ class BotRealm {
     const host = new ivm.Reference(async (name: string, args: string) => {
       if (typeof name !== "string" || typeof args !== "string" || name.length + args.length > MAX_READ_CHARS) throw new Error(`A read may carry at most ${MAX_READ_CHARS} characters`);
       realm!.readChars += name.length + args.length;
-      if (realm!.readChars > MAX_READ_CHARS_PER_RUN) throw new Error(`An execution's reads may carry at most ${MAX_READ_CHARS_PER_RUN} characters in all`);
+      if (realm!.readChars > MAX_READ_CHARS_PER_RUN) throw new Error(READS_TOO_LARGE);
       return realm!.reads(name, args);
     });
     const libSource = new ivm.Reference((key: number) => realm!.lazySources.get(key) ?? null);

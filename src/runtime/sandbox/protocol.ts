@@ -1,6 +1,14 @@
 import type { ExecutionCode, ExecutionLimits, RawOutcome } from "./isolate-host.js";
 import type { WiredSource } from "./source-wire.js";
 
+/**
+ * The characters all of one run's reads may carry, asked (counted in the sandbox process) and
+ * answered (counted by the platform, which pays for them): a thousand reads at the 64 K cap
+ * would cost the platform's thread a second.
+ */
+export const MAX_READ_CHARS_PER_RUN = 1024 * 1024;
+export const READS_TOO_LARGE = `An execution's reads may carry at most ${MAX_READ_CHARS_PER_RUN} characters in all`;
+
 /** How a sandbox process is set up: its isolate's size and the caps of each execution. */
 export interface SandboxOptions {
   memoryMb: number;
