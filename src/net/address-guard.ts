@@ -117,10 +117,9 @@ export class AllowList {
 
 /**
  * The guard's decision for one connection: undefined when `host` may connect to `address`,
- * else why not (for the log and the error callback).
+ * else the kind of address it is (loopback, private...).
  */
 export function refusal(host: string, address: string, allow: AllowList): string | undefined {
   const reason = forbiddenReason(address);
-  if (reason === undefined || allow.permits(host, address)) return undefined;
-  return `${address} is a ${reason} address`;
+  return reason === undefined || allow.permits(host, address) ? undefined : reason;
 }

@@ -151,7 +151,8 @@ export class OutboundHttp {
   /** A URL naming an IP address is checked here: sockets skip the lookup for those. */
   private refuseLiteral(url: URL): string | undefined {
     const host = url.hostname.replace(/^\[|\]$/g, "");
-    return isIP(host) ? refusal(host, host, this.options.allow) : undefined;
+    const reason = isIP(host) ? refusal(host, host, this.options.allow) : undefined;
+    return reason && `${host} is a ${reason} address`;
   }
 
   /** node:net's lookup, with the guard's decision on every address it answers. */
@@ -160,8 +161,9 @@ export class OutboundHttp {
     return (hostname, options, callback) => {
       resolve(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
         if (error) return callback(error, "", 0);
-        const refused = addresses.map((entry) => refusal(hostname, entry.address, this.options.allow)).find(Boolean);
-        if (refused) return callback(new RefusedAddressError(`${hostname} resolves to ${refused}`), "", 0);
+        const reason = addresses.map((entry) => refusal(hostname, entry.address, this.options.allow)).find(Boolean);
+        // Not which address: BJS would map the platform's internal names to their addresses.
+        if (reason) return callback(new RefusedAddressError(`${hostname} resolves to a ${reason} address`), "", 0);
         if (options.all) return (callback as unknown as (error: null, addresses: LookupAddress[]) => void)(null, addresses);
         callback(null, addresses[0]!.address, addresses[0]!.family);
       });

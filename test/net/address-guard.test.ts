@@ -43,7 +43,7 @@ describe("the outbound address guard", () => {
     ["64:ff9b:1::7f00:1", "local-use NAT64"],
   ])("refuses %s (%s)", (address, reason) => {
     expect(forbiddenReason(address)).toBe(reason);
-    expect(refusal("example.com", address, new AllowList([]))).toBe(`${address} is a ${reason} address`);
+    expect(refusal("example.com", address, new AllowList([]))).toBe(reason);
   });
 
   it.each(["93.184.216.34", "1.1.1.1", "172.32.0.1", "172.15.255.255", "100.128.0.1", "169.253.255.255", "11.0.0.1", "2606:4700::1111", "::ffff:8.8.8.8", "64:ff9b::808:808", "2002:808:808::1", "::ffff:0:808:808"])(
@@ -59,12 +59,12 @@ describe("the outbound address guard", () => {
     expect(refusal("internal.example", "10.9.9.9", allow)).toBeUndefined();
     expect(refusal("INTERNAL.example.", "192.168.0.1", allow)).toBeUndefined();
     expect(refusal("other.example", "10.1.200.3", allow)).toBeUndefined();
-    expect(refusal("other.example", "10.2.0.1", allow)).toBe("10.2.0.1 is a private address");
+    expect(refusal("other.example", "10.2.0.1", allow)).toBe("private");
     expect(refusal("other.example", "127.0.0.1", allow)).toBeUndefined();
     expect(refusal("other.example", "::ffff:127.0.0.1", allow)).toBeUndefined();
-    expect(refusal("other.example", "127.0.0.2", allow)).toBe("127.0.0.2 is a loopback address");
+    expect(refusal("other.example", "127.0.0.2", allow)).toBe("loopback");
     expect(refusal("other.example", "fd12::1", allow)).toBeUndefined();
-    expect(refusal("other.example", "fe80::1", allow)).toBe("fe80::1 is a link-local address");
+    expect(refusal("other.example", "fe80::1", allow)).toBe("link-local");
   });
 
   it.each(["10.0.0.0/33", "::/129", "10.0.0.0/x", "10.0.0.0/", "http://host", "host name", "host/8"])("refuses the malformed entry %s", (entry) => {
