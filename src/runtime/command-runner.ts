@@ -10,7 +10,7 @@ import { keyboardRows } from "./keyboard-layout.js";
 import { CHATLESS_METHODS } from "./bjs/telegram-methods.js";
 import { hasBjs, libHandlerCommand, type CommandBook, type RoutableCommand } from "./command-book.js";
 import type { Invocation, PlatformAddress, RunningBot } from "./invocation.js";
-import { globalsOf } from "./invocation.js";
+import { globalsOf, MAX_LOGGED_PER_UPDATE } from "./invocation.js";
 import type { Executor, BjsError } from "./sandbox/executor.js";
 import type { Segment } from "./sandbox/body.js";
 import type { TelegramSender } from "./telegram-sender.js";
@@ -254,7 +254,10 @@ export class CommandRunner {
   }
 
   /** Writes an entry to the bot's error log, tied to the invocation's command, chat and user. */
-  async record(invocation: Invocation, entry: { message: string; stack?: string; segment?: string | null; line?: number | null }): Promise<void> {
+  async record(invocation: Invocation, given: { message: string; stack?: string; segment?: string | null; line?: number | null }): Promise<void> {
+    const turn = invocation.chain.logs();
+    if (turn === "skip") return;
+    const entry = turn === "log" ? given : { message: `More went wrong in this update: only its first ${MAX_LOGGED_PER_UPDATE} errors are logged` };
     const { command } = invocation;
     const segment = entry.segment === undefined || entry.segment === null ? null : entry.segment === command.command ? "cmd" : entry.segment;
     await this.deps.errorLog.record(invocation.bot.row.id, {

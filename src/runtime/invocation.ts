@@ -23,6 +23,8 @@ export const MAX_EXECUTIONS_PER_UPDATE = 100;
 export const MAX_SENDS_PER_UPDATE = 100;
 /** HTTP requests one update may start (each waits as a job, so a chain of sub-commands could queue thousands). */
 export const MAX_HTTP_PER_UPDATE = 100;
+/** Entries one update writes to its bot's error log (one per execution it may start). */
+export const MAX_LOGGED_PER_UPDATE = MAX_EXECUTIONS_PER_UPDATE;
 
 /**
  * The state shared by every execution an incoming update sets off (its dispatcher chain):
@@ -47,6 +49,8 @@ export class Chain {
   /** How its Telegram calls and BJS went, for a broadcast's counters: the chat blocked the bot (403) outranks a failure. */
   trouble?: "blocked" | "failed";
   private readonly noted = new Set<string>();
+  /** Entries written to the bot's error log so far (see `logs`). */
+  private logged = 0;
 
   /**
    * @param recipient a broadcast recipient's chain: it may not start sub-commands, scheduled
@@ -79,6 +83,16 @@ export class Chain {
     if (this.noted.has(refusal)) return false;
     this.noted.add(refusal);
     return true;
+  }
+
+  /**
+   * Counts an entry for the bot's error log: "log" within MAX_LOGGED_PER_UPDATE, then "last"
+   * once (the entry that says the rest are left out), then "skip". An update's refused
+   * actions each cost a write: bounded so, they cost at most one write per iteration.
+   */
+  logs(): "log" | "last" | "skip" {
+    this.logged++;
+    return this.logged <= MAX_LOGGED_PER_UPDATE ? "log" : this.logged === MAX_LOGGED_PER_UPDATE + 1 ? "last" : "skip";
   }
 
   /** Counts one HTTP request; false when the update has started all it may. */

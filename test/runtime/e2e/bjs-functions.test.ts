@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { engines } from "../../support/platform.js";
 import { useRuntime, type CommandSpec } from "../../support/runtime.js";
+import { MAX_LOGGED_PER_UPDATE } from "../../../src/runtime/invocation.js";
 
 describe.each(engines())("BJS functions, end to end on %s", (engine) => {
   const r = useRuntime(engine);
@@ -167,6 +168,16 @@ describe.each(engines())("BJS functions, end to end on %s", (engine) => {
     const replies = await say("/loop", 11);
     expect(replies.at(-1)!.text).toBe("n10");
     expect((await errors())[0].title).toBe("Too many sub commands");
+  });
+
+  it("logs at most one error per execution an update may start, then says the rest are left out", async () => {
+    const { say, errors, bot } = await setup([{ command: "/refused", bjs_code: 'for (var i = 0; i < 300; i++) Bot.clearCache("nope" + i); Bot.sendMessage("done")' }]);
+    const [reply] = await say("/refused");
+    expect(reply!.text).toBe("done");
+    const [last, before] = await errors();
+    expect([last.title, before.title]).toEqual([`More went wrong in this update: only its first ${MAX_LOGGED_PER_UPDATE} errors are logged`, "Bot.clearCache: there is no command nope99"]);
+    const { n } = await r.t.platform.database.db.selectFrom("error_logs").select((eb) => eb.fn.countAll<number>().as("n")).where("bot_id", "=", bot.id).executeTakeFirstOrThrow();
+    expect(Number(n)).toBe(MAX_LOGGED_PER_UPDATE + 1);
   });
 
   it("Bot properties: types, long names, deleteProp, null deletes, read-your-writes, defaults", async () => {
