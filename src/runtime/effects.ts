@@ -135,7 +135,9 @@ export class Effects {
     const named = action.user_id !== undefined || action.user_telegramid !== undefined;
     const userId = named ? await this.deps.resolveUser(invocation, botId, { user_id: action.user_id, user_telegramid: action.user_telegramid }) : sameBot ? invocation.user?.row.id : undefined;
     if (named && userId === undefined) throw new ScheduleError(`Bot.run: user ${action.user_id ?? action.user_telegramid} is not a user of that bot`);
-    const chatId = action.chat_id ?? (sameBot && !named ? invocation.chat?.row.id : undefined);
+    // The run keeps its chat when it stays with its user (spec §2.3); another user's runs in
+    // their private chat with the bot (processor.ts), as an admin panel's and a webhook's do.
+    const chatId = action.chat_id ?? (sameBot && userId === invocation.user?.row.id ? invocation.chat?.row.id : undefined);
     const refusal = await this.deps.charge(invocation);
     if (refusal) throw new ScheduleError(refusal);
     const request: RunRequest = { botId, command: { name: action.command }, trigger: "scheduled", options: (action.options ?? null) as RunRequest["options"], attempt: 1, userId, chatId, label: action.label };

@@ -179,8 +179,9 @@ export class Processor implements UpdateHandler {
     if (!command) return "no command";
     const remembered = <T>(row: T | undefined) => (row ? { row, justCreated: false } : null);
     const user = request.userId ? remembered(await this.deps.botUsers.byId(bot.row.id, request.userId)) : null;
-    // An admin panel's on_saving user, and a webhook's, is reached in their private chat with the bot.
-    const chatRow = request.chatId ? await this.deps.chats.byId(bot.row.id, request.chatId) : user && (request.trigger === "panel_saved" || request.trigger === "webhook") ? await this.deps.chats.privateOf(bot.row.id, user.row.id) : undefined;
+    // An admin panel's on_saving user, a webhook's, and a user a Bot.run names, is reached in their private chat with the bot.
+    const inPrivate = request.trigger === "panel_saved" || request.trigger === "webhook" || request.trigger === "scheduled";
+    const chatRow = request.chatId ? await this.deps.chats.byId(bot.row.id, request.chatId) : user && inPrivate ? await this.deps.chats.privateOf(bot.row.id, user.row.id) : undefined;
     const chat = remembered(chatRow);
     const message = request.message ?? ("name" in request.command ? request.command.name : command.command);
     const params = message.includes(" ") ? message.slice(message.indexOf(" ") + 1) : "";

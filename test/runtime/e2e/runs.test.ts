@@ -64,6 +64,30 @@ describe.each(engines())("runs from anywhere, on %s", (engine) => {
     expect(await scheduled()).toEqual([]);
   });
 
+  it("runs Bot.run naming its own user in the same chat, and naming another user in that user's private chat", async () => {
+    const { bot, send, messagesAfter } = await setup([
+      { command: "/start", answer: "hi" },
+      { command: "/remind", bjs_code: "Bot.run({command: '/ring', run_after: 60, user_id: user.id})" },
+      { command: "/ring", bjs_code: "Bot.sendMessage('ring for ' + user.first_name)" },
+      { command: "/tell", bjs_code: "Bot.run({command: '/ring', user_telegramid: Number(params)})" },
+    ]);
+    const other = await r.emulator.client.createUser({ first_name: "Bob" });
+    const otherChat = await other.privateChat(bot.telegram);
+    await other.sendText(otherChat, "/start");
+    await bot.deliver();
+    await otherChat.waitForBotMessages({ count: 1, timeoutMs: 3000 });
+    await send("/remind");
+    expect(await messagesAfter(1, 10_000)).toEqual(["ring for Ada"]);
+    await send(`/tell ${other.id}`);
+    await vi.waitFor(
+      async () => {
+        await r.t.clock.advanceAsync(500);
+        expect((await otherChat.history()).filter((m) => m.from?.is_bot).map((m) => m.text)).toEqual(["hi", "ring for Bob"]);
+      },
+      { timeout: 15_000, interval: 10 },
+    );
+  });
+
   it("clears scheduled runs by label, and all of a bot's with no label", async () => {
     const { send, scheduled } = await setup([
       { command: "/plan", bjs_code: "Bot.run({command: '/a', run_after: 100, label: 'a'}); Bot.run({command: '/b', run_after: 100, label: 'b'}); Bot.run({command: '/c', run_after: 100})" },
