@@ -234,9 +234,9 @@ export class CommandRunner {
   private async fail(invocation: Invocation, error: BjsError): Promise<void> {
     await this.record(invocation, { message: error.message, stack: error.stack, segment: error.segment, line: error.line });
     const privateChat = invocation.chat?.row.chat_type === "private";
-    // Not for callbacks, errors or web requests (spec/bjs.md §2.14); a broadcast recipient is not
-    // told either: the owner sees the failure in the error log and the task's counters.
-    if (!privateChat || invocation.kind === "callback" || invocation.kind === "error" || invocation.kind === "webhook" || invocation.chain.recipient) return;
+    // Not for callbacks, errors, web requests or background tasks, a broadcast's recipients
+    // included (spec/bjs.md §2.14): the owner sees the failure in the error log.
+    if (!privateChat || invocation.kind === "callback" || invocation.kind === "error" || invocation.kind === "webhook" || invocation.chain.background) return;
     const bang = invocation.book.named("!");
     if (bang) {
       await this.run({ ...invocation, command: bang, kind: "error", options: { error: { message: error.message, command: invocation.command.command } } });

@@ -55,8 +55,14 @@ export class Chain {
   /**
    * @param recipient a broadcast recipient's chain: it may not start sub-commands, scheduled
    * runs, HTTP requests or broadcasts (spec/bjs.md §5), and its calls are broadcast traffic.
+   * @param background a background task's chain (a scheduled run, an auto retry, an import's
+   * callback, a panel's on_saving, a broadcast): its failures are logged, never answered in
+   * the chat with the error reply or `!` (spec/bjs.md §2.14, §2.15).
    */
-  constructor(readonly recipient = false) {}
+  constructor(
+    readonly recipient = false,
+    readonly background = recipient,
+  ) {}
 
   /** How the sender should treat this chain's Telegram calls. */
   get sendOptions(): CallOptions {

@@ -14,7 +14,7 @@ import { Chain, type RunningBot } from "./invocation.js";
 import { QUOTA_NOTE, quotaNote, quotaOf } from "./quota.js";
 import { anyCommand, matchText, route, selection, type Route } from "./router.js";
 import type { CommandBook } from "./command-book.js";
-import type { RunRequest } from "./run-request.js";
+import type { RunRequest, RunTrigger } from "./run-request.js";
 import type { Rendered } from "./web-apps.js";
 import type { TelegramSender } from "./telegram-sender.js";
 import type { UpdateHandler } from "./update-handler.js";
@@ -54,6 +54,9 @@ const BLOCKED_MESSAGES_PER_ITERATION = 100;
  * CacheBus); one made in the database by hand shows within this time.
  */
 const OWNER_TTL_MS = 5000;
+
+/** Runs that are background tasks (spec/bjs.md §2.15): their failures get no error reply. */
+const BACKGROUND_TRIGGERS: ReadonlySet<RunTrigger> = new Set(["scheduled", "auto_retry", "interop_callback", "panel_saved", "broadcast"]);
 
 /**
  * Handles one update of a started bot (spec/bjs.md §1.3): the quota check, the user and the
@@ -186,7 +189,7 @@ export class Processor implements UpdateHandler {
     const message = request.message ?? ("name" in request.command ? request.command.name : command.command);
     const params = message.includes(" ") ? message.slice(message.indexOf(" ") + 1) : "";
     const broadcast = request.trigger === "broadcast";
-    const chain = new Chain(broadcast);
+    const chain = new Chain(broadcast, BACKGROUND_TRIGGERS.has(request.trigger));
     this.deps.budget.spend(bot.owner.id, bot.row.id, 1);
     const { trigger } = request;
     const kind = trigger === "auto_retry" || trigger === "http_callback" || trigger === "broadcast" || trigger === "interop_callback" || trigger === "panel_saved" || trigger === "webhook" ? trigger : "scheduled";

@@ -88,6 +88,19 @@ describe.each(engines())("runs from anywhere, on %s", (engine) => {
     );
   });
 
+  it("answers no failure of a scheduled run in the chat, neither with the error reply nor with !: it is logged", async () => {
+    const { send, messagesAfter, errors } = await setup([
+      { command: "!", answer: "the ! command" },
+      { command: "/later", bjs_code: "Bot.run({command: '/fails', run_after: 60}); Bot.run({command: '/works', run_after: 120})" },
+      { command: "/fails", bjs_code: "Bot.sendMessage('before'); throw new Error('no such reminder')" },
+      { command: "/works", bjs_code: "Bot.sendMessage('after')" },
+    ]);
+    await send("/later");
+    // The run after it shows the clock passed the failure: only what the two runs sent came.
+    expect(await messagesAfter(2, 10_000)).toEqual(["before", "after"]);
+    expect((await errors()).map((entry) => entry.title)).toEqual(["no such reminder"]);
+  });
+
   it("clears scheduled runs by label, and all of a bot's with no label", async () => {
     const { send, scheduled } = await setup([
       { command: "/plan", bjs_code: "Bot.run({command: '/a', run_after: 100, label: 'a'}); Bot.run({command: '/b', run_after: 100, label: 'b'}); Bot.run({command: '/c', run_after: 100})" },
