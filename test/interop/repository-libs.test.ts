@@ -31,3 +31,15 @@ describe("a repository's libraries", () => {
     ]);
   });
 });
+
+describe("a repository's copy of a core library", () => {
+  it("that publishes nothing (crypto-js vendored as is) is replaced by the platform's, with a note", () => {
+    const vendored = "var CryptoJS = CryptoJS || (function (Math) { return { SHA256: function () {} } })(Math);";
+    const read = readRepository(new Map([["bot.json", "{}"], ["libs/CryptoJS.js", vendored], ["libs/Random.js", "var x = 1;"], ["commands/a.js", "CryptoJS.SHA256('x')"]]));
+    expect(read.content.libs).toEqual([
+      { name: "CryptoJS", source: null },
+      { name: "Random", source: "var x = 1;" },
+    ]);
+    expect(read.notes).toEqual(["libs/CryptoJS.js: publishes nothing, a copy of CryptoJS as is: the platform's CryptoJS is used"]);
+  });
+});

@@ -177,7 +177,12 @@ export function readRepository(files: RepositoryFiles): ReadRepository {
         const base = parts[1].slice(0, -3);
         if (!LIB_NAME.test(base)) throw new FileProblem(1, "a library file name must be a JavaScript identifier (it is the name under Libs)");
         const store = libraryOf(base);
-        libs.push({ name: store?.name ?? base, source: store && text.trim() === STORE_LIB_MARKER ? null : text });
+        // A core library's copy that publishes nothing is the library vendored as is (the
+        // exports' copies of crypto-js assign a global instead, git-format.md §3): the
+        // platform's own copy, which BJS reaches under that global, stands in for it.
+        const vendored = store !== undefined && store.name in CORE_LIBS && !/\bpublish\s*\(/.test(text);
+        if (vendored) notes.push(`${path}: publishes nothing, a copy of ${store.name} as is: the platform's ${store.name} is used`);
+        libs.push({ name: store?.name ?? base, source: store && (vendored || text.trim() === STORE_LIB_MARKER) ? null : text });
         continue;
       }
       if (parts.length > 3) throw new FileProblem(1, "commands/ holds one level of folders; move this file up");
