@@ -115,6 +115,13 @@ export function commandCharacters(command: { code: string | null; answer: string
 /** The longest auto retry: as far ahead as `Bot.run` may schedule (a much later run cannot be scheduled at all). */
 export const MAX_AUTO_RETRY_S = 365 * 24 * 3600;
 
+/** An auto retry time as given (seconds as a number or digits); empty, or 0, is none (spec/bjs.md §1.12: "setting 0 stops it"). */
+export function autoRetryOf(value: number | string | null | undefined): number | null {
+  if (value === undefined || value === null || (typeof value === "string" && value.trim() === "")) return null;
+  const seconds = wholeNumberOf(value);
+  return seconds === 0 ? null : seconds;
+}
+
 /** What is wrong with an auto retry time in seconds (null: none), or undefined. */
 export function autoRetryProblem(seconds: number | null): string | undefined {
   if (seconds === null) return undefined;
@@ -165,8 +172,7 @@ export function parseCommandFields(fields: CommandFields): CommandInput {
   const command = fields.command.trim();
   const aliases = parseAliases(fields.aliases);
   for (const problem of [commandNameProblem(command), aliasesProblem(aliases)]) if (problem) problems.push(problem);
-  const retry = fields.auto_retry_time;
-  const autoRetry = retry === undefined || retry === null || retry === "" ? null : wholeNumberOf(retry);
+  const autoRetry = autoRetryOf(fields.auto_retry_time);
   const retryProblem = autoRetryProblem(autoRetry);
   if (retryProblem) problems.push(retryProblem);
   // 0 is the root, as in a listing's filter.

@@ -158,6 +158,7 @@ describe("a repository's auto_retry_time", () => {
   it("must be at most a year, as through the API", () => {
     const read = (seconds: string) => readRepository(new Map([["bot.json", "{}"], ["commands/tick.js", `/*CMD\n  command: /tick\n  auto_retry_time: ${seconds}\nCMD*/\n`]]));
     expect(read("31536000").content.commands[0]!.auto_retry_time).toBe(31536000);
+    expect(read("0").content.commands[0]!.auto_retry_time).toBeNull();
     expect(() => read("31536001")).toThrow(RepositoryProblems);
     expect(() => read("31536001")).toThrow(expect.objectContaining({ problems: ["commands/tick.js line 3: auto retry time must be at most 31536000 seconds (a year)"] }));
   });

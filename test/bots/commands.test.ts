@@ -90,6 +90,8 @@ describe.each(engines())("commands and folders on %s", (engine) => {
     const { api, base } = await botOfNewUser();
     const command = (await api.post(`${base}/commands`, { command: "/start", auto_retry_time: "", need_reply: false })).json();
     expect(command).toMatchObject({ help: null, answer: null, keyboard_body: null, need_reply: false, auto_retry_time: null, commands_folder_id: null, commands_folder: null, commands_group: null, aliases: [], code: null });
+    // Auto Retry at 0 is off, as cleared (spec/bjs.md §1.12).
+    for (const [i, off] of [0, "0", " 0 "].entries()) expect((await api.post(`${base}/commands`, { command: `/off${i}`, auto_retry_time: off })).json()).toMatchObject({ auto_retry_time: null });
   });
 
   it.each([
@@ -98,7 +100,6 @@ describe.each(engines())("commands and folders on %s", (engine) => {
     [{ command: "x".repeat(256) }, ["Command is too long (maximum is 255 characters)"]],
     [{ command: 5 }, ["Command must be a string"]],
     [{ command: "/a", auto_retry_time: "soon" }, ["Auto retry time must be a positive whole number of seconds"]],
-    [{ command: "/a", auto_retry_time: 0 }, ["Auto retry time must be a positive whole number of seconds"]],
     [{ command: "/a", auto_retry_time: 1.5 }, ["Auto retry time must be a positive whole number of seconds"]],
     // Further than a job can be scheduled: auto retry would never run, and say so only in the platform's log.
     [{ command: "/a", auto_retry_time: 1e13 }, ["Auto retry time must be at most 31536000 seconds (a year)"]],

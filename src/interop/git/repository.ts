@@ -2,7 +2,7 @@ import { libraryOf } from "../../catalog/libraries.js";
 import { CORE_LIBS } from "../../catalog/lib-sources.js";
 import { isHttpUrl, NOT_HTTP_URL } from "../../bots/bot-urls.js";
 import { folderTitleProblem } from "../../bots/folders.js";
-import { aliasesProblem, autoRetryProblem, codeProblem, commandNameProblem, commandTextProblems, parseAliases, wholeNumberOf } from "../../bots/commands.js";
+import { aliasesProblem, autoRetryOf, autoRetryProblem, codeProblem, commandNameProblem, commandTextProblems, parseAliases } from "../../bots/commands.js";
 import { contentTextProblem, type BotContent, type CommandEntry, type LibEntry } from "../bot-content.js";
 import { FileProblem, parseCommandFile, renderCommandFile } from "./command-file.js";
 import { textFlawAt } from "../../text-flaws.js";
@@ -86,8 +86,7 @@ function commandOf(path: string, text: string, directory: string | null): Comman
   const replyText = needReply?.value.trim().toLowerCase() ?? "";
   if (!["", "true", "false"].includes(replyText)) throw new FileProblem(needReply!.line, `need_reply must be true, false or empty, not "${needReply!.value.trim()}"`);
   const retry = get("auto_retry_time");
-  const retryText = retry?.value.trim() ?? "";
-  const autoRetry = retryText === "" ? null : wholeNumberOf(retryText);
+  const autoRetry = autoRetryOf(retry?.value);
   const retryProblem = autoRetryProblem(autoRetry);
   if (retryProblem) throw new FileProblem(retry!.line, lowerFirst(retryProblem));
   const answer = blank(get("answer")?.value);
