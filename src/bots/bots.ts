@@ -29,6 +29,9 @@ export interface BotInput {
   pic_url?: string | null;
 }
 
+/** The longest bot name. */
+export const MAX_BOT_NAME = 64;
+
 const TOKEN = /^\d+:[A-Za-z0-9_-]{30,}$/;
 
 /** Bot rows kept in memory for `byId`. */

@@ -77,6 +77,8 @@ describe.each(engines())("Git import and export on %s", (engine) => {
     expect(commands.get("/unsubscribe")).toMatchObject({ answer: "from deposit" });
     expect(commands.get("/menu")).toMatchObject({ answer: null, keyboard_body: "Yes, No", code: null });
 
+    // bot.json's name is the bot's now; its git_remote is not (spec/bjs.md §8).
+    expect((await api.get(`/v2/bots/${bot.id}`)).json()).toMatchObject({ name: "CornerBot", git_remote: null });
     const folders = (await api.get(`/v2/bots/${bot.id}/commands_folders`)).json().map((folder: { title: string }) => folder.title);
     // The skipped duplicate brings nothing, not even its folder.
     expect(folders.sort()).toEqual(["DEPOSIT ", "💰 Wallet"].sort());

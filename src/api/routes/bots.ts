@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Platform } from "../../platform.js";
+import { MAX_BOT_NAME } from "../../bots/bots.js";
 import { answerPage } from "../listing.js";
 import { pageQuery } from "../pagination.js";
 import { requireBot } from "../policies/bot-access.js";
@@ -15,7 +16,7 @@ const params = z.object({ id: z.string() });
 const url = z.string().max(2048).nullable().optional();
 /** Create & Edit Bot. */
 const botBody = z.object({
-  name: z.string().trim().min(1).max(64),
+  name: z.string().trim().min(1).max(MAX_BOT_NAME),
   token: z.string().max(256).nullable().optional().describe("Telegram token from @BotFather; checked with getMe. null or empty removes it."),
   csv_url: url,
   git_remote: url,

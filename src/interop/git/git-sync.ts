@@ -59,7 +59,9 @@ export class GitSync {
         throw new ValidationError([`The repository has ${read.content.commands.length} commands; a bot may have ${commandsLimit} at most`]);
       }
       await this.deps.content.replace(bot.id, read.content);
-      if (read.descriptor.csv_url !== undefined) await this.deps.bots.update(bot.id, { csv_url: read.descriptor.csv_url });
+      // bot.json's name and csv_url are the bot's from now on (spec/bjs.md §8); its git_remote is not.
+      const { name, csv_url } = read.descriptor;
+      if (name !== undefined || csv_url !== undefined) await this.deps.bots.update(bot.id, { ...(name !== undefined && { name }), ...(csv_url !== undefined && { csv_url }) });
       for (const note of read.notes) await this.deps.errorLog.record(bot.id, { message: `Git import: ${note}`, trigger: "git_import" });
       return {
         counters: { processed: files.size, created: read.content.commands.length, skipped: read.notes.length },
