@@ -1,3 +1,4 @@
+import { bundledLibSource } from "../../src/catalog/lib-sources.js";
 import { describe, expect, it } from "vitest";
 import { engines, usePlatform } from "../support/platform.js";
 import { createBot, signUpClient, type ApiClient } from "../support/bots.js";
@@ -139,7 +140,10 @@ describe.each(engines())("Git import and export on %s", (engine) => {
     const tree = remote.files("trip", branch);
     expect(new Set([...tree.keys()].map((path) => path.split("/")[0]))).toEqual(new Set(["README.md", "bot.json", "commands", "libs"]));
     expect(tree.get("commands/_start.js")).toContain("\n  <<ANSWER\nHello *there*!\nWelcome.\n\n\n  ANSWER\n");
-    expect(JSON.parse(tree.get("bot.json")!)).toMatchObject({ bb_sync_version: "1.0", csv_url: null, git_remote: remote.url("trip") });
+    // As Bots.Business writes it: no space after the colons, no newline at the end; `folders` for the empty folder.
+    expect(tree.get("bot.json")).toBe(`{\n  "bb_sync_version":"1.0",\n  "name":"CornerBot",\n  "csv_url":null,\n  "git_remote":"${remote.url("trip")}",\n  "folders":${JSON.stringify((await t.platform.interop.content.read(first.id)).folders)}\n}`);
+    // A store library the bot has no copy of goes out as the store's source, so Bots.Business can import it.
+    expect(tree.get("libs/Random.js")).toBe(bundledLibSource("Random"));
 
     const second = await createBot(api);
     const imported = await api.post(`/v2/bots/${second.id}/git/import`, { repo_url: remote.url("trip"), branch });

@@ -1,5 +1,5 @@
 import { libraryOf } from "../../catalog/libraries.js";
-import { CORE_LIBS } from "../../catalog/lib-sources.js";
+import { bundledLibSource, CORE_LIBS } from "../../catalog/lib-sources.js";
 import { isHttpUrl, NOT_HTTP_URL } from "../../bots/bot-urls.js";
 import { MAX_BOT_NAME } from "../../bots/bots.js";
 import { folderTitleProblem } from "../../bots/folders.js";
@@ -35,7 +35,7 @@ export class RepositoryProblems extends Error {
 
 /** The first line of the file's own format version; the exporter writes no other. */
 const SYNC_VERSION = "1.0";
-/** What a library file holds when the bot uses the store's bundled copy (we do not ship store sources in repositories). */
+/** What a library file held, in earlier exports, when the bot used the store's bundled copy (still read as that). */
 const STORE_LIB_MARKER = "// Botyard store library: the platform provides its source. Replace this file to use your own copy.";
 const LIB_NAME = /^[A-Za-z_$][\w$]*$/;
 /** Characters Windows forbids in file names; the exporter writes `_` for each (spec §1.4). */
@@ -183,7 +183,9 @@ export function readRepository(files: RepositoryFiles): ReadRepository {
         // platform's own copy, which BJS reaches under that global, stands in for it.
         const vendored = store !== undefined && store.name in CORE_LIBS && !/\bpublish\s*\(/.test(text);
         if (vendored) notes.push(`${path}: publishes nothing, a copy of ${store.name} as is: the platform's ${store.name} is used`);
-        libs.push({ name: store?.name ?? base, source: store && (vendored || text.trim() === STORE_LIB_MARKER) ? null : text });
+        // The store's own source, as exports write it, is the store's copy, not the bot's.
+        const bundled = store && (text.trim() === STORE_LIB_MARKER || text === bundledLibSource(store.name));
+        libs.push({ name: store?.name ?? base, source: vendored || bundled ? null : text });
         continue;
       }
       if (parts.length > 3) throw new FileProblem(1, "commands/ holds one level of folders; move this file up");
@@ -266,9 +268,11 @@ function readme(name: string): string {
 export function writeRepository(content: BotContent, identity: ExportIdentity): Map<string, string> {
   const files = new Map<string, string>();
   files.set("README.md", readme(identity.name));
-  // Four keys as the exporter writes them, and our `folders` so folders without commands survive.
-  const descriptor = { bb_sync_version: SYNC_VERSION, name: identity.name, csv_url: identity.csv_url, git_remote: identity.git_remote ?? "", folders: content.folders };
-  files.set("bot.json", JSON.stringify(descriptor, null, 2));
+  // The four keys as Bots.Business writes them (no space after the colon, no newline at the
+  // end, git-format.md §1.2), and `folders` when some folder has no command, to survive a round trip.
+  const empty = content.folders.some((title) => !content.commands.some((entry) => entry.folder === title));
+  const descriptor = { bb_sync_version: SYNC_VERSION, name: identity.name, csv_url: identity.csv_url, git_remote: identity.git_remote ?? "", ...(empty && { folders: content.folders }) };
+  files.set("bot.json", `{\n${Object.entries(descriptor).map(([key, value]) => `  ${JSON.stringify(key)}:${JSON.stringify(value)}`).join(",\n")}\n}`);
   for (const entry of content.commands) {
     const directory = entry.folder === null ? "commands" : `commands/${safeFileName(entry.folder)}`;
     const base = safeFileName(entry.command);
@@ -277,6 +281,7 @@ export function writeRepository(content: BotContent, identity: ExportIdentity): 
     for (let n = 2; files.has(path); n++) path = `${directory}/${base}~${n}.js`;
     files.set(path, renderCommandFile(entry, entry.code));
   }
-  for (const lib of content.libs) files.set(`libs/${lib.name}.js`, lib.source ?? `${STORE_LIB_MARKER}\n`);
+  // A store library's source verbatim, as Bots.Business exports it, so the repository imports there too.
+  for (const lib of content.libs) files.set(`libs/${lib.name}.js`, lib.source ?? bundledLibSource(lib.name) ?? `${STORE_LIB_MARKER}\n`);
   return files;
 }
