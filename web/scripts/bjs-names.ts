@@ -4,8 +4,8 @@
  */
 import { installBjsSurface } from "../../src/runtime/bjs/surface.js";
 import { installCompatSurface } from "../../src/runtime/bjs/compat-surface.js";
-import { CHATLESS_METHODS, RENAMED_METHODS, TELEGRAM_METHODS } from "../../src/runtime/bjs/telegram-methods.js";
-import { bundledLibSources, coreLibGlobals, LIB_ALIASES, storeLibNames } from "../../src/catalog/lib-sources.js";
+import { surfaceConfig } from "../../src/runtime/bjs/surface-config.js";
+import { bundledLibSources } from "../../src/catalog/lib-sources.js";
 
 /** A completion: `Bot.sendMessage`, or a global such as `message`. */
 export interface BjsName {
@@ -16,9 +16,7 @@ export interface BjsName {
 /** Every global of the BJS surface and the members of each namespace. */
 export function bjsNames(): BjsName[] {
   const global: Record<string, unknown> = {};
-  const libraries = { store: storeLibNames(), aliases: LIB_ALIASES, globals: coreLibGlobals() };
-  const config = { maxActions: 1000, maxActionBytes: 1 << 20, telegramMethods: TELEGRAM_METHODS, chatlessMethods: CHATLESS_METHODS, renamedMethods: RENAMED_METHODS, libraries };
-  const session = installBjsSurface(global, () => "null", config, () => [], installCompatSurface);
+  const session = installBjsSurface(global, () => "null", surfaceConfig({ maxActions: 1000, maxActionBytes: 1 << 20 }), () => [], installCompatSurface);
   session.begin({});
   // Our own library sources, as a bot that installed them all has them (their top level only publishes).
   const helpers = ["publish", "on", "setBotProperty", "getBotProperty", "setUserProperty", "getUserProperty", "platformUrl"];

@@ -30,6 +30,8 @@ export function installBjsSurface(
     telegramMethods: readonly string[];
     chatlessMethods: readonly string[];
     renamedMethods: Record<string, string>;
+    /** The text a keyboard goes with when none is given (answer.ts). */
+    keyboardOnlyText: string;
     /** The store's library names, their older aliases, and the core libraries' global names (lib-sources.ts). */
     libraries: { store: readonly string[]; aliases: Record<string, string>; globals: Record<string, string> };
   },
@@ -247,7 +249,8 @@ export function installBjsSurface(
       act({ type: "chatMessage", title: String(title ?? ""), params: messageParams(text, options) });
     },
     sendKeyboard(buttons: any, text: any, options?: any) {
-      const params = messageParams(text ?? "", options);
+      // Only buttons, as an old FAQ calls it (spec/bjs.md §2.3): Telegram takes no empty text.
+      const params = messageParams(text === undefined || text === null || text === "" ? config.keyboardOnlyText : text, options);
       api("sendMessage", { chat_id: currentChatId("Bot.sendKeyboard"), ...params, reply_markup: { keyboard: keyboardRows(buttons), resize_keyboard: true } });
     },
     sendInlineKeyboard(buttons: any, text: any, options?: any) {

@@ -1,8 +1,8 @@
 import ivm from "isolated-vm";
 import { installBjsSurface } from "../bjs/surface.js";
 import { installCompatSurface } from "../bjs/compat-surface.js";
-import { coreLibGlobals, LIB_ALIASES, storeLibNames, type LibSource } from "../../catalog/lib-sources.js";
-import { CHATLESS_METHODS, RENAMED_METHODS, TELEGRAM_METHODS } from "../bjs/telegram-methods.js";
+import type { LibSource } from "../../catalog/lib-sources.js";
+import { surfaceConfig } from "../bjs/surface-config.js";
 import { keyboardRows } from "../keyboard-layout.js";
 import { FUNCTION_HEADER, BODY_FILE } from "./body.js";
 import { installRealmGuard, shapeTools } from "./realm-guard.js";
@@ -84,7 +84,7 @@ const bootstrapOf = (limits: ExecutionLimits) => `
   "use strict";
   const __name = (target) => target;
   global.__bjs_control = (${realmBootstrap.toString()})(global, {
-    config: ${JSON.stringify({ ...limits, telegramMethods: TELEGRAM_METHODS, chatlessMethods: CHATLESS_METHODS, renamedMethods: RENAMED_METHODS, libraries: { store: storeLibNames(), aliases: LIB_ALIASES, globals: coreLibGlobals() } })},
+    config: ${JSON.stringify(surfaceConfig(limits))},
     limits: ${JSON.stringify(ERROR_LIMITS)},
     installSurface: ${installBjsSurface.toString()},
     installGuard: ${installRealmGuard.toString()},

@@ -54,7 +54,7 @@ export interface RealmLib {
 export function realmBootstrap(
   global: any,
   deps: {
-    config: { maxActions: number; maxActionBytes: number; maxReads: number; telegramMethods: readonly string[]; chatlessMethods: readonly string[]; renamedMethods: Record<string, string>; libraries: unknown };
+    config: { maxActions: number; maxActionBytes: number; maxReads: number; telegramMethods: readonly string[]; chatlessMethods: readonly string[]; renamedMethods: Record<string, string>; keyboardOnlyText: string; libraries: unknown };
     installSurface: (...args: any[]) => {
       begin(globals: unknown): void;
       loadLibs(list: { name: string; run: (...helpers: unknown[]) => void; lazy: boolean }[]): void;

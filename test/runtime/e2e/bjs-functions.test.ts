@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { engines } from "../../support/platform.js";
 import { useRuntime, type CommandSpec } from "../../support/runtime.js";
 import { MAX_LOGGED_PER_UPDATE } from "../../../src/runtime/invocation.js";
+import { KEYBOARD_ONLY_TEXT } from "../../../src/runtime/answer.js";
 
 describe.each(engines())("BJS functions, end to end on %s", (engine) => {
   const r = useRuntime(engine);
@@ -52,6 +53,13 @@ describe.each(engines())("BJS functions, end to end on %s", (engine) => {
     const [first, second] = await say("/i", 2);
     expect(JSON.parse(first!.text!)).toEqual({ a: [1, "x"] });
     expect(JSON.parse(second!.text!)).toEqual({ b: null });
+  });
+
+  it("Bot.sendKeyboard with only its buttons sends them with the keyboard-only text, as an Answer with only a keyboard does", async () => {
+    const { say, errors } = await setup([{ command: "/keys", bjs_code: 'Bot.sendKeyboard("Yes, No")' }]);
+    const [reply] = await say("/keys");
+    expect(reply!.text).toBe(KEYBOARD_ONLY_TEXT);
+    expect(await errors()).toEqual([]);
   });
 
   it("Bot.sendKeyboard lays out rows, and a pressed label reaches its alias", async () => {
