@@ -343,6 +343,29 @@ describe("a sandbox lent beyond an owner's share", () => {
     expect((await next).actions).toHaveLength(1);
     await held.result;
   });
+
+  it("lends its owner nothing more once a run there met the memory limit, which cost that process every warm realm", async () => {
+    const sandboxes = (executor as unknown as { sandboxes: { run(botId: number, ...rest: unknown[]): Promise<unknown> }[] }).sandboxes;
+    const waiting = (executor as unknown as { waiting: { botId: number }[] }).waiting;
+    const held = holding(531, 16);
+    await held.asked;
+    // Bot 532's run, wherever it goes, ends as a bomb's would.
+    const restore = sandboxes.map((sandbox) => {
+      const run = sandbox.run.bind(sandbox);
+      sandbox.run = (botId, ...rest) => (botId === 532 ? Promise.resolve({ output: null, stop: "memory" }) : run(botId, ...rest));
+      return () => (sandbox.run = run);
+    });
+    try {
+      expect((await run(532, 16, "")).error).toBeDefined();
+      const next = run(533, 16, "Bot.sendMessage('next')");
+      expect(waiting.map((waiter) => waiter.botId)).toEqual([533]);
+      held.release();
+      expect((await next).actions).toHaveLength(1);
+      await held.result;
+    } finally {
+      for (const undo of restore) undo();
+    }
+  });
 });
 
 /** Holds this thread, as a busy platform would, so that a race with a sandbox process goes one way. */

@@ -205,10 +205,12 @@ export class Executor {
       // A run handed back never started: it goes elsewhere, ahead of the runs that came after it.
       returned = raw === "returned";
       if (raw === "returned") continue;
+      // A run stopped in a lent sandbox (by its leash, or by the memory limit or a crash, which
+      // cost that process every warm realm) bars its owner from borrowing for a while.
+      if (leashed && raw.stop !== undefined) this.markSlow(ownerId);
       if (leashed && raw.stop === "timeout") {
         // Nothing of a run leaves the isolate but its outcome (reads only read): it may start
         // again, within its owner's share and with its whole time.
-        this.markSlow(ownerId);
         mayBorrow = false;
         continue;
       }
