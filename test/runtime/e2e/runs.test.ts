@@ -33,16 +33,16 @@ describe.each(engines())("runs from anywhere, on %s", (engine) => {
       await user.sendText(chat, text);
       await bot.deliver();
     };
-    /** Moves the clock on in small steps until `count` more bot messages arrived; answers all of them so far. */
-    const messagesAfter = async (count: number, stepMs = 500) => {
+    /** Moves the clock on in small steps until `count` more bot messages arrived in the chat (the user's, else `inChat`); answers all of them so far. */
+    const messagesAfter = async (count: number, stepMs = 500, inChat = chat) => {
       await vi.waitFor(
         async () => {
           await r.t.clock.advanceAsync(stepMs);
-          expect((await chat.waitForBotMessages({ count, timeoutMs: 50 })).length).toBe(count);
+          expect((await inChat.waitForBotMessages({ count, timeoutMs: 50 })).length).toBe(count);
         },
         { timeout: 15_000, interval: 10 },
       );
-      return (await chat.history()).filter((m) => m.from?.is_bot).map((m) => m.text);
+      return (await inChat.history()).filter((m) => m.from?.is_bot).map((m) => m.text);
     };
     const scheduled = async () => (await r.t.app.inject({ method: "GET", url: `/v2/bots/${bot.id}/scheduled_runs?api_key=${bot.apiKey}` })).json();
     const errors = async () => (await r.t.app.inject({ method: "GET", url: `/v2/bots/${bot.id}/error_logs?api_key=${bot.apiKey}` })).json() as { title: string }[];
@@ -79,13 +79,7 @@ describe.each(engines())("runs from anywhere, on %s", (engine) => {
     await send("/remind");
     expect(await messagesAfter(1, 10_000)).toEqual(["ring for Ada"]);
     await send(`/tell ${other.id}`);
-    await vi.waitFor(
-      async () => {
-        await r.t.clock.advanceAsync(500);
-        expect((await otherChat.history()).filter((m) => m.from?.is_bot).map((m) => m.text)).toEqual(["hi", "ring for Bob"]);
-      },
-      { timeout: 15_000, interval: 10 },
-    );
+    expect(await messagesAfter(1, 500, otherChat)).toEqual(["hi", "ring for Bob"]);
   });
 
   it("answers no failure of a scheduled run in the chat, neither with the error reply nor with !: it is logged", async () => {
