@@ -269,9 +269,9 @@ export function writeRepository(content: BotContent, identity: ExportIdentity): 
   const files = new Map<string, string>();
   files.set("README.md", readme(identity.name));
   // The four keys as Bots.Business writes them (no space after the colon, no newline at the
-  // end, git-format.md §1.2), and `folders` when some folder has no command, to survive a round trip.
-  const empty = content.folders.some((title) => !content.commands.some((entry) => entry.folder === title));
-  const descriptor = { bb_sync_version: SYNC_VERSION, name: identity.name, csv_url: identity.csv_url, git_remote: identity.git_remote ?? "", ...(empty && { folders: content.folders }) };
+  // end, git-format.md §1.2), and `folders` when the bot has any, so that their order and the
+  // folders without commands survive a round trip.
+  const descriptor = { bb_sync_version: SYNC_VERSION, name: identity.name, csv_url: identity.csv_url, git_remote: identity.git_remote ?? "", ...(content.folders.length > 0 && { folders: content.folders }) };
   files.set("bot.json", `{\n${Object.entries(descriptor).map(([key, value]) => `  ${JSON.stringify(key)}:${JSON.stringify(value)}`).join(",\n")}\n}`);
   for (const entry of content.commands) {
     const directory = entry.folder === null ? "commands" : `commands/${safeFileName(entry.folder)}`;
