@@ -107,9 +107,11 @@ export function botTextProblem(characters: number): string | undefined {
   return `A bot's commands and libraries (code, answers, keyboards, help) may hold ${MAX_BOT_TEXT} characters in all; this would make ${characters}`;
 }
 
-/** The characters of a command's texts that count against MAX_BOT_TEXT. */
-export function commandCharacters(command: { code: string | null; answer: string | null; help: string | null }, keyboard: string | null): number {
-  return (command.code?.length ?? 0) + (command.answer?.length ?? 0) + (command.help?.length ?? 0) + (keyboard?.length ?? 0);
+/** The characters of a command's texts (its code, answer, help, keyboard), as they count against MAX_BOT_TEXT. */
+export function textCharacters(...texts: (string | null)[]): number {
+  let characters = 0;
+  for (const text of texts) characters += text?.length ?? 0;
+  return characters;
 }
 
 /** The longest auto retry: as far ahead as `Bot.run` may schedule (a much later run cannot be scheduled at all). */

@@ -3,7 +3,7 @@ import { libraryOf } from "../catalog/libraries.js";
 import { isoNow, type Clock } from "../clock.js";
 import type { Schema } from "../db/schema.js";
 import type { BotStore } from "../bots/bots.js";
-import { botTextProblem, commandCharacters } from "../bots/commands.js";
+import { botTextProblem, textCharacters } from "../bots/commands.js";
 import { ValidationError } from "../errors.js";
 
 /** One command as a repository, a CSV sheet or a copy carries it: fields by value, the folder by title. */
@@ -40,7 +40,7 @@ export interface BotContent {
 /** What is wrong with how much text the content holds in all, or undefined (see MAX_BOT_TEXT). */
 export function contentTextProblem(content: Pick<BotContent, "commands" | "libs">): string | undefined {
   let characters = 0;
-  for (const entry of content.commands) characters += commandCharacters(entry, entry.keyboard);
+  for (const entry of content.commands) characters += textCharacters(entry.code, entry.answer, entry.help, entry.keyboard);
   for (const lib of content.libs) characters += lib.source?.length ?? 0;
   return botTextProblem(characters);
 }

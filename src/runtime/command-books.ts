@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import type { Schema } from "../db/schema.js";
 import { bundledLibSource, CORE_LIBS, type LibSource } from "../catalog/lib-sources.js";
 import { libEntries } from "../interop/bot-content.js";
-import { commandCharacters } from "../bots/commands.js";
+import { textCharacters } from "../bots/commands.js";
 import { CommandBook, type RoutableCommand } from "./command-book.js";
 
 /**
@@ -35,7 +35,6 @@ export class CommandBooks {
   /** The book of the bot at this `commands_version` (the bot row carries it). */
   async of(botId: number, version: number): Promise<CommandBook> {
     const cached = this.cache.get(botId);
-    if (cached) this.forget(botId, cached);
     if (cached?.version === version) {
       this.keep(botId, cached);
       return cached.book;
@@ -43,14 +42,15 @@ export class CommandBooks {
     const [commands, { libs, ownCharacters }] = await Promise.all([this.load(botId), this.libs(botId)]);
     const book = new CommandBook(commands, libs);
     let characters = ownCharacters;
-    for (const command of commands) characters += commandCharacters({ ...command, help: null }, command.keyboard_body);
-    const current = this.cache.get(botId);
-    if (current) this.forget(botId, current);
+    for (const command of commands) characters += textCharacters(command.code, command.answer, command.keyboard_body);
     this.keep(botId, { version, book, characters });
     return book;
   }
 
+  /** Keeps the bot's entry as the one used most recently (in place of any it had), then drops the least recent past the budget. */
   private keep(botId: number, entry: Cached): void {
+    const held = this.cache.get(botId);
+    if (held) this.forget(botId, held);
     this.cache.set(botId, entry);
     this.cachedCharacters += entry.characters;
     for (const [oldest, dropped] of this.cache) {
