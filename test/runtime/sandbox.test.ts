@@ -435,6 +435,20 @@ describe("hostile BJS", () => {
     expect(textOf(next.actions[0])).toBe('"" 1001 Ada object');
   });
 
+  it("builds the legacy data of the run's values as given, once, and from nothing BJS replaced meanwhile", async () => {
+    const body = [
+      "message = 'reassigned';",
+      "Map.prototype.get = function () { throw new Error('the surface called a replaced Map method') };",
+      "Object.defineProperty(Object.prototype, 'cookies', { get: function () { throw new Error('the surface read through a prototype') }, configurable: true });",
+      "Bot.sendMessage([data.message, data.user.first_name, data.chat.chatid, data.cookies, data.content, data === data, message].join(' '))",
+    ].join("\n");
+    const result = await run(body, { botId: 75 });
+    expect(result.error).toBeUndefined();
+    expect(textOf(result.actions[0])).toBe("/start Ada 1001   true reassigned");
+    const next = await run("Bot.sendMessage(String(data.message === message) + ' ' + typeof data.cookies)", { botId: 75 });
+    expect(textOf(next.actions[0])).toBe("true object");
+  });
+
   it.each([
     ["a non-enumerable property", "Object.defineProperty(Array.prototype, 'hidden', {value: 1, configurable: true})", "typeof [].hidden", "undefined"],
     ["properties defined at once", "Object.defineProperties(Math, {secret: {value: 2, configurable: true}})", "typeof Math.secret", "undefined"],

@@ -13,6 +13,8 @@ export function installCompatSurface(kit: {
   current(): any;
 }) {
   const { act, read, fail, isPlainObject } = kit;
+  // The realm's own built-ins, held from the start as in surface.ts.
+  const { String, Number, Object, Array, Date, Map, Math, JSON } = globalThis;
   const { stringify, parse } = JSON;
   // Captured before the realm guard blocks the constructor for BJS: templates are compiled here.
   const makeFunction = Function;
@@ -218,12 +220,8 @@ export function installCompatSurface(kit: {
     },
   };
 
-  /** The legacy `data` wrapper of 2018-2019 bots: the execution's context under one name. */
-  const dataOf = (globals: any) => {
-    const data: any = {};
-    for (const name of ["message", "params", "options", "user", "chat", "bot", "command", "request", "tgUpdate", "content", "http_status", "http_headers", "cookies"]) data[name] = globals[name] ?? null;
-    return data;
-  };
+  /** The legacy `data` wrapper of 2018-2019 bots: the execution's context under one name, these of its names (surface.ts builds it). */
+  const dataNames: readonly string[] = ["message", "params", "options", "user", "chat", "bot", "command", "request", "tgUpdate", "content", "http_status", "http_headers", "cookies"];
 
   /** The legacy `statistics`: the bot's users and chats, counted when read. */
   const statistics = {};
@@ -234,7 +232,7 @@ export function installCompatSurface(kit: {
   return {
     surface: { AdminPanel, BBAdmin, List, WebApp, statistics },
     listRef,
-    dataOf,
+    dataNames,
     begin() {
       panels = new Map();
     },

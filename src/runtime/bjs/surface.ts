@@ -38,11 +38,14 @@ export function installBjsSurface(
   keyboardRows: (layout: unknown) => { text: string }[][],
   installCompat: typeof import("./compat-surface.js").installCompatSurface,
 ) {
-  // Taken before BJS runs: a body that replaces JSON.stringify or Reflect must not shrink its
-  // output's measured size, nor break how actions leave the isolate.
+  // The realm's own built-ins, taken before BJS runs: a body that replaces one (JSON.stringify,
+  // Map) must not change what the surface does, nor reach `take`, which runs after the body
+  // with no time limit. Held here, they also cost nothing to reach: a global name is a call into
+  // V8's runtime each time a realm's copy of this code, not yet warm, reads it (with 1,000 bots
+  // taking turns, most copies never warm up).
+  const { String, Number, Object, Array, Date, Map, Error, JSON, Proxy } = global as typeof globalThis;
   const { stringify, parse } = JSON;
-  // `take` runs after the body, with no time limit: nothing it calls may be BJS's own.
-  const MapClass = Map;
+  const entriesOf = Object.entries;
   const encodeUri = encodeURIComponent;
   const decodeEscapes = unescape;
   /** UTF-8 bytes of a text, as the host counts them (a lone surrogate counts as its worst case). */
@@ -571,7 +574,6 @@ export function installBjsSurface(
     failure?: unknown;
   }
   const { store: storeLibs, aliases: libAliases, globals: coreGlobals } = config.libraries;
-  const ProxyClass = Proxy;
   const objectPrototype = Object.prototype;
   const hasOwn = Object.prototype.hasOwnProperty;
   let libs = new Map<string, LoadedLib>();
@@ -633,7 +635,7 @@ export function installBjsSurface(
   const libNames = () => [...libs.keys(), ...Object.keys(libAliases).filter((alias) => libs.has(libAliases[alias]!))];
 
   /** `Libs`: the execution's libraries by name; any other name says what to install. */
-  const libsView = new ProxyClass(Object.create(null), {
+  const libsView = new Proxy(Object.create(null), {
     get(_target, key) {
       if (typeof key === "symbol") return undefined;
       const lib = libNamed(key);
@@ -694,9 +696,35 @@ export function installBjsSurface(
    */
   const contextNames = ["data", "message", "params", "options", "command", "user", "chat", "bot", "request", "tgUpdate", "owner", "admins", "iteration_quota", "payment_plan", "completed_commands_count", "BB_API_URL", "content", "http_status", "http_headers", "cookies"];
   const noContext: unknown[] = contextNames.map(() => null);
+  /** The execution's values as given, and as BJS may have reassigned them since. */
+  let givenValues = noContext;
   let contextValues = noContext;
+  /**
+   * Each name's place, to fill the values from the globals' entries. Read by name instead
+   * (`globals[name]`), one site sees every name on objects of every realm's own shapes: with
+   * 1,000 bots taking turns V8's lookup cache cannot hold them, and each read became a call
+   * into V8's runtime, 15 a run.
+   */
+  const contextIndex = new Map<string, number>();
+  contextNames.forEach((name, i) => contextIndex.set(name, i));
+  /**
+   * The legacy `data` (compat-surface.ts), of the values as given, is built only when an
+   * execution reads it: few do. BJS runs meanwhile, so this calls no method it could replace.
+   */
+  const dataAt = contextNames.indexOf("data");
+  const dataPlaces = compat.dataNames.map((name) => contextIndex.get(name)!);
+  const unread = {};
+  const defineOwn = Object.defineProperty;
+  const dataOfGiven = () => {
+    const data = {};
+    for (let i = 0; i < dataPlaces.length; i++) {
+      // Defined, not assigned, from a record with no prototype: no accessor BJS put on Object.prototype runs.
+      defineOwn(data, compat.dataNames[i]!, { __proto__: null, value: givenValues[dataPlaces[i]!], writable: true, enumerable: true, configurable: true } as PropertyDescriptor);
+    }
+    return data;
+  };
   contextNames.forEach((name, i) => {
-    const get = () => contextValues[i];
+    const get = i === dataAt ? () => (contextValues[i] === unread ? (contextValues[i] = dataOfGiven()) : contextValues[i]) : () => contextValues[i];
     const set = (value: unknown) => {
       if (open) contextValues[i] = value;
     };
@@ -716,8 +744,14 @@ export function installBjsSurface(
       current = globals;
       open = true;
       compat.begin();
-      contextValues = [];
-      for (const name of contextNames) contextValues.push(name === "data" ? compat.dataOf(globals) : (globals[name] ?? null));
+      givenValues = noContext.slice();
+      const given = entriesOf(globals);
+      for (let i = 0; i < given.length; i++) {
+        const at = contextIndex.get(given[i]![0]);
+        if (at !== undefined) givenValues[at] = given[i]![1] ?? null;
+      }
+      contextValues = givenValues.slice();
+      contextValues[dataAt] = unread;
       for (const { scope, name, ...read } of globals.prefetched ?? []) {
         knownProps.set(keyOf(scope === "user" ? { scope, user_id: current.user.id } : { scope }, name), read);
       }
@@ -757,11 +791,11 @@ export function installBjsSurface(
       outputBytes = 0;
       actionCount = 0;
       current = {};
-      knownProps = new MapClass();
-      libs = new MapClass();
-      handlers = new MapClass();
+      knownProps = new Map();
+      libs = new Map();
+      handlers = new Map();
       handlerNamesJson = "";
-      contextValues = noContext;
+      givenValues = contextValues = noContext;
       return actions;
     },
   };
