@@ -1,12 +1,13 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
+import { wholeNumberOf } from "../whole-number.js";
 
 export const DEFAULT_PER_PAGE = 50;
 export const MAX_PER_PAGE = 200;
 
 /** A whole number in the query: its digits (z.coerce read `0x10` and `1e3` too); an empty value is one left out. */
 const queryWhole = (max: number, fallback: number) =>
-  z.preprocess((value) => (value === "" ? undefined : typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value), z.number().int().min(1).max(max).default(fallback));
+  z.preprocess((value) => (typeof value !== "string" ? value : value.trim() === "" ? undefined : wholeNumberOf(value)), z.number().int().min(1).max(max).default(fallback));
 
 /** The `page` and `per_page` query parameters every list endpoint takes. */
 export const pageQuery = {

@@ -4,6 +4,7 @@ import { isoNow, type Clock } from "../clock.js";
 import type { BotCommandsTable, CommandAliasesTable, Schema } from "../db/schema.js";
 import { fetchPage, type Page, type Window } from "../db/paging.js";
 import { NotFoundError, ValidationError } from "../errors.js";
+import { wholeNumberOf } from "../whole-number.js";
 import type { BotStore } from "./bots.js";
 import type { Folder, FolderStore } from "./folders.js";
 
@@ -153,16 +154,6 @@ function codeOf(fields: CommandFields, problems: string[]): string | null {
     problems.push("Bjs code and code differ; send the command's BJS under one of them");
   }
   return bjsCode ?? code;
-}
-
-/**
- * A whole number given as a number or as its digits (surrounding spaces allowed, as a sheet
- * cell has them); NaN for any other text, such as `0x10`, `1e3` or `1.0`, which Number() reads.
- */
-export function wholeNumberOf(value: number | string): number {
-  if (typeof value === "number") return value;
-  const text = value.trim();
-  return /^\d+$/.test(text) ? Number(text) : NaN;
 }
 
 /**
