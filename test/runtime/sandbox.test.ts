@@ -449,6 +449,25 @@ describe("hostile BJS", () => {
     expect(textOf(next.actions[0])).toBe("true object");
   });
 
+  it("lets no method BJS replaced keep the surface's own lists: a later run may call no more Telegram methods, nor find more libraries", async () => {
+    const grab = [
+      "var held = [], includes = Array.prototype.includes, keys = Object.keys;",
+      "Array.prototype.includes = function () { held.push(this); return true };",
+      "Object.keys = function (o) { held.push(o); return [] };",
+      "Api.call('send_message', { text: 'x' }); Object.getOwnPropertyNames(Libs);",
+      "Array.prototype.includes = includes; Object.keys = keys;",
+      "for (var i = 0; i < held.length; i++) { try { if (Array.isArray(held[i])) held[i].push('evilMethod'); else held[i].Evil = 'CommonLib' } catch (e) {} }",
+      "Bot.sendMessage(String(held.length))",
+    ].join("\n");
+    const grabbed = await run(grab, { botId: 91 });
+    expect(grabbed.error).toBeUndefined();
+    // The replaced methods ran, and were handed the surface's lists.
+    expect(Number(textOf(grabbed.actions.at(-1)))).toBeGreaterThan(1);
+    const next = await run("Bot.sendMessage(String(Object.keys(Libs).indexOf('Evil'))); Api.call('evilMethod', {})", { botId: 91 });
+    expect(textOf(next.actions[0])).toBe("-1");
+    expect(next.error?.message).toMatch(/not an allowed Telegram method/);
+  });
+
   it.each([
     ["a non-enumerable property", "Object.defineProperty(Array.prototype, 'hidden', {value: 1, configurable: true})", "typeof [].hidden", "undefined"],
     ["properties defined at once", "Object.defineProperties(Math, {secret: {value: 2, configurable: true}})", "typeof Math.secret", "undefined"],

@@ -38,13 +38,23 @@ export function installBjsSurface(
   keyboardRows: (layout: unknown) => { text: string }[][],
   installCompat: typeof import("./compat-surface.js").installCompatSurface,
 ) {
-  // The realm's own built-ins, taken before BJS runs: a body that replaces one (JSON.stringify,
-  // Map) must not change what the surface does, nor reach `take`, which runs after the body
-  // with no time limit. Held here, they also cost nothing to reach: a global name is a call into
-  // V8's runtime each time a realm's copy of this code, not yet warm, reads it (with 1,000 bots
-  // taking turns, most copies never warm up).
+  // The realm's own built-ins, taken before BJS runs: a body that puts another in a global's
+  // place (JSON, Map) must not change what the surface does, nor reach `take`, which runs after
+  // the body with no time limit (what BJS changes of their methods, the guard undoes after the
+  // run). Held here, they also cost nothing to reach: a global name is a call into V8's runtime
+  // each time a realm's copy of this code, not yet warm, reads it (with 1,000 bots taking
+  // turns, most copies never warm up).
   const { String, Number, Object, Array, Date, Map, Error, JSON, Proxy } = global as typeof globalThis;
   const { stringify, parse } = JSON;
+  // Frozen for the realm's life: code that runs while BJS runs hands parts of it to methods BJS
+  // can replace (`telegramMethods.includes`, `Object.keys(aliases)`, `hasOwn.call`), which then
+  // hold them, and must not change what the realm's later runs may do.
+  const freezeDeep = (value: unknown) => {
+    if (typeof value !== "object" || value === null) return;
+    for (const inner of Object.values(value)) freezeDeep(inner);
+    Object.freeze(value);
+  };
+  freezeDeep(config);
   const entriesOf = Object.entries;
   const encodeUri = encodeURIComponent;
   const decodeEscapes = unescape;

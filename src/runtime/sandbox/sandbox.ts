@@ -19,9 +19,10 @@ const TIER_UP_BUDGET = "--interrupt-budget=1000000";
  * The young generation's semi-space, in MB (isolated-vm gives an isolate of 448 MB about 4).
  * A scavenge walks the roots of every warm realm, so fewer, larger ones cost less: with 1,000
  * realms taking turns, `bench/executor.ts --bots 1000` made 205 scavenges in 317 ms at the
- * default and 129 in 265 ms at 8 MB, and a run's p99 fell from 1.7-1.9 ms to 0.8 ms. Not more:
- * from 12 MB on, a small isolate filling a huge array ran about 30 s into its memory limit
- * where it had ended its process within a second.
+ * default and 129 in 265 ms at 8 MB, and a run's p99 fell from 1.7-1.9 ms to 0.8 ms. It costs
+ * memory: isolated-vm allows the young generation past `BJS_MEMORY_MB`, so a memory bomb now
+ * stops about 24 MB later. Not more: from 12 MB on, a small isolate filling a huge array ran
+ * about 30 s into its memory limit where it had ended its process within a second.
  */
 const YOUNG_GENERATION = "--max-semi-space-size=8";
 const EXEC_ARGV = ["--no-node-snapshot", TIER_UP_BUDGET, YOUNG_GENERATION, ...(fromSource ? ["--import", "tsx"] : [])];
