@@ -44,7 +44,7 @@ export function installBjsSurface(
   // run). Held here, they also cost nothing to reach: a global name is a call into V8's runtime
   // each time a realm's copy of this code, not yet warm, reads it (with 1,000 bots taking
   // turns, most copies never warm up).
-  const { String, Number, Object, Array, Date, Map, Error, JSON, Proxy } = global as typeof globalThis;
+  const { String, Number, Object, Array, Date, Map, Error, JSON, Proxy } = globalThis;
   const { stringify, parse } = JSON;
   // Frozen for the realm's life: code that runs while BJS runs hands parts of it to methods BJS
   // can replace (`telegramMethods.includes`, `Object.keys(aliases)`, `hasOwn.call`), which then
