@@ -11,8 +11,10 @@
  */
 import { parseArgs } from "node:util";
 import ivm from "isolated-vm";
-import { Executor, defaultExecutorOptions } from "../src/runtime/sandbox/executor.js";
+import { built } from "./built.js";
 import { childrenCpuNs, percentile } from "./stats.js";
+
+const { Executor, defaultExecutorOptions } = await built<typeof import("../src/runtime/sandbox/executor.js")>("runtime/sandbox/executor.js");
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "5000" }, bots: { type: "string", default: "1" } } });
 const RUNS = Number(values.runs);

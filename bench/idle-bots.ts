@@ -24,6 +24,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { Message, User, UserFromGetMe } from "@grammyjs/types";
 import { freePort, listenOnLoopback } from "../test/support/net.js";
+import { built } from "./built.js";
 
 /** Botyard's long-poll timeout (intake/polling.ts), given to grammY too. */
 const POLL_TIMEOUT_S = 25;
@@ -39,7 +40,7 @@ type Registered = { token: string; user: UserFromGetMe };
 // ---- The emulator process ---------------------------------------------------------------
 
 async function emulatorProcess(): Promise<void> {
-  const { startEmulator } = await import("../src/telegram/emulator/index.js");
+  const { startEmulator } = await built<typeof import("../src/telegram/emulator/index.js")>("telegram/emulator/index.js");
   const emulator = await startEmulator({ limits: { enabled: false }, webhook: { retryBaseMs: 50 } });
   const { world, polling } = emulator.emulator;
   // Every bot reply, told to the bench when the emulator stores it.
@@ -140,10 +141,10 @@ const BJS = 'Bot.sendMessage("hi " + params, {parse_mode: null});';
 async function botyard(emulator: EmulatorProcess, folder: string, polling: boolean, count: number): Promise<Side> {
   const [{ default: pino }, { buildApp }, { loadConfig }, { createPlatform }, { createProcessing }] = await Promise.all([
     import("pino"),
-    import("../src/api/app.js"),
-    import("../src/config.js"),
-    import("../src/platform.js"),
-    import("../src/runtime/processing.js"),
+    built<typeof import("../src/api/app.js")>("api/app.js"),
+    built<typeof import("../src/config.js")>("config.js"),
+    built<typeof import("../src/platform.js")>("platform.js"),
+    built<typeof import("../src/runtime/processing.js")>("runtime/processing.js"),
   ]);
   const registered = await emulator.ask<Registered[]>({ kind: "registerBots", prefix: "botyard_idle", count });
   const port = await freePort();

@@ -38,6 +38,7 @@ import { parseArgs } from "node:util";
 import { isMainThread, parentPort, Worker } from "node:worker_threads";
 import type { Message, User, UserFromGetMe } from "@grammyjs/types";
 import { freePort, listenOnLoopback } from "../test/support/net.js";
+import { built } from "./built.js";
 import { childrenCpuNs, percentile, threadCpuNs } from "./stats.js";
 
 const RATE = 200;
@@ -64,7 +65,7 @@ interface RunResult {
 // ---- The worker: the emulator, the users, the load, the clock ---------------------------
 
 async function emulatorWorker(): Promise<void> {
-  const { startEmulator, EmulatorClient, directTransport } = await import("../src/telegram/emulator/index.js");
+  const { startEmulator, EmulatorClient, directTransport } = await built<typeof import("../src/telegram/emulator/index.js")>("telegram/emulator/index.js");
   const emulator = await startEmulator({ limits: { enabled: false }, webhook: { retryBaseMs: 50 } });
   const client = new EmulatorClient(directTransport(emulator.control));
   type Chats = { user: Awaited<ReturnType<typeof client.createUser>>; chat: Awaited<ReturnType<Awaited<ReturnType<typeof client.createUser>>["privateChat"]>> }[];
@@ -220,10 +221,10 @@ interface Setup {
 async function botyard({ emulator, folder, polling, count, isolates, round }: Setup): Promise<Target> {
   const [{ default: pino }, { buildApp }, { loadConfig }, { createPlatform }, { createProcessing }] = await Promise.all([
     import("pino"),
-    import("../src/api/app.js"),
-    import("../src/config.js"),
-    import("../src/platform.js"),
-    import("../src/runtime/processing.js"),
+    built<typeof import("../src/api/app.js")>("api/app.js"),
+    built<typeof import("../src/config.js")>("config.js"),
+    built<typeof import("../src/platform.js")>("platform.js"),
+    built<typeof import("../src/runtime/processing.js")>("runtime/processing.js"),
   ]);
   const registered = await registerBots(emulator, `botyard_r${round}_`, count);
   const port = await freePort();
