@@ -7,6 +7,8 @@ import { readOutcome } from "../../src/runtime/sandbox/outcome.js";
 import { Body } from "../../src/runtime/sandbox/body.js";
 import { coreLibSources } from "../../src/catalog/lib-sources.js";
 import type { Action } from "../../src/runtime/actions.js";
+import { isInertBody } from "../../src/runtime/sandbox/inert-body.js";
+import { realmGlobalNames } from "../support/realm-names.js";
 
 const limits = { maxActions: 50, maxActionBytes: 64 * 1024, maxReads: 1000 };
 const executor = new Executor({ isolates: 2, memoryMb: 64, warmMb: 8, limits });
@@ -611,6 +613,49 @@ describe("hostile BJS", () => {
     expect(body.actions.map(textOf)).toEqual(["null null null"]);
     const handler = await run("", { botId: 77, libs: [probe], handler: "/probe" });
     expect(handler.actions.map(textOf)).toEqual(["handler null"]);
+  });
+
+  it("skips comparing the built-ins only after inert bodies, which leave them as a fresh realm has them", async () => {
+    // Every guarded object's own keys, extensibility and values (a function by its name), hashed.
+    const probe = `var objects = [Object.getPrototypeOf(globalThis), Object.getPrototypeOf([][Symbol.iterator]()), Object.getPrototypeOf(""[Symbol.iterator]())];
+      var names = Object.getOwnPropertyNames(globalThis).sort();
+      for (var i = 0; i < names.length; i++) {
+        var d = Object.getOwnPropertyDescriptor(globalThis, names[i]);
+        if (!d || !("value" in d) || d.value === null || (typeof d.value !== "object" && typeof d.value !== "function")) continue;
+        objects.push(d.value, Object.getPrototypeOf(d.value));
+        if (typeof d.value === "function" && d.value.prototype) objects.push(d.value.prototype);
+      }
+      var text = "";
+      for (var j = 0; j < objects.length; j++) {
+        var keys = Reflect.ownKeys(objects[j]);
+        text += "|" + keys.length + Object.isExtensible(objects[j]);
+        for (var k = 0; k < keys.length; k++) {
+          var p = Object.getOwnPropertyDescriptor(objects[j], keys[k]);
+          text += String(keys[k]) + "=" + ("value" in p ? (typeof p.value === "function" ? p.value.name : typeof p.value === "object" ? typeof p.value : String(p.value)) : "get") + ",";
+        }
+      }
+      var hash = 0;
+      for (var c = 0; c < text.length; c++) hash = (hash * 31 + text.charCodeAt(c)) | 0;
+      Bot.sendMessage(hash + " " + text.length, { parse_mode: null })`;
+    const fingerprint = async (botId: number) => textOf((await run(probe, { botId })).actions[0]);
+    const busy = [
+      'var a = [3, 1, 2]; a.push(4); a.sort(); a.reverse(); a.fill(0, 1); a.splice(0, 1); [].push.call(a, 5); [].push.apply(a, [6]); a.copyWithin(0, 1); Bot.sendMessage(a.join(","))',
+      'var s = " Hi ".trim().toLowerCase().split("").concat(["x"]).join("-"); "abc".replace(/b/g, "B"); "abc".search(/c/); "a,b".split(/,/); /x/g.exec("xx"); "aXbX".match(/X/g); Bot.sendMessage(s)',
+      'var o = { toString: [].join, valueOf: [].concat, length: 1, 0: "z" }; var t = "" + String(o) + o; JSON.stringify({ a: [1, { b: 2 }], o: o }, [].push, 2); JSON.parse("[1, {\\"a\\": 2}]", [].push)',
+      "var d = new Date(0); d.setFullYear(2020); Date.now(); Date.parse('2020-01-01'); Math.max.apply(null, [1, 2]); Math.max.call(user, 1); [].sort.call(user); [].fill.call(chat, 1, 0, 2)",
+      'for (var k in user) k.length; for (var v of [1, 2]) v; var copy = { ...user, extra: [..."ab"], __proto__: { x: 1 } }; try { null.x } catch (err) { err.message + err.stack } leaked = 1',
+      "var f = [].push.bind(user); f(1); var g = Bot.sendMessage; ''.concat.call(message, params); user.hasOwnProperty('id'); [].reverse.call(user)",
+    ];
+    const fresh = await fingerprint(95);
+    for (const body of busy) {
+      expect(isInertBody(body, realmGlobalNames()), body).toBe(true);
+      const ran = await run(body, { botId: 96 });
+      expect(ran.error, body).toBeUndefined();
+      expect(await fingerprint(96), body).toBe(fresh);
+    }
+    // A body that changes a built-in is not inert, and its run is still put back.
+    await run("Array.prototype.evil = 1; Math.max = Math.min", { botId: 96 });
+    expect(await fingerprint(96)).toBe(fresh);
   });
 
   it("keeps bots apart: one bot's globals are not visible to another", async () => {

@@ -32,6 +32,8 @@ export function installBjsSurface(
     renamedMethods: Record<string, string>;
     /** The text a keyboard goes with when none is given (answer.ts). */
     keyboardOnlyText: string;
+    /** The names of the per-execution globals (surface-config.ts). */
+    contextNames: readonly string[];
     /** The store's library names, their older aliases, and the core libraries' global names (lib-sources.ts). */
     libraries: { store: readonly string[]; aliases: Record<string, string>; globals: Record<string, string> };
   },
@@ -704,7 +706,7 @@ export function installBjsSurface(
    * writes nor empties the global object), reading this execution's values: an assignment in
    * BJS changes what BJS reads, never what the surface acts on.
    */
-  const contextNames = ["data", "message", "params", "options", "command", "user", "chat", "bot", "request", "tgUpdate", "owner", "admins", "iteration_quota", "payment_plan", "completed_commands_count", "BB_API_URL", "content", "http_status", "http_headers", "cookies"];
+  const { contextNames } = config;
   const noContext: unknown[] = contextNames.map(() => null);
   /** The execution's values as given, and as BJS may have reassigned them since. */
   let givenValues = noContext;

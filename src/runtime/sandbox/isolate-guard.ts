@@ -92,6 +92,15 @@ export class IsolateGuard {
     return new IsolateGuard(context, method("record"), method("restore"), method("forget"));
   }
 
+  /**
+   * Every name the realm's global object answers, its prototypes' included: this context is a
+   * copy of the same snapshot as every bot's realm (inert-body.ts).
+   */
+  globalNames(): string[] {
+    const names = "(() => { const names = []; for (let at = globalThis; at !== null; at = Object.getPrototypeOf(at)) names.push(...Object.getOwnPropertyNames(at)); return names; })()";
+    return this.context.evalSync(names, { copy: true }) as string[];
+  }
+
   /** Records a new realm's guarded objects (what its `connect` answered); answers the realm's number here. */
   record(objects: ivm.Reference<object[]>): number {
     const realm = this.nextRealm++;

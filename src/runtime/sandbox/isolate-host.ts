@@ -3,6 +3,7 @@ import { installBjsSurface } from "../bjs/surface.js";
 import { installCompatSurface } from "../bjs/compat-surface.js";
 import type { LibSource } from "../../catalog/lib-sources.js";
 import { surfaceConfig } from "../bjs/surface-config.js";
+import { isInertBody } from "./inert-body.js";
 import { keyboardRows } from "../keyboard-layout.js";
 import { FUNCTION_HEADER, BODY_FILE } from "./body.js";
 import { installRealmGuard, shapeTools } from "./realm-guard.js";
@@ -193,6 +194,7 @@ class BotRealm {
    * it left), `finish` collects the output and restores the realm. Answers the outcome, whether
    * the body failed to compile, whether the realm can be kept, and, for a `sync` run (on this
    * thread, where no read can be answered), whether it missed a read and must run again.
+   * `inert`: the run executes only an inert body (inert-body.ts), no library code.
    */
   async run(
     key: number,
@@ -202,6 +204,7 @@ class BotRealm {
     reads: HostReads,
     timeoutMs: number,
     sync: boolean,
+    inert: boolean,
   ): Promise<{ outcome: RawOutcome; compileFailed: boolean; reusable: boolean; missed: boolean }> {
     this.reads = reads;
     this.readChars = 0;
@@ -246,8 +249,10 @@ class BotRealm {
       // The output leads with the realm guard's verdict ("-" the realm is not clean, "!" the
       // isolate's guard must compare every property, "+" not), then "~" for a missed read.
       const missed = sync && output[1] === "~";
-      // A realm past its bodies is dropped anyway: the isolate's guard need not restore it.
-      const reusable = output[0] !== "-" && this.defined.size < MAX_BODIES_PER_REALM && this.guard.restore(this.guarded, output[0] === "!");
+      // A realm past its bodies is dropped anyway: the isolate's guard need not restore it, nor
+      // compare what an inert run cannot reach, unless one of the watched functions ran ("!").
+      const untouched = inert && output[0] === "+";
+      const reusable = output[0] !== "-" && this.defined.size < MAX_BODIES_PER_REALM && (untouched || this.guard.restore(this.guarded, output[0] === "!"));
       return { outcome: { output: output.slice(missed ? 2 : 1), stop, rejected }, compileFailed, reusable, missed };
     } catch {
       return { outcome: { output: null, stop }, compileFailed, reusable: false, missed: false };
@@ -274,8 +279,10 @@ export class IsolateHost {
   /** The prepared realm every isolate of this process starts from. */
   private readonly snapshot: ivm.ExternalCopy<ArrayBuffer>;
   private realms = new Map<number, BotRealm>();
-  /** A key per body source, so a realm compiles each body once. Keys are never reused. */
-  private readonly bodyKeys = new Map<string, number>();
+  /** A key per body source, so a realm compiles each body once (keys are never reused), and whether the body is inert (inert-body.ts). */
+  private readonly bodies = new Map<string, { key: number; inert: boolean }>();
+  /** Every name a realm's global object answers, for telling inert bodies. */
+  private readonly globalNames: ReadonlySet<string>;
   private readonly libKeys = new Map<string, Map<string, number>>();
   /** Lists of libraries by their libraries' keys. */
   private readonly libLists = new Map<string, LibList>();
@@ -315,6 +322,7 @@ export class IsolateHost {
   ) {
     this.snapshot = within?.snapshot ?? ivm.Isolate.createSnapshot([{ code: bootstrapOf(options.limits), filename: "realm-bootstrap" }]);
     this.renew();
+    this.globalNames = new Set(this.guard.globalNames());
   }
 
   private renew(): void {
@@ -396,14 +404,14 @@ export class IsolateHost {
     return list;
   }
 
-  private keyOf(code: string): number {
-    let key = this.bodyKeys.get(code);
-    if (key === undefined) {
-      key = this.nextKey++;
-      this.bodyKeys.set(code, key);
-      if (this.bodyKeys.size > this.options.maxScripts) this.bodyKeys.delete(this.bodyKeys.keys().next().value!);
+  private bodyOf(code: string): { key: number; inert: boolean } {
+    let body = this.bodies.get(code);
+    if (body === undefined) {
+      body = { key: this.nextKey++, inert: isInertBody(code, this.globalNames) };
+      this.bodies.set(code, body);
+      if (this.bodies.size > this.options.maxScripts) this.bodies.delete(this.bodies.keys().next().value!);
     }
-    return key;
+    return body;
   }
 
   /**
@@ -433,7 +441,7 @@ export class IsolateHost {
       return this.run(botId, run, globals, reads, timeoutMs, true);
     }
     const list = this.libListOf(run.libs);
-    const key = this.keyOf(run.code);
+    const { key, inert } = this.bodyOf(run.code);
     // On this thread first: no thread hops, half the cost of a short run (a read not answered
     // ahead cannot be served here; that run goes again, and its body runs off-thread after).
     const bodyOfBot = `${botId}:${key}`;
@@ -441,7 +449,8 @@ export class IsolateHost {
     if (!sync) this.offThreadRuns++;
     const began = performance.now();
     const limitMs = sync ? Math.min(timeoutMs, SYNC_SLICE_MS) : timeoutMs;
-    const { outcome, compileFailed, reusable, missed } = await realm.run(key, run, list, globals, reads, limitMs, sync);
+    const onlyBody = inert && run.handler === null && run.libs.every((lib) => lib.lazy);
+    const { outcome, compileFailed, reusable, missed } = await realm.run(key, run, list, globals, reads, limitMs, sync, onlyBody);
     if (this.isolate.isDisposed) {
       // When other bots' realms shared the heap, the body may not be what filled it: the
       // sandbox runs it once more, alone in the fresh isolate (see sandbox.ts).

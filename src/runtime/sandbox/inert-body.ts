@@ -1,0 +1,227 @@
+import { parse, type Node } from "acorn";
+import { CONTEXT_NAMES } from "../bjs/surface-config.js";
+
+/**
+ * Whether a body is inert: whatever it does, it cannot reach an object the isolate's guard
+ * watches (realm-guard.ts: the realm's built-ins and their prototypes), so after it runs the
+ * guard need not compare them. That comparison is most of what a short run costs inside its
+ * isolate (bench/executor.ts: about 100 of 240 µs with one bot, 180 of 475 with 1,000).
+ *
+ * Code changes such an object only by holding it, by running code that holds it (its own
+ * functions, a library's), or through a name of the global object. So an inert body:
+ * - defines no function, class, getter or setter, and assigns, updates or deletes names only,
+ *   never a property;
+ * - reads properties by name or by a literal key, never one that leads from a value to the
+ *   built-ins (`constructor`, `prototype`, `__proto__`, `callee`...): every value it holds is
+ *   data, a fresh object or a function it may only call;
+ * - uses the global object's names only as the execution's context (`message`, `user`...),
+ *   `undefined`, `NaN` and `Infinity`, and to call: `parseInt(...)` and its kind,
+ *   `Math.max(...)`, `JSON.parse(...)`, `Date.now()`, `new Date(...)`, and the methods of the
+ *   surface's `Bot`, `User`, `Chat`, `Api` and `HTTP`, none of which runs BJS or answers a
+ *   built-in object. A name it assigns that the global object does not have is its own (an
+ *   implicit global, removed by the realm's half of the guard, which runs after every run);
+ * - has no `this`, `arguments`, `eval`, `with`, spread of patterns, or tagged template.
+ * Anything else, or a body acorn cannot parse, is not inert, and the guard compares everything
+ * after it, as it does for every run of a body that uses libraries.
+ *
+ * `globalNames`: every name the realm's global object has, its prototypes' included.
+ */
+export function isInertBody(code: string, globalNames: ReadonlySet<string>): boolean {
+  let program: Node;
+  try {
+    program = parse(code, { ecmaVersion: "latest", sourceType: "script", allowReturnOutsideFunction: true });
+  } catch {
+    return false;
+  }
+  const declared = new Set<string>();
+  const assigned = new Set<string>();
+  collectNames(program, declared, assigned);
+  for (const name of declared) if (globalNames.has(name) && !CONTEXT.has(name)) return false;
+  return new InertCheck(declared, assigned, globalNames).statement(program);
+}
+
+const CONTEXT: ReadonlySet<string> = new Set(CONTEXT_NAMES);
+/** Global values a body may read besides its context. */
+const GLOBAL_VALUES = new Set(["undefined", "NaN", "Infinity"]);
+/** Global functions a body may call: each answers a primitive. */
+const GLOBAL_FUNCTIONS = new Set(["parseInt", "parseFloat", "isNaN", "isFinite", "String", "Number", "Boolean", "encodeURIComponent", "decodeURIComponent", "encodeURI", "decodeURI", "escape", "unescape"]);
+/** What a body may use of the language's namespaces: their functions, which answer data. */
+const NAMESPACE_MEMBERS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ["Math", new Set(["abs", "acos", "acosh", "asin", "asinh", "atan", "atanh", "atan2", "ceil", "cbrt", "expm1", "clz32", "cos", "cosh", "exp", "floor", "fround", "hypot", "imul", "log", "log1p", "log10", "log2", "max", "min", "pow", "random", "round", "sign", "sin", "sinh", "sqrt", "tan", "tanh", "trunc", "E", "LN10", "LN2", "LOG10E", "LOG2E", "PI", "SQRT1_2", "SQRT2"])],
+  ["JSON", new Set(["parse", "stringify"])],
+  ["Date", new Set(["now", "parse", "UTC"])],
+]);
+/** The surface's namespaces (surface.ts): frozen, and their methods queue actions or answer data. */
+const SURFACE_NAMESPACES = new Set(["Bot", "User", "Chat", "Api", "HTTP"]);
+/** Member names that lead from a value to the built-ins, or hand back the object itself. */
+const FORBIDDEN_MEMBERS = new Set([
+  "constructor",
+  "prototype",
+  "__proto__",
+  "__defineGetter__",
+  "__defineSetter__",
+  "__lookupGetter__",
+  "__lookupSetter__",
+  "callee",
+  "caller",
+  "arguments",
+  "valueOf",
+]);
+
+/** The names a body declares (var, let, const, catch) and the names it assigns, anywhere in it. */
+function collectNames(node: unknown, declared: Set<string>, assigned: Set<string>): void {
+  if (Array.isArray(node)) {
+    for (const item of node) collectNames(item, declared, assigned);
+    return;
+  }
+  if (typeof node !== "object" || node === null) return;
+  const at = node as Record<string, any>;
+  if (at.type === "VariableDeclarator" && at.id?.type === "Identifier") declared.add(at.id.name);
+  if (at.type === "CatchClause" && at.param?.type === "Identifier") declared.add(at.param.name);
+  if (at.type === "AssignmentExpression" && at.left?.type === "Identifier") assigned.add(at.left.name);
+  if (at.type === "UpdateExpression" && at.argument?.type === "Identifier") assigned.add(at.argument.name);
+  if ((at.type === "ForInStatement" || at.type === "ForOfStatement") && at.left?.type === "Identifier") assigned.add(at.left.name);
+  for (const key in at) if (key !== "type") collectNames(at[key], declared, assigned);
+}
+
+/** The walk: every node kind it does not know makes the body not inert. */
+class InertCheck {
+  constructor(
+    private readonly declared: ReadonlySet<string>,
+    private readonly assigned: ReadonlySet<string>,
+    private readonly globalNames: ReadonlySet<string>,
+  ) {}
+
+  statement(node: any): boolean {
+    if (node === null) return true;
+    switch (node.type) {
+      case "Program":
+      case "BlockStatement":
+        return node.body.every((item: any) => this.statement(item));
+      case "ExpressionStatement":
+        return this.value(node.expression);
+      case "EmptyStatement":
+      case "BreakStatement":
+      case "ContinueStatement":
+        return true;
+      case "VariableDeclaration":
+        return node.declarations.every((declarator: any) => declarator.id.type === "Identifier" && (declarator.init === null || this.value(declarator.init)));
+      case "IfStatement":
+        return this.value(node.test) && this.statement(node.consequent) && this.statement(node.alternate);
+      case "ForStatement":
+        return (node.init === null || (node.init.type === "VariableDeclaration" ? this.statement(node.init) : this.value(node.init))) && this.optional(node.test) && this.optional(node.update) && this.statement(node.body);
+      case "ForInStatement":
+      case "ForOfStatement":
+        return this.loopTarget(node.left) && this.value(node.right) && this.statement(node.body);
+      case "WhileStatement":
+      case "DoWhileStatement":
+        return this.value(node.test) && this.statement(node.body);
+      case "LabeledStatement":
+        return this.statement(node.body);
+      case "ReturnStatement":
+        return this.optional(node.argument);
+      case "ThrowStatement":
+        return this.value(node.argument);
+      case "TryStatement":
+        return this.statement(node.block) && (node.handler === null || ((node.handler.param === null || node.handler.param.type === "Identifier") && this.statement(node.handler.body))) && this.statement(node.finalizer);
+      case "SwitchStatement":
+        return this.value(node.discriminant) && node.cases.every((entry: any) => this.optional(entry.test) && entry.consequent.every((item: any) => this.statement(item)));
+      default:
+        return false;
+    }
+  }
+
+  private optional(node: any): boolean {
+    return node === null || node === undefined || this.value(node);
+  }
+
+  private loopTarget(node: any): boolean {
+    if (node.type === "Identifier") return this.assignable(node.name);
+    return node.type === "VariableDeclaration" && node.declarations.length === 1 && node.declarations[0].id.type === "Identifier" && node.declarations[0].init === null;
+  }
+
+  /** Whether a name may be assigned: the body's own, a context global, or a name the global object does not have. */
+  private assignable(name: string): boolean {
+    return this.declared.has(name) || CONTEXT.has(name) || !this.globalNames.has(name);
+  }
+
+  /** Whether a name read as a value holds data the body may have. */
+  private readable(name: string): boolean {
+    if (this.declared.has(name) || CONTEXT.has(name) || GLOBAL_VALUES.has(name)) return true;
+    return this.assigned.has(name) && !this.globalNames.has(name);
+  }
+
+  /** A global name the body neither declares nor assigns: it is the realm's own. */
+  private isGlobal(node: any, names: ReadonlySet<string>): boolean {
+    return node.type === "Identifier" && names.has(node.name) && !this.declared.has(node.name) && !this.assigned.has(node.name);
+  }
+
+  private member(node: any): boolean {
+    if (node.computed) {
+      const key = node.property;
+      if (key.type !== "Literal" || (typeof key.value !== "string" && typeof key.value !== "number") || FORBIDDEN_MEMBERS.has(String(key.value))) return false;
+    } else if (node.property.type !== "Identifier" || FORBIDDEN_MEMBERS.has(node.property.name)) {
+      return false;
+    }
+    const owner = node.object;
+    if (!node.computed && owner.type === "Identifier") {
+      const members = NAMESPACE_MEMBERS.get(owner.name);
+      if (members && this.isGlobal(owner, NAMESPACE_MEMBERS_NAMES)) return members.has(node.property.name);
+      if (this.isGlobal(owner, SURFACE_NAMESPACES)) return true;
+    }
+    return this.value(owner);
+  }
+
+  private argumentsOf(node: any): boolean {
+    return node.arguments.every((argument: any) => (argument.type === "SpreadElement" ? this.value(argument.argument) : this.value(argument)));
+  }
+
+  value(node: any): boolean {
+    switch (node.type) {
+      case "Literal":
+        return true;
+      case "Identifier":
+        return this.readable(node.name);
+      case "TemplateLiteral":
+        return node.expressions.every((expression: any) => this.value(expression));
+      case "ArrayExpression":
+        return node.elements.every((element: any) => element === null || (element.type === "SpreadElement" ? this.value(element.argument) : this.value(element)));
+      case "ObjectExpression":
+        return node.properties.every((property: any) => {
+          if (property.type === "SpreadElement") return this.value(property.argument);
+          if (property.kind !== "init" || property.method) return false;
+          return (!property.computed || this.value(property.key)) && this.value(property.value);
+        });
+      case "UnaryExpression":
+        if (node.operator === "delete") return false;
+        return (node.operator === "typeof" && node.argument.type === "Identifier") || this.value(node.argument);
+      case "UpdateExpression":
+        return node.argument.type === "Identifier" && this.assignable(node.argument.name);
+      case "AssignmentExpression":
+        return node.left.type === "Identifier" && this.assignable(node.left.name) && this.value(node.right);
+      case "BinaryExpression":
+      case "LogicalExpression":
+        return this.value(node.left) && this.value(node.right);
+      case "ConditionalExpression":
+        return this.value(node.test) && this.value(node.consequent) && this.value(node.alternate);
+      case "SequenceExpression":
+        return node.expressions.every((expression: any) => this.value(expression));
+      case "ChainExpression":
+        return this.value(node.expression);
+      case "MemberExpression":
+        return this.member(node);
+      case "CallExpression": {
+        const callee = node.callee;
+        const calls = this.isGlobal(callee, GLOBAL_FUNCTIONS) || (callee.type === "MemberExpression" ? this.member(callee) : this.value(callee));
+        return calls && this.argumentsOf(node);
+      }
+      case "NewExpression":
+        return this.isGlobal(node.callee, DATE) && this.argumentsOf(node);
+      default:
+        return false;
+    }
+  }
+}
+
+const NAMESPACE_MEMBERS_NAMES: ReadonlySet<string> = new Set(NAMESPACE_MEMBERS.keys());
+const DATE: ReadonlySet<string> = new Set(["Date"]);
