@@ -656,6 +656,13 @@ describe("hostile BJS", () => {
     // A body that changes a built-in is not inert, and its run is still put back.
     await run("Array.prototype.evil = 1; Math.max = Math.min", { botId: 96 });
     expect(await fingerprint(96)).toBe(fresh);
+    // What such a run leaves on a member function, which no guard watches, an inert body may
+    // reach: from then on the realm's every run is compared.
+    await run("Math.max.assign = Object.assign; Math.max.target = Array.prototype", { botId: 97 });
+    const reaching = "Math.max.assign(Math.max.target, { evil: 1 })";
+    expect(isInertBody(reaching, realmGlobalNames())).toBe(true);
+    await run(reaching, { botId: 97 });
+    expect(await fingerprint(97)).toBe(fresh);
   });
 
   it("keeps bots apart: one bot's globals are not visible to another", async () => {

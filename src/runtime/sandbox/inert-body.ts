@@ -13,14 +13,17 @@ import { CONTEXT_NAMES } from "../bjs/surface-config.js";
  *   never a property;
  * - reads properties by name or by a literal key, never one that leads from a value to the
  *   built-ins (`constructor`, `prototype`, `__proto__`, `callee`...): every value it holds is
- *   data, a fresh object or a function it may only call;
+ *   data, a fresh object or a function it may only call (in a realm where every run was inert:
+ *   an earlier run may have left a built-in on a function, such as `Math.max.x`, which the
+ *   guard does not watch, so the host compares everything once a run was not inert);
  * - uses the global object's names only as the execution's context (`message`, `user`...),
  *   `undefined`, `NaN` and `Infinity`, and to call: `parseInt(...)` and its kind,
  *   `Math.max(...)`, `JSON.parse(...)`, `Date.now()`, `new Date(...)`, and the methods of the
- *   surface's `Bot`, `User`, `Chat`, `Api` and `HTTP`, none of which runs BJS or answers a
- *   built-in object. A name it assigns that the global object does not have is its own (an
- *   implicit global, removed by the realm's half of the guard, which runs after every run);
- * - has no `this`, `arguments`, `eval`, `with`, spread of patterns, or tagged template.
+ *   surface's `Bot`, `User`, `Api` and `HTTP`, none of which runs BJS or answers a built-in
+ *   object (`typeof` of any other global is a read too: a core library's global loads the
+ *   library). A name it assigns that the global object does not have is its own (an implicit
+ *   global, removed by the realm's half of the guard, which runs after every run);
+ * - has no `this`, `arguments`, `eval`, `with`, destructuring, or tagged template.
  * Anything else, or a body acorn cannot parse, is not inert, and the guard compares everything
  * after it, as it does for every run of a body that uses libraries.
  *
@@ -36,11 +39,14 @@ export function isInertBody(code: string, globalNames: ReadonlySet<string>): boo
   const declared = new Set<string>();
   const assigned = new Set<string>();
   collectNames(program, declared, assigned);
-  for (const name of declared) if (globalNames.has(name) && !CONTEXT.has(name)) return false;
+  for (const name of declared) if ((globalNames.has(name) && !CONTEXT.has(name)) || SPECIAL_NAMES.has(name)) return false;
+  for (const name of assigned) if (SPECIAL_NAMES.has(name)) return false;
   return new InertCheck(declared, assigned, globalNames).statement(program);
 }
 
 const CONTEXT: ReadonlySet<string> = new Set(CONTEXT_NAMES);
+/** Names a body may neither declare nor assign: they are the body function's own, not globals. */
+const SPECIAL_NAMES = new Set(["arguments", "eval"]);
 /** Global values a body may read besides its context. */
 const GLOBAL_VALUES = new Set(["undefined", "NaN", "Infinity"]);
 /** Global functions a body may call: each answers a primitive. */
@@ -52,7 +58,7 @@ const NAMESPACE_MEMBERS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
   ["Date", new Set(["now", "parse", "UTC"])],
 ]);
 /** The surface's namespaces (surface.ts): frozen, and their methods queue actions or answer data. */
-const SURFACE_NAMESPACES = new Set(["Bot", "User", "Chat", "Api", "HTTP"]);
+const SURFACE_NAMESPACES = new Set(["Bot", "User", "Api", "HTTP"]);
 /** Member names that lead from a value to the built-ins, or hand back the object itself. */
 const FORBIDDEN_MEMBERS = new Set([
   "constructor",
@@ -151,9 +157,9 @@ class InertCheck {
     return this.assigned.has(name) && !this.globalNames.has(name);
   }
 
-  /** A global name the body neither declares nor assigns: it is the realm's own. */
+  /** One of `names`, as a global of the realm that the body neither declares nor assigns. */
   private isGlobal(node: any, names: ReadonlySet<string>): boolean {
-    return node.type === "Identifier" && names.has(node.name) && !this.declared.has(node.name) && !this.assigned.has(node.name);
+    return node.type === "Identifier" && names.has(node.name) && this.globalNames.has(node.name) && !this.declared.has(node.name) && !this.assigned.has(node.name);
   }
 
   private member(node: any): boolean {
@@ -194,7 +200,9 @@ class InertCheck {
         });
       case "UnaryExpression":
         if (node.operator === "delete") return false;
-        return (node.operator === "typeof" && node.argument.type === "Identifier") || this.value(node.argument);
+        // `typeof` of a name the realm does not have reads nothing; of one it has, it may run a
+        // getter (a core library's global loads the library), so that is a read like any.
+        return (node.operator === "typeof" && node.argument.type === "Identifier" && !this.globalNames.has(node.argument.name)) || this.value(node.argument);
       case "UpdateExpression":
         return node.argument.type === "Identifier" && this.assignable(node.argument.name);
       case "AssignmentExpression":

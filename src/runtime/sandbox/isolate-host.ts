@@ -140,6 +140,12 @@ class BotRealm {
   private lazySources = NO_SOURCES;
   /** Body, library and library list keys this realm holds. */
   private readonly defined = new Set<number>();
+  /**
+   * Every run so far was inert and left the built-ins uncompared. Once one was not, it may have
+   * left a function or a built-in where a later inert body reaches it (on a member function such
+   * as Math.max, which neither half of the guard watches): from then on every run is compared.
+   */
+  private onlyInertRuns = true;
 
   private constructor(
     readonly context: ivm.Context,
@@ -251,7 +257,8 @@ class BotRealm {
       const missed = sync && output[1] === "~";
       // A realm past its bodies is dropped anyway: the isolate's guard need not restore it, nor
       // compare what an inert run cannot reach, unless one of the watched functions ran ("!").
-      const untouched = inert && output[0] === "+";
+      const untouched = inert && this.onlyInertRuns && output[0] === "+";
+      if (!untouched) this.onlyInertRuns = false;
       const reusable = output[0] !== "-" && this.defined.size < MAX_BODIES_PER_REALM && (untouched || this.guard.restore(this.guarded, output[0] === "!"));
       return { outcome: { output: output.slice(missed ? 2 : 1), stop, rejected }, compileFailed, reusable, missed };
     } catch {
