@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { isInertBody } from "../../src/runtime/sandbox/inert-body.js";
+import { reachOf } from "../../src/runtime/sandbox/inert-body.js";
 import { realmGlobalNames } from "../support/realm-names.js";
 
 const names = realmGlobalNames();
-const inert = (code: string) => isInertBody(code, names);
+const reach = (code: string) => reachOf(code, names);
+const inert = (code: string) => reach(code) !== "anything";
 
 describe("inert bodies (the realm's built-ins need no comparison after them)", () => {
   it("takes for inert the bodies most commands are made of", () => {
@@ -58,6 +59,15 @@ describe("inert bodies (the realm's built-ins need no comparison after them)", (
       "closes the function it is compiled into": "}); Array.prototype.x = 1; (function () {",
     };
     for (const [why, body] of Object.entries(refused)) expect(inert(body), why).toBe(false);
+  });
+
+  it("tells the bodies that assign global names of their own, which the realm's half of the guard still compares", () => {
+    expect(reach('var n = 1; n++; params = "x"; Bot.sendMessage(params + n)')).toBe("nothing");
+    expect(reach('balance = 1; Bot.sendMessage(String(balance))')).toBe("own globals");
+    expect(reach("for (key in user) {}")).toBe("own globals");
+    // Past its block, a `let`'s name is a global.
+    expect(reach("{ let count = 1 } count = 2")).toBe("own globals");
+    expect(reach("{ let count = 1; count++ }")).toBe("own globals");
   });
 
   it("reads the source as V8 does: an HTML-like comment hides the rest of its line", () => {

@@ -2,10 +2,19 @@ import { parse, type Node } from "acorn";
 import { CONTEXT_NAMES } from "../bjs/surface-config.js";
 
 /**
- * Whether a body is inert: whatever it does, it cannot reach an object the isolate's guard
- * watches (realm-guard.ts: the realm's built-ins and their prototypes), so after it runs the
- * guard need not compare them. That comparison is most of what a short run costs inside its
- * isolate (bench/executor.ts: about 100 of 240 µs with one bot, 180 of 475 with 1,000).
+ * What a run of a body may change of its realm (realm-guard.ts): anything; only global names of
+ * its own (implicit globals: the realm's half of the guard compares the global object, the
+ * isolate's half need not compare the built-ins); or nothing the guard watches.
+ */
+export type Reach = "anything" | "own globals" | "nothing";
+
+/**
+ * What of its realm a body may change. It is inert when, whatever it does, it cannot reach an
+ * object the isolate's guard watches (the realm's built-ins and their prototypes), so after it
+ * runs the guard need not compare them; and if it also assigns no global name of its own, the
+ * realm's half need not compare the global object. Those comparisons are most of what a short
+ * run costs inside its isolate (bench/executor.ts with 1,000 bots: the built-ins' 180 µs of 475,
+ * the global object's about 80 more).
  *
  * Code changes such an object only by holding it, by running code that holds it (its own
  * functions, a library's), or through a name of the global object. So an inert body:
@@ -24,24 +33,27 @@ import { CONTEXT_NAMES } from "../bjs/surface-config.js";
  *   library). A name it assigns that the global object does not have is its own (an implicit
  *   global, removed by the realm's half of the guard, which runs after every run);
  * - has no `this`, `arguments`, `eval`, `with`, destructuring, or tagged template.
- * Anything else, or a body acorn cannot parse, is not inert, and the guard compares everything
- * after it, as it does for every run of a body that uses libraries.
+ * Anything else, or a body acorn cannot parse, may change anything, and the guard compares
+ * everything after it, as it does for every run of a body that uses libraries.
  *
  * `globalNames`: every name the realm's global object has, its prototypes' included.
  */
-export function isInertBody(code: string, globalNames: ReadonlySet<string>): boolean {
+export function reachOf(code: string, globalNames: ReadonlySet<string>): Reach {
   let program: Node;
   try {
     program = parse(code, { ecmaVersion: "latest", sourceType: "script", allowReturnOutsideFunction: true });
   } catch {
-    return false;
+    return "anything";
   }
-  const declared = new Set<string>();
-  const assigned = new Set<string>();
-  collectNames(program, declared, assigned);
-  for (const name of declared) if ((globalNames.has(name) && !CONTEXT.has(name)) || SPECIAL_NAMES.has(name)) return false;
-  for (const name of assigned) if (SPECIAL_NAMES.has(name)) return false;
-  return new InertCheck(declared, assigned, globalNames).statement(program);
+  const names = { declared: new Set<string>(), functionWide: new Set<string>(), assigned: new Set<string>() };
+  collectNames(program, names);
+  const { declared, functionWide, assigned } = names;
+  for (const name of declared) if ((globalNames.has(name) && !CONTEXT.has(name)) || SPECIAL_NAMES.has(name)) return "anything";
+  for (const name of assigned) if (SPECIAL_NAMES.has(name)) return "anything";
+  if (!new InertCheck(declared, assigned, globalNames).statement(program)) return "anything";
+  // Only a `var` is the body's own everywhere in it: past a `let`'s block, the same name is a global.
+  for (const name of assigned) if (!functionWide.has(name) && !CONTEXT.has(name)) return "own globals";
+  return "nothing";
 }
 
 const CONTEXT: ReadonlySet<string> = new Set(CONTEXT_NAMES);
@@ -74,20 +86,24 @@ const FORBIDDEN_MEMBERS = new Set([
   "valueOf",
 ]);
 
-/** The names a body declares (var, let, const, catch) and the names it assigns, anywhere in it. */
-function collectNames(node: unknown, declared: Set<string>, assigned: Set<string>): void {
+/**
+ * The names a body declares anywhere in it (var, let, const, catch), those of them declared
+ * with `var` (the body function's own throughout), and the names it assigns.
+ */
+function collectNames(node: unknown, names: { declared: Set<string>; functionWide: Set<string>; assigned: Set<string> }): void {
   if (Array.isArray(node)) {
-    for (const item of node) collectNames(item, declared, assigned);
+    for (const item of node) collectNames(item, names);
     return;
   }
   if (typeof node !== "object" || node === null) return;
   const at = node as Record<string, any>;
-  if (at.type === "VariableDeclarator" && at.id?.type === "Identifier") declared.add(at.id.name);
-  if (at.type === "CatchClause" && at.param?.type === "Identifier") declared.add(at.param.name);
-  if (at.type === "AssignmentExpression" && at.left?.type === "Identifier") assigned.add(at.left.name);
-  if (at.type === "UpdateExpression" && at.argument?.type === "Identifier") assigned.add(at.argument.name);
-  if ((at.type === "ForInStatement" || at.type === "ForOfStatement") && at.left?.type === "Identifier") assigned.add(at.left.name);
-  for (const key in at) if (key !== "type") collectNames(at[key], declared, assigned);
+  if (at.type === "VariableDeclaration" && at.kind === "var") for (const { id } of at.declarations) if (id?.type === "Identifier") names.functionWide.add(id.name);
+  if (at.type === "VariableDeclarator" && at.id?.type === "Identifier") names.declared.add(at.id.name);
+  if (at.type === "CatchClause" && at.param?.type === "Identifier") names.declared.add(at.param.name);
+  if (at.type === "AssignmentExpression" && at.left?.type === "Identifier") names.assigned.add(at.left.name);
+  if (at.type === "UpdateExpression" && at.argument?.type === "Identifier") names.assigned.add(at.argument.name);
+  if ((at.type === "ForInStatement" || at.type === "ForOfStatement") && at.left?.type === "Identifier") names.assigned.add(at.left.name);
+  for (const key in at) if (key !== "type") collectNames(at[key], names);
 }
 
 /** The walk: every node kind it does not know makes the body not inert. */

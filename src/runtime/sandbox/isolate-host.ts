@@ -3,7 +3,7 @@ import { installBjsSurface } from "../bjs/surface.js";
 import { installCompatSurface } from "../bjs/compat-surface.js";
 import type { LibSource } from "../../catalog/lib-sources.js";
 import { surfaceConfig } from "../bjs/surface-config.js";
-import { isInertBody } from "./inert-body.js";
+import { reachOf, type Reach } from "./inert-body.js";
 import { keyboardRows } from "../keyboard-layout.js";
 import { FUNCTION_HEADER, BODY_FILE } from "./body.js";
 import { installRealmGuard, shapeTools } from "./realm-guard.js";
@@ -150,7 +150,7 @@ class BotRealm {
   private constructor(
     readonly context: ivm.Context,
     private readonly exec: ivm.Reference<RealmExec>,
-    private readonly finish: ivm.Reference<() => string>,
+    private readonly finish: ivm.Reference<(globalsUntouched: boolean) => string>,
     /** Handles that keep the realm alive from the host side; released with it. */
     private readonly handles: { release(): void }[],
     private readonly guard: IsolateGuard,
@@ -200,7 +200,7 @@ class BotRealm {
    * it left), `finish` collects the output and restores the realm. Answers the outcome, whether
    * the body failed to compile, whether the realm can be kept, and, for a `sync` run (on this
    * thread, where no read can be answered), whether it missed a read and must run again.
-   * `inert`: the run executes only an inert body (inert-body.ts), no library code.
+   * `reach`: what the run may change of the realm (inert-body.ts; library code may change anything).
    */
   async run(
     key: number,
@@ -210,7 +210,7 @@ class BotRealm {
     reads: HostReads,
     timeoutMs: number,
     sync: boolean,
-    inert: boolean,
+    reach: Reach,
   ): Promise<{ outcome: RawOutcome; compileFailed: boolean; reusable: boolean; missed: boolean }> {
     this.reads = reads;
     this.readChars = 0;
@@ -251,13 +251,14 @@ class BotRealm {
       // no time limit: the guard's work is bounded (realm-guard.ts gives up on an object with too
       // many new properties, and the realm is dropped), the watchdog still ends a process that
       // hangs, and an isolated-vm timer costs every run a context switch or two.
-      const output = this.finish.applySync(undefined, []);
+      const inert = reach !== "anything" && this.onlyInertRuns;
+      const output = this.finish.applySync(undefined, [inert && reach === "nothing"]);
       // The output leads with the realm guard's verdict ("-" the realm is not clean, "!" the
       // isolate's guard must compare every property, "+" not), then "~" for a missed read.
       const missed = sync && output[1] === "~";
       // A realm past its bodies is dropped anyway: the isolate's guard need not restore it, nor
       // compare what an inert run cannot reach, unless one of the watched functions ran ("!").
-      const untouched = inert && this.onlyInertRuns && output[0] === "+";
+      const untouched = inert && output[0] === "+";
       if (!untouched) this.onlyInertRuns = false;
       const reusable = output[0] !== "-" && this.defined.size < MAX_BODIES_PER_REALM && (untouched || this.guard.restore(this.guarded, output[0] === "!"));
       return { outcome: { output: output.slice(missed ? 2 : 1), stop, rejected }, compileFailed, reusable, missed };
@@ -286,8 +287,8 @@ export class IsolateHost {
   /** The prepared realm every isolate of this process starts from. */
   private readonly snapshot: ivm.ExternalCopy<ArrayBuffer>;
   private realms = new Map<number, BotRealm>();
-  /** A key per body source, so a realm compiles each body once (keys are never reused), and whether the body is inert (inert-body.ts). */
-  private readonly bodies = new Map<string, { key: number; inert: boolean }>();
+  /** A key per body source, so a realm compiles each body once (keys are never reused), and what the body may change of a realm (inert-body.ts). */
+  private readonly bodies = new Map<string, { key: number; reach: Reach }>();
   /** Every name a realm's global object answers, for telling inert bodies. */
   private readonly globalNames: ReadonlySet<string>;
   private readonly libKeys = new Map<string, Map<string, number>>();
@@ -411,10 +412,10 @@ export class IsolateHost {
     return list;
   }
 
-  private bodyOf(code: string): { key: number; inert: boolean } {
+  private bodyOf(code: string): { key: number; reach: Reach } {
     let body = this.bodies.get(code);
     if (body === undefined) {
-      body = { key: this.nextKey++, inert: isInertBody(code, this.globalNames) };
+      body = { key: this.nextKey++, reach: reachOf(code, this.globalNames) };
       this.bodies.set(code, body);
       if (this.bodies.size > this.options.maxScripts) this.bodies.delete(this.bodies.keys().next().value!);
     }
@@ -448,16 +449,16 @@ export class IsolateHost {
       return this.run(botId, run, globals, reads, timeoutMs, true);
     }
     const list = this.libListOf(run.libs);
-    const { key, inert } = this.bodyOf(run.code);
+    const body = this.bodyOf(run.code);
     // On this thread first: no thread hops, half the cost of a short run (a read not answered
     // ahead cannot be served here; that run goes again, and its body runs off-thread after).
-    const bodyOfBot = `${botId}:${key}`;
+    const bodyOfBot = `${botId}:${body.key}`;
     const sync = !this.offThread.has(bodyOfBot);
     if (!sync) this.offThreadRuns++;
     const began = performance.now();
     const limitMs = sync ? Math.min(timeoutMs, SYNC_SLICE_MS) : timeoutMs;
-    const onlyBody = inert && run.handler === null && run.libs.every((lib) => lib.lazy);
-    const { outcome, compileFailed, reusable, missed } = await realm.run(key, run, list, globals, reads, limitMs, sync, onlyBody);
+    const reach = run.handler === null && run.libs.every((lib) => lib.lazy) ? body.reach : "anything";
+    const { outcome, compileFailed, reusable, missed } = await realm.run(body.key, run, list, globals, reads, limitMs, sync, reach);
     if (this.isolate.isDisposed) {
       // When other bots' realms shared the heap, the body may not be what filled it: the
       // sandbox runs it once more, alone in the fresh isolate (see sandbox.ts).

@@ -42,10 +42,12 @@ export interface RealmLib {
  *   the body left (async functions): with the surface closed they can no longer act.
  *   With `sync` the host runs it on its own thread, where it cannot answer a read: a read
  *   throws there (and every later one), and the output says the execution must run again.
- * - `finish()`: the output, then the realm's half of the guard's restore (realm-guard.ts; the
- *   host then has the isolate's half restore the rest). Nothing of BJS runs after it. The
- *   output leads with the guard's verdict (`+`, `!` or `-`), `~` if a read was missed, then
- *   `{"actions": [...], "error": {name, message, stack?, compile} | null, "handlers": [...]}`.
+ * - `finish(globalsUntouched)`: the output, then the realm's half of the guard's restore
+ *   (realm-guard.ts; the host then has the isolate's half restore the rest; `globalsUntouched`:
+ *   the host knows the body could not change the global object, inert-body.ts). Nothing of
+ *   BJS runs after it. The output leads with the guard's verdict (`+`, `!` or `-`), `~` if a
+ *   read was missed, then `{"actions": [...], "error": {name, message, stack?, compile} | null,
+ *   "handlers": [...]}`.
  *
  * Everything here that runs after the body uses tools captured before BJS ran, and reads
  * thrown values only through descriptors, so a patched prototype, a getter or a `toJSON`
@@ -63,13 +65,13 @@ export function realmBootstrap(
       close(): void;
       take(): string;
     };
-    installGuard: (global: any, tools: ShapeTools) => { record(): object[]; restore(): string };
+    installGuard: (global: any, tools: ShapeTools) => { record(): object[]; restore(untouched: boolean): string };
     shapeTools: () => ShapeTools;
     keyboardRows: (layout: unknown) => unknown;
     installCompat: (...args: any[]) => unknown;
     limits: { message: number; frames: number; frameText: number };
   },
-): { connect(host: HostChannel, libSource: LibSourceChannel): object[]; exec(globals: Record<string, unknown>, key: number, code: string | null, listKey: number, libs: readonly RealmLib[] | null, handler: string | null, sync: boolean, limitMs: number): boolean; finish(): string } {
+): { connect(host: HostChannel, libSource: LibSourceChannel): object[]; exec(globals: Record<string, unknown>, key: number, code: string | null, listKey: number, libs: readonly RealmLib[] | null, handler: string | null, sync: boolean, limitMs: number): boolean; finish(globalsUntouched: boolean): string } {
   const { stringify } = JSON;
   const { apply, getOwnPropertyDescriptor, getPrototypeOf, defineProperty } = Reflect;
   const { hasOwn, freeze } = Object;
@@ -283,10 +285,10 @@ export function realmBootstrap(
       surface.close();
       return compiling;
     },
-    finish() {
+    finish(globalsUntouched) {
       const handlers = surface.handlerNames();
       const actions = surface.take();
-      const verdict = guard.restore();
+      const verdict = guard.restore(globalsUntouched === true);
       // The verdict leads (realm-guard.ts: "+" and "!" clean so far, "-" not), then "~" if the
       // execution needs to run again where reads are answered, for the host to read without parsing.
       const output = `${verdict}${missed ? "~" : ""}{"actions":[${actions}],"error":${failure},"handlers":${handlers}}`;

@@ -187,9 +187,11 @@ export function shapeTools(): ShapeTools {
 /**
  * The realm's half of the guard (see above). `restore()` answers its verdict as one character:
  * "-" the global object could not be put back, "!" it was, but a watched function ran (the
- * isolate's guard must compare every property), "+" it was.
+ * isolate's guard must compare every property), "+" it was. `untouched`: the host knows the
+ * run could not change the global object (inert-body.ts), which is then not compared unless a
+ * watched function ran all the same.
  */
-export function installRealmGuard(global: any, tools: ShapeTools): { record(): object[]; restore(): string } {
+export function installRealmGuard(global: any, tools: ShapeTools): { record(): object[]; restore(untouched: boolean): string } {
   const { apply, ownKeys, getOwnPropertyDescriptor, getPrototypeOf, defineProperty } = Reflect;
   const { isFrozen } = Object;
   const unavailable = (what: string) =>
@@ -281,7 +283,8 @@ export function installRealmGuard(global: any, tools: ShapeTools): { record(): o
       redefined = false;
       return [...guarded];
     },
-    restore() {
+    restore(untouched) {
+      if (untouched && !redefined) return "+";
       const thorough = redefined;
       const clean = tools.restore(globalShape!, thorough);
       // Nothing of BJS can run during the restore; should anything have redefined a property
