@@ -1,16 +1,7 @@
-import { readdirSync, statSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { buildIsStale } from "../src/cli/stale-build.js";
 
 const root = new URL("../", import.meta.url);
-
-/** The latest modification time (ms) of the files under `folder` whose names end with `suffix`. */
-function newestFile(folder: URL, suffix: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(folder, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile() && entry.name.endsWith(suffix)) newest = Math.max(newest, statSync(`${entry.parentPath}/${entry.name}`).mtimeMs);
-  }
-  return newest;
-}
-
 let checked = false;
 
 /**
@@ -23,15 +14,7 @@ let checked = false;
  *   const { createPlatform } = await built<typeof import("../src/platform.js")>("platform.js");
  */
 export async function built<Module>(path: `${string}.js`): Promise<Module> {
-  if (!checked) {
-    let builtAt = 0;
-    try {
-      builtAt = newestFile(new URL("dist/", root), ".js");
-    } catch {
-      // No dist/ yet: refused below.
-    }
-    if (builtAt < newestFile(new URL("src/", root), ".ts")) throw new Error("dist/ is older than src/ (or missing): run `npm run build` first, the benchmark measures the built platform");
-    checked = true;
-  }
+  if (!checked && buildIsStale(fileURLToPath(root))) throw new Error("dist/ is older than src/ (or missing): run `npm run build` first, the benchmark measures the built platform");
+  checked = true;
   return (await import(new URL(`dist/${path}`, root).href)) as Module;
 }

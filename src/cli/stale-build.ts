@@ -10,6 +10,12 @@ function newestChange(folder: string): number {
   return newest;
 }
 
+/** Whether the project at `root` has no build yet, or src/ was edited after its last build. */
+export function buildIsStale(root: string): boolean {
+  const built = join(root, "dist", "main.js");
+  return !existsSync(built) || newestChange(join(root, "src")) > statSync(built).mtimeMs;
+}
+
 /**
  * Since `npm start` no longer builds (install does), say so when src/ was edited after the
  * build that is about to run; silent when running from source or without a src/ folder.
@@ -17,7 +23,6 @@ function newestChange(folder: string): number {
 export function staleBuildWarning(entry: string): string | undefined {
   const built = fileURLToPath(entry);
   const root = join(built, "../..");
-  if (!built.endsWith(join("dist", "main.js")) || !existsSync(join(root, "src"))) return undefined;
-  if (newestChange(join(root, "src")) <= statSync(built).mtimeMs) return undefined;
+  if (!built.endsWith(join("dist", "main.js")) || !existsSync(join(root, "src")) || !buildIsStale(root)) return undefined;
   return "botyard: src/ changed since the last build, which is what runs now; `npm run build` takes the changes in.";
 }

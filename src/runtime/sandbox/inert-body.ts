@@ -21,22 +21,32 @@ export type Reach = "anything" | "own globals" | "nothing";
  * - defines no function, class, getter or setter, and assigns, updates or deletes names only,
  *   never a property;
  * - reads properties by name or by a literal key, never one that leads from a value to the
- *   built-ins (`constructor`, `prototype`, `__proto__`, `callee`...): every value it holds is
- *   data, a fresh object or a function it may only call (in a realm where every run was inert:
- *   an earlier run may have left a built-in on a function, such as `Math.max.x`, which the
- *   guard does not watch, so the host compares everything once a run was not inert);
- * - uses the global object's names only as the execution's context (`message`, `user`...),
- *   `undefined`, `NaN` and `Infinity`, and to call: `parseInt(...)` and its kind,
- *   `Math.max(...)`, `JSON.parse(...)`, `Date.now()`, `new Date(...)`, and the methods of the
+ *   built-ins (`constructor`, `prototype`, `__proto__`, `callee`, `valueOf`...), so every value
+ *   it holds is data, an object made in the run, or a function. It may call any function it
+ *   holds with any `this` and arguments (`call`, `apply`, `bind`, or a `toString` or `toJSON`
+ *   it puts on an object); that is safe because no built-in it can reach answers or writes a
+ *   guarded object or the global object, and no sloppy-mode function is reachable (the
+ *   platform's code is strict, bodies and libraries are not values here). A realm qualifies
+ *   only while every run in it was inert (isolate-host.ts): an earlier run may have left a
+ *   built-in on a function, such as `Math.max.x`, which the guard does not watch;
+ * - uses the global object's names only as the execution's context (`message`, `user`...: data
+ *   the surface made for this run, behind accessors fixed for the realm's life, so assigning one
+ *   never changes the global object), `undefined`, `NaN` and `Infinity`, and to call:
+ *   `parseInt(...)` and its kind, `Math.max(...)`, `JSON.parse(...)`, `Date.now()` and
+ *   `new Date(...)` (members that ignore their `this`, the namespace), and the methods of the
  *   surface's `Bot`, `User`, `Api` and `HTTP`, none of which runs BJS or answers a built-in
  *   object (`typeof` of any other global is a read too: a core library's global loads the
- *   library). A name it assigns that the global object does not have is its own (an implicit
- *   global, removed by the realm's half of the guard, which runs after every run);
+ *   library). The surface took `Object.defineProperty` before the guard watched it, so what it
+ *   does for the body (the legacy `data`) is no watched call. A name the body assigns that the
+ *   global object does not have is an implicit global of its own, which the realm's half of
+ *   the guard removes;
  * - has no `this`, `arguments`, `eval`, `with`, destructuring, or tagged template.
  * Anything else, or a body acorn cannot parse, may change anything, and the guard compares
  * everything after it, as it does for every run of a body that uses libraries.
  *
- * `globalNames`: every name the realm's global object has, its prototypes' included.
+ * `globalNames`: the names of a realm's global object and its prototypes, as the isolate's
+ * guard context (a copy of the same snapshot) has them: it keeps a few names a bot's realm
+ * deletes (WebAssembly and the like), which only makes fewer bodies inert.
  */
 export function reachOf(code: string, globalNames: ReadonlySet<string>): Reach {
   let program: Node;

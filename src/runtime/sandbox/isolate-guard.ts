@@ -47,6 +47,9 @@ export function canaryLooksIntact(time: () => number, isUsual: (ns: number) => b
   return false;
 }
 
+/** The names of the global object and its prototypes. */
+const GLOBAL_NAMES = "(() => { const names = []; for (let at = globalThis; at !== null; at = Object.getPrototypeOf(at)) names.push(...Object.getOwnPropertyNames(at)); return names; })()";
+
 /** Sleeps this thread (a sandbox process has nothing else to do meanwhile). */
 const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
@@ -66,6 +69,12 @@ export class IsolateGuard {
 
   private constructor(
     private readonly context: ivm.Context,
+    /**
+     * Every name a realm's global object answers, its prototypes' included (inert-body.ts): read
+     * in this context, a copy of the same snapshot as every bot's realm, before the canary's
+     * own globals are made here.
+     */
+    readonly globalNames: readonly string[],
     private readonly recordRealm: ivm.Reference<(realm: number, objects: object[]) => void>,
     private readonly restoreRealm: ivm.Reference<(realm: number, thorough: boolean) => boolean>,
     private readonly forgetRealm: ivm.Reference<(realm: number) => void>,
@@ -89,16 +98,8 @@ export class IsolateGuard {
       filename: "isolate-guard",
     }) as ivm.Reference<any>;
     const method = (name: string) => guard.getSync(name, { reference: true }) as ivm.Reference<any>;
-    return new IsolateGuard(context, method("record"), method("restore"), method("forget"));
-  }
-
-  /**
-   * Every name the realm's global object answers, its prototypes' included: this context is a
-   * copy of the same snapshot as every bot's realm (inert-body.ts).
-   */
-  globalNames(): string[] {
-    const names = "(() => { const names = []; for (let at = globalThis; at !== null; at = Object.getPrototypeOf(at)) names.push(...Object.getOwnPropertyNames(at)); return names; })()";
-    return this.context.evalSync(names, { copy: true }) as string[];
+    const globalNames = context.evalSync(GLOBAL_NAMES, { copy: true }) as string[];
+    return new IsolateGuard(context, globalNames, method("record"), method("restore"), method("forget"));
   }
 
   /** Records a new realm's guarded objects (what its `connect` answered); answers the realm's number here. */

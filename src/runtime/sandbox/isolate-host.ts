@@ -330,7 +330,7 @@ export class IsolateHost {
   ) {
     this.snapshot = within?.snapshot ?? ivm.Isolate.createSnapshot([{ code: bootstrapOf(options.limits), filename: "realm-bootstrap" }]);
     this.renew();
-    this.globalNames = new Set(this.guard.globalNames());
+    this.globalNames = new Set(this.guard.globalNames);
   }
 
   private renew(): void {
