@@ -57,6 +57,8 @@ describe("inert bodies (the realm's built-ins need no comparison after them)", (
       "reads an unknown global": "var x = somethingUndefined",
       "does not parse": "var = ;",
       "closes the function it is compiled into": "}); Array.prototype.x = 1; (function () {",
+      "nests deeper than is worth walking": `x = ${"[".repeat(5000)}${"]".repeat(5000)}`,
+      "is longer than is worth telling": 'Bot.sendMessage("hi");\n'.repeat(2000),
     };
     for (const [why, body] of Object.entries(refused)) expect(inert(body), why).toBe(false);
   });

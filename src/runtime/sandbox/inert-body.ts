@@ -49,12 +49,22 @@ export type Reach = "anything" | "own globals" | "nothing";
  * deletes (WebAssembly and the like), which only makes fewer bodies inert.
  */
 export function reachOf(code: string, globalNames: ReadonlySet<string>): Reach {
-  let program: Node;
+  if (code.length > MAX_ANALYZED_CHARS) return "anything";
   try {
-    program = parse(code, { ecmaVersion: "latest", sourceType: "script", allowReturnOutsideFunction: true });
+    return reachOfProgram(parse(code, { ecmaVersion: "latest", sourceType: "script", allowReturnOutsideFunction: true }), globalNames);
   } catch {
+    // It does not parse, or it nests deeper than the walk's stack allows.
     return "anything";
   }
+}
+
+/**
+ * Longer bodies are not told, once per sandbox process: a body this long takes about 5 ms
+ * (acorn and the walk, warm, on a 2-core VM), and a command that long is seldom inert.
+ */
+const MAX_ANALYZED_CHARS = 32 * 1024;
+
+function reachOfProgram(program: Node, globalNames: ReadonlySet<string>): Reach {
   const names = { declared: new Set<string>(), functionWide: new Set<string>(), assigned: new Set<string>() };
   collectNames(program, names);
   const { declared, functionWide, assigned } = names;
