@@ -193,8 +193,8 @@ class InertCheck {
     return this.assigned.has(name) && !this.globalNames.has(name);
   }
 
-  /** One of `names`, as a global of the realm that the body neither declares nor assigns. */
-  private isGlobal(node: any, names: ReadonlySet<string>): boolean {
+  /** A name in `names` that is the realm's own global: the body neither declares nor assigns it. */
+  private isGlobal(node: any, names: { has(name: string): boolean }): boolean {
     return node.type === "Identifier" && names.has(node.name) && this.globalNames.has(node.name) && !this.declared.has(node.name) && !this.assigned.has(node.name);
   }
 
@@ -207,15 +207,14 @@ class InertCheck {
     }
     const owner = node.object;
     if (!node.computed && owner.type === "Identifier") {
-      const members = NAMESPACE_MEMBERS.get(owner.name);
-      if (members && this.isGlobal(owner, NAMESPACE_MEMBERS_NAMES)) return members.has(node.property.name);
+      if (this.isGlobal(owner, NAMESPACE_MEMBERS)) return NAMESPACE_MEMBERS.get(owner.name)!.has(node.property.name);
       if (this.isGlobal(owner, SURFACE_NAMESPACES)) return true;
     }
     return this.value(owner);
   }
 
   private argumentsOf(node: any): boolean {
-    return node.arguments.every((argument: any) => (argument.type === "SpreadElement" ? this.value(argument.argument) : this.value(argument)));
+    return node.arguments.every((argument: any) => this.value(argument));
   }
 
   value(node: any): boolean {
@@ -226,11 +225,14 @@ class InertCheck {
         return this.readable(node.name);
       case "TemplateLiteral":
         return node.expressions.every((expression: any) => this.value(expression));
+      // Only where acorn puts it: in an array, an object, or a call's arguments.
+      case "SpreadElement":
+        return this.value(node.argument);
       case "ArrayExpression":
-        return node.elements.every((element: any) => element === null || (element.type === "SpreadElement" ? this.value(element.argument) : this.value(element)));
+        return node.elements.every((element: any) => element === null || this.value(element));
       case "ObjectExpression":
         return node.properties.every((property: any) => {
-          if (property.type === "SpreadElement") return this.value(property.argument);
+          if (property.type === "SpreadElement") return this.value(property);
           if (property.kind !== "init" || property.method) return false;
           return (!property.computed || this.value(property.key)) && this.value(property.value);
         });
@@ -255,9 +257,7 @@ class InertCheck {
       case "MemberExpression":
         return this.member(node);
       case "CallExpression": {
-        const callee = node.callee;
-        const calls = this.isGlobal(callee, GLOBAL_FUNCTIONS) || (callee.type === "MemberExpression" ? this.member(callee) : this.value(callee));
-        return calls && this.argumentsOf(node);
+        return (this.isGlobal(node.callee, GLOBAL_FUNCTIONS) || this.value(node.callee)) && this.argumentsOf(node);
       }
       case "NewExpression":
         return this.isGlobal(node.callee, DATE) && this.argumentsOf(node);
@@ -267,5 +267,4 @@ class InertCheck {
   }
 }
 
-const NAMESPACE_MEMBERS_NAMES: ReadonlySet<string> = new Set(NAMESPACE_MEMBERS.keys());
 const DATE: ReadonlySet<string> = new Set(["Date"]);
