@@ -208,26 +208,30 @@ export class CommandRunner {
 
   /**
    * Makes a Bot API call whose result nobody reads, and logs a refusal as `refusal(reason)`.
-   * A call Telegram must be asked again is left to the sender's retries, so the update's
+   * The run goes on while the call is on its way (its chain's `sent` waits for it), and a
+   * call Telegram must be asked again is left to the sender's retries, so the update's
    * handling (and its dispatcher slot) goes on; a refusal that comes later is logged then.
    */
   async post(invocation: Invocation, method: string, params: Record<string, unknown>, refusal: (reason: string) => string): Promise<void> {
+    const { chain } = invocation;
+    const botId = invocation.bot.row.id;
     const log = async (error: unknown) => {
       if (!(error instanceof TelegramApiError || error instanceof TelegramNetworkError)) throw error;
-      invocation.chain.refused(error);
+      chain.refused(error);
       await this.record(invocation, { message: refusal(telegramReason(error)) });
     };
-    const lateFailure = (error: Error) =>
-      void log(error).catch((logError: unknown) => this.deps.log.error({ err: logError, botId: invocation.bot.row.id }, "could not log a late Telegram refusal"));
+    const lateFailure = (error: Error) => void log(error).catch((logError: unknown) => this.deps.log.error({ err: logError, botId }, "could not log a late Telegram refusal"));
     // A broadcast recipient's outcome is counted when its run ends: it waits for the result.
-    const options = invocation.chain.recipient ? invocation.chain.sendOptions : { ...invocation.chain.sendOptions, lateFailure };
-    await afterCommit({ kind: "telegram", method, payload: params }, async () => {
+    const options = chain.recipient ? chain.sendOptions : { ...chain.sendOptions, lateFailure };
+    const call = afterCommit({ kind: "telegram", method, payload: params }, async () => {
       try {
         await this.deps.sender.call(invocation.bot.token, method, params, options);
       } catch (error) {
         await log(error);
       }
     });
+    if (chain.recipient) return call;
+    chain.goesOn(call.catch((error: unknown) => this.deps.log.error({ err: error, botId }, "a Telegram call the run did not wait for failed")));
   }
 
   /** Logs the failure; in a private chat, answers with `!` (never recursively) or the default reply. */

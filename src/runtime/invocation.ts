@@ -51,6 +51,8 @@ export class Chain {
   private readonly noted = new Set<string>();
   /** Entries written to the bot's error log so far (see `logs`). */
   private logged = 0;
+  /** Telegram calls on their way that the run did not wait for (see `goesOn`). */
+  private readonly onTheirWay: Promise<void>[] = [];
 
   /**
    * @param recipient a broadcast recipient's chain: it may not start sub-commands, scheduled
@@ -99,6 +101,20 @@ export class Chain {
   logs(): "log" | "last" | "skip" {
     this.logged++;
     return this.logged <= MAX_LOGGED_PER_UPDATE ? "log" : this.logged === MAX_LOGGED_PER_UPDATE + 1 ? "last" : "skip";
+  }
+
+  /**
+   * Lets the run go on while a call whose answer nobody reads is on its way (the sender keeps a
+   * chat's messages in order); `sent` waits for it. The call must not reject: its failure is
+   * logged where it happens.
+   */
+  goesOn(call: Promise<void>): void {
+    this.onTheirWay.push(call);
+  }
+
+  /** Resolves once every call the chain did not wait for is through. */
+  async sent(): Promise<void> {
+    while (this.onTheirWay.length > 0) await Promise.all(this.onTheirWay.splice(0));
   }
 
   /** Counts one HTTP request; false when the update has started all it may. */

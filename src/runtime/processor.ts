@@ -105,7 +105,7 @@ export class Processor implements UpdateHandler {
 
   async handle(botId: number, update: Update, delivery?: Delivery): Promise<void> {
     const { journal } = this.deps;
-    if (!journal || !delivery) return this.handleNow(botId, update);
+    if (!journal || !delivery) return this.handleNow(botId, update, delivery?.released);
     if (await this.redelivered(journal, botId, delivery)) return;
     await journal.run(delivery, botId, () => this.handleNow(botId, update));
   }
@@ -124,7 +124,8 @@ export class Processor implements UpdateHandler {
     return true;
   }
 
-  private async handleNow(botId: number, update: Update): Promise<void> {
+  /** `released` is told once only the update's Telegram calls are left, on their way (see Delivery). */
+  private async handleNow(botId: number, update: Update, released?: () => void): Promise<void> {
     const bot = await this.runningBot(botId);
     if (!bot) return;
     if (!(await this.withinQuota(bot))) return;
@@ -155,6 +156,8 @@ export class Processor implements UpdateHandler {
       if (!effectsBegan(chain)) throw error;
       if (!(error instanceof UpdateEnded)) this.deps.log.error({ err: error, bot_id: botId, update_id: update.update_id }, "an update failed after its effects began; it is not retried");
     }
+    released?.();
+    await chain.sent();
   }
 
   /**
@@ -200,6 +203,7 @@ export class Processor implements UpdateHandler {
       chain.troubled("failed");
       if (!(error instanceof UpdateEnded)) this.deps.log.error({ err: error, bot_id: bot.row.id }, "a run failed after its effects began; it is not retried");
     }
+    await chain.sent();
     return chain;
   }
 
@@ -230,6 +234,7 @@ export class Processor implements UpdateHandler {
     } catch (error) {
       if (!(error instanceof UpdateEnded)) throw error;
     }
+    await chain.sent();
     return web.rendered ?? "no render";
   }
 

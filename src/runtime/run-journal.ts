@@ -23,6 +23,13 @@ export interface RunJournalDeps {
 /** A delivery of a run: `inbox:<row id>` for an update, `job:<id>` (or the key it was enqueued with) for a job's run; the same key each time it is delivered again. */
 export interface Delivery {
   key: string;
+  /**
+   * Told once the update's handling has only its Telegram calls left, on their way in their
+   * chats' order: the intake may begin the chat's next update (the handling still resolves
+   * only once they are through). Not told of a run the journal commits: its writes are seen
+   * only at its end.
+   */
+  released?(): void;
 }
 
 /** What the journal says of a delivery it has seen. */

@@ -74,9 +74,10 @@ const MAX_RETRY_AFTER_S = 60;
  * The one way the platform calls Telegram for bots (replies, BJS `Api.*`, broadcasts, starting
  * and stopping; polling aside). Each bot's calls wait in two queues, interactive before
  * broadcast, and go as Telegram's limits allow (SendLimits: messages per bot, per chat, per
- * group), in order within a chat. A 429 holds the whole bot for its `retry_after` and the call goes again
- * first; 5xx answers and network errors are tried again after a back-off on the clock, during
- * which the bot's other calls go on. Other refusals (400, 403 "blocked"...) reach the caller as
+ * group), in order within a chat: a chat's message goes once Telegram has answered its last.
+ * A 429 holds the whole bot for its `retry_after` and the call goes again first; 5xx answers
+ * and network errors are tried again after a back-off on the clock, during which the bot's
+ * other calls go on. Other refusals (400, 403 "blocked"...) reach the caller as
  * TelegramApiError at once.
  */
 export class TelegramSender {
@@ -84,6 +85,12 @@ export class TelegramSender {
   private readonly backoffs = new Map<Timer, QueuedCall>();
   /** Chats (token and chat) whose message is between attempts: their later messages wait for it. */
   private readonly heldChats = new Map<string, QueuedCall>();
+  /**
+   * Chats (token and chat) with a message on its way to Telegram: their next one waits for its
+   * answer, so a chat's messages arrive in the order they were made even when their callers
+   * do not wait for each other (a chat's next update runs while its last reply is in flight).
+   */
+  private readonly chatsInFlight = new Set<string>();
   private readonly limits: SendLimits;
   private closed = false;
 
@@ -128,6 +135,7 @@ export class TelegramSender {
     }
     this.backoffs.clear();
     this.heldChats.clear();
+    this.chatsInFlight.clear();
     for (const queue of this.queues.values()) {
       for (const priority of PRIORITIES) for (const call of queue.lanes[priority].splice(0)) this.leave(call).reject(new TelegramNetworkError(call.method, "the platform is shutting down"));
       queue.wake?.abort();
@@ -195,7 +203,7 @@ export class TelegramSender {
         if (priority === "broadcast" && queue.dirty && queue.lanes.interactive.length > 0) return readyAt;
         const call = lane[i]!;
         const held = call.chat && this.heldChats.get(heldKey(token, call.chat));
-        if (call.chat && (waitingChats.has(call.chat.key) || (held && held !== call))) {
+        if (call.chat && (waitingChats.has(call.chat.key) || (held && held !== call) || this.chatsInFlight.has(heldKey(token, call.chat)))) {
           if (held && held !== call) call.detach?.(); // behind a retry: its caller need not wait either
           i++;
           continue;
@@ -226,6 +234,8 @@ export class TelegramSender {
 
   /** One attempt at a call; a retryable failure puts it back (after a 429's pause or a back-off). */
   private async attempt(token: string, call: QueuedCall): Promise<void> {
+    const flying = call.chat && heldKey(token, call.chat);
+    if (flying) this.chatsInFlight.add(flying);
     try {
       // A client per attempt (it is only a URL): where a token's calls go may change (the playground's).
       const result = await new BotApi(token, { apiRoot: this.options.apiRoot }).call(call.method as never, call.params as never);
@@ -257,7 +267,17 @@ export class TelegramSender {
       }
       this.unhold(token, call);
       call.reject(error as Error);
+    } finally {
+      // After a retry is set up (held, or back in front of its queue), never before.
+      if (flying) this.landed(token, flying);
     }
+  }
+
+  /** Telegram answered the chat's message in flight: its next one may go. */
+  private landed(token: string, chat: string): void {
+    this.chatsInFlight.delete(chat);
+    const queue = this.queues.get(token);
+    if (queue) this.stir(token, queue);
   }
 
   /** A call goes again later: its chat's later messages wait until it is through, and a detachable caller goes on. */

@@ -144,6 +144,23 @@ describe.each(stores)("the sender (Telegram's limits, fake clock, windows in $na
     expect((await counters()).tooManyRequests).toBe(0);
   });
 
+  it("sends a chat's next message once Telegram has answered its last, though no caller waits, while other chats go on", async () => {
+    useSender({ enabled: false }); // the order, not the pacing
+    const latencyMs = 300;
+    await emulator.client.setLatency({ method: "sendMessage", ms: latencyMs });
+    try {
+      const started = performance.now();
+      const answeredAt = (text: string, user: UserHandle) => sender.call(bot.token, "sendMessage", { chat_id: user.id, text }).then(() => performance.now() - started);
+      const [a, b, elsewhere] = await Promise.all([answeredAt("a", users[0]!), answeredAt("b", users[0]!), answeredAt("c", users[1]!)]);
+      // "b" left only once "a" was answered, then took its own latency; the other chat did not wait.
+      expect(b - a).toBeGreaterThanOrEqual(latencyMs - 10);
+      expect(elsewhere).toBeLessThan(b);
+      expect((await (await users[0]!.privateChat(bot)).history()).map((message) => message.text)).toEqual(["a", "b"]);
+    } finally {
+      await emulator.client.setLatency({ method: "sendMessage", ms: 0 });
+    }
+  });
+
   it("sends 10 messages per 30 s to a group (20/min)", async () => {
     const group = await emulator.client.createGroup({ title: "Club", members: [users[0]!, bot] });
     const calls = Array.from({ length: 21 }, (_, i) => send(group.id, `m${i}`));

@@ -42,16 +42,17 @@ export class UpdateAttempts {
 
   /**
    * One attempt at a row: `handled` (the caller marks it done), `given-up` (marked failed) or
-   * `retry`. A failure counts in `row.attempts` and in the inbox.
+   * `retry`. A failure counts in `row.attempts` and in the inbox. `released` is told when only
+   * the row's Telegram calls are left (Delivery.released).
    */
-  async attempt(row: InboxRow, handler: UpdateHandler): Promise<"handled" | "given-up" | "retry"> {
+  async attempt(row: InboxRow, handler: UpdateHandler, released?: () => void): Promise<"handled" | "given-up" | "retry"> {
     const { maxAttempts, metrics } = this.options;
     const started = performance.now();
     try {
       if (row.startCounted) row.startCounted = false;
       else await this.inbox.markStarted(row.id);
       // The same key on every delivery of the row: a run that committed is not run again (run-journal.ts).
-      await handler.handle(row.botId, row.update, { key: `inbox:${row.id}` });
+      await handler.handle(row.botId, row.update, { key: `inbox:${row.id}`, released });
       metrics?.handled((performance.now() - started) / 1000);
       return "handled";
     } catch (error) {

@@ -44,7 +44,9 @@ interface Lane {
  * resumes every row left pending by the last process, except those whose handling took the
  * process down again and again (set aside as failed). A rejected `handle` is retried after a
  * back-off, which holds the lane (so order holds) but not a slot, then given up after
- * `maxAttempts`.
+ * `maxAttempts`. A row whose handling has only its Telegram calls left, on their way, lets
+ * its lane's next row begin (the sender keeps a chat's messages in order): a reply's round
+ * trip to Telegram does not hold the chat's next update, nor a slot.
  */
 export class Dispatcher implements UpdateIntake {
   private handler?: UpdateHandler;
@@ -63,6 +65,12 @@ export class Dispatcher implements UpdateIntake {
   private readonly queued = new Set<number>();
   private closing = new AbortController();
   private idle?: () => void;
+  /**
+   * Per lane key, its last row released before its Telegram calls were through, until they are:
+   * the lane's next row runs meanwhile, the one after waits (a crash handles again at most
+   * the two).
+   */
+  private readonly sending = new Map<string, Promise<void>>();
   private doneIds: number[] = [];
   private flushing?: Promise<void>;
   private readonly attempts: UpdateAttempts;
@@ -107,10 +115,10 @@ export class Dispatcher implements UpdateIntake {
     this.closing.abort();
     this.ready.length = 0;
     this.parked.clear();
-    if (this.running > 0) {
-      const drained = new Promise<void>((resolve) => (this.idle = resolve));
+    if (this.running > 0 || this.sending.size > 0) {
+      const drained = this.running > 0 ? new Promise<void>((resolve) => (this.idle = resolve)) : undefined;
       const timeout = new Promise<void>((resolve) => setTimeout(resolve, this.options.drainTimeoutMs).unref());
-      await Promise.race([drained, timeout]);
+      await Promise.race([Promise.all([drained, ...this.sending.values()]), timeout]);
     }
     this.lanes.clear();
     this.queued.clear();
@@ -160,7 +168,7 @@ export class Dispatcher implements UpdateIntake {
       return;
     }
     this.hold(owner, +1);
-    const outcome = await this.attempt(row, handler);
+    const { outcome, wait } = await this.attempt(lane.key, row, handler);
     this.hold(owner, -1);
     this.running--;
     if (outcome === "finished") this.queued.delete(lane.rows.shift()!.id);
@@ -175,7 +183,17 @@ export class Dispatcher implements UpdateIntake {
         this.ready.push(lane);
         this.pump();
       });
-    } else if (lane.rows.length > 0) this.ready.push(lane);
+      this.pump();
+    } else if (wait) {
+      // Off the slot too, and the lane stays (new rows join it) until it may go on.
+      this.pump();
+      void wait.then(() => signal.aborted || this.goOn(lane));
+    } else this.goOn(lane);
+  }
+
+  /** The lane's next row may begin: back among the ready lanes, or gone if it has none. */
+  private goOn(lane: Lane): void {
+    if (lane.rows.length > 0) this.ready.push(lane);
     else this.lanes.delete(lane.key);
     this.pump();
   }
@@ -192,11 +210,26 @@ export class Dispatcher implements UpdateIntake {
     if (waiting.length === 0) this.parked.delete(owner);
   }
 
-  /** One attempt at a row: `finished` (handled, or given up) or `retry`. */
-  private async attempt(row: InboxRow, handler: UpdateHandler): Promise<"finished" | "retry"> {
-    const outcome = await this.attempts.attempt(row, handler);
-    if (outcome === "handled") this.markDone(row.id);
-    return outcome === "retry" ? "retry" : "finished";
+  /**
+   * One attempt at a row: `finished` (handled, given up, or released with only its Telegram
+   * calls left) or `retry`, and what the lane's next row waits for: the replies of the row
+   * released before this one, if they are still on their way. A released row is marked done
+   * once its calls are through.
+   */
+  private async attempt(laneKey: string, row: InboxRow, handler: UpdateHandler): Promise<{ outcome: "finished" | "retry"; wait?: Promise<void> }> {
+    let release!: () => void;
+    const released = new Promise<"released">((resolve) => (release = () => resolve("released")));
+    const handled = this.attempts.attempt(row, handler, release);
+    const outcome = await Promise.race([handled, released]);
+    const wait = this.sending.get(laneKey);
+    if (outcome === "released") {
+      const through: Promise<void> = handled.then((last) => {
+        if (last === "handled") this.markDone(row.id);
+        if (this.sending.get(laneKey) === through) this.sending.delete(laneKey);
+      });
+      this.sending.set(laneKey, through);
+    } else if (outcome === "handled") this.markDone(row.id);
+    return { outcome: outcome === "retry" ? "retry" : "finished", wait };
   }
 
   /** Done marks are written in batches: one statement for every row finished meanwhile. */

@@ -1,4 +1,9 @@
+import type { Update } from "@grammyjs/types";
+import pino from "pino";
 import { describe, expect, it, vi } from "vitest";
+import { Dispatcher } from "../../../src/runtime/intake/dispatcher.js";
+import { Inbox } from "../../../src/runtime/intake/inbox.js";
+import { BotApi } from "../../../src/telegram/bot-api.js";
 import { engines } from "../../support/platform.js";
 import { metricValue } from "../../support/metrics.js";
 import { useRuntime } from "../../support/runtime.js";
@@ -65,5 +70,43 @@ describe.each(engines())("a bot's replies through the sender, with Telegram's li
     await user.sendText(chat, `/tell ${blocker.id}`);
     await bot.deliver();
     expect((await chat.waitForReply()).text).toBe("failed: 403 Forbidden: bot was blocked by the user");
+  });
+});
+
+/**
+ * Through the embedded intake (SQLite: a run's writes are seen at once, so the lane need not
+ * wait for its commit; PostgreSQL's journal commits a run at its end and never releases it).
+ */
+describe("a chat's updates while a reply is on its way, on sqlite", () => {
+  const r = useRuntime("sqlite");
+
+  it("runs a chat's next update while the last one's reply is on its way, and marks each done once its reply is through", async () => {
+    const bot = await r.bot([{ command: "/count", bjs_code: 'var n = User.getProp("n", 0) + 1; User.setProp("n", n, "integer"); Bot.sendMessage("n=" + n)' }]);
+    const user = await r.emulator.client.createUser({ first_name: "Pia" });
+    const chat = await user.privateChat(bot.telegram);
+    const inbox = new Inbox(r.t.platform.database, r.t.clock);
+    const dispatcher = new Dispatcher(inbox, pino({ level: "silent" }));
+    await dispatcher.start(r.processing.processor);
+    const counted = async () => {
+      const member = await r.t.platform.botUsers.byTelegramId(bot.id, user.id);
+      return member && r.t.platform.properties.get(bot.id, "user", "n", { userId: member.id });
+    };
+    const replies = async () => (await chat.history()).filter((message) => message.from?.is_bot).map((message) => message.text);
+    // Long enough that two runs end well within one reply's round trip, even on a busy machine.
+    await r.emulator.client.setLatency({ method: "sendMessage", ms: 2000 });
+    try {
+      for (let i = 0; i < 3; i++) await user.sendText(chat, "/count");
+      const updates = (await new BotApi(bot.telegram.token, { apiRoot: r.emulator.apiRoot }).call("getUpdates", { timeout: 0 })) as Update[];
+      await dispatcher.accept(bot.id, updates);
+      // The second update ran while the first reply was on its way; the third waits for that reply.
+      await vi.waitFor(async () => expect(await counted()).toBe(2), { timeout: 1500, interval: 10 });
+      expect(await replies()).toEqual([]);
+      expect(await inbox.counts(bot.id)).toEqual({ pending: 3 });
+      await vi.waitFor(async () => expect(await replies()).toEqual(["n=1", "n=2", "n=3"]), { timeout: 15_000, interval: 50 });
+    } finally {
+      await r.emulator.client.setLatency({ method: "sendMessage", ms: 0 });
+    }
+    await dispatcher.stop();
+    expect(await inbox.counts(bot.id)).toEqual({ done: 3 });
   });
 });

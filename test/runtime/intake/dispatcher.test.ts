@@ -60,6 +60,30 @@ describe.each(engines())("the dispatcher on %s", (engine) => {
     await dispatcher.stop();
   });
 
+  it("begins a chat's next update while the last one's replies are on their way, one update ahead at most, and marks each done once they are through", async () => {
+    const { botId, inbox, dispatcher } = await setUp({ concurrency: 1 });
+    const handler = new RecordingHandler();
+    await dispatcher.start(handler);
+    const [sendFirst, sendSecond] = [1, 2].map((id) => handler.holdSending(id));
+    await dispatcher.accept(botId, [textUpdate(1, 100), textUpdate(2, 100), textUpdate(3, 100)]);
+    await handler.started(2);
+    // Another chat's update goes through the one slot: the released rows hold none.
+    await dispatcher.accept(botId, [textUpdate(4, 200)]);
+    await handler.waitForHandled(1);
+    expect(handler.handledIds()).toEqual([4]);
+    // The third waits for the first's replies, and nothing of the chat is done before its replies are through.
+    expect(handler.calls.map((call) => call.updateId)).toEqual([1, 2, 4]);
+    expect((await inbox.pending()).filter((row) => row.botId === botId).map((row) => row.update.update_id)).toEqual(expect.arrayContaining([1, 2, 3]));
+    sendFirst!();
+    await handler.started(3);
+    await handler.waitForHandled(3);
+    expect(handler.handledIds()).toEqual([4, 1, 3]);
+    sendSecond!();
+    await handler.waitForHandled(4);
+    await dispatcher.stop();
+    expect(await inbox.counts(botId)).toEqual({ done: 4 });
+  });
+
   it("handles at most `concurrency` chats at once", async () => {
     const { botId, dispatcher } = await setUp({ concurrency: 2 });
     const handler = new RecordingHandler();

@@ -1,4 +1,5 @@
 import type { Update } from "@grammyjs/types";
+import type { Delivery } from "../../../src/runtime/run-journal.js";
 import type { UpdateHandler } from "../../../src/runtime/update-handler.js";
 
 /** An UpdateHandler for intake tests: records what it handles, and can hold or fail updates. */
@@ -8,6 +9,7 @@ export class RecordingHandler implements UpdateHandler {
   /** Updates whose `handle` resolved, in order, with what `probe` saw as each one's handling began. */
   readonly handled: { botId: number; updateId: number; probed?: unknown }[] = [];
   private readonly gates = new Map<number, Promise<void>>();
+  private readonly sendingGates = new Map<number, Promise<void>>();
   private readonly failures = new Map<number, number>();
   private readonly waiters: { count: number; resolve: () => void }[] = [];
   private readonly startWaiters = new Map<number, () => void>();
@@ -15,7 +17,7 @@ export class RecordingHandler implements UpdateHandler {
   /** `probe` looks at the world as each update is handled (e.g. the bot's status). */
   constructor(private readonly probe?: (botId: number) => Promise<unknown>) {}
 
-  async handle(botId: number, update: Update): Promise<void> {
+  async handle(botId: number, update: Update, delivery?: Delivery): Promise<void> {
     this.calls.push({ botId, updateId: update.update_id });
     const probed = await this.probe?.(botId);
     this.startWaiters.get(update.update_id)?.();
@@ -24,6 +26,11 @@ export class RecordingHandler implements UpdateHandler {
     if (left > 0) {
       this.failures.set(update.update_id, left - 1);
       throw new Error(`update ${update.update_id} fails on purpose`);
+    }
+    const sending = this.sendingGates.get(update.update_id);
+    if (sending) {
+      delivery?.released?.();
+      await sending;
     }
     this.handled.push({ botId, updateId: update.update_id, probed });
     for (const waiter of this.waiters.filter((w) => this.handled.length >= w.count)) {
@@ -48,6 +55,16 @@ export class RecordingHandler implements UpdateHandler {
   hold(updateId: number): () => void {
     let release!: () => void;
     this.gates.set(updateId, new Promise((resolve) => (release = resolve)));
+    return release;
+  }
+
+  /**
+   * Makes the update's handling release its lane (as a run whose replies are on their way
+   * does) and end only when the returned function is called.
+   */
+  holdSending(updateId: number): () => void {
+    let release!: () => void;
+    this.sendingGates.set(updateId, new Promise((resolve) => (release = resolve)));
     return release;
   }
 
