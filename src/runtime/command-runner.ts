@@ -231,7 +231,12 @@ export class CommandRunner {
       }
     });
     if (chain.recipient) return call;
-    chain.goesOn(call.catch((error: unknown) => this.deps.log.error({ err: error, botId }, "a Telegram call the run did not wait for failed")));
+    chain.goesOn(
+      call.catch(async (error: unknown) => {
+        this.deps.log.error({ err: error, botId }, "a Telegram call the run did not wait for failed");
+        await this.record(invocation, { message: `The platform could not make ${method}; it was not made` }).catch(() => {});
+      }),
+    );
   }
 
   /** Logs the failure; in a private chat, answers with `!` (never recursively) or the default reply. */

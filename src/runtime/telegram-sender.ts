@@ -1,7 +1,7 @@
 import { sleep, type Clock, type Timer } from "../clock.js";
 import type { SendingLimits } from "../config.js";
 import { BotApi, TelegramApiError, TelegramNetworkError, type ApiRoot } from "../telegram/bot-api.js";
-import { chatTarget, postsMessage, SendLimits, type ChatTarget } from "./sending/send-limits.js";
+import { chatTarget, keepsChatOrder, postsMessage, SendLimits, type ChatTarget } from "./sending/send-limits.js";
 import type { WindowStore } from "./sending/window-store.js";
 import type { CallOutcome, SendPriority, SenderMetrics } from "./sending/sender-metrics.js";
 
@@ -19,7 +19,7 @@ export interface CallOptions {
    * For a call whose result nobody reads: once it must be tried again (5xx, network error,
    * 429), the call answers undefined at once, so the caller (an update's handling, holding a
    * dispatcher slot) goes on, and the retries go on in the background, the chat's later
-   * messages kept behind them. A final failure is told here instead of thrown.
+   * calls kept behind them. A final failure is told here instead of thrown.
    */
   lateFailure?: (error: Error) => void;
 }
@@ -74,7 +74,8 @@ const MAX_RETRY_AFTER_S = 60;
  * The one way the platform calls Telegram for bots (replies, BJS `Api.*`, broadcasts, starting
  * and stopping; polling aside). Each bot's calls wait in two queues, interactive before
  * broadcast, and go as Telegram's limits allow (SendLimits: messages per bot, per chat, per
- * group), in order within a chat: a chat's message goes once Telegram has answered its last.
+ * group). A chat's calls go in the order they were made (reads aside): each once Telegram has
+ * answered the last.
  * A 429 holds the whole bot for its `retry_after` and the call goes again first; 5xx answers
  * and network errors are tried again after a back-off on the clock, during which the bot's
  * other calls go on. Other refusals (400, 403 "blocked"...) reach the caller as
@@ -83,12 +84,12 @@ const MAX_RETRY_AFTER_S = 60;
 export class TelegramSender {
   private readonly queues = new Map<string, BotQueue>();
   private readonly backoffs = new Map<Timer, QueuedCall>();
-  /** Chats (token and chat) whose message is between attempts: their later messages wait for it. */
+  /** Chats (token and chat) whose call is between attempts: their later calls wait for it. */
   private readonly heldChats = new Map<string, QueuedCall>();
   /**
-   * Chats (token and chat) with a message on its way to Telegram: their next one waits for its
-   * answer, so a chat's messages arrive in the order they were made even when their callers
-   * do not wait for each other (a chat's next update runs while its last reply is in flight).
+   * Chats (token and chat) with a call on its way to Telegram: their next one waits for its
+   * answer, so a chat's calls arrive in the order they were made even when their callers do
+   * not wait for each other (a chat's next update runs while its last reply is in flight).
    */
   private readonly chatsInFlight = new Set<string>();
   private readonly limits: SendLimits;
@@ -111,8 +112,8 @@ export class TelegramSender {
         priority: options.priority ?? "interactive",
         retry: options.retry ?? true,
         message,
-        // Only messages wait for their chat (its limit, and the order of its messages).
-        chat: message ? chatTarget(params) : undefined,
+        // Calls that change a chat wait for its earlier ones; only messages count against its limit.
+        chat: keepsChatOrder(method) ? chatTarget(params) : undefined,
         paid: params.allow_paid_broadcast === true,
         attempt: 1,
         resolve,
@@ -273,20 +274,20 @@ export class TelegramSender {
     }
   }
 
-  /** Telegram answered the chat's message in flight: its next one may go. */
+  /** Telegram answered the chat's call in flight: its next one may go. */
   private landed(token: string, chat: string): void {
     this.chatsInFlight.delete(chat);
     const queue = this.queues.get(token);
     if (queue) this.stir(token, queue);
   }
 
-  /** A call goes again later: its chat's later messages wait until it is through, and a detachable caller goes on. */
+  /** A call goes again later: its chat's later calls wait until it is through, and a detachable caller goes on. */
   private retrying(token: string, call: QueuedCall): void {
     if (call.chat) this.heldChats.set(heldKey(token, call.chat), call);
     call.detach?.();
   }
 
-  /** The call is through (sent, or given up): its chat's later messages may go. */
+  /** The call is through (sent, or given up): its chat's later calls may go. */
   private unhold(token: string, call: QueuedCall): void {
     if (!call.chat || this.heldChats.get(heldKey(token, call.chat)) !== call) return;
     this.heldChats.delete(heldKey(token, call.chat));

@@ -12,7 +12,7 @@ export interface UpdateIntake {
 }
 
 export interface DispatcherOptions extends AttemptOptions {
-  /** Ordering keys handled at the same time. */
+  /** Ordering keys handled at the same time; as many more may have only their Telegram calls left, on their way. */
   concurrency: number;
   /** The wait before attempt `attempt + 1`, after `attempt` failures. */
   retryDelayMs(failures: number): number;
@@ -45,8 +45,11 @@ interface Lane {
  * process down again and again (set aside as failed). A rejected `handle` is retried after a
  * back-off, which holds the lane (so order holds) but not a slot, then given up after
  * `maxAttempts`. A row whose handling has only its Telegram calls left, on their way, lets
- * its lane's next row begin (the sender keeps a chat's messages in order): a reply's round
- * trip to Telegram does not hold the chat's next update, nor a slot.
+ * its lane's next row begin (the sender keeps a chat's calls in order) and gives its slot
+ * back: a reply's round trip to Telegram holds neither the chat's next update nor a slot. It
+ * keeps its owner's share until its calls are through, at most `concurrency` rows are so on
+ * their way at once, a lane runs one row ahead of such a row at most, and a lane's rows are
+ * marked done in order: a crash handles again at most two rows of a chat.
  */
 export class Dispatcher implements UpdateIntake {
   private handler?: UpdateHandler;
@@ -65,12 +68,10 @@ export class Dispatcher implements UpdateIntake {
   private readonly queued = new Set<number>();
   private closing = new AbortController();
   private idle?: () => void;
-  /**
-   * Per lane key, its last row released before its Telegram calls were through, until they are:
-   * the lane's next row runs meanwhile, the one after waits (a crash handles again at most
-   * the two).
-   */
-  private readonly sending = new Map<string, Promise<void>>();
+  /** Per lane key, its last finished row until it is through: its calls answered, its done mark made after the row before it. */
+  private readonly finishing = new Map<string, Promise<void>>();
+  /** Rows released with their Telegram calls still on their way. */
+  private onTheirWay = 0;
   private doneIds: number[] = [];
   private flushing?: Promise<void>;
   private readonly attempts: UpdateAttempts;
@@ -115,10 +116,14 @@ export class Dispatcher implements UpdateIntake {
     this.closing.abort();
     this.ready.length = 0;
     this.parked.clear();
-    if (this.running > 0 || this.sending.size > 0) {
-      const drained = this.running > 0 ? new Promise<void>((resolve) => (this.idle = resolve)) : undefined;
+    if (this.running > 0 || this.finishing.size > 0) {
+      const drained = this.running > 0 ? new Promise<void>((resolve) => (this.idle = resolve)) : Promise.resolve();
+      // Rows released while the others drain are waited for too.
+      const through = drained.then(async () => {
+        while (this.finishing.size > 0) await Promise.all(this.finishing.values());
+      });
       const timeout = new Promise<void>((resolve) => setTimeout(resolve, this.options.drainTimeoutMs).unref());
-      await Promise.race([Promise.all([drained, ...this.sending.values()]), timeout]);
+      await Promise.race([through, timeout]);
     }
     this.lanes.clear();
     this.queued.clear();
@@ -142,7 +147,8 @@ export class Dispatcher implements UpdateIntake {
   }
 
   private pump(): void {
-    while (this.handler && this.running < this.options.concurrency && this.ready.length > 0) {
+    const { concurrency } = this.options;
+    while (this.handler && this.running < concurrency && this.onTheirWay < concurrency && this.ready.length > 0) {
       this.running++;
       void this.drive(this.ready.shift()!, this.handler);
     }
@@ -168,8 +174,7 @@ export class Dispatcher implements UpdateIntake {
       return;
     }
     this.hold(owner, +1);
-    const { outcome, wait } = await this.attempt(lane.key, row, handler);
-    this.hold(owner, -1);
+    const { outcome, wait } = await this.attempt(lane.key, row, handler, () => this.hold(owner, -1));
     this.running--;
     if (outcome === "finished") this.queued.delete(lane.rows.shift()!.id);
     if (signal.aborted) {
@@ -212,24 +217,33 @@ export class Dispatcher implements UpdateIntake {
 
   /**
    * One attempt at a row: `finished` (handled, given up, or released with only its Telegram
-   * calls left) or `retry`, and what the lane's next row waits for: the replies of the row
-   * released before this one, if they are still on their way. A released row is marked done
-   * once its calls are through.
+   * calls left) or `retry`, and what the lane's next row waits for: the lane's row before this
+   * one, if it is not through yet. `letGo` gives the owner's share back: at once, or for a
+   * released row once its calls are through. A row is marked done once it is through and the
+   * lane's row before it is.
    */
-  private async attempt(laneKey: string, row: InboxRow, handler: UpdateHandler): Promise<{ outcome: "finished" | "retry"; wait?: Promise<void> }> {
+  private async attempt(laneKey: string, row: InboxRow, handler: UpdateHandler, letGo: () => void): Promise<{ outcome: "finished" | "retry"; wait?: Promise<void> }> {
     let release!: () => void;
     const released = new Promise<"released">((resolve) => (release = () => resolve("released")));
     const handled = this.attempts.attempt(row, handler, release);
     const outcome = await Promise.race([handled, released]);
-    const wait = this.sending.get(laneKey);
-    if (outcome === "released") {
-      const through: Promise<void> = handled.then((last) => {
-        if (last === "handled") this.markDone(row.id);
-        if (this.sending.get(laneKey) === through) this.sending.delete(laneKey);
-      });
-      this.sending.set(laneKey, through);
-    } else if (outcome === "handled") this.markDone(row.id);
-    return { outcome: outcome === "retry" ? "retry" : "finished", wait };
+    const wait = this.finishing.get(laneKey);
+    if (outcome === "released") this.onTheirWay++;
+    else letGo();
+    if (outcome === "retry" || (outcome !== "released" && !wait)) {
+      if (outcome === "handled") this.markDone(row.id);
+      return { outcome: outcome === "retry" ? "retry" : "finished", wait };
+    }
+    const through: Promise<void> = Promise.all([handled, wait]).then(([last]) => {
+      if (last === "handled") this.markDone(row.id);
+      if (this.finishing.get(laneKey) === through) this.finishing.delete(laneKey);
+      if (outcome !== "released") return;
+      this.onTheirWay--;
+      letGo();
+      this.pump();
+    });
+    this.finishing.set(laneKey, through);
+    return { outcome: "finished", wait };
   }
 
   /** Done marks are written in batches: one statement for every row finished meanwhile. */

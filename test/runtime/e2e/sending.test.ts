@@ -6,7 +6,7 @@ import { Inbox } from "../../../src/runtime/intake/inbox.js";
 import { BotApi } from "../../../src/telegram/bot-api.js";
 import { engines } from "../../support/platform.js";
 import { metricValue } from "../../support/metrics.js";
-import { useRuntime } from "../../support/runtime.js";
+import { useRuntime, type TestBot } from "../../support/runtime.js";
 
 describe.each(engines())("a bot's replies through the sender, with Telegram's limits on, on %s", (engine) => {
   const r = useRuntime(engine, { TELEGRAM_LIMITS: "on" });
@@ -80,33 +80,65 @@ describe.each(engines())("a bot's replies through the sender, with Telegram's li
 describe("a chat's updates while a reply is on its way, on sqlite", () => {
   const r = useRuntime("sqlite");
 
+  /** The embedded intake over the suite's database, handing updates to the real processor. */
+  async function intake() {
+    const inbox = new Inbox(r.t.platform.database, r.t.clock);
+    const dispatcher = new Dispatcher(inbox, pino({ level: "silent" }));
+    await dispatcher.start(r.processing.processor);
+    /** Hands the bot's updates waiting in the emulator to the dispatcher. */
+    const accept = async (bot: TestBot) => {
+      const updates = (await new BotApi(bot.telegram.token, { apiRoot: r.emulator.apiRoot }).call("getUpdates", { timeout: 0 })) as Update[];
+      await dispatcher.accept(bot.id, updates);
+    };
+    return { inbox, dispatcher, accept };
+  }
+
+  /** Each test's replies take this long to be answered (real time): long enough that two runs end well within one, even on a busy machine. */
+  async function slowReplies(ms: number, test: () => Promise<void>): Promise<void> {
+    await r.emulator.client.setLatency({ method: "sendMessage", ms });
+    try {
+      await test();
+    } finally {
+      await r.emulator.client.setLatency({ method: "sendMessage", ms: 0 });
+    }
+  }
+
   it("runs a chat's next update while the last one's reply is on its way, and marks each done once its reply is through", async () => {
     const bot = await r.bot([{ command: "/count", bjs_code: 'var n = User.getProp("n", 0) + 1; User.setProp("n", n, "integer"); Bot.sendMessage("n=" + n)' }]);
     const user = await r.emulator.client.createUser({ first_name: "Pia" });
     const chat = await user.privateChat(bot.telegram);
-    const inbox = new Inbox(r.t.platform.database, r.t.clock);
-    const dispatcher = new Dispatcher(inbox, pino({ level: "silent" }));
-    await dispatcher.start(r.processing.processor);
+    const { inbox, dispatcher, accept } = await intake();
     const counted = async () => {
       const member = await r.t.platform.botUsers.byTelegramId(bot.id, user.id);
       return member && r.t.platform.properties.get(bot.id, "user", "n", { userId: member.id });
     };
     const replies = async () => (await chat.history()).filter((message) => message.from?.is_bot).map((message) => message.text);
-    // Long enough that two runs end well within one reply's round trip, even on a busy machine.
-    await r.emulator.client.setLatency({ method: "sendMessage", ms: 2000 });
-    try {
+    await slowReplies(2000, async () => {
       for (let i = 0; i < 3; i++) await user.sendText(chat, "/count");
-      const updates = (await new BotApi(bot.telegram.token, { apiRoot: r.emulator.apiRoot }).call("getUpdates", { timeout: 0 })) as Update[];
-      await dispatcher.accept(bot.id, updates);
+      await accept(bot);
       // The second update ran while the first reply was on its way; the third waits for that reply.
       await vi.waitFor(async () => expect(await counted()).toBe(2), { timeout: 1500, interval: 10 });
       expect(await replies()).toEqual([]);
       expect(await inbox.counts(bot.id)).toEqual({ pending: 3 });
       await vi.waitFor(async () => expect(await replies()).toEqual(["n=1", "n=2", "n=3"]), { timeout: 15_000, interval: 50 });
-    } finally {
-      await r.emulator.client.setLatency({ method: "sendMessage", ms: 0 });
-    }
+    });
     await dispatcher.stop();
     expect(await inbox.counts(bot.id)).toEqual({ done: 3 });
+  });
+
+  it("keeps a call that is not a message behind the messages made before it: the farewell arrives before the bot leaves", async () => {
+    const bot = await r.bot([{ command: "/bye", bjs_code: 'Bot.sendMessage("Bye all"); Api.leaveChat({chat_id: chat.chatid})' }]);
+    const alice = await r.emulator.client.createUser({ first_name: "Alice" });
+    const group = await r.emulator.client.createGroup({ title: "Team", members: [alice] });
+    await group.add(bot.telegram, { by: alice });
+    const { dispatcher, accept } = await intake();
+    await slowReplies(300, async () => {
+      await alice.sendText(group, "/bye");
+      await accept(bot);
+      await vi.waitFor(async () => expect((await group.history()).filter((message) => message.from?.is_bot).map((message) => message.text)).toEqual(["Bye all"]), { timeout: 5000, interval: 20 });
+    });
+    await dispatcher.stop();
+    const errors = (await r.t.app.inject({ method: "GET", url: `/v2/bots/${bot.id}/error_logs?api_key=${bot.apiKey}` })).json();
+    expect(errors).toEqual([]);
   });
 });

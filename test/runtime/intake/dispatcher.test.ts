@@ -60,28 +60,78 @@ describe.each(engines())("the dispatcher on %s", (engine) => {
     await dispatcher.stop();
   });
 
-  it("begins a chat's next update while the last one's replies are on their way, one update ahead at most, and marks each done once they are through", async () => {
-    const { botId, inbox, dispatcher } = await setUp({ concurrency: 1 });
+  /** The pending rows of a bot, by update id, once every done mark so far is written. */
+  async function pendingIds(inbox: Inbox, dispatcher: Dispatcher, botId: number): Promise<number[]> {
+    await dispatcher.flush();
+    return (await inbox.pending()).filter((row) => row.botId === botId).map((row) => row.update.update_id);
+  }
+  /** Lets every continuation of what happened so far run (a turn of the event loop, not a wait for time). */
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+  it("begins a chat's next update while the last one's replies are on their way, one update ahead at most, and marks a chat's rows done in order", async () => {
+    const { botId, inbox, dispatcher } = await setUp({ concurrency: 2 });
     const handler = new RecordingHandler();
     await dispatcher.start(handler);
     const [sendFirst, sendSecond] = [1, 2].map((id) => handler.holdSending(id));
     await dispatcher.accept(botId, [textUpdate(1, 100), textUpdate(2, 100), textUpdate(3, 100)]);
     await handler.started(2);
-    // Another chat's update goes through the one slot: the released rows hold none.
-    await dispatcher.accept(botId, [textUpdate(4, 200)]);
-    await handler.waitForHandled(1);
-    expect(handler.handledIds()).toEqual([4]);
+    await settle();
     // The third waits for the first's replies, and nothing of the chat is done before its replies are through.
-    expect(handler.calls.map((call) => call.updateId)).toEqual([1, 2, 4]);
-    expect((await inbox.pending()).filter((row) => row.botId === botId).map((row) => row.update.update_id)).toEqual(expect.arrayContaining([1, 2, 3]));
+    expect(handler.calls.map((call) => call.updateId)).toEqual([1, 2]);
+    expect(await pendingIds(inbox, dispatcher, botId)).toEqual([1, 2, 3]);
     sendFirst!();
-    await handler.started(3);
-    await handler.waitForHandled(3);
-    expect(handler.handledIds()).toEqual([4, 1, 3]);
+    await handler.waitForHandled(2);
+    expect(handler.handledIds()).toEqual([1, 3]);
+    // The third is handled, but marked done only after the second, whose replies are still on their way.
+    expect(await pendingIds(inbox, dispatcher, botId)).toEqual([2, 3]);
     sendSecond!();
-    await handler.waitForHandled(4);
+    await handler.waitForHandled(3);
     await dispatcher.stop();
-    expect(await inbox.counts(botId)).toEqual({ done: 4 });
+    expect(await inbox.counts(botId)).toEqual({ done: 3 });
+  });
+
+  it("gives a released row's slot back, and keeps at most `concurrency` rows with replies on their way", async () => {
+    const { botId, inbox, dispatcher } = await setUp({ concurrency: 2 });
+    const handler = new RecordingHandler();
+    await dispatcher.start(handler);
+    const sends = [1, 2, 3].map((id) => handler.holdSending(id));
+    const releaseFourth = handler.hold(4);
+    await dispatcher.accept(botId, [textUpdate(1, 1), textUpdate(2, 2), textUpdate(3, 3), textUpdate(4, 4), textUpdate(5, 5)]);
+    await Promise.all([handler.started(1), handler.started(2)]);
+    await settle();
+    // Both released their slots, but two rows are on their way: no third begins.
+    expect(handler.calls.map((call) => call.updateId)).toEqual([1, 2]);
+    // One row through: the third (released at once) and the fourth (held, keeping its slot) begin.
+    sends[0]!();
+    await Promise.all([handler.started(3), handler.started(4)]);
+    await settle();
+    expect(handler.calls.map((call) => call.updateId)).toEqual([1, 2, 3, 4]);
+    // A slot is free, but two rows are on their way again: the fifth waits for one of them.
+    sends[1]!();
+    await handler.started(5);
+    releaseFourth();
+    sends[2]!();
+    await handler.waitForHandled(5);
+    await dispatcher.stop();
+    expect(await inbox.counts(botId)).toEqual({ done: 5 });
+  });
+
+  it("waits, when it stops, for a row released while the others drain, and marks it done", async () => {
+    const { botId, inbox, dispatcher } = await setUp();
+    const handler = new RecordingHandler();
+    await dispatcher.start(handler);
+    const finishRun = handler.hold(1);
+    const send = handler.holdSending(1);
+    await dispatcher.accept(botId, [textUpdate(1, 100)]);
+    await handler.started(1);
+    let stopped = false;
+    const stopping = dispatcher.stop().then(() => (stopped = true));
+    finishRun();
+    await settle();
+    expect(stopped).toBe(false);
+    send();
+    await stopping;
+    expect(await inbox.counts(botId)).toEqual({ done: 1 });
   });
 
   it("handles at most `concurrency` chats at once", async () => {
