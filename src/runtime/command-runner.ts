@@ -208,35 +208,40 @@ export class CommandRunner {
 
   /**
    * Makes a Bot API call whose result nobody reads, and logs a refusal as `refusal(reason)`.
-   * The run goes on while the call is on its way (its chain's `sent` waits for it), and a
-   * call Telegram must be asked again is left to the sender's retries, so the update's
-   * handling (and its dispatcher slot) goes on; a refusal that comes later is logged then.
+   * It waits for the chain's calls on their way, and the run goes on while it is on its way
+   * (Chain.goesOn); a call Telegram must be asked again is left to the sender's retries, so
+   * the update's handling (and its dispatcher slot) goes on. A failure that comes after the
+   * run went on is logged then.
    */
   async post(invocation: Invocation, method: string, params: Record<string, unknown>, refusal: (reason: string) => string): Promise<void> {
     const { chain } = invocation;
-    const botId = invocation.bot.row.id;
-    const log = async (error: unknown) => {
-      if (!(error instanceof TelegramApiError || error instanceof TelegramNetworkError)) throw error;
+    const refused = async (error: TelegramApiError | TelegramNetworkError) => {
       chain.refused(error);
       await this.record(invocation, { message: refusal(telegramReason(error)) });
     };
-    const lateFailure = (error: Error) => void log(error).catch((logError: unknown) => this.deps.log.error({ err: logError, botId }, "could not log a late Telegram refusal"));
+    const lateFailure = (error: unknown) =>
+      void (isTelegramError(error) ? refused(error) : this.unmade(invocation, method, error)).catch((logError: unknown) =>
+        this.deps.log.error({ err: logError, botId: invocation.bot.row.id }, "could not log a late failure of a Telegram call"),
+      );
     // A broadcast recipient's outcome is counted when its run ends: it waits for the result.
     const options = chain.recipient ? chain.sendOptions : { ...chain.sendOptions, lateFailure };
+    await chain.through();
     const call = afterCommit({ kind: "telegram", method, payload: params }, async () => {
       try {
         await this.deps.sender.call(invocation.bot.token, method, params, options);
       } catch (error) {
-        await log(error);
+        if (!isTelegramError(error)) throw error;
+        await refused(error);
       }
     });
     if (chain.recipient) return call;
-    chain.goesOn(
-      call.catch(async (error: unknown) => {
-        this.deps.log.error({ err: error, botId }, "a Telegram call the run did not wait for failed");
-        await this.record(invocation, { message: `The platform could not make ${method}; it was not made` }).catch(() => {});
-      }),
-    );
+    chain.goesOn(call.catch(lateFailure));
+  }
+
+  /** A call the platform could not make for a reason of its own (not Telegram's), once the run went on: logged for the owner too. */
+  private async unmade(invocation: Invocation, method: string, error: unknown): Promise<void> {
+    this.deps.log.error({ err: error, botId: invocation.bot.row.id }, "a Telegram call the run did not wait for failed");
+    await this.record(invocation, { message: `The platform could not make ${method}; it was not made` });
   }
 
   /** Logs the failure; in a private chat, answers with `!` (never recursively) or the default reply. */
@@ -253,6 +258,7 @@ export class CommandRunner {
     }
     if (!invocation.chain.trySend()) return;
     const params = { chat_id: Number(invocation.chat!.row.chatid), text: DEFAULT_ERROR_REPLY };
+    await invocation.chain.through();
     await afterCommit({ kind: "telegram", method: "sendMessage", payload: params }, async () => {
       try {
         await this.deps.sender.call(invocation.bot.token, "sendMessage", params);
@@ -305,6 +311,11 @@ function inChat(actions: Action[], invocation: Invocation): Action[] {
   return actions.map((action) =>
     action.type === "api" && action.params.chat_id === undefined && !CHATLESS_METHODS.includes(action.method) ? { ...action, params: { ...action.params, chat_id: Number(chat.row.chatid) } } : action,
   );
+}
+
+/** Whether a failure is Telegram's answer (or its unreachability), not the platform's own. */
+function isTelegramError(error: unknown): error is TelegramApiError | TelegramNetworkError {
+  return error instanceof TelegramApiError || error instanceof TelegramNetworkError;
 }
 
 /** Telegram's own words for a refusal, or the network failure. */

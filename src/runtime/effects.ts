@@ -19,6 +19,13 @@ import type { ListStore } from "../bots/lists.js";
 import type { TelegramSender } from "./telegram-sender.js";
 import { currentOutbox, enqueueInTurn } from "./run-outbox.js";
 
+/**
+ * Actions that stay inside the platform: they go on while the chain's Telegram calls are on
+ * their way (Chain.goesOn). Any other waits for those calls first, so what reaches outside
+ * (a call whose answer the run reads, a job, a broadcast) keeps the order the run made it in.
+ */
+const STAYS_INSIDE: ReadonlySet<Action["type"]> = new Set(["setProp", "setGroup", "blockChat", "unblockChat", "runCommand"]);
+
 /** HTTP requests a bot may have waiting for their answers; past it, a new one is refused and logged. */
 export const MAX_WAITING_HTTP_PER_BOT = 1000;
 
@@ -62,6 +69,7 @@ export class Effects {
   async apply(actions: Action[], invocation: Invocation): Promise<void> {
     for (const action of actions) {
       try {
+        if (!STAYS_INSIDE.has(action.type)) await invocation.chain.through();
         await this.applyOne(action, invocation);
       } catch (error) {
         if (!(error instanceof AppError)) throw error;

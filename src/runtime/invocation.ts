@@ -51,8 +51,8 @@ export class Chain {
   private readonly noted = new Set<string>();
   /** Entries written to the bot's error log so far (see `logs`). */
   private logged = 0;
-  /** Telegram calls on their way that the run did not wait for (see `goesOn`). */
-  private readonly onTheirWay: Promise<void>[] = [];
+  /** The last Telegram call on its way that the chain did not wait for, until it is through (see `goesOn`). */
+  private onItsWay: Promise<void>;
 
   /**
    * @param recipient a broadcast recipient's chain: it may not start sub-commands, scheduled
@@ -60,11 +60,16 @@ export class Chain {
    * @param background a background task's chain (a scheduled run, an auto retry, an import's
    * callback, a panel's on_saving, a broadcast): its failures are logged, never answered in
    * the chat with the error reply or `!` (spec/bjs.md §2.14, §2.15).
+   * @param after what the chain's first call waits for: the calls of the update before it in
+   * its chat, still on their way (Delivery.after).
    */
   constructor(
     readonly recipient = false,
     readonly background = recipient,
-  ) {}
+    after: Promise<void> = Promise.resolve(),
+  ) {
+    this.onItsWay = after;
+  }
 
   /** How the sender should treat this chain's Telegram calls. */
   get sendOptions(): CallOptions {
@@ -104,17 +109,18 @@ export class Chain {
   }
 
   /**
-   * Lets the run go on while a call whose answer nobody reads is on its way (the sender keeps a
-   * chat's messages in order); `sent` waits for it. The call must not reject: its failure is
-   * logged where it happens.
+   * Lets the chain go on while a call whose answer nobody reads is on its way, made once
+   * `through` resolved: its next call, or any other effect that reaches outside, waits for it
+   * (so they keep the order they were made in), its own work (BJS, property writes) does not.
+   * The call must not reject: its failure is logged where it happens.
    */
   goesOn(call: Promise<void>): void {
-    this.onTheirWay.push(call);
+    this.onItsWay = call;
   }
 
-  /** Resolves once every call the chain did not wait for is through. */
-  async sent(): Promise<void> {
-    while (this.onTheirWay.length > 0) await Promise.all(this.onTheirWay.splice(0));
+  /** Resolves once the calls the chain did not wait for are through. */
+  through(): Promise<void> {
+    return this.onItsWay;
   }
 
   /** Counts one HTTP request; false when the update has started all it may. */

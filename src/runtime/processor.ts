@@ -105,7 +105,7 @@ export class Processor implements UpdateHandler {
 
   async handle(botId: number, update: Update, delivery?: Delivery): Promise<void> {
     const { journal } = this.deps;
-    if (!journal || !delivery) return this.handleNow(botId, update, delivery?.released);
+    if (!journal || !delivery) return this.handleNow(botId, update, delivery);
     if (await this.redelivered(journal, botId, delivery)) return;
     await journal.run(delivery, botId, () => this.handleNow(botId, update));
   }
@@ -124,8 +124,8 @@ export class Processor implements UpdateHandler {
     return true;
   }
 
-  /** `released` is told once only the update's Telegram calls are left, on their way (see Delivery). */
-  private async handleNow(botId: number, update: Update, released?: () => void): Promise<void> {
+  /** A delivery's `released` is told once only the update's Telegram calls are left, on their way, whose first call waits for its `after`. */
+  private async handleNow(botId: number, update: Update, delivery?: Pick<Delivery, "released" | "after">): Promise<void> {
     const bot = await this.runningBot(botId);
     if (!bot) return;
     if (!(await this.withinQuota(bot))) return;
@@ -136,7 +136,7 @@ export class Processor implements UpdateHandler {
     const chat = telegramChat ? await chats.remember(botId, telegramChat, telegramChat.type === "private" ? (user?.row.id ?? null) : null) : null;
     if (chat?.row.blocked) return this.countBlocked(bot);
 
-    const chain = new Chain();
+    const chain = new Chain(false, false, delivery?.after);
     // The first iteration is charged as the update is taken; each sub-command charges its own.
     this.deps.budget.spend(bot.owner.id, botId, 1);
     const book = await books.of(botId, bot.row.commands_version);
@@ -150,14 +150,14 @@ export class Processor implements UpdateHandler {
         const { command, kind, message, params, request, options } = chosen;
         await this.deps.runner.run({ bot, book, command, kind, user, chat, message, params, request, options, tgUpdate: update, depth: 0, chain });
       }
-      if (update.callback_query && !chain.answeredCallback) await this.acknowledge(bot, update.callback_query.id);
+      if (update.callback_query && !chain.answeredCallback) await this.acknowledge(bot, chain, update.callback_query.id);
     } catch (error) {
       // Before anything reached the outside, the update may be tried again; after, never.
       if (!effectsBegan(chain)) throw error;
       if (!(error instanceof UpdateEnded)) this.deps.log.error({ err: error, bot_id: botId, update_id: update.update_id }, "an update failed after its effects began; it is not retried");
     }
-    released?.();
-    await chain.sent();
+    delivery?.released?.();
+    await chain.through();
   }
 
   /**
@@ -203,7 +203,7 @@ export class Processor implements UpdateHandler {
       chain.troubled("failed");
       if (!(error instanceof UpdateEnded)) this.deps.log.error({ err: error, bot_id: bot.row.id }, "a run failed after its effects began; it is not retried");
     }
-    await chain.sent();
+    await chain.through();
     return chain;
   }
 
@@ -234,13 +234,14 @@ export class Processor implements UpdateHandler {
     } catch (error) {
       if (!(error instanceof UpdateEnded)) throw error;
     }
-    await chain.sent();
+    await chain.through();
     return web.rendered ?? "no render";
   }
 
   /** The automatic acknowledgement of a pressed button when BJS did not answer it (spec §1.6). */
-  private async acknowledge(bot: RunningBot, callbackQueryId: string): Promise<void> {
+  private async acknowledge(bot: RunningBot, chain: Chain, callbackQueryId: string): Promise<void> {
     const params = { callback_query_id: callbackQueryId };
+    await chain.through();
     await afterCommit({ kind: "telegram", method: "answerCallbackQuery", payload: params }, async () => {
       try {
         await this.deps.sender.call(bot.token, "answerCallbackQuery", params);

@@ -24,12 +24,13 @@ export interface RunJournalDeps {
 export interface Delivery {
   key: string;
   /**
-   * Told once the update's handling has only its Telegram calls left, on their way in their
-   * chats' order: the intake may begin the chat's next update (the handling still resolves
-   * only once they are through). Not told of a run the journal commits: its writes are seen
-   * only at its end.
+   * Told once the update's handling has only its Telegram calls left, on their way: the
+   * intake may begin the chat's next update (the handling still resolves only once they are
+   * through). Not told of a run the journal commits: its writes are seen only at its end.
    */
   released?(): void;
+  /** The calls of the chat's update before this one, still on their way: this update's first call waits for them. */
+  after?: Promise<void>;
 }
 
 /** What the journal says of a delivery it has seen. */

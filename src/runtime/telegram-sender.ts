@@ -1,7 +1,7 @@
 import { sleep, type Clock, type Timer } from "../clock.js";
 import type { SendingLimits } from "../config.js";
 import { BotApi, TelegramApiError, TelegramNetworkError, type ApiRoot } from "../telegram/bot-api.js";
-import { chatTarget, keepsChatOrder, postsMessage, SendLimits, type ChatTarget } from "./sending/send-limits.js";
+import { chatTarget, postsMessage, SendLimits, type ChatTarget } from "./sending/send-limits.js";
 import type { WindowStore } from "./sending/window-store.js";
 import type { CallOutcome, SendPriority, SenderMetrics } from "./sending/sender-metrics.js";
 
@@ -19,7 +19,7 @@ export interface CallOptions {
    * For a call whose result nobody reads: once it must be tried again (5xx, network error,
    * 429), the call answers undefined at once, so the caller (an update's handling, holding a
    * dispatcher slot) goes on, and the retries go on in the background, the chat's later
-   * calls kept behind them. A final failure is told here instead of thrown.
+   * messages kept behind them. A final failure is told here instead of thrown.
    */
   lateFailure?: (error: Error) => void;
 }
@@ -74,24 +74,16 @@ const MAX_RETRY_AFTER_S = 60;
  * The one way the platform calls Telegram for bots (replies, BJS `Api.*`, broadcasts, starting
  * and stopping; polling aside). Each bot's calls wait in two queues, interactive before
  * broadcast, and go as Telegram's limits allow (SendLimits: messages per bot, per chat, per
- * group). A chat's calls go in the order they were made (reads aside): each once Telegram has
- * answered the last.
- * A 429 holds the whole bot for its `retry_after` and the call goes again first; 5xx answers
- * and network errors are tried again after a back-off on the clock, during which the bot's
- * other calls go on. Other refusals (400, 403 "blocked"...) reach the caller as
+ * group), in order within a chat. A 429 holds the whole bot for its `retry_after` and the call goes again
+ * first; 5xx answers and network errors are tried again after a back-off on the clock, during
+ * which the bot's other calls go on. Other refusals (400, 403 "blocked"...) reach the caller as
  * TelegramApiError at once.
  */
 export class TelegramSender {
   private readonly queues = new Map<string, BotQueue>();
   private readonly backoffs = new Map<Timer, QueuedCall>();
-  /** Chats (token and chat) whose call is between attempts: their later calls wait for it. */
+  /** Chats (token and chat) whose message is between attempts: their later messages wait for it. */
   private readonly heldChats = new Map<string, QueuedCall>();
-  /**
-   * Chats (token and chat) with a call on its way to Telegram: their next one waits for its
-   * answer, so a chat's calls arrive in the order they were made even when their callers do
-   * not wait for each other (a chat's next update runs while its last reply is in flight).
-   */
-  private readonly chatsInFlight = new Set<string>();
   private readonly limits: SendLimits;
   private closed = false;
 
@@ -112,8 +104,8 @@ export class TelegramSender {
         priority: options.priority ?? "interactive",
         retry: options.retry ?? true,
         message,
-        // Calls that change a chat wait for its earlier ones; only messages count against its limit.
-        chat: keepsChatOrder(method) ? chatTarget(params) : undefined,
+        // Only messages wait for their chat (its limit, and the order of its messages).
+        chat: message ? chatTarget(params) : undefined,
         paid: params.allow_paid_broadcast === true,
         attempt: 1,
         resolve,
@@ -136,7 +128,6 @@ export class TelegramSender {
     }
     this.backoffs.clear();
     this.heldChats.clear();
-    this.chatsInFlight.clear();
     for (const queue of this.queues.values()) {
       for (const priority of PRIORITIES) for (const call of queue.lanes[priority].splice(0)) this.leave(call).reject(new TelegramNetworkError(call.method, "the platform is shutting down"));
       queue.wake?.abort();
@@ -204,7 +195,7 @@ export class TelegramSender {
         if (priority === "broadcast" && queue.dirty && queue.lanes.interactive.length > 0) return readyAt;
         const call = lane[i]!;
         const held = call.chat && this.heldChats.get(heldKey(token, call.chat));
-        if (call.chat && (waitingChats.has(call.chat.key) || (held && held !== call) || this.chatsInFlight.has(heldKey(token, call.chat)))) {
+        if (call.chat && (waitingChats.has(call.chat.key) || (held && held !== call))) {
           if (held && held !== call) call.detach?.(); // behind a retry: its caller need not wait either
           i++;
           continue;
@@ -235,8 +226,6 @@ export class TelegramSender {
 
   /** One attempt at a call; a retryable failure puts it back (after a 429's pause or a back-off). */
   private async attempt(token: string, call: QueuedCall): Promise<void> {
-    const flying = call.chat && heldKey(token, call.chat);
-    if (flying) this.chatsInFlight.add(flying);
     try {
       // A client per attempt (it is only a URL): where a token's calls go may change (the playground's).
       const result = await new BotApi(token, { apiRoot: this.options.apiRoot }).call(call.method as never, call.params as never);
@@ -268,26 +257,16 @@ export class TelegramSender {
       }
       this.unhold(token, call);
       call.reject(error as Error);
-    } finally {
-      // After a retry is set up (held, or back in front of its queue), never before.
-      if (flying) this.landed(token, flying);
     }
   }
 
-  /** Telegram answered the chat's call in flight: its next one may go. */
-  private landed(token: string, chat: string): void {
-    this.chatsInFlight.delete(chat);
-    const queue = this.queues.get(token);
-    if (queue) this.stir(token, queue);
-  }
-
-  /** A call goes again later: its chat's later calls wait until it is through, and a detachable caller goes on. */
+  /** A call goes again later: its chat's later messages wait until it is through, and a detachable caller goes on. */
   private retrying(token: string, call: QueuedCall): void {
     if (call.chat) this.heldChats.set(heldKey(token, call.chat), call);
     call.detach?.();
   }
 
-  /** The call is through (sent, or given up): its chat's later calls may go. */
+  /** The call is through (sent, or given up): its chat's later messages may go. */
   private unhold(token: string, call: QueuedCall): void {
     if (!call.chat || this.heldChats.get(heldKey(token, call.chat)) !== call) return;
     this.heldChats.delete(heldKey(token, call.chat));

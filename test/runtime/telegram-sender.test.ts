@@ -144,33 +144,6 @@ describe.each(stores)("the sender (Telegram's limits, fake clock, windows in $na
     expect((await counters()).tooManyRequests).toBe(0);
   });
 
-  it("makes a chat's next call once Telegram has answered its last, though no caller waits, while reads and other chats go on", async () => {
-    useSender({ enabled: false }); // the order, not the pacing
-    const latencyMs = 300;
-    await emulator.client.setLatency({ method: "sendMessage", ms: latencyMs });
-    try {
-      const started = performance.now();
-      const answeredAt = (method: string, params: Record<string, unknown>) => sender.call(bot.token, method, params).then(() => performance.now() - started);
-      const say = (text: string, user: UserHandle) => answeredAt("sendMessage", { chat_id: user.id, text });
-      const [a, typing, read, b, elsewhere] = await Promise.all([
-        say("a", users[0]!),
-        answeredAt("sendChatAction", { chat_id: users[0]!.id, action: "typing" }),
-        answeredAt("getChat", { chat_id: users[0]!.id }),
-        say("b", users[0]!),
-        say("c", users[1]!),
-      ]);
-      // "b" left only once "a" was answered, then took its own latency; a chat action (no
-      // latency of its own) kept its place after "a"; a read and the other chat did not wait.
-      expect(b - a).toBeGreaterThanOrEqual(latencyMs - 10);
-      expect(typing).toBeGreaterThanOrEqual(a);
-      expect(read).toBeLessThan(a);
-      expect(elsewhere).toBeLessThan(b);
-      expect((await (await users[0]!.privateChat(bot)).history()).map((message) => message.text)).toEqual(["a", "b"]);
-    } finally {
-      await emulator.client.setLatency({ method: "sendMessage", ms: 0 });
-    }
-  });
-
   it("sends 10 messages per 30 s to a group (20/min)", async () => {
     const group = await emulator.client.createGroup({ title: "Club", members: [users[0]!, bot] });
     const calls = Array.from({ length: 21 }, (_, i) => send(group.id, `m${i}`));

@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { RuntimeMetrics } from "../runtime-metrics.js";
+import type { Delivery } from "../run-journal.js";
 import type { UpdateHandler } from "../update-handler.js";
 import type { Inbox, InboxRow } from "./inbox.js";
 
@@ -42,17 +43,17 @@ export class UpdateAttempts {
 
   /**
    * One attempt at a row: `handled` (the caller marks it done), `given-up` (marked failed) or
-   * `retry`. A failure counts in `row.attempts` and in the inbox. `released` is told when only
-   * the row's Telegram calls are left (Delivery.released).
+   * `retry`. A failure counts in `row.attempts` and in the inbox. `lane` tells how it follows
+   * its chat's row before it (Delivery.released and .after).
    */
-  async attempt(row: InboxRow, handler: UpdateHandler, released?: () => void): Promise<"handled" | "given-up" | "retry"> {
+  async attempt(row: InboxRow, handler: UpdateHandler, lane: Pick<Delivery, "released" | "after"> = {}): Promise<"handled" | "given-up" | "retry"> {
     const { maxAttempts, metrics } = this.options;
     const started = performance.now();
     try {
       if (row.startCounted) row.startCounted = false;
       else await this.inbox.markStarted(row.id);
       // The same key on every delivery of the row: a run that committed is not run again (run-journal.ts).
-      await handler.handle(row.botId, row.update, { key: `inbox:${row.id}`, released });
+      await handler.handle(row.botId, row.update, { key: `inbox:${row.id}`, ...lane });
       metrics?.handled((performance.now() - started) / 1000);
       return "handled";
     } catch (error) {

@@ -44,12 +44,13 @@ interface Lane {
  * resumes every row left pending by the last process, except those whose handling took the
  * process down again and again (set aside as failed). A rejected `handle` is retried after a
  * back-off, which holds the lane (so order holds) but not a slot, then given up after
- * `maxAttempts`. A row whose handling has only its Telegram calls left, on their way, lets
- * its lane's next row begin (the sender keeps a chat's calls in order) and gives its slot
- * back: a reply's round trip to Telegram holds neither the chat's next update nor a slot. It
- * keeps its owner's share until its calls are through, at most `concurrency` rows are so on
- * their way at once, a lane runs one row ahead of such a row at most, and a lane's rows are
- * marked done in order: a crash handles again at most two rows of a chat.
+ * `maxAttempts`. A row whose handling has only its Telegram calls left, on their way, is
+ * released: it gives its slot back and lets its lane's next row begin, whose first call waits
+ * for them (Delivery.after), so a reply's round trip to Telegram holds neither the chat's
+ * next update nor a slot. At most `concurrency` rows are released at once, an owner's at
+ * most its share of them (a row past that keeps its slot until its calls are through); a
+ * lane runs one row ahead of a released row at most, and its rows are marked done in order:
+ * a crash handles again at most two rows of a chat.
  */
 export class Dispatcher implements UpdateIntake {
   private handler?: UpdateHandler;
@@ -70,8 +71,9 @@ export class Dispatcher implements UpdateIntake {
   private idle?: () => void;
   /** Per lane key, its last finished row until it is through: its calls answered, its done mark made after the row before it. */
   private readonly finishing = new Map<string, Promise<void>>();
-  /** Rows released with their Telegram calls still on their way. */
+  /** Rows released with their Telegram calls still on their way, in all and by owner. */
   private onTheirWay = 0;
+  private readonly onTheirWayByOwner = new Map<number, number>();
   private doneIds: number[] = [];
   private flushing?: Promise<void>;
   private readonly attempts: UpdateAttempts;
@@ -147,8 +149,7 @@ export class Dispatcher implements UpdateIntake {
   }
 
   private pump(): void {
-    const { concurrency } = this.options;
-    while (this.handler && this.running < concurrency && this.onTheirWay < concurrency && this.ready.length > 0) {
+    while (this.handler && this.running < this.options.concurrency && this.ready.length > 0) {
       this.running++;
       void this.drive(this.ready.shift()!, this.handler);
     }
@@ -169,18 +170,16 @@ export class Dispatcher implements UpdateIntake {
     if (owner !== undefined && (this.byOwner.get(owner) ?? 0) >= this.ownerShare) {
       // The owner holds its share of slots: this lane waits for one of them, not for any slot.
       this.running--;
+      if (signal.aborted) return this.drained();
       this.parked.set(owner, [...(this.parked.get(owner) ?? []), lane]);
       this.pump();
       return;
     }
     this.hold(owner, +1);
-    const { outcome, wait } = await this.attempt(lane.key, row, handler, () => this.hold(owner, -1));
+    const { outcome, wait } = await this.attempt(lane.key, row, handler, owner);
     this.running--;
     if (outcome === "finished") this.queued.delete(lane.rows.shift()!.id);
-    if (signal.aborted) {
-      if (this.running === 0) this.idle?.();
-      return;
-    }
+    if (signal.aborted) return this.drained();
     if (outcome === "retry") {
       // The lane keeps its place (new rows join it) while the back-off runs off the slot.
       void this.options.sleep(this.options.retryDelayMs(row.attempts), signal).then((waited) => {
@@ -194,6 +193,11 @@ export class Dispatcher implements UpdateIntake {
       this.pump();
       void wait.then(() => signal.aborted || this.goOn(lane));
     } else this.goOn(lane);
+  }
+
+  /** A row ended while the dispatcher stops: the last one lets `stop` go on. */
+  private drained(): void {
+    if (this.running === 0) this.idle?.();
   }
 
   /** The lane's next row may begin: back among the ready lanes, or gone if it has none. */
@@ -218,32 +222,52 @@ export class Dispatcher implements UpdateIntake {
   /**
    * One attempt at a row: `finished` (handled, given up, or released with only its Telegram
    * calls left) or `retry`, and what the lane's next row waits for: the lane's row before this
-   * one, if it is not through yet. `letGo` gives the owner's share back: at once, or for a
-   * released row once its calls are through. A row is marked done once it is through and the
-   * lane's row before it is.
+   * one, if it is not through yet. The owner's share of slots goes back when the row is
+   * handled or released. A row is marked done once it is through and the lane's row before it is.
    */
-  private async attempt(laneKey: string, row: InboxRow, handler: UpdateHandler, letGo: () => void): Promise<{ outcome: "finished" | "retry"; wait?: Promise<void> }> {
-    let release!: () => void;
-    const released = new Promise<"released">((resolve) => (release = () => resolve("released")));
-    const handled = this.attempts.attempt(row, handler, release);
-    const outcome = await Promise.race([handled, released]);
+  private async attempt(laneKey: string, row: InboxRow, handler: UpdateHandler, owner: number | undefined): Promise<{ outcome: "finished" | "retry"; wait?: Promise<void> }> {
     const wait = this.finishing.get(laneKey);
-    if (outcome === "released") this.onTheirWay++;
-    else letGo();
-    if (outcome === "retry" || (outcome !== "released" && !wait)) {
-      if (outcome === "handled") this.markDone(row.id);
-      return { outcome: outcome === "retry" ? "retry" : "finished", wait };
+    let isReleased = false;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = () => {
+        if (isReleased || !this.mayRelease(owner)) return;
+        isReleased = true;
+        this.countOnTheirWay(owner, +1);
+        resolve();
+      };
+    });
+    const handled = this.attempts.attempt(row, handler, { released: release, after: wait });
+    await Promise.race([handled, released]);
+    this.hold(owner, -1);
+    if (!isReleased) {
+      const outcome = await handled;
+      if (outcome === "retry") return { outcome, wait };
+      if (!wait) {
+        if (outcome === "handled") this.markDone(row.id);
+        return { outcome: "finished" };
+      }
     }
     const through: Promise<void> = Promise.all([handled, wait]).then(([last]) => {
       if (last === "handled") this.markDone(row.id);
       if (this.finishing.get(laneKey) === through) this.finishing.delete(laneKey);
-      if (outcome !== "released") return;
-      this.onTheirWay--;
-      letGo();
-      this.pump();
+      if (isReleased) this.countOnTheirWay(owner, -1);
     });
     this.finishing.set(laneKey, through);
     return { outcome: "finished", wait };
+  }
+
+  /** Whether one more row (of this owner) may be released: at most `concurrency`, an owner's at most its share. */
+  private mayRelease(owner: number | undefined): boolean {
+    return this.onTheirWay < this.options.concurrency && (owner === undefined || (this.onTheirWayByOwner.get(owner) ?? 0) < this.ownerShare);
+  }
+
+  private countOnTheirWay(owner: number | undefined, change: 1 | -1): void {
+    this.onTheirWay += change;
+    if (owner === undefined) return;
+    const count = (this.onTheirWayByOwner.get(owner) ?? 0) + change;
+    if (count > 0) this.onTheirWayByOwner.set(owner, count);
+    else this.onTheirWayByOwner.delete(owner);
   }
 
   /** Done marks are written in batches: one statement for every row finished meanwhile. */

@@ -93,13 +93,13 @@ describe("a chat's updates while a reply is on its way, on sqlite", () => {
     return { inbox, dispatcher, accept };
   }
 
-  /** Each test's replies take this long to be answered (real time): long enough that two runs end well within one, even on a busy machine. */
-  async function slowReplies(ms: number, test: () => Promise<void>): Promise<void> {
-    await r.emulator.client.setLatency({ method: "sendMessage", ms });
+  /** Telegram answers `method` this late (real time) while `test` runs. */
+  async function slow(method: string, ms: number, test: () => Promise<void>): Promise<void> {
+    await r.emulator.client.setLatency({ method, ms });
     try {
       await test();
     } finally {
-      await r.emulator.client.setLatency({ method: "sendMessage", ms: 0 });
+      await r.emulator.client.setLatency({ method, ms: 0 });
     }
   }
 
@@ -113,7 +113,8 @@ describe("a chat's updates while a reply is on its way, on sqlite", () => {
       return member && r.t.platform.properties.get(bot.id, "user", "n", { userId: member.id });
     };
     const replies = async () => (await chat.history()).filter((message) => message.from?.is_bot).map((message) => message.text);
-    await slowReplies(2000, async () => {
+    // Long enough that two runs end well within one reply's round trip, even on a busy machine.
+    await slow("sendMessage", 2000, async () => {
       for (let i = 0; i < 3; i++) await user.sendText(chat, "/count");
       await accept(bot);
       // The second update ran while the first reply was on its way; the third waits for that reply.
@@ -126,13 +127,67 @@ describe("a chat's updates while a reply is on its way, on sqlite", () => {
     expect(await inbox.counts(bot.id)).toEqual({ done: 3 });
   });
 
+  it("makes a run's calls, and its chat's next update's, in the order they were made: a read after a write sees it", async () => {
+    const commands = [{ command: "a", description: "A" }];
+    const bot = await r.bot([
+      { command: "/reset", bjs_code: `Api.deleteMyCommands(); Api.setMyCommands({commands: ${JSON.stringify(commands)}})` },
+      { command: "/read", bjs_code: 'Api.getMyCommands({result_to_bot_property: "commands"})' },
+    ]);
+    const user = await r.emulator.client.createUser({ first_name: "Ola" });
+    const chat = await user.privateChat(bot.telegram);
+    const { dispatcher, accept } = await intake();
+    await slow("deleteMyCommands", 300, async () => {
+      await slow("setMyCommands", 300, async () => {
+        await user.sendText(chat, "/reset");
+        await user.sendText(chat, "/read");
+        await accept(bot);
+        await vi.waitFor(async () => expect(await r.t.platform.properties.get(bot.id, "bot", "commands")).toBeDefined(), { timeout: 5000, interval: 20 });
+      });
+    });
+    await dispatcher.stop();
+    expect(await r.t.platform.properties.get(bot.id, "bot", "commands")).toEqual(commands);
+    expect(await new BotApi(bot.telegram.token, { apiRoot: r.emulator.apiRoot }).call("getMyCommands")).toEqual(commands);
+  });
+
+  it("sends a chat's next Answer only once Telegram has answered the last", async () => {
+    const bot = await r.bot([
+      { command: "/one", answer: "One" },
+      { command: "/two", answer: "Two" },
+    ]);
+    const user = await r.emulator.client.createUser({ first_name: "Ida" });
+    const chat = await user.privateChat(bot.telegram);
+    const { emulator } = r.emulator;
+    const { world } = emulator;
+    const sentBefore = emulator.counters.calls.sendMessage ?? 0;
+    // How many replies had reached Telegram when it stored the first.
+    let reachedWhenFirstStored: number | undefined;
+    const addMessage = world.addMessage.bind(world);
+    world.addMessage = (room, from, content) => {
+      if (from.is_bot && content.text === "One") reachedWhenFirstStored = (emulator.counters.calls.sendMessage ?? 0) - sentBefore;
+      return addMessage(room, from, content);
+    };
+    const { dispatcher, accept } = await intake();
+    try {
+      await slow("sendMessage", 300, async () => {
+        await user.sendText(chat, "/one");
+        await user.sendText(chat, "/two");
+        await accept(bot);
+        await vi.waitFor(async () => expect((await chat.history()).filter((message) => message.from?.is_bot).map((message) => message.text)).toEqual(["One", "Two"]), { timeout: 5000, interval: 20 });
+      });
+    } finally {
+      world.addMessage = addMessage;
+    }
+    await dispatcher.stop();
+    expect(reachedWhenFirstStored).toBe(1);
+  });
+
   it("keeps a call that is not a message behind the messages made before it: the farewell arrives before the bot leaves", async () => {
     const bot = await r.bot([{ command: "/bye", bjs_code: 'Bot.sendMessage("Bye all"); Api.leaveChat({chat_id: chat.chatid})' }]);
     const alice = await r.emulator.client.createUser({ first_name: "Alice" });
     const group = await r.emulator.client.createGroup({ title: "Team", members: [alice] });
     await group.add(bot.telegram, { by: alice });
     const { dispatcher, accept } = await intake();
-    await slowReplies(300, async () => {
+    await slow("sendMessage", 300, async () => {
       await alice.sendText(group, "/bye");
       await accept(bot);
       await vi.waitFor(async () => expect((await group.history()).filter((message) => message.from?.is_bot).map((message) => message.text)).toEqual(["Bye all"]), { timeout: 5000, interval: 20 });

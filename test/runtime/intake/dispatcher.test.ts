@@ -90,27 +90,26 @@ describe.each(engines())("the dispatcher on %s", (engine) => {
     expect(await inbox.counts(botId)).toEqual({ done: 3 });
   });
 
-  it("gives a released row's slot back, and keeps at most `concurrency` rows with replies on their way", async () => {
+  it("gives a released row's slot back; past `concurrency` released rows, a row keeps its slot until its calls are through", async () => {
     const { botId, inbox, dispatcher } = await setUp({ concurrency: 2 });
     const handler = new RecordingHandler();
     await dispatcher.start(handler);
     const sends = [1, 2, 3].map((id) => handler.holdSending(id));
     const releaseFourth = handler.hold(4);
     await dispatcher.accept(botId, [textUpdate(1, 1), textUpdate(2, 2), textUpdate(3, 3), textUpdate(4, 4), textUpdate(5, 5)]);
-    await Promise.all([handler.started(1), handler.started(2)]);
-    await settle();
-    // Both released their slots, but two rows are on their way: no third begins.
-    expect(handler.calls.map((call) => call.updateId)).toEqual([1, 2]);
-    // One row through: the third (released at once) and the fourth (held, keeping its slot) begin.
-    sends[0]!();
-    await Promise.all([handler.started(3), handler.started(4)]);
+    // The first two were released, so the third and fourth took their slots; the third, past
+    // the two released, keeps its slot: the fifth waits.
+    await Promise.all([3, 4].map((id) => handler.started(id)));
     await settle();
     expect(handler.calls.map((call) => call.updateId)).toEqual([1, 2, 3, 4]);
-    // A slot is free, but two rows are on their way again: the fifth waits for one of them.
-    sends[1]!();
+    sends[0]!();
+    await handler.waitForHandled(1);
+    await settle();
+    expect(handler.calls.map((call) => call.updateId)).toEqual([1, 2, 3, 4]);
+    sends[2]!();
     await handler.started(5);
     releaseFourth();
-    sends[2]!();
+    sends[1]!();
     await handler.waitForHandled(5);
     await dispatcher.stop();
     expect(await inbox.counts(botId)).toEqual({ done: 5 });
