@@ -215,14 +215,11 @@ export class CommandRunner {
    */
   async post(invocation: Invocation, method: string, params: Record<string, unknown>, refusal: (reason: string) => string): Promise<void> {
     const { chain } = invocation;
-    const refused = async (error: TelegramApiError | TelegramNetworkError) => {
+    const refused = (error: TelegramApiError | TelegramNetworkError) => {
       chain.refused(error);
-      await this.record(invocation, { message: refusal(telegramReason(error)) });
+      return this.recordLate(invocation, { message: refusal(telegramReason(error)) });
     };
-    const lateFailure = (error: unknown) =>
-      void (isTelegramError(error) ? refused(error) : this.unmade(invocation, method, error)).catch((logError: unknown) =>
-        this.deps.log.error({ err: logError, botId: invocation.bot.row.id }, "could not log a late failure of a Telegram call"),
-      );
+    const lateFailure = (error: unknown) => void (isTelegramError(error) ? refused(error) : this.unmade(invocation, method, error));
     // A broadcast recipient's outcome is counted when its run ends: it waits for the result.
     const options = chain.recipient ? chain.sendOptions : { ...chain.sendOptions, lateFailure };
     await chain.through();
@@ -239,9 +236,18 @@ export class CommandRunner {
   }
 
   /** A call the platform could not make for a reason of its own (not Telegram's), once the run went on: logged for the owner too. */
-  private async unmade(invocation: Invocation, method: string, error: unknown): Promise<void> {
+  private unmade(invocation: Invocation, method: string, error: unknown): Promise<void> {
     this.deps.log.error({ err: error, botId: invocation.bot.row.id }, "a Telegram call the run did not wait for failed");
-    await this.record(invocation, { message: `The platform could not make ${method}; it was not made` });
+    return this.recordLate(invocation, { message: `The platform could not make ${method}; it was not made` });
+  }
+
+  /** Records an entry that may come after the run went on: it never rejects (a failure to record is logged). */
+  private async recordLate(invocation: Invocation, entry: { message: string }): Promise<void> {
+    try {
+      await this.record(invocation, entry);
+    } catch (error) {
+      this.deps.log.error({ err: error, botId: invocation.bot.row.id }, "could not write an entry to a bot's error log");
+    }
   }
 
   /** Logs the failure; in a private chat, answers with `!` (never recursively) or the default reply. */

@@ -150,7 +150,7 @@ export class Processor implements UpdateHandler {
         const { command, kind, message, params, request, options } = chosen;
         await this.deps.runner.run({ bot, book, command, kind, user, chat, message, params, request, options, tgUpdate: update, depth: 0, chain });
       }
-      if (update.callback_query && !chain.answeredCallback) await this.acknowledge(bot, chain, update.callback_query.id);
+      if (update.callback_query && !chain.answeredCallback) chain.goesOn(this.acknowledge(bot, chain, update.callback_query.id));
     } catch (error) {
       // Before anything reached the outside, the update may be tried again; after, never.
       if (!effectsBegan(chain)) throw error;
@@ -238,7 +238,7 @@ export class Processor implements UpdateHandler {
     return web.rendered ?? "no render";
   }
 
-  /** The automatic acknowledgement of a pressed button when BJS did not answer it (spec §1.6). */
+  /** The automatic acknowledgement of a pressed button when BJS did not answer it (spec §1.6), after the run's calls; it never rejects. */
   private async acknowledge(bot: RunningBot, chain: Chain, callbackQueryId: string): Promise<void> {
     const params = { callback_query_id: callbackQueryId };
     await chain.through();

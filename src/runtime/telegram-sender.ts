@@ -1,7 +1,7 @@
 import { sleep, type Clock, type Timer } from "../clock.js";
 import type { SendingLimits } from "../config.js";
 import { BotApi, TelegramApiError, TelegramNetworkError, type ApiRoot } from "../telegram/bot-api.js";
-import { chatTarget, postsMessage, SendLimits, type ChatTarget } from "./sending/send-limits.js";
+import { chatTarget, keepsChatOrder, postsMessage, SendLimits, type ChatTarget } from "./sending/send-limits.js";
 import type { WindowStore } from "./sending/window-store.js";
 import type { CallOutcome, SendPriority, SenderMetrics } from "./sending/sender-metrics.js";
 
@@ -18,8 +18,8 @@ export interface CallOptions {
   /**
    * For a call whose result nobody reads: once it must be tried again (5xx, network error,
    * 429), the call answers undefined at once, so the caller (an update's handling, holding a
-   * dispatcher slot) goes on, and the retries go on in the background, the chat's later
-   * messages kept behind them. A final failure is told here instead of thrown.
+   * dispatcher slot) goes on, and the retries go on in the background, the chat's later calls
+   * that change it kept behind them. A final failure is told here instead of thrown.
    */
   lateFailure?: (error: Error) => void;
 }
@@ -74,15 +74,16 @@ const MAX_RETRY_AFTER_S = 60;
  * The one way the platform calls Telegram for bots (replies, BJS `Api.*`, broadcasts, starting
  * and stopping; polling aside). Each bot's calls wait in two queues, interactive before
  * broadcast, and go as Telegram's limits allow (SendLimits: messages per bot, per chat, per
- * group), in order within a chat. A 429 holds the whole bot for its `retry_after` and the call goes again
- * first; 5xx answers and network errors are tried again after a back-off on the clock, during
- * which the bot's other calls go on. Other refusals (400, 403 "blocked"...) reach the caller as
+ * group), in order within a chat. A 429 holds the whole bot for its `retry_after` and the call
+ * goes again first; 5xx answers and network errors are tried again after a back-off on the
+ * clock, during which the bot's other calls go on, but not its chat's later calls that change
+ * the chat (reads go on). Other refusals (400, 403 "blocked"...) reach the caller as
  * TelegramApiError at once.
  */
 export class TelegramSender {
   private readonly queues = new Map<string, BotQueue>();
   private readonly backoffs = new Map<Timer, QueuedCall>();
-  /** Chats (token and chat) whose message is between attempts: their later messages wait for it. */
+  /** Chats (token and chat) whose call is between attempts: their later calls that change them wait for it. */
   private readonly heldChats = new Map<string, QueuedCall>();
   private readonly limits: SendLimits;
   private closed = false;
@@ -104,8 +105,8 @@ export class TelegramSender {
         priority: options.priority ?? "interactive",
         retry: options.retry ?? true,
         message,
-        // Only messages wait for their chat (its limit, and the order of its messages).
-        chat: message ? chatTarget(params) : undefined,
+        // Messages wait for their chat's limit; every call that changes a chat, behind its retries.
+        chat: keepsChatOrder(method) ? chatTarget(params) : undefined,
         paid: params.allow_paid_broadcast === true,
         attempt: 1,
         resolve,
@@ -195,7 +196,7 @@ export class TelegramSender {
         if (priority === "broadcast" && queue.dirty && queue.lanes.interactive.length > 0) return readyAt;
         const call = lane[i]!;
         const held = call.chat && this.heldChats.get(heldKey(token, call.chat));
-        if (call.chat && (waitingChats.has(call.chat.key) || (held && held !== call))) {
+        if (call.chat && ((call.message && waitingChats.has(call.chat.key)) || (held && held !== call))) {
           if (held && held !== call) call.detach?.(); // behind a retry: its caller need not wait either
           i++;
           continue;
@@ -260,13 +261,13 @@ export class TelegramSender {
     }
   }
 
-  /** A call goes again later: its chat's later messages wait until it is through, and a detachable caller goes on. */
+  /** A call goes again later: its chat's later calls that change it wait until it is through, and a detachable caller goes on. */
   private retrying(token: string, call: QueuedCall): void {
     if (call.chat) this.heldChats.set(heldKey(token, call.chat), call);
     call.detach?.();
   }
 
-  /** The call is through (sent, or given up): its chat's later messages may go. */
+  /** The call is through (sent, or given up): its chat's later calls may go. */
   private unhold(token: string, call: QueuedCall): void {
     if (!call.chat || this.heldChats.get(heldKey(token, call.chat)) !== call) return;
     this.heldChats.delete(heldKey(token, call.chat));

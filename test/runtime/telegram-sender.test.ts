@@ -148,10 +148,12 @@ describe.each(stores)("the sender (Telegram's limits, fake clock, windows in $na
     const group = await emulator.client.createGroup({ title: "Club", members: [users[0]!, bot] });
     const calls = Array.from({ length: 21 }, (_, i) => send(group.id, `m${i}`));
     await vi.waitFor(() => expect(doneCount(calls)).toBe(10));
-    // Only messages count: reading the group (or a member of it) goes at once.
+    // Only messages count, and wait for the group's window: reading it, or a call that changes it, goes at once.
     const read = watch(sender.call(bot.token, "getChat", { chat_id: group.id }));
-    await vi.waitFor(() => expect(read.done).toBe(true));
+    const typing = watch(sender.call(bot.token, "sendChatAction", { chat_id: group.id, action: "typing" }));
+    await vi.waitFor(() => expect(read.done && typing.done).toBe(true));
     expect(read.result).toMatchObject({ id: group.id });
+    expect(typing.error).toBeUndefined();
     await clock.advanceAsync(30_000);
     expect(doneCount(calls)).toBe(10);
     await clock.advanceAsync(1);

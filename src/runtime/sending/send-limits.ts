@@ -42,6 +42,16 @@ export function postsMessage(method: string): boolean {
   return POSTS_A_MESSAGE.test(method);
 }
 
+/**
+ * Whether a Bot API call keeps its place behind its chat's calls that Telegram must be asked
+ * again: every call but a read (a message, an edit, a deletion, a ban, leaving the chat...).
+ * A deletion that overtook the message replying to it, or a `leaveChat` that overtook the
+ * farewell, would break what the bot meant.
+ */
+export function keepsChatOrder(method: string): boolean {
+  return !/^get/i.test(method);
+}
+
 /** The chat a Bot API call writes to: its `chat_id` (negative ids and @usernames are groups and channels). */
 export function chatTarget(params: Record<string, unknown>): ChatTarget | undefined {
   const id = params.chat_id;

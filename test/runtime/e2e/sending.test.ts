@@ -113,16 +113,25 @@ describe("a chat's updates while a reply is on its way, on sqlite", () => {
       return member && r.t.platform.properties.get(bot.id, "user", "n", { userId: member.id });
     };
     const replies = async () => (await chat.history()).filter((message) => message.from?.is_bot).map((message) => message.text);
-    // Long enough that two runs end well within one reply's round trip, even on a busy machine.
-    await slow("sendMessage", 2000, async () => {
+    // Telegram takes the replies but answers none until the test says so.
+    const { emulator } = r.emulator;
+    const call = emulator.call.bind(emulator);
+    let answer!: () => void;
+    const answering = new Promise<void>((resolve) => (answer = resolve));
+    emulator.call = async (token, method, ...rest) => (method === "sendMessage" && (await answering), call(token, method, ...rest));
+    try {
       for (let i = 0; i < 3; i++) await user.sendText(chat, "/count");
       await accept(bot);
-      // The second update ran while the first reply was on its way; the third waits for that reply.
-      await vi.waitFor(async () => expect(await counted()).toBe(2), { timeout: 1500, interval: 10 });
+      // The second update ran while the first reply was on its way.
+      await vi.waitFor(async () => expect(await counted()).toBe(2), { timeout: 15_000, interval: 20 });
       expect(await replies()).toEqual([]);
       expect(await inbox.counts(bot.id)).toEqual({ pending: 3 });
-      await vi.waitFor(async () => expect(await replies()).toEqual(["n=1", "n=2", "n=3"]), { timeout: 15_000, interval: 50 });
-    });
+      answer();
+      await vi.waitFor(async () => expect(await replies()).toEqual(["n=1", "n=2", "n=3"]), { timeout: 15_000, interval: 20 });
+    } finally {
+      answer();
+      emulator.call = call;
+    }
     await dispatcher.stop();
     expect(await inbox.counts(bot.id)).toEqual({ done: 3 });
   });
@@ -179,6 +188,26 @@ describe("a chat's updates while a reply is on its way, on sqlite", () => {
     }
     await dispatcher.stop();
     expect(reachedWhenFirstStored).toBe(1);
+  });
+
+  it("keeps a chat's calls behind its message that Telegram must be asked again: the farewell still arrives first", async () => {
+    const bot = await r.bot([{ command: "/bye", bjs_code: 'Bot.sendMessage("Bye all"); Api.leaveChat({chat_id: chat.chatid})' }]);
+    const alice = await r.emulator.client.createUser({ first_name: "Ann" });
+    const group = await r.emulator.client.createGroup({ title: "Club", members: [alice] });
+    await group.add(bot.telegram, { by: alice });
+    const { inbox, dispatcher, accept } = await intake();
+    await r.emulator.client.injectFault({ method: "sendMessage", kind: 500 });
+    await alice.sendText(group, "/bye");
+    await accept(bot);
+    // The farewell waits out its back-off on the clock; leaveChat waits behind it.
+    await vi.waitFor(async () => expect((await r.t.app.inject({ method: "GET", url: "/metrics" })).body).toMatch(/botyard_telegram_calls_total\{outcome="server_error"\} [1-9]/), { timeout: 5000, interval: 20 });
+    expect(await group.history()).not.toContainEqual(expect.objectContaining({ text: "Bye all" }));
+    await r.t.clock.advanceAsync(500);
+    await vi.waitFor(async () => expect((await group.history()).filter((message) => message.from?.is_bot).map((message) => message.text)).toEqual(["Bye all"]), { timeout: 5000, interval: 20 });
+    await vi.waitFor(async () => expect(await inbox.counts(bot.id)).not.toHaveProperty("pending"), { timeout: 5000, interval: 20 });
+    await dispatcher.stop();
+    const errors = (await r.t.app.inject({ method: "GET", url: `/v2/bots/${bot.id}/error_logs?api_key=${bot.apiKey}` })).json();
+    expect(errors).toEqual([]);
   });
 
   it("keeps a call that is not a message behind the messages made before it: the farewell arrives before the bot leaves", async () => {
