@@ -208,7 +208,11 @@ export class TelegramSender {
           // The lane may have changed during the await (a retry put in front): find the call again.
           i = lane.indexOf(call);
           lane.splice(i, 1);
-          this.attempt(token, this.leave(call)).catch((error: Error) => call.reject(error));
+          // An attempt that throws (the limiter's store failing mid-retry) ends the call, and its chat's hold with it.
+          this.attempt(token, this.leave(call)).catch((error: Error) => {
+            this.unhold(token, call);
+            call.reject(error);
+          });
           continue;
         }
         readyAt = Math.min(readyAt ?? Infinity, checkedAt + wait.waitMs);

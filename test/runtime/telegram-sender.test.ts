@@ -266,6 +266,28 @@ describe.each(stores)("the sender (Telegram's limits, fake clock, windows in $na
     expect(doomed.error).toBeUndefined();
   });
 
+  it("lets a chat's calls go again when the 429 of a call it retries cannot be recorded", async () => {
+    const store = new (class extends MemoryWindowStore {
+      failing = false;
+      override upsert(...args: Parameters<MemoryWindowStore["upsert"]>) {
+        return this.failing ? Promise.reject(new Error("the store is down")) : super.upsert(...args);
+      }
+    })();
+    useSender({ enabled: false }, { windows: store });
+    await emulator.client.injectFault({ method: "sendMessage", kind: 500 });
+    await emulator.client.injectFault({ method: "sendMessage", kind: 429 });
+    const first = send(users[0]!.id, "first");
+    await vi.waitFor(async () => expect(await metric("botyard_telegram_calls_total", 'outcome="server_error"')).toBe(1));
+    store.failing = true;
+    await clock.advanceAsync(500);
+    await vi.waitFor(() => expect(first.done).toBe(true));
+    expect(first.error).toMatchObject({ message: "the store is down" });
+    store.failing = false;
+    const next = send(users[0]!.id, "next");
+    await vi.waitFor(() => expect(next.done).toBe(true));
+    expect(next.error).toBeUndefined();
+  });
+
   it("gives up after its attempts, and never retries a call that asks for one attempt", async () => {
     useSender({}, { maxAttempts: 2 });
     await emulator.client.injectFault({ method: "sendMessage", kind: 500, count: 3 });

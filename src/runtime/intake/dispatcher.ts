@@ -166,7 +166,8 @@ export class Dispatcher implements UpdateIntake {
   private async drive(lane: Lane, handler: UpdateHandler): Promise<void> {
     const { signal } = this.closing;
     const row = lane.rows[0]!;
-    const owner = await handler.ownerOf?.(row.botId);
+    // Unknown when it cannot be read (the database failing): the row is handled without its owner's share counted.
+    const owner = await handler.ownerOf?.(row.botId).catch((error: unknown) => void this.log.warn({ err: error, bot_id: row.botId }, "could not read an update's owner"));
     if (owner !== undefined && (this.byOwner.get(owner) ?? 0) >= this.ownerShare) {
       // The owner holds its share of slots: this lane waits for one of them, not for any slot.
       this.running--;

@@ -298,6 +298,21 @@ describe.each(engines())("the dispatcher on %s", (engine) => {
     await dispatcher.stop();
   });
 
+  it("handles an update whose owner cannot be read, its share uncounted", async () => {
+    const { botId, inbox, dispatcher } = await setUp();
+    const handler = new (class extends RecordingHandler {
+      async ownerOf(): Promise<number | undefined> {
+        throw new Error("the database is down");
+      }
+    })();
+    await dispatcher.start(handler);
+    await dispatcher.accept(botId, [textUpdate(1, 100), textUpdate(2, 100)]);
+    await handler.waitForHandled(2);
+    await dispatcher.stop();
+    expect(handler.handledIds()).toEqual([1, 2]);
+    expect(await inbox.counts(botId)).toEqual({ done: 2 });
+  });
+
   it("keeps one owner's bots to half the slots, so another owner's update goes first", async () => {
     const { botId, dispatcher } = await setUp({ concurrency: 2 });
     const other = (await t.platform.bots.store.insert((await signUp(t.app)).id, { name: "Other" }))!;
