@@ -174,7 +174,7 @@ export class TelegramSender {
       }
     } catch (error) {
       // The limiter's store failed: nothing in this queue can be paced, so none of it is sent.
-      for (const priority of PRIORITIES) for (const call of queue.lanes[priority].splice(0)) this.leave(call).reject(error as Error);
+      for (const priority of PRIORITIES) for (const call of queue.lanes[priority].splice(0)) this.fail(token, this.leave(call), error as Error);
     } finally {
       queue.pumping = false;
       if (queue.lanes.interactive.length + queue.lanes.broadcast.length === 0) this.queues.delete(token);
@@ -208,11 +208,8 @@ export class TelegramSender {
           // The lane may have changed during the await (a retry put in front): find the call again.
           i = lane.indexOf(call);
           lane.splice(i, 1);
-          // An attempt that throws (the limiter's store failing mid-retry) ends the call, and its chat's hold with it.
-          this.attempt(token, this.leave(call)).catch((error: Error) => {
-            this.unhold(token, call);
-            call.reject(error);
-          });
+          // An attempt that throws (the limiter's store failing mid-retry) ends the call.
+          this.attempt(token, this.leave(call)).catch((error: Error) => this.fail(token, call, error));
           continue;
         }
         readyAt = Math.min(readyAt ?? Infinity, checkedAt + wait.waitMs);
@@ -239,7 +236,7 @@ export class TelegramSender {
       call.resolve(result);
     } catch (error) {
       const outcome = outcomeOf(error);
-      if (!outcome) return call.reject(error as Error);
+      if (!outcome) return this.fail(token, call, error as Error);
       this.options.metrics?.call(outcome);
       const again = call.retry && call.attempt < (this.options.maxAttempts ?? 5);
       if (outcome === "rate_limited") {
@@ -260,9 +257,14 @@ export class TelegramSender {
         this.backoffs.set(timer, call);
         return;
       }
-      this.unhold(token, call);
-      call.reject(error as Error);
+      this.fail(token, call, error as Error);
     }
+  }
+
+  /** The call ends failed: its chat's hold goes with it (a hold left behind would keep the chat's later calls forever). */
+  private fail(token: string, call: QueuedCall, error: Error): void {
+    this.unhold(token, call);
+    call.reject(error);
   }
 
   /** A call goes again later: its chat's later calls that change it wait until it is through, and a detachable caller goes on. */
