@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { Action } from "./actions.js";
 import type { ErrorLog } from "../bots/error-log.js";
 import type { PropertyStore } from "../bots/properties.js";
-import { TelegramApiError, TelegramNetworkError } from "../telegram/bot-api.js";
+import { isTelegramError, telegramReason, TelegramApiError, TelegramNetworkError } from "../telegram/bot-api.js";
 import { answerLines, answerParams, fillPlaceholders, KEYBOARD_ONLY_TEXT } from "./answer.js";
 import { MAX_CACHED_BYTES, type CacheKey, type CommandCache } from "./command-cache.js";
 import { keyboardRows } from "./keyboard-layout.js";
@@ -319,12 +319,3 @@ function inChat(actions: Action[], invocation: Invocation): Action[] {
   );
 }
 
-/** Whether a failure is Telegram's answer (or its unreachability), not the platform's own. */
-function isTelegramError(error: unknown): error is TelegramApiError | TelegramNetworkError {
-  return error instanceof TelegramApiError || error instanceof TelegramNetworkError;
-}
-
-/** Telegram's own words for a refusal, or the network failure. */
-export function telegramReason(error: TelegramApiError | TelegramNetworkError): string {
-  return error instanceof TelegramApiError ? error.description : error.message;
-}

@@ -1,7 +1,7 @@
 import type { BotUserStore, ChatStore } from "../bots/chats.js";
 import type { PropertyStore } from "../bots/properties.js";
 import { AppError } from "../errors.js";
-import { TelegramApiError, TelegramNetworkError } from "../telegram/bot-api.js";
+import { isTelegramError, telegramReason, TelegramApiError } from "../telegram/bot-api.js";
 import type { Action, ApiAction, HttpAction, RunAllAction, ScheduleAction, SendToAllAction, SetPropAction } from "./actions.js";
 import { runAllTaskOf } from "../bots/broadcasts.js";
 import type { BroadcastService } from "../jobs/broadcasts.js";
@@ -11,7 +11,6 @@ import { RUN_JOB_KIND, type RunRequest } from "./run-request.js";
 import { HTTP_JOB_KIND, type HttpJob } from "./run-jobs.js";
 import { INTEROP_JOB_KIND, interopJob } from "./interop-jobs.js";
 import type { CommandRunner } from "./command-runner.js";
-import { telegramReason } from "./command-runner.js";
 import { MAX_EXECUTIONS_PER_UPDATE, MAX_HTTP_PER_UPDATE, MAX_SENDS_PER_UPDATE, type Invocation } from "./invocation.js";
 import { anyCommand, matchText } from "./router.js";
 import type { CompatEffects } from "./compat-effects.js";
@@ -205,7 +204,7 @@ export class Effects {
     try {
       result = await this.deps.sender.call(invocation.bot.token, method, action.params, invocation.chain.sendOptions);
     } catch (error) {
-      if (!(error instanceof TelegramApiError || error instanceof TelegramNetworkError)) throw error;
+      if (!isTelegramError(error)) throw error;
       invocation.chain.refused(error);
       if (action.on_error) {
         const details = error instanceof TelegramApiError ? { code: error.error_code, description: error.description } : { code: 0, description: error.message };

@@ -5,7 +5,7 @@ import { every, isoNow, type Clock, type Timer } from "../clock.js";
 import { ValidationError } from "../errors.js";
 import { Signal } from "../signal.js";
 import type { UserFromGetMe } from "@grammyjs/types";
-import { TelegramApiError, TelegramNetworkError } from "../telegram/bot-api.js";
+import { isTelegramError, telegramReason, TelegramNetworkError } from "../telegram/bot-api.js";
 import { ALLOWED_UPDATES } from "./intake/allowed-updates.js";
 import type { JobQueue } from "../jobs/job-queue.js";
 import type { UpdateIntake } from "./intake/dispatcher.js";
@@ -176,8 +176,8 @@ export class BotRunner implements BotLifecycle {
         log.warn({ bot_id: botId, reason: error.message }, "could not resume the bot yet; retrying");
         return;
       }
-      if (!(error instanceof TelegramApiError || error instanceof TelegramNetworkError)) throw error;
-      const reason = error instanceof TelegramApiError ? error.description : error.message;
+      if (!isTelegramError(error)) throw error;
+      const reason = telegramReason(error);
       await store.setStatus(botId, { status: "error", status_error: reason });
       log.info({ bot_id: botId, reason }, "Telegram refused to start the bot");
       return;

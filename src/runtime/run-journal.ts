@@ -5,8 +5,7 @@ import type { Clock } from "../clock.js";
 import type { RunScopes } from "../db/run-scope.js";
 import type { RunOutboxTable, Schema } from "../db/schema.js";
 import type { JobQueue, JobSpec } from "../jobs/job-queue.js";
-import { TelegramApiError, TelegramNetworkError } from "../telegram/bot-api.js";
-import { telegramReason } from "./command-runner.js";
+import { isTelegramError, telegramReason } from "../telegram/bot-api.js";
 import { RunOutbox, type Deferred, type OutboxRecord } from "./run-outbox.js";
 import type { TelegramSender } from "./telegram-sender.js";
 
@@ -149,11 +148,11 @@ export class RunJournal {
       return;
     }
     const method = row.method!;
-    const refused = (error: Error) => this.refused(botId, `Telegram refused ${method}: ${error instanceof TelegramApiError || error instanceof TelegramNetworkError ? telegramReason(error) : error.message}`);
+    const refused = (error: Error) => this.refused(botId, `Telegram refused ${method}: ${isTelegramError(error) ? telegramReason(error) : error.message}`);
     try {
       await this.deps.sender.call(token, method, JSON.parse(row.payload) as Record<string, unknown>, { lateFailure: (error) => void refused(error).catch(() => {}) });
     } catch (error) {
-      if (!(error instanceof TelegramApiError || error instanceof TelegramNetworkError)) throw error;
+      if (!isTelegramError(error)) throw error;
       await refused(error);
     }
   }

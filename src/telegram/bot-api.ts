@@ -30,6 +30,16 @@ export class TelegramNetworkError extends Error {
   }
 }
 
+/** Whether a failure is Telegram's answer (or its unreachability), not the platform's own. */
+export function isTelegramError(error: unknown): error is TelegramApiError | TelegramNetworkError {
+  return error instanceof TelegramApiError || error instanceof TelegramNetworkError;
+}
+
+/** Telegram's own words for a refusal, or the network failure. */
+export function telegramReason(error: TelegramApiError | TelegramNetworkError): string {
+  return error instanceof TelegramApiError ? error.description : error.message;
+}
+
 /**
  * Where a bot's Bot API calls go: one root for every token (`https://api.telegram.org`, an
  * emulator's), or a choice per token (the platform's: playground bots to its own emulator).

@@ -211,9 +211,7 @@ export class Dispatcher implements UpdateIntake {
   /** Counts a slot taken or given back by an owner; a given-back slot lets one parked lane in. */
   private hold(owner: number | undefined, change: 1 | -1): void {
     if (owner === undefined) return;
-    const held = (this.byOwner.get(owner) ?? 0) + change;
-    if (held > 0) this.byOwner.set(owner, held);
-    else this.byOwner.delete(owner);
+    countIn(this.byOwner, owner, change);
     const waiting = change < 0 ? this.parked.get(owner) : undefined;
     if (!waiting) return;
     this.ready.unshift(waiting.shift()!);
@@ -265,10 +263,7 @@ export class Dispatcher implements UpdateIntake {
 
   private countOnTheirWay(owner: number | undefined, change: 1 | -1): void {
     this.onTheirWay += change;
-    if (owner === undefined) return;
-    const count = (this.onTheirWayByOwner.get(owner) ?? 0) + change;
-    if (count > 0) this.onTheirWayByOwner.set(owner, count);
-    else this.onTheirWayByOwner.delete(owner);
+    if (owner !== undefined) countIn(this.onTheirWayByOwner, owner, change);
   }
 
   /** Done marks are written in batches: one statement for every row finished meanwhile. */
@@ -302,4 +297,11 @@ export class Dispatcher implements UpdateIntake {
     await this.flushing;
     if (this.doneIds.length > 0) await this.writeDone();
   }
+}
+
+/** Adds `change` to an owner's count, leaving no entry at zero. */
+function countIn(counts: Map<number, number>, owner: number, change: 1 | -1): void {
+  const count = (counts.get(owner) ?? 0) + change;
+  if (count > 0) counts.set(owner, count);
+  else counts.delete(owner);
 }
