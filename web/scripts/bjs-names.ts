@@ -2,9 +2,7 @@
  * The BJS names the editor completes, read from the surface itself: it is installed on a
  * plain object here (no isolate, no user code) and its globals and their members listed.
  */
-import { installBjsSurface } from "../../src/runtime/bjs/surface.js";
-import { installCompatSurface } from "../../src/runtime/bjs/compat-surface.js";
-import { surfaceConfig } from "../../src/runtime/bjs/surface-config.js";
+import { surfaceOutline } from "../../src/runtime/bjs/surface-outline.js";
 import { bundledLibSources } from "../../src/catalog/lib-sources.js";
 
 /** A completion: `Bot.sendMessage`, or a global such as `message`. */
@@ -16,7 +14,7 @@ export interface BjsName {
 /** Every global of the BJS surface and the members of each namespace. */
 export function bjsNames(): BjsName[] {
   const global: Record<string, unknown> = {};
-  const session = installBjsSurface(global, () => "null", surfaceConfig({ maxActions: 1000, maxActionBytes: 1 << 20 }), () => [], installCompatSurface);
+  const session = surfaceOutline(global);
   session.begin({});
   // Our own library sources, as a bot that installed them all has them (their top level only publishes).
   const helpers = ["publish", "on", "setBotProperty", "getBotProperty", "setUserProperty", "getUserProperty", "platformUrl"];
