@@ -224,7 +224,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     commands,
     botUsers: new BotUserStore(db, clock),
     chats: new ChatStore(db, clock),
-    properties: new PropertyStore(db, clock),
+    properties: new PropertyStore(db, clock, config.botPropertiesMb * 1024 * 1024),
     errorLog,
     adminPanels: new AdminPanelService(new AdminPanelStore(db, clock, secrets), log),
     lists: new ListStore(db, clock),

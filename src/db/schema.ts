@@ -19,6 +19,7 @@ export interface Schema {
   bot_users: BotUsersTable;
   chats: ChatsTable;
   properties: PropertiesTable;
+  bot_storage: BotStorageTable;
   error_logs: ErrorLogsTable;
   admin_panels: AdminPanelsTable;
   bot_libs: BotLibsTable;
@@ -190,6 +191,13 @@ export interface ChatsTable {
   unreachable: Generated<number>;
   created_at: string;
   updated_at: string;
+}
+
+/** What a bot's stored data takes, counted by the database (migration 0015). */
+export interface BotStorageTable {
+  bot_id: number;
+  /** The bytes of its properties' names and values, plus 64 per property. */
+  property_bytes: number;
 }
 
 export interface PropertiesTable {

@@ -187,3 +187,35 @@ describe.each(engines())("billing cannot be fanned out, on %s", (engine) => {
     expect(errors[0].title).toMatch(/^Iteration quota used up/);
   });
 });
+
+describe.each(engines())("a bot cannot fill the disk with properties, on %s", (engine) => {
+  const r = useRuntime(engine, { BOT_PROPERTIES_MB: "1", FREE_PLAN_COMMAND_TIMEOUT_S: "20" });
+
+  it("refuses its writes once its properties take their quota, logs why, and goes on answering", async () => {
+    // 150 values of 10 KB a run: 1.5 MB, within what one run may write.
+    const bot = await r.bot([
+      { command: "/fill", bjs_code: "for (var i = 0; i < 150; i++) Bot.setProperty(params + i, 'x'.repeat(10000), 'text'); Bot.sendMessage('filled ' + params)" },
+      { command: "/count", bjs_code: "Bot.setProperty('count', 1, 'integer'); Bot.sendMessage('counted')" },
+    ]);
+    const user = await r.emulator.client.createUser({ first_name: "Mallory" });
+    const chat = await user.privateChat(bot.telegram);
+    for (const text of ["/fill a", "/fill b"]) await user.sendText(chat, text);
+    await bot.deliver();
+    expect((await chat.waitForBotMessages({ count: 2, timeoutMs: 10_000 })).map((m) => m.text)).toEqual(["filled a", "filled b"]);
+
+    // PostgreSQL counts a run's writes at its commit, so the first run may pass the quota by what it writes; the second stores nothing.
+    const properties = r.t.platform.properties;
+    expect(await properties.get(bot.id, "bot", "b0")).toBeUndefined();
+    expect(await properties.get(bot.id, "bot", "b149")).toBeUndefined();
+    const { property_bytes } = await r.t.platform.database.db.selectFrom("bot_storage").select("property_bytes").where("bot_id", "=", bot.id).executeTakeFirstOrThrow();
+    expect(Number(property_bytes)).toBeLessThanOrEqual(150 * (4 + 10_002 + 64));
+    const titles = ((await r.t.app.inject({ method: "GET", url: `/v2/bots/${bot.id}/error_logs?api_key=${bot.apiKey}&per_page=200` })).json() as { title: string }[]).map((e) => e.title);
+    expect(titles).toContainEqual(expect.stringMatching(/^Property b0 not saved: the bot's properties take 1 MB, their quota is 1 MB/));
+
+    // New properties stay refused; the bot still answers.
+    await user.sendText(chat, "/count");
+    await bot.deliver();
+    expect((await chat.waitForBotMessages({ count: 1, timeoutMs: 10_000 })).map((m) => m.text)).toEqual(["counted"]);
+    expect(await properties.get(bot.id, "bot", "count")).toBeUndefined();
+  });
+});
