@@ -52,7 +52,17 @@ export interface WebhookCall {
 /** Command names are at most this long (as stored). */
 const MAX_COMMAND_NAME = 255;
 
-export type WebhookOutcome = "accepted" | "no bot" | "not running" | "no command" | "bad token" | "bad redirect";
+/**
+ * The calls of a bot's links that may wait to run: a link is public, and one that leaked could
+ * otherwise be called faster than the bot runs, each call a job kept until it runs. Past it,
+ * calls are refused until the bot catches up (429), as Telegram refuses a bot that calls too fast.
+ */
+export const MAX_WAITING_WEBHOOK_RUNS = 1000;
+
+/** The label of a link's run, by which the bot's waiting ones are counted. */
+const WEBHOOK_RUN_LABEL = "Libs.Webhooks";
+
+export type WebhookOutcome = "accepted" | "no bot" | "not running" | "no command" | "bad token" | "bad redirect" | "too many waiting";
 
 /**
  * Accepts a Webhooks link's call: the token is checked against the bot's own, then the command
@@ -73,6 +83,8 @@ export async function acceptWebhook(deps: { bots: BotStore; botUsers: BotUserSto
   const redirect = call.query.redirect_to;
   if (redirect !== undefined && !safeEqual(call.query.redirect_token ?? "", redirectToken(token, redirect))) return "bad redirect";
   if (bot.status !== "works") return "not running";
+  const waiting = await deps.jobs.pending(bot.id, { limit: 1, offset: 0 }, { kind: RUN_JOB_KIND, label: WEBHOOK_RUN_LABEL });
+  if (waiting.total >= MAX_WAITING_WEBHOOK_RUNS) return "too many waiting";
   const user = /^\d{1,15}$/.test(userParam) ? await deps.botUsers.byId(bot.id, Number(userParam)) : undefined;
   const options = { url: call.url, method: call.method, params: call.query, headers: normalisedHeaders(call.headers), ip: call.ip };
   const run: RunRequest = {
@@ -85,6 +97,6 @@ export async function acceptWebhook(deps: { bots: BotStore; botUsers: BotUserSto
     message: command,
     http: { content: call.body !== "" ? call.body : (call.query.content ?? ""), status: null, headers: {}, cookies: {} },
   };
-  await deps.jobs.enqueue([{ kind: RUN_JOB_KIND, botId: bot.id, payload: run }]);
+  await deps.jobs.enqueue([{ kind: RUN_JOB_KIND, botId: bot.id, payload: run, label: WEBHOOK_RUN_LABEL }]);
   return "accepted";
 }

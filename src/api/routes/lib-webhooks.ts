@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { NotFoundError } from "../../errors.js";
 import { publicOrigin, type Platform } from "../../platform.js";
-import { acceptWebhook } from "../../runtime/lib-webhooks.js";
+import { acceptWebhook, MAX_WAITING_WEBHOOK_RUNS } from "../../runtime/lib-webhooks.js";
 import { parseId } from "../ids.js";
 import { errorSchema } from "../presenters/error.js";
 
@@ -36,6 +36,9 @@ export const libWebhookRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = a
     if (outcome === "bad token") return reply.code(403).send({ error: "The link's public_user_token is not valid for this bot, user and command" });
     if (outcome === "bad redirect") return reply.code(403).send({ error: "The link's redirect_token is not valid for its redirect_to: make the link again with Libs.Webhooks.getUrlFor" });
     if (outcome === "not running") return reply.code(404).send({ error: "The bot is not running" });
+    if (outcome === "too many waiting") {
+      return reply.code(429).header("retry-after", "60").send({ error: `The bot has ${MAX_WAITING_WEBHOOK_RUNS} calls of its links waiting to run: call again later` });
+    }
     if (redirect !== undefined) reply.code(302).header("location", redirect);
     return { ok: true as const };
   };
@@ -60,6 +63,7 @@ export const libWebhookRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = a
       400: errorSchema,
       403: errorSchema,
       404: errorSchema,
+      429: errorSchema.describe("The bot has too many calls of its links waiting to run (Retry-After)"),
     },
   };
   // No HEAD twin: a link checker's HEAD must not run the command.
