@@ -32,6 +32,7 @@ import { InteropService } from "./interop/service.js";
 import type { ApiRoot } from "./telegram/bot-api.js";
 import { Playground } from "./playground/playground.js";
 import { BotRuntime } from "./runtime/bot-runtime.js";
+import { CommandBooks } from "./runtime/command-books.js";
 import { SenderMetrics } from "./runtime/sending/sender-metrics.js";
 import { TelegramSender } from "./runtime/telegram-sender.js";
 import { RedisWindowStore } from "./runtime/sending/window-store.js";
@@ -75,6 +76,8 @@ export interface Platform {
   bots: BotService;
   folders: FolderStore;
   commands: CommandStore;
+  /** Each bot's commands as the runtime routes them, cached by the bot's commands_version. */
+  books: CommandBooks;
   botUsers: BotUserStore;
   chats: ChatStore;
   properties: PropertyStore;
@@ -222,6 +225,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     bots,
     folders,
     commands,
+    books: new CommandBooks(db),
     botUsers: new BotUserStore(db, clock),
     chats: new ChatStore(db, clock),
     properties: new PropertyStore(db, clock, config.botPropertiesMb * 1024 * 1024),

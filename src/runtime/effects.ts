@@ -12,7 +12,7 @@ import { HTTP_JOB_KIND, type HttpJob } from "./run-jobs.js";
 import { INTEROP_JOB_KIND, interopJob } from "./interop-jobs.js";
 import type { CommandRunner } from "./command-runner.js";
 import { MAX_EXECUTIONS_PER_UPDATE, MAX_HTTP_PER_UPDATE, MAX_SENDS_PER_UPDATE, type Invocation } from "./invocation.js";
-import { anyCommand, matchText } from "./router.js";
+import { commandNamed } from "./router.js";
 import type { CompatEffects } from "./compat-effects.js";
 import type { ListStore } from "../bots/lists.js";
 import type { TelegramSender } from "./telegram-sender.js";
@@ -251,7 +251,7 @@ export class Effects {
       if (chain.note("Too many sub commands")) await runner.record(parent, { message: "Too many sub commands" });
       return;
     }
-    const found = matchText(parent.book, text, { botUsername: parent.bot.row.username, allowed: anyCommand }) ?? (await runner.libHandler(parent.bot, parent.book, text));
+    const found = commandNamed(parent.book, text, parent.bot.row.username) ?? (await runner.libHandler(parent.bot, parent.book, text));
     if (!found) {
       if (!ignoreMissing) await runner.record(parent, { message: `Command not found: ${text}` });
       return;

@@ -1,5 +1,4 @@
 import { publicOrigin, type Platform } from "../platform.js";
-import { CommandBooks } from "./command-books.js";
 import { CommandRunner } from "./command-runner.js";
 import { Effects } from "./effects.js";
 import type { Invocation } from "./invocation.js";
@@ -19,7 +18,7 @@ import { registerRunJobs } from "./run-jobs.js";
 import { registerBroadcastJobs } from "./broadcast-worker.js";
 import { runAllTaskOf } from "../bots/broadcasts.js";
 import { registerInteropJobs } from "./interop-jobs.js";
-import { anyCommand, matchText } from "./router.js";
+import { commandNamed } from "./router.js";
 import { AutoRetry } from "./auto-retry.js";
 import { AUTO_RETRY_JOB_KIND, RUN_JOB_KIND, type RunRequest } from "./run-request.js";
 import { WaitStore } from "./waits.js";
@@ -76,7 +75,7 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
   const { sender } = platform;
   const budget = new IterationBudget(platform.iterations, clock);
   const waits = new WaitStore(database.db, clock);
-  const books = new CommandBooks(database.db);
+  const { books } = platform;
 
   const sameOwner = async (invocation: Invocation, otherBotId: number) =>
     otherBotId === invocation.bot.row.id || (await platform.bots.store.byId(otherBotId))?.owner_id === invocation.bot.owner.id;
@@ -127,7 +126,7 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
       const parsed = commandReadArgs.safeParse(given);
       if (!parsed.success) throw new ReadRefused("Bot.runCommand needs a command text");
       const { book, bot } = invocation;
-      return JSON.stringify(matchText(book, parsed.data.command, { botUsername: bot.row.username, allowed: anyCommand }) !== null);
+      return JSON.stringify(commandNamed(book, parsed.data.command, bot.row.username) !== null);
     }
     if (name === "runAllTask") {
       const parsed = taskReadArgs.safeParse(given);

@@ -12,7 +12,7 @@ import { UpdateEnded, type CommandRunner } from "./command-runner.js";
 import type { IterationBudget } from "./iteration-budget.js";
 import { Chain, type RunningBot } from "./invocation.js";
 import { QUOTA_NOTE, quotaNote, quotaOf } from "./quota.js";
-import { anyCommand, matchText, route, selection, type Route } from "./router.js";
+import { commandNamed, route, selection, type Route } from "./router.js";
 import type { CommandBook } from "./command-book.js";
 import type { RunRequest, RunTrigger } from "./run-request.js";
 import type { Rendered } from "./web-apps.js";
@@ -181,7 +181,7 @@ export class Processor implements UpdateHandler {
     const command =
       "id" in request.command
         ? book.withId(request.command.id)
-        : (matchText(book, request.command.name, { botUsername: bot.row.username, allowed: anyCommand }) ?? (await this.deps.runner.libHandler(bot, book, request.command.name)))?.command;
+        : (commandNamed(book, request.command.name, bot.row.username) ?? (await this.deps.runner.libHandler(bot, book, request.command.name)))?.command;
     if (!command) return "no command";
     const remembered = <T>(row: T | undefined) => (row ? { row, justCreated: false } : null);
     const user = request.userId ? remembered(await this.deps.botUsers.byId(bot.row.id, request.userId)) : null;

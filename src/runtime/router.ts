@@ -60,8 +60,6 @@ export function allowedFor(userGroup: string | null): (command: RoutableCommand)
   return (command) => !command.group_title || command.group_title === userGroup;
 }
 
-/** Sub-commands and callbacks are the bot's own calls: no user-group restriction applies. */
-export const anyCommand = (): boolean => true;
 
 /**
  * Matches text to a command (spec §1.3 step 4): the exact name, then the trimmed text as an
@@ -79,6 +77,14 @@ export function matchText(
   if (space <= 0) return null;
   const head = usable(book.exact(stripBotSuffix(text.slice(0, space), options.botUsername)));
   return head ? { command: head, params: text.slice(space + 1) } : null;
+}
+
+/**
+ * The command a text names in the bot's own calls (a sub-command, a callback, a stored run, a
+ * broadcast's recipients): no user-group restriction applies to them.
+ */
+export function commandNamed(book: CommandBook, text: string, botUsername: string | null): { command: RoutableCommand; params: string } | null {
+  return matchText(book, text, { botUsername, allowed: () => true });
 }
 
 /** Picks the command an update runs, per spec/bjs.md §1.3 to §1.8. */

@@ -11,6 +11,7 @@ import { requireBot } from "../policies/bot-access.js";
 import { broadcastSchema, presentBroadcast } from "../presenters/broadcast.js";
 import { mayAnswer } from "../presenters/error.js";
 import { messageSchema } from "../presenters/message.js";
+import { commandNamed } from "../../runtime/router.js";
 
 const tags = ["Broadcast"];
 const taskParams = z.object({ id: z.string(), task_id: z.string() });
@@ -29,6 +30,11 @@ export const broadcastRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = as
   const { broadcasts, clock } = platform;
   const present = (task: Parameters<typeof presentBroadcast>[0]) => presentBroadcast(task, clock.now());
   const taskId = (raw: string) => parseId(raw, "Broadcast task");
+  /** Whether the bot has a recipient command for the text; with libraries installed, one may handle it (their handlers are known only once they ran). */
+  const mayRun = async (bot: { id: number; commands_version: number; username: string | null }, text: string) => {
+    const book = await platform.books.of(bot.id, bot.commands_version);
+    return book.libs.length > 0 || commandNamed(book, text, bot.username) !== null;
+  };
 
   app.get(
     "/v2/bots/:id/broadcasts",
@@ -43,7 +49,7 @@ export const broadcastRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = as
         tags,
         summary: "Create a broadcast (ours)",
         description:
-          "Runs `command` in every chat of `for_chats` (like BJS `Bot.runAll`), or sends `text` to each. Recipients are the chats not blocked, taken in chat-id order; one task of a bot runs at a time, later ones wait as `new`. The bot must be running; a plan without broadcasts gets 403.",
+          "Runs `command` in every chat of `for_chats` (like BJS `Bot.runAll`), or sends `text` to each. Recipients are the chats not blocked, taken in chat-id order; one task of a bot runs at a time, later ones wait as `new`. The bot must be running; a plan without broadcasts gets 403. A command that no command or alias of the bot matches gets 422, unless the bot has a library installed (a library's handlers are known only once it ran).",
         params: z.object({ id: z.string() }),
         body: createBody,
         response: { 200: broadcastSchema, ...mayAnswer(403) },
@@ -54,6 +60,9 @@ export const broadcastRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = as
       if ((command === undefined) === (text === undefined)) throw new ValidationError(["Give either command or text"]);
       if (command !== undefined && parse_mode !== undefined) throw new ValidationError(["parse_mode goes with text, not with command"]);
       if (text !== undefined && options !== undefined) throw new ValidationError(["options go with command, not with text"]);
+      if (command !== undefined && !(await mayRun(request.bot, command))) {
+        throw new ValidationError([`No command or alias of the bot matches "${command.split(" ")[0]}": create it, or broadcast one the bot has`]);
+      }
       const plan = planNamed(platform.config.freePlan, request.user.payment_plan);
       return present(await broadcasts.create(request.bot, plan, { command, text, parse_mode, for_chats, options: options ?? null }));
     },

@@ -267,7 +267,15 @@ describe.each(engines())("broadcasts on %s", (engine) => {
     expect(await bad({ command: "/a", parse_mode: "HTML" })).toEqual(["parse_mode goes with text, not with command"]);
     expect(await bad({ text: "a", options: { x: 1 } })).toEqual(["options go with command, not with text"]);
     expect((await call("POST", "", { text: "a", for_chats: "channels" })).statusCode).toBe(422);
+    expect(await bad({ command: "/missing with params" })).toEqual(['No command or alias of the bot matches "/missing": create it, or broadcast one the bot has']);
     expect((await call("GET")).json()).toEqual([]);
+  });
+
+  it("takes a command named by an alias, or with params; with a library installed, any command (a library may handle it)", async () => {
+    const { bot, call } = await setup([{ command: "/hello", aliases: "hi", answer: "Hello" }], 1);
+    for (const command of ["/hello", "hi", "/hello there"]) expect((await call("POST", "", { command })).statusCode).toBe(200);
+    expect((await r.t.app.inject({ method: "POST", url: `/v2/bots/${bot.id}/libs?api_key=${bot.apiKey}`, payload: { lib_id: "Webhooks" } })).statusCode).toBe(200);
+    expect((await call("POST", "", { command: "/onLibraryEvent" })).statusCode).toBe(200);
   });
 
   it("counts a recipient whose command fails as failed, and sends that user no error reply", async () => {
