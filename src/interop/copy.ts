@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import type { User } from "../accounts/users.js";
 import type { Bot, BotService } from "../bots/bots.js";
 import { isoNow, type Clock } from "../clock.js";
@@ -29,8 +29,19 @@ export async function copyBot(
     await deps.content.replace(copy.id, await deps.content.read(source.id));
     const now = isoNow(deps.clock);
     await deps.db.transaction().execute(async (trx) => {
-      const properties = await trx.selectFrom("properties").select(["name", "value_type", "value"]).where("bot_id", "=", source.id).where("user_id", "=", 0).execute();
-      if (properties.length > 0) await trx.insertInto("properties").values(properties.map((row) => ({ ...row, bot_id: copy.id, user_id: 0, created_at: now, updated_at: now }))).execute();
+      // In one statement however many there are: a row's values as parameters would pass the engines' limit on them.
+      await trx
+        .insertInto("properties")
+        .columns(["bot_id", "user_id", "name", "value_type", "value", "created_at", "updated_at"])
+        .expression((eb) =>
+          eb
+            .selectFrom("properties")
+            .select([sql.lit(copy.id).as("bot_id"), sql.lit(0).as("user_id"), "name", "value_type", "value", eb.val(now).as("created_at"), eb.val(now).as("updated_at")])
+            .where("bot_id", "=", source.id)
+            .where("user_id", "=", 0)
+            .orderBy("id"),
+        )
+        .execute();
       const panels = await trx.selectFrom("admin_panels").selectAll().where("bot_id", "=", source.id).orderBy("id").execute();
       if (panels.length > 0) await trx.insertInto("admin_panels").values(panels.map(({ id: _id, ...row }) => ({ ...row, bot_id: copy.id, created_at: now, updated_at: now }))).execute();
     });

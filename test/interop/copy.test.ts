@@ -38,6 +38,24 @@ describe.each(engines())("Copy Bot on %s", (engine) => {
     expect(posted.json()).toMatchObject({ name: "Original (copy)", commands_count: 2 });
   });
 
+  it("copies a bot with more properties than a statement may have parameters", async () => {
+    const { api } = await signUpClient(t.app);
+    const source = await createBot(api, { name: "Busy" });
+    const { db } = t.platform.database;
+    const now = new Date().toISOString();
+    const count = 12_000;
+    for (let start = 0; start < count; start += 500) {
+      const rows = Array.from({ length: 500 }, (_, i) => ({ bot_id: source.id, user_id: 0, name: `p${start + i}`, value_type: "integer", value: String(start + i), created_at: now, updated_at: now }));
+      await db.insertInto("properties").values(rows).execute();
+    }
+    const response = await api.get(`/v2/bots/${source.id}/copy`);
+    expect(response.statusCode, response.body).toBe(200);
+    const copied = await db.selectFrom("properties").select(["name", "value"]).where("bot_id", "=", response.json().id).orderBy("id").execute();
+    expect(copied).toHaveLength(count);
+    expect(copied[count - 1]).toEqual({ name: `p${count - 1}`, value: String(count - 1) });
+    expect(await t.platform.properties.get(response.json().id, "bot", "p123")).toBe(123);
+  });
+
   it("refuses past the plan's bot limit without leaving a half-made bot, and hides other users' bots", async () => {
     const { api } = await signUpClient(t.app);
     const source = await createBot(api);
