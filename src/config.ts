@@ -54,8 +54,8 @@ export interface Config {
   bodyLimitBytes: number;
   /** Commands one bot may have (the API, CSV and Git imports refuse more). */
   botCommandsLimit: number;
-  /** What one bot's properties may take on disk, in MB, before it may store no more (PropertyStore). */
-  botPropertiesMb: number;
+  /** What one bot's properties and lists may take, in MB, before it may store no more (StorageQuota). */
+  botStorageMb: number;
   /** Git and CSV imports may reach loopback and private networks (a git server beside the platform). */
   importAllowPrivateUrls: boolean;
   /** Whether web apps (`WebApp.render`) may answer HTML and other non-JSON types, in a sandboxed page. */
@@ -199,7 +199,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: flag(env, "TRUST_PROXY", false),
     bodyLimitBytes: integer(env, "BODY_LIMIT_BYTES", 1024 * 1024),
     botCommandsLimit: integer(env, "BOT_COMMANDS_LIMIT", 5000, 1),
-    botPropertiesMb: integer(env, "BOT_PROPERTIES_MB", 256, 1),
+    botStorageMb: integer(env, "BOT_STORAGE_MB", 256, 1),
     importAllowPrivateUrls: flag(env, "IMPORT_ALLOW_PRIVATE_URLS", false),
     webAppHtml: flag(env, "WEBAPP_HTML", true),
     freePlan: {

@@ -22,6 +22,7 @@ import { AdminPanelService, AdminPanelStore } from "./bots/admin-panels.js";
 import { BotService, BotStore } from "./bots/bots.js";
 import { BotUserStore, ChatStore } from "./bots/chats.js";
 import { CommandStore } from "./bots/commands.js";
+import { StorageQuota } from "./bots/storage-quota.js";
 import { ErrorLog } from "./bots/error-log.js";
 import { FolderStore } from "./bots/folders.js";
 import { InstalledLibraries } from "./bots/libraries.js";
@@ -200,6 +201,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     lifecycle: runtime.runner,
   });
   const commands = new CommandStore(db, folders, botStore, clock, config.botCommandsLimit);
+  const storageQuota = new StorageQuota(db, config.botStorageMb * 1024 * 1024);
   const interop = new InteropService({ db, bots, commands, folders, errorLog, iterations, clock, log, allowPrivateUrls: config.importAllowPrivateUrls });
   await interop.recoverInterrupted();
   return {
@@ -228,10 +230,10 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     books: new CommandBooks(db),
     botUsers: new BotUserStore(db, clock),
     chats: new ChatStore(db, clock),
-    properties: new PropertyStore(db, clock, config.botPropertiesMb * 1024 * 1024),
+    properties: new PropertyStore(db, clock, storageQuota),
     errorLog,
     adminPanels: new AdminPanelService(new AdminPanelStore(db, clock, secrets), log),
-    lists: new ListStore(db, clock),
+    lists: new ListStore(db, clock, storageQuota),
     webApps: new WebApps(secrets, origin),
     libraries: new InstalledLibraries(db, botStore, clock),
     jobs,

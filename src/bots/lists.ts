@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from "kysely";
 import { isoNow, type Clock } from "../clock.js";
 import type { BotListsTable, Schema } from "../db/schema.js";
 import { propertyJson } from "./properties.js";
+import type { StorageQuota } from "./storage-quota.js";
 
 /** A list of a bot (`user_id` 0) or of one of its users (spec/bjs.md §2.9). */
 export type BotList = Selectable<BotListsTable>;
@@ -46,14 +47,19 @@ export class ListStore {
   constructor(
     private readonly db: Kysely<Schema>,
     private readonly clock: Clock,
+    private readonly quota: StorageQuota,
   ) {}
 
   find(key: ListKey): Promise<BotList | undefined> {
     return this.db.selectFrom("bot_lists").selectAll().where("bot_id", "=", key.botId).where("user_id", "=", key.userId).where("name", "=", key.name).executeTakeFirst();
   }
 
-  /** The list, created when missing. */
+  /** The list, created when missing (unless the bot's data fill their quota). */
   async ensure(key: ListKey): Promise<BotList> {
+    const found = await this.find(key);
+    if (found) return found;
+    const used = await this.quota.full(key.botId);
+    if (used !== undefined) throw this.quota.refusal(`List ${key.name} not created`, used);
     const now = isoNow(this.clock);
     await this.db
       .insertInto("bot_lists")
@@ -129,9 +135,15 @@ export class ListStore {
   async addUser(list: BotList, botUserId: number): Promise<void> {
     const user = await this.db.selectFrom("bot_users").select("id").where("id", "=", botUserId).where("bot_id", "=", list.bot_id).executeTakeFirst();
     if (!user) return;
+    const used = await this.quota.full(list.bot_id);
+    if (used !== undefined) {
+      const member = await this.db.selectFrom("bot_list_users").select("id").where("list_id", "=", list.id).where("bot_user_id", "=", botUserId).executeTakeFirst();
+      if (member) return;
+      throw this.quota.refusal(`User ${botUserId} not added to list ${list.name}`, used);
+    }
     await this.db
       .insertInto("bot_list_users")
-      .values({ list_id: list.id, bot_user_id: botUserId, created_at: isoNow(this.clock) })
+      .values({ list_id: list.id, bot_id: list.bot_id, bot_user_id: botUserId, created_at: isoNow(this.clock) })
       .onConflict((oc) => oc.columns(["list_id", "bot_user_id"]).doNothing())
       .execute();
   }

@@ -4,6 +4,7 @@ import type { PropertiesTable, Schema } from "../db/schema.js";
 import { fetchPage, type Page, type Window } from "../db/paging.js";
 import { prepared, preparedFirst } from "../db/prepared.js";
 import { NotFoundError, ValidationError } from "../errors.js";
+import type { StorageQuota } from "./storage-quota.js";
 
 /** A stored property; read its value with `propertyValue` or `propertyJson`. */
 export type Property = Selectable<PropertiesTable>;
@@ -96,16 +97,13 @@ export class PropertyStore {
   /** The statements BJS's reads and writes take: built once. */
   private readonly findRow;
   private readonly upsertRow;
-  private readonly storedBytes;
 
-  /** @param quotaBytes what a bot's properties may take before it may store no more (BOT_PROPERTIES_MB; migration 0015 says how they count). */
   constructor(
     private readonly db: Kysely<Schema>,
     private readonly clock: Clock,
-    private readonly quotaBytes: number,
+    private readonly quota: StorageQuota,
   ) {
     this.findRow = preparedFirst(db, 3, (botId, userId, name) => db.selectFrom("properties").selectAll().where("bot_id", "=", botId).where("user_id", "=", userId).where("name", "=", name));
-    this.storedBytes = preparedFirst(db, 1, (botId) => db.selectFrom("bot_storage").select("property_bytes").where("bot_id", "=", botId));
     this.upsertRow = prepared(db, 6, (bot_id, user_id, name, value_type, value, now) =>
       db
         .insertInto("properties")
@@ -147,19 +145,13 @@ export class PropertyStore {
     return (await this.upsertRow(botId, user_id, name, value_type, json, isoNow(this.clock))).rows[0]!;
   }
 
-  /**
-   * Once a bot's properties take their quota, a write that would take more is refused: a new
-   * property, or a larger value. Overwriting with a value no larger, and deleting, still work,
-   * so the bot can make room. Several runs writing at once may each pass the check: a bot goes
-   * past its quota by at most what they write.
-   */
+  /** Once the bot's data fill their quota, a new property or a larger value is refused (StorageQuota). */
   private async refuseWhenFull(botId: number, userId: number, name: string, bytes: number): Promise<void> {
-    const used = Number((await this.storedBytes(botId))?.property_bytes ?? 0);
-    if (used < this.quotaBytes) return;
+    const used = await this.quota.full(botId);
+    if (used === undefined) return;
     const old = await this.findRow(botId, userId, name);
     if (old && Buffer.byteLength(old.value) >= bytes) return;
-    const megabytes = (n: number) => `${Math.round(n / 1024 / 1024)} MB`;
-    throw problem(`Property ${name} not saved: the bot's properties take ${megabytes(used)}, their quota is ${megabytes(this.quotaBytes)} (BOT_PROPERTIES_MB); delete properties the bot no longer needs (setProperty with null) to store more`);
+    throw this.quota.refusal(`Property ${name} not saved`, used);
   }
 
   /** One page of the bot's properties in id order, filtered. */

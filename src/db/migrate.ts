@@ -13,7 +13,7 @@ import * as broadcasts from "./migrations/0010_broadcasts.js";
 import * as compat from "./migrations/0012_compat.js";
 import * as runJournal from "./migrations/0013_run_journal.js";
 import * as inboxPendingIndex from "./migrations/0014_inbox_pending_index.js";
-import * as propertyStorage from "./migrations/0015_property_storage.js";
+import * as botStorage from "./migrations/0015_bot_storage.js";
 
 /** Every migration in order; a new one is appended here and never edited once released. */
 const migrations: Record<string, { up(context: MigrationContext): Promise<void> }> = {
@@ -29,7 +29,7 @@ const migrations: Record<string, { up(context: MigrationContext): Promise<void> 
   "0012_compat": compat,
   "0013_run_journal": runJournal,
   "0014_inbox_pending_index": inboxPendingIndex,
-  "0015_property_storage": propertyStorage,
+  "0015_bot_storage": botStorage,
 };
 
 function provider(database: Database): MigrationProvider {

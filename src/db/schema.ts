@@ -193,11 +193,11 @@ export interface ChatsTable {
   updated_at: string;
 }
 
-/** What a bot's stored data takes, counted by the database (migration 0015). */
+/** What a bot's stored data take, counted by the database (migration 0015). */
 export interface BotStorageTable {
   bot_id: number;
-  /** The bytes of its properties' names and values, plus 64 per property. */
-  property_bytes: number;
+  /** Its properties' and lists' bytes as migration 0015 counts them. */
+  bytes: number;
 }
 
 export interface PropertiesTable {
@@ -392,6 +392,8 @@ export interface BotListsTable {
 export interface BotListUsersTable {
   id: Generated<number>;
   list_id: number;
+  /** The list's bot (for the count of what the bot stores). */
+  bot_id: number;
   bot_user_id: number;
   created_at: string;
 }

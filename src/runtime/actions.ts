@@ -3,6 +3,7 @@ import { PROPERTY_SCOPES, PROPERTY_TYPES } from "../bots/properties.js";
 import { OUTBOUND_METHODS } from "../net/outbound-http.js";
 import { TELEGRAM_METHODS } from "./bjs/telegram-methods.js";
 import { FOR_CHATS_VALUES, PARSE_MODES } from "../bots/broadcasts.js";
+import { storedOptions } from "./run-request.js";
 
 /**
  * What an execution asks the host to do, as the host accepts it. The isolate builds these
@@ -72,7 +73,7 @@ const scheduleAction = z.object({
   command: z.string().min(1).max(MAX_COMMAND_TEXT),
   run_after: z.number().min(0).max(MAX_RUN_AFTER_S),
   label: name.optional(),
-  options: json,
+  options: storedOptions,
   bot_id: id.optional(),
   user_id: id.optional(),
   user_telegramid: id.optional(),
@@ -92,7 +93,7 @@ const httpAction = z.object({
   follow_redirects: z.boolean().optional(),
   success: z.string().min(1).max(MAX_COMMAND_TEXT).optional(),
   error: z.string().min(1).max(MAX_COMMAND_TEXT).optional(),
-  options: json,
+  options: storedOptions,
 });
 
 /** `Bot.runAll`: a broadcast running `command` in each chat of `for_chats` (spec/bjs.md §5). */
@@ -100,7 +101,7 @@ const runAllAction = z.object({
   type: z.literal("runAll"),
   command: z.string().min(1).max(MAX_COMMAND_TEXT),
   for_chats: z.enum(FOR_CHATS_VALUES),
-  options: json,
+  options: storedOptions,
   on_create: z.string().min(1).max(MAX_COMMAND_TEXT).optional(),
 });
 
@@ -116,7 +117,7 @@ const sendToAllAction = z.object({
 const callbacks = {
   success: z.string().min(1).max(MAX_COMMAND_TEXT).optional(),
   error: z.string().min(1).max(MAX_COMMAND_TEXT).optional(),
-  options: json,
+  options: storedOptions,
 };
 
 /** `Bot.importGit` / `Bot.exportGit` (spec/bjs.md item 38): the bot's own git_remote, a branch of it. */

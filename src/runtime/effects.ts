@@ -11,7 +11,7 @@ import { RUN_JOB_KIND, type RunRequest } from "./run-request.js";
 import { HTTP_JOB_KIND, type HttpJob } from "./run-jobs.js";
 import { INTEROP_JOB_KIND, interopJob } from "./interop-jobs.js";
 import type { CommandRunner } from "./command-runner.js";
-import { MAX_EXECUTIONS_PER_UPDATE, MAX_HTTP_PER_UPDATE, MAX_SENDS_PER_UPDATE, type Invocation } from "./invocation.js";
+import { MAX_EXECUTIONS_PER_UPDATE, MAX_HTTP_PER_UPDATE, MAX_SENDS_PER_UPDATE, MAX_STORED_BYTES_PER_UPDATE, type Invocation } from "./invocation.js";
 import { commandNamed } from "./router.js";
 import type { CompatEffects } from "./compat-effects.js";
 import type { ListStore } from "../bots/lists.js";
@@ -233,6 +233,8 @@ export class Effects {
       userId = await this.deps.resolveUser(invocation, botId, { user_id: action.user_id });
       if (userId === undefined) throw new PropertyError(`User ${action.user_id} is not a user of this bot`);
     }
+    const bytes = Buffer.byteLength(JSON.stringify(action.value) ?? "");
+    if (!invocation.chain.tryStore(bytes)) throw new PropertyError(`Property ${action.name} not saved: one update may store ${MAX_STORED_BYTES_PER_UPDATE} bytes of properties at most`);
     const property = await this.deps.properties.set(botId, action.scope, action.name, action.value, { type: action.value_type ?? undefined, userId });
     if (!property || !action.list) return;
     const listUser = action.list.user_id === undefined ? 0 : await this.deps.resolveUser(invocation, botId, { user_id: action.list.user_id });

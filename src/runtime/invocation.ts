@@ -23,6 +23,12 @@ export const MAX_EXECUTIONS_PER_UPDATE = 100;
 export const MAX_SENDS_PER_UPDATE = 100;
 /** HTTP requests one update may start (each waits as a job, so a chain of sub-commands could queue thousands). */
 export const MAX_HTTP_PER_UPDATE = 100;
+/**
+ * Bytes of property values one update may store. On PostgreSQL a run's writes count against the
+ * bot's storage quota only at its commit (StorageQuota), so this bounds how far one update can
+ * go past it; no real bot comes near it.
+ */
+export const MAX_STORED_BYTES_PER_UPDATE = 2 * 1024 * 1024;
 /** Entries one update writes to its bot's error log (one per execution it may start). */
 export const MAX_LOGGED_PER_UPDATE = MAX_EXECUTIONS_PER_UPDATE;
 
@@ -37,6 +43,7 @@ export class Chain {
   executions = 1;
   sends = 0;
   httpRequests = 0;
+  storedBytes = 0;
   /** The bot's HTTP requests waiting for their answers, counted at the update's first and kept up to date by it. */
   httpWaiting?: number;
   /**
@@ -125,16 +132,24 @@ export class Chain {
 
   /** Counts one HTTP request; false when the update has started all it may. */
   tryHttp(): boolean {
-    if (this.httpRequests >= MAX_HTTP_PER_UPDATE) return false;
-    this.httpRequests++;
-    return true;
+    return this.spend("httpRequests", 1, MAX_HTTP_PER_UPDATE);
   }
 
   /** Counts one Telegram call; false when the update has made all it may. */
   trySend(): boolean {
-    if (this.sends >= MAX_SENDS_PER_UPDATE) return false;
-    this.sends++;
+    if (!this.spend("sends", 1, MAX_SENDS_PER_UPDATE)) return false;
     this.committed = true;
+    return true;
+  }
+
+  /** Counts the bytes of a property value about to be stored; false when the update would store more than it may. */
+  tryStore(bytes: number): boolean {
+    return this.spend("storedBytes", bytes, MAX_STORED_BYTES_PER_UPDATE);
+  }
+
+  private spend(counter: "httpRequests" | "sends" | "storedBytes", amount: number, limit: number): boolean {
+    if (this[counter] + amount > limit) return false;
+    this[counter] += amount;
     return true;
   }
 }

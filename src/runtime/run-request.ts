@@ -16,6 +16,20 @@ export const RUN_REQUEST_KINDS = [RUN_JOB_KIND, AUTO_RETRY_JOB_KIND] as const;
 
 const id = z.number().int().positive();
 
+/** The largest `options` a run stored for later may carry, as JSON: what a property's value may be. */
+export const MAX_STORED_OPTIONS_BYTES = 10_240;
+
+/**
+ * The `options` BJS gives a run that is stored for later (`Bot.run` with `run_after`,
+ * `Bot.runAll`, a broadcast the API makes, the callbacks of HTTP requests and imports): kept in the job queue or the broadcast's row until it
+ * runs, up to a year later, so bounded like a property; larger data goes in a property, and
+ * the options name it.
+ */
+export const storedOptions = z.unknown().refine(
+  (options) => Buffer.byteLength(JSON.stringify(options) ?? "") <= MAX_STORED_OPTIONS_BYTES,
+  `Options of a run stored for later may be ${MAX_STORED_OPTIONS_BYTES} bytes of JSON at most: keep larger data in a property and pass its name`,
+);
+
 /**
  * A run of a command, as plain data that can be stored and run later by any process: the
  * context loader turns it into an execution. Chat and user are internal ids (`chats.id`,

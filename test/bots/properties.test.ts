@@ -1,9 +1,7 @@
-import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
-import { migrateToLatest } from "../../src/db/migrate.js";
 import { MAX_PROPERTY_BYTES } from "../../src/bots/properties.js";
 import { ValidationError } from "../../src/errors.js";
-import { engines, usePlatform, type TestPlatform } from "../support/platform.js";
+import { engines, usePlatform } from "../support/platform.js";
 import { createBot, signUpClient } from "../support/bots.js";
 
 describe.each(engines())("properties on %s", (engine) => {
@@ -123,104 +121,5 @@ describe.each(engines())("properties on %s", (engine) => {
       expect(again.statusCode).toBe(404);
       expect(again.json()).toEqual({ error: "Property not found" });
     }
-  });
-});
-
-/** What the bot's properties take as the database counted them. */
-async function stored(t: TestPlatform, botId: number): Promise<number> {
-  return Number((await t.platform.database.db.selectFrom("bot_storage").select("property_bytes").where("bot_id", "=", botId).executeTakeFirst())?.property_bytes ?? 0);
-}
-
-/** What the bot's properties take as migration 0015 counts them, recomputed from the rows. */
-async function recount(t: TestPlatform, botId: number): Promise<number> {
-  const rows = await t.platform.database.db.selectFrom("properties").select(["name", "value"]).where("bot_id", "=", botId).execute();
-  return rows.reduce((sum, row) => sum + Buffer.byteLength(row.name) + Buffer.byteLength(row.value) + 64, 0);
-}
-
-describe.each(engines())("what a bot's properties take, on %s", (engine) => {
-  const t = usePlatform(engine, { BOT_PROPERTIES_MB: "1" });
-  const QUOTA = 1024 * 1024;
-
-  it("is counted by the database however a property is written or removed, for each bot apart", async () => {
-    const { api } = await signUpClient(t.app);
-    const bot = await createBot(api, { name: "Counted" });
-    const other = await createBot(api, { name: "Other" });
-    const { row: user } = await t.platform.botUsers.remember(bot.id, { id: 556, is_bot: false, first_name: "Bo" });
-    const props = t.platform.properties;
-
-    await props.set(bot.id, "bot", "a", "x");
-    expect(await stored(t, bot.id)).toBe(1 + 3 + 64); // the name, the JSON "x", the row
-    await props.set(bot.id, "user", "ü", "long".repeat(100), { userId: user.id });
-    await props.set(bot.id, "bot", "a", "longer value");
-    await props.set(bot.id, "bot", "a", 1);
-    await props.set(other.id, "bot", "elsewhere", "y");
-    expect(await stored(t, bot.id)).toBe(await recount(t, bot.id));
-    const gone = await props.set(bot.id, "bot", "gone", true);
-    expect((await api.delete(`/v2/bots/${bot.id}/properties/${gone!.id}`)).statusCode).toBe(200);
-    await props.set(bot.id, "user", "ü", null, { userId: user.id });
-    expect(await stored(t, bot.id)).toBe(1 + 1 + 64);
-    expect(await stored(t, other.id)).toBe(await recount(t, other.id));
-
-    // A copy's bot-scoped properties count for the copy.
-    const copy = await api.post(`/v2/bots/${bot.id}/copy`, {});
-    expect(copy.statusCode).toBe(200);
-    expect(await stored(t, copy.json().id)).toBe(1 + 1 + 64);
-  });
-
-  it("refuses a bot more once its properties take their quota, and lets it make room", async () => {
-    const { api } = await signUpClient(t.app);
-    const bot = await createBot(api, { name: "Full" });
-    const other = await createBot(api, { name: "Roomy" });
-    const props = t.platform.properties;
-    const big = "x".repeat(10_000);
-    let written = 0;
-    let refusal: unknown;
-    while (refusal === undefined && written < 200) {
-      refusal = await props.set(bot.id, "bot", `p${written}`, big).then(() => void written++, (error: unknown) => error);
-    }
-    expect(refusal).toBeInstanceOf(ValidationError);
-    expect((refusal as Error).message).toBe(`Property p${written} not saved: the bot's properties take 1 MB, their quota is 1 MB (BOT_PROPERTIES_MB); delete properties the bot no longer needs (setProperty with null) to store more`);
-    // Refused at the first write after the quota was reached, not before.
-    const used = await stored(t, bot.id);
-    expect(used).toBeGreaterThanOrEqual(QUOTA);
-    expect(used - (2 + 10_002 + 64)).toBeLessThan(QUOTA);
-    expect(await props.get(bot.id, "bot", `p${written}`)).toBeUndefined();
-
-    // A larger value is refused; one no larger goes; deleting goes, and then a new one fits.
-    await expect(props.set(bot.id, "bot", "p0", `${big}y`)).rejects.toThrow(ValidationError);
-    await props.set(bot.id, "bot", "p0", "small");
-    await props.set(bot.id, "bot", "p1", big.replace("x", "z"));
-    expect(await props.get(bot.id, "bot", "p1")).toBe(big.replace("x", "z"));
-    await props.set(bot.id, "bot", "p2", null);
-    await props.set(bot.id, "bot", "new", big);
-    expect(await props.get(bot.id, "bot", "new")).toBe(big);
-    expect(await stored(t, bot.id)).toBe(await recount(t, bot.id));
-    // The quota is each bot's own.
-    expect(await props.set(other.id, "bot", "p0", big)).toBeDefined();
-  });
-});
-
-describe.each(engines())("counting what properties take on %s, from before the count began", (engine) => {
-  const t = usePlatform(engine);
-
-  it("counts the properties a bot had before the count began", async () => {
-    const { api } = await signUpClient(t.app);
-    const bot = await createBot(api, { name: "Older" });
-    const { database } = t.platform;
-    const { db } = database;
-    // Back to the schema before migration 0015, with properties written then.
-    const undo = engine === "sqlite"
-      ? ["DROP TRIGGER properties_counted_insert", "DROP TRIGGER properties_counted_update", "DROP TRIGGER properties_counted_delete", "DROP TABLE bot_storage"]
-      : ["DROP TRIGGER properties_counted ON properties", "DROP FUNCTION properties_counted()", "DROP TABLE bot_storage"];
-    for (const statement of undo) await sql.raw(statement).execute(db);
-    await db.deleteFrom("kysely_migration" as never).where("name" as never, "=", "0015_property_storage" as never).execute();
-    const row = (name: string, value: string) => ({ bot_id: bot.id, user_id: 0, name, value_type: "json", value, created_at: "", updated_at: "" });
-    await db.insertInto("properties").values([row("kept", '"since before"'), row("also", "42")]).execute();
-
-    expect(await migrateToLatest(database)).toEqual(["0015_property_storage"]);
-    expect(await stored(t, bot.id)).toBe(await recount(t, bot.id));
-    expect(await stored(t, bot.id)).toBe(4 + 14 + 64 + 4 + 2 + 64);
-    await t.platform.properties.set(bot.id, "bot", "also", null);
-    expect(await stored(t, bot.id)).toBe(4 + 14 + 64);
   });
 });

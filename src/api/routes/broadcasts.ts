@@ -12,6 +12,7 @@ import { broadcastSchema, presentBroadcast } from "../presenters/broadcast.js";
 import { mayAnswer } from "../presenters/error.js";
 import { messageSchema } from "../presenters/message.js";
 import { commandNamed } from "../../runtime/router.js";
+import { storedOptions } from "../../runtime/run-request.js";
 
 const tags = ["Broadcast"];
 const taskParams = z.object({ id: z.string(), task_id: z.string() });
@@ -21,7 +22,7 @@ const createBody = z.object({
   text: z.string().min(1).max(4096).optional().describe("Or a text sent to each chat"),
   parse_mode: z.enum(PARSE_MODES).optional().describe("For a text: how Telegram formats it (plain text when left out)"),
   for_chats: z.enum(FOR_CHATS_VALUES).default("all"),
-  options: z.unknown().optional().describe("For a command: what each recipient run gets as `options`"),
+  options: storedOptions.optional().describe("For a command: what each recipient run gets as `options` (10 KB of JSON at most)"),
 });
 
 /** A bot's broadcast tasks (spec/api.md, Broadcast; paths ours). */

@@ -189,7 +189,7 @@ describe.each(engines())("billing cannot be fanned out, on %s", (engine) => {
 });
 
 describe.each(engines())("a bot cannot fill the disk with properties, on %s", (engine) => {
-  const r = useRuntime(engine, { BOT_PROPERTIES_MB: "1", FREE_PLAN_COMMAND_TIMEOUT_S: "20" });
+  const r = useRuntime(engine, { BOT_STORAGE_MB: "1", FREE_PLAN_COMMAND_TIMEOUT_S: "20" });
 
   it("refuses its writes once its properties take their quota, logs why, and goes on answering", async () => {
     // 150 values of 10 KB a run: 1.5 MB, within what one run may write.
@@ -207,10 +207,10 @@ describe.each(engines())("a bot cannot fill the disk with properties, on %s", (e
     const properties = r.t.platform.properties;
     expect(await properties.get(bot.id, "bot", "b0")).toBeUndefined();
     expect(await properties.get(bot.id, "bot", "b149")).toBeUndefined();
-    const { property_bytes } = await r.t.platform.database.db.selectFrom("bot_storage").select("property_bytes").where("bot_id", "=", bot.id).executeTakeFirstOrThrow();
-    expect(Number(property_bytes)).toBeLessThanOrEqual(150 * (4 + 10_002 + 64));
+    const { bytes } = await r.t.platform.database.db.selectFrom("bot_storage").select("bytes").where("bot_id", "=", bot.id).executeTakeFirstOrThrow();
+    expect(Number(bytes)).toBeLessThanOrEqual(150 * (4 + 10_002 + 64));
     const titles = ((await r.t.app.inject({ method: "GET", url: `/v2/bots/${bot.id}/error_logs?api_key=${bot.apiKey}&per_page=200` })).json() as { title: string }[]).map((e) => e.title);
-    expect(titles).toContainEqual(expect.stringMatching(/^Property b0 not saved: the bot's properties take 1 MB, their quota is 1 MB/));
+    expect(titles).toContainEqual(expect.stringMatching(/^Property b0 not saved: the bot's properties and lists take 1 MB, their quota is 1 MB/));
 
     // New properties stay refused; the bot still answers.
     await user.sendText(chat, "/count");
@@ -219,3 +219,32 @@ describe.each(engines())("a bot cannot fill the disk with properties, on %s", (e
     expect(await properties.get(bot.id, "bot", "count")).toBeUndefined();
   });
 });
+
+describe.each(engines())("what one update may store, on %s", (engine) => {
+  const r = useRuntime(engine, { FREE_PLAN_COMMAND_TIMEOUT_S: "20" });
+
+  it("stores 2 MB of properties at most, however many sub-commands write, and 10 KB of options per run stored for later", async () => {
+    const bot = await r.bot([
+      // Three sub-commands of 1 MB each: on PostgreSQL none of it counts against the quota before the update commits.
+      { command: "/root", bjs_code: "for (var i = 0; i < 3; i++) Bot.runCommand('/fill s' + i); Bot.sendMessage('done')" },
+      { command: "/fill", bjs_code: "for (var i = 0; i < 100; i++) Bot.setProperty(params + '-' + i, 'x'.repeat(10000), 'text')" },
+      { command: "/later", bjs_code: "Bot.run({ command: '/fill', run_after: 3600, options: { pad: 'y'.repeat(Number(params)) } }); Bot.sendMessage('scheduled')" },
+    ]);
+    const user = await r.emulator.client.createUser({ first_name: "Mallory" });
+    const chat = await user.privateChat(bot.telegram);
+    for (const text of ["/root", "/later 10000", "/later 10300"]) await user.sendText(chat, text);
+    await bot.deliver();
+    // Options past the cap refuse the execution's actions, as any action the host cannot take.
+    expect((await chat.waitForBotMessages({ count: 3, timeoutMs: 10_000 })).map((m) => m.text)).toEqual(["done", "scheduled", DEFAULT_ERROR_REPLY]);
+
+    const stored = await r.t.platform.properties.list(bot.id, { scope: "bot" }, { limit: 1, offset: 0 });
+    expect(stored.total).toBe(Math.floor((2 * 1024 * 1024) / (10_000 + 2)));
+    const titles = ((await r.t.app.inject({ method: "GET", url: `/v2/bots/${bot.id}/error_logs?api_key=${bot.apiKey}&per_page=200` })).json() as { title: string }[]).map((e) => e.title);
+    expect(titles).toContain(`Property s2-9 not saved: one update may store ${2 * 1024 * 1024} bytes of properties at most`);
+    expect(titles).toContainEqual(expect.stringMatching(/^The execution's action 1 was refused: Options of a run stored for later may be 10240 bytes of JSON at most: keep larger data in a property and pass its name/));
+    // The run whose options fit is stored; the other is not.
+    const runs = (await r.t.app.inject({ method: "GET", url: `/v2/bots/${bot.id}/scheduled_runs?api_key=${bot.apiKey}` })).json() as unknown[];
+    expect(runs).toHaveLength(1);
+  });
+});
+
