@@ -82,6 +82,8 @@ export interface Platform {
   botUsers: BotUserStore;
   chats: ChatStore;
   properties: PropertyStore;
+  /** What each bot may store (BOT_STORAGE_MB), counted by the database. */
+  storage: StorageQuota;
   errorLog: ErrorLog;
   adminPanels: AdminPanelService;
   /** Lists of properties and users (BJS `new List`). */
@@ -231,6 +233,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     botUsers: new BotUserStore(db, clock),
     chats: new ChatStore(db, clock),
     properties: new PropertyStore(db, clock, storageQuota),
+    storage: storageQuota,
     errorLog,
     adminPanels: new AdminPanelService(new AdminPanelStore(db, clock, secrets), log),
     lists: new ListStore(db, clock, storageQuota),

@@ -166,6 +166,8 @@ export class BotStore {
       this.db.transaction().execute(async (trx) => {
         await this.iterations.foldDeletedBot(trx, bot.owner_id, bot.id);
         await trx.deleteFrom("bots").where("id", "=", bot.id).execute();
+        // What the cascade took off its storage count, noted on PostgreSQL (migration 0015): nothing is left to count it against.
+        await trx.deleteFrom("bot_storage_changes").where("bot_id", "=", bot.id).execute();
       }),
     );
   }

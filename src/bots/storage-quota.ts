@@ -1,7 +1,12 @@
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import type { Schema } from "../db/schema.js";
 import { preparedFirst } from "../db/prepared.js";
 import { ValidationError } from "../errors.js";
+
+/** What a property of that name and JSON value counts, as migration 0015's triggers count it. */
+export function propertyBytes(name: string, json: string): number {
+  return Buffer.byteLength(name) + Buffer.byteLength(json) + 64;
+}
 
 /**
  * What a bot may store: its properties and lists, counted by the database (migration 0015),
@@ -14,16 +19,41 @@ export class StorageQuota {
   private readonly storedBytes;
 
   constructor(
-    db: Kysely<Schema>,
+    private readonly db: Kysely<Schema>,
     readonly quotaBytes: number,
   ) {
-    this.storedBytes = preparedFirst(db, 1, (botId) => db.selectFrom("bot_storage").select("bytes").where("bot_id", "=", botId));
+    // The total and the changes not folded into it yet (PostgreSQL's, this transaction's own included).
+    this.storedBytes = preparedFirst(db, 2, (botId, sameBotId) =>
+      db
+        .selectNoFrom((eb) => [
+          eb.selectFrom("bot_storage").select("bytes").where("bot_id", "=", botId).as("total"),
+          eb.selectFrom("bot_storage_changes").select((changes) => changes.fn.sum<number>("bytes").as("bytes")).where("bot_id", "=", sameBotId).as("changes"),
+        ]),
+    );
+  }
+
+  /** What the bot's data take, in bytes as migration 0015 counts them. */
+  async used(botId: number): Promise<number> {
+    const row = await this.storedBytes(botId, botId);
+    return Number(row?.total ?? 0) + Number(row?.changes ?? 0);
   }
 
   /** What the bot's data take when they fill the quota; undefined while there is room. */
   async full(botId: number): Promise<number | undefined> {
-    const used = Number((await this.storedBytes(botId))?.bytes ?? 0);
+    const used = await this.used(botId);
     return used >= this.quotaBytes ? used : undefined;
+  }
+
+  /**
+   * PostgreSQL: moves the changes its statements appended (migration 0015) into the bots'
+   * totals, in one statement, so each change is counted once however many processes fold.
+   */
+  async fold(): Promise<void> {
+    await sql`
+      WITH moved AS (DELETE FROM bot_storage_changes RETURNING bot_id, bytes)
+      INSERT INTO bot_storage (bot_id, bytes)
+      SELECT bot_id, sum(bytes) FROM moved WHERE EXISTS (SELECT 1 FROM bots WHERE bots.id = moved.bot_id) GROUP BY bot_id
+      ON CONFLICT (bot_id) DO UPDATE SET bytes = bot_storage.bytes + excluded.bytes`.execute(this.db);
   }
 
   /** The refusal of `what` (e.g. "Property coins not saved") for a bot whose data take `used` bytes. */

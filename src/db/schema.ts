@@ -20,6 +20,8 @@ export interface Schema {
   chats: ChatsTable;
   properties: PropertiesTable;
   bot_storage: BotStorageTable;
+  /** PostgreSQL: what statements changed of bots' totals, not folded into bot_storage yet. */
+  bot_storage_changes: BotStorageTable;
   error_logs: ErrorLogsTable;
   admin_panels: AdminPanelsTable;
   bot_libs: BotLibsTable;

@@ -13,6 +13,7 @@ import { INTEROP_JOB_KIND, interopJob } from "./interop-jobs.js";
 import type { CommandRunner } from "./command-runner.js";
 import { MAX_EXECUTIONS_PER_UPDATE, MAX_HTTP_PER_UPDATE, MAX_SENDS_PER_UPDATE, MAX_STORED_BYTES_PER_UPDATE, type Invocation } from "./invocation.js";
 import { commandNamed } from "./router.js";
+import { propertyBytes } from "../bots/storage-quota.js";
 import type { CompatEffects } from "./compat-effects.js";
 import type { ListStore } from "../bots/lists.js";
 import type { TelegramSender } from "./telegram-sender.js";
@@ -233,8 +234,10 @@ export class Effects {
       userId = await this.deps.resolveUser(invocation, botId, { user_id: action.user_id });
       if (userId === undefined) throw new PropertyError(`User ${action.user_id} is not a user of this bot`);
     }
-    const bytes = Buffer.byteLength(JSON.stringify(action.value) ?? "");
-    if (!invocation.chain.tryStore(bytes)) throw new PropertyError(`Property ${action.name} not saved: one update may store ${MAX_STORED_BYTES_PER_UPDATE} bytes of properties at most`);
+    const json = action.value === null || action.value === undefined ? undefined : JSON.stringify(action.value);
+    if (json !== undefined && !invocation.chain.tryStore(propertyBytes(action.name, json))) {
+      throw new PropertyError(`Property ${action.name} not saved: one update may store ${MAX_STORED_BYTES_PER_UPDATE} bytes of properties at most`);
+    }
     const property = await this.deps.properties.set(botId, action.scope, action.name, action.value, { type: action.value_type ?? undefined, userId });
     if (!property || !action.list) return;
     const listUser = action.list.user_id === undefined ? 0 : await this.deps.resolveUser(invocation, botId, { user_id: action.list.user_id });

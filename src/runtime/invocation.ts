@@ -24,9 +24,9 @@ export const MAX_SENDS_PER_UPDATE = 100;
 /** HTTP requests one update may start (each waits as a job, so a chain of sub-commands could queue thousands). */
 export const MAX_HTTP_PER_UPDATE = 100;
 /**
- * Bytes of property values one update may store. On PostgreSQL a run's writes count against the
- * bot's storage quota only at its commit (StorageQuota), so this bounds how far one update can
- * go past it; no real bot comes near it.
+ * Bytes of properties one update may store (as StorageQuota counts them). On PostgreSQL an
+ * update's writes count for other updates only once it commits, so this bounds how far past
+ * the quota the bot's updates running at once can go; no real bot comes near it.
  */
 export const MAX_STORED_BYTES_PER_UPDATE = 2 * 1024 * 1024;
 /** Entries one update writes to its bot's error log (one per execution it may start). */

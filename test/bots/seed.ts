@@ -34,6 +34,9 @@ export async function seedBot(platform: Platform, api: ApiClient, ownerId: numbe
   await platform.lists.addUser(list, user.id);
   await platform.database.db.insertInto("command_caches").values({ bot_id: bot.id, command_id: command.id, user_id: 0, actions: "[]", expires_at: platform.clock.now() + 60_000 }).execute();
   await platform.database.db.insertInto("run_journal").values({ delivery_key: `inbox:seed-${bot.id}`, bot_id: bot.id, state: "committed", created_at: platform.clock.now() }).execute();
+  // SQLite counts the writes above into the bot's total at once, and keeps no changes; PostgreSQL keeps changes until they are folded into a total.
+  await platform.database.db.insertInto("bot_storage").values({ bot_id: bot.id, bytes: 0 }).onConflict((oc) => oc.column("bot_id").doNothing()).execute();
+  await platform.database.db.insertInto("bot_storage_changes").values({ bot_id: bot.id, bytes: 0 }).execute();
   await platform.database.db.insertInto("run_outbox").values({ delivery_key: `inbox:seed-${bot.id}`, seq: 1, kind: "telegram", method: "sendMessage", payload: "{}", status: "pending" }).execute();
   const broadcast = await platform.broadcasts.store.create(bot.id, { text: "Sale", for_chats: "private-chats", options: null });
   return { bot, folder, command, user, chat, property, panel, task, broadcast };

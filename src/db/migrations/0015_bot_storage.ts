@@ -10,11 +10,13 @@ import type { MigrationContext } from "./dialect.js";
  * (The disk holds more: row headers and indexes take up to about three times as much for the
  * smallest rows; the count bounds what a bot can store, it does not measure the file.)
  *
- * PostgreSQL counts at commit (deferred constraint triggers): counting at the write would lock
- * the bot's row until the run's transaction ends, and runs of one bot in different chats would
- * wait for each other. SQLite has one writer at a time, so it counts at once.
- * The bot's row is inserted by its first count, and only if the bot is still there (a count
- * that comes after the bot was deleted is dropped).
+ * SQLite has one writer at a time: row triggers add to the bot's total at once.
+ * PostgreSQL's statements append what they changed, per bot, to `bot_storage_changes`, which
+ * StorageQuota folds into the totals now and then. Adding to the total in the statement would
+ * lock the bot's row until the run's transaction ends, so runs of one bot in different chats
+ * would wait for each other; and a row trigger adding at commit made a large statement
+ * quadratic (each row's update walked the versions the ones before it left).
+ * A bot's total row is inserted by its first count, and only if the bot is still there.
  */
 export async function up({ db, engine, bigint }: MigrationContext): Promise<void> {
   await db.schema
@@ -22,47 +24,51 @@ export async function up({ db, engine, bigint }: MigrationContext): Promise<void
     .addColumn("bot_id", bigint, (c) => c.primaryKey().references("bots.id").onDelete("cascade"))
     .addColumn("bytes", bigint, (c) => c.notNull())
     .execute();
+  // No key to the bot: a change may come from a statement that deletes it (a cascade).
+  await db.schema.createTable("bot_storage_changes").addColumn("bot_id", bigint, (c) => c.notNull()).addColumn("bytes", bigint, (c) => c.notNull()).execute();
+  await db.schema.createIndex("bot_storage_changes_bot").on("bot_storage_changes").column("bot_id").execute();
 
   // A list's members carry their bot, so that their count needs no list (gone first when a list is deleted).
   await db.schema.alterTable("bot_list_users").addColumn("bot_id", bigint).execute();
   await sql`UPDATE bot_list_users SET bot_id = (SELECT bot_id FROM bot_lists WHERE bot_lists.id = bot_list_users.list_id)`.execute(db);
 
-  /** Adds `delta` to the bot's count: inserts its row when it has none, if the bot is there. */
-  const add = (delta: RawBuilder<unknown>) => sql`
-    INSERT INTO bot_storage (bot_id, bytes) SELECT NEW.bot_id, ${delta} WHERE EXISTS (SELECT 1 FROM bots WHERE id = NEW.bot_id)
-    ON CONFLICT (bot_id) DO UPDATE SET bytes = bot_storage.bytes + excluded.bytes`;
-  /** Takes a removed row's size off: never inserts, since its bot may be going (a cascade) and the row with it. */
-  const remove = (size: RawBuilder<unknown>) => sql`UPDATE bot_storage SET bytes = bytes - ${size} WHERE bot_id = OLD.bot_id`;
   const raw = (text: string) => sql.raw(text);
   const counted = [
-    { table: "properties", columns: "name, value", size: (row: string) => raw(`(octet_length(${row}.name) + octet_length(${row}.value) + 64)`) },
-    { table: "bot_lists", columns: "name", size: (row: string) => raw(`(octet_length(${row}.name) + 64)`) },
-    { table: "bot_list_users", columns: "bot_id", size: () => raw("64") },
+    { table: "properties", size: (row: string) => raw(`(octet_length(${row}.name) + octet_length(${row}.value) + 64)`) },
+    { table: "bot_lists", size: (row: string) => raw(`(octet_length(${row}.name) + 64)`) },
+    { table: "bot_list_users", size: () => raw("64") },
   ];
 
-  for (const { table, columns, size } of counted) {
-    const inserted = add(size("NEW"));
-    const updated = add(sql`${size("NEW")} - ${size("OLD")}`);
-    const deleted = remove(size("OLD"));
-    const name = sql.raw(`${table}_counted`);
+  for (const { table, size } of counted) {
     if (engine === "sqlite") {
-      await sql`CREATE TRIGGER ${raw(`${table}_counted_insert`)} AFTER INSERT ON ${raw(table)} BEGIN ${inserted}; END`.execute(db);
-      await sql`CREATE TRIGGER ${raw(`${table}_counted_update`)} AFTER UPDATE OF ${raw(columns)} ON ${raw(table)} BEGIN ${updated}; END`.execute(db);
-      await sql`CREATE TRIGGER ${raw(`${table}_counted_delete`)} AFTER DELETE ON ${raw(table)} BEGIN ${deleted}; END`.execute(db);
-    } else {
-      await sql`
-        CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-          IF TG_OP = 'DELETE' THEN ${deleted};
-          ELSIF TG_OP = 'UPDATE' THEN ${updated};
-          ELSE ${inserted};
-          END IF;
-          RETURN NULL;
-        END $$`.execute(db);
-      await sql`
-        CREATE CONSTRAINT TRIGGER ${name} AFTER INSERT OR UPDATE OF ${raw(columns)} OR DELETE ON ${raw(table)}
-        DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ${name}()`.execute(db);
+      /** Adds `delta` to the bot's total: inserts its row when it has none, if the bot is there. */
+      const add = (delta: RawBuilder<unknown>) => sql`
+        INSERT INTO bot_storage (bot_id, bytes) SELECT NEW.bot_id, ${delta} WHERE EXISTS (SELECT 1 FROM bots WHERE id = NEW.bot_id)
+        ON CONFLICT (bot_id) DO UPDATE SET bytes = bot_storage.bytes + excluded.bytes`;
+      // A removed row never inserts: its bot may be going (a cascade), and the total with it.
+      const remove = sql`UPDATE bot_storage SET bytes = bytes - ${size("OLD")} WHERE bot_id = OLD.bot_id`;
+      await sql`CREATE TRIGGER ${raw(`${table}_counted_insert`)} AFTER INSERT ON ${raw(table)} BEGIN ${add(size("NEW"))}; END`.execute(db);
+      await sql`CREATE TRIGGER ${raw(`${table}_counted_update`)} AFTER UPDATE ON ${raw(table)} BEGIN ${add(sql`${size("NEW")} - ${size("OLD")}`)}; END`.execute(db);
+      await sql`CREATE TRIGGER ${raw(`${table}_counted_delete`)} AFTER DELETE ON ${raw(table)} BEGIN ${remove}; END`.execute(db);
+      continue;
     }
+    const changes = (rows: RawBuilder<unknown>) => sql`INSERT INTO bot_storage_changes (bot_id, bytes) SELECT bot_id, sum(bytes) FROM (${rows}) AS changed GROUP BY bot_id HAVING sum(bytes) <> 0`;
+    const added = sql`SELECT bot_id, ${size("n")} AS bytes FROM new_rows n`;
+    const removed = sql`SELECT bot_id, -${size("o")} AS bytes FROM old_rows o`;
+    const name = raw(`${table}_counted`);
+    await sql`
+      CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_OP = 'INSERT' THEN ${changes(added)};
+        ELSIF TG_OP = 'UPDATE' THEN ${changes(sql`${added} UNION ALL ${removed}`)};
+        ELSE ${changes(removed)};
+        END IF;
+        RETURN NULL;
+      END $$`.execute(db);
+    // Transition tables need a trigger per event.
+    await sql`CREATE TRIGGER ${raw(`${table}_counted_insert`)} AFTER INSERT ON ${raw(table)} REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${name}()`.execute(db);
+    await sql`CREATE TRIGGER ${raw(`${table}_counted_update`)} AFTER UPDATE ON ${raw(table)} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${name}()`.execute(db);
+    await sql`CREATE TRIGGER ${raw(`${table}_counted_delete`)} AFTER DELETE ON ${raw(table)} REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ${name}()`.execute(db);
   }
 
   await sql`

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { TELEGRAM_METHODS } from "../../../src/runtime/bjs/telegram-methods.js";
+import { propertyBytes } from "../../../src/bots/storage-quota.js";
 import { DEFAULT_ERROR_REPLY } from "../../../src/runtime/command-runner.js";
 import { engines } from "../../support/platform.js";
 import { useRuntime, type CommandSpec } from "../../support/runtime.js";
@@ -207,8 +208,7 @@ describe.each(engines())("a bot cannot fill the disk with properties, on %s", (e
     const properties = r.t.platform.properties;
     expect(await properties.get(bot.id, "bot", "b0")).toBeUndefined();
     expect(await properties.get(bot.id, "bot", "b149")).toBeUndefined();
-    const { bytes } = await r.t.platform.database.db.selectFrom("bot_storage").select("bytes").where("bot_id", "=", bot.id).executeTakeFirstOrThrow();
-    expect(Number(bytes)).toBeLessThanOrEqual(150 * (4 + 10_002 + 64));
+    expect(await r.t.platform.storage.used(bot.id)).toBeLessThanOrEqual(150 * (4 + 10_002 + 64));
     const titles = ((await r.t.app.inject({ method: "GET", url: `/v2/bots/${bot.id}/error_logs?api_key=${bot.apiKey}&per_page=200` })).json() as { title: string }[]).map((e) => e.title);
     expect(titles).toContainEqual(expect.stringMatching(/^Property b0 not saved: the bot's properties and lists take 1 MB, their quota is 1 MB/));
 
@@ -238,9 +238,13 @@ describe.each(engines())("what one update may store, on %s", (engine) => {
     expect((await chat.waitForBotMessages({ count: 3, timeoutMs: 10_000 })).map((m) => m.text)).toEqual(["done", "scheduled", DEFAULT_ERROR_REPLY]);
 
     const stored = await r.t.platform.properties.list(bot.id, { scope: "bot" }, { limit: 1, offset: 0 });
-    expect(stored.total).toBe(Math.floor((2 * 1024 * 1024) / (10_000 + 2)));
+    // Each counts its name, its JSON and 64, until the next would pass 2 MB.
+    const names = [0, 1, 2].flatMap((run) => Array.from({ length: 100 }, (_, i) => `s${run}-${i}`));
+    let fitting = 0;
+    for (let bytes = 0; bytes + propertyBytes(names[fitting]!, JSON.stringify("x".repeat(10_000))) <= 2 * 1024 * 1024; fitting++) bytes += propertyBytes(names[fitting]!, JSON.stringify("x".repeat(10_000)));
+    expect(stored.total).toBe(fitting);
     const titles = ((await r.t.app.inject({ method: "GET", url: `/v2/bots/${bot.id}/error_logs?api_key=${bot.apiKey}&per_page=200` })).json() as { title: string }[]).map((e) => e.title);
-    expect(titles).toContain(`Property s2-9 not saved: one update may store ${2 * 1024 * 1024} bytes of properties at most`);
+    expect(titles).toContain(`Property ${names[fitting]} not saved: one update may store ${2 * 1024 * 1024} bytes of properties at most`);
     expect(titles).toContainEqual(expect.stringMatching(/^The execution's action 1 was refused: Options of a run stored for later may be 10240 bytes of JSON at most: keep larger data in a property and pass its name/));
     // The run whose options fit is stored; the other is not.
     const runs = (await r.t.app.inject({ method: "GET", url: `/v2/bots/${bot.id}/scheduled_runs?api_key=${bot.apiKey}` })).json() as unknown[];
