@@ -123,6 +123,17 @@ export class BroadcastStore {
       .executeTakeFirstOrThrow();
   }
 
+  /** How many of the bot's tasks have not ended (new, in progress or paused). */
+  async unfinished(botId: number): Promise<number> {
+    const row = await this.db
+      .selectFrom("broadcasts")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("bot_id", "=", botId)
+      .where("status", "in", ["new", "in progress", "paused"])
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
   byId(botId: number, id: number): Promise<Broadcast | undefined> {
     return this.db.selectFrom("broadcasts").selectAll().where("bot_id", "=", botId).where("id", "=", id).executeTakeFirst();
   }

@@ -11,6 +11,9 @@ export interface BroadcastJob {
   broadcastId: number;
 }
 
+/** Tasks a bot may have that have not ended (new, in progress or paused): each keeps its options and a job. */
+export const MAX_UNFINISHED_BROADCASTS = 100;
+
 /** What a plan without broadcasts is told (402/403 shapes of spec/api.md). */
 export const NO_BROADCASTS = "Your plan does not include broadcasts";
 
@@ -30,6 +33,9 @@ export class BroadcastService {
   async create(bot: { id: number; status: string }, plan: Plan, spec: BroadcastSpec): Promise<Broadcast> {
     if (!plan.broadcasts) throw new PlanLimitError(NO_BROADCASTS);
     if (bot.status !== "works") throw new UnprocessableError("The bot is not running: start it before broadcasting");
+    if ((await this.store.unfinished(bot.id)) >= MAX_UNFINISHED_BROADCASTS) {
+      throw new UnprocessableError(`The bot has ${MAX_UNFINISHED_BROADCASTS} broadcast tasks that have not ended: let them finish, or delete some, before starting another`);
+    }
     const task = await this.store.create(bot.id, spec);
     await this.enqueue(task);
     return task;

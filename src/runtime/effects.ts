@@ -121,9 +121,11 @@ export class Effects {
     }
   }
 
-  /** Starts a broadcast task; `on_create` runs at once with `options.run_all_task` (spec/bjs.md §5). */
+  /** Starts a broadcast task, an iteration as scheduling is; `on_create` runs at once with `options.run_all_task` (spec/bjs.md §5). */
   private async broadcast(action: RunAllAction | SendToAllAction, invocation: Invocation): Promise<void> {
     const { bot } = invocation;
+    const refusal = await this.deps.charge(invocation);
+    if (refusal) throw new ScheduleError(refusal);
     const spec = action.type === "runAll" ? { command: action.command, for_chats: action.for_chats, options: action.options ?? null } : { text: action.text, parse_mode: action.parse_mode, for_chats: action.for_chats, options: null };
     const task = await this.deps.broadcasts.create(bot.row, bot.plan, spec);
     if (action.type === "runAll" && action.on_create) await this.runCommand(action.on_create, { run_all_task: runAllTaskOf(task, this.deps.clock.now()) }, invocation, "callback");

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it, vi } from "vitest";
 import type { EmbeddedJobQueue } from "../../../src/jobs/embedded-queue.js";
+import { MAX_UNFINISHED_BROADCASTS } from "../../../src/jobs/broadcasts.js";
 import type { ChatHandle, UserHandle } from "../../../src/telegram/emulator/index.js";
 import { engines, usePlatform } from "../../support/platform.js";
 import { useRuntime, type CommandSpec } from "../../support/runtime.js";
@@ -320,6 +321,31 @@ describe.each(engines())("broadcasts on %s", (engine) => {
     await call("POST", "", { text: "counted" });
     await drain();
     expect((await r.processing.budget.spent(owner)) - before).toBe(3);
+  });
+
+  it("charges Bot.runAll an iteration of its own, as Bot.run is charged", async () => {
+    const { bot, users, chats } = await setup([
+      { command: "/many", bjs_code: "for (var i = 0; i < 5; i++) Bot.runAll({ command: '/hello', for_chats: 'private-chats' })" },
+      { command: "/hello", answer: "Hello" },
+    ], 1);
+    const owner = (await r.t.platform.bots.store.byId(bot.id))!.owner_id;
+    await r.processing.budget.flush();
+    const before = await r.processing.budget.spent(owner);
+    await users[0]!.sendText(chats[0]!, "/many");
+    await bot.deliver();
+    await r.processing.budget.flush();
+    expect((await r.processing.budget.spent(owner)) - before).toBe(1 + 5);
+  });
+
+  it("keeps 100 tasks that have not ended at most; deleting one makes room", async () => {
+    const { call } = await setup([], 1);
+    const tasks = [];
+    for (let i = 0; i < MAX_UNFINISHED_BROADCASTS; i++) tasks.push((await call("POST", "", { text: `news ${i}` })).json());
+    const refused = await call("POST", "", { text: "one more" });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json()).toEqual({ error: `The bot has ${MAX_UNFINISHED_BROADCASTS} broadcast tasks that have not ended: let them finish, or delete some, before starting another` });
+    await call("DELETE", `/${tasks[0].id}`);
+    expect((await call("POST", "", { text: "one more" })).statusCode).toBe(200);
   });
 });
 
