@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { safeEqual } from "../accounts/secrets.js";
+import type { AttemptLimiter } from "../accounts/attempt-limiter.js";
 import type { BotStore } from "../bots/bots.js";
 import type { BotUserStore } from "../bots/chats.js";
 import type { JobQueue } from "../jobs/job-queue.js";
@@ -53,16 +54,17 @@ export interface WebhookCall {
 const MAX_COMMAND_NAME = 255;
 
 /**
- * The calls of a bot's links that may wait to run: a link is public, and one that leaked could
- * otherwise be called faster than the bot runs, each call a job kept until it runs. Past it,
- * calls are refused until the bot catches up (429), as Telegram refuses a bot that calls too fast.
+ * The calls a bot's links take per minute. A link is public, and one that leaked could be called
+ * faster than the bot runs, each call a stored run (with its body) until it runs; past it, calls
+ * are refused (429) until the minute ends, as Telegram refuses a bot that calls too fast.
+ * Counted per bot in a window (in Redis when shared), so a refusal costs no read of the queue.
  */
-export const MAX_WAITING_WEBHOOK_RUNS = 1000;
+export const WEBHOOK_CALLS_PER_MINUTE = 600;
 
-/** The label of a link's run, by which the bot's waiting ones are counted. */
-const WEBHOOK_RUN_LABEL = "Libs.Webhooks";
+/** The largest body a link's call may carry (a provider's notification, a GitHub push). */
+export const MAX_WEBHOOK_BODY_BYTES = 256 * 1024;
 
-export type WebhookOutcome = "accepted" | "no bot" | "not running" | "no command" | "bad token" | "bad redirect" | "too many waiting";
+export type WebhookOutcome = "accepted" | "no bot" | "not running" | "no command" | "bad token" | "bad redirect" | { tooManyCalls: { retryAfterS: number } };
 
 /**
  * Accepts a Webhooks link's call: the token is checked against the bot's own, then the command
@@ -71,7 +73,7 @@ export type WebhookOutcome = "accepted" | "no bot" | "not running" | "no command
  * The run has the link's user (and their private chat) when it names one, `content` (the raw
  * body, else the `content` query value) and `options = {url, method, params, headers, ip}`.
  */
-export async function acceptWebhook(deps: { bots: BotStore; botUsers: BotUserStore; jobs: JobQueue }, call: WebhookCall): Promise<WebhookOutcome> {
+export async function acceptWebhook(deps: { bots: BotStore; botUsers: BotUserStore; jobs: JobQueue; attempts: AttemptLimiter }, call: WebhookCall): Promise<WebhookOutcome> {
   const bot = await deps.bots.byId(call.botId);
   const token = bot && deps.bots.tokenOf(bot);
   if (!bot || !token) return "no bot";
@@ -83,8 +85,8 @@ export async function acceptWebhook(deps: { bots: BotStore; botUsers: BotUserSto
   const redirect = call.query.redirect_to;
   if (redirect !== undefined && !safeEqual(call.query.redirect_token ?? "", redirectToken(token, redirect))) return "bad redirect";
   if (bot.status !== "works") return "not running";
-  const waiting = await deps.jobs.pending(bot.id, { limit: 1, offset: 0 }, { kind: RUN_JOB_KIND, label: WEBHOOK_RUN_LABEL });
-  if (waiting.total >= MAX_WAITING_WEBHOOK_RUNS) return "too many waiting";
+  const calls = await deps.attempts.hit(`lib-webhook:${bot.id}`, WEBHOOK_CALLS_PER_MINUTE, 60);
+  if (!calls.allowed) return { tooManyCalls: { retryAfterS: calls.retryAfterS } };
   const user = /^\d{1,15}$/.test(userParam) ? await deps.botUsers.byId(bot.id, Number(userParam)) : undefined;
   const options = { url: call.url, method: call.method, params: call.query, headers: normalisedHeaders(call.headers), ip: call.ip };
   const run: RunRequest = {
@@ -97,6 +99,6 @@ export async function acceptWebhook(deps: { bots: BotStore; botUsers: BotUserSto
     message: command,
     http: { content: call.body !== "" ? call.body : (call.query.content ?? ""), status: null, headers: {}, cookies: {} },
   };
-  await deps.jobs.enqueue([{ kind: RUN_JOB_KIND, botId: bot.id, payload: run, label: WEBHOOK_RUN_LABEL }]);
+  await deps.jobs.enqueue([{ kind: RUN_JOB_KIND, botId: bot.id, payload: run }]);
   return "accepted";
 }

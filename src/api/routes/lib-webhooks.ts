@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { NotFoundError } from "../../errors.js";
 import { publicOrigin, type Platform } from "../../platform.js";
-import { acceptWebhook, MAX_WAITING_WEBHOOK_RUNS } from "../../runtime/lib-webhooks.js";
+import { acceptWebhook, MAX_WEBHOOK_BODY_BYTES, WEBHOOK_CALLS_PER_MINUTE } from "../../runtime/lib-webhooks.js";
 import { parseId } from "../ids.js";
 import { errorSchema } from "../presenters/error.js";
 
@@ -22,7 +22,7 @@ export const libWebhookRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = a
   const handler = async (request: import("fastify").FastifyRequest<{ Params: { bot_id: string }; Querystring: Record<string, string> }>, reply: import("fastify").FastifyReply) => {
     const redirect = request.query.redirect_to;
     if (redirect !== undefined && !/^https?:\/\//i.test(redirect)) return reply.code(400).send({ error: "redirect_to must be an http or https URL" });
-    const outcome = await acceptWebhook({ bots: platform.bots.store, botUsers: platform.botUsers, jobs: platform.jobs }, {
+    const outcome = await acceptWebhook({ bots: platform.bots.store, botUsers: platform.botUsers, jobs: platform.jobs, attempts: platform.attempts }, {
       botId: parseId(request.params.bot_id, "Bot"),
       query: request.query,
       method: request.method,
@@ -36,8 +36,9 @@ export const libWebhookRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = a
     if (outcome === "bad token") return reply.code(403).send({ error: "The link's public_user_token is not valid for this bot, user and command" });
     if (outcome === "bad redirect") return reply.code(403).send({ error: "The link's redirect_token is not valid for its redirect_to: make the link again with Libs.Webhooks.getUrlFor" });
     if (outcome === "not running") return reply.code(404).send({ error: "The bot is not running" });
-    if (outcome === "too many waiting") {
-      return reply.code(429).header("retry-after", "60").send({ error: `The bot has ${MAX_WAITING_WEBHOOK_RUNS} calls of its links waiting to run: call again later` });
+    if (typeof outcome === "object") {
+      const { retryAfterS } = outcome.tooManyCalls;
+      return reply.code(429).header("retry-after", String(retryAfterS)).send({ error: `The bot's links take ${WEBHOOK_CALLS_PER_MINUTE} calls a minute: call again in ${retryAfterS} s` });
     }
     if (redirect !== undefined) reply.code(302).header("location", redirect);
     return { ok: true as const };
@@ -63,10 +64,14 @@ export const libWebhookRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = a
       400: errorSchema,
       403: errorSchema,
       404: errorSchema,
-      429: errorSchema.describe("The bot has too many calls of its links waiting to run (Retry-After)"),
+      429: errorSchema.describe("The bot's links were called too often this minute (Retry-After)"),
     },
   };
   // No HEAD twin: a link checker's HEAD must not run the command.
   app.get("/v1/bots/:bot_id/new-webhook", { exposeHeadRoute: false, schema: { ...schema, summary: "Call a Webhooks library link" } }, handler);
-  app.post("/v1/bots/:bot_id/new-webhook", { schema: { ...schema, summary: "Post to a Webhooks library link", body: z.unknown().optional() } }, handler);
+  app.post(
+    "/v1/bots/:bot_id/new-webhook",
+    { bodyLimit: MAX_WEBHOOK_BODY_BYTES, schema: { ...schema, summary: "Post to a Webhooks library link", body: z.unknown().optional(), response: { ...schema.response, 413: errorSchema } } },
+    handler,
+  );
 };
