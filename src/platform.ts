@@ -203,7 +203,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     lifecycle: runtime.runner,
   });
   const commands = new CommandStore(db, folders, botStore, clock, config.botCommandsLimit);
-  const storageQuota = new StorageQuota(db, config.botStorageMb * 1024 * 1024);
+  const storageQuota = new StorageQuota(db, config.botStorageMb * 1024 * 1024, log, database.runScopes?.independent);
   const interop = new InteropService({ db, bots, commands, folders, errorLog, iterations, clock, log, allowPrivateUrls: config.importAllowPrivateUrls });
   await interop.recoverInterrupted();
   return {

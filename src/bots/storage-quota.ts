@@ -1,4 +1,5 @@
 import { sql, type Kysely } from "kysely";
+import type { Logger } from "pino";
 import type { Schema } from "../db/schema.js";
 import { preparedFirst } from "../db/prepared.js";
 import { ValidationError } from "../errors.js";
@@ -9,32 +10,46 @@ export function propertyBytes(name: string, json: string): number {
 }
 
 /**
+ * Changes a bot may have noted (PostgreSQL, migration 0015) before a check folds them into its
+ * total: each check sums them, and a fold per check would lock the total as often as the bot writes.
+ */
+const FOLD_AFTER_CHANGES = 50;
+
+/**
  * What a bot may store: its properties and lists, counted by the database (migration 0015),
  * up to BOT_STORAGE_MB. A bot at its quota may not take more (a new property, a larger value,
  * a new list or list member), but may overwrite and delete, so it can make room. Several runs
- * writing at once may each pass the check, and on PostgreSQL a run's writes count at its commit:
- * a bot goes past its quota by at most what those runs write.
+ * writing at once may each pass the check (on PostgreSQL a run's writes count for the others
+ * once it commits): a bot goes past its quota by at most what those runs write.
  */
 export class StorageQuota {
   private readonly storedBytes;
 
+  /**
+   * @param folding PostgreSQL's connections that commit at once (RunScopes.independent), where
+   * noted changes are folded outside any run's transaction, so a fold never holds a bot's total
+   * until a run ends; none for SQLite, which notes no changes.
+   */
   constructor(
-    private readonly db: Kysely<Schema>,
+    db: Kysely<Schema>,
     readonly quotaBytes: number,
+    private readonly log: Logger,
+    private readonly folding?: Kysely<Schema>,
   ) {
-    // The total and the changes not folded into it yet (PostgreSQL's, this transaction's own included).
+    // The total and the changes not folded into it yet (this transaction's own included).
     this.storedBytes = preparedFirst(db, 2, (botId, sameBotId) =>
-      db
-        .selectNoFrom((eb) => [
-          eb.selectFrom("bot_storage").select("bytes").where("bot_id", "=", botId).as("total"),
-          eb.selectFrom("bot_storage_changes").select((changes) => changes.fn.sum<number>("bytes").as("bytes")).where("bot_id", "=", sameBotId).as("changes"),
-        ]),
+      db.selectNoFrom((eb) => [
+        eb.selectFrom("bot_storage").select("bytes").where("bot_id", "=", botId).as("total"),
+        eb.selectFrom("bot_storage_changes").select((changes) => changes.fn.sum<number>("bytes").as("bytes")).where("bot_id", "=", sameBotId).as("changes"),
+        eb.selectFrom("bot_storage_changes").select((changes) => changes.fn.countAll<number>().as("n")).where("bot_id", "=", sameBotId).as("noted"),
+      ]),
     );
   }
 
   /** What the bot's data take, in bytes as migration 0015 counts them. */
   async used(botId: number): Promise<number> {
     const row = await this.storedBytes(botId, botId);
+    if (Number(row?.noted ?? 0) > FOLD_AFTER_CHANGES) void this.fold(botId).catch((error: unknown) => this.log.error({ err: error, bot_id: botId }, "could not fold the bot's storage count"));
     return Number(row?.total ?? 0) + Number(row?.changes ?? 0);
   }
 
@@ -45,15 +60,16 @@ export class StorageQuota {
   }
 
   /**
-   * PostgreSQL: moves the changes its statements appended (migration 0015) into the bots'
-   * totals, in one statement, so each change is counted once however many processes fold.
+   * PostgreSQL: moves the bot's committed changes into its total, in one statement, so each is
+   * counted once however many processes fold at once.
    */
-  async fold(): Promise<void> {
+  async fold(botId: number): Promise<void> {
+    if (!this.folding) return;
     await sql`
-      WITH moved AS (DELETE FROM bot_storage_changes RETURNING bot_id, bytes)
+      WITH moved AS (DELETE FROM bot_storage_changes WHERE bot_id = ${botId} RETURNING bot_id, bytes)
       INSERT INTO bot_storage (bot_id, bytes)
       SELECT bot_id, sum(bytes) FROM moved WHERE EXISTS (SELECT 1 FROM bots WHERE bots.id = moved.bot_id) GROUP BY bot_id
-      ON CONFLICT (bot_id) DO UPDATE SET bytes = bot_storage.bytes + excluded.bytes`.execute(this.db);
+      ON CONFLICT (bot_id) DO UPDATE SET bytes = bot_storage.bytes + excluded.bytes`.execute(this.folding);
   }
 
   /** The refusal of `what` (e.g. "Property coins not saved") for a bot whose data take `used` bytes. */

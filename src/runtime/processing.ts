@@ -42,8 +42,6 @@ export interface Processing {
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
-/** How often the storage counts are folded: each check sums the changes since (a row per statement that wrote). */
-const STORAGE_FOLD_MS = 5_000;
 
 const id = z.number().int().safe();
 /** What a host read may carry (the isolate builds it, but nothing from there is trusted). */
@@ -212,8 +210,6 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
 
   const journal = database.runScopes && new RunJournal({ db: database.db, scopes: database.runScopes, sender, jobs: platform.jobs, errorLog: platform.errorLog, clock, log });
   const pruning = journal && every(clock, HOUR_MS, () => void journal.prune(DAY_MS).catch((error: unknown) => log.error({ err: error }, "could not prune the run journal")));
-  // PostgreSQL's statements note what bots store as changes (migration 0015); the totals take them in here.
-  const folding = journal && every(clock, STORAGE_FOLD_MS, () => void platform.storage.fold().catch((error: unknown) => log.error({ err: error }, "could not fold the bots' storage counts")));
   const processor = new Processor({
     config,
     clock,
@@ -261,7 +257,6 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
     autoRetry,
     async close() {
       pruning?.cancel();
-      folding?.cancel();
       await budget.stop();
       executor.dispose();
     },

@@ -5,10 +5,10 @@ import { ValidationError } from "../../src/errors.js";
 import { engines, usePlatform, type TestPlatform } from "../support/platform.js";
 import { createBot, signUpClient } from "../support/bots.js";
 
-/** What the bot's data take as the database counted them; folded, so the totals alone say it. */
+/** What the bot's data take as the database counted them; folded, so the total alone says it. */
 async function stored(t: TestPlatform, botId: number): Promise<number> {
   const used = await t.platform.storage.used(botId);
-  if (t.platform.database.engine === "postgres") await t.platform.storage.fold();
+  await t.platform.storage.fold(botId);
   const total = Number((await t.platform.database.db.selectFrom("bot_storage").select("bytes").where("bot_id", "=", botId).executeTakeFirst())?.bytes ?? 0);
   expect(total).toBe(used);
   return used;

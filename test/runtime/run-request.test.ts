@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { RUN_TRIGGERS, runRequestSchema, type RunRequest } from "../../src/runtime/run-request.js";
+import { actionSchema } from "../../src/runtime/actions.js";
+import { MAX_STORED_OPTIONS_BYTES, RUN_TRIGGERS, runRequestSchema, type RunRequest } from "../../src/runtime/run-request.js";
 
 describe("the storable run request", () => {
   const scheduled: RunRequest = {
@@ -32,5 +33,22 @@ describe("the storable run request", () => {
     ["an empty label", { label: "" }],
   ])("refuses %s", (_, change) => {
     expect(runRequestSchema.safeParse({ ...scheduled, ...change }).success).toBe(false);
+  });
+
+  it("lets the host refuse options past 10 KB in every action that stores a run, whatever the isolate checked", () => {
+    const within = { pad: "x".repeat(MAX_STORED_OPTIONS_BYTES - 20) };
+    const past = { pad: "x".repeat(MAX_STORED_OPTIONS_BYTES) };
+    const actions = [
+      (options: unknown) => ({ type: "schedule", command: "/later", run_after: 60, options }),
+      (options: unknown) => ({ type: "runAll", command: "/news", for_chats: "all", options }),
+      (options: unknown) => ({ type: "http", method: "GET", url: "https://example.com", options }),
+      (options: unknown) => ({ type: "importCSV", options }),
+    ];
+    for (const action of actions) {
+      expect(actionSchema.safeParse(action(within)).success).toBe(true);
+      const refused = actionSchema.safeParse(action(past));
+      expect(refused.success).toBe(false);
+      expect(refused.error?.issues[0]?.message).toMatch(/^Options of a run stored for later may be 10240 bytes of JSON at most/);
+    }
   });
 });

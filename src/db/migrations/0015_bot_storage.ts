@@ -12,7 +12,7 @@ import type { MigrationContext } from "./dialect.js";
  *
  * SQLite has one writer at a time: row triggers add to the bot's total at once.
  * PostgreSQL's statements append what they changed, per bot, to `bot_storage_changes`, which
- * StorageQuota folds into the totals now and then. Adding to the total in the statement would
+ * StorageQuota folds into a bot's total once a check finds a few dozen. Adding to the total in the statement would
  * lock the bot's row until the run's transaction ends, so runs of one bot in different chats
  * would wait for each other; and a row trigger adding at commit made a large statement
  * quadratic (each row's update walked the versions the ones before it left).

@@ -1,5 +1,6 @@
 import { coreLibGlobals, LIB_ALIASES, storeLibNames } from "../../catalog/lib-sources.js";
 import { KEYBOARD_ONLY_TEXT } from "../answer.js";
+import { MAX_STORED_OPTIONS_BYTES } from "../run-request.js";
 import { CHATLESS_METHODS, RENAMED_METHODS, TELEGRAM_METHODS } from "./telegram-methods.js";
 
 /**
@@ -12,6 +13,7 @@ export const CONTEXT_NAMES: readonly string[] = ["data", "message", "params", "o
 export function surfaceConfig<Limits extends { maxActions: number; maxActionBytes: number }>(limits: Limits) {
   return {
     ...limits,
+    maxStoredOptionsBytes: MAX_STORED_OPTIONS_BYTES,
     telegramMethods: TELEGRAM_METHODS,
     chatlessMethods: CHATLESS_METHODS,
     renamedMethods: RENAMED_METHODS,

@@ -27,6 +27,8 @@ export function installBjsSurface(
   config: {
     maxActions: number;
     maxActionBytes: number;
+    /** The options a run stored for later may carry (run-request.ts). */
+    maxStoredOptionsBytes: number;
     telegramMethods: readonly string[];
     chatlessMethods: readonly string[];
     renamedMethods: Record<string, string>;
@@ -314,7 +316,7 @@ export function installBjsSurface(
       }
       const runAfter = spec.run_after === undefined ? 1 : Number(spec.run_after);
       if (!Number.isFinite(runAfter) || runAfter < 0) fail("Bot.run: run_after must be a number of seconds, 0 or more");
-      const schedule: any = { type: "schedule", command, run_after: runAfter, options: spec.options ?? null };
+      const schedule: any = { type: "schedule", command, run_after: runAfter, options: storedOptions(spec.options, "Bot.run") };
       if (spec.label !== undefined && spec.label !== null) schedule.label = String(spec.label);
       for (const key of ["bot_id", "user_id", "user_telegramid", "chat_id"]) if (spec[key] !== undefined && spec[key] !== null) schedule[key] = Number(spec[key]);
       act(schedule);
@@ -334,7 +336,7 @@ export function installBjsSurface(
       if (!isPlainObject(spec) || !spec.command) fail("Bot.runAll needs {command}");
       const forChats = spec.for_chats ?? "all";
       if (!forChatsValues.includes(forChats)) fail(`Bot.runAll: for_chats must be one of ${forChatsValues.join(", ")}`);
-      const action: any = { type: "runAll", command: String(spec.command).trim(), for_chats: forChats, options: spec.options ?? null };
+      const action: any = { type: "runAll", command: String(spec.command).trim(), for_chats: forChats, options: storedOptions(spec.options, "Bot.runAll") };
       if (spec.on_create) action.on_create = String(spec.on_create).trim();
       act(action);
     },
@@ -343,7 +345,7 @@ export function installBjsSurface(
     /** From `url`, else the bot's csv_url; `success` gets `options.task` (its counters and row errors). */
     importCSV(spec?: any) {
       const params = isPlainObject(spec) ? spec : {};
-      act({ type: "importCSV", ...(params.url !== undefined && params.url !== null && { url: String(params.url) }), ...background(params) });
+      act({ type: "importCSV", ...(params.url !== undefined && params.url !== null && { url: String(params.url) }), ...background(params, "Bot.importCSV") });
     },
     /** From the bot's git_remote (`branch`, else its default branch); replaces the commands, folders and libraries. */
     importGit: (spec?: any) => gitAction("importGit", spec),
@@ -355,9 +357,20 @@ export function installBjsSurface(
     sendMessageToAllSuperGroupChats: sendToAll("super-group-chats"),
   };
 
+  /**
+   * Options kept with a run stored for later: bounded as a property's value is, and said here,
+   * where the code can catch it, rather than refusing the execution's actions after it ended.
+   */
+  function storedOptions(options: any, where: string): any {
+    const value = options ?? null;
+    const size = utf8Bytes(stringify(value) ?? "null");
+    if (size > config.maxStoredOptionsBytes) fail(`${where}: options may be ${config.maxStoredOptionsBytes} bytes of JSON at most, not ${size}: keep larger data in a property and pass its name`);
+    return value;
+  }
+
   /** The callbacks of a background operation, and the options they get back as `bb_options`. */
-  function background(params: any): any {
-    const out: any = { options: params.options ?? null };
+  function background(params: any, where: string): any {
+    const out: any = { options: storedOptions(params.options, where) };
     if (params.success) out.success = String(params.success);
     if (params.error) out.error = String(params.error);
     return out;
@@ -365,7 +378,7 @@ export function installBjsSurface(
 
   function gitAction(type: string, spec: any): void {
     const params = isPlainObject(spec) ? spec : {};
-    act({ type, ...(params.branch !== undefined && params.branch !== null && { branch: String(params.branch) }), ...background(params) });
+    act({ type, ...(params.branch !== undefined && params.branch !== null && { branch: String(params.branch) }), ...background(params, `Bot.${type}`) });
   }
 
   // ---- Properties (spec/bjs.md §3) ------------------------------------------------------
@@ -506,7 +519,7 @@ export function installBjsSurface(
   function http(method: string, params: any): void {
     if (typeof params === "string") params = { url: params };
     if (!isPlainObject(params) || typeof params.url !== "string" || !params.url) fail(`HTTP.${method.toLowerCase()} needs {url}`);
-    const request: any = { type: "http", method, url: params.url, options: params.options ?? null };
+    const request: any = { type: "http", method, url: params.url, options: storedOptions(params.options, `HTTP.${method.toLowerCase()}`) };
     if (isPlainObject(params.headers)) {
       request.headers = {};
       for (const [key, value] of Object.entries(params.headers)) request.headers[key] = String(value);
