@@ -62,7 +62,7 @@ export const broadcastRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = as
       if (command !== undefined && parse_mode !== undefined) throw new ValidationError(["parse_mode goes with text, not with command"]);
       if (text !== undefined && options !== undefined) throw new ValidationError(["options go with command, not with text"]);
       if (command !== undefined && !(await mayRun(request.bot, command))) {
-        throw new ValidationError([`No command or alias of the bot matches "${command.split(" ")[0]}": create it, or broadcast one the bot has`]);
+        throw new ValidationError([`No command or alias of the bot matches "${command}": create it, or broadcast one the bot has`]);
       }
       const plan = planNamed(platform.config.freePlan, request.user.payment_plan);
       return present(await broadcasts.create(request.bot, plan, { command, text, parse_mode, for_chats, options: options ?? null }));
