@@ -219,8 +219,12 @@ export class Effects {
     }
     if (action.on_result) await this.runCommand(action.on_result, { result, ok: true, bb_options: bbOptions }, invocation, "callback");
     const bot = invocation.bot.row.id;
-    if (action.result_to_bot_property) await this.deps.properties.set(bot, "bot", action.result_to_bot_property, result, { type: "json" });
+    if (action.result_to_bot_property) {
+      spendOnStoring(invocation, action.result_to_bot_property, result);
+      await this.deps.properties.set(bot, "bot", action.result_to_bot_property, result, { type: "json" });
+    }
     if (action.result_to_user_property && invocation.user) {
+      spendOnStoring(invocation, action.result_to_user_property, result);
       await this.deps.properties.set(bot, "user", action.result_to_user_property, result, { type: "json", userId: invocation.user.row.id });
     }
   }
@@ -236,10 +240,7 @@ export class Effects {
       userId = await this.deps.resolveUser(invocation, botId, { user_id: action.user_id });
       if (userId === undefined) throw new PropertyError(`User ${action.user_id} is not a user of this bot`);
     }
-    const json = action.value === null || action.value === undefined ? undefined : JSON.stringify(action.value);
-    if (json !== undefined && !invocation.chain.tryStore(propertyBytes(action.name, json))) {
-      throw new PropertyError(`Property ${action.name} not saved: one update may store ${MAX_STORED_BYTES_PER_UPDATE} bytes of properties at most`);
-    }
+    spendOnStoring(invocation, action.name, action.value);
     const property = await this.deps.properties.set(botId, action.scope, action.name, action.value, { type: action.value_type ?? undefined, userId });
     if (!property || !action.list) return;
     const listUser = action.list.user_id === undefined ? 0 : await this.deps.resolveUser(invocation, botId, { user_id: action.list.user_id });
@@ -287,6 +288,14 @@ class RecipientError extends AppError {}
 
 /** A property write BJS asked for that cannot be done. */
 class PropertyError extends AppError {}
+
+/** Charges a property about to be stored to its update's budget (a deletion is free); refuses it past the budget. */
+function spendOnStoring(invocation: Invocation, name: string, value: unknown): void {
+  if (value === null || value === undefined) return;
+  if (!invocation.chain.tryStore(propertyBytes(name, JSON.stringify(value)))) {
+    throw new PropertyError(`Property ${name} not saved: one update may store ${MAX_STORED_BYTES_PER_UPDATE} bytes of properties at most`);
+  }
+}
 
 /** A `Bot.run` BJS asked for that cannot be scheduled. */
 class ScheduleError extends AppError {}

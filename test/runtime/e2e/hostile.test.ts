@@ -234,7 +234,8 @@ describe.each(engines())("what one update may store, on %s", (engine) => {
   it("stores 2 MB of properties at most, however many sub-commands write, and 10 KB of options per run stored for later", async () => {
     const bot = await r.bot([
       // Three sub-commands of 1 MB each: on PostgreSQL none of it counts against the quota before the update commits.
-      { command: "/root", bjs_code: "for (var i = 0; i < 3; i++) Bot.runCommand('/fill s' + i); Bot.sendMessage('done')" },
+      // Then a message whose answer (over 3,000 bytes) is to be kept as a property: past what the budget has left.
+      { command: "/root", bjs_code: "for (var i = 0; i < 3; i++) Bot.runCommand('/fill s' + i); Api.sendMessage({ text: 'z'.repeat(3000), result_to_bot_property: 'sent' }); Bot.sendMessage('done')" },
       { command: "/fill", bjs_code: "for (var i = 0; i < 100; i++) Bot.setProperty(params + '-' + i, 'x'.repeat(10000), 'text')" },
       { command: "/later", bjs_code: "Bot.run({ command: '/fill', run_after: 3600, options: { pad: 'y'.repeat(Number(params)) } }); Bot.sendMessage('scheduled')" },
     ]);
@@ -243,7 +244,7 @@ describe.each(engines())("what one update may store, on %s", (engine) => {
     for (const text of ["/root", "/later 10000", "/later 10300"]) await user.sendText(chat, text);
     await bot.deliver();
     // Options past the cap throw where Bot.run is called, as other bad arguments do.
-    expect((await chat.waitForBotMessages({ count: 3, timeoutMs: 10_000 })).map((m) => m.text)).toEqual(["done", "scheduled", DEFAULT_ERROR_REPLY]);
+    expect((await chat.waitForBotMessages({ count: 4, timeoutMs: 10_000 })).map((m) => m.text)).toEqual(["z".repeat(3000), "done", "scheduled", DEFAULT_ERROR_REPLY]);
 
     const stored = await r.t.platform.properties.list(bot.id, { scope: "bot" }, { limit: 1, offset: 0 });
     // Each counts its name, its JSON and 64, until the next would pass 2 MB.
@@ -253,6 +254,9 @@ describe.each(engines())("what one update may store, on %s", (engine) => {
     expect(stored.total).toBe(fitting);
     const titles = ((await r.t.app.inject({ method: "GET", url: `/v2/bots/${bot.id}/error_logs?api_key=${bot.apiKey}&per_page=200` })).json() as { title: string }[]).map((e) => e.title);
     expect(titles).toContain(`Property ${names[fitting]} not saved: one update may store ${2 * 1024 * 1024} bytes of properties at most`);
+    // Telegram's answers kept as properties count too: 2,412 bytes were left.
+    expect(titles).toContain(`Property sent not saved: one update may store ${2 * 1024 * 1024} bytes of properties at most`);
+    expect(await r.t.platform.properties.get(bot.id, "bot", "sent")).toBeUndefined();
     expect(titles).toContain("Bot.run: options may be 10240 bytes of JSON at most, not 10310: keep larger data in a property and pass its name");
     // The run whose options fit is stored; the other is not.
     const runs = (await r.t.app.inject({ method: "GET", url: `/v2/bots/${bot.id}/scheduled_runs?api_key=${bot.apiKey}` })).json() as unknown[];
