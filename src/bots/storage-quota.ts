@@ -24,6 +24,12 @@ const FOLD_AFTER_CHANGES = 50;
  */
 export class StorageQuota {
   private readonly storedBytes;
+  /**
+   * Per bot, how many noted changes start the next fold: it doubles while they stay many, since
+   * a run's own uncommitted changes are counted but no fold can move them (9,000 writes in one
+   * update started a fold each).
+   */
+  private readonly foldPast = new Map<number, number>();
 
   /**
    * @param folding PostgreSQL's connections that commit at once (RunScopes.independent), where
@@ -49,7 +55,11 @@ export class StorageQuota {
   /** What the bot's data take, in bytes as migration 0015 counts them. */
   async used(botId: number): Promise<number> {
     const row = await this.storedBytes(botId, botId);
-    if (Number(row?.noted ?? 0) > FOLD_AFTER_CHANGES) void this.fold(botId).catch((error: unknown) => this.log.error({ err: error, bot_id: botId }, "could not fold the bot's storage count"));
+    const noted = Number(row?.noted ?? 0);
+    if (noted > (this.foldPast.get(botId) ?? FOLD_AFTER_CHANGES)) {
+      this.foldPast.set(botId, noted * 2);
+      void this.fold(botId).catch((error: unknown) => this.log.error({ err: error, bot_id: botId }, "could not fold the bot's storage count"));
+    } else if (noted <= FOLD_AFTER_CHANGES) this.foldPast.delete(botId);
     return Number(row?.total ?? 0) + Number(row?.changes ?? 0);
   }
 

@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { migrateToLatest } from "../../src/db/migrate.js";
 import { ValidationError } from "../../src/errors.js";
 import { engines, usePlatform, type TestPlatform } from "../support/platform.js";
@@ -110,6 +110,24 @@ describe.each(engines())("what a bot stores, on %s", (engine) => {
     expect(await stored(t, bot.id)).toBe(await recount(t, bot.id));
     // The quota is each bot's own.
     expect(await properties.set(other.id, "bot", "p0", big)).toBeDefined();
+  });
+});
+
+// Only PostgreSQL notes changes to fold.
+describe.runIf(engines().includes("postgres"))("folding what PostgreSQL noted", () => {
+  const t = usePlatform("postgres");
+
+  it("folds a bot's changes a few times, not at every write, while one run's own uncommitted changes are many", async () => {
+    const { api } = await signUpClient(t.app);
+    const bot = await createBot(api, { name: "Busy run" });
+    const fold = vi.spyOn(t.platform.storage, "fold");
+    await t.platform.database.runScopes!.transaction(async () => {
+      for (let i = 0; i < 800; i++) await t.platform.properties.set(bot.id, "bot", `p${i}`, i);
+    });
+    // Past 50, then past twice what was noted each time: 51, 102, 204, 408.
+    expect(fold.mock.calls.length).toBe(4);
+    fold.mockRestore();
+    expect(await stored(t, bot.id)).toBe(await recount(t, bot.id));
   });
 });
 
