@@ -25,14 +25,14 @@ const FOLD_AFTER_CHANGES = 50;
 export class StorageQuota {
   private readonly storedBytes;
   /**
-   * Per bot, how many noted changes start the next fold: it doubles while they stay many, since
-   * a run's own uncommitted changes are counted but no fold can move them (9,000 writes in one
-   * update started a fold each).
+   * The bots with a fold under way: one at a time each. A run's own uncommitted changes are
+   * counted but no fold can move them, and 9,000 writes in one update started a fold each, on
+   * the small pool the run journal's notes use.
    */
-  private readonly foldPast = new Map<number, number>();
+  private readonly folding = new Set<number>();
 
   /**
-   * @param folding PostgreSQL's connections that commit at once (RunScopes.independent), where
+   * @param foldsOn PostgreSQL's connections that commit at once (RunScopes.independent), where
    * noted changes are folded outside any run's transaction, so a fold never holds a bot's total
    * until a run ends; none for SQLite, which notes no changes.
    */
@@ -40,7 +40,7 @@ export class StorageQuota {
     db: Kysely<Schema>,
     readonly quotaBytes: number,
     private readonly log: Logger,
-    private readonly folding?: Kysely<Schema>,
+    private readonly foldsOn?: Kysely<Schema>,
   ) {
     // The total and the changes not folded into it yet (this transaction's own included).
     this.storedBytes = preparedFirst(db, 2, (botId, sameBotId) =>
@@ -55,11 +55,12 @@ export class StorageQuota {
   /** What the bot's data take, in bytes as migration 0015 counts them. */
   async used(botId: number): Promise<number> {
     const row = await this.storedBytes(botId, botId);
-    const noted = Number(row?.noted ?? 0);
-    if (noted > (this.foldPast.get(botId) ?? FOLD_AFTER_CHANGES)) {
-      this.foldPast.set(botId, noted * 2);
-      void this.fold(botId).catch((error: unknown) => this.log.error({ err: error, bot_id: botId }, "could not fold the bot's storage count"));
-    } else if (noted <= FOLD_AFTER_CHANGES) this.foldPast.delete(botId);
+    if (Number(row?.noted ?? 0) > FOLD_AFTER_CHANGES && !this.folding.has(botId)) {
+      this.folding.add(botId);
+      this.fold(botId)
+        .catch((error: unknown) => this.log.error({ err: error, bot_id: botId }, "could not fold the bot's storage count"))
+        .finally(() => this.folding.delete(botId));
+    }
     return Number(row?.total ?? 0) + Number(row?.changes ?? 0);
   }
 
@@ -74,12 +75,12 @@ export class StorageQuota {
    * counted once however many processes fold at once.
    */
   async fold(botId: number): Promise<void> {
-    if (!this.folding) return;
+    if (!this.foldsOn) return;
     await sql`
       WITH moved AS (DELETE FROM bot_storage_changes WHERE bot_id = ${botId} RETURNING bot_id, bytes)
       INSERT INTO bot_storage (bot_id, bytes)
       SELECT bot_id, sum(bytes) FROM moved WHERE EXISTS (SELECT 1 FROM bots WHERE bots.id = moved.bot_id) GROUP BY bot_id
-      ON CONFLICT (bot_id) DO UPDATE SET bytes = bot_storage.bytes + excluded.bytes`.execute(this.folding);
+      ON CONFLICT (bot_id) DO UPDATE SET bytes = bot_storage.bytes + excluded.bytes`.execute(this.foldsOn);
   }
 
   /** The refusal of `what` (e.g. "Property coins not saved") for a bot whose data take `used` bytes. */

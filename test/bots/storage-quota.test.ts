@@ -117,16 +117,27 @@ describe.each(engines())("what a bot stores, on %s", (engine) => {
 describe.runIf(engines().includes("postgres"))("folding what PostgreSQL noted", () => {
   const t = usePlatform("postgres");
 
-  it("folds a bot's changes a few times, not at every write, while one run's own uncommitted changes are many", async () => {
+  it("folds a bot's changes one fold at a time, not one per write, while one run's own uncommitted changes are many", async () => {
     const { api } = await signUpClient(t.app);
     const bot = await createBot(api, { name: "Busy run" });
-    const fold = vi.spyOn(t.platform.storage, "fold");
-    await t.platform.database.runScopes!.transaction(async () => {
-      for (let i = 0; i < 800; i++) await t.platform.properties.set(bot.id, "bot", `p${i}`, i);
+    const { storage } = t.platform;
+    const fold = storage.fold.bind(storage);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const folds = vi.spyOn(storage, "fold").mockImplementation(async (botId) => {
+      await held;
+      await fold(botId);
     });
-    // Past 50, then past twice what was noted each time: 51, 102, 204, 408.
-    expect(fold.mock.calls.length).toBe(4);
-    fold.mockRestore();
+    await t.platform.database.runScopes!.transaction(async () => {
+      for (let i = 0; i < 200; i++) await t.platform.properties.set(bot.id, "bot", `p${i}`, i);
+    });
+    expect(folds.mock.calls.length).toBe(1);
+    // Let go once the run committed, the fold moves all it wrote.
+    release();
+    await vi.waitFor(() => expect(storage["folding"].size).toBe(0));
+    folds.mockRestore();
+    await t.platform.properties.set(bot.id, "bot", "one more", 1);
+    expect((await t.platform.database.db.selectFrom("bot_storage_changes").select("bytes").where("bot_id", "=", bot.id).execute()).length).toBeLessThanOrEqual(1);
     expect(await stored(t, bot.id)).toBe(await recount(t, bot.id));
   });
 });
