@@ -4,7 +4,7 @@ import type { PropertiesTable, Schema } from "../db/schema.js";
 import { fetchPage, type Page, type Window } from "../db/paging.js";
 import { prepared, preparedFirst } from "../db/prepared.js";
 import { NotFoundError, ValidationError } from "../errors.js";
-import type { StorageQuota } from "./storage-quota.js";
+import { propertyBytes, type StorageQuota } from "./storage-quota.js";
 
 /** A stored property; read its value with `propertyValue` or `propertyJson`. */
 export type Property = Selectable<PropertiesTable>;
@@ -127,9 +127,10 @@ export class PropertyStore {
   /**
    * Stores a value, inferring its type unless one is given; null or undefined deletes the
    * property (`setProp(name, null)`). A value that does not fit its type, or whose JSON is
-   * larger than 10 KB, is refused with a sentence saying why.
+   * larger than 10 KB, is refused with a sentence saying why. `charge` is told what the write
+   * counts (StorageQuota's measure) before it is made, and refuses it by throwing.
    */
-  async set(botId: number, scope: PropertyScope, name: string, value: unknown, options: PropertyOwner & { type?: PropertyType } = {}): Promise<Property | undefined> {
+  async set(botId: number, scope: PropertyScope, name: string, value: unknown, options: PropertyOwner & { type?: PropertyType; charge?: (bytes: number) => void } = {}): Promise<Property | undefined> {
     const user_id = userKey(scope, options);
     if (name === "" || name.length > STRING_LIMIT) throw problem(`Property name must be 1 to ${STRING_LIMIT} characters`);
     if (value === null || value === undefined) {
@@ -141,6 +142,7 @@ export class PropertyStore {
     const json = JSON.stringify(normalize(value, value_type));
     const bytes = Buffer.byteLength(json);
     if (bytes > MAX_PROPERTY_BYTES) throw problem(`Property value is too large: ${bytes} bytes (the limit is ${MAX_PROPERTY_BYTES})`);
+    options.charge?.(propertyBytes(name, json));
     await this.refuseWhenFull(botId, user_id, name, bytes);
     return (await this.upsertRow(botId, user_id, name, value_type, json, isoNow(this.clock))).rows[0]!;
   }

@@ -44,11 +44,10 @@ export class StorageQuota {
   ) {
     // The total and the changes not folded into it yet (this transaction's own included).
     this.storedBytes = preparedFirst(db, 2, (botId, sameBotId) =>
-      db.selectNoFrom((eb) => [
-        eb.selectFrom("bot_storage").select("bytes").where("bot_id", "=", botId).as("total"),
-        eb.selectFrom("bot_storage_changes").select((changes) => changes.fn.sum<number>("bytes").as("bytes")).where("bot_id", "=", sameBotId).as("changes"),
-        eb.selectFrom("bot_storage_changes").select((changes) => changes.fn.countAll<number>().as("n")).where("bot_id", "=", sameBotId).as("noted"),
-      ]),
+      db
+        .selectFrom("bot_storage_changes")
+        .select((eb) => [eb.selectFrom("bot_storage").select("bytes").where("bot_id", "=", botId).as("total"), eb.fn.sum<number>("bytes").as("changes"), eb.fn.countAll<number>().as("noted")])
+        .where("bot_id", "=", sameBotId),
     );
   }
 

@@ -13,7 +13,6 @@ import { INTEROP_JOB_KIND, interopJob } from "./interop-jobs.js";
 import type { CommandRunner } from "./command-runner.js";
 import { MAX_EXECUTIONS_PER_UPDATE, MAX_HTTP_PER_UPDATE, MAX_SENDS_PER_UPDATE, MAX_STORED_BYTES_PER_UPDATE, type Invocation } from "./invocation.js";
 import { commandNamed } from "./router.js";
-import { propertyBytes } from "../bots/storage-quota.js";
 import type { CompatEffects } from "./compat-effects.js";
 import type { ListStore } from "../bots/lists.js";
 import type { TelegramSender } from "./telegram-sender.js";
@@ -220,12 +219,11 @@ export class Effects {
     if (action.on_result) await this.runCommand(action.on_result, { result, ok: true, bb_options: bbOptions }, invocation, "callback");
     const bot = invocation.bot.row.id;
     if (action.result_to_bot_property) {
-      spendOnStoring(invocation, action.result_to_bot_property, result);
-      await this.deps.properties.set(bot, "bot", action.result_to_bot_property, result, { type: "json" });
+      await this.deps.properties.set(bot, "bot", action.result_to_bot_property, result, { type: "json", charge: storing(invocation, action.result_to_bot_property) });
     }
     if (action.result_to_user_property && invocation.user) {
-      spendOnStoring(invocation, action.result_to_user_property, result);
-      await this.deps.properties.set(bot, "user", action.result_to_user_property, result, { type: "json", userId: invocation.user.row.id });
+      const charge = storing(invocation, action.result_to_user_property);
+      await this.deps.properties.set(bot, "user", action.result_to_user_property, result, { type: "json", userId: invocation.user.row.id, charge });
     }
   }
 
@@ -240,8 +238,7 @@ export class Effects {
       userId = await this.deps.resolveUser(invocation, botId, { user_id: action.user_id });
       if (userId === undefined) throw new PropertyError(`User ${action.user_id} is not a user of this bot`);
     }
-    spendOnStoring(invocation, action.name, action.value);
-    const property = await this.deps.properties.set(botId, action.scope, action.name, action.value, { type: action.value_type ?? undefined, userId });
+    const property = await this.deps.properties.set(botId, action.scope, action.name, action.value, { type: action.value_type ?? undefined, userId, charge: storing(invocation, action.name) });
     if (!property || !action.list) return;
     const listUser = action.list.user_id === undefined ? 0 : await this.deps.resolveUser(invocation, botId, { user_id: action.list.user_id });
     if (listUser === undefined) throw new PropertyError(`List ${action.list.name}: user ${action.list.user_id} is not a user of this bot`);
@@ -289,12 +286,11 @@ class RecipientError extends AppError {}
 /** A property write BJS asked for that cannot be done. */
 class PropertyError extends AppError {}
 
-/** Charges a property about to be stored to its update's budget (a deletion is free); refuses it past the budget. */
-function spendOnStoring(invocation: Invocation, name: string, value: unknown): void {
-  if (value === null || value === undefined) return;
-  if (!invocation.chain.tryStore(propertyBytes(name, JSON.stringify(value)))) {
-    throw new PropertyError(`Property ${name} not saved: one update may store ${MAX_STORED_BYTES_PER_UPDATE} bytes of properties at most`);
-  }
+/** Charges a property the store is about to write to its update's budget (a deletion writes none); refuses it past the budget. */
+function storing(invocation: Invocation, name: string): (bytes: number) => void {
+  return (bytes) => {
+    if (!invocation.chain.tryStore(bytes)) throw new PropertyError(`Property ${name} not saved: one update may store ${MAX_STORED_BYTES_PER_UPDATE} bytes of properties at most`);
+  };
 }
 
 /** A `Bot.run` BJS asked for that cannot be scheduled. */
