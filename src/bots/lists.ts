@@ -2,7 +2,7 @@ import type { Kysely, Selectable } from "kysely";
 import { isoNow, type Clock } from "../clock.js";
 import type { BotListsTable, Schema } from "../db/schema.js";
 import { propertyJson } from "./properties.js";
-import type { StorageQuota } from "./storage-quota.js";
+import { LIST_MEMBER_BYTES, listBytes, type StorageQuota } from "./storage-quota.js";
 
 /** A list of a bot (`user_id` 0) or of one of its users (spec/bjs.md §2.9). */
 export type BotList = Selectable<BotListsTable>;
@@ -54,12 +54,13 @@ export class ListStore {
     return this.db.selectFrom("bot_lists").selectAll().where("bot_id", "=", key.botId).where("user_id", "=", key.userId).where("name", "=", key.name).executeTakeFirst();
   }
 
-  /** The list, created when missing (unless the bot's data fill their quota). */
-  async ensure(key: ListKey): Promise<BotList> {
+  /** The list, created when missing (unless the bot's data fill their quota); `charge` is told what a creation stores. */
+  async ensure(key: ListKey, charge?: (bytes: number) => void): Promise<BotList> {
     const found = await this.find(key);
     if (found) return found;
     const used = await this.quota.full(key.botId);
     if (used !== undefined) throw this.quota.refusal(`List ${key.name} not created`, used);
+    charge?.(listBytes(key.name));
     const now = isoNow(this.clock);
     await this.db
       .insertInto("bot_lists")
@@ -131,8 +132,8 @@ export class ListStore {
     return row && { ...row, telegramid: Number(row.telegramid) };
   }
 
-  /** Adds one of the bot's users (once). */
-  async addUser(list: BotList, botUserId: number): Promise<void> {
+  /** Adds one of the bot's users (once); `charge` is told what the addition stores. */
+  async addUser(list: BotList, botUserId: number, charge?: (bytes: number) => void): Promise<void> {
     const user = await this.db.selectFrom("bot_users").select("id").where("id", "=", botUserId).where("bot_id", "=", list.bot_id).executeTakeFirst();
     if (!user) return;
     const used = await this.quota.full(list.bot_id);
@@ -141,6 +142,7 @@ export class ListStore {
       if (member) return;
       throw this.quota.refusal(`User ${botUserId} not added to list ${list.name}`, used);
     }
+    charge?.(LIST_MEMBER_BYTES);
     await this.db
       .insertInto("bot_list_users")
       .values({ list_id: list.id, bot_id: list.bot_id, bot_user_id: botUserId, created_at: isoNow(this.clock) })

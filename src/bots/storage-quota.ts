@@ -9,6 +9,10 @@ export function propertyBytes(name: string, json: string): number {
   return Buffer.byteLength(name) + Buffer.byteLength(json) + 64;
 }
 
+/** What a list of that name counts, and each of its members, as migration 0015's triggers count them. */
+export const listBytes = (name: string): number => Buffer.byteLength(name) + 64;
+export const LIST_MEMBER_BYTES = 64;
+
 /**
  * Changes a bot may have noted (PostgreSQL, migration 0015) before a check folds them into its
  * total: each check sums them, and a fold per check would lock the total as often as the bot writes.

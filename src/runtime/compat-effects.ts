@@ -94,7 +94,8 @@ export class CompatEffects {
     if (listUser === undefined) throw new CompatError(`List ${action.list.name}: user ${action.list.user_id} is not a user of this bot`);
     const key = { botId: invocation.bot.row.id, userId: listUser, name: action.list.name };
     const creates = action.op === "create" || action.op === "addUser";
-    const list = creates ? await lists.ensure(key) : await lists.find(key);
+    const charge = invocation.chain.storing(`List ${action.list.name}`);
+    const list = creates ? await lists.ensure(key, charge) : await lists.find(key);
     if (!list) return;
     switch (action.op) {
       case "create":
@@ -102,7 +103,7 @@ export class CompatEffects {
       case "remove":
         return lists.remove(list);
       case "addUser":
-        return lists.addUser(list, action.user_id!);
+        return lists.addUser(list, action.user_id!, charge);
       case "rejectUser":
         return lists.rejectUsers(list, action.user_id!);
       case "rejectAllUsers":

@@ -11,7 +11,7 @@ import { RUN_JOB_KIND, type RunRequest } from "./run-request.js";
 import { HTTP_JOB_KIND, type HttpJob } from "./run-jobs.js";
 import { INTEROP_JOB_KIND, interopJob } from "./interop-jobs.js";
 import type { CommandRunner } from "./command-runner.js";
-import { MAX_EXECUTIONS_PER_UPDATE, MAX_HTTP_PER_UPDATE, MAX_SENDS_PER_UPDATE, MAX_STORED_BYTES_PER_UPDATE, type Invocation } from "./invocation.js";
+import { MAX_EXECUTIONS_PER_UPDATE, MAX_HTTP_PER_UPDATE, MAX_SENDS_PER_UPDATE, type Invocation } from "./invocation.js";
 import { commandNamed } from "./router.js";
 import type { CompatEffects } from "./compat-effects.js";
 import type { ListStore } from "../bots/lists.js";
@@ -219,10 +219,10 @@ export class Effects {
     if (action.on_result) await this.runCommand(action.on_result, { result, ok: true, bb_options: bbOptions }, invocation, "callback");
     const bot = invocation.bot.row.id;
     if (action.result_to_bot_property) {
-      await this.deps.properties.set(bot, "bot", action.result_to_bot_property, result, { type: "json", charge: storing(invocation, action.result_to_bot_property) });
+      await this.deps.properties.set(bot, "bot", action.result_to_bot_property, result, { type: "json", charge: invocation.chain.storing(`Property ${action.result_to_bot_property}`) });
     }
     if (action.result_to_user_property && invocation.user) {
-      const charge = storing(invocation, action.result_to_user_property);
+      const charge = invocation.chain.storing(`Property ${action.result_to_user_property}`);
       await this.deps.properties.set(bot, "user", action.result_to_user_property, result, { type: "json", userId: invocation.user.row.id, charge });
     }
   }
@@ -238,11 +238,11 @@ export class Effects {
       userId = await this.deps.resolveUser(invocation, botId, { user_id: action.user_id });
       if (userId === undefined) throw new PropertyError(`User ${action.user_id} is not a user of this bot`);
     }
-    const property = await this.deps.properties.set(botId, action.scope, action.name, action.value, { type: action.value_type ?? undefined, userId, charge: storing(invocation, action.name) });
+    const property = await this.deps.properties.set(botId, action.scope, action.name, action.value, { type: action.value_type ?? undefined, userId, charge: invocation.chain.storing(`Property ${action.name}`) });
     if (!property || !action.list) return;
     const listUser = action.list.user_id === undefined ? 0 : await this.deps.resolveUser(invocation, botId, { user_id: action.list.user_id });
     if (listUser === undefined) throw new PropertyError(`List ${action.list.name}: user ${action.list.user_id} is not a user of this bot`);
-    await this.deps.lists.attach(await this.deps.lists.ensure({ botId, userId: listUser, name: action.list.name }), property.id);
+    await this.deps.lists.attach(await this.deps.lists.ensure({ botId, userId: listUser, name: action.list.name }, invocation.chain.storing(`List ${action.list.name}`)), property.id);
   }
 
   /** Runs a named command (with params after its first space) in the same chain, one level deeper. */
@@ -285,13 +285,6 @@ class RecipientError extends AppError {}
 
 /** A property write BJS asked for that cannot be done. */
 class PropertyError extends AppError {}
-
-/** Charges a property the store is about to write to its update's budget (a deletion writes none); refuses it past the budget. */
-function storing(invocation: Invocation, name: string): (bytes: number) => void {
-  return (bytes) => {
-    if (!invocation.chain.tryStore(bytes)) throw new PropertyError(`Property ${name} not saved: one update may store ${MAX_STORED_BYTES_PER_UPDATE} bytes of properties at most`);
-  };
-}
 
 /** A `Bot.run` BJS asked for that cannot be scheduled. */
 class ScheduleError extends AppError {}

@@ -1,6 +1,7 @@
 import type { Update } from "@grammyjs/types";
 import type { User as Owner } from "../accounts/users.js";
 import type { Plan } from "../catalog/plans.js";
+import { AppError } from "../errors.js";
 import type { Bot } from "../bots/bots.js";
 import type { BotUser, Chat, Remembered } from "../bots/chats.js";
 import type { CommandBook, RoutableCommand } from "./command-book.js";
@@ -24,13 +25,16 @@ export const MAX_SENDS_PER_UPDATE = 100;
 /** HTTP requests one update may start (each waits as a job, so a chain of sub-commands could queue thousands). */
 export const MAX_HTTP_PER_UPDATE = 100;
 /**
- * Bytes of properties one update may store (as StorageQuota counts them). On PostgreSQL an
+ * Bytes of properties and lists one update may store (as StorageQuota counts them). On PostgreSQL an
  * update's writes count for other updates only once it commits, so this bounds how far past
  * the quota the bot's updates running at once can go; no real bot comes near it.
  */
 export const MAX_STORED_BYTES_PER_UPDATE = 2 * 1024 * 1024;
 /** Entries one update writes to its bot's error log (one per execution it may start). */
 export const MAX_LOGGED_PER_UPDATE = MAX_EXECUTIONS_PER_UPDATE;
+
+/** A write BJS asked for past what one update may store. */
+class StoreRefused extends AppError {}
 
 /**
  * The state shared by every execution an incoming update sets off (its dispatcher chain):
@@ -142,9 +146,14 @@ export class Chain {
     return true;
   }
 
-  /** Counts the bytes of a property value about to be stored; false when the update would store more than it may. */
-  tryStore(bytes: number): boolean {
-    return this.spend("storedBytes", bytes, MAX_STORED_BYTES_PER_UPDATE);
+  /**
+   * A charge for what a store is about to write (a property, a list, a list member), counted as
+   * StorageQuota counts it; it refuses, naming `what`, once the update would store more than it may.
+   */
+  storing(what: string): (bytes: number) => void {
+    return (bytes) => {
+      if (!this.spend("storedBytes", bytes, MAX_STORED_BYTES_PER_UPDATE)) throw new StoreRefused(`${what} not saved: one update may store ${MAX_STORED_BYTES_PER_UPDATE} bytes of properties and lists at most`);
+    };
   }
 
   private spend(counter: "httpRequests" | "sends" | "storedBytes", amount: number, limit: number): boolean {

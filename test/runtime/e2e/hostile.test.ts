@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { TELEGRAM_METHODS } from "../../../src/runtime/bjs/telegram-methods.js";
-import { propertyBytes } from "../../../src/bots/storage-quota.js";
+import { LIST_MEMBER_BYTES, listBytes, propertyBytes } from "../../../src/bots/storage-quota.js";
 import { DEFAULT_ERROR_REPLY } from "../../../src/runtime/command-runner.js";
 import { engines } from "../../support/platform.js";
 import { useRuntime, type CommandSpec } from "../../support/runtime.js";
@@ -253,14 +253,42 @@ describe.each(engines())("what one update may store, on %s", (engine) => {
     for (let bytes = 0; bytes + propertyBytes(names[fitting]!, JSON.stringify("x".repeat(10_000))) <= 2 * 1024 * 1024; fitting++) bytes += propertyBytes(names[fitting]!, JSON.stringify("x".repeat(10_000)));
     expect(stored.total).toBe(fitting);
     const titles = ((await r.t.app.inject({ method: "GET", url: `/v2/bots/${bot.id}/error_logs?api_key=${bot.apiKey}&per_page=200` })).json() as { title: string }[]).map((e) => e.title);
-    expect(titles).toContain(`Property ${names[fitting]} not saved: one update may store ${2 * 1024 * 1024} bytes of properties at most`);
+    expect(titles).toContain(`Property ${names[fitting]} not saved: one update may store ${2 * 1024 * 1024} bytes of properties and lists at most`);
     // Telegram's answers kept as properties count too: 2,412 bytes were left.
-    expect(titles).toContain(`Property sent not saved: one update may store ${2 * 1024 * 1024} bytes of properties at most`);
+    expect(titles).toContain(`Property sent not saved: one update may store ${2 * 1024 * 1024} bytes of properties and lists at most`);
     expect(await r.t.platform.properties.get(bot.id, "bot", "sent")).toBeUndefined();
     expect(titles).toContain("Bot.run: options may be 10240 bytes of JSON at most, not 10310: keep larger data in a property and pass its name");
     // The run whose options fit is stored; the other is not.
     const runs = (await r.t.app.inject({ method: "GET", url: `/v2/bots/${bot.id}/scheduled_runs?api_key=${bot.apiKey}` })).json() as unknown[];
     expect(runs).toHaveLength(1);
+  });
+
+  it("counts the lists and list members an update creates in the same 2 MB", async () => {
+    // 200 values of 10 KB leave about 80 KB: room for some of the 500 lists of 253-byte names, not all, and then for no member.
+    const bot = await r.bot([
+      {
+        command: "/root",
+        bjs_code: "var m = new List({ name: 'm' }); m.create(); Bot.runCommand('/fill a'); Bot.runCommand('/fill b'); Bot.runCommand('/lists'); m.addUser(user); Bot.sendMessage('done')",
+      },
+      { command: "/fill", bjs_code: "for (var i = 0; i < 100; i++) Bot.setProperty(params + '-' + i, 'x'.repeat(10000), 'text')" },
+      { command: "/lists", bjs_code: "for (var i = 0; i < 500; i++) new List({ name: (i + '-').padEnd(253, 'l') }).create()" },
+    ]);
+    const user = await r.emulator.client.createUser({ first_name: "Mallory" });
+    const chat = await user.privateChat(bot.telegram);
+    await user.sendText(chat, "/root");
+    await bot.deliver();
+    expect((await chat.waitForBotMessages({ count: 1, timeoutMs: 10_000 })).map((m) => m.text)).toEqual(["done"]);
+
+    const value = JSON.stringify("x".repeat(10_000));
+    const properties = ["a", "b"].flatMap((run) => Array.from({ length: 100 }, (_, i) => propertyBytes(`${run}-${i}`, value))).reduce((sum, bytes) => sum + bytes, 0);
+    const left = 2 * 1024 * 1024 - listBytes("m") - properties;
+    const fitting = Math.floor(left / listBytes("l".repeat(253)));
+    expect(left - fitting * listBytes("l".repeat(253))).toBeLessThan(LIST_MEMBER_BYTES);
+    const { db } = r.t.platform.database;
+    expect(await db.selectFrom("bot_lists").select("name").where("bot_id", "=", bot.id).execute()).toHaveLength(1 + fitting);
+    expect(await db.selectFrom("bot_list_users").select("id").where("bot_id", "=", bot.id).execute()).toHaveLength(0);
+    const titles = ((await r.t.app.inject({ method: "GET", url: `/v2/bots/${bot.id}/error_logs?api_key=${bot.apiKey}&per_page=200` })).json() as { title: string }[]).map((e) => e.title);
+    expect(titles).toContain(`List ${`${fitting}-`.padEnd(253, "l")} not saved: one update may store ${2 * 1024 * 1024} bytes of properties and lists at most`);
   });
 });
 
