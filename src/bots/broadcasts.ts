@@ -24,6 +24,9 @@ export const PARSE_MODES = ["Markdown", "MarkdownV2", "HTML"] as const;
 export const BROADCAST_STATUSES = ["new", "in progress", "paused", "terminated", "finished"] as const;
 export type BroadcastStatus = (typeof BROADCAST_STATUSES)[number];
 
+/** The statuses of a task that has ended. */
+const ENDED: BroadcastStatus[] = ["terminated", "finished"];
+
 /** How one recipient ended: reached, refused by Telegram or failed in BJS, or the chat blocked the bot (403). */
 export type RecipientOutcome = "delivered" | "failed" | "blocked";
 
@@ -132,6 +135,14 @@ export class BroadcastStore {
       .where("status", "in", ["new", "in progress", "paused"])
       .executeTakeFirstOrThrow();
     return Number(row.n);
+  }
+
+  /** Deletes the bot's ended tasks but the newest `keep`; answers how many went. */
+  async pruneEnded(botId: number, keep: number): Promise<number> {
+    const newestGone = await this.db.selectFrom("broadcasts").select("id").where("bot_id", "=", botId).where("status", "in", ENDED).orderBy("id", "desc").limit(1).offset(keep).executeTakeFirst();
+    if (!newestGone) return 0;
+    const result = await this.db.deleteFrom("broadcasts").where("bot_id", "=", botId).where("status", "in", ENDED).where("id", "<=", newestGone.id).executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
   byId(botId: number, id: number): Promise<Broadcast | undefined> {

@@ -14,6 +14,9 @@ export interface BroadcastJob {
 /** Tasks a bot may have that have not ended (new, in progress or paused): each keeps its options and a job. */
 export const MAX_UNFINISHED_BROADCASTS = 100;
 
+/** Ended tasks a bot keeps, newest first: each started one costs an iteration, and its row up to 10 KB of options. */
+export const ENDED_BROADCASTS_KEPT = 1000;
+
 /** What a plan without broadcasts is told (402/403 shapes of spec/api.md). */
 export const NO_BROADCASTS = "Your plan does not include broadcasts";
 
@@ -38,6 +41,7 @@ export class BroadcastService {
     }
     const task = await this.store.create(bot.id, spec);
     await this.enqueue(task);
+    await this.store.pruneEnded(bot.id, ENDED_BROADCASTS_KEPT);
     return task;
   }
 

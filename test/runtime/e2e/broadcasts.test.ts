@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it, vi } from "vitest";
 import type { EmbeddedJobQueue } from "../../../src/jobs/embedded-queue.js";
-import { MAX_UNFINISHED_BROADCASTS } from "../../../src/jobs/broadcasts.js";
+import { ENDED_BROADCASTS_KEPT, MAX_UNFINISHED_BROADCASTS } from "../../../src/jobs/broadcasts.js";
 import type { ChatHandle, UserHandle } from "../../../src/telegram/emulator/index.js";
 import { engines, usePlatform } from "../../support/platform.js";
 import { useRuntime, type CommandSpec } from "../../support/runtime.js";
@@ -346,6 +346,21 @@ describe.each(engines())("broadcasts on %s", (engine) => {
     expect(refused.json()).toEqual({ error: `The bot has ${MAX_UNFINISHED_BROADCASTS} broadcast tasks that have not ended: let them finish, or delete some, before starting another` });
     await call("DELETE", `/${tasks[0].id}`);
     expect((await call("POST", "", { text: "one more" })).statusCode).toBe(200);
+  });
+
+  it("keeps the newest 1,000 ended tasks of a bot: starting one deletes older ones", async () => {
+    const { bot, call } = await setup([], 1);
+    const { store } = r.t.platform.broadcasts;
+    const ended = [];
+    for (let i = 0; i < ENDED_BROADCASTS_KEPT + 2; i++) ended.push(await store.create(bot.id, { text: `old ${i}`, for_chats: "all", options: null }));
+    const { db } = r.t.platform.database;
+    await db.updateTable("broadcasts").set({ status: "finished" }).where("id", "in", ended.slice(1).map((task) => task.id)).execute();
+    await db.updateTable("broadcasts").set({ status: "terminated" }).where("id", "=", ended[0]!.id).execute();
+    expect((await call("POST", "", { text: "new" })).statusCode).toBe(200);
+    const left = await db.selectFrom("broadcasts").select("id").where("bot_id", "=", bot.id).orderBy("id").execute();
+    // The two oldest went; the 1,000 after them and the new one stay.
+    expect(left.map((task) => task.id)).toEqual([...ended.slice(2).map((task) => task.id), left.at(-1)!.id]);
+    expect(left).toHaveLength(ENDED_BROADCASTS_KEPT + 1);
   });
 });
 
