@@ -39,8 +39,18 @@ export class PlanLimitError extends AppError {
   }
 }
 
-/** 422 `{"error": ...}`: a request that is well-formed but cannot be done now. */
+/**
+ * 422 `{"errors": [...]}`, as a validation failure: a request that is well-formed but cannot be
+ * done now. Clients read that one shape on a 422 (spec/api.md), whatever the reason.
+ */
 export class UnprocessableError extends AppError {}
+
+/** 422 `{"error": "Library already installed"}`: the one 422 the contract spells with `error` (spec/api.md, Install Lib). */
+export class LibraryInstalledError extends AppError {
+  constructor() {
+    super("Library already installed");
+  }
+}
 
 /** 400 `{"error": ...}`: a request the API cannot read (a body nested too deeply, a forbidden key). */
 export class BadRequestError extends AppError {}

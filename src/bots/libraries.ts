@@ -4,7 +4,7 @@ import { isoNow, type Clock } from "../clock.js";
 import type { Schema } from "../db/schema.js";
 import type { BotStore } from "./bots.js";
 import { libraries, type Library } from "../catalog/libraries.js";
-import { NotFoundError, UnprocessableError } from "../errors.js";
+import { LibraryInstalledError, NotFoundError } from "../errors.js";
 
 /**
  * The libraries installed in each bot (Store libraries, by catalogue id). Installing and
@@ -29,7 +29,7 @@ export class InstalledLibraries {
     try {
       await this.bots.changeCommands(botId, (trx) => trx.insertInto("bot_libs").values({ bot_id: botId, lib_id: library.id, created_at: isoNow(this.clock) }).execute());
     } catch (error) {
-      if (isUniqueViolation(error)) throw new UnprocessableError("Library already installed");
+      if (isUniqueViolation(error)) throw new LibraryInstalledError();
       throw error;
     }
   }

@@ -102,7 +102,7 @@ describe.each(engines())("Telegram login on %s", (engine) => {
 
 describe("Telegram login when no login bot is configured", () => {
   const t = usePlatform("sqlite");
-  const notConfigured = { error: "Telegram login is not configured" };
+  const notConfigured = { errors: ["Telegram login is not configured"] };
 
   it("answers a clear 422 on every Telegram endpoint", async () => {
     const { apiKey } = await signUp(t.app);

@@ -79,7 +79,7 @@ describe.each(engines())("the playground on %s", (engine) => {
     expect(bot.username).toBe("real_bot");
     const refused = await api.post(`/v2/bots/${bot.id}/playground`);
     expect(refused.statusCode).toBe(422);
-    expect(refused.json()).toEqual({ error: "This bot has a Telegram token; copy the bot to try it in the playground" });
+    expect(refused.json()).toEqual({ errors: ["This bot has a Telegram token; copy the bot to try it in the playground"] });
     expect(t.platform.playground.isPlaygroundToken(t.platform.bots.store.tokenOf((await t.platform.bots.store.byId(bot.id))!)!)).toBe(false);
 
     // A token shaped like a playground one but not issued by the platform goes to Telegram, which refuses it.
@@ -95,7 +95,7 @@ describe.each(engines())("the playground on %s", (engine) => {
     expect((await api.post(`/v2/bots/${outside.id}/playground/messages`, { text: "hi" })).statusCode).toBe(422);
     const noButton = await api.post(`${base}/buttons`, { message_id: 999, callback_data: "x" });
     expect(noButton.statusCode).toBe(422);
-    expect(noButton.json().error).toMatch(/no bot message 999/);
+    expect(noButton.json().errors).toEqual([expect.stringMatching(/no bot message 999/)]);
     expect((await api.post(`${base}/messages`, { text: "   " })).statusCode).toBe(422);
 
     const stranger = apiClient(t.app, (await signUpClient(t.app)).user.apiKey);

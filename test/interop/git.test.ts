@@ -178,12 +178,12 @@ describe.each(engines())("Git import and export on %s", (engine) => {
     expect(noUrl.json()).toEqual({ errors: ["Repo url can't be blank (give repo_url or set the bot's git_remote)"] });
     const ssh = await api.post(`/v2/bots/${bot.id}/git/export`, { repo_url: "git@example.com:me/bot.git" });
     expect(ssh.statusCode).toBe(422);
-    expect(ssh.json().error).toBe("SSH remotes (git@host:path) need a deploy key, which is not supported; use the https:// URL and a token");
+    expect(ssh.json().errors).toEqual(["SSH remotes (git@host:path) need a deploy key, which is not supported; use the https:// URL and a token"]);
     const ftp = await api.post(`/v2/bots/${bot.id}/git/import`, { repo_url: "ftp://example.com/bot.git" });
     expect(ftp.json()).toEqual({ errors: ["Repository URL must be http:// or https://"] });
     const branch = await api.post(`/v2/bots/${bot.id}/git/import`, { repo_url: remote.url("lonely"), branch: "nope" });
     expect(branch.statusCode).toBe(422);
-    expect(branch.json().error).toMatch(/nope/);
+    expect(branch.json().errors).toEqual([expect.stringMatching(/nope/)]);
     const gone = await api.post(`/v2/bots/${bot.id}/git/import`, { repo_url: remote.url("missing") });
     expect(gone.statusCode).toBe(422);
     const stranger = await signUpClient(t.app);
@@ -215,9 +215,9 @@ describe.each(engines())("Git with a token on %s", (engine) => {
     const url = remote.url("private");
     const none = await api.post(`/v2/bots/${bot.id}/git/import`, { repo_url: url });
     expect(none.statusCode).toBe(422);
-    expect(none.json()).toEqual({ error: `The repository ${url} needs a token` });
+    expect(none.json()).toEqual({ errors: [`The repository ${url} needs a token`] });
     const wrong = await api.post(`/v2/bots/${bot.id}/git/import`, { repo_url: url, token: "guess" });
-    expect(wrong.json()).toEqual({ error: `The repository ${url} refused the token` });
+    expect(wrong.json()).toEqual({ errors: [`The repository ${url} refused the token`] });
     expect(wrong.body).not.toContain("guess");
     expect((await api.post(`/v2/bots/${bot.id}/git/import`, { repo_url: url, token: "s3cret-token" })).body).toBe("ok");
     const pushed = await api.post(`/v2/bots/${bot.id}/git/export`, { repo_url: url, token: "s3cret-token", branch: "main" });

@@ -21,7 +21,7 @@ const ERROR_RESPONSES: Record<number, [name: string, description: string, schema
   404: ["NotFound", "No such resource, or one that belongs to another user (`Bot not found`, `Command not found`, ...).", error],
   413: ["PayloadTooLarge", "The request body is larger than the server accepts.", error],
   415: ["UnsupportedMediaType", "A body that is not `application/json` in UTF-8, or a compressed one.", error],
-  422: ["Unprocessable", "The request fails its checks (`errors`, one sentence per problem), or cannot be done now (`error`).", { oneOf: [errorList, error] }],
+  422: ["Unprocessable", "The request fails its checks, or cannot be done now (`errors`, one sentence per problem); installing a library already installed answers `{\"error\": \"Library already installed\"}`.", { oneOf: [errorList, error] }],
   429: ["TooManyRequests", "Too many attempts; wait for `Retry-After` seconds.", error],
 };
 

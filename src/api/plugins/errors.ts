@@ -5,6 +5,7 @@ import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import {
   AppError,
   BadRequestError,
+  LibraryInstalledError,
   NotFoundError,
   PlanLimitError,
   TooManyRequestsError,
@@ -51,7 +52,8 @@ function answerError(error: FastifyError, request: FastifyRequest, reply: Fastif
       return reply.code(429).header("retry-after", String(error.retryAfterS)).send({ error: error.message });
     }
     if (error instanceof PlanLimitError) return reply.code(error.status).send({ error: error.message });
-    if (error instanceof UnprocessableError) return reply.code(422).send({ error: error.message });
+    if (error instanceof UnprocessableError) return reply.code(422).send({ errors: [error.message] });
+    if (error instanceof LibraryInstalledError) return reply.code(422).send({ error: error.message });
     if (error instanceof BadRequestError) return reply.code(400).send({ error: error.message });
     if (error instanceof UnsupportedMediaTypeError) return reply.code(415).send({ error: error.message });
   }

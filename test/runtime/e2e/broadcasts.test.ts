@@ -109,7 +109,7 @@ describe.each(engines())("broadcasts on %s", (engine) => {
     // A long pause does not lower the speed.
     await r.t.clock.advanceAsync(100_000);
     expect((await call("GET")).json()[0].speed).toBe(stopped.speed);
-    expect((await call("POST", `/${task.id}/pause`)).json()).toEqual({ error: "The broadcast task is paused: it cannot be paused" });
+    expect((await call("POST", `/${task.id}/pause`)).json()).toEqual({ errors: ["The broadcast task is paused: it cannot be paused"] });
 
     const resumed = await call("POST", `/${task.id}/resume`);
     expect(resumed.json().status).toBe("in progress");
@@ -224,7 +224,7 @@ describe.each(engines())("broadcasts on %s", (engine) => {
   it("pauses a task when the bot stops and terminates it when its command is gone; runs one task at a time", async () => {
     const { call, bot, received } = await setup([{ command: "/hello", bjs_code: "Bot.sendMessage('hello')" }], 2);
     await r.t.platform.bots.store.setStatus(bot.id, { status: "stopped" });
-    expect((await call("POST", "", { command: "/hello" })).json()).toEqual({ error: "The bot is not running: start it before broadcasting" });
+    expect((await call("POST", "", { command: "/hello" })).json()).toEqual({ errors: ["The bot is not running: start it before broadcasting"] });
     await r.t.platform.bots.store.setStatus(bot.id, { status: "works" });
     const first = (await call("POST", "", { command: "/hello" })).json();
     const second = (await call("POST", "", { text: "second" })).json();
@@ -343,7 +343,7 @@ describe.each(engines())("broadcasts on %s", (engine) => {
     for (let i = 0; i < MAX_UNFINISHED_BROADCASTS; i++) tasks.push((await call("POST", "", { text: `news ${i}` })).json());
     const refused = await call("POST", "", { text: "one more" });
     expect(refused.statusCode).toBe(422);
-    expect(refused.json()).toEqual({ error: `The bot has ${MAX_UNFINISHED_BROADCASTS} broadcast tasks that have not ended: let them finish, or delete some, before starting another` });
+    expect(refused.json()).toEqual({ errors: [`The bot has ${MAX_UNFINISHED_BROADCASTS} broadcast tasks that have not ended: let them finish, or delete some, before starting another`] });
     await call("DELETE", `/${tasks[0].id}`);
     expect((await call("POST", "", { text: "one more" })).statusCode).toBe(200);
   });
