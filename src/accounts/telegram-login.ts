@@ -47,7 +47,18 @@ export class TelegramLogin {
     url.searchParams.set("bot_id", botId);
     url.searchParams.set("origin", this.bot.origin);
     url.searchParams.set("request_access", "write");
-    url.searchParams.set("return_to", returnTo ?? `${this.bot.origin}/v2/auth/telegram`);
+    url.searchParams.set("return_to", this.ownAddress(returnTo ?? "/v2/auth/telegram"));
+    return url.toString();
+  }
+
+  /**
+   * `returnTo` as an address of the platform: an absolute one on its origin, or a path on it.
+   * Telegram sends the signed login there, so any other address would hand it to someone else.
+   */
+  private ownAddress(returnTo: string): string {
+    const origin = new URL(this.bot.origin).origin;
+    const url = URL.canParse(returnTo, `${origin}/`) ? new URL(returnTo, `${origin}/`) : undefined;
+    if (url?.origin !== origin) throw new ValidationError([`Return to must be an address on ${origin}, or a path on it`]);
     return url.toString();
   }
 

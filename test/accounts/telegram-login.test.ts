@@ -30,6 +30,16 @@ describe.each(engines())("Telegram login on %s", (engine) => {
     expect(url.searchParams.get("bot_id")).toBe("7000000001");
     expect(url.searchParams.get("origin")).toBe("https://botyard.example");
     expect(url.searchParams.get("return_to")).toBe("https://botyard.example/after");
+    const path = await t.app.inject({ method: "POST", url: "/v2/auth/telegram_login_url", payload: { return_to: "/dashboard?x=1" } });
+    expect(new URL(path.json().url).searchParams.get("return_to")).toBe("https://botyard.example/dashboard?x=1");
+  });
+
+  it("refuses to send the signed login anywhere but the platform", async () => {
+    for (const return_to of ["https://evil.example/", "//evil.example/after", "javascript:alert(1)", "https://botyard.example.evil.example/", "http://botyard.example/", "https://botyard.example:8443/"]) {
+      const response = await t.app.inject({ method: "POST", url: "/v2/auth/telegram_login_url", payload: { return_to } });
+      expect(response.statusCode, return_to).toBe(422);
+      expect(response.json()).toEqual({ errors: ["Return to must be an address on https://botyard.example, or a path on it"] });
+    }
   });
 
   it("signs in with signed widget data, creating the account once and reusing it", async () => {
