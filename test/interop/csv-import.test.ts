@@ -77,6 +77,16 @@ describe.each(engines())("CSV import on %s", (engine) => {
     const started = await api.call("POST", `/v2/bots/${bot.id}/csv_import`, undefined);
     expect(started.statusCode).toBe(422);
     expect(started.json()).toEqual({ errors: ["The bot has no csv_url: give csv_url or a text/csv body"] });
+    // A sheet as a JSON string is not the text/csv body.
+    const asJson = await t.app.inject({
+      method: "POST",
+      url: `/v2/bots/${bot.id}/csv_import?api_key=${await apiKeyOf(api)}`,
+      headers: { "content-type": "application/json" },
+      payload: JSON.stringify("command,answer\n/j,hi\n"),
+    });
+    expect(asJson.statusCode).toBe(422);
+    expect(asJson.json()).toEqual({ errors: ["Body must be a JSON object {csv_url}, or the CSV itself sent as text/csv"] });
+    expect((await api.get(`/v2/bots/${bot.id}/commands`)).json()).toEqual([]);
 
     const response = await sendSheet(api, bot.id, mixedSheet);
     expect(response.statusCode).toBe(202);

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { NotFoundError } from "../../errors.js";
+import { NotFoundError, ValidationError } from "../../errors.js";
 import type { Platform } from "../../platform.js";
 import { parseId } from "../ids.js";
 import { textBody } from "../body-text.js";
@@ -31,6 +31,10 @@ export const csvImportRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = as
     },
     async (request, reply) => {
       const body = request.body;
+      // A JSON string is no sheet: only the text/csv parser gives one.
+      if (typeof body === "string" && !/^text\/csv\b/i.test(request.headers["content-type"] ?? "")) {
+        throw new ValidationError(["Body must be a JSON object {csv_url}, or the CSV itself sent as text/csv"]);
+      }
       const source = typeof body === "string" ? { text: body } : body?.csv_url ? { url: body.csv_url } : undefined;
       const task = await platform.interop.importCSV(request.bot, source);
       return reply.code(202).send({ id: task.id, status: task.status });
