@@ -15,6 +15,8 @@ export function describeIssue(issue: FastifySchemaValidationError, where: string
     case "invalid_type":
       if (/received undefined/.test(issue.message ?? "")) return `${subject} can't be blank`;
       if (field === "Body") return `Body must be a JSON object`;
+      // A schema that says its own sentence (zod's own begin "Invalid input").
+      if (issue.message && !issue.message.startsWith("Invalid input")) return issue.message;
       return `${subject} must be ${article(String(params.expected))}`;
     case "too_small":
       return params.origin === "string"

@@ -35,6 +35,20 @@ describe.each(engines())("a bot with 1,000 commands on %s", (engine) => {
     expect(new Set(seen).size).toBe(COUNT);
     expect((await api.get(`/v2/bots/${bot.id}/commands?per_page=50&page=21`)).json()).toEqual([]);
     expect((await api.get(`/v2/bots/${bot.id}/commands?per_page=200&page=5`)).json()).toHaveLength(200);
+    // However far past the end, a page is []; a page or per_page that is no whole number from 1 is said once.
+    for (const page of ["99999999", "9007199254740993", "1".repeat(30)]) expect((await api.get(`/v2/bots/${bot.id}/commands?page=${page}`)).json(), page).toEqual([]);
+    for (const [query, error] of [
+      ["page=-1", "Page must be a whole number"],
+      ["page=1.5", "Page must be a whole number"],
+      ["page=1&page=2", "Page must be a whole number"],
+      ["page=0", "Page must be greater than or equal to 1"],
+      ["per_page=201", "Per page must be less than or equal to 200"],
+      ["per_page=9007199254740993", "Per page must be less than or equal to 200"],
+    ]) {
+      const refused = await api.get(`/v2/bots/${bot.id}/commands?${query}`);
+      expect(refused.statusCode, query).toBe(422);
+      expect(refused.json(), query).toEqual({ errors: [error] });
+    }
     expect((await api.get(`/v2/bots/${bot.id}`)).json().commands_count).toBe(COUNT);
   });
 });
