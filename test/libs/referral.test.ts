@@ -66,6 +66,28 @@ describe.each(engines())("ReferralLib and TopBoardLib on %s", (engine) => {
     expect(await b.errors()).toEqual([]);
   });
 
+  it("ReferralLib: credits through onAtractedByUser, the name older templates use", async () => {
+    const b = await libraryBot({
+      install: ["ReferralLib", "ResourcesLib"],
+      commands: [
+        {
+          command: "/start",
+          bjs_code: `Libs.ReferralLib.currentUser.track({
+            onAtractedByUser: function (refUser) { Libs.ResourcesLib.anotherUserRes("balance", refUser.telegramid).add(5); Bot.sendMessage("credited " + refUser.first_name) },
+          });`,
+        },
+        { command: "/link", bjs_code: "Bot.sendMessage(RefLib.getLink(bot.name), {parse_mode: null})" },
+        { command: "/balance", bjs_code: 'Bot.sendMessage("balance " + Libs.ResourcesLib.userRes("balance").value())' },
+      ],
+    });
+    await b.say("/start");
+    const payload = (await b.say("/link"))[0]!.split("?start=")[1]!;
+    const bob = await b.member({ first_name: "Bob" });
+    expect(await bob.say(`/start ${payload}`)).toEqual(["credited Ada"]);
+    expect(await b.say("/balance")).toEqual(["balance 5"]);
+    expect(await b.errors()).toEqual([]);
+  });
+
   it("TopBoardLib: scores add up per board, the board is sorted and capped, fields merge, reset keeps scores", async () => {
     const b = await libraryBot({
       commands: [

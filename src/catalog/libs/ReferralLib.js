@@ -29,7 +29,8 @@ function getLink(botUsername, prefix) {
 }
 
 /**
- * Call in /start: a start through someone's link credits them once (onAttracted(referrer)); a
+ * Call in /start: a start through someone's link credits them once (onAttracted(referrer), or
+ * the older onAtractedByUser); a
  * user who started before (onAlreadyAttracted) or opened their own link (onTouchOwnLink) does not.
  */
 function track(opts) {
@@ -55,7 +56,8 @@ function track(opts) {
   setUserProp("REFLIB_refsCount", Number(userProp("REFLIB_refsCount", refId, 0)) + 1, "integer", refId);
   new List({ name: REF_LIST, user_id: refId }).addUser(member);
   Libs.TopBoardLib.addScore({ value: 1, boardName: TOP_BOARD, maxCount: opts.topBoardMaxCount || 10, user: referrer });
-  call(opts.onAttracted, referrer);
+  // onAtractedByUser (sic): the name older templates and their bots still use.
+  call(opts.onAttracted || opts.onAtractedByUser, referrer);
   return true;
 }
 
