@@ -116,10 +116,20 @@ describe.each(["sqlite"] as const)("the spec's names in a bot with no library in
     expect(logged).toEqual([]);
   });
 
-  it("an installable library not installed says which library to install", async () => {
+  it("an installable library not installed is undefined, and the error using it says which library to install", async () => {
     const installable = libraries.map((lib) => lib.name).filter((name) => !(name in CORE_LIBS));
-    const b = await libraryBot({ commands: [{ command: "/lib", bjs_code: "void Libs[params]" }] });
+    const b = await libraryBot({ commands: [{ command: "/lib", bjs_code: "if (Libs[params] === undefined && !(params in Libs)) Libs[params].run()" }] });
     for (const name of installable) await b.say(`/lib ${name}`);
-    expect((await b.errors()).map((entry) => entry.message).sort()).toEqual(installable.map((name) => `Libs.${name} is not installed in this bot: install the library ${name} first`).sort());
+    expect((await b.errors()).map((entry) => entry.message).sort()).toEqual(
+      installable.map((name) => `Cannot read properties of undefined (reading 'run') (Libs.${name} is not installed in this bot: install the library ${name} first)`).sort(),
+    );
+    // A name no library has says so; an error of another kind is left as it is.
+    const other = await libraryBot({ commands: [{ command: "/other", bjs_code: 'if (!Libs.Nope) throw new Error("mine")' }, { command: "/nope", bjs_code: "Libs.Nope.x()" }] });
+    await other.say("/other");
+    await other.say("/nope");
+    expect((await other.errors()).map((entry) => entry.message).sort()).toEqual([
+      "Cannot read properties of undefined (reading 'x') (Libs.Nope: this bot has no library named Nope (install it from the store, or add libs/Nope.js to the bot's repository))",
+      "mine",
+    ]);
   });
 });

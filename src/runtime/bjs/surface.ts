@@ -602,6 +602,8 @@ export function installBjsSurface(
   const objectPrototype = Object.prototype;
   const hasOwn = Object.prototype.hasOwnProperty;
   let libs = new Map<string, LoadedLib>();
+  /** The first library BJS asked `Libs` for that the bot lacks, said with what to do, for the error it likely causes. */
+  let lacking: string | undefined;
   /** What libraries registered with `on`: command names (and `*`, `@`) to their functions. */
   let handlers = new Map<string, (...args: unknown[]) => unknown>();
   /**
@@ -659,7 +661,11 @@ export function installBjsSurface(
   const libNamed = (name: string) => libs.get(hasOwn.call(libAliases, name) ? libAliases[name]! : name);
   const libNames = () => [...libs.keys(), ...Object.keys(libAliases).filter((alias) => libs.has(libAliases[alias]!))];
 
-  /** `Libs`: the execution's libraries by name; any other name says what to install. */
+  /**
+   * `Libs`: the execution's libraries by name. Another name is undefined, as in Bots.Business,
+   * where bots and libraries test `if (Libs.Name)`; what to install is said with the error
+   * using it raises (`lacking`).
+   */
   const libsView = new Proxy(Object.create(null), {
     get(_target, key) {
       if (typeof key === "symbol") return undefined;
@@ -667,8 +673,10 @@ export function installBjsSurface(
       if (lib) return loadLib(lib);
       if (key in objectPrototype) return (objectPrototype as any)[key];
       if (key === "toJSON" || key === "then") return undefined;
-      if (storeLibs.includes(key)) return fail(`Libs.${key} is not installed in this bot: install the library ${key} first`);
-      return fail(`Libs.${key}: this bot has no library named ${key} (install it from the store, or add libs/${key}.js to the bot's repository)`);
+      lacking ??= storeLibs.includes(key)
+        ? `Libs.${key} is not installed in this bot: install the library ${key} first`
+        : `Libs.${key}: this bot has no library named ${key} (install it from the store, or add libs/${key}.js to the bot's repository)`;
+      return undefined;
     },
     has: (_target, key) => typeof key === "string" && libNamed(key) !== undefined,
     ownKeys: () => libNames(),
@@ -759,6 +767,7 @@ export function installBjsSurface(
   return {
     begin(globals: any): void {
       libs = new Map();
+      lacking = undefined;
       handlers = new Map();
       handlerNamesJson = "";
       output = "";
@@ -784,6 +793,8 @@ export function installBjsSurface(
     close(): void {
       open = false;
     },
+    /** What library the execution asked for and lacks, if any: said with a TypeError it ended with. */
+    lacking: (): string | undefined => lacking,
     /**
      * Takes the execution's libraries (in install order, compiled by the bootstrap) and
      * evaluates those not marked lazy. A library that fails to load does not stop the

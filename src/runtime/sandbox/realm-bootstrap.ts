@@ -63,6 +63,7 @@ export function realmBootstrap(
       handler(name: string): ((...args: unknown[]) => unknown) | undefined;
       handlerNames(): string;
       close(): void;
+      lacking(): string | undefined;
       take(): string;
     };
     installGuard: (global: any, tools: ShapeTools) => { record(): object[]; restore(untouched: boolean): string };
@@ -148,13 +149,16 @@ export function realmBootstrap(
    * A thrown value as bounded plain data (a null-prototype record, so no toJSON is looked up):
    * what the host gets of a BJS failure. `compile` marks a body that did not parse.
    */
-  const describe = (thrown: unknown, compile: boolean) => {
+  /** What a thrown value says; a TypeError also says what library the execution lacked, if it did (`Libs.Name` is undefined). */
+  const describe = (thrown: unknown, compile: boolean, lacking: string | undefined) => {
     if (isError(thrown)) {
       const error = thrown as object;
+      const name = errorName(error);
+      const message = ownString(error, "message") ?? "";
       return {
         __proto__: null,
-        name: errorName(error),
-        message: bounded(ownString(error, "message") ?? "", limits.message),
+        name,
+        message: bounded(name === "TypeError" && lacking !== undefined ? `${message} (${lacking})` : message, limits.message),
         stack: bounded(ownString(error, "stack") ?? "", limits.message * 2),
         compile,
       };
@@ -280,7 +284,7 @@ export function realmBootstrap(
         }
       } catch (thrown) {
         surface.close();
-        failure = stringify(describe(thrown, compiling));
+        failure = stringify(describe(thrown, compiling, surface.lacking()));
       }
       surface.close();
       return compiling;
