@@ -222,6 +222,7 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
     runner,
     sender,
     budget,
+    errorLog: platform.errorLog,
     log,
     cacheBus: platform.cacheBus,
     journal,

@@ -6,6 +6,7 @@ import { planNamed, type Plan } from "../catalog/plans.js";
 import type { Clock } from "../clock.js";
 import type { Config } from "../config.js";
 import type { BotStore } from "../bots/bots.js";
+import type { ErrorLog } from "../bots/error-log.js";
 import type { BotUserStore, ChatStore } from "../bots/chats.js";
 import type { CommandBooks } from "./command-books.js";
 import { UpdateEnded, type CommandRunner } from "./command-runner.js";
@@ -35,6 +36,7 @@ export interface ProcessorDeps {
   runner: CommandRunner;
   sender: TelegramSender;
   budget: IterationBudget;
+  errorLog: Pick<ErrorLog, "record">;
   log: Logger;
   /** Tells when an owner's row changed (here or in another process), so its cached copy goes at once. */
   cacheBus?: CacheBus;
@@ -182,7 +184,14 @@ export class Processor implements UpdateHandler {
       "id" in request.command
         ? book.withId(request.command.id)
         : (commandNamed(book, request.command.name, bot.row.username) ?? (await this.deps.runner.libHandler(bot, book, request.command.name)))?.command;
-    if (!command) return "no command";
+    if (!command) {
+      // A command BJS named for later (Bot.run, a callback) that the bot does not have: said as a sub-command's is.
+      if ("name" in request.command) {
+        const { name } = request.command;
+        await this.deps.errorLog.record(bot.row.id, { message: `Command not found: ${name}`, trigger: request.trigger, user_id: request.userId ?? null, chat_id: request.chatId ?? null, group_key: `missing:${name}` });
+      }
+      return "no command";
+    }
     const remembered = <T>(row: T | undefined) => (row ? { row, justCreated: false } : null);
     const user = request.userId ? remembered(await this.deps.botUsers.byId(bot.row.id, request.userId)) : null;
     // An admin panel's on_saving user, a webhook's, and a user a Bot.run names, is reached in their private chat with the bot.
