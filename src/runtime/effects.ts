@@ -250,10 +250,11 @@ export class Effects {
     const runner = this.deps.runner();
     const { chain } = parent;
     if (chain.stopped !== undefined) return;
-    // Too deep ends this branch; too many ends the chain. Either is said once per update.
+    // Too deep ends this branch; too many ends the chain. Either is said once per update, as an
+    // uncaught error is (spec/bjs.md §2.14): logged, and answered in a private chat.
     if (parent.depth + 1 > MAX_SUB_COMMAND_DEPTH || chain.executions >= MAX_EXECUTIONS_PER_UPDATE) {
       if (chain.executions >= MAX_EXECUTIONS_PER_UPDATE) chain.stop("Too many sub commands");
-      if (chain.note("Too many sub commands")) await runner.record(parent, { message: "Too many sub commands" });
+      if (chain.note("Too many sub commands")) await runner.fail(parent, { message: "Too many sub commands" });
       return;
     }
     const found = commandNamed(parent.book, text, parent.bot.row.username) ?? (await runner.libHandler(parent.bot, parent.book, text));
