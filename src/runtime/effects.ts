@@ -179,6 +179,7 @@ export class Effects {
       options: (options ?? null) as HttpJob["options"],
       userId: invocation.user?.row.id,
       chatId: invocation.chat?.row.id,
+      from: invocation.command.libHandler ? undefined : { id: invocation.command.id, name: invocation.command.command },
     };
     await enqueueInTurn(this.deps.jobs, [{ kind: HTTP_JOB_KIND, botId, payload: job }]);
   }

@@ -17,6 +17,8 @@ export interface HttpJob {
   options: RunRequest["options"];
   userId?: number;
   chatId?: number;
+  /** The command that asked for it: a failure no callback takes is logged under it. */
+  from?: { id: number; name: string };
 }
 
 const httpJobSchema = z.object({
@@ -33,6 +35,7 @@ const httpJobSchema = z.object({
   options: z.json(),
   userId: z.number().int().optional(),
   chatId: z.number().int().optional(),
+  from: z.object({ id: z.number().int(), name: z.string() }).optional(),
 });
 
 /**
@@ -49,13 +52,21 @@ export function registerRunJobs(deps: { jobs: JobQueue; processor: Pick<Processo
     await processor.run({ ...runRequestSchema.parse(job.payload), attempt: job.attempts }, jobDelivery(job));
   });
   jobs.register<HttpJob>(HTTP_JOB_KIND, async (job) => {
-    const { request, success, error, options, userId, chatId } = httpJobSchema.parse(job.payload) as HttpJob;
+    const { request, success, error, options, userId, chatId, from } = httpJobSchema.parse(job.payload) as HttpJob;
     const outcome = await outboundHttp.send(request);
     const answered = outcome.error === null;
     const callback = answered ? success : error;
     if (!answered && !error) {
       const where = `${request.method} ${URL.canParse(request.url) ? new URL(request.url).host : "(an invalid URL)"}`;
-      await errorLog.record(job.botId, { message: `HTTP ${where} failed: ${outcome.error}`, trigger: "http", group_key: `http:${where}` });
+      await errorLog.record(job.botId, {
+        message: `HTTP ${where} failed: ${outcome.error}`,
+        trigger: "http",
+        command_id: from?.id ?? null,
+        command_name: from?.name ?? null,
+        user_id: userId ?? null,
+        chat_id: chatId ?? null,
+        group_key: `http:${where}`,
+      });
     }
     if (!callback) return;
     const http = { content: outcome.content, status: outcome.status, headers: outcome.headers, cookies: outcome.cookies };

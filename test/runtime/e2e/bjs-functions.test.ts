@@ -176,7 +176,7 @@ describe.each(engines())("BJS functions, end to end on %s", (engine) => {
     const { say, errors } = await setup([{ command: "/loop", bjs_code: 'Bot.sendMessage("n" + completed_commands_count); Bot.runCommand("/loop")' }]);
     const replies = await say("/loop", 12);
     expect(replies.slice(-2).map((reply) => reply.text)).toEqual(["n10", DEFAULT_ERROR_REPLY]);
-    expect((await errors()).map((entry) => entry.title)).toEqual(["Too many sub commands"]);
+    expect((await errors()).map((entry: { title: string }) => entry.title)).toEqual(["Too many sub commands"]);
   });
 
   it("logs at most one error per execution an update may start, then says the rest are left out", async () => {

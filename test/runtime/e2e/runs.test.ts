@@ -141,6 +141,8 @@ describe.each(engines())("runs from anywhere, on %s", (engine) => {
       },
       { timeout: 15_000, interval: 10 },
     );
+    // Under the command that asked for it.
+    expect((await errors())[0]).toMatchObject({ scenario: { bot_command: { command: "/unhandled" } } });
   });
 
   it("starts at most 100 HTTP requests per update, and none while the bot has 1,000 waiting, saying why in its error log", async () => {
