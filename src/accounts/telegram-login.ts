@@ -3,6 +3,7 @@ import type { Kysely, Selectable } from "kysely";
 import type { Clock } from "../clock.js";
 import type { Schema, TelegramAccountsTable } from "../db/schema.js";
 import { UnauthorizedError, UnprocessableError, ValidationError } from "../errors.js";
+import { isApiPath } from "../net/api-paths.js";
 import { randomToken, safeEqual, type Secrets } from "./secrets.js";
 
 export type TelegramAccount = Selectable<TelegramAccountsTable>;
@@ -19,6 +20,8 @@ export interface TelegramIdentity {
 export const LOGIN_MAX_AGE_S = 24 * 3600;
 export const LINK_TOKEN_TTL_MS = 3600 * 1000;
 const NOT_CONFIGURED = "Telegram login is not configured";
+/** The endpoint that takes the Login Widget's signed fields. */
+const SIGN_IN_PATH = "/v2/auth/telegram";
 
 /** What `/start link_<token>` did, for the login bot to tell the user. */
 export type LinkOutcome = "linked" | "already_linked" | "linked_elsewhere" | "invalid_token";
@@ -47,18 +50,27 @@ export class TelegramLogin {
     url.searchParams.set("bot_id", botId);
     url.searchParams.set("origin", this.bot.origin);
     url.searchParams.set("request_access", "write");
-    url.searchParams.set("return_to", this.ownAddress(returnTo ?? "/v2/auth/telegram"));
+    url.searchParams.set("return_to", this.ownAddress(returnTo ?? SIGN_IN_PATH));
     return url.toString();
   }
 
   /**
-   * `returnTo` as an address of the platform: an absolute one on its origin, or a path on it.
-   * Telegram sends the signed login there, so any other address would hand it to someone else.
+   * `returnTo` as an address of the platform where the signed login may go: the sign-in
+   * endpoint, or a dashboard page, given whole on the origin or as a path. Telegram puts the
+   * login in the address's fragment, so any other address could hand it to someone else:
+   * another origin, or the platform's own addresses that serve what bot owners wrote (web
+   * apps, Webhooks links that redirect).
    */
   private ownAddress(returnTo: string): string {
     const origin = new URL(this.bot.origin).origin;
     const url = URL.canParse(returnTo, `${origin}/`) ? new URL(returnTo, `${origin}/`) : undefined;
-    if (url?.origin !== origin) throw new ValidationError([`Return to must be an address on ${origin}, or a path on it`]);
+    const safe =
+      url?.origin === origin &&
+      !url.username &&
+      !url.password &&
+      !url.pathname.startsWith("//") &&
+      (url.pathname === SIGN_IN_PATH || !isApiPath(url.pathname));
+    if (!safe) throw new ValidationError([`Return to must be ${origin}${SIGN_IN_PATH} or a dashboard page on ${origin} (a path is enough)`]);
     return url.toString();
   }
 

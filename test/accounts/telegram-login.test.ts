@@ -34,11 +34,21 @@ describe.each(engines())("Telegram login on %s", (engine) => {
     expect(new URL(path.json().url).searchParams.get("return_to")).toBe("https://botyard.example/dashboard?x=1");
   });
 
-  it("refuses to send the signed login anywhere but the platform", async () => {
-    for (const return_to of ["https://evil.example/", "//evil.example/after", "javascript:alert(1)", "https://botyard.example.evil.example/", "http://botyard.example/", "https://botyard.example:8443/"]) {
+  it("sends the signed login to the sign-in endpoint by default, and takes it as an address", async () => {
+    for (const payload of [{}, { return_to: "/v2/auth/telegram" }, { return_to: "https://botyard.example/v2/auth/telegram" }]) {
+      const response = await t.app.inject({ method: "POST", url: "/v2/auth/telegram_login_url", payload });
+      expect(new URL(response.json().url).searchParams.get("return_to")).toBe("https://botyard.example/v2/auth/telegram");
+    }
+  });
+
+  it("refuses to send the signed login anywhere but the sign-in endpoint or a dashboard page", async () => {
+    const elsewhere = ["https://evil.example/", "//evil.example/after", "javascript:alert(1)", "https://botyard.example.evil.example/", "http://botyard.example/", "https://botyard.example:8443/"];
+    // The platform's own addresses that serve what bot owners wrote, or keep a stranger's name in the address.
+    const ownerContent = ["/v1/bots/7/new-webhook?command=x&redirect_to=https://evil.example/", "/v2/bots/7/web-app/page", "/telegram/webhook/7", "/docs", "https://evil.example@botyard.example/after", "/..//evil.example"];
+    for (const return_to of [...elsewhere, ...ownerContent]) {
       const response = await t.app.inject({ method: "POST", url: "/v2/auth/telegram_login_url", payload: { return_to } });
       expect(response.statusCode, return_to).toBe(422);
-      expect(response.json()).toEqual({ errors: ["Return to must be an address on https://botyard.example, or a path on it"] });
+      expect(response.json()).toEqual({ errors: ["Return to must be https://botyard.example/v2/auth/telegram or a dashboard page on https://botyard.example (a path is enough)"] });
     }
   });
 

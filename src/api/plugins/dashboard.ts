@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import fastifyStatic from "@fastify/static";
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { isApiPath } from "../../net/api-paths.js";
 
 /** Where `npm run build:web` puts the dashboard. */
 export const DASHBOARD_DIR = resolve(import.meta.dirname, "../../../dist/web");
@@ -35,8 +36,7 @@ export async function registerDashboard(app: FastifyInstance, log: FastifyBaseLo
     },
   });
   return (request, reply) => {
-    const apiPath = /^\/(v\d+|telegram|docs)(\/|$)/.test(request.url);
-    if (request.method !== "GET" || apiPath || !request.headers.accept?.includes("text/html")) return false;
+    if (request.method !== "GET" || isApiPath(request.url) || !request.headers.accept?.includes("text/html")) return false;
     void reply.sendFile("index.html");
     return true;
   };

@@ -54,7 +54,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (
       schema: {
         tags,
         summary: "Get Telegram login URL",
-        body: z.object({ return_to: z.string().min(1).max(2048).optional().describe("Where Telegram sends the signed login: an address on the platform's origin, or a path on it.") }).nullish(),
+        body: z.object({ return_to: z.string().min(1).max(2048).optional().describe("Where Telegram sends the signed login: /v2/auth/telegram (the default) or a dashboard page, as an address on the platform's origin or a path.") }).nullish(),
         response: { 200: urlSchema },
       },
     },
