@@ -136,12 +136,10 @@ export class ListStore {
   async addUser(list: BotList, botUserId: number, charge?: (bytes: number) => void): Promise<void> {
     const user = await this.db.selectFrom("bot_users").select("id").where("id", "=", botUserId).where("bot_id", "=", list.bot_id).executeTakeFirst();
     if (!user) return;
+    const member = await this.db.selectFrom("bot_list_users").select("id").where("list_id", "=", list.id).where("bot_user_id", "=", botUserId).executeTakeFirst();
+    if (member) return;
     const used = await this.quota.full(list.bot_id);
-    if (used !== undefined) {
-      const member = await this.db.selectFrom("bot_list_users").select("id").where("list_id", "=", list.id).where("bot_user_id", "=", botUserId).executeTakeFirst();
-      if (member) return;
-      throw this.quota.refusal(`User ${botUserId} not added to list ${list.name}`, used);
-    }
+    if (used !== undefined) throw this.quota.refusal(`User ${botUserId} not added to list ${list.name}`, used);
     charge?.(LIST_MEMBER_BYTES);
     await this.db
       .insertInto("bot_list_users")

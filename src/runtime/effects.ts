@@ -14,7 +14,7 @@ import type { CommandRunner } from "./command-runner.js";
 import { MAX_EXECUTIONS_PER_UPDATE, MAX_HTTP_PER_UPDATE, MAX_SENDS_PER_UPDATE, type Invocation } from "./invocation.js";
 import { commandNamed } from "./router.js";
 import type { CompatEffects } from "./compat-effects.js";
-import type { ListStore } from "../bots/lists.js";
+import type { BotList, ListStore } from "../bots/lists.js";
 import type { TelegramSender } from "./telegram-sender.js";
 import { currentOutbox, enqueueInTurn } from "./run-outbox.js";
 
@@ -239,11 +239,17 @@ export class Effects {
       userId = await this.deps.resolveUser(invocation, botId, { user_id: action.user_id });
       if (userId === undefined) throw new PropertyError(`User ${action.user_id} is not a user of this bot`);
     }
+    // The list first: a list refused leaves nothing, where a property refused leaves only the list.
+    const list = action.list && (await this.listOf(action.list, botId, invocation));
     const property = await this.deps.properties.set(botId, action.scope, action.name, action.value, { type: action.value_type ?? undefined, userId, charge: invocation.chain.storing(`Property ${action.name}`) });
-    if (!property || !action.list) return;
-    const listUser = action.list.user_id === undefined ? 0 : await this.deps.resolveUser(invocation, botId, { user_id: action.list.user_id });
-    if (listUser === undefined) throw new PropertyError(`List ${action.list.name}: user ${action.list.user_id} is not a user of this bot`);
-    await this.deps.lists.attach(await this.deps.lists.ensure({ botId, userId: listUser, name: action.list.name }, invocation.chain.storing(`List ${action.list.name}`)), property.id);
+    if (property && list) await this.deps.lists.attach(list, property.id);
+  }
+
+  /** The list a property goes into, created when missing. */
+  private async listOf(list: NonNullable<SetPropAction["list"]>, botId: number, invocation: Invocation): Promise<BotList> {
+    const listUser = list.user_id === undefined ? 0 : await this.deps.resolveUser(invocation, botId, { user_id: list.user_id });
+    if (listUser === undefined) throw new PropertyError(`List ${list.name}: user ${list.user_id} is not a user of this bot`);
+    return this.deps.lists.ensure({ botId, userId: listUser, name: list.name }, invocation.chain.storing(`List ${list.name}`));
   }
 
   /** Runs a named command (with params after its first space) in the same chain, one level deeper. */

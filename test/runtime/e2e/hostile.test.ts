@@ -290,5 +290,39 @@ describe.each(engines())("what one update may store, on %s", (engine) => {
     const titles = ((await r.t.app.inject({ method: "GET", url: `/v2/bots/${bot.id}/error_logs?api_key=${bot.apiKey}&per_page=200` })).json() as { title: string }[]).map((e) => e.title);
     expect(titles).toContain(`List ${`${fitting}-`.padEnd(253, "l")} not saved: one update may store ${2 * 1024 * 1024} bytes of properties and lists at most`);
   });
+
+  it("charges nothing for a member already on a list, and saves no property into a list it could not create", async () => {
+    // After the two fills and the pad, 150 bytes are left: room for the property 'late' (71), not for its list (317).
+    const value = JSON.stringify("x".repeat(10_000));
+    const properties = ["a", "b"].flatMap((run) => Array.from({ length: 100 }, (_, i) => propertyBytes(`${run}-${i}`, value))).reduce((sum, bytes) => sum + bytes, 0);
+    // Pad properties p0…p9 (a value may be 10 KB) take all but those 150 bytes.
+    const padBytes = 2 * 1024 * 1024 - listBytes("m") - LIST_MEMBER_BYTES - properties - 150;
+    const pads = Array.from({ length: 10 }, (_, i) => Math.floor(padBytes / 10) + (i === 0 ? padBytes % 10 : 0) - propertyBytes(`p${i}`, '""'));
+    const lateList = "late".padEnd(253, "z");
+    expect(propertyBytes("late", '"y"')).toBeLessThan(150);
+    expect(listBytes(lateList)).toBeGreaterThan(150);
+    const bot = await r.bot([
+      {
+        command: "/root",
+        bjs_code: `var m = new List({ name: 'm' }); m.create(); m.addUser(user); Bot.runCommand('/fill a'); Bot.runCommand('/fill b'); Bot.runCommand('/pad ${JSON.stringify(pads)}'); Bot.runCommand('/readd'); Bot.runCommand('/late'); Bot.sendMessage('done')`,
+      },
+      { command: "/fill", bjs_code: "for (var i = 0; i < 100; i++) Bot.setProperty(params + '-' + i, 'x'.repeat(10000), 'text')" },
+      { command: "/pad", bjs_code: "JSON.parse(params).forEach(function (size, i) { Bot.setProperty('p' + i, 'x'.repeat(size), 'text') })" },
+      { command: "/readd", bjs_code: "var m = new List({ name: 'm' }); for (var i = 0; i < 400; i++) m.addUser(user)" },
+      { command: "/late", bjs_code: `Bot.setProp({ name: 'late', value: 'y', list: '${lateList}' })` },
+    ]);
+    const user = await r.emulator.client.createUser({ first_name: "Mallory" });
+    const chat = await user.privateChat(bot.telegram);
+    await user.sendText(chat, "/root");
+    await bot.deliver();
+    expect((await chat.waitForBotMessages({ count: 1, timeoutMs: 10_000 })).map((m) => m.text)).toEqual(["done"]);
+
+    const { db } = r.t.platform.database;
+    expect(await db.selectFrom("properties").select("name").where("bot_id", "=", bot.id).where("name", "in", ["p9", "late"]).execute()).toEqual([{ name: "p9" }]);
+    expect((await db.selectFrom("bot_lists").select("name").where("bot_id", "=", bot.id).execute()).map((l) => l.name)).toEqual(["m"]);
+    expect(await db.selectFrom("bot_list_users").select("id").where("bot_id", "=", bot.id).execute()).toHaveLength(1);
+    const titles = ((await r.t.app.inject({ method: "GET", url: `/v2/bots/${bot.id}/error_logs?api_key=${bot.apiKey}&per_page=200` })).json() as { title: string }[]).map((e) => e.title);
+    expect(titles).toEqual([`List ${lateList} not saved: one update may store ${2 * 1024 * 1024} bytes of properties and lists at most`]);
+  });
 });
 
