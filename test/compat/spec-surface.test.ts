@@ -121,14 +121,14 @@ describe.each(["sqlite"] as const)("the spec's names in a bot with no library in
     const b = await libraryBot({ commands: [{ command: "/lib", bjs_code: "if (Libs[params] === undefined && !(params in Libs)) Libs[params].run()" }] });
     for (const name of installable) await b.say(`/lib ${name}`);
     expect((await b.errors()).map((entry) => entry.message).sort()).toEqual(
-      installable.map((name) => `Cannot read properties of undefined (reading 'run') (Libs.${name} is not installed in this bot: install the library ${name} first)`).sort(),
+      installable.map((name) => `Cannot read properties of undefined (reading 'run') (Libs.${name} is undefined: the library ${name} is not installed in this bot, install it first)`).sort(),
     );
     // A name no library has says so; an error of another kind is left as it is.
     const other = await libraryBot({ commands: [{ command: "/other", bjs_code: 'if (!Libs.Nope) throw new Error("mine")' }, { command: "/nope", bjs_code: "Libs.Nope.x()" }] });
     await other.say("/other");
     await other.say("/nope");
     expect((await other.errors()).map((entry) => entry.message).sort()).toEqual([
-      "Cannot read properties of undefined (reading 'x') (Libs.Nope: this bot has no library named Nope (install it from the store, or add libs/Nope.js to the bot's repository))",
+      "Cannot read properties of undefined (reading 'x') (Libs.Nope is undefined: this bot has no library named Nope (install it from the store, or add libs/Nope.js to the bot's repository))",
       "mine",
     ]);
   });

@@ -80,7 +80,7 @@ describe.each(engines())("library mechanics through the runtime on %s", (engine)
     });
     // A library not installed is undefined, as in Bots.Business; the error using it says what to install.
     expect((await b.say("/lang"))[0]).toBe("no Random");
-    expect((await b.errors())[0]!.message).toBe("Cannot read properties of undefined (reading 'randomInt') (Libs.Random is not installed in this bot: install the library Random first)");
+    expect((await b.errors())[0]!.message).toBe("Cannot read properties of undefined (reading 'randomInt') (Libs.Random is undefined: the library Random is not installed in this bot, install it first)");
     expect((await b.api("POST", "/libs", { lib_id: "Random" })).statusCode).toBe(200);
     expect(await b.say("/lang")).toEqual(["random ok"]);
     expect((await b.say("/names"))[0]).toContain("Random");

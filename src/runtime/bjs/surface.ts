@@ -674,8 +674,8 @@ export function installBjsSurface(
       if (key in objectPrototype) return (objectPrototype as any)[key];
       if (key === "toJSON" || key === "then") return undefined;
       lacking ??= storeLibs.includes(key)
-        ? `Libs.${key} is not installed in this bot: install the library ${key} first`
-        : `Libs.${key}: this bot has no library named ${key} (install it from the store, or add libs/${key}.js to the bot's repository)`;
+        ? `Libs.${key} is undefined: the library ${key} is not installed in this bot, install it first`
+        : `Libs.${key} is undefined: this bot has no library named ${key} (install it from the store, or add libs/${key}.js to the bot's repository)`;
       return undefined;
     },
     has: (_target, key) => typeof key === "string" && libNamed(key) !== undefined,

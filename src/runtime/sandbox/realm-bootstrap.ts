@@ -149,7 +149,10 @@ export function realmBootstrap(
    * A thrown value as bounded plain data (a null-prototype record, so no toJSON is looked up):
    * what the host gets of a BJS failure. `compile` marks a body that did not parse.
    */
-  /** What a thrown value says; a TypeError also says what library the execution lacked, if it did (`Libs.Name` is undefined). */
+  /**
+   * What a thrown value says; a TypeError about an undefined value also says what library the
+   * execution read and lacked, if it did (`Libs.Name` is undefined): most likely what it used.
+   */
   const describe = (thrown: unknown, compile: boolean, lacking: string | undefined) => {
     if (isError(thrown)) {
       const error = thrown as object;
@@ -158,7 +161,7 @@ export function realmBootstrap(
       return {
         __proto__: null,
         name,
-        message: bounded(name === "TypeError" && lacking !== undefined ? `${message} (${lacking})` : message, limits.message),
+        message: bounded(name === "TypeError" && lacking !== undefined && message.includes("undefined") ? `${message} (${lacking})` : message, limits.message),
         stack: bounded(ownString(error, "stack") ?? "", limits.message * 2),
         compile,
       };
