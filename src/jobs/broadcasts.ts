@@ -39,9 +39,9 @@ export class BroadcastService {
     if ((await this.store.unfinished(bot.id)) >= MAX_UNFINISHED_BROADCASTS) {
       throw new UnprocessableError(`The bot has ${MAX_UNFINISHED_BROADCASTS} broadcast tasks that have not ended: let them finish, or delete some, before starting another`);
     }
+    await this.store.pruneEnded(bot.id, ENDED_BROADCASTS_KEPT);
     const task = await this.store.create(bot.id, spec);
     await this.enqueue(task);
-    await this.store.pruneEnded(bot.id, ENDED_BROADCASTS_KEPT);
     return task;
   }
 

@@ -184,7 +184,7 @@ describe.each(engines())("Git import and export on %s", (engine) => {
     const branch = await api.post(`/v2/bots/${bot.id}/git/import`, { repo_url: remote.url("lonely"), branch: "nope" });
     expect(branch.statusCode).toBe(422);
     expect(branch.json().errors).toEqual([expect.stringMatching(/nope/)]);
-    for (const name of ["-f", ".hidden", "a/.b", "a..b", "a//b", "a/", "a.", "a.lock", "a b"]) {
+    for (const name of ["-f", ".hidden", "a/.b", "a..b", "a//b", "a/", "a.", "a.lock", "a.lock/b", "HEAD", "a b"]) {
       const refused = await api.post(`/v2/bots/${bot.id}/git/export`, { repo_url: remote.url("lonely"), branch: name });
       expect(refused.json(), name).toEqual({ errors: ["Branch is not a valid branch name"] });
     }
