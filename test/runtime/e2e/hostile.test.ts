@@ -9,6 +9,14 @@ import { useRuntime, type CommandSpec } from "../../support/runtime.js";
  * A hostile bot owner's BJS, end to end: each case attacks one class of the sandbox's
  * boundary (see issue "The sandbox holds") and checks that only its own execution pays.
  */
+/** The titles of a bot's error log, newest first (200 at most). */
+async function errorTitles(r: ReturnType<typeof useRuntime>, bot: { id: number; apiKey: string }): Promise<string[]> {
+  return ((await r.t.app.inject({ method: "GET", url: `/v2/bots/${bot.id}/error_logs?api_key=${bot.apiKey}&per_page=200` })).json() as { title: string }[]).map((e) => e.title);
+}
+
+/** What `/fill a` and `/fill b` (100 values of 10 KB each) count against an update's 2 MB. */
+const twoFills = ["a", "b"].flatMap((run) => Array.from({ length: 100 }, (_, i) => propertyBytes(`${run}-${i}`, JSON.stringify("x".repeat(10_000))))).reduce((sum, bytes) => sum + bytes, 0);
+
 describe.each(engines())("hostile BJS, end to end on %s", (engine) => {
   // Generous: a thousand host reads on a loaded machine must not meet the time limit first.
   const r = useRuntime(engine, { FREE_PLAN_COMMAND_TIMEOUT_S: "20" });
@@ -209,7 +217,7 @@ describe.each(engines())("a bot cannot fill the disk with properties, on %s", (e
     expect(await properties.get(bot.id, "bot", "b0")).toBeUndefined();
     expect(await properties.get(bot.id, "bot", "b149")).toBeUndefined();
     expect(await r.t.platform.storage.used(bot.id)).toBeLessThanOrEqual(150 * (4 + 10_002 + 64));
-    const titles = ((await r.t.app.inject({ method: "GET", url: `/v2/bots/${bot.id}/error_logs?api_key=${bot.apiKey}&per_page=200` })).json() as { title: string }[]).map((e) => e.title);
+    const titles = await errorTitles(r, bot);
     expect(titles).toContainEqual(expect.stringMatching(/^Property b0 not saved: the bot's properties and lists take 1 MB, their quota is 1 MB/));
 
     // New properties stay refused; the bot still answers.
@@ -252,7 +260,7 @@ describe.each(engines())("what one update may store, on %s", (engine) => {
     let fitting = 0;
     for (let bytes = 0; bytes + propertyBytes(names[fitting]!, JSON.stringify("x".repeat(10_000))) <= 2 * 1024 * 1024; fitting++) bytes += propertyBytes(names[fitting]!, JSON.stringify("x".repeat(10_000)));
     expect(stored.total).toBe(fitting);
-    const titles = ((await r.t.app.inject({ method: "GET", url: `/v2/bots/${bot.id}/error_logs?api_key=${bot.apiKey}&per_page=200` })).json() as { title: string }[]).map((e) => e.title);
+    const titles = await errorTitles(r, bot);
     expect(titles).toContain(`Property ${names[fitting]} not saved: one update may store ${2 * 1024 * 1024} bytes of properties and lists at most`);
     // Telegram's answers kept as properties count too: 2,412 bytes were left.
     expect(titles).toContain(`Property sent not saved: one update may store ${2 * 1024 * 1024} bytes of properties and lists at most`);
@@ -279,24 +287,20 @@ describe.each(engines())("what one update may store, on %s", (engine) => {
     await bot.deliver();
     expect((await chat.waitForBotMessages({ count: 1, timeoutMs: 10_000 })).map((m) => m.text)).toEqual(["done"]);
 
-    const value = JSON.stringify("x".repeat(10_000));
-    const properties = ["a", "b"].flatMap((run) => Array.from({ length: 100 }, (_, i) => propertyBytes(`${run}-${i}`, value))).reduce((sum, bytes) => sum + bytes, 0);
-    const left = 2 * 1024 * 1024 - listBytes("m") - properties;
+    const left = 2 * 1024 * 1024 - listBytes("m") - twoFills;
     const fitting = Math.floor(left / listBytes("l".repeat(253)));
     expect(left - fitting * listBytes("l".repeat(253))).toBeLessThan(LIST_MEMBER_BYTES);
     const { db } = r.t.platform.database;
     expect(await db.selectFrom("bot_lists").select("name").where("bot_id", "=", bot.id).execute()).toHaveLength(1 + fitting);
     expect(await db.selectFrom("bot_list_users").select("id").where("bot_id", "=", bot.id).execute()).toHaveLength(0);
-    const titles = ((await r.t.app.inject({ method: "GET", url: `/v2/bots/${bot.id}/error_logs?api_key=${bot.apiKey}&per_page=200` })).json() as { title: string }[]).map((e) => e.title);
+    const titles = await errorTitles(r, bot);
     expect(titles).toContain(`List ${`${fitting}-`.padEnd(253, "l")} not saved: one update may store ${2 * 1024 * 1024} bytes of properties and lists at most`);
   });
 
   it("charges nothing for a member already on a list, and saves no property into a list it could not create", async () => {
     // After the two fills and the pad, 150 bytes are left: room for the property 'late' (71), not for its list (317).
-    const value = JSON.stringify("x".repeat(10_000));
-    const properties = ["a", "b"].flatMap((run) => Array.from({ length: 100 }, (_, i) => propertyBytes(`${run}-${i}`, value))).reduce((sum, bytes) => sum + bytes, 0);
     // Pad properties p0…p9 (a value may be 10 KB) take all but those 150 bytes.
-    const padBytes = 2 * 1024 * 1024 - listBytes("m") - LIST_MEMBER_BYTES - properties - 150;
+    const padBytes = 2 * 1024 * 1024 - listBytes("m") - LIST_MEMBER_BYTES - twoFills - 150;
     const pads = Array.from({ length: 10 }, (_, i) => Math.floor(padBytes / 10) + (i === 0 ? padBytes % 10 : 0) - propertyBytes(`p${i}`, '""'));
     const lateList = "late".padEnd(253, "z");
     expect(propertyBytes("late", '"y"')).toBeLessThan(150);
@@ -321,7 +325,7 @@ describe.each(engines())("what one update may store, on %s", (engine) => {
     expect(await db.selectFrom("properties").select("name").where("bot_id", "=", bot.id).where("name", "in", ["p9", "late"]).execute()).toEqual([{ name: "p9" }]);
     expect((await db.selectFrom("bot_lists").select("name").where("bot_id", "=", bot.id).execute()).map((l) => l.name)).toEqual(["m"]);
     expect(await db.selectFrom("bot_list_users").select("id").where("bot_id", "=", bot.id).execute()).toHaveLength(1);
-    const titles = ((await r.t.app.inject({ method: "GET", url: `/v2/bots/${bot.id}/error_logs?api_key=${bot.apiKey}&per_page=200` })).json() as { title: string }[]).map((e) => e.title);
+    const titles = await errorTitles(r, bot);
     expect(titles).toEqual([`List ${lateList} not saved: one update may store ${2 * 1024 * 1024} bytes of properties and lists at most`]);
   });
 });
