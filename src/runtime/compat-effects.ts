@@ -79,7 +79,11 @@ export class CompatEffects {
         return;
       }
       case "render": {
-        if (!invocation.web) throw new CompatError("WebApp.render answers a web request: open this command through WebApp.getUrl");
+        if (!invocation.web) {
+          // A Webhooks link was answered before its command ran: what the command renders has no one to go to.
+          if (invocation.kind === "webhook") return;
+          throw new CompatError("WebApp.render answers a web request: open this command through WebApp.getUrl");
+        }
         const { content, mime_type } = action;
         const text = typeof content === "string" ? content : JSON.stringify(content ?? null);
         invocation.web.rendered = { content: text, mime: mime_type ?? (typeof content === "string" ? "text/html" : "application/json") };

@@ -109,6 +109,22 @@ describe.each(engines())("Webhooks on %s", (engine) => {
     expect((await b.errors())[0]!.message).toBe("Webhooks.getUrl is deprecated: use Libs.Webhooks.getUrlFor({command, user_id})");
   });
 
+  it("a webhook command's WebApp.render (which shaped Bots.Business's answer) is ignored, not logged as an error", async () => {
+    const b = await libraryBot({
+      install: ["Webhooks"],
+      commands: [
+        { command: "/link", bjs_code: 'Bot.sendMessage(Libs.Webhooks.getUrlFor({command: "/paid", user_id: user.id}), {parse_mode: null})' },
+        { command: "/paid", bjs_code: 'WebApp.render({content: {status: "received"}}); Bot.sendMessage("Payment received")' },
+      ],
+    });
+    const [link] = await b.say("/link");
+    const answer = await call("POST", link!, { payload: "{}", headers: { "content-type": "application/json" } });
+    expect(answer.json()).toEqual({ ok: true });
+    await idle();
+    expect(await b.fresh().then((m) => m.map((x) => x.text))).toEqual(["Payment received"]);
+    expect((await r.t.platform.errorLog.list(b.bot.id, { limit: 10, offset: 0 })).items).toEqual([]);
+  });
+
   it("a webhook command that fails is logged, without the error reply in the user's chat", async () => {
     const b = await libraryBot({
       install: ["Webhooks"],

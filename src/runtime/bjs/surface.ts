@@ -389,10 +389,7 @@ export function installBjsSurface(
 
   function inferType(value: any): string {
     if (typeof value === "string") return value.length > 255 ? "text" : "string";
-    if (typeof value === "number") {
-      if (!Number.isFinite(value)) fail("A property value must be a finite number");
-      return Number.isInteger(value) ? "integer" : "float";
-    }
+    if (typeof value === "number") return Number.isInteger(value) ? "integer" : "float";
     if (typeof value === "boolean") return "boolean";
     if (value instanceof Date) return "datetime";
     if (isPlainObject(value)) return "json";
@@ -409,7 +406,9 @@ export function installBjsSurface(
       stored = date.toISOString();
     } else if (type === "integer" || type === "float") {
       stored = Number(value);
-      if (!Number.isFinite(stored) || (type === "integer" && !Number.isInteger(stored))) fail(`A property of type ${type} needs a number, got ${inspect(value)}`);
+      if (!Number.isFinite(stored)) fail(`A property of type ${type} needs a number, got ${inspect(value)}`);
+      // Bots.Business's backend casts as Ruby's to_i does: toward zero.
+      if (type === "integer") stored = Math.trunc(stored);
     } else if (type === "boolean") {
       stored = value === true || value === "true" || value === 1;
     } else if (type === "string" || type === "text") {
@@ -457,7 +456,9 @@ export function installBjsSurface(
       const where = target(scopeOf(spec), spec, `${owner}.setProp`);
       const list = spec.list === undefined || spec.list === null ? undefined : compat.listRef(spec.list);
       const key = keyOf(where, name);
-      if (spec.value === null || spec.value === undefined) {
+      // NaN and ±Infinity reach Bots.Business's backend as JSON's null (a bot's parseInt of a
+      // word): that deletes, as null does.
+      if (spec.value === null || spec.value === undefined || (typeof spec.value === "number" && !Number.isFinite(spec.value))) {
         knownProps.set(key, { found: false });
         act({ type: "setProp", ...where, name, value: null, value_type: null });
         return;

@@ -218,6 +218,18 @@ describe.each(engines())("BJS functions, end to end on %s", (engine) => {
     expect((await errors())[0].title).toBe('An array property needs the explicit type "json"');
   });
 
+  it("a number BJS could not make (NaN, Infinity) deletes, as JSON's null does in Bots.Business; an integer is cut toward zero", async () => {
+    const { say, errors } = await setup([
+      { command: "/set", bjs_code: 'User.setProperty("age", 30); User.setProperty("i", 5.7, "integer"); User.setProperty("j", "-2.9", "integer"); Bot.setProp("r", 1 / 0)' },
+      { command: "/nan", bjs_code: 'User.setProperty("age", parseInt("thirty")); Bot.sendMessage([User.getProperty("age", "none"), User.getProperty("i"), User.getProperty("j"), Bot.getProp("r", "none")].join(","))' },
+      { command: "/read", bjs_code: 'Bot.sendMessage(User.getProperty("age", "none") + "," + typeof User.getProperty("i"))' },
+    ]);
+    await say("/set", 0);
+    expect((await say("/nan"))[0]!.text).toBe("none,5,-2,none");
+    expect((await say("/read"))[0]!.text).toBe("none,number");
+    expect(await errors()).toEqual([]);
+  });
+
   it("User properties, and user_id / user_telegramid addressing reach the same value", async () => {
     const { say } = await setup([
       { command: "/me", bjs_code: 'User.setProp("coins", 10); Bot.setProp({name: "coins", value: 11, user_telegramid: user.telegramid}); Bot.sendMessage("" + User.getProp("coins"))' },
