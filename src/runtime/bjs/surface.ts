@@ -407,7 +407,7 @@ export function installBjsSurface(
     } else if (type === "integer" || type === "float") {
       stored = Number(value);
       if (!Number.isFinite(stored)) fail(`A property of type ${type} needs a number, got ${inspect(value)}`);
-      // Bots.Business's backend casts as Ruby's to_i does: toward zero.
+      // Bots.Business does not say what it does; cut toward zero (as an integer cast does), the bot goes on.
       if (type === "integer") stored = Math.trunc(stored);
     } else if (type === "boolean") {
       stored = value === true || value === "true" || value === 1;
