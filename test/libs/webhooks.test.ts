@@ -23,6 +23,16 @@ describe.each(engines())("Webhooks on %s", (engine) => {
   const idle = () => (r.t.platform.jobs as EmbeddedJobQueue).idle();
   const call = (method: "GET" | "POST", link: string, extra: { payload?: string; headers?: Record<string, string> } = {}) => r.t.app.inject({ method, url: pathOf(link), ...extra });
 
+  /** A bot with the Webhooks library and `command`, and the link to it that the bot sent its user. */
+  const linkedBot = async (command: string, bjs_code: string) => {
+    const b = await libraryBot({
+      install: ["Webhooks"],
+      commands: [{ command: "/link", bjs_code: `Bot.sendMessage(Libs.Webhooks.getUrlFor({command: "${command}", user_id: user.id}), {parse_mode: null})` }, { command, bjs_code }],
+    });
+    const [link] = await b.say("/link");
+    return { b, link };
+  };
+
   it("a link runs its command as the user, with content and options from the request; the link's token is the store library's", async () => {
     const b = await libraryBot({
       install: ["Webhooks"],
@@ -110,14 +120,7 @@ describe.each(engines())("Webhooks on %s", (engine) => {
   });
 
   it("a webhook command's WebApp.render (which shaped Bots.Business's answer) is ignored, not logged as an error", async () => {
-    const b = await libraryBot({
-      install: ["Webhooks"],
-      commands: [
-        { command: "/link", bjs_code: 'Bot.sendMessage(Libs.Webhooks.getUrlFor({command: "/paid", user_id: user.id}), {parse_mode: null})' },
-        { command: "/paid", bjs_code: 'WebApp.render({content: {status: "received"}}); Bot.sendMessage("Payment received")' },
-      ],
-    });
-    const [link] = await b.say("/link");
+    const { b, link } = await linkedBot("/paid", 'WebApp.render({content: {status: "received"}}); Bot.sendMessage("Payment received")');
     const answer = await call("POST", link!, { payload: "{}", headers: { "content-type": "application/json" } });
     expect(answer.json()).toEqual({ ok: true });
     await idle();
@@ -126,14 +129,7 @@ describe.each(engines())("Webhooks on %s", (engine) => {
   });
 
   it("a webhook command that fails is logged, without the error reply in the user's chat", async () => {
-    const b = await libraryBot({
-      install: ["Webhooks"],
-      commands: [
-        { command: "/link", bjs_code: 'Bot.sendMessage(Libs.Webhooks.getUrlFor({command: "/broken", user_id: user.id}), {parse_mode: null})' },
-        { command: "/broken", bjs_code: 'throw new Error("provider sent nonsense")' },
-      ],
-    });
-    const [link] = await b.say("/link");
+    const { b, link } = await linkedBot("/broken", 'throw new Error("provider sent nonsense")');
     expect((await call("GET", link!)).statusCode).toBe(200);
     await idle();
     expect(await b.fresh()).toEqual([]);
