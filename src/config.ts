@@ -201,7 +201,8 @@ export function loadConfig(env: Env = process.env): Config {
     botCommandsLimit: integer(env, "BOT_COMMANDS_LIMIT", 5000, 1),
     botStorageMb: integer(env, "BOT_STORAGE_MB", 256, 1),
     importAllowPrivateUrls: flag(env, "IMPORT_ALLOW_PRIVATE_URLS", false),
-    webAppHtml: flag(env, "WEBAPP_HTML", true),
+    // A bot's page shares the platform's origin: with Telegram login on, a login sent to it could be read there.
+    webAppHtml: flag(env, "WEBAPP_HTML", optional(env, "TELEGRAM_LOGIN_BOT_TOKEN") === undefined),
     freePlan: {
       iterationsPerMonth: integer(env, "FREE_PLAN_ITERATIONS", 100_000),
       botsLimit: integer(env, "FREE_PLAN_BOTS", 20),

@@ -20,6 +20,10 @@ export interface TelegramIdentity {
 export const LOGIN_MAX_AGE_S = 24 * 3600;
 export const LINK_TOKEN_TTL_MS = 3600 * 1000;
 const NOT_CONFIGURED = "Telegram login is not configured";
+/** What a bot's public link answers (403) to a login the platform's login bot signed. */
+export const PLATFORM_LOGIN_REFUSED = "A bot's link does not take a Telegram login to this platform: sign in at /v2/auth/telegram";
+/** The fields of a login that Telegram signs (besides `hash`). */
+const LOGIN_FIELDS = ["id", "first_name", "last_name", "username", "photo_url", "auth_date"] as const;
 /** The endpoint that takes the Login Widget's signed fields. */
 const SIGN_IN_PATH = "/v2/auth/telegram";
 
@@ -64,30 +68,22 @@ export class TelegramLogin {
   private ownAddress(returnTo: string): string {
     const origin = new URL(this.bot.origin).origin;
     const url = URL.canParse(returnTo, `${origin}/`) ? new URL(returnTo, `${origin}/`) : undefined;
+    // The router decodes a path before matching it (`/%76%31/` is `/v1/`): so is the check.
+    const path = url && decodedPath(url.pathname);
     const safe =
       url?.origin === origin &&
+      path !== undefined &&
       !url.username &&
       !url.password &&
-      !url.pathname.startsWith("//") &&
-      (url.pathname === SIGN_IN_PATH || !isApiPath(url.pathname));
+      !path.startsWith("//") &&
+      (path === SIGN_IN_PATH || !isApiPath(path.toLowerCase()));
     if (!safe) throw new ValidationError([`Return to must be ${origin}${SIGN_IN_PATH} or a dashboard page on ${origin} (a path is enough)`]);
     return url.toString();
   }
 
-  /**
-   * Checks Login Widget data: the HMAC-SHA256 of the sorted `key=value` lines, keyed with the
-   * SHA-256 of the bot token, and an `auth_date` less than a day old.
-   */
-  verify(fields: Record<string, string>): TelegramIdentity {
-    const token = this.configuredToken();
-    const { hash, ...data } = fields;
-    const checkString = Object.keys(data)
-      .sort()
-      .map((key) => `${key}=${data[key]}`)
-      .join("\n");
-    const key = createHash("sha256").update(token).digest();
-    const expected = createHmac("sha256", key).update(checkString).digest("hex");
-    if (!hash || !safeEqual(expected, hash.toLowerCase())) throw new UnauthorizedError("Telegram login data is not authentic");
+  /** Checks Login Widget data: signed by the login bot, with an `auth_date` less than a day old. */
+  verify(data: Record<string, string>): TelegramIdentity {
+    if (!this.signed(data, this.configuredToken())) throw new UnauthorizedError("Telegram login data is not authentic");
     const age = this.clock.now() / 1000 - Number(data.auth_date);
     if (!Number.isFinite(age) || age > LOGIN_MAX_AGE_S || age < -300) {
       throw new UnauthorizedError("Telegram login data is outdated; sign in with Telegram again");
@@ -95,6 +91,31 @@ export class TelegramLogin {
     const id = Number(data.id);
     if (!Number.isSafeInteger(id) || id <= 0) throw new ValidationError(["Id is not a Telegram user id"]);
     return { id, first_name: data.first_name, last_name: data.last_name, username: data.username, photo_url: data.photo_url };
+  }
+
+  /**
+   * Whether `fields` are a login the platform's login bot signed, of any age: what a bot's
+   * public link (a web app, a Webhooks link) must refuse. Telegram sends a login to any address
+   * on the platform's domain, so an owner could have one sent to their bot's link.
+   */
+  isPlatformLogin(query: Record<string, string | undefined>): boolean {
+    return this.bot.token !== undefined && typeof query.hash === "string" && this.signed(query, this.bot.token);
+  }
+
+  /**
+   * Telegram's check of the login fields among `fields` (a link's own query may hold others):
+   * the HMAC-SHA256 of their sorted `key=value` lines, keyed with the SHA-256 of the bot token.
+   */
+  private signed(fields: Record<string, string | undefined>, token: string): boolean {
+    const { hash } = fields;
+    const data = Object.fromEntries(LOGIN_FIELDS.filter((key) => fields[key] !== undefined).map((key) => [key, fields[key]]));
+    const checkString = Object.keys(data)
+      .sort()
+      .map((key) => `${key}=${data[key]}`)
+      .join("\n");
+    const key = createHash("sha256").update(token).digest();
+    const expected = createHmac("sha256", key).update(checkString).digest("hex");
+    return typeof hash === "string" && safeEqual(expected, hash.toLowerCase());
   }
 
   /** The account linked to this Telegram user, if any. */
@@ -156,5 +177,14 @@ export class TelegramLogin {
       await this.link(claimed.user_id, identity, trx);
       return existing ? "already_linked" : "linked";
     });
+  }
+}
+
+/** A URL's path with its escapes decoded; undefined when one is broken. */
+function decodedPath(path: string): string | undefined {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return undefined;
   }
 }

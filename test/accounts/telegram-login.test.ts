@@ -45,11 +45,29 @@ describe.each(engines())("Telegram login on %s", (engine) => {
     const elsewhere = ["https://evil.example/", "//evil.example/after", "javascript:alert(1)", "https://botyard.example.evil.example/", "http://botyard.example/", "https://botyard.example:8443/"];
     // The platform's own addresses that serve what bot owners wrote, or keep a stranger's name in the address.
     const ownerContent = ["/v1/bots/7/new-webhook?command=x&redirect_to=https://evil.example/", "/v2/bots/7/web-app/page", "/telegram/webhook/7", "/docs", "https://evil.example@botyard.example/after", "/..//evil.example"];
+    // Escapes the router decodes before it matches a route, and broken ones.
+    ownerContent.push("/%76%31/bots/7/new-webhook?command=x", "/v%32/bots/7/web-app/page", "/V1/bots/7/new-webhook", "/%2F/evil.example", "/%E0%A4%A");
     for (const return_to of [...elsewhere, ...ownerContent]) {
       const response = await t.app.inject({ method: "POST", url: "/v2/auth/telegram_login_url", payload: { return_to } });
       expect(response.statusCode, return_to).toBe(422);
       expect(response.json()).toEqual({ errors: ["Return to must be https://botyard.example/v2/auth/telegram or a dashboard page on https://botyard.example (a path is enough)"] });
     }
+  });
+
+  it("keeps a login to the platform from a bot's public links, which their owners read", async () => {
+    const login = new URLSearchParams(widget(5550009)).toString();
+    for (const path of ["/v2/bots/1/web-app/page?secret=s&", "/v1/bots/1/new-webhook?command=x&"]) {
+      const refused = await t.app.inject({ method: "GET", url: path + login });
+      expect(refused.statusCode, path).toBe(403);
+      expect(refused.json()).toEqual({ error: "A bot's link does not take a Telegram login to this platform: sign in at /v2/auth/telegram" });
+      // The same fields signed by another bot (a bot's own login widget) are the bot's business.
+      const own = await t.app.inject({ method: "GET", url: path + new URLSearchParams(signWidget({ id: "5550009", auth_date: "1" }, "8000000001:AAOtherBotTokenOtherBotTokenOther_123")).toString() });
+      expect(own.json().error, path).not.toMatch(/Telegram login/);
+    }
+  });
+
+  it("serves bots' web apps as JSON only by default, a login being readable on the platform's origin", () => {
+    expect(t.platform.config.webAppHtml).toBe(false);
   });
 
   it("signs in with signed widget data, creating the account once and reusing it", async () => {

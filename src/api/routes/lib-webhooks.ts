@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { PLATFORM_LOGIN_REFUSED } from "../../accounts/telegram-login.js";
 import { NotFoundError } from "../../errors.js";
 import { publicOrigin, type Platform } from "../../platform.js";
 import { acceptWebhook, MAX_WEBHOOK_BODY_BYTES, WEBHOOK_CALLS_PER_MINUTE } from "../../runtime/lib-webhooks.js";
@@ -20,6 +21,7 @@ export const libWebhookRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = a
   const origin = publicOrigin(platform.config);
 
   const handler = async (request: import("fastify").FastifyRequest<{ Params: { bot_id: string }; Querystring: Record<string, string> }>, reply: import("fastify").FastifyReply) => {
+    if (platform.telegramLogin.isPlatformLogin(request.query)) return reply.code(403).send({ error: PLATFORM_LOGIN_REFUSED });
     const redirect = request.query.redirect_to;
     if (redirect !== undefined && !/^https?:\/\//i.test(redirect)) return reply.code(400).send({ error: "redirect_to must be an http or https URL" });
     const outcome = await acceptWebhook({ bots: platform.bots.store, botUsers: platform.botUsers, jobs: platform.jobs, attempts: platform.attempts }, {
@@ -40,7 +42,8 @@ export const libWebhookRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = a
       const { retryAfterS } = outcome.tooManyCalls;
       return reply.code(429).header("retry-after", String(retryAfterS)).send({ error: `The bot's links take ${WEBHOOK_CALLS_PER_MINUTE} calls a minute: call again in ${retryAfterS} s` });
     }
-    if (redirect !== undefined) reply.code(302).header("location", redirect);
+    // A target without a fragment would inherit this address's (where Telegram puts a login).
+    if (redirect !== undefined) reply.code(302).header("location", redirect.includes("#") ? redirect : `${redirect}#`);
     return { ok: true as const };
   };
   const schema = {
@@ -62,7 +65,7 @@ export const libWebhookRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = a
       200: z.object({ ok: z.literal(true) }).describe("The run is stored and will run"),
       302: z.object({ ok: z.literal(true) }).describe("The run is stored; the caller goes to redirect_to (Location)"),
       400: errorSchema,
-      403: errorSchema,
+      403: errorSchema.describe("The token or the redirect's token is not valid, or the query is a Telegram login to the platform, which no bot may read"),
       404: errorSchema,
       429: errorSchema.describe("The bot's links were called too often this minute (Retry-After)"),
     },

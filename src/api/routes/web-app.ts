@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { PLATFORM_LOGIN_REFUSED } from "../../accounts/telegram-login.js";
 import { NotFoundError } from "../../errors.js";
 import type { Platform } from "../../platform.js";
 import { parseId } from "../ids.js";
@@ -21,6 +22,7 @@ export const webAppRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async
   app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))));
   const handler = async (request: { params: { id: string; command: string }; query: Record<string, string>; body?: unknown }, reply: import("fastify").FastifyReply) => {
     const botId = parseId(request.params.id, "Bot");
+    if (platform.telegramLogin.isPlatformLogin(request.query)) return reply.code(403).send({ error: PLATFORM_LOGIN_REFUSED });
     const { secret, ...query } = request.query;
     if (!secret || !platform.webApps.check(botId, request.params.command, secret)) throw new NotFoundError("Web app");
     const body = request.body !== null && typeof request.body === "object" && !Array.isArray(request.body) ? (request.body as Record<string, unknown>) : {};
@@ -39,7 +41,7 @@ export const webAppRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async
     params: z.object({ id: z.string(), command: z.string().describe("The command's name, URL-encoded (`%2Fpage` for `/page`).") }),
     querystring: z.object({ secret: z.string().optional().describe("The link's credential, as WebApp.getUrl wrote it.") }).catchall(z.string()),
     produces: ["application/json", "text/html"],
-    response: { 200: z.unknown().describe("What the command rendered: JSON, or (with WEBAPP_HTML) the page in its own type"), 404: errorSchema },
+    response: { 200: z.unknown().describe("What the command rendered: JSON, or (with WEBAPP_HTML) the page in its own type"), 403: errorSchema.describe("The query is a Telegram login to the platform, which no bot may read"), 404: errorSchema },
   };
   // No HEAD twin: a link checker's HEAD must not run the command.
   app.get("/v2/bots/:id/web-app/:command", { exposeHeadRoute: false, schema: { ...schema, summary: "Open a web app page" } }, handler);
