@@ -80,8 +80,7 @@ export class CompatEffects {
       }
       case "render": {
         if (!invocation.web) {
-          // A Webhooks link was answered before its command ran: what the command renders has no one to go to.
-          if (invocation.kind === "webhook") return;
+          if (invocation.chain.fromWebhookLink) return;
           throw new CompatError("WebApp.render answers a web request: open this command through WebApp.getUrl");
         }
         const { content, mime_type } = action;

@@ -55,6 +55,8 @@ export class Chain {
    * then on a failure ends the update rather than retrying it, so nothing is sent twice.
    */
   committed = false;
+  /** Started by a Webhooks link, answered before it ran: `WebApp.render` (which shaped Bots.Business's answer) has nowhere to go. */
+  fromWebhookLink = false;
   /** Why the chain stopped starting executions (the quota, a cap), once it has. */
   stopped?: string;
   /** How its Telegram calls and BJS went, for a broadcast's counters: the chat blocked the bot (403) outranks a failure. */

@@ -202,6 +202,7 @@ export class Processor implements UpdateHandler {
     const params = message.includes(" ") ? message.slice(message.indexOf(" ") + 1) : "";
     const broadcast = request.trigger === "broadcast";
     const chain = new Chain(broadcast, BACKGROUND_TRIGGERS.has(request.trigger));
+    chain.fromWebhookLink = request.trigger === "webhook";
     this.deps.budget.spend(bot.owner.id, bot.row.id, 1);
     const { trigger } = request;
     const kind = trigger === "auto_retry" || trigger === "http_callback" || trigger === "broadcast" || trigger === "interop_callback" || trigger === "panel_saved" || trigger === "webhook" ? trigger : "scheduled";

@@ -23,11 +23,11 @@ describe.each(engines())("Webhooks on %s", (engine) => {
   const idle = () => (r.t.platform.jobs as EmbeddedJobQueue).idle();
   const call = (method: "GET" | "POST", link: string, extra: { payload?: string; headers?: Record<string, string> } = {}) => r.t.app.inject({ method, url: pathOf(link), ...extra });
 
-  /** A bot with the Webhooks library and `command`, and the link to it that the bot sent its user. */
-  const linkedBot = async (command: string, bjs_code: string) => {
+  /** A bot with the Webhooks library, `command` and `others`, and the link to `command` that the bot sent its user. */
+  const linkedBot = async (command: string, bjs_code: string, others: { command: string; bjs_code: string }[] = []) => {
     const b = await libraryBot({
       install: ["Webhooks"],
-      commands: [{ command: "/link", bjs_code: `Bot.sendMessage(Libs.Webhooks.getUrlFor({command: "${command}", user_id: user.id}), {parse_mode: null})` }, { command, bjs_code }],
+      commands: [{ command: "/link", bjs_code: `Bot.sendMessage(Libs.Webhooks.getUrlFor({command: "${command}", user_id: user.id}), {parse_mode: null})` }, { command, bjs_code }, ...others],
     });
     const [link] = await b.say("/link");
     return { b, link };
@@ -120,8 +120,10 @@ describe.each(engines())("Webhooks on %s", (engine) => {
     expect((await b.errors())[0]!.message).toBe("Webhooks.getUrl is deprecated: use Libs.Webhooks.getUrlFor({command, user_id})");
   });
 
-  it("a webhook command's WebApp.render (which shaped Bots.Business's answer) is ignored, not logged as an error", async () => {
-    const { b, link } = await linkedBot("/paid", 'WebApp.render({content: {status: "received"}}); Bot.sendMessage("Payment received")');
+  it("a webhook command's WebApp.render (which shaped Bots.Business's answer) is ignored, in its sub-commands too, not logged as an error", async () => {
+    const { b, link } = await linkedBot("/paid", 'WebApp.render({content: {status: "received"}}); Bot.runCommand("/receipt")', [
+      { command: "/receipt", bjs_code: 'WebApp.render({content: "ok"}); Bot.sendMessage("Payment received")' },
+    ]);
     const answer = await call("POST", link!, { payload: "{}", headers: { "content-type": "application/json" } });
     expect(answer.json()).toEqual({ ok: true });
     await idle();

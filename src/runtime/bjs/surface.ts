@@ -405,10 +405,14 @@ export function installBjsSurface(
       if (Number.isNaN(date.getTime())) fail("A datetime property needs a valid date");
       stored = date.toISOString();
     } else if (type === "integer" || type === "float") {
-      stored = Number(value);
-      if (!Number.isFinite(stored)) fail(`A property of type ${type} needs a number, got ${inspect(value)}`);
+      // A blank text is no number, though Number("") is 0.
+      stored = typeof value === "string" && value.trim() === "" ? NaN : Number(value);
+      const shown = typeof value === "number" ? String(value) : inspect(value);
+      if (!Number.isFinite(stored)) fail(`A property of type ${type} needs a number, got ${shown}`);
       // Bots.Business does not say what it does; cut toward zero (as an integer cast does), the bot goes on.
       if (type === "integer") stored = Math.trunc(stored);
+      // Past 2^53 a number has no exact integer: the host would refuse it after this run read it back.
+      if (type === "integer" && !Number.isSafeInteger(stored)) fail(`A property of type integer must be within ±${Number.MAX_SAFE_INTEGER}, got ${shown}`);
     } else if (type === "boolean") {
       stored = value === true || value === "true" || value === 1;
     } else if (type === "string" || type === "text") {
@@ -456,9 +460,10 @@ export function installBjsSurface(
       const where = target(scopeOf(spec), spec, `${owner}.setProp`);
       const list = spec.list === undefined || spec.list === null ? undefined : compat.listRef(spec.list);
       const key = keyOf(where, name);
-      // NaN and ±Infinity reach Bots.Business's backend as JSON's null (a bot's parseInt of a
-      // word): that deletes, as null does.
-      if (spec.value === null || spec.value === undefined || (typeof spec.value === "number" && !Number.isFinite(spec.value))) {
+      // Untyped, NaN and ±Infinity reach Bots.Business's backend as JSON's null (a bot's
+      // parseInt of a word): that deletes, as null does. Typed as a number, they throw below.
+      const unmade = typeof spec.value === "number" && !Number.isFinite(spec.value) && (spec.type === undefined || spec.type === null);
+      if (spec.value === null || spec.value === undefined || unmade) {
         knownProps.set(key, { found: false });
         act({ type: "setProp", ...where, name, value: null, value_type: null });
         return;

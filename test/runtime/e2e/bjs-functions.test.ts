@@ -218,7 +218,7 @@ describe.each(engines())("BJS functions, end to end on %s", (engine) => {
     expect((await errors())[0].title).toBe('An array property needs the explicit type "json"');
   });
 
-  it("a number BJS could not make (NaN, Infinity) deletes, as JSON's null does in Bots.Business; an integer is cut toward zero", async () => {
+  it("an untyped number BJS could not make (NaN, Infinity) deletes, as JSON's null does in Bots.Business; an integer is cut toward zero", async () => {
     const { say, errors } = await setup([
       { command: "/set", bjs_code: 'User.setProperty("age", 30); User.setProperty("i", 5.7, "integer"); User.setProperty("j", "-2.9", "integer"); Bot.setProp("r", 1 / 0)' },
       { command: "/nan", bjs_code: 'User.setProperty("age", parseInt("thirty")); Bot.sendMessage([User.getProperty("age", "none"), User.getProperty("i"), User.getProperty("j"), Bot.getProp("r", "none")].join(","))' },
@@ -228,6 +228,24 @@ describe.each(engines())("BJS functions, end to end on %s", (engine) => {
     expect((await say("/nan"))[0]!.text).toBe("none,5,-2,none");
     expect((await say("/read"))[0]!.text).toBe("none,number");
     expect(await errors()).toEqual([]);
+  });
+
+  it("a number property typed integer or float that is no number, or no exact integer, throws and keeps the old value", async () => {
+    const { say, errors } = await setup([
+      { command: "/set", bjs_code: 'User.setProperty("balance", 10, "integer")' },
+      { command: "/nan", bjs_code: 'User.setProperty("balance", 10 + parseFloat("ten"), "integer")' },
+      { command: "/blank", bjs_code: 'User.setProperty("balance", " ", "float")' },
+      { command: "/huge", bjs_code: 'User.setProperty("balance", 2 ** 60, "integer")' },
+      { command: "/read", bjs_code: 'Bot.sendMessage("" + User.getProperty("balance"))' },
+    ]);
+    await say("/set", 0);
+    for (const text of ["/nan", "/blank", "/huge"]) await say(text);
+    expect((await say("/read"))[0]!.text).toBe("10");
+    expect((await errors()).map((e: { title: string }) => e.title)).toEqual([
+      "A property of type integer must be within ±9007199254740991, got 1152921504606847000",
+      'A property of type float needs a number, got " "',
+      "A property of type integer needs a number, got NaN",
+    ]);
   });
 
   it("User properties, and user_id / user_telegramid addressing reach the same value", async () => {
