@@ -22,8 +22,9 @@ export const LINK_TOKEN_TTL_MS = 3600 * 1000;
 const NOT_CONFIGURED = "Telegram login is not configured";
 /** What a bot's public link answers (403) to a login the platform's login bot signed. */
 export const PLATFORM_LOGIN_REFUSED = "A bot's link does not take a Telegram login to this platform: sign in at /v2/auth/telegram";
-/** The fields of a login that Telegram signs (besides `hash`). */
-const LOGIN_FIELDS = ["id", "first_name", "last_name", "username", "photo_url", "auth_date"] as const;
+/** The fields Telegram signs (besides `hash`) in every login, and those it adds when the user has them. */
+const LOGIN_FIELDS_ALWAYS = ["id", "auth_date"];
+const LOGIN_FIELDS_IF_SET = ["first_name", "last_name", "username", "photo_url"];
 /** The endpoint that takes the Login Widget's signed fields. */
 const SIGN_IN_PATH = "/v2/auth/telegram";
 
@@ -83,7 +84,8 @@ export class TelegramLogin {
 
   /** Checks Login Widget data: signed by the login bot, with an `auth_date` less than a day old. */
   verify(data: Record<string, string>): TelegramIdentity {
-    if (!this.signed(data, this.configuredToken())) throw new UnauthorizedError("Telegram login data is not authentic");
+    const present = [...LOGIN_FIELDS_ALWAYS, ...LOGIN_FIELDS_IF_SET].filter((key) => data[key] !== undefined);
+    if (!this.signed(data, present, this.configuredToken())) throw new UnauthorizedError("Telegram login data is not authentic");
     const age = this.clock.now() / 1000 - Number(data.auth_date);
     if (!Number.isFinite(age) || age > LOGIN_MAX_AGE_S || age < -300) {
       throw new UnauthorizedError("Telegram login data is outdated; sign in with Telegram again");
@@ -99,19 +101,26 @@ export class TelegramLogin {
    * on the platform's domain, so an owner could have one sent to their bot's link.
    */
   isPlatformLogin(query: Record<string, string | undefined>): boolean {
-    return this.bot.token !== undefined && typeof query.hash === "string" && this.signed(query, this.bot.token);
+    const { token } = this.bot;
+    if (token === undefined || typeof query.hash !== "string" || LOGIN_FIELDS_ALWAYS.some((key) => query[key] === undefined)) return false;
+    // The link may already hold a field this user's login lacks (`&last_name=`): Telegram signed
+    // some of the optional fields present, so each choice of them is tried (16 at most).
+    const optional = LOGIN_FIELDS_IF_SET.filter((key) => query[key] !== undefined);
+    for (let choice = 0; choice < 1 << optional.length; choice++) {
+      if (this.signed(query, [...LOGIN_FIELDS_ALWAYS, ...optional.filter((_, i) => choice & (1 << i))], token)) return true;
+    }
+    return false;
   }
 
   /**
-   * Telegram's check of the login fields among `fields` (a link's own query may hold others):
-   * the HMAC-SHA256 of their sorted `key=value` lines, keyed with the SHA-256 of the bot token.
+   * Telegram's check of `keys` among `fields` (a link's own query may hold others): the
+   * HMAC-SHA256 of their sorted `key=value` lines, keyed with the SHA-256 of the bot token.
    */
-  private signed(fields: Record<string, string | undefined>, token: string): boolean {
+  private signed(fields: Record<string, string | undefined>, keys: readonly string[], token: string): boolean {
     const { hash } = fields;
-    const data = Object.fromEntries(LOGIN_FIELDS.filter((key) => fields[key] !== undefined).map((key) => [key, fields[key]]));
-    const checkString = Object.keys(data)
+    const checkString = [...keys]
       .sort()
-      .map((key) => `${key}=${data[key]}`)
+      .map((key) => `${key}=${fields[key]}`)
       .join("\n");
     const key = createHash("sha256").update(token).digest();
     const expected = createHmac("sha256", key).update(checkString).digest("hex");

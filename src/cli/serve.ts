@@ -59,6 +59,9 @@ export async function startServing(config: Config, options: ServingOptions = {})
   // The api polls no bot: in shared mode the workers take its bots' polling up.
   const platform = await createPlatform(config, { ...platformOptions, log, polls: doesWork(role) });
   platform.metrics.setDefaultLabels({ role });
+  if (config.webAppHtml && config.telegramLoginBotToken) {
+    platform.log.warn("WEBAPP_HTML is on beside Telegram login: a bot's HTML page could read a platform login sent to its address; set WEBAPP_HTML=false unless every bot owner is trusted");
+  }
   // Every role wires processing: what an API call sets off (a web app page, a panel's
   // on_saving run, auto retry kept in step with a bot's start and commands) happens where the
   // call is. The api runs BJS only to render web app pages, in one sandbox started at the first.

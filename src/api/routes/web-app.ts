@@ -22,9 +22,9 @@ export const webAppRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async
   app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))));
   const handler = async (request: { params: { id: string; command: string }; query: Record<string, string>; body?: unknown }, reply: import("fastify").FastifyReply) => {
     const botId = parseId(request.params.id, "Bot");
-    if (platform.telegramLogin.isPlatformLogin(request.query)) return reply.code(403).send({ error: PLATFORM_LOGIN_REFUSED });
     const { secret, ...query } = request.query;
     if (!secret || !platform.webApps.check(botId, request.params.command, secret)) throw new NotFoundError("Web app");
+    if (platform.telegramLogin.isPlatformLogin(query)) return reply.code(403).send({ error: PLATFORM_LOGIN_REFUSED });
     const body = request.body !== null && typeof request.body === "object" && !Array.isArray(request.body) ? (request.body as Record<string, unknown>) : {};
     const rendered = await platform.webApps.serve(botId, request.params.command, { ...query, ...body });
     if (rendered === "not running") return reply.code(404).send({ error: "The bot is not running" });
