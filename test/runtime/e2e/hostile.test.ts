@@ -14,6 +14,17 @@ async function errorTitles(r: ReturnType<typeof useRuntime>, bot: { id: number; 
   return ((await r.t.app.inject({ method: "GET", url: `/v2/bots/${bot.id}/error_logs?api_key=${bot.apiKey}&per_page=200` })).json() as { title: string }[]).map((e) => e.title);
 }
 
+/** A new user, Mallory, in a private chat with `bot`: `tell` sends texts and answers the texts of the bot's next `count` replies. */
+async function mallory(r: ReturnType<typeof useRuntime>, bot: Awaited<ReturnType<ReturnType<typeof useRuntime>["bot"]>>) {
+  const user = await r.emulator.client.createUser({ first_name: "Mallory" });
+  const chat = await user.privateChat(bot.telegram);
+  return async (texts: string[], count: number) => {
+    for (const text of texts) await user.sendText(chat, text);
+    await bot.deliver();
+    return (await chat.waitForBotMessages({ count, timeoutMs: 10_000 })).map((m) => m.text);
+  };
+}
+
 /** What `/fill a` and `/fill b` (100 values of 10 KB each) count against an update's 2 MB. */
 const twoFills = ["a", "b"].flatMap((run) => Array.from({ length: 100 }, (_, i) => propertyBytes(`${run}-${i}`, JSON.stringify("x".repeat(10_000))))).reduce((sum, bytes) => sum + bytes, 0);
 
@@ -206,11 +217,8 @@ describe.each(engines())("a bot cannot fill the disk with properties, on %s", (e
       { command: "/fill", bjs_code: "for (var i = 0; i < 150; i++) Bot.setProperty(params + i, 'x'.repeat(10000), 'text'); Bot.sendMessage('filled ' + params)" },
       { command: "/count", bjs_code: "Bot.setProperty('count', 1, 'integer'); Bot.sendMessage('counted')" },
     ]);
-    const user = await r.emulator.client.createUser({ first_name: "Mallory" });
-    const chat = await user.privateChat(bot.telegram);
-    for (const text of ["/fill a", "/fill b"]) await user.sendText(chat, text);
-    await bot.deliver();
-    expect((await chat.waitForBotMessages({ count: 2, timeoutMs: 10_000 })).map((m) => m.text)).toEqual(["filled a", "filled b"]);
+    const tell = await mallory(r, bot);
+    expect(await tell(["/fill a", "/fill b"], 2)).toEqual(["filled a", "filled b"]);
 
     // PostgreSQL counts a run's writes at its commit, so the first run may pass the quota by what it writes; the second stores nothing.
     const properties = r.t.platform.properties;
@@ -221,9 +229,7 @@ describe.each(engines())("a bot cannot fill the disk with properties, on %s", (e
     expect(titles).toContainEqual(expect.stringMatching(/^Property b0 not saved: the bot's properties and lists take 1 MB, their quota is 1 MB/));
 
     // New properties stay refused; the bot still answers.
-    await user.sendText(chat, "/count");
-    await bot.deliver();
-    expect((await chat.waitForBotMessages({ count: 1, timeoutMs: 10_000 })).map((m) => m.text)).toEqual(["counted"]);
+    expect(await tell(["/count"], 1)).toEqual(["counted"]);
     expect(await properties.get(bot.id, "bot", "count")).toBeUndefined();
 
     // The changes PostgreSQL notes (a row per statement) are folded into the bot's total as checks find them many.
@@ -247,12 +253,8 @@ describe.each(engines())("what one update may store, on %s", (engine) => {
       { command: "/fill", bjs_code: "for (var i = 0; i < 100; i++) Bot.setProperty(params + '-' + i, 'x'.repeat(10000), 'text')" },
       { command: "/later", bjs_code: "Bot.run({ command: '/fill', run_after: 3600, options: { pad: 'y'.repeat(Number(params)) } }); Bot.sendMessage('scheduled')" },
     ]);
-    const user = await r.emulator.client.createUser({ first_name: "Mallory" });
-    const chat = await user.privateChat(bot.telegram);
-    for (const text of ["/root", "/later 10000", "/later 10300"]) await user.sendText(chat, text);
-    await bot.deliver();
     // Options past the cap throw where Bot.run is called, as other bad arguments do.
-    expect((await chat.waitForBotMessages({ count: 4, timeoutMs: 10_000 })).map((m) => m.text)).toEqual(["z".repeat(3000), "done", "scheduled", DEFAULT_ERROR_REPLY]);
+    expect(await (await mallory(r, bot))(["/root", "/later 10000", "/later 10300"], 4)).toEqual(["z".repeat(3000), "done", "scheduled", DEFAULT_ERROR_REPLY]);
 
     const stored = await r.t.platform.properties.list(bot.id, { scope: "bot" }, { limit: 1, offset: 0 });
     // Each counts its name, its JSON and 64, until the next would pass 2 MB.
@@ -281,11 +283,7 @@ describe.each(engines())("what one update may store, on %s", (engine) => {
       { command: "/fill", bjs_code: "for (var i = 0; i < 100; i++) Bot.setProperty(params + '-' + i, 'x'.repeat(10000), 'text')" },
       { command: "/lists", bjs_code: "for (var i = 0; i < 500; i++) new List({ name: (i + '-').padEnd(253, 'l') }).create()" },
     ]);
-    const user = await r.emulator.client.createUser({ first_name: "Mallory" });
-    const chat = await user.privateChat(bot.telegram);
-    await user.sendText(chat, "/root");
-    await bot.deliver();
-    expect((await chat.waitForBotMessages({ count: 1, timeoutMs: 10_000 })).map((m) => m.text)).toEqual(["done"]);
+    expect(await (await mallory(r, bot))(["/root"], 1)).toEqual(["done"]);
 
     const left = 2 * 1024 * 1024 - listBytes("m") - twoFills;
     const fitting = Math.floor(left / listBytes("l".repeat(253)));
@@ -315,11 +313,7 @@ describe.each(engines())("what one update may store, on %s", (engine) => {
       { command: "/readd", bjs_code: "var m = new List({ name: 'm' }); for (var i = 0; i < 400; i++) m.addUser(user)" },
       { command: "/late", bjs_code: `Bot.setProp({ name: 'late', value: 'y', list: '${lateList}' })` },
     ]);
-    const user = await r.emulator.client.createUser({ first_name: "Mallory" });
-    const chat = await user.privateChat(bot.telegram);
-    await user.sendText(chat, "/root");
-    await bot.deliver();
-    expect((await chat.waitForBotMessages({ count: 1, timeoutMs: 10_000 })).map((m) => m.text)).toEqual(["done"]);
+    expect(await (await mallory(r, bot))(["/root"], 1)).toEqual(["done"]);
 
     const { db } = r.t.platform.database;
     expect(await db.selectFrom("properties").select("name").where("bot_id", "=", bot.id).where("name", "in", ["p9", "late"]).execute()).toEqual([{ name: "p9" }]);
