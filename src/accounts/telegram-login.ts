@@ -85,7 +85,7 @@ export class TelegramLogin {
   /** Checks Login Widget data: signed by the login bot, with an `auth_date` less than a day old. */
   verify(data: Record<string, string>): TelegramIdentity {
     const present = [...LOGIN_FIELDS_ALWAYS, ...LOGIN_FIELDS_IF_SET].filter((key) => data[key] !== undefined);
-    if (!this.signed(data, present, this.configuredToken())) throw new UnauthorizedError("Telegram login data is not authentic");
+    if (!signed(data, present, signingKey(this.configuredToken()))) throw new UnauthorizedError("Telegram login data is not authentic");
     const age = this.clock.now() / 1000 - Number(data.auth_date);
     if (!Number.isFinite(age) || age > LOGIN_MAX_AGE_S || age < -300) {
       throw new UnauthorizedError("Telegram login data is outdated; sign in with Telegram again");
@@ -106,25 +106,11 @@ export class TelegramLogin {
     // The link may already hold a field this user's login lacks (`&last_name=`): Telegram signed
     // some of the optional fields present, so each choice of them is tried (16 at most).
     const optional = LOGIN_FIELDS_IF_SET.filter((key) => query[key] !== undefined);
+    const key = signingKey(token);
     for (let choice = 0; choice < 1 << optional.length; choice++) {
-      if (this.signed(query, [...LOGIN_FIELDS_ALWAYS, ...optional.filter((_, i) => choice & (1 << i))], token)) return true;
+      if (signed(query, [...LOGIN_FIELDS_ALWAYS, ...optional.filter((_, i) => choice & (1 << i))], key)) return true;
     }
     return false;
-  }
-
-  /**
-   * Telegram's check of `keys` among `fields` (a link's own query may hold others): the
-   * HMAC-SHA256 of their sorted `key=value` lines, keyed with the SHA-256 of the bot token.
-   */
-  private signed(fields: Record<string, string | undefined>, keys: readonly string[], token: string): boolean {
-    const { hash } = fields;
-    const checkString = [...keys]
-      .sort()
-      .map((key) => `${key}=${fields[key]}`)
-      .join("\n");
-    const key = createHash("sha256").update(token).digest();
-    const expected = createHmac("sha256", key).update(checkString).digest("hex");
-    return typeof hash === "string" && safeEqual(expected, hash.toLowerCase());
   }
 
   /** The account linked to this Telegram user, if any. */
@@ -187,6 +173,25 @@ export class TelegramLogin {
       return existing ? "already_linked" : "linked";
     });
   }
+}
+
+/** What Telegram keys a login's signature with: the SHA-256 of the login bot's token. */
+function signingKey(token: string): Buffer {
+  return createHash("sha256").update(token).digest();
+}
+
+/**
+ * Telegram's check of `keys` among `fields` (a link's own query may hold others): the
+ * HMAC-SHA256 of their sorted `key=value` lines, keyed with `signingKey`.
+ */
+function signed(fields: Record<string, string | undefined>, keys: readonly string[], key: Buffer): boolean {
+  const { hash } = fields;
+  const checkString = [...keys]
+    .sort()
+    .map((name) => `${name}=${fields[name]}`)
+    .join("\n");
+  const expected = createHmac("sha256", key).update(checkString).digest("hex");
+  return typeof hash === "string" && safeEqual(expected, hash.toLowerCase());
 }
 
 /** A URL's path with its escapes decoded; undefined when one is broken. */

@@ -177,6 +177,7 @@ export class Processor implements UpdateHandler {
   }
 
   private async runNow(request: RunRequest): Promise<Chain | RunSkipped> {
+    const { trigger } = request;
     const bot = await this.runnable(request.botId);
     if (typeof bot === "string") return bot;
     const book = await this.deps.books.of(bot.row.id, bot.row.commands_version);
@@ -188,23 +189,22 @@ export class Processor implements UpdateHandler {
       // A command BJS named for later (Bot.run, a callback) that the bot does not have: said as a sub-command's is.
       if ("name" in request.command) {
         const { name } = request.command;
-        await this.deps.errorLog.record(bot.row.id, { message: `Command not found: ${name}`, trigger: request.trigger, user_id: request.userId ?? null, chat_id: request.chatId ?? null, group_key: `missing:${name}` });
+        await this.deps.errorLog.record(bot.row.id, { message: `Command not found: ${name}`, trigger, user_id: request.userId ?? null, chat_id: request.chatId ?? null, group_key: `missing:${name}` });
       }
       return "no command";
     }
     const remembered = <T>(row: T | undefined) => (row ? { row, justCreated: false } : null);
     const user = request.userId ? remembered(await this.deps.botUsers.byId(bot.row.id, request.userId)) : null;
     // An admin panel's on_saving user, a webhook's, and a user a Bot.run names, is reached in their private chat with the bot.
-    const inPrivate = request.trigger === "panel_saved" || request.trigger === "webhook" || request.trigger === "scheduled";
+    const inPrivate = trigger === "panel_saved" || trigger === "webhook" || trigger === "scheduled";
     const chatRow = request.chatId ? await this.deps.chats.byId(bot.row.id, request.chatId) : user && inPrivate ? await this.deps.chats.privateOf(bot.row.id, user.row.id) : undefined;
     const chat = remembered(chatRow);
     const message = request.message ?? ("name" in request.command ? request.command.name : command.command);
     const params = message.includes(" ") ? message.slice(message.indexOf(" ") + 1) : "";
-    const broadcast = request.trigger === "broadcast";
-    const chain = new Chain(broadcast, BACKGROUND_TRIGGERS.has(request.trigger));
-    chain.fromWebhookLink = request.trigger === "webhook";
+    const broadcast = trigger === "broadcast";
+    const chain = new Chain(broadcast, BACKGROUND_TRIGGERS.has(trigger));
+    chain.fromWebhookLink = trigger === "webhook";
     this.deps.budget.spend(bot.owner.id, bot.row.id, 1);
-    const { trigger } = request;
     const kind = trigger === "auto_retry" || trigger === "http_callback" || trigger === "broadcast" || trigger === "interop_callback" || trigger === "panel_saved" || trigger === "webhook" ? trigger : "scheduled";
     try {
       await this.deps.runner.run({ bot, book, command, kind, user, chat, message, params, request: null, options: request.options, tgUpdate: null, depth: 0, chain, http: request.http });

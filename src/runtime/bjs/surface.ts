@@ -409,10 +409,12 @@ export function installBjsSurface(
       stored = typeof value === "string" && value.trim() === "" ? NaN : Number(value);
       const shown = typeof value === "number" ? String(value) : inspect(value);
       if (!Number.isFinite(stored)) fail(`A property of type ${type} needs a number, got ${shown}`);
-      // Bots.Business does not say what it does; cut toward zero (as an integer cast does), the bot goes on.
-      if (type === "integer") stored = Math.trunc(stored);
-      // Past 2^53 a number has no exact integer: the host would refuse it after this run read it back.
-      if (type === "integer" && !Number.isSafeInteger(stored)) fail(`A property of type integer must be within ±${Number.MAX_SAFE_INTEGER}, got ${shown}`);
+      if (type === "integer") {
+        // Bots.Business does not say what it does; cut toward zero (as an integer cast does), the bot goes on.
+        stored = Math.trunc(stored);
+        // Past 2^53 a number has no exact integer: the host would refuse it after this run read it back.
+        if (!Number.isSafeInteger(stored)) fail(`A property of type integer must be within ±${Number.MAX_SAFE_INTEGER}, got ${shown}`);
+      }
     } else if (type === "boolean") {
       stored = value === true || value === "true" || value === 1;
     } else if (type === "string" || type === "text") {

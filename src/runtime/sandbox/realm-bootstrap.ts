@@ -147,11 +147,9 @@ export function realmBootstrap(
 
   /**
    * A thrown value as bounded plain data (a null-prototype record, so no toJSON is looked up):
-   * what the host gets of a BJS failure. `compile` marks a body that did not parse.
-   */
-  /**
-   * What a thrown value says; a TypeError about an undefined value also says what library the
-   * execution read and lacked, if it did (`Libs.Name` is undefined): most likely what it used.
+   * what the host gets of a BJS failure. `compile` marks a body that did not parse. A TypeError
+   * about an undefined value also says what library the execution read and lacked, if it did
+   * (`Libs.Name` is undefined): most likely what it used.
    */
   const describe = (thrown: unknown, compile: boolean, lacking: string | undefined) => {
     if (isError(thrown)) {
