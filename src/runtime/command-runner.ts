@@ -105,6 +105,7 @@ export class CommandRunner {
     });
     if (book.libs.length > 0 && !result.error) book.libHandlers ??= new Set(result.handlers);
     invocation.chain.committed = true;
+    invocation.chain.produced(result.actions.length, result.outputChars);
     this.deps.metrics.execution(result.error);
     const setCache = result.error ? undefined : result.actions.find((action) => action.type === "setCache");
     if (setCache) {

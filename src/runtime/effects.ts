@@ -257,11 +257,13 @@ export class Effects {
     const runner = this.deps.runner();
     const { chain } = parent;
     if (chain.stopped !== undefined) return;
-    // Too deep ends this branch; too many ends the chain. Either is said once per update, as an
-    // uncaught error is (spec/bjs.md §2.14): logged, and answered in a private chat.
-    if (parent.depth + 1 > MAX_SUB_COMMAND_DEPTH || chain.executions >= MAX_EXECUTIONS_PER_UPDATE) {
-      if (chain.executions >= MAX_EXECUTIONS_PER_UPDATE) chain.stop("Too many sub commands");
-      if (chain.note("Too many sub commands")) await runner.fail(parent, { message: "Too many sub commands" });
+    // Too deep ends this branch; too many executions, or too much produced, ends the chain. Each
+    // is said once per update, as an uncaught error is (spec/bjs.md §2.14): logged, and answered in a private chat.
+    const ending = chain.executions >= MAX_EXECUTIONS_PER_UPDATE ? "Too many sub commands" : chain.overproduced();
+    if (parent.depth + 1 > MAX_SUB_COMMAND_DEPTH || ending) {
+      if (ending) chain.stop(ending);
+      const refusal = ending ?? "Too many sub commands";
+      if (chain.note(refusal)) await runner.fail(parent, { message: refusal });
       return;
     }
     const found = commandNamed(parent.book, text, parent.bot.row.username) ?? (await runner.libHandler(parent.bot, parent.book, text));

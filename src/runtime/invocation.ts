@@ -30,6 +30,13 @@ export const MAX_HTTP_PER_UPDATE = 100;
  * the quota the bot's updates running at once can go; no real bot comes near it.
  */
 export const MAX_STORED_BYTES_PER_UPDATE = 2 * 1024 * 1024;
+/**
+ * Actions, and characters of output, one update's executions may produce in all: past either,
+ * it starts no more. Each execution has its own caps (500 actions, 2 MB), but this thread reads
+ * and applies every action, and a hundred sub-commands at their caps cost it seconds.
+ */
+export const MAX_ACTIONS_PER_UPDATE = 5000;
+export const MAX_OUTPUT_CHARS_PER_UPDATE = 8 * 1024 * 1024;
 /** Entries one update writes to its bot's error log (one per execution it may start). */
 export const MAX_LOGGED_PER_UPDATE = MAX_EXECUTIONS_PER_UPDATE;
 
@@ -47,6 +54,9 @@ export class Chain {
   executions = 1;
   sends = 0;
   httpRequests = 0;
+  /** Actions and output characters the executions produced so far (see `produced`). */
+  private actions = 0;
+  private outputChars = 0;
   storedBytes = 0;
   /** The bot's HTTP requests waiting for their answers, counted at the update's first and kept up to date by it. */
   httpWaiting?: number;
@@ -102,6 +112,19 @@ export class Chain {
   /** Stops the chain: it starts no execution any more. */
   stop(reason: string): void {
     this.stopped ??= reason;
+  }
+
+  /** Counts what an execution produced against the update's caps. */
+  produced(actions: number, outputChars: number): void {
+    this.actions += actions;
+    this.outputChars += outputChars;
+  }
+
+  /** Why the update may start no more executions for what its executions produced, if so. */
+  overproduced(): string | undefined {
+    if (this.actions >= MAX_ACTIONS_PER_UPDATE) return `Too many actions in one update (the limit is ${MAX_ACTIONS_PER_UPDATE})`;
+    if (this.outputChars >= MAX_OUTPUT_CHARS_PER_UPDATE) return `Too much output in one update (the limit is ${MAX_OUTPUT_CHARS_PER_UPDATE / 1024 / 1024} M characters)`;
+    return undefined;
   }
 
   /** Answers true the first time a refusal comes up, so it is logged once per update. */

@@ -23,6 +23,8 @@ export interface ExecutionResult {
   error?: BjsError;
   /** The names the execution's libraries registered with `on` (spec/bjs.md §6.1). */
   handlers: string[];
+  /** Characters of output that reached the platform, read or refused. */
+  outputChars: number;
 }
 
 /** Deepest nesting accepted in an output; Telegram's deepest parameters are about 6 levels. */
@@ -82,7 +84,8 @@ export function readOutcome(raw: RawOutcome, body: Body, limits: ExecutionLimits
   if (raw.stop === "timeout") error = { ...plainError(`Command timed out: BJS ran longer than ${timeoutMs / 1000} s`), timedOut: true };
   if (raw.stop === "memory") error = { ...plainError("Command stopped: BJS used more memory than allowed"), outOfMemory: true };
   if (raw.stop === "crash") error = { ...plainError("Command stopped: BJS used more memory than allowed at once, and its sandbox was replaced"), outOfMemory: true };
-  return error ? { actions, error: mendedError(error), handlers } : { actions, handlers };
+  const outputChars = raw.output?.length ?? 0;
+  return error ? { actions, error: mendedError(error), handlers, outputChars } : { actions, handlers, outputChars };
 }
 
 /** An error whose text both engines store alike (see mendedText), for the error log. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_ERROR_REPLY } from "../../../src/runtime/command-runner.js";
 import { engines } from "../../support/platform.js";
 import { useRuntime, type CommandSpec } from "../../support/runtime.js";
-import { MAX_LOGGED_PER_UPDATE } from "../../../src/runtime/invocation.js";
+import { MAX_ACTIONS_PER_UPDATE, MAX_LOGGED_PER_UPDATE } from "../../../src/runtime/invocation.js";
 import { KEYBOARD_ONLY_TEXT } from "../../../src/runtime/answer.js";
 
 describe.each(engines())("BJS functions, end to end on %s", (engine) => {
@@ -177,6 +177,18 @@ describe.each(engines())("BJS functions, end to end on %s", (engine) => {
     const replies = await say("/loop", 12);
     expect(replies.slice(-2).map((reply) => reply.text)).toEqual(["n10", DEFAULT_ERROR_REPLY]);
     expect((await errors()).map((entry: { title: string }) => entry.title)).toEqual(["Too many sub commands"]);
+  });
+
+  it("stops a chain whose executions produced more actions than an update may, once the cap is reached", async () => {
+    // Each execution queues 500 actions (its own cap): the tenth reaches the update's.
+    const { say, errors } = await setup([
+      { command: "/fan", bjs_code: 'Bot.setProp("runs", completed_commands_count + 1); for (var i = 0; i < 498; i++) Bot.setProp("k", i); Bot.runCommand("/fan")' },
+      { command: "/runs", bjs_code: 'Bot.sendMessage(String(Bot.getProp("runs")))' },
+    ]);
+    expect((await say("/fan")).map((reply) => reply.text)).toEqual([DEFAULT_ERROR_REPLY]);
+    expect(MAX_ACTIONS_PER_UPDATE / 500).toBe(10);
+    expect((await say("/runs"))[0]!.text).toBe("10");
+    expect((await errors()).map((entry: { title: string }) => entry.title)).toEqual([`Too many actions in one update (the limit is ${MAX_ACTIONS_PER_UPDATE})`]);
   });
 
   it("logs at most one error per execution an update may start, then says the rest are left out", async () => {
