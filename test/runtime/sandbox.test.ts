@@ -300,6 +300,28 @@ describe("hostile BJS", () => {
     expect(next.actions).toHaveLength(1);
   });
 
+  it("runs again alone a run refused an ArrayBuffer while another bot's realm held the isolate's memory", async () => {
+    // 64 MB of heap: buffers of 40 and 60 MB do not fit together (the young generation adds about 24).
+    const small = new Executor({ isolates: 1, memoryMb: 64, warmMb: 8, limits });
+    const once = (botId: number, ownerId: number, code: string) => small.execute({ botId, ownerId, segments: [{ name: "/start", code }], globals: { chat, user }, reads: async () => "null", timeoutMs: 2000 });
+    try {
+      // A buffer on a member of a member function outlives its run (the guard does not walk them).
+      const parked = await once(1, 1, "Math.min.hold = new Uint8Array(40 * 1024 * 1024); Math.min.hold[5] = 9; Bot.sendMessage('parked')");
+      expect(parked.actions.map(textOf)).toEqual(["parked"]);
+      const other = await once(2, 2, "var mine = new Uint8Array(60 * 1024 * 1024); mine[1] = 1; Bot.sendMessage('allocated')");
+      expect(other.error).toBeUndefined();
+      expect(other.actions.map(textOf)).toEqual(["allocated"]);
+      // The fresh isolate holds nothing of the first bot's realm; the process lived on.
+      expect((await once(1, 1, "Bot.sendMessage(typeof Math.min.hold)")).actions.map(textOf)).toEqual(["undefined"]);
+      expect(small.restarts).toBe(0);
+      // Alone, a buffer past the memory is the bot's own error.
+      const alone = await once(2, 2, "new Uint8Array(120 * 1024 * 1024)");
+      expect(alone.error).toMatchObject({ name: "RangeError", message: "Array buffer allocation failed" });
+    } finally {
+      small.dispose();
+    }
+  });
+
   it("contains deep recursion as an ordinary error", async () => {
     const result = await run("function f(n) { return f(n + 1) + 1 } f(0)");
     expect(result.error).toMatchObject({ name: "RangeError", message: "Maximum call stack size exceeded" });

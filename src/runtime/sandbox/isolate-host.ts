@@ -111,6 +111,20 @@ function remember<T>(set: Set<T>, item: T): void {
   set.add(item);
 }
 
+/** V8's message when the isolate's memory cannot hold a new ArrayBuffer (a RangeError BJS can catch, not a stop). */
+const BUFFER_ALLOCATION_FAILED = "Array buffer allocation failed";
+
+/** Whether an output's error is a failed ArrayBuffer allocation: parsed only when its text appears at all. */
+function failedBufferAllocation(output: string | null): boolean {
+  if (output === null || !output.includes(BUFFER_ALLOCATION_FAILED)) return false;
+  try {
+    const error = (JSON.parse(output) as { error?: { name?: unknown; message?: unknown } | null }).error;
+    return error?.name === "RangeError" && error.message === BUFFER_ALLOCATION_FAILED;
+  } catch {
+    return false;
+  }
+}
+
 const idleReads: HostReads = async () => {
   throw new Error("The command has ended: BJS cannot read after its body");
 };
@@ -465,6 +479,13 @@ export class IsolateHost {
       const shared = this.realms.size > 1;
       this.renew();
       return { output: null, stop: "memory", shared };
+    }
+    if (this.realms.size > 1 && failedBufferAllocation(outcome.output)) {
+      // Another bot's realm may hold what filled the isolate (a buffer kept on a member of a
+      // member function outlives its runs): the run goes again alone, as when the memory limit stopped it.
+      this.isolate.dispose();
+      this.renew();
+      return { output: null, stop: "memory", shared: true };
     }
     if (!reusable) {
       this.realms.delete(botId);
