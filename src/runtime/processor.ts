@@ -207,7 +207,8 @@ export class Processor implements UpdateHandler {
     this.deps.budget.spend(bot.owner.id, bot.row.id, 1);
     const kind = trigger === "auto_retry" || trigger === "http_callback" || trigger === "broadcast" || trigger === "interop_callback" || trigger === "panel_saved" || trigger === "webhook" ? trigger : "scheduled";
     try {
-      await this.deps.runner.run({ bot, book, command, kind, user, chat, message, params, request: null, options: request.options, tgUpdate: null, depth: 0, chain, http: request.http });
+      // It follows another command (a later call, a callback), so BJS's completed_commands_count is above 0 (spec/bjs.md §2.2).
+      await this.deps.runner.run({ bot, book, command, kind, user, chat, message, params, request: null, options: request.options, tgUpdate: null, depth: 1, chain, http: request.http });
     } catch (error) {
       if (!effectsBegan(chain)) throw error;
       chain.troubled("failed");

@@ -52,7 +52,7 @@ describe.each(engines())("runs from anywhere, on %s", (engine) => {
   it("runs Bot.run with run_after once, later, with its options, user and chat and no request", async () => {
     const { send, messagesAfter, scheduled } = await setup([
       { command: "/remind", bjs_code: "Bot.run({command: '/ring', run_after: 60, label: 'ring-' + user.id, options: {note: 'tea'}})" },
-      { command: "/ring", bjs_code: "Bot.sendMessage('ring: ' + options.note + ', ' + user.first_name + ', request ' + typeof request + ' ' + (request === null))" },
+      { command: "/ring", bjs_code: "Bot.sendMessage('ring: ' + options.note + ', ' + user.first_name + ', request ' + typeof request + ' ' + (request === null) + ', count ' + completed_commands_count)" },
     ]);
     await send("/remind");
     const waiting = await scheduled();
@@ -60,7 +60,8 @@ describe.each(engines())("runs from anywhere, on %s", (engine) => {
     expect(waiting[0].label).toMatch(/^ring-\d+$/);
     await r.t.clock.advanceAsync(30_000);
     expect(await scheduled()).toHaveLength(1);
-    expect(await messagesAfter(1, 10_000)).toEqual(["ring: tea, Ada, request object true"]);
+    // A later run follows another command: not the first of an interaction (spec/bjs.md §2.2).
+    expect(await messagesAfter(1, 10_000)).toEqual(["ring: tea, Ada, request object true, count 1"]);
     expect(await scheduled()).toEqual([]);
   });
 
@@ -113,10 +114,10 @@ describe.each(engines())("runs from anywhere, on %s", (engine) => {
   it("calls a web API off the execution and runs success with content, status, headers and cookies", async () => {
     const { send, messagesAfter } = await setup([
       { command: "/call", bjs_code: `HTTP.post({url: '${web.url}/echo', body: {x: 1}, headers: {'X-Test': 'yes'}, success: '/got ok', options: {asked: 'post'}})` },
-      { command: "/got", bjs_code: "var answer = JSON.parse(content); Bot.sendMessage([params, options.asked, http_status, answer.method, answer.body, answer.header, cookies.session, http_headers['content-type']].join('|'), {parse_mode: null})" },
+      { command: "/got", bjs_code: "var answer = JSON.parse(content); Bot.sendMessage([params, options.asked, http_status, answer.method, answer.body, answer.header, cookies.session, http_headers['content-type'], completed_commands_count].join('|'), {parse_mode: null})" },
     ]);
     await send("/call");
-    expect(await messagesAfter(1)).toEqual(['ok|post|200|POST|{"x":1}|yes|abc|application/json']);
+    expect(await messagesAfter(1)).toEqual(['ok|post|200|POST|{"x":1}|yes|abc|application/json|1']);
   });
 
   it("sends a 4xx answer to success (bots check http_status), and a refused address to error, logged only without one", async () => {
