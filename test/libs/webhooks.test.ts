@@ -2,6 +2,7 @@ import { createHash, createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EmbeddedJobQueue } from "../../src/jobs/embedded-queue.js";
 import { MAX_WEBHOOK_BODY_BYTES, WEBHOOK_CALLS_PER_MINUTE } from "../../src/runtime/lib-webhooks.js";
+import { bundledLibSource } from "../../src/catalog/lib-sources.js";
 import { engines } from "../support/platform.js";
 import { useLibraryBots } from "../support/libraries.js";
 import { useGitRemote } from "../support/git-remote.js";
@@ -201,5 +202,15 @@ describe.each(engines())("Webhooks on %s", (engine) => {
     expect(tooLarge.statusCode).toBe(413);
     await idle();
     expect(await r.t.platform.properties.get(b.bot.id, "bot", "noted")).toBe(true);
+  });
+});
+
+describe("Webhooks as a Git export carries it", () => {
+  it("makes its links on Bots.Business too, which has no platformUrl: on the API host BB_API_URL names", () => {
+    const source = bundledLibSource("Webhooks")!;
+    let published: { getUrlFor(options: object): string } | undefined;
+    new Function("publish", "bot", "BB_API_URL", source)((api: typeof published) => (published = api), { id: 7, token: "123:abc" }, "api.bots.business");
+    const token = createHash("md5").update("123:abc-5-/paid Salt is very salty!").digest("hex");
+    expect(published!.getUrlFor({ command: "/paid", user_id: 5 })).toBe(`https://api.bots.business/v1/bots/7/new-webhook?&command=%2Fpaid&public_user_token=${token}&user_id=5`);
   });
 });

@@ -38,6 +38,11 @@ function md5(text) {
   return hex;
 }
 
+/** An address on the platform. A Git export carries this file: on Bots.Business, which has no `platformUrl`, the API host is `BB_API_URL`. */
+function linkTo(path) {
+  return typeof platformUrl === "function" ? platformUrl(path) : "https://" + BB_API_URL + path;
+}
+
 function tokenFor(userId, command) {
   return md5(bot.token + "-" + userId + "-" + command + " Salt is very salty!");
 }
@@ -46,7 +51,7 @@ function tokenFor(userId, command) {
 function getUrlFor(options) {
   if (!options || typeof options.command !== "string" || options.command === "") throw new Error("Webhooks.getUrlFor needs {command}");
   var userId = options.user_id === undefined || options.user_id === null ? "" : String(options.user_id);
-  var url = platformUrl("/v1/bots/" + bot.id + "/new-webhook?&command=" + encodeURIComponent(options.command) + "&public_user_token=" + tokenFor(userId, options.command) + "&user_id=" + encodeURIComponent(userId));
+  var url = linkTo("/v1/bots/" + bot.id + "/new-webhook?&command=" + encodeURIComponent(options.command) + "&public_user_token=" + tokenFor(userId, options.command) + "&user_id=" + encodeURIComponent(userId));
   if (options.content !== undefined && options.content !== null) url += "&content=" + encodeURIComponent(typeof options.content === "string" ? options.content : JSON.stringify(options.content));
   // Botyard's own token of the target: the intake redirects only where the bot asked.
   if (options.redirect_to) url += "&redirect_to=" + encodeURIComponent(options.redirect_to) + "&redirect_token=" + md5(bot.token + "-redirect-" + options.redirect_to + " Salt is very salty!");
