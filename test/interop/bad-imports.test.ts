@@ -58,3 +58,22 @@ describe.each(engines())("imports with bad folder titles and bad text on %s", (e
     expect(tasks.map((task) => (task as { status: string }).status)).toEqual(["failed", "failed", "failed"]);
   });
 });
+
+// What the engine stores is not reached: one is enough for a pack refused before anything is read.
+describe("a Git import of a pack that unpacks past the limit", () => {
+  const t = usePlatform("sqlite", { IMPORT_ALLOW_PRIVATE_URLS: "true" });
+  const remote = useGitRemote();
+
+  it("answers 422 to a repository whose files unpack past the limit (a file of zeros, a few kilobytes sent), and changes nothing", async () => {
+    const { api } = await signUpClient(t.app);
+    const bot = await createBot(api);
+    await api.post(`/v2/bots/${bot.id}/commands`, { command: "/kept" });
+    const before = await rowsOfBot(t.platform, bot.id);
+    remote.createRepo("zeros", { "bot.json": "{}", "commands/zero.js": Buffer.alloc(96 << 20) });
+    const response = await api.post(`/v2/bots/${bot.id}/git/import`, { repo_url: remote.url("zeros") });
+    expect(response.statusCode).toBe(422);
+    expect(response.json()).toEqual({ errors: ["The repository is too large for a bot (its files unpack to over 80 MB)"] });
+    const { interop_tasks: _tasks, ...after } = await rowsOfBot(t.platform, bot.id);
+    expect(after).toEqual(Object.fromEntries(Object.entries(before).filter(([table]) => table !== "interop_tasks")));
+  });
+});

@@ -47,3 +47,30 @@ describe("a download from a remote that trickles", () => {
     await expect.poll(() => closed).toBe(true);
   });
 });
+
+describe("a git response larger than a bot's repository", () => {
+  it("is ended once it carries more than a repository of a bot may, and closed", async () => {
+    const url = "https://93.184.216.34/owner/bot.git/git-upload-pack";
+    let closed = false;
+    const endless: HttpClient = {
+      async request(call) {
+        const body = (async function* () {
+          try {
+            for (;;) yield new Uint8Array(64 << 10);
+          } finally {
+            closed = true;
+          }
+        })();
+        return { url: call.url, method: call.method, statusCode: 200, statusMessage: "OK", headers: {}, body };
+      },
+    };
+    const response = await guardedGitHttp(new Outbound(false), endless, 60_000, 1 << 20).request({ url, method: "POST", headers: {} });
+    let received = 0;
+    const read = async () => {
+      for await (const chunk of response.body!) received += chunk.byteLength;
+    };
+    await expect(read()).rejects.toThrow("The repository sent over 1 MB: it is too large for a bot");
+    expect(received).toBe(1 << 20);
+    await expect.poll(() => closed).toBe(true);
+  });
+});

@@ -6,6 +6,7 @@ import git, { type AuthCallback } from "isomorphic-git";
 import { AppError, UnprocessableError } from "../../errors.js";
 import { Outbound } from "../outbound.js";
 import { guardedGitHttp } from "./guarded-http.js";
+import { checkPackBudget } from "./pack-budget.js";
 import type { RepositoryFiles } from "./repository.js";
 
 /** Where a bot's repository lives: an HTTP(S) URL, a branch, and a token for private ones. */
@@ -29,6 +30,19 @@ const AUTHOR = { name: "Bots.Business", email: "git.sync@bots.business" };
 /** A repository larger than this is refused: it is not a bot. */
 export const MAX_FILES = 20_000;
 export const MAX_BYTES = 64 * 1024 * 1024;
+/** What the branch tip's objects may unpack to: its files, and room for the trees that list them. */
+const MAX_UNPACKED_BYTES = MAX_BYTES + 16 * 1024 * 1024;
+
+/** The file system a clone writes to, where a pack is checked (pack-budget.ts) before isomorphic-git indexes it. */
+const cloneFs = {
+  promises: {
+    ...fs.promises,
+    writeFile(path: string, data: Uint8Array | string, options?: unknown) {
+      if (path.endsWith(".pack") && typeof data !== "string") checkPackBudget(data, MAX_UNPACKED_BYTES);
+      return fs.promises.writeFile(path, data, options as never);
+    },
+  },
+};
 
 /** The URL without the credentials it may hold (`https://user:token@host/...`); undefined if it is not a URL. */
 export function withoutCredentials(url: string): string | undefined {
@@ -104,7 +118,7 @@ export async function fetchRepositoryFiles(remote: CheckedRemote, outbound: Outb
   const { url } = remote;
   try {
     return await inScratch(async (dir) => {
-      await git.clone({ fs, http: guardedGitHttp(outbound), dir, url, ref: remote.branch, singleBranch: true, depth: 1, noCheckout: true, noTags: true, ...auth(remote.token) });
+      await git.clone({ fs: cloneFs, http: guardedGitHttp(outbound), dir, url, ref: remote.branch, singleBranch: true, depth: 1, noCheckout: true, noTags: true, ...auth(remote.token) });
       const files: RepositoryFiles = new Map();
       let bytes = 0;
       const collect = async (oid: string, prefix: string): Promise<void> => {
