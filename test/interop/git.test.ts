@@ -195,6 +195,20 @@ describe.each(engines())("Git import and export on %s", (engine) => {
     expect(foreign.statusCode).toBe(404);
     expect(foreign.json()).toEqual({ error: "Bot not found" });
   });
+
+  it("answers 404 to an export or import whose bot was deleted while it ran", async () => {
+    remote.createRepo("orphan", fixture);
+    const { api } = await signUpClient(t.app);
+    for (const way of ["export", "import"]) {
+      const bot = await createBot(api);
+      // The delete lands while the remote is read or written (or, at worst, before: 404 all the same).
+      const running = api.post(`/v2/bots/${bot.id}/git/${way}`, { repo_url: remote.url("orphan"), ...(way === "export" && { branch: `gone-${bot.id}` }) });
+      expect((await api.delete(`/v2/bots/${bot.id}`)).statusCode).toBe(200);
+      const answer = await running;
+      // "Bot not found", or, for an import whose writes met the delete, that a record it refers to was deleted.
+      expect([answer.statusCode, answer.json()], way).toEqual([404, { error: expect.stringMatching(/^(Bot not found|Not found: a record this request refers to was deleted while it ran)$/) }]);
+    }
+  });
 });
 
 describe.each(engines())("Git with a token on %s", (engine) => {

@@ -2,7 +2,7 @@ import type { IterationMeter } from "../../accounts/iterations.js";
 import type { Bot, BotStore } from "../../bots/bots.js";
 import type { ErrorLog } from "../../bots/error-log.js";
 import type { Clock } from "../../clock.js";
-import { AppError, ValidationError } from "../../errors.js";
+import { AppError, NotFoundError, ValidationError } from "../../errors.js";
 import type { BotContentStore } from "../bot-content.js";
 import type { Outbound } from "../outbound.js";
 import type { Task, TaskCounters, TaskItemError, TaskStore } from "../tasks.js";
@@ -113,6 +113,9 @@ export class GitSync {
       await tasks.finish(task.id, { error: reason });
       throw error;
     }
-    return (await tasks.byId(bot.id, task.id))!;
+    const finished = await tasks.byId(bot.id, task.id);
+    // The bot was deleted meanwhile, its tasks with it.
+    if (!finished) throw new NotFoundError("Bot");
+    return finished;
   }
 }
