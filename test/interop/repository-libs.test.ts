@@ -43,3 +43,22 @@ describe("a repository's copy of a core library", () => {
     expect(read.notes).toEqual(["libs/CryptoJS.js: publishes nothing, a copy of CryptoJS as is: the platform's CryptoJS is used"]);
   });
 });
+
+describe("two files of one store library", () => {
+  it("keeps the first (ResourcesLib.js before resourceslib.js, commonLib.js after CommonLib.js) and notes the other as skipped", () => {
+    const { content, notes } = readRepository(
+      new Map([
+        ["bot.json", "{}"],
+        ["libs/resourceslib.js", "publish({ b: 2 });"],
+        ["libs/ResourcesLib.js", "publish({ a: 1 });"],
+        ["libs/commonLib.js", "publish({ d: 4 });"],
+        ["libs/CommonLib.js", "publish({ c: 3 });"],
+      ]),
+    );
+    expect(content.libs).toEqual([
+      { name: "CommonLib", source: "publish({ c: 3 });" },
+      { name: "ResourcesLib", source: "publish({ a: 1 });" },
+    ]);
+    expect(notes).toEqual(["libs/commonLib.js: skipped, library CommonLib is already in libs/CommonLib.js", "libs/resourceslib.js: skipped, library ResourcesLib is already in libs/ResourcesLib.js"]);
+  });
+});

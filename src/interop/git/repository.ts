@@ -167,6 +167,7 @@ export function readRepository(files: RepositoryFiles): ReadRepository {
   const libs: LibEntry[] = [];
   const notes: string[] = [];
   const firstFile = new Map<string, string>();
+  const firstLibFile = new Map<string, string>();
   const paths = [...files.keys()].sort(byRootFirst);
   for (const path of paths) {
     const parts = path.split("/");
@@ -185,7 +186,15 @@ export function readRepository(files: RepositoryFiles): ReadRepository {
         if (vendored) notes.push(`${path}: publishes nothing, a copy of ${store.name} as is: the platform's ${store.name} is used`);
         // The store's own source, as exports write it, is the store's copy, not the bot's.
         const bundled = store && (text.trim() === STORE_LIB_MARKER || text === bundledLibSource(store.name));
-        libs.push({ name: store?.name ?? base, source: vendored || bundled ? null : text });
+        const name = store?.name ?? base;
+        // Two files may name one store library (`ResourcesLib.js`, `resourceslib.js`): the first is kept, as a command's is.
+        const first = firstLibFile.get(name);
+        if (first !== undefined) {
+          notes.push(`${path}: skipped, library ${name} is already in ${first}`);
+          continue;
+        }
+        firstLibFile.set(name, path);
+        libs.push({ name, source: vendored || bundled ? null : text });
         continue;
       }
       if (parts.length > 3) throw new FileProblem(1, "commands/ holds one level of folders; move this file up");
