@@ -5,7 +5,7 @@ import { useLoopbackServer } from "../support/loopback.js";
 import { INTERRUPTED } from "../../src/interop/tasks.js";
 
 /** Sheets served on 127.0.0.1 by path; `/held` answers only when released. */
-function useSheetServer(sheets: Record<string, string>) {
+function useSheetServer(sheets: Record<string, string | Buffer>) {
   let release: () => void = () => {};
   const held = new Promise<void>((resolve) => (release = resolve));
   const server = useLoopbackServer(async (request, _body, response) => {
@@ -48,7 +48,12 @@ describe.each(engines())("CSV import on %s", (engine) => {
   /** Posts a sheet as a text/csv body. */
   const sendSheet = async (api: ApiClient, botId: number, sheet: string) =>
     t.app.inject({ method: "POST", url: `/v2/bots/${botId}/csv_import?api_key=${await apiKeyOf(api)}`, headers: { "content-type": "text/csv" }, payload: sheet });
-  const sheets = useSheetServer({ "/good.csv": goodSheet, "/held": "command,answer\n/slow,Slow" });
+  const sheets = useSheetServer({
+    "/good.csv": goodSheet,
+    "/held": "command,answer\n/slow,Slow",
+    "/nul.csv": "command,answer\n/p1,ok\n/p2,a\u0000b\n/p3,ok\n",
+    "/latin1.csv": Buffer.from("command,answer\n/caf\u00e9,x\n", "latin1"),
+  });
 
   it("imports a sheet from a URL as a task: columns by header name, folders, flags, counters", async () => {
     const { api } = await signUpClient(t.app);
@@ -211,6 +216,12 @@ describe.each(engines())("CSV import on %s", (engine) => {
     const bot = await createBot(api);
     const missing = await finished(api, bot.id, (await api.post(`/v2/bots/${bot.id}/csv_import`, { csv_url: sheets.url("/nope.csv") })).json().id, t);
     expect(missing).toMatchObject({ status: "failed", error: "The CSV url answered HTTP 404" });
+    // Held to what a text/csv body is: nothing of such a sheet is imported.
+    const nul = await finished(api, bot.id, (await api.post(`/v2/bots/${bot.id}/csv_import`, { csv_url: sheets.url("/nul.csv") })).json().id, t);
+    expect(nul).toMatchObject({ status: "failed", error: "The CSV url's sheet must not contain NUL characters" });
+    const latin1 = await finished(api, bot.id, (await api.post(`/v2/bots/${bot.id}/csv_import`, { csv_url: sheets.url("/latin1.csv") })).json().id, t);
+    expect(latin1).toMatchObject({ status: "failed", error: "The CSV url's sheet is not valid UTF-8: save or publish it as UTF-8" });
+    expect((await api.get(`/v2/bots/${bot.id}/commands`)).json()).toEqual([]);
     const headerless = await sendSheet(api, bot.id, "name,answer\n/x,y");
     expect(await finished(api, bot.id, headerless.json().id, t)).toMatchObject({
       status: "failed",

@@ -1,5 +1,6 @@
 import { request } from "undici";
 import { AppError, UnprocessableError } from "../../errors.js";
+import { textFlawAt } from "../../text-flaws.js";
 import { Outbound } from "../outbound.js";
 
 /** A sheet larger than this is refused: a bot's commands fit in far less. */
@@ -12,10 +13,30 @@ export const MAX_CSV_BYTES = 10 * 1024 * 1024;
 export const CSV_DEADLINE_MS = 60_000;
 const MAX_REDIRECTS = 5;
 
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * A downloaded sheet's text, held to what a sheet sent as the request body is: UTF-8 (read
+ * leniently, another charset's letters would be stored as U+FFFD), with no NUL character or
+ * lone surrogate (which the two engines store differently, or not at all).
+ */
+function sheetText(bytes: Buffer): string {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    throw new UnprocessableError("The CSV url's sheet is not valid UTF-8: save or publish it as UTF-8");
+  }
+  const flaw = textFlawAt(text, "sheet");
+  if (flaw) throw new UnprocessableError(`The CSV url's sheet ${flaw.flaw}`);
+  return text;
+}
+
 /**
  * The text at a published sheet's URL (Google answers through a redirect or two, each checked
- * like the first URL). A non-200 answer, a body over MAX_CSV_BYTES, a private address or an
- * unreachable host, or one that took longer than `deadlineMs` in all, is an UnprocessableError.
+ * like the first URL). A non-200 answer, a body over MAX_CSV_BYTES or not `sheetText`, a
+ * private address or an unreachable host, or one that took longer than `deadlineMs` in all, is
+ * an UnprocessableError.
  */
 export async function downloadCsv(url: string, outbound: Outbound, deadlineMs = CSV_DEADLINE_MS): Promise<string> {
   let target = outbound.check(url, "CSV url");
@@ -43,7 +64,7 @@ export async function downloadCsv(url: string, outbound: Outbound, deadlineMs = 
         }
         chunks.push(chunk);
       }
-      return Buffer.concat(chunks).toString("utf8");
+      return sheetText(Buffer.concat(chunks));
     }
   } catch (error) {
     if (error instanceof AppError) throw error;
