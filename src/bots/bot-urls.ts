@@ -2,6 +2,8 @@
 const SCP_LIKE_REMOTE = /^[\w.-]+@[\w.-]+:\S+$/;
 
 export const NOT_HTTP_URL = "must be an http:// or https:// URL";
+/** The longest URL the platform keeps or fetches (what browsers and servers commonly take). */
+export const MAX_URL_LENGTH = 2048;
 
 /** Whether the text is an absolute http(s) URL with a host, and no spaces or control characters the parser would quietly drop or encode. */
 export function isHttpUrl(text: string): boolean {

@@ -4,6 +4,7 @@ import { OUTBOUND_METHODS } from "../net/outbound-http.js";
 import { TELEGRAM_METHODS } from "./bjs/telegram-methods.js";
 import { FOR_CHATS_VALUES, PARSE_MODES } from "../bots/broadcasts.js";
 import { storedOptions } from "./run-request.js";
+import { MAX_URL_LENGTH } from "../bots/bot-urls.js";
 
 /**
  * What an execution asks the host to do, as the host accepts it. The isolate builds these
@@ -124,7 +125,7 @@ const callbacks = {
 const gitAction = z.object({ type: z.enum(["importGit", "exportGit"]), branch: z.string().min(1).max(200).optional(), ...callbacks });
 
 /** `Bot.importCSV`: from the URL given, else the bot's csv_url. */
-const csvAction = z.object({ type: z.literal("importCSV"), url: z.string().min(1).max(2048).optional(), ...callbacks });
+const csvAction = z.object({ type: z.literal("importCSV"), url: z.string().min(1).max(MAX_URL_LENGTH).optional(), ...callbacks });
 
 /** `Bot.sendMessageToChat(title, text, options)`: a message to the bot's chat with that title. */
 const chatMessageAction = z.object({ type: z.literal("chatMessage"), title: z.string().max(MAX_NAME), params: jsonObject });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { readRepository, RepositoryProblems } from "../../src/interop/git/repository.js";
+import { MAX_URL_LENGTH } from "../../src/bots/bot-urls.js";
 import { engines, usePlatform } from "../support/platform.js";
 import { createBot, signUpClient } from "../support/bots.js";
 
@@ -70,5 +71,9 @@ describe("bot.json's csv_url in a repository", () => {
         expect((error as RepositoryProblems).problems).toEqual(["bot.json: csv_url must be an http:// or https:// URL"]);
       }
     }
+    // As long as the API takes, no longer.
+    const longest = `https://e.com/${"a".repeat(MAX_URL_LENGTH - 14)}`;
+    expect(read(longest).descriptor.csv_url).toBe(longest);
+    expect(() => read(`${longest}a`)).toThrow(expect.objectContaining({ problems: [`bot.json: csv_url is too long (maximum is ${MAX_URL_LENGTH} characters)`] }));
   });
 });

@@ -9,11 +9,12 @@ import { botSchema, botWithLibsSchema, presentBot } from "../presenters/bot.js";
 import { presentLib } from "../presenters/lib.js";
 import { mayAnswer } from "../presenters/error.js";
 import { messageSchema } from "../presenters/message.js";
+import { MAX_URL_LENGTH } from "../../bots/bot-urls.js";
 
 const tags = ["Bots"];
 const params = z.object({ id: z.string() });
 
-const url = z.string().max(2048).nullable().optional();
+const url = z.string().max(MAX_URL_LENGTH).nullable().optional();
 /** Create & Edit Bot. */
 const botBody = z.object({
   name: z.string().trim().min(1).max(MAX_BOT_NAME),

@@ -6,6 +6,7 @@ import { parseId } from "../ids.js";
 import { textBody } from "../body-text.js";
 import { requireBot } from "../policies/bot-access.js";
 import { taskSchema, presentTask } from "../presenters/task.js";
+import { MAX_URL_LENGTH } from "../../bots/bot-urls.js";
 
 const tags = ["Bots"];
 
@@ -25,7 +26,7 @@ export const csvImportRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = as
           "From csv_url, else a text/csv body, else the bot's csv_url. Row 1 names the columns (command, help, aliases, answer, keyboard, need_reply, scenarios, group, auto_retry, folder); " +
           "each row upserts a command by name, bad rows are reported and skipped, and commands an earlier import created that the sheet no longer names are removed.",
         params: z.object({ id: z.string() }),
-        body: z.union([z.string().describe("The CSV itself (Content-Type: text/csv)"), z.object({ csv_url: z.string().max(2048).nullable().optional() })]).nullish(),
+        body: z.union([z.string().describe("The CSV itself (Content-Type: text/csv)"), z.object({ csv_url: z.string().max(MAX_URL_LENGTH).nullable().optional() })]).nullish(),
         response: { 202: z.object({ id: z.number(), status: z.string() }) },
       },
     },

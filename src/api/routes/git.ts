@@ -2,12 +2,13 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Platform } from "../../platform.js";
 import { requireBot } from "../policies/bot-access.js";
+import { MAX_URL_LENGTH } from "../../bots/bot-urls.js";
 
 const tags = ["Bots"];
 const params = z.object({ id: z.string() });
 const body = z
   .object({
-    repo_url: z.string().max(2048).nullable().optional().describe("An http(s) repository URL; the bot's git_remote when left out"),
+    repo_url: z.string().max(MAX_URL_LENGTH).nullable().optional().describe("An http(s) repository URL; the bot's git_remote when left out"),
     branch: z.string().max(200).nullable().optional(),
     token: z.string().max(1024).nullable().optional().describe("Sent as the HTTP basic-auth password (user:password sets both); never stored"),
   })

@@ -1,6 +1,6 @@
 import { libraryOf } from "../../catalog/libraries.js";
 import { bundledLibSource, CORE_LIBS } from "../../catalog/lib-sources.js";
-import { isHttpUrl, NOT_HTTP_URL } from "../../bots/bot-urls.js";
+import { isHttpUrl, MAX_URL_LENGTH, NOT_HTTP_URL } from "../../bots/bot-urls.js";
 import { MAX_BOT_NAME } from "../../bots/bots.js";
 import { folderTitleProblem } from "../../bots/folders.js";
 import { aliasesProblem, autoRetryOf, autoRetryProblem, codeProblem, commandNameProblem, commandTextProblems, parseAliases } from "../../bots/commands.js";
@@ -137,6 +137,7 @@ function descriptorOf(files: RepositoryFiles, problems: string[]): BotDescriptor
   if (record.bb_sync_version !== undefined && record.bb_sync_version !== SYNC_VERSION) problems.push(`bot.json: bb_sync_version must be "${SYNC_VERSION}"`);
   if (record.csv_url !== undefined && record.csv_url !== null && typeof record.csv_url !== "string") problems.push("bot.json: csv_url must be a string or null");
   else if (typeof record.csv_url === "string" && record.csv_url !== "" && !isHttpUrl(record.csv_url)) problems.push(`bot.json: csv_url ${NOT_HTTP_URL}`);
+  else if (typeof record.csv_url === "string" && record.csv_url.length > MAX_URL_LENGTH) problems.push(`bot.json: csv_url is too long (maximum is ${MAX_URL_LENGTH} characters)`);
   const folders = Array.isArray(record.folders) && record.folders.every((title) => typeof title === "string") ? (record.folders as string[]) : undefined;
   if (folders?.some((title) => folderTitleProblem(title.trim()))) problems.push("bot.json: folders must be titles of 1 to 255 characters");
   return {
