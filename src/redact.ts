@@ -9,7 +9,9 @@ const BOT_TOKEN_PATH = /\/bot\d+:[A-Za-z0-9_-]+/g;
 
 /**
  * A parameter name as the query parser reads it: percent-decoded (`api%5Fkey` is `api_key`),
- * in lower case, without a bracket suffix (`api_key[]`).
+ * in lower case, without a bracket suffix (`api_key[]`); and without any character a secret's
+ * name lacks, so a key under a mangled name (`api_key%00`, which authenticates nothing) is
+ * kept out of logs all the same.
  */
 function parameterName(raw: string): string {
   let name = raw;
@@ -18,7 +20,10 @@ function parameterName(raw: string): string {
   } catch {
     // A broken escape: judge the name as written.
   }
-  return name.toLowerCase().replace(/\[.*$/, "");
+  return name
+    .toLowerCase()
+    .replace(/\[.*$/, "")
+    .replace(/[^a-z_]/g, "");
 }
 
 /** A URL (or any text) with api keys, tokens and Telegram bot tokens replaced, fit for logs. */
