@@ -281,8 +281,8 @@ export class CommandStore {
   }
 
   /** The bot's commands that run by themselves (auto retry), with their intervals. */
-  autoRetrying(botId: number): Promise<Pick<CommandRow, "id" | "command" | "auto_retry_time">[]> {
-    return this.db.selectFrom("bot_commands").select(["id", "command", "auto_retry_time"]).where("bot_id", "=", botId).where("auto_retry_time", "is not", null).orderBy("id").execute();
+  autoRetrying(botId: number): Promise<Pick<CommandRow, "id" | "command" | "auto_retry_time" | "code">[]> {
+    return this.db.selectFrom("bot_commands").select(["id", "command", "auto_retry_time", "code"]).where("bot_id", "=", botId).where("auto_retry_time", "is not", null).orderBy("id").execute();
   }
 
   /** Records that the command just ran by itself (auto retry); routing does not read it, so commands_version stays. */

@@ -4,7 +4,7 @@ import type { ErrorLog } from "../bots/error-log.js";
 import type { Clock } from "../clock.js";
 import type { Job, JobQueue, JobSpec } from "../jobs/job-queue.js";
 import type { CommandBooks } from "./command-books.js";
-import type { RoutableCommand } from "./command-book.js";
+import { hasBjs, type RoutableCommand } from "./command-book.js";
 import type { RunningBot } from "./invocation.js";
 import type { Processor } from "./processor.js";
 import { AUTO_RETRY_JOB_KIND, runRequestSchema, type RunRequest } from "./run-request.js";
@@ -52,7 +52,8 @@ export class AutoRetry {
       if (!bot) return;
       const { jobs } = this.deps;
       // Not the command book: this runs on every command write (a CSV import's each row).
-      const wanted = new Map((await this.deps.commands.autoRetrying(botId)).map((c) => [c.id, c]));
+      // Auto retry runs a command's BJS (spec/bjs.md §1.12): one without runs nothing, and each run would cost an iteration.
+      const wanted = new Map((await this.deps.commands.autoRetrying(botId)).filter(hasBjs).map((c) => [c.id, c]));
       if (!bot.plan.auto_retry) {
         await jobs.cancel(botId, { kind: AUTO_RETRY_JOB_KIND });
         if (wanted.size > 0) await this.notInPlan(bot, [...wanted.values()]);
@@ -80,7 +81,7 @@ export class AutoRetry {
     const bot = await this.deps.processor.runningBot(job.botId);
     if (!bot) return;
     const command = (await this.deps.books.of(bot.row.id, bot.row.commands_version)).withId(request.command.id);
-    if (!command?.auto_retry_time) return;
+    if (!command?.auto_retry_time || !hasBjs(command)) return;
     if (!bot.plan.auto_retry) return this.notInPlan(bot, [command]);
     await this.deps.jobs.enqueue([this.next(bot.row.id, command)]);
     await this.deps.commands.markAutoRetried(bot.row.id, command.id);

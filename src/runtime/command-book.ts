@@ -70,6 +70,6 @@ export class CommandBook {
 }
 
 /** True when the command has code that counts as BJS (comment-only code counts, spec §1.9). */
-export function hasBjs(command: RoutableCommand | undefined): boolean {
+export function hasBjs(command: Pick<RoutableCommand, "code"> | undefined): boolean {
   return !!command?.code && command.code.trim() !== "";
 }

@@ -110,6 +110,17 @@ describe.each(engines())("auto retry on %s", (engine) => {
     expect(await texts()).toHaveLength(2);
   });
 
+  it("schedules no run for a command without BJS (it would run nothing, for an iteration each time), until it has some", async () => {
+    const { ids, api, scheduled, texts, advance, chat } = await setup(() => [{ command: "/idle", answer: "an Answer alone", auto_retry_time: 60 } as CommandSpec]);
+    expect(await scheduled()).toEqual([]);
+    await advance(600_000);
+    expect(await texts()).toEqual([]);
+    await api("PUT", `/commands/${ids["/idle"]}`, { ...tick(chat.id), command: "/idle" });
+    expect(await scheduled()).toEqual([expect.objectContaining({ command_id: ids["/idle"] })]);
+    await advance(60_000);
+    expect(await texts()).toEqual(["tick true,true,true,true"]);
+  });
+
   it("stops with the bot and starts again with it, keeping a pending run when started again while working", async () => {
     const { api, scheduled, texts, advance } = await setup((chatId) => [tick(chatId)]);
     const due = (await scheduled())[0]!.run_at;
