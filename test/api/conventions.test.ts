@@ -180,6 +180,10 @@ describe("API conventions", () => {
     }
     expect(doc.paths["/v2/auth/sign_in"].post.requestBody.content["application/json"].schema.required).toEqual(["email", "password"]);
     expect(doc.paths["/healthz"]).toBeUndefined();
+    // CSV import reads a JSON {csv_url} or the sheet itself, or neither (the bot's csv_url).
+    const csvImport = doc.paths["/v2/bots/{id}/csv_import"].post.requestBody;
+    expect(Object.keys(csvImport.content)).toEqual(["application/json", "text/csv"]);
+    expect(csvImport.required).toBe(false);
     const docs = await t.app.inject({ method: "GET", url: "/docs/" });
     expect(docs.statusCode).toBe(200);
     expect(docs.headers["content-type"]).toMatch(/text\/html/);

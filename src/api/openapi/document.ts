@@ -106,6 +106,9 @@ export function finishDocument(facts: Map<string, RouteFacts>): TransformObject 
     for (const [path, item] of Object.entries<JsonObject>(document.paths)) {
       for (const [method, operation] of Object.entries<JsonObject>(item)) {
         const routeFacts = facts.get(operationKey(method, path));
+        // A body schema that takes null (`.nullish()`) is a body the client may leave out.
+        const media = Object.values<JsonObject>(operation.requestBody?.content ?? {});
+        if (media.length > 0 && media.every(({ schema }) => schema?.anyOf?.some((option: JsonObject) => option.type === "null"))) operation.requestBody.required = false;
         for (const status of errorStatuses(operation, routeFacts, path, method)) {
           const [name, description, schema] = ERROR_RESPONSES[status] ?? [`Error${status}`, "A failure the caller can act on.", error];
           // A signed-in request's token rotates before the route fails, so its error answers carry the session too.

@@ -26,6 +26,8 @@ export const csvImportRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = as
           "From csv_url, else a text/csv body, else the bot's csv_url. Row 1 names the columns (command, help, aliases, answer, keyboard, need_reply, scenarios, group, auto_retry, folder); " +
           "each row upserts a command by name, bad rows are reported and skipped, and commands an earlier import created that the sheet no longer names are removed.",
         params: z.object({ id: z.string() }),
+        // Both media types the route reads: a JSON {csv_url}, or the sheet itself.
+        consumes: ["application/json", "text/csv"],
         body: z.union([z.string().describe("The CSV itself (Content-Type: text/csv)"), z.object({ csv_url: z.string().max(MAX_URL_LENGTH).nullable().optional() })]).nullish(),
         response: { 202: z.object({ id: z.number(), status: z.string() }) },
       },
