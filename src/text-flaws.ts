@@ -9,6 +9,21 @@ const FLAWS: [RegExp, string][] = [
   [/\p{Cs}/u, "must be valid Unicode text (it holds a lone surrogate)"],
 ];
 
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * Bytes as UTF-8 text (a leading BOM dropped), or undefined where they are not UTF-8: decoded
+ * leniently, broken bytes or another charset's letters would become U+FFFD, text the sender
+ * did not mean.
+ */
+export function utf8Text(bytes: Uint8Array): string | undefined {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
 /** What is wrong with the text, or undefined. */
 function flawOf(text: string): string | undefined {
   return FLAWS.find(([pattern]) => pattern.test(text))?.[1];

@@ -1,9 +1,8 @@
 import type { FastifyRequest } from "fastify";
 import { BadRequestError, UnsupportedMediaTypeError } from "../errors.js";
+import { utf8Text } from "../text-flaws.js";
 
 type Done = (error: Error | null, body?: unknown) => void;
-
-const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 /**
  * The text of a request body the API reads (JSON, a CSV sheet): UTF-8 only, as sent. Decoded
@@ -20,11 +19,9 @@ function bodyText(request: FastifyRequest, raw: Buffer): string {
   if (charset !== undefined && charset !== "utf-8" && charset !== "utf8") {
     throw new UnsupportedMediaTypeError(`Charset '${charset.slice(0, 40)}' is not supported; send the body in UTF-8`);
   }
-  try {
-    return utf8.decode(raw);
-  } catch {
-    throw new BadRequestError("Request body is not valid UTF-8");
-  }
+  const text = utf8Text(raw);
+  if (text === undefined) throw new BadRequestError("Request body is not valid UTF-8");
+  return text;
 }
 
 /** A content-type parser (`parseAs: "buffer"`) that hands `parse` the body's text, or answers why it has none. */

@@ -2,6 +2,7 @@ import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { isIP, type LookupFunction } from "node:net";
 import { Agent, request, errors } from "undici";
 import { AllowList, refusal } from "./address-guard.js";
+import { utf8Text } from "../text-flaws.js";
 
 /** The methods BJS's `HTTP.*` has (spec/bjs.md §2.6). */
 export const OUTBOUND_METHODS = ["GET", "POST", "PUT", "DELETE", "OPTIONS"] as const;
@@ -223,12 +224,7 @@ function flatHeaders(headers: Record<string, string | string[] | undefined>): Re
 /** Whether a body is text: by its type, or, without one, when it decodes as UTF-8. */
 function isText(contentType: string, body: Buffer): boolean {
   if (contentType) return TEXT_TYPE.test(contentType);
-  try {
-    new TextDecoder("utf-8", { fatal: true }).decode(body);
-    return true;
-  } catch {
-    return false;
-  }
+  return utf8Text(body) !== undefined;
 }
 
 /** A failure as the error callback tells it. */

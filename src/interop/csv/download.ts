@@ -1,6 +1,6 @@
 import { request } from "undici";
 import { AppError, UnprocessableError } from "../../errors.js";
-import { textFlawAt } from "../../text-flaws.js";
+import { textFlawAt, utf8Text } from "../../text-flaws.js";
 import { Outbound } from "../outbound.js";
 
 /** A sheet larger than this is refused: a bot's commands fit in far less. */
@@ -13,20 +13,14 @@ export const MAX_CSV_BYTES = 10 * 1024 * 1024;
 export const CSV_DEADLINE_MS = 60_000;
 const MAX_REDIRECTS = 5;
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
-
 /**
  * A downloaded sheet's text, held to what a sheet sent as the request body is: UTF-8 (read
  * leniently, another charset's letters would be stored as U+FFFD), with no NUL character or
  * lone surrogate (which the two engines store differently, or not at all).
  */
 function sheetText(bytes: Buffer): string {
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    throw new UnprocessableError("The CSV url's sheet is not valid UTF-8: save or publish it as UTF-8");
-  }
+  const text = utf8Text(bytes);
+  if (text === undefined) throw new UnprocessableError("The CSV url's sheet is not valid UTF-8: save or publish it as UTF-8");
   const flaw = textFlawAt(text, "sheet");
   if (flaw) throw new UnprocessableError(`The CSV url's sheet ${flaw.flaw}`);
   return text;

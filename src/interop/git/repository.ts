@@ -6,7 +6,7 @@ import { folderTitleProblem } from "../../bots/folders.js";
 import { aliasesProblem, autoRetryOf, autoRetryProblem, codeProblem, commandNameProblem, commandTextProblems, parseAliases } from "../../bots/commands.js";
 import { contentTextProblem, type BotContent, type CommandEntry, type LibEntry } from "../bot-content.js";
 import { FileProblem, parseCommandFile, renderCommandFile } from "./command-file.js";
-import { textFlawAt } from "../../text-flaws.js";
+import { textFlawAt, utf8Text } from "../../text-flaws.js";
 
 /** A repository's files by path (`commands/Admin/_setup.js`), as bytes or text. */
 export type RepositoryFiles = Map<string, Uint8Array | string>;
@@ -41,15 +41,9 @@ const LIB_NAME = /^[A-Za-z_$][\w$]*$/;
 /** Characters Windows forbids in file names; the exporter writes `_` for each (spec §1.4). */
 const FORBIDDEN = /[/\\:*?"<>|]/g;
 
-const decoder = new TextDecoder("utf-8", { fatal: true });
-
 function textOf(path: string, data: Uint8Array | string): string {
-  let text: string;
-  try {
-    text = typeof data === "string" ? data : decoder.decode(data);
-  } catch {
-    throw new RepositoryProblems([`${path}: not UTF-8 text`]);
-  }
+  const text = typeof data === "string" ? data : utf8Text(data);
+  if (text === undefined) throw new RepositoryProblems([`${path}: not UTF-8 text`]);
   const flawed = textFlawAt(text, path);
   if (flawed) throw new RepositoryProblems([`${path}: ${flawed.flaw}`]);
   return text;
