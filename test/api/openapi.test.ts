@@ -72,6 +72,8 @@ describe("the OpenAPI document", () => {
     const bots = doc.paths["/v2/bots"].get.responses["200"];
     expect(Object.keys(bots.headers)).toEqual(expect.arrayContaining(["X-Total-Count", "Link"]));
     expect(bots.content["application/json"].schema).toEqual({ type: "array", items: { $ref: "#/components/schemas/Bot" } });
+    expect(Object.keys(doc.paths["/v2/bots/{id}/git/export"].post.responses["200"].headers)).toEqual(expect.arrayContaining(["X-Task-Id", "X-Git-Branch"]));
+    expect(Object.keys(doc.paths["/v2/bots/{id}/git/import"].post.responses["200"].headers)).toContain("X-Task-Id");
     const params = doc.paths["/v2/bots/{id}/commands/{command_id}"].get.parameters;
     expect(params.find((p: JsonObject) => p.name === "command_id")).toMatchObject({ in: "path", schema: { type: "integer", minimum: 1 }, description: "Command id" });
     const libId = doc.paths["/v2/bots/{id}/libs/{lib_id}"].delete.parameters.find((p: JsonObject) => p.name === "lib_id");

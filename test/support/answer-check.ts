@@ -5,7 +5,7 @@ import { openApiPath } from "../../src/api/openapi/route-facts.js";
 type JsonObject = { [key: string]: any };
 
 /** Headers the document must declare wherever the API sends them. */
-const DECLARED_HEADERS = ["access-token", "client", "uid", "expiry", "token-type", "x-total-count", "link", "retry-after"];
+const DECLARED_HEADERS = ["access-token", "client", "uid", "expiry", "token-type", "x-total-count", "link", "retry-after", "x-task-id", "x-git-branch"];
 
 function resolve(document: JsonObject, value: JsonObject): JsonObject {
   if (!value?.$ref) return value;

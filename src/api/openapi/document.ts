@@ -25,7 +25,7 @@ const ERROR_RESPONSES: Record<number, [name: string, description: string, schema
   429: ["TooManyRequests", "Too many attempts; wait for `Retry-After` seconds.", error],
 };
 
-/** Response headers, by name: the session's (devise_token_auth), paging's and throttling's. */
+/** Response headers, by name: the session's (devise_token_auth), paging's, throttling's and those of Git's tasks. */
 const HEADERS: Record<string, [description: string, schema: JsonObject]> = {
   "access-token": ["With session sign-in: the session's new token, for the next request (tokens rotate; the previous one works 5 more seconds).", { type: "string" }],
   client: ["With session sign-in: the session's client id, to send back with every request.", { type: "string" }],
@@ -35,6 +35,8 @@ const HEADERS: Record<string, [description: string, schema: JsonObject]> = {
   "X-Total-Count": ["Items in the whole list, over every page.", { type: "string", pattern: "^\\d+$" }],
   Link: ["RFC 8288 links to the first, previous, next and last pages.", { type: "string" }],
   "Retry-After": ["Seconds to wait before trying again.", { type: "string", pattern: "^\\d+$" }],
+  "X-Task-Id": ["The task doing the work, to follow at `GET /v2/bots/{id}/tasks/{task_id}`.", { type: "string", pattern: "^\\d+$" }],
+  "X-Git-Branch": ["The branch the export pushes to.", { type: "string" }],
 };
 const SESSION_HEADERS = ["access-token", "client", "uid", "expiry", "token-type"];
 const PAGE_HEADERS = ["X-Total-Count", "Link"];
@@ -123,7 +125,7 @@ export function finishDocument(facts: Map<string, RouteFacts>): TransformObject 
         for (const [status, response] of Object.entries<JsonObject>(operation.responses)) {
           if (!status.startsWith("2")) continue;
           if (response.description === "Default Response") response.description = "Success.";
-          const names = [...(routeFacts?.authentication || routeFacts?.startsSession ? SESSION_HEADERS : []), ...(routeFacts?.paged ? PAGE_HEADERS : [])];
+          const names = [...(routeFacts?.authentication || routeFacts?.startsSession ? SESSION_HEADERS : []), ...(routeFacts?.paged ? PAGE_HEADERS : []), ...(routeFacts?.answerHeaders ?? [])];
           if (names.length > 0) response.headers = Object.fromEntries(names.map((name) => [name, useHeader(name)]));
         }
       }

@@ -46,7 +46,7 @@ export function describeRoutes(facts: Map<string, RouteFacts>): Transform {
   return (input) => {
     const { schema, url } = jsonSchemaTransform(input) as { schema: JsonObject; url: string };
     if (!schema || schema.hide) return { schema, url };
-    const route = input.route as { method: string | string[]; config?: { authentication?: "required" | "optional"; startsSession?: boolean } };
+    const route = input.route as { method: string | string[]; config?: { authentication?: "required" | "optional"; startsSession?: boolean; answerHeaders?: string[] } };
     const path = openApiPath(url);
     const methods = [route.method].flat().filter((method) => method !== "HEAD");
     const authentication = route.config?.authentication;
@@ -54,7 +54,7 @@ export function describeRoutes(facts: Map<string, RouteFacts>): Transform {
     schema.security ??= authentication === "required" ? SIGNED_IN : authentication === "optional" ? [...SIGNED_IN, {}] : [];
     documentPathIds(schema.params, path);
     const paged = schema.querystring?.properties?.page !== undefined;
-    for (const method of methods) facts.set(operationKey(method, path), { authentication, startsSession: route.config?.startsSession === true, paged });
+    for (const method of methods) facts.set(operationKey(method, path), { authentication, startsSession: route.config?.startsSession === true, paged, answerHeaders: route.config?.answerHeaders ?? [] });
     return { schema, url };
   };
 }

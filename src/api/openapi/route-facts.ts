@@ -1,9 +1,17 @@
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** Headers of the route's own that its success carries, by their names in the document (document.ts). */
+    answerHeaders?: string[];
+  }
+}
+
 /** What the document needs to know of a route beyond its schema: who may call it and what it sends back. */
 export interface RouteFacts {
   authentication?: "required" | "optional";
   startsSession: boolean;
   /** A list endpoint: it answers X-Total-Count and Link. */
   paged: boolean;
+  answerHeaders: string[];
 }
 
 /** `GET /v2/bots/{id}`: how the document names an operation. */

@@ -14,6 +14,7 @@ const body = z
   })
   .nullish();
 const ok = { 200: z.literal("ok").describe("Plain text ok; X-Task-Id names the task (GET /v2/bots/{id}/tasks/{task_id})") };
+const TASK_HEADERS = ["X-Task-Id"];
 
 /** Git export and import of a bot (spec/git-format.md). */
 export const gitRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (app, { platform }) => {
@@ -22,6 +23,7 @@ export const gitRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (a
   app.post(
     "/v2/bots/:id/git/export",
     {
+      config: { answerHeaders: [...TASK_HEADERS, "X-Git-Branch"] },
       schema: {
         tags,
         summary: "Git export",
@@ -41,6 +43,7 @@ export const gitRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (a
   app.post(
     "/v2/bots/:id/git/import",
     {
+      config: { answerHeaders: TASK_HEADERS },
       schema: {
         tags,
         summary: "Git import",
