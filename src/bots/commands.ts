@@ -43,6 +43,9 @@ export interface CommandInput {
   values: Pick<CommandRow, "help" | "answer" | "keyboard_body" | "group_title" | "need_reply" | "auto_retry_time" | "commands_folder_id" | "code">;
 }
 
+/** A field an import may set on a command it finds by name: one of its stored values, or its aliases. */
+export type ImportedField = keyof CommandInput["values"] | "aliases";
+
 /** Which commands a listing shows: a folder (null = the root) and a search in names and aliases. */
 export interface CommandFilter {
   folderId?: number | null;
@@ -300,15 +303,18 @@ export class CommandStore {
 
   /**
    * Creates or updates the command of that name from an import row (CSV). A new command is
-   * flagged as created by the import; an existing one keeps its flag. Answers which it did.
+   * flagged as created by the import; an existing one keeps its flag, and only `fields` (the
+   * sheet's columns) change: a sheet without a code column leaves the code. Answers which it did.
    */
-  async upsertImported(botId: number, input: CommandInput): Promise<"created" | "updated"> {
+  async upsertImported(botId: number, input: CommandInput, fields: ReadonlySet<ImportedField>): Promise<"created" | "updated"> {
     const now = isoNow(this.clock);
     const existing = await this.db.selectFrom("bot_commands").select("id").where("bot_id", "=", botId).where("command", "=", input.command).executeTakeFirst();
     if (existing) {
-      await this.write(botId, input, async (trx) => {
-        await trx.updateTable("bot_commands").set({ ...input.values, last_csv_import_at: now, updated_at: now }).where("id", "=", existing.id).execute();
-        await trx.deleteFrom("command_aliases").where("bot_command_id", "=", existing.id).execute();
+      const values = Object.fromEntries(Object.entries(input.values).filter(([field]) => fields.has(field as ImportedField)));
+      const aliases = fields.has("aliases") ? input.aliases : [];
+      await this.write(botId, { ...input, aliases }, async (trx) => {
+        await trx.updateTable("bot_commands").set({ ...values, last_csv_import_at: now, updated_at: now }).where("id", "=", existing.id).execute();
+        if (fields.has("aliases")) await trx.deleteFrom("command_aliases").where("bot_command_id", "=", existing.id).execute();
         return existing.id;
       });
       return "updated";

@@ -33,6 +33,7 @@ const mixedSheet = [
   "/reply,Ok,,maybe,,",
   "/good,Again,,,,",
   "/later,Later,,,,",
+  ",An answer without its command,,,,",
 ].join("\n");
 
 async function finished(api: ApiClient, botId: number, taskId: number, t: { platform: { interop: { idle(): Promise<void> } } }) {
@@ -96,11 +97,12 @@ describe.each(engines())("CSV import on %s", (engine) => {
     const response = await sendSheet(api, bot.id, mixedSheet);
     expect(response.statusCode).toBe(202);
     const task = await finished(api, bot.id, response.json().id, t);
-    expect(task).toMatchObject({ status: "done", total: 6, processed: 6, created: 3, skipped: 3 });
+    expect(task).toMatchObject({ status: "done", total: 7, processed: 7, created: 3, skipped: 4 });
     expect(task.errors).toEqual([
       { row: 3, error: "Auto retry time must be a positive whole number of seconds" },
       { row: 5, error: 'need_reply must be true, false or blank, not "maybe"' },
       { row: 6, error: "command /good is already in row 2; this row is skipped" },
+      { row: 8, error: "the command cell is blank; this row is skipped" },
     ]);
     const names = (await api.get(`/v2/bots/${bot.id}/commands`)).json().map((c: { command: string }) => c.command);
     // A keyboard without an answer is accepted, as Bots.Business's API accepts it.
@@ -141,25 +143,31 @@ describe.each(engines())("CSV import on %s", (engine) => {
     expect(await finished(api, bot.id, started.json().id, t)).toMatchObject({ status: "done", created: 200 });
   });
 
-  it("upserts by name on a repeat: updates, removes what an import made and the sheet dropped, keeps hand-made commands", async () => {
+  it("upserts by name on a repeat: updates the sheet's columns only, removes what an import made and the sheet dropped, keeps hand-made commands", async () => {
     const { api } = await signUpClient(t.app);
     const bot = await createBot(api, { csv_url: sheets.url("/good.csv") });
     await api.post(`/v2/bots/${bot.id}/commands`, { command: "/menu", answer: "hand-made" });
-    await api.post(`/v2/bots/${bot.id}/commands`, { command: "/own", answer: "mine" });
+    await api.post(`/v2/bots/${bot.id}/commands`, { command: "/own", answer: "mine", help: "Mine", aliases: "o", bjs_code: "Bot.sendMessage('own')", need_reply: true, auto_retry_time: 60 });
     // From the bot's csv_url.
     const first = await finished(api, bot.id, (await api.post(`/v2/bots/${bot.id}/csv_import`)).json().id, t);
     expect(first).toMatchObject({ status: "done", created: 2, updated: 1 });
 
-    const next = "command,answer\n/start,Hello again\n/own,still mine";
+    const next = "command,answer,keyboard\n/start,Hello again,\n/own,still mine,";
     const again = await sendSheet(api, bot.id, next);
     const second = await finished(api, bot.id, again.json().id, t);
     expect(second).toMatchObject({ status: "done", created: 0, updated: 2, removed: 1 });
     const commands = (await api.get(`/v2/bots/${bot.id}/commands`)).json();
     expect(commands.map((c: { command: string }) => c.command).sort()).toEqual(["/menu", "/own", "/start"]);
     const byName = (name: string) => commands.find((c: { command: string }) => c.command === name);
-    // Empty cells clear values: the row is the whole command.
-    expect(byName("/start")).toMatchObject({ answer: "Hello again", help: null, keyboard_body: null, created_via_csv_import: true });
-    expect(byName("/own")).toMatchObject({ answer: "still mine", created_via_csv_import: false });
+    // An empty cell clears its value; a column the sheet lacks leaves it (a sheet of answers keeps the code).
+    expect(byName("/start")).toMatchObject({ answer: "Hello again", help: "Start here", keyboard_body: null, created_via_csv_import: true });
+    expect(byName("/start").aliases.map((a: { command: string }) => a.command)).toEqual(["hi", "hello"]);
+    expect(byName("/own")).toMatchObject({ answer: "still mine", help: "Mine", code: "Bot.sendMessage('own')", need_reply: true, auto_retry_time: 60, created_via_csv_import: false });
+    expect(byName("/own").aliases.map((a: { command: string }) => a.command)).toEqual(["o"]);
+    const cleared = await finished(api, bot.id, (await sendSheet(api, bot.id, "command,aliases,scenarios,need_reply\n/own,,,\n/start,,,")).json().id, t);
+    expect(cleared).toMatchObject({ status: "done", updated: 2, removed: 0 });
+    const own = (await api.get(`/v2/bots/${bot.id}/commands`)).json().find((c: { command: string }) => c.command === "/own");
+    expect(own).toMatchObject({ answer: "still mine", code: null, need_reply: false, aliases: [] });
     expect(byName("/menu")).toMatchObject({ answer: "Pick one", created_via_csv_import: false });
   });
 

@@ -2,7 +2,7 @@ import { setImmediate as nextTurn } from "node:timers/promises";
 import type { Logger } from "pino";
 import type { IterationMeter } from "../../accounts/iterations.js";
 import type { Bot } from "../../bots/bots.js";
-import { parseCommandFields, type CommandStore } from "../../bots/commands.js";
+import { parseCommandFields, type CommandStore, type ImportedField } from "../../bots/commands.js";
 import type { Folder, FolderStore } from "../../bots/folders.js";
 import { vanishedRow } from "../../db/vanished-row.js";
 import { AppError, ValidationError } from "../../errors.js";
@@ -73,7 +73,7 @@ export class CsvImport {
       await tasks.progress(taskId, counters, errors);
       const seen = new Map<string, number>();
       for (const row of sheet.rows) {
-        const problem = await this.importRow(bot.id, row, seen, counters);
+        const problem = await this.importRow(bot.id, row, sheet.fields, seen, counters);
         if (problem) {
           errors.push({ row: row.row, error: problem });
           counters.skipped += 1;
@@ -100,8 +100,15 @@ export class CsvImport {
   }
 
   /** Imports one row; answers what is wrong with it, or undefined when it landed. */
-  private async importRow(botId: number, { row, fields }: SheetRow, seen: Map<string, number>, counters: { created: number; updated: number }): Promise<string | undefined> {
-    const name = fields.command.trim();
+  private async importRow(
+    botId: number,
+    { row, fields }: SheetRow,
+    columns: ReadonlySet<ImportedField>,
+    seen: Map<string, number>,
+    counters: { created: number; updated: number },
+  ): Promise<string | undefined> {
+    const name = (fields.command ?? "").trim();
+    if (name === "") return "the command cell is blank; this row is skipped";
     const earlier = seen.get(name);
     if (earlier !== undefined) return `command ${name} is already in row ${earlier}; this row is skipped`;
     seen.set(name, row);
@@ -115,7 +122,7 @@ export class CsvImport {
       const existing = folderTitle ? await this.deps.folders.byTitle(botId, folderTitle) : undefined;
       if (folderTitle && !existing) made = await this.deps.folders.create(botId, folderTitle);
       const folderId = (existing ?? made)?.id ?? null;
-      const outcome = await this.deps.commands.upsertImported(botId, { ...input, values: { ...input.values, commands_folder_id: folderId } });
+      const outcome = await this.deps.commands.upsertImported(botId, { ...input, values: { ...input.values, commands_folder_id: folderId } }, columns);
       counters[outcome] += 1;
       return undefined;
     } catch (error) {

@@ -1,5 +1,5 @@
 import { parse } from "csv-parse/sync";
-import type { CommandFields } from "../../bots/commands.js";
+import type { CommandFields, ImportedField } from "../../bots/commands.js";
 
 /** One data row of a sheet: its 1-based row number (the header is row 1) and its command fields. */
 export interface SheetRow {
@@ -7,10 +7,11 @@ export interface SheetRow {
   fields: CommandFields & { folder?: string };
 }
 
-/** A sheet read into rows, with the rows the CSV reader could not read at all. */
+/** A sheet read into rows, with the rows the CSV reader could not read at all and the fields its columns fill. */
 export interface Sheet {
   rows: SheetRow[];
   unreadable: { row: number; error: string }[];
+  fields: Set<ImportedField>;
 }
 
 /** A sheet that cannot be imported at all (no header, no command column, broken quoting). */
@@ -38,11 +39,24 @@ const COLUMNS: Record<string, keyof SheetRow["fields"]> = {
   folder: "folder",
 };
 
+/** The stored field each column fills. */
+const STORED: Record<Exclude<keyof SheetRow["fields"], "command" | "code" | "commands_folder_id">, ImportedField> = {
+  help: "help",
+  aliases: "aliases",
+  answer: "answer",
+  keyboard_body: "keyboard_body",
+  need_reply: "need_reply",
+  bjs_code: "code",
+  group: "group_title",
+  auto_retry_time: "auto_retry_time",
+  folder: "commands_folder_id",
+};
+
 /**
  * Reads a CSV sheet: row 1 names the columns (case-insensitive, unknown ones such as
- * `runtime_mode` ignored), each later row is one command. Rows with a blank command are left
- * out. A row whose need_reply is neither true, false nor blank keeps the text, for the
- * command check to refuse.
+ * `runtime_mode` ignored), each later row is one command. Rows with no text in any cell are
+ * left out; one with a blank command is kept, for the import to report. A row whose need_reply
+ * is neither true, false nor blank keeps the text, for the command check to refuse.
  */
 export function readSheet(text: string): Sheet {
   const unreadable: Sheet["unreadable"] = [];
@@ -73,8 +87,9 @@ export function readSheet(text: string): Sheet {
     columns.forEach((field, column) => {
       if (field && fields[field] === undefined) fields[field] = cells[column] ?? "";
     });
-    if ((fields.command ?? "").trim() === "") return;
+    if (cells.every((cell) => cell.trim() === "")) return;
     rows.push({ row: index + 2, fields: fields as unknown as SheetRow["fields"] });
   });
-  return { rows, unreadable };
+  const fields = new Set(columns.flatMap((field) => (field && field !== "command" ? [STORED[field as keyof typeof STORED]] : [])));
+  return { rows, unreadable, fields };
 }
