@@ -168,6 +168,15 @@ describe.each(engines())("Git import and export on %s", (engine) => {
     remote.createRepo("blank");
     expect((await api.post(`/v2/bots/${second.id}/git/export`, { repo_url: remote.url("blank"), branch: "main" })).body).toBe("ok");
     expect(remote.log("blank", "main", "%s")).toEqual([`Bots.Business export for bot id: ${second.id}`]);
+
+    // A named branch imports whatever the remote's HEAD names: `git init --bare` points it at master, which has no commit.
+    remote.createRepo("elsewhere", undefined, "master");
+    expect((await api.post(`/v2/bots/${second.id}/git/export`, { repo_url: remote.url("elsewhere"), branch: "main" })).body).toBe("ok");
+    const back = await api.post(`/v2/bots/${second.id}/git/import`, { repo_url: remote.url("elsewhere"), branch: "main" });
+    expect(back.statusCode, back.body).toBe(200);
+    expect((await api.get(`/v2/bots/${second.id}/tasks/${back.headers["x-task-id"]}`)).json()).toMatchObject({ kind: "git_import", status: "done" });
+    const unnamed = await api.post(`/v2/bots/${second.id}/git/import`, { repo_url: remote.url("elsewhere") });
+    expect(unnamed.json()).toEqual({ errors: [`The repository ${remote.url("elsewhere")} has no commit on its default branch: give the branch to import`] });
   }, 90_000);
 
   it("answers JSON errors for unreachable remotes, missing branches and another user's bot", async () => {

@@ -7,6 +7,7 @@ import { AppError, UnprocessableError } from "../../errors.js";
 import { Outbound } from "../outbound.js";
 import { guardedGitHttp } from "./guarded-http.js";
 import { checkPackBudget } from "./pack-budget.js";
+import { headNaming } from "./unborn-head.js";
 import type { RepositoryFiles } from "./repository.js";
 
 /** Where a bot's repository lives: an HTTP(S) URL, a branch, and a token for private ones. */
@@ -89,13 +90,15 @@ function auth(token: string | undefined): { onAuth?: AuthCallback; onAuthFailure
 /** isomorphic-git's failures as sentences a bot maker can act on; the URL never carries its credentials. */
 function explain(error: unknown, remote: GitRemote): Error {
   const where = displayUrl(remote.url);
-  const { code, data } = error as { code?: string; data?: { statusCode?: number; reason?: string } };
+  const { code, data } = error as { code?: string; data?: { statusCode?: number; reason?: string; what?: string } };
   if (code === "UserCanceledError" || (code === "HttpError" && (data?.statusCode === 401 || data?.statusCode === 403))) {
     return new UnprocessableError(remote.token ? `The repository ${where} refused the token` : `The repository ${where} needs a token`);
   }
   if (code === "HttpError" && data?.statusCode === 404) return new UnprocessableError(`The repository ${where} was not found`);
   if (code === "HttpError") return new UnprocessableError(`The repository ${where} answered HTTP ${data?.statusCode}`);
   if (code === "NotFoundError" && remote.branch) return new UnprocessableError(`The branch ${remote.branch} was not found in ${where}`);
+  // Its HEAD names a branch with no commit: an empty repository, or one pushed to other branches only.
+  if (code === "NotFoundError" && data?.what === "HEAD") return new UnprocessableError(`The repository ${where} has no commit on its default branch: give the branch to import`);
   if (code === "PushRejectedError") return new UnprocessableError(`The repository ${where} refused the push (${data?.reason ?? "not a fast-forward"})`);
   if (error instanceof AppError) return error;
   const refusal = Outbound.refusal(error);
@@ -118,7 +121,8 @@ export async function fetchRepositoryFiles(remote: CheckedRemote, outbound: Outb
   const { url } = remote;
   try {
     return await inScratch(async (dir) => {
-      await git.clone({ fs: cloneFs, http: guardedGitHttp(outbound), dir, url, ref: remote.branch, singleBranch: true, depth: 1, noCheckout: true, noTags: true, ...auth(remote.token) });
+      const http = remote.branch ? headNaming(guardedGitHttp(outbound), remote.branch) : guardedGitHttp(outbound);
+      await git.clone({ fs: cloneFs, http, dir, url, ref: remote.branch, singleBranch: true, depth: 1, noCheckout: true, noTags: true, ...auth(remote.token) });
       const files: RepositoryFiles = new Map();
       let bytes = 0;
       const collect = async (oid: string, prefix: string): Promise<void> => {
