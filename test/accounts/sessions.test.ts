@@ -75,6 +75,11 @@ describe.each(engines())("session tokens on %s", (engine) => {
     expect((await getUser(oldest)).statusCode).toBe(401);
     const clients = (await t.app.inject({ method: "GET", url: "/v2/user/tokens", headers: eleventh })).json();
     expect(clients.sort()).toEqual([...later.map((h) => h.client), eleventh.client].sort());
+    // A list like any other: paged, with its headers.
+    const second = await t.app.inject({ method: "GET", url: "/v2/user/tokens?page=2&per_page=4", headers: eleventh });
+    expect(second.json()).toHaveLength(4);
+    expect(second.headers["x-total-count"]).toBe("10");
+    expect((await t.app.inject({ method: "GET", url: "/v2/user/tokens?page=4&per_page=4", headers: eleventh })).json()).toEqual([]);
   });
 
   it("stores only hashes of tokens", async () => {

@@ -48,6 +48,10 @@ describe.each(engines())("libraries on %s", (engine) => {
     const installed = (await api.get(`${base}/libs`)).json();
     expect(installed.map((lib: { name: string }) => lib.name)).toEqual(["Lang", "Random"]);
     expect(installed[0]).toMatchObject({ id: lang.id, installations_count: lang.installations_count + 1 });
+    const secondPage = await api.get(`${base}/libs?page=2&per_page=1`);
+    expect(secondPage.json().map((lib: { name: string }) => lib.name)).toEqual(["Random"]);
+    expect(secondPage.headers["x-total-count"]).toBe("2");
+    expect((await api.get(`${base}/libs?page=3&per_page=1`)).json()).toEqual([]);
 
     const removed = await api.delete(`${base}/libs/${random.id}`);
     expect(removed.statusCode).toBe(200);

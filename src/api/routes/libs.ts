@@ -3,6 +3,7 @@ import { z } from "zod";
 import { libraryOf } from "../../catalog/libraries.js";
 import { NotFoundError } from "../../errors.js";
 import type { Platform } from "../../platform.js";
+import { pageOf, pageQuery } from "../pagination.js";
 import { requireBot } from "../policies/bot-access.js";
 import { libSchema, presentLib } from "../presenters/lib.js";
 
@@ -21,10 +22,10 @@ export const libRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (a
 
   app.get(
     "/v2/bots/:id/libs",
-    { schema: { tags, summary: "Get installed libraries", params: z.object({ id: z.string() }), response: { 200: z.array(libSchema) } } },
-    async (request) => {
+    { schema: { tags, summary: "Get installed libraries", params: z.object({ id: z.string() }), querystring: z.object(pageQuery), response: { 200: z.array(libSchema) } } },
+    async (request, reply) => {
       const [libs, installations] = await Promise.all([platform.libraries.of(request.bot.id), platform.libraries.installationCounts()]);
-      return libs.map((lib) => presentLib(lib, installations));
+      return pageOf(request, reply, request.query, libs.map((lib) => presentLib(lib, installations)));
     },
   );
 

@@ -48,8 +48,8 @@ export const userRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (
 
   app.get(
     "/v2/user/tokens",
-    { schema: { tags, summary: "Get users session token", description: "The active session clients.", response: { 200: z.array(z.string()) } } },
-    (request) => platform.sessions.clients(request.user.id),
+    { schema: { tags, summary: "Get users session token", description: "The active session clients.", querystring: z.object(pageQuery), response: { 200: z.array(z.string()) } } },
+    async (request, reply) => pageOf(request, reply, request.query, await platform.sessions.clients(request.user.id)),
   );
 
   app.delete(
