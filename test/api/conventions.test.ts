@@ -151,6 +151,13 @@ describe("API conventions", () => {
     expect(body.json()).toEqual({ errors: ["Email must not contain NUL characters"] });
     const query = await t.app.inject({ method: "GET", url: "/v2/user?api_key=%00" });
     expect(query.statusCode).toBe(401);
+    // A path id with a NUL names nothing, like any id that cannot be one.
+    const { apiKey } = await signUp(t.app);
+    const bot = (await t.app.inject({ method: "POST", url: `/v2/bots?api_key=${apiKey}`, payload: { name: "Nul" } })).json();
+    const chat = await t.app.inject({ method: "POST", url: `/v2/bots/${bot.id}/chats/%00/block?api_key=${apiKey}` });
+    expect(chat.statusCode).toBe(404);
+    expect(chat.json()).toEqual({ error: "Chat not found" });
+    expect((await t.app.inject({ method: "GET", url: `/v2/bots/1%00?api_key=${apiKey}` })).json()).toEqual({ error: "Bot not found" });
   });
 
   it("refuses a lone surrogate anywhere in a request with 422 (SQLite would store it as bytes that are not UTF-8), and takes paired ones", async () => {

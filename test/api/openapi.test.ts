@@ -58,8 +58,8 @@ describe("the OpenAPI document", () => {
     expect(statuses("/v2/bots/{id}/commands/{command_id}", "put")).toEqual(["200", "400", "401", "404", "413", "415", "422"]);
     expect(statuses("/v2/auth/sign_in", "post")).toEqual(["200", "400", "401", "413", "415", "422", "429"]);
     expect(statuses("/v2/bots", "post")).toContain("403");
-    // A query string that does not decode is a 400 anywhere.
-    expect(statuses("/v2/user", "get")).toEqual(["200", "400", "401"]);
+    // A query string that does not decode is a 400 anywhere, and one with a NUL a 422.
+    expect(statuses("/v2/user", "get")).toEqual(["200", "400", "401", "422"]);
     expect(doc.components.responses.Unauthorized.content["application/json"].schema).toEqual({ $ref: "#/components/schemas/ErrorList" });
     expect(doc.components.responses.NotFound.content["application/json"].schema).toEqual({ $ref: "#/components/schemas/Error" });
     expect(doc.components.responses.TooManyRequests.headers["Retry-After"]).toEqual({ $ref: "#/components/headers/Retry-After" });

@@ -48,13 +48,11 @@ const BODY_METHODS = ["post", "put", "patch", "delete"];
 function errorStatuses(operation: JsonObject, facts: RouteFacts | undefined, path: string, method: string): number[] {
   const statuses = new Set(Object.keys(operation.responses ?? {}).map(Number).filter((status) => status >= 400 && status < 500));
   if (facts?.authentication) statuses.add(401);
-  // A path value is checked before the route runs (a NUL character is a 422).
-  if (path.includes("{")) [404, 422].forEach((status) => statuses.add(status));
-  // Any request may carry a query string that does not decode, or a body the parser refuses.
-  statuses.add(400);
+  if (path.includes("{")) statuses.add(404);
+  // Any request may carry a query string that does not decode, or a body the parser refuses;
+  // and a NUL in any text of it (query, path, body) is a 422.
+  [400, 422].forEach((status) => statuses.add(status));
   if (BODY_METHODS.includes(method)) [413, 415].forEach((status) => statuses.add(status));
-  if (operation.requestBody) statuses.add(422);
-  if ((operation.parameters ?? []).some((p: JsonObject) => p.in === "query")) statuses.add(422);
   return [...statuses].sort();
 }
 

@@ -24,7 +24,9 @@ export function registerTextGuard(app: FastifyInstance): void {
     if (malformedQuery(request.url)) throw new BadRequestError("Malformed URL: a percent-encoded character in the query is not valid");
     // A route without a body schema reads no body: what it was sent is not its input.
     const body = request.routeOptions.schema?.body === undefined ? [] : ([["body", request.body]] as const);
-    for (const [part, value] of [["params", request.params], ["query", request.query], ...body] as const) {
+    // A path id that holds a NUL names nothing: its route answers 404, as for any id that cannot be one (parseId).
+    const params = Object.fromEntries(Object.entries(request.params ?? {}).filter(([name]) => !/(^|_)id$/.test(name)));
+    for (const [part, value] of [["params", params], ["query", request.query], ...body] as const) {
       const found = textFlawAt(value, part);
       if (found) {
         const name = found.field.replace(/_/g, " ");
