@@ -1,6 +1,5 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { z } from "zod";
-import { wholeNumberOf } from "../whole-number.js";
+import { queryWhole } from "./query-whole.js";
 
 export const DEFAULT_PER_PAGE = 50;
 export const MAX_PER_PAGE = 200;
@@ -8,22 +7,10 @@ export const MAX_PER_PAGE = 200;
 /** Pages past any list: the offset of the last stays a safe integer. */
 const MAX_PAGE = Math.floor(Number.MAX_SAFE_INTEGER / MAX_PER_PAGE);
 
-/**
- * A whole number in the query: its digits (z.coerce read `0x10` and `1e3` too); an empty value
- * is one left out. Past `max` it reads as `over` (how far past is no matter, and a number past
- * 2^53 would be said to be too big twice).
- */
-const queryWhole = (label: string, max: number, over: number, fallback: number) =>
-  z.preprocess((value) => {
-    if (typeof value !== "string") return value;
-    const number = value.trim() === "" ? undefined : wholeNumberOf(value);
-    return number !== undefined && number > max ? over : number;
-  }, z.int({ error: `${label} must be a whole number` }).min(1).max(max).default(fallback));
-
 /** The `page` and `per_page` query parameters every list endpoint takes. */
 export const pageQuery = {
-  page: queryWhole("Page", MAX_PAGE, MAX_PAGE, 1).describe("The page, from 1; a page past the end is []."),
-  per_page: queryWhole("Per page", MAX_PER_PAGE, MAX_PER_PAGE + 1, DEFAULT_PER_PAGE).describe(`Items per page (at most ${MAX_PER_PAGE}).`),
+  page: queryWhole("Page", { max: MAX_PAGE, over: MAX_PAGE }).default(1).describe("The page, from 1; a page past the end is []."),
+  per_page: queryWhole("Per page", { max: MAX_PER_PAGE }).default(DEFAULT_PER_PAGE).describe(`Items per page (at most ${MAX_PER_PAGE}).`),
 };
 
 export interface PageRequest {

@@ -99,7 +99,9 @@ describe.each(engines())("properties on %s", (engine) => {
     expect(await names("?name=title")).toEqual(["bot:title", "user:title"]);
     expect(await names("?type=float")).toEqual(["user:balance"]);
     expect(await names("?scope=bot&name=title")).toEqual(["bot:title"]);
-    for (const [query, error] of [["?scope=chat", "Scope must be one of: bot, user"], ["?type=date", "Type must be one of: integer, float, boolean, string, text, json, datetime"], ["?user_id=abc", "User id must be a number"],
+    for (const [query, error] of [["?scope=chat", "Scope must be one of: bot, user"], ["?type=date", "Type must be one of: integer, float, boolean, string, text, json, datetime"], ["?user_id=abc", "User id must be a whole number"],
+      // Digits only: Number() would read these as 1.
+      ["?user_id=0x1", "User id must be a whole number"], ["?user_id=1e0", "User id must be a whole number"],
       // Past 2^53 it fails two checks of zod's with one sentence: said once.
       ["?user_id=99999999999999999999", "User id must be less than or equal to 9007199254740991"],
     ]) {

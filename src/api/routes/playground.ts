@@ -9,6 +9,7 @@ import { requireBot } from "../policies/bot-access.js";
 import { botSchema, presentBot } from "../presenters/bot.js";
 import { messageSchema } from "../presenters/message.js";
 import { playgroundChatSchema, playgroundMessageSchema, presentPlaygroundChat, presentPlaygroundMessage } from "../presenters/playground.js";
+import { queryWhole } from "../query-whole.js";
 
 const tags = ["Playground"];
 const params = z.object({ id: z.string() });
@@ -68,7 +69,7 @@ export const playgroundRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = a
         description: `The owner's chat with the bot: messages after \`after_message_id\`, and the reply keyboard shown. With \`wait_s\` (at most ${MAX_WAIT_S}) it waits for a new message when there is none yet.`,
         params,
         querystring: z.object({
-          after_message_id: z.coerce.number().int().min(0).default(0).describe("Only messages after this one (0: the whole chat)."),
+          after_message_id: queryWhole("After message id", { min: 0 }).default(0).describe("Only messages after this one (0: the whole chat)."),
           wait_s: z.coerce.number().min(0).max(MAX_WAIT_S).default(0).describe("Seconds to wait for a new message when there is none yet."),
         }),
         response: { 200: playgroundChatSchema },

@@ -5,6 +5,7 @@ import type { Platform } from "../../platform.js";
 import { parseId } from "../ids.js";
 import { answerPage } from "../listing.js";
 import { pageQuery } from "../pagination.js";
+import { queryWhole } from "../query-whole.js";
 import { requireBot } from "../policies/bot-access.js";
 import { messageSchema } from "../presenters/message.js";
 import { presentProperty, propertySchema } from "../presenters/property.js";
@@ -26,7 +27,7 @@ export const propertyRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = asy
         querystring: z.object({
           ...pageQuery,
           scope: z.enum(PROPERTY_SCOPES).optional().describe("Only the bot's own properties, or only its users'."),
-          user_id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional().describe("Only this user's properties (the internal user id, as in Chat.user_id)."),
+          user_id: queryWhole("User id").optional().describe("Only this user's properties (the internal user id, as in Chat.user_id)."),
           name: z.string().max(255).optional().describe("Only properties with exactly this name."),
           type: z.enum(PROPERTY_TYPES).optional().describe("Only properties of this value type."),
         }),
