@@ -19,7 +19,8 @@ const taskParams = z.object({ id: z.string(), task_id: z.string() });
 
 const createBody = z.object({
   command: z.string().trim().min(1).max(4096).optional().describe("The recipient command (may carry params), run in each chat with `options` and `options.task`"),
-  text: z.string().min(1).max(4096).optional().describe("Or a text sent to each chat"),
+  // Telegram refuses a text of spaces only, in every chat.
+  text: z.string().max(4096).refine((text) => /\S/.test(text), "Text must not be blank").optional().describe("Or a text sent to each chat"),
   parse_mode: z.enum(PARSE_MODES).optional().describe("For a text: how Telegram formats it (plain text when left out)"),
   for_chats: z.enum(FOR_CHATS_VALUES).default("all"),
   options: storedOptions.optional().describe("For a command: what each recipient run gets as `options` (10 KB of JSON at most)"),

@@ -267,6 +267,7 @@ describe.each(engines())("broadcasts on %s", (engine) => {
     expect(await bad({ command: "/a", text: "b" })).toEqual(["Give either command or text"]);
     expect(await bad({ command: "/a", parse_mode: "HTML" })).toEqual(["parse_mode goes with text, not with command"]);
     expect(await bad({ text: "a", options: { x: 1 } })).toEqual(["options go with command, not with text"]);
+    for (const text of ["", "  \n "]) expect(await bad({ text })).toEqual(["Text must not be blank"]);
     expect((await call("POST", "", { text: "a", for_chats: "channels" })).statusCode).toBe(422);
     expect(await bad({ command: "/start", options: { pad: "x".repeat(10_300) } })).toEqual([expect.stringMatching(/Options of a run stored for later may be 10240 bytes of JSON at most/)]);
     expect(await bad({ command: "/missing with params" })).toEqual(['No command or alias of the bot matches "/missing with params": create it, or broadcast one the bot has']);
