@@ -60,6 +60,8 @@ export interface Config {
   importAllowPrivateUrls: boolean;
   /** Whether web apps (`WebApp.render`) may answer HTML and other non-JSON types, in a sandboxed page. */
   webAppHtml: boolean;
+  /** How long a Webhooks link's call waits for its command to run, to answer what it rendered (0: not at all). */
+  webhookAnswerWaitMs: number;
   freePlan: FreePlanLimits;
   authThrottle: AuthThrottle;
   bjs: BjsSizing;
@@ -203,6 +205,7 @@ export function loadConfig(env: Env = process.env): Config {
     importAllowPrivateUrls: flag(env, "IMPORT_ALLOW_PRIVATE_URLS", false),
     // A bot's page shares the platform's origin: with Telegram login on, a login sent to it could be read there.
     webAppHtml: flag(env, "WEBAPP_HTML", optional(env, "TELEGRAM_LOGIN_BOT_TOKEN") === undefined),
+    webhookAnswerWaitMs: integer(env, "WEBHOOK_ANSWER_WAIT_MS", 10_000),
     freePlan: {
       iterationsPerMonth: integer(env, "FREE_PLAN_ITERATIONS", 100_000),
       botsLimit: integer(env, "FREE_PLAN_BOTS", 20),

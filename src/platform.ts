@@ -34,6 +34,7 @@ import type { ApiRoot } from "./telegram/bot-api.js";
 import { Playground } from "./playground/playground.js";
 import { BotRuntime } from "./runtime/bot-runtime.js";
 import { CommandBooks } from "./runtime/command-books.js";
+import { LocalRunAnswers, RedisRunAnswers, type RunAnswers } from "./runtime/run-answers.js";
 import { SenderMetrics } from "./runtime/sending/sender-metrics.js";
 import { TelegramSender } from "./runtime/telegram-sender.js";
 import { RedisWindowStore } from "./runtime/sending/window-store.js";
@@ -57,6 +58,8 @@ export interface Platform {
   redis?: Redis;
   /** Tells every process that caches a bot or owner row that it changed (Redis pub/sub in shared mode). */
   cacheBus: CacheBus;
+  /** How a run someone waits for (a Webhooks link's) tells them how it ended, wherever it ran (Redis pub/sub in shared mode). */
+  runAnswers: RunAnswers;
   mailer: Mailer;
   secrets: Secrets;
   users: UserStore;
@@ -162,6 +165,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const shared = sharesState(config);
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: false }) : undefined;
   const cacheBus = shared ? await RedisCacheBus.open(redis!, config.redisPrefix) : new LocalCacheBus();
+  const runAnswers = shared ? await RedisRunAnswers.open(redis!, config.redisPrefix) : new LocalRunAnswers();
   const secrets = new Secrets(config.secretKey);
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir, log });
   const users = new UserStore(db, secrets, clock, cacheBus);
@@ -213,6 +217,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     database,
     redis,
     cacheBus,
+    runAnswers,
     mailer,
     secrets,
     users,
@@ -257,6 +262,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
       await playground.close();
       mailer.close();
       await cacheBus.close();
+      await runAnswers.close();
       redis?.disconnect();
       await database.close();
     },

@@ -253,6 +253,7 @@ export class CommandRunner {
 
   /** Logs the failure; in a private chat, answers with `!` (never recursively) or the default reply. */
   async fail(invocation: Invocation, error: Pick<BjsError, "message"> & Partial<Pick<BjsError, "stack" | "segment" | "line">>): Promise<void> {
+    if (invocation.web) invocation.web.failed = true;
     await this.record(invocation, { message: error.message, stack: error.stack, segment: error.segment, line: error.line });
     const privateChat = invocation.chat?.row.chat_type === "private";
     // Not for callbacks, errors, web requests or background tasks, a broadcast's recipients

@@ -80,8 +80,9 @@ export class CompatEffects {
       }
       case "render": {
         if (!invocation.web) {
+          // A Webhooks link's run that nobody waits for (its caller was sent on to redirect_to).
           if (invocation.chain.fromWebhookLink) return;
-          throw new CompatError("WebApp.render answers a web request: open this command through WebApp.getUrl");
+          throw new CompatError("WebApp.render answers a web request: open this command through WebApp.getUrl, or a Webhooks link");
         }
         const { content, mime_type } = action;
         const text = typeof content === "string" ? content : JSON.stringify(content ?? null);

@@ -212,8 +212,8 @@ export interface Invocation {
   chain: Chain;
   /** An HTTP callback's answer (BJS's `content`, `http_status`, `http_headers`, `cookies`). */
   http?: RunRequest["http"];
-  /** A web app request (`WebApp.getUrl`): where `WebApp.render` leaves the answer. */
-  web?: { rendered?: Rendered };
+  /** A web request (`WebApp.getUrl`, a Webhooks link): where `WebApp.render` leaves the answer, and whether BJS failed. */
+  web?: { rendered?: Rendered; failed?: boolean };
   /**
    * The Keyboard of a command without an Answer: it rides on the first message the run sends
    * to the chat, or goes alone at the end (command-runner.ts). Emptied once sent.

@@ -48,6 +48,8 @@ export interface WebhookCall {
   ip: string;
   /** The raw body ("" without one). */
   body: string;
+  /** The id its caller waits on for the run's answer (run-answers.ts), when it waits. */
+  answerTo?: string;
 }
 
 /** Command names are at most this long (as stored). */
@@ -71,7 +73,8 @@ export type WebhookOutcome = "accepted" | "no bot" | "not running" | "no command
  * is stored as a durable run (the job layer runs it, and tries again if it fails before it
  * acted), so an answer means the call will be handled even if the process stops right after.
  * The run has the link's user (and their private chat) when it names one, `content` (the raw
- * body, else the `content` query value) and `options = {url, method, params, headers, ip}`.
+ * body, else the `content` query value) and `options = {url, method, params, headers, ip}`;
+ * with `answerTo`, it tells its caller what it rendered (run-answers.ts).
  */
 export async function acceptWebhook(deps: { bots: BotStore; botUsers: BotUserStore; jobs: JobQueue; attempts: AttemptLimiter }, call: WebhookCall): Promise<WebhookOutcome> {
   const bot = await deps.bots.byId(call.botId);
@@ -98,6 +101,7 @@ export async function acceptWebhook(deps: { bots: BotStore; botUsers: BotUserSto
     attempt: 1,
     message: command,
     http: { content: call.body !== "" ? call.body : (call.query.content ?? ""), status: null, headers: {}, cookies: {} },
+    answerTo: call.answerTo,
   };
   await deps.jobs.enqueue([{ kind: RUN_JOB_KIND, botId: bot.id, payload: run }]);
   return "accepted";

@@ -225,6 +225,7 @@ export function createProcessing(platform: Platform, options: ProcessingOptions 
     errorLog: platform.errorLog,
     log,
     cacheBus: platform.cacheBus,
+    answers: platform.runAnswers,
     journal,
   });
   registerRunJobs({ jobs: platform.jobs, processor, outboundHttp: platform.outboundHttp, errorLog: platform.errorLog });

@@ -11,10 +11,11 @@ import type { BotUserStore, ChatStore } from "../bots/chats.js";
 import type { CommandBooks } from "./command-books.js";
 import { UpdateEnded, type CommandRunner } from "./command-runner.js";
 import type { IterationBudget } from "./iteration-budget.js";
-import { Chain, type RunningBot } from "./invocation.js";
+import { Chain, type Invocation, type RunningBot } from "./invocation.js";
 import { QUOTA_NOTE, quotaNote, quotaOf } from "./quota.js";
 import { commandNamed, route, selection, type Route } from "./router.js";
 import type { CommandBook } from "./command-book.js";
+import type { RunAnswers } from "./run-answers.js";
 import type { RunRequest, RunTrigger } from "./run-request.js";
 import type { Rendered } from "./web-apps.js";
 import type { TelegramSender } from "./telegram-sender.js";
@@ -40,6 +41,8 @@ export interface ProcessorDeps {
   log: Logger;
   /** Tells when an owner's row changed (here or in another process), so its cached copy goes at once. */
   cacheBus?: CacheBus;
+  /** Where a run someone waits for tells how it ended (a Webhooks link's). */
+  answers?: RunAnswers;
   /** PostgreSQL: each delivered run commits in one transaction with its outbox (run-journal.ts). */
   journal?: RunJournal;
 }
@@ -170,13 +173,22 @@ export class Processor implements UpdateHandler {
    * so the job layer tries again. Answers the run's chain, which tells how its Telegram calls went.
    */
   async run(request: RunRequest, delivery?: Delivery): Promise<Chain | RunSkipped> {
-    const { journal } = this.deps;
-    if (!journal || !delivery) return this.runNow(request);
-    if (await this.redelivered(journal, request.botId, delivery)) return new Chain(request.trigger === "broadcast");
-    return journal.run(delivery, request.botId, () => this.runNow(request), (result) => typeof result !== "string");
+    // A caller waits for what it renders (a Webhooks link's): told once the run's effects are committed.
+    const web = request.answerTo === undefined ? undefined : {};
+    const result = await this.runDelivered(request, delivery, web);
+    // The run is done whatever becomes of its answer: a lost one leaves its caller to time out.
+    if (web) await this.deps.answers?.publish(request.answerTo!, web).catch((error) => this.deps.log.warn({ err: error, bot_id: request.botId }, "could not hand a run's answer to its caller"));
+    return result;
   }
 
-  private async runNow(request: RunRequest): Promise<Chain | RunSkipped> {
+  private async runDelivered(request: RunRequest, delivery: Delivery | undefined, web: Invocation["web"]): Promise<Chain | RunSkipped> {
+    const { journal } = this.deps;
+    if (!journal || !delivery) return this.runNow(request, web);
+    if (await this.redelivered(journal, request.botId, delivery)) return new Chain(request.trigger === "broadcast");
+    return journal.run(delivery, request.botId, () => this.runNow(request, web), (result) => typeof result !== "string");
+  }
+
+  private async runNow(request: RunRequest, web: Invocation["web"]): Promise<Chain | RunSkipped> {
     const { trigger } = request;
     const bot = await this.runnable(request.botId);
     if (typeof bot === "string") return bot;
@@ -208,7 +220,7 @@ export class Processor implements UpdateHandler {
     const kind = trigger === "auto_retry" || trigger === "http_callback" || trigger === "broadcast" || trigger === "interop_callback" || trigger === "panel_saved" || trigger === "webhook" ? trigger : "scheduled";
     try {
       // It follows another command (a later call, a callback), so BJS's completed_commands_count is above 0 (spec/bjs.md §2.2).
-      await this.deps.runner.run({ bot, book, command, kind, user, chat, message, params, request: null, options: request.options, tgUpdate: null, depth: 1, chain, http: request.http });
+      await this.deps.runner.run({ bot, book, command, kind, user, chat, message, params, request: null, options: request.options, tgUpdate: null, depth: 1, chain, http: request.http, web });
     } catch (error) {
       if (!effectsBegan(chain)) throw error;
       chain.troubled("failed");

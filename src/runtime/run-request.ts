@@ -61,6 +61,8 @@ export const runRequestSchema = z.object({
       cookies: z.record(z.string(), z.string()),
     })
     .optional(),
+  /** The id a caller waits on for the run's answer (run-answers.ts): a Webhooks link's. */
+  answerTo: z.string().max(64).optional(),
 });
 
 export type RunRequest = z.infer<typeof runRequestSchema>;

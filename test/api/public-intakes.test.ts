@@ -78,7 +78,7 @@ describe.each(engines())("public intakes with a valid link on %s", (engine) => {
   });
 
   it("a Webhooks link with its token: never a 5xx, whatever the body and query; a token replayed for another command, user or bot is 403/404", async () => {
-    const bot = await r.bot([{ command: "/hook", bjs_code: "Bot.sendMessage('got')" }]);
+    const bot = await r.bot([{ command: "/hook", bjs_code: "WebApp.render({content: {got: true}})" }]);
     const other = await r.bot([{ command: "/hook", bjs_code: "Bot.sendMessage('stolen')" }]);
     const token = webhookToken(bot.telegram.token, "", "/hook");
     const link = `/v1/bots/${bot.id}/new-webhook?command=%2Fhook&public_user_token=${token}`;

@@ -121,24 +121,32 @@ describe.each(engines())("Webhooks on %s", (engine) => {
     expect((await b.errors())[0]!.message).toBe("Webhooks.getUrl is deprecated: use Libs.Webhooks.getUrlFor({command, user_id})");
   });
 
-  it("a webhook command's WebApp.render (which shaped Bots.Business's answer) is ignored, in its sub-commands too, not logged as an error", async () => {
-    const { b, link } = await linkedBot("/paid", 'WebApp.render({content: {status: "received"}}); Bot.runCommand("/receipt")', [
-      { command: "/receipt", bjs_code: 'WebApp.render({content: "ok"}); Bot.sendMessage("Payment received")' },
+  it("a link's call answers what its command or a sub-command rendered, as Bots.Business does", async () => {
+    const { b, link } = await linkedBot("/paid", 'WebApp.render({content: {status: "received", amount: Number(content)}}); Bot.runCommand("/receipt")', [
+      { command: "/receipt", bjs_code: 'Bot.sendMessage("Payment received")' },
     ]);
-    const answer = await call("POST", link!, { payload: "{}", headers: { "content-type": "application/json" } });
-    expect(answer.json()).toEqual({ ok: true });
-    await idle();
+    const answer = await call("POST", link!, { payload: "25", headers: { "content-type": "application/json" } });
+    expect(answer.statusCode).toBe(200);
+    expect(answer.json()).toEqual({ status: "received", amount: 25 });
     expect(await b.fresh().then((m) => m.map((x) => x.text))).toEqual(["Payment received"]);
     expect((await r.t.platform.errorLog.list(b.bot.id, { limit: 10, offset: 0 })).items).toEqual([]);
+
+    const balance = await linkedBot("/balance", 'Bot.runCommand("/render")', [{ command: "/render", bjs_code: "WebApp.render({content: {balance: 42}})" }]);
+    expect((await call("GET", balance.link!)).json()).toEqual({ balance: 42 });
   });
 
-  it("a webhook command that fails is logged, without the error reply in the user's chat", async () => {
+  it("a webhook command that fails answers 503 and is logged, without the error reply in the user's chat; one that renders nothing answers ok", async () => {
     const { b, link } = await linkedBot("/broken", 'throw new Error("provider sent nonsense")');
-    expect((await call("GET", link!)).statusCode).toBe(200);
-    await idle();
+    const failed = await call("GET", link!);
+    expect(failed.statusCode).toBe(503);
+    expect(failed.json()).toEqual({ error: "The command failed: its error is in the bot's error log" });
     expect(await b.fresh()).toEqual([]);
     const [logged] = (await r.t.platform.errorLog.list(b.bot.id, { limit: 10, offset: 0 })).items;
     expect(logged).toMatchObject({ message: "provider sent nonsense", command_name: "/broken", trigger: "webhook" });
+
+    const quiet = await linkedBot("/quiet", 'Bot.sendMessage("quiet")');
+    expect((await call("GET", quiet.link!)).json()).toEqual({ ok: true });
+    expect(await quiet.b.fresh().then((m) => m.map((x) => x.text))).toEqual(["quiet"]);
   });
 
   it("push to deploy: a signed push imports the bot's repository through Bot.importGit (issue 13)", async () => {

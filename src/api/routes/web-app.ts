@@ -5,17 +5,14 @@ import { NotFoundError } from "../../errors.js";
 import type { Platform } from "../../platform.js";
 import { parseId } from "../ids.js";
 import { errorSchema } from "../presenters/error.js";
+import { sendRendered } from "../rendered-page.js";
 
 const tags = ["Web App"];
-
-/** What a non-JSON page answers when the deployment serves JSON only. */
-const HTML_OFF = "HTML is disabled on this server (WEBAPP_HTML=false): web apps answer JSON only";
 
 /**
  * A bot's web app (spec/bjs.md §2.7), public: the link `WebApp.getUrl` made runs the command,
  * with the query (GET) or the query and body (POST) as `options`, and answers what
- * `WebApp.render` rendered. Non-JSON pages are sandboxed, so a bot's page cannot act as the
- * dashboard, which shares this origin.
+ * `WebApp.render` rendered (rendered-page.ts).
  */
 export const webAppRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (app, { platform }) => {
   // A page's own <form> posts url-encoded; its fields become options like a JSON body's.
@@ -30,10 +27,7 @@ export const webAppRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async
     if (rendered === "not running") return reply.code(404).send({ error: "The bot is not running" });
     if (rendered === "no command") throw new NotFoundError("Web app");
     if (rendered === "no render") return reply.code(404).send({ error: "The command did not call WebApp.render" });
-    const json = rendered.mime.split(";")[0]!.trim() === "application/json";
-    if (!json && !platform.config.webAppHtml) return reply.code(404).send({ error: HTML_OFF });
-    if (!json) reply.header("content-security-policy", "sandbox allow-scripts allow-forms allow-popups").header("x-content-type-options", "nosniff");
-    return reply.type(json ? "application/json; charset=utf-8" : rendered.mime).send(rendered.content);
+    return sendRendered(reply, rendered, platform.config.webAppHtml);
   };
   const schema = {
     tags,
