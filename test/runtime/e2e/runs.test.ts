@@ -65,6 +65,16 @@ describe.each(engines())("runs from anywhere, on %s", (engine) => {
     expect(await scheduled()).toEqual([]);
   });
 
+  it("runs Bot.run with a null run_after now, as a sub-command with the request", async () => {
+    const { send, messagesAfter, scheduled } = await setup([
+      { command: "/soon", bjs_code: "Bot.run({command: '/now', run_after: null})" },
+      { command: "/now", bjs_code: "Bot.sendMessage('now, request ' + (request !== null) + ', count ' + completed_commands_count)" },
+    ]);
+    await send("/soon");
+    expect(await scheduled()).toEqual([]);
+    expect(await messagesAfter(1, 0)).toEqual(["now, request true, count 1"]);
+  });
+
   it("runs Bot.run naming its own user in the same chat, and naming another user in that user's private chat", async () => {
     const { bot, send, messagesAfter } = await setup([
       { command: "/start", answer: "hi" },
