@@ -200,7 +200,7 @@ export function parseCommandFields(fields: CommandFields): CommandInput {
 
 /** `%` and `_` match themselves in a LIKE search. */
 function likePattern(text: string): string {
-  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 /** A bot's commands and their aliases, as the API lists and edits them (the router reads them through runtime/command-books.ts). */
@@ -216,26 +216,24 @@ export class CommandStore {
 
   /** One page of the bot's commands in id order, filtered by folder and by a search in names and aliases. */
   async list(botId: number, filter: CommandFilter, window: Window): Promise<Page<Command>> {
-    let query = this.db.selectFrom("bot_commands").selectAll().where("bot_id", "=", botId).orderBy("id");
+    let query = this.db.selectFrom("bot_commands").where("bot_id", "=", botId).orderBy("id");
     if (filter.folderId !== undefined) {
       query = filter.folderId === null ? query.where("commands_folder_id", "is", null) : query.where("commands_folder_id", "=", filter.folderId);
     }
     if (filter.q) {
-      const pattern = likePattern(filter.q);
-      query = query.where((eb) =>
-        eb.or([
-          sql<boolean>`lower(${eb.ref("bot_commands.command")}) like ${pattern} escape '\\'`,
-          eb.exists(
-            eb
-              .selectFrom("command_aliases")
-              .select("command_aliases.id")
-              .whereRef("command_aliases.bot_command_id", "=", "bot_commands.id")
-              .where(sql<boolean>`${sql.ref("command_aliases.command")} like ${pattern} escape '\\'`),
-          ),
-        ]),
-      );
+      // Found here, not by the engine, which lower-cases ASCII only: "старт" must find "/Старт". A bot has a few thousand commands at most.
+      const needle = filter.q.toLowerCase();
+      const [candidates, aliased] = await Promise.all([
+        query.select(["id", "command"]).execute(),
+        this.db.selectFrom("command_aliases").select("bot_command_id").where("bot_id", "=", botId).where(sql<boolean>`${sql.ref("command")} like ${likePattern(needle)} escape '\\'`).execute(),
+      ]);
+      const byAlias = new Set(aliased.map((row) => row.bot_command_id));
+      const found = candidates.filter((row) => byAlias.has(row.id) || row.command.toLowerCase().includes(needle)).map((row) => row.id);
+      const ids = found.slice(window.offset, window.offset + window.limit);
+      const rows = ids.length === 0 ? [] : await this.db.selectFrom("bot_commands").selectAll().where("id", "in", ids).orderBy("id").execute();
+      return { items: await this.hydrate(botId, rows), total: found.length };
     }
-    const page = await fetchPage(query, window);
+    const page = await fetchPage(query.selectAll(), window);
     return { items: await this.hydrate(botId, page.items), total: page.total };
   }
 

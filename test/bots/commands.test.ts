@@ -200,11 +200,18 @@ describe.each(engines())("commands and folders on %s", (engine) => {
     await api.post(`${base}/commands`, { command: "/Menu", commands_folder_id: folder.id });
     await api.post(`${base}/commands`, { command: "/help", aliases: "Assist me", commands_folder_id: folder.id });
     await api.post(`${base}/commands`, { command: "100%_off" });
+    await api.post(`${base}/commands`, { command: "/Старт", aliases: "ÜBER uns" });
     const names = async (query: string) => (await api.get(`${base}/commands${query}`)).json().map((c: { command: string }) => c.command);
-    expect(await names("")).toEqual(["/start", "/Menu", "/help", "100%_off"]);
+    expect(await names("")).toEqual(["/start", "/Menu", "/help", "100%_off", "/Старт"]);
     expect(await names(`?commands_folder_id=${folder.id}`)).toEqual(["/Menu", "/help"]);
-    expect(await names("?commands_folder_id=0")).toEqual(["/start", "100%_off"]);
-    expect(await names("?commands_folder_id=null")).toEqual(["/start", "100%_off"]);
+    expect(await names("?commands_folder_id=0")).toEqual(["/start", "100%_off", "/Старт"]);
+    expect(await names("?commands_folder_id=null")).toEqual(["/start", "100%_off", "/Старт"]);
+    // Any script's case, in names and aliases; a page of the finds, counted whole.
+    expect(await names(`?q=${encodeURIComponent("старт")}`)).toEqual(["/Старт"]);
+    expect(await names(`?q=${encodeURIComponent("Über")}`)).toEqual(["/Старт"]);
+    const paged = await api.get(`${base}/commands?q=${encodeURIComponent("/")}&per_page=2&page=2`);
+    expect(paged.json().map((c: { command: string }) => c.command)).toEqual(["/help", "/Старт"]);
+    expect(paged.headers["x-total-count"]).toBe("4");
     expect(await names("?q=MENU")).toEqual(["/Menu"]);
     expect(await names("?q=assist")).toEqual(["/help"]);
     expect(await names("?q=%25")).toEqual(["100%_off"]);
