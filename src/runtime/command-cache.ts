@@ -27,8 +27,11 @@ export class CommandCache {
     private readonly clock: Clock,
   ) {}
 
-  /** The valid entry's actions (checked again: stored data is not trusted more than BJS), or undefined. */
-  async find(key: CacheKey): Promise<Action[] | undefined> {
+  /**
+   * The valid entry's actions (checked again: stored data is not trusted more than BJS), with
+   * the characters they take as stored (about what the run that made them output), or undefined.
+   */
+  async find(key: CacheKey): Promise<{ actions: Action[]; chars: number } | undefined> {
     const row = await this.db
       .selectFrom("command_caches")
       .select(["actions", "expires_at"])
@@ -38,7 +41,7 @@ export class CommandCache {
       .executeTakeFirst();
     if (!row || Number(row.expires_at) <= this.clock.now()) return undefined;
     const parsed = storedActions.safeParse(JSON.parse(row.actions));
-    return parsed.success ? parsed.data : undefined;
+    return parsed.success ? { actions: parsed.data, chars: row.actions.length } : undefined;
   }
 
   /** Keeps a run's actions; answers false (keeping nothing) when they are too large to cache. */

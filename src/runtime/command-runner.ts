@@ -86,7 +86,10 @@ export class CommandRunner {
     const keys = this.cacheKeys(invocation);
     for (const key of keys) {
       const cached = await this.deps.cache.find(key);
-      if (cached) return this.applyActions(inChat(cached, invocation), invocation);
+      if (!cached) continue;
+      // A replayed run counts against the update's caps as the run did.
+      invocation.chain.produced(cached.actions.length, cached.chars);
+      return this.applyActions(inChat(cached.actions, invocation), invocation);
     }
     const quota = await this.deps.quota(invocation);
     const segments = this.segments(invocation);

@@ -65,7 +65,7 @@ export class Chain {
    * then on a failure ends the update rather than retrying it, so nothing is sent twice.
    */
   committed = false;
-  /** Started by a Webhooks link, answered before it ran: `WebApp.render` (which shaped Bots.Business's answer) has nowhere to go. */
+  /** Started by a Webhooks link whose caller does not wait (sent on to redirect_to): `WebApp.render` has nowhere to go. */
   fromWebhookLink = false;
   /** Why the chain stopped starting executions (the quota, a cap), once it has. */
   stopped?: string;

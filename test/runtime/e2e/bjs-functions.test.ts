@@ -191,6 +191,17 @@ describe.each(engines())("BJS functions, end to end on %s", (engine) => {
     expect((await errors()).map((entry: { title: string }) => entry.title)).toEqual([`Too many actions in one update (the limit is ${MAX_ACTIONS_PER_UPDATE})`]);
   });
 
+  it("counts a cached run's replayed actions against the update's cap, as the run's own", async () => {
+    const { say, errors } = await setup([
+      { command: "/cached", bjs_code: 'Bot.setCache(3600); for (var i = 0; i < 498; i++) Bot.setProp("k", i)' },
+      { command: "/fan", bjs_code: 'for (var i = 0; i < 20; i++) Bot.runCommand("/cached")' },
+    ]);
+    await say("/cached", 0);
+    expect(await errors()).toEqual([]);
+    await say("/fan");
+    expect((await errors()).map((entry: { title: string }) => entry.title)).toEqual([`Too many actions in one update (the limit is ${MAX_ACTIONS_PER_UPDATE})`]);
+  });
+
   it("logs at most one error per execution an update may start, then says the rest are left out", async () => {
     const { say, errors, bot } = await setup([{ command: "/refused", bjs_code: 'for (var i = 0; i < 300; i++) Bot.clearCache("nope" + i); Bot.sendMessage("done")' }]);
     const [reply] = await say("/refused");
