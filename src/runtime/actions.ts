@@ -161,12 +161,20 @@ const setPanelFieldAction = z.object({ type: z.literal("setPanelField"), panel_n
 
 const deletePanelAction = z.object({ type: z.literal("deletePanel"), panel_name: name });
 
+/** Bot properties `BBAdmin.installBot` may set on the copy it makes, in either form. */
+const MAX_INSTALLED_PROPERTIES = 100;
+
 /** `BBAdmin.installBot` / `cloneBot`: a copy of one of the owner's bots for the account with that email. */
 const installBotAction = z.looseObject({
   type: z.literal("installBot"),
   bot_id: id,
   email: z.string().min(1).max(MAX_NAME),
-  bot_properties: z.union([z.record(z.string().max(MAX_NAME), json), z.array(z.looseObject({ name, value: json, type: z.string().max(32).nullish() })).max(100)]).nullish(),
+  bot_properties: z
+    .union([
+      z.record(z.string().max(MAX_NAME), json).refine((given) => Object.keys(given).length <= MAX_INSTALLED_PROPERTIES, `at most ${MAX_INSTALLED_PROPERTIES} properties`),
+      z.array(z.looseObject({ name, value: json, type: z.string().max(32).nullish() })).max(MAX_INSTALLED_PROPERTIES),
+    ])
+    .nullish(),
 });
 
 /** The operations of `new List(...)` that change something (spec/bjs.md §2.9). */

@@ -145,7 +145,7 @@ export class CompatEffects {
     const properties = Array.isArray(given) ? given : Object.entries(given).map(([name, value]) => ({ name, value, type: undefined }));
     for (const { name, value, type } of properties) {
       const known = PROPERTY_TYPES.includes(type as PropertyType) ? (type as PropertyType) : undefined;
-      await this.deps.properties.set(copy.id, "bot", name, value, { type: known });
+      await this.deps.properties.set(copy.id, "bot", name, value, { type: known, charge: invocation.chain.storing(`Property ${name}`) });
     }
   }
 }

@@ -41,6 +41,7 @@ describe("what comes out of an isolate", () => {
     ["a list of another user named by text", { type: "list", op: "create", list: { name: "l", user_id: "1; --" } }],
     ["a cache kept for ever", { type: "setCache", scope: "bot", seconds: Infinity }],
     ["a bot installed without an email", { type: "installBot", bot_id: 1 }],
+    ["a bot installed with more properties than a copy takes", { type: "installBot", bot_id: 1, email: "a@b.c", bot_properties: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`p${i}`, 1])) }],
   ])("refuses %s", (_what, action) => {
     const result = readOutcome(forged([action]), body, limits, 1000);
     expect(result.actions).toEqual([]);
