@@ -281,9 +281,11 @@ export class CommandStore {
     return this.written(botId, id);
   }
 
-  /** The bot's commands that run by themselves (auto retry), with their intervals. */
+  /** The bot's commands that run by themselves (auto retry), with their intervals and whether they hold code (one past 256 characters comes back as `code`, unread). */
   autoRetrying(botId: number): Promise<Pick<CommandRow, "id" | "command" | "auto_retry_time" | "code">[]> {
-    return this.db.selectFrom("bot_commands").select(["id", "command", "auto_retry_time", "code"]).where("bot_id", "=", botId).where("auto_retry_time", "is not", null).orderBy("id").execute();
+    // Only whether there is code matters here, and every command write asks: a long code (up to 8 MB) is not read, only said to be there.
+    const code = sql<string | null>`case when length(code) > 256 then 'code' else code end`.as("code");
+    return this.db.selectFrom("bot_commands").select(["id", "command", "auto_retry_time", code]).where("bot_id", "=", botId).where("auto_retry_time", "is not", null).orderBy("id").execute();
   }
 
   /** Records that the command just ran by itself (auto retry); routing does not read it, so commands_version stays. */
