@@ -129,6 +129,11 @@ describe.each(engines())("CSV import on %s", (engine) => {
       expect(["done", "failed"], sheet.slice(0, 30)).toContain(task.status);
     }
     expect((await api.get(`/v2/bots/${bot.id}/commands`)).statusCode).toBe(200);
+
+    // Row after row the reader cannot read (each one cost it more): past 100, the sheet is refused whole.
+    const broken = await sendSheet(api, bot.id, "command,bjs_code\n" + '"a"b\n'.repeat(40_000));
+    const refused = await finished(api, bot.id, broken.json().id, t);
+    expect(refused).toMatchObject({ status: "failed", error: expect.stringMatching(/^The CSV has more than 100 rows that cannot be read \(the first is row 2: Invalid Closing Quote/) });
   });
 
   it("lets other work run while a long sheet imports (on SQLite a 10,000-row sheet held every request until it ended)", async () => {

@@ -66,7 +66,7 @@ export class CsvImport {
     const counters = { total: 0, processed: 0, created: 0, updated: 0, removed: 0, skipped: 0 };
     const errors: TaskItemError[] = [];
     try {
-      const sheet = readSheet("url" in source ? await downloadCsv(source.url, this.deps.outbound) : source.text);
+      const sheet = await readSheet("url" in source ? await downloadCsv(source.url, this.deps.outbound) : source.text);
       errors.push(...sheet.unreadable);
       counters.total = sheet.rows.length;
       counters.skipped = sheet.unreadable.length;

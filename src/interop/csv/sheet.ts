@@ -1,4 +1,5 @@
-import { parse } from "csv-parse/sync";
+import { setImmediate as nextTurn } from "node:timers/promises";
+import { parse } from "csv-parse";
 import type { CommandFields, ImportedField } from "../../bots/commands.js";
 
 /** One data row of a sheet: its 1-based row number (the header is row 1) and its command fields. */
@@ -13,6 +14,12 @@ export interface Sheet {
   unreadable: { row: number; error: string }[];
   fields: Set<ImportedField>;
 }
+
+/** How much of a sheet is parsed between turns of the event loop. */
+const PARSE_CHUNK_BYTES = 64 * 1024;
+
+/** Rows a sheet may hold that cannot be read before it is refused whole: past that it is hardly CSV, and each costs the reader more. */
+const MAX_UNREADABLE_ROWS = 100;
 
 /** A sheet that cannot be imported at all (no header, no command column, broken quoting). */
 export class SheetError extends Error {}
@@ -58,25 +65,38 @@ const STORED: Record<Exclude<keyof SheetRow["fields"], "command" | "code" | "com
  * left out; one with a blank command is kept, for the import to report. A row whose need_reply
  * is neither true, false nor blank keeps the text, for the command check to refuse.
  */
-export function readSheet(text: string): Sheet {
+export async function readSheet(text: string): Promise<Sheet> {
   const unreadable: Sheet["unreadable"] = [];
-  let records: string[][];
-  try {
-    records = parse(text, {
-      bom: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      skip_records_with_error: true,
-      // The reader may report one row more than once (a bad quote in two of its cells): once is enough.
-      on_skip: (error) => {
-        if (!error) return;
-        const row = Number(error.lines);
-        if (!unreadable.some((earlier) => earlier.row === row)) unreadable.push({ row, error: error.message });
-      },
-    }) as string[][];
-  } catch (error) {
-    throw new SheetError(`The CSV cannot be read: ${(error as Error).message}`);
+  const records: string[][] = [];
+  const parser = parse({
+    bom: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+    // The reader may report one row more than once (a bad quote in two of its cells): once is enough.
+    on_skip: (error) => {
+      if (!error) return;
+      const row = Number(error.lines);
+      if (unreadable.at(-1)?.row === row) return;
+      unreadable.push({ row, error: error.message });
+      if (unreadable.length > MAX_UNREADABLE_ROWS) throw new SheetError(`The CSV has more than ${MAX_UNREADABLE_ROWS} rows that cannot be read (the first is row ${unreadable[0]!.row}: ${unreadable[0]!.error}): is it CSV?`);
+    },
+  });
+  let failure: Error | undefined;
+  parser.on("readable", () => {
+    for (let record = parser.read(); record !== null; record = parser.read()) records.push(record as string[]);
+  });
+  const ended = new Promise<void>((resolve) => parser.on("end", resolve).on("error", (error) => ((failure = error), resolve())));
+  // A piece at a time, with other work between: a 10 MB sheet is seconds of parsing.
+  const bytes = Buffer.from(text, "utf8");
+  for (let at = 0; at < bytes.length && !failure; at += PARSE_CHUNK_BYTES) {
+    parser.write(bytes.subarray(at, at + PARSE_CHUNK_BYTES));
+    await nextTurn();
   }
+  parser.end();
+  await ended;
+  if (failure instanceof SheetError) throw failure;
+  if (failure) throw new SheetError(`The CSV cannot be read: ${failure.message}`);
   const [header, ...data] = records;
   if (!header) throw new SheetError("The CSV is empty: row 1 must name the columns (command, help, aliases, answer, keyboard)");
   const columns = header.map((name) => COLUMNS[name.trim().toLowerCase()]);
