@@ -141,12 +141,16 @@ export class AdminPanelStore {
    * Creates or redefines a panel (`AdminPanel.setPanel`). Fields that existed keep their
    * values unless `force` is set.
    */
-  async setPanel(botId: number, name: string, data: PanelDefinition, options: { force?: boolean } = {}): Promise<AdminPanel> {
+  async setPanel(botId: number, name: string, data: PanelDefinition, options: { force?: boolean } = {}): Promise<Pick<AdminPanel, "id" | "name">> {
     if (name === "") throw new ValidationError(["Admin panel name can't be blank"]);
-    const old = await this.byName(botId, name);
+    const old = await this.db.selectFrom("admin_panels").select("fields").where("bot_id", "=", botId).where("name", "=", name).executeTakeFirst();
+    // Kept values as stored: a sealed password stays sealed (BJS may define a panel hundreds of times a run), opened only for a field that is no longer a password.
+    const kept = new Map<string, unknown>();
+    if (old && !options.force) for (const field of JSON.parse(old.fields) as PanelField[]) if (!kept.has(field.name)) kept.set(field.name, field.value);
     const fields = (data.fields ?? []).map(fieldOf).map((field) => {
-      const kept = options.force ? undefined : old?.fields.find((o) => o.name === field.name);
-      return kept ? { ...field, value: kept.value } : field;
+      if (!kept.has(field.name)) return field;
+      const value = kept.get(field.name);
+      return { ...field, value: isSealed(value) && field.type !== "password" ? this.secrets.unseal(value.sealed) : value };
     });
     const fieldsJson = this.storedFields(name, fields);
     if (!old && (await this.count(botId)) >= MAX_PANELS) throw new ValidationError([`A bot may have ${MAX_PANELS} admin panels at most`]);
@@ -165,9 +169,9 @@ export class AdminPanelStore {
       .insertInto("admin_panels")
       .values({ bot_id: botId, name, ...definition, created_at: now })
       .onConflict((oc) => oc.columns(["bot_id", "name"]).doUpdateSet(definition))
-      .returningAll()
+      .returning(["id", "name"])
       .executeTakeFirstOrThrow();
-    return this.parse(row);
+    return row;
   }
 
   private async count(botId: number): Promise<number> {

@@ -142,10 +142,17 @@ describe.each(engines())("admin panels on %s", (engine) => {
   it("redefines a panel from BJS keeping values unless forced; sets one field without creating any", async () => {
     const { bot } = await botWithPanels();
     const panels = t.platform.adminPanels.store;
-    await panels.setPanel(bot.id, "settings", { title: "Settings 2", fields: [{ name: "greeting", value: "Default" }, { name: "extra", type: "integer", value: 1 }] });
+    const sealed = async () => (await t.platform.database.db.selectFrom("admin_panels").select("fields").where("bot_id", "=", bot.id).where("name", "=", "settings").executeTakeFirstOrThrow()).fields;
+    const before = await sealed();
+    await panels.setPanel(bot.id, "settings", { title: "Settings 2", fields: [{ name: "greeting", value: "Default" }, { name: "extra", type: "integer", value: 1 }, { name: "api_key", type: "password", value: "other" }] });
     const kept = await panels.byName(bot.id, "settings");
     expect(kept?.title).toBe("Settings 2");
-    expect(kept?.fields.map((f) => [f.name, f.value])).toEqual([["greeting", "Hi"], ["extra", 1]]);
+    expect(kept?.fields.map((f) => [f.name, f.value])).toEqual([["greeting", "Hi"], ["extra", 1], ["api_key", "s3cret"]]);
+    // A kept password is kept as it was sealed; one that is no longer a password field comes out opened.
+    expect(JSON.parse(await sealed())[2].value).toEqual(JSON.parse(before)[3].value);
+    await panels.setPanel(bot.id, "settings", { fields: [{ name: "api_key", type: "string" }] });
+    expect((await panels.byName(bot.id, "settings"))?.fields).toEqual([expect.objectContaining({ name: "api_key", type: "string", value: "s3cret" })]);
+    expect(await sealed()).toContain('"value":"s3cret"');
     await panels.setPanel(bot.id, "settings", { fields: [{ name: "greeting", value: "Default" }] }, { force: true });
     expect((await panels.byName(bot.id, "settings"))?.fields[0]?.value).toBe("Default");
     expect(await panels.setFieldValue(bot.id, "settings", "greeting", "Yo")).toBe(true);
