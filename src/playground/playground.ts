@@ -46,7 +46,8 @@ export class Playground {
   /** Starts the emulator on a loopback port of its own. */
   static async start(options: { secrets: Secrets; clock: Clock; telegramApiRoot: string }): Promise<Playground> {
     // Only the Bot API listens (loopback): people act through the platform's routes, never the control API.
-    const emulator = await startEmulator({ clock: options.clock, host: "127.0.0.1", port: 0, httpControl: false });
+    // Update ids go on from the time a bot registers, a thousand a millisecond: its inbox remembers the ids of the run before (safe integers until 2255).
+    const emulator = await startEmulator({ clock: options.clock, host: "127.0.0.1", port: 0, httpControl: false, firstUpdateId: () => options.clock.now() * 1000 });
     return new Playground(emulator, options.secrets, options.telegramApiRoot);
   }
 

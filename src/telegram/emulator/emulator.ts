@@ -21,6 +21,12 @@ export interface EmulatorOptions {
   webhook?: Partial<DeliveryOptions>;
   /** Messages kept per chat (default 1,000: older ones are forgotten, which keeps the heap small and the GC cheap under load). */
   historyLimit?: number;
+  /**
+   * The first update_id of a bot registered now (default 1). An emulator started again in front
+   * of bots that remember the update ids they saw (the playground's, whose inbox drops an id it
+   * has had) must not number from 1 again.
+   */
+  firstUpdateId?: () => number;
 }
 
 /** A Bot API answer: the HTTP status and the JSON body. */
@@ -43,7 +49,7 @@ export class TelegramEmulator implements Services {
 
   constructor(options: EmulatorOptions = {}) {
     this.clock = options.clock ?? systemClock;
-    this.world = new World({ clock: this.clock, historyLimit: options.historyLimit ?? 1000 });
+    this.world = new World({ clock: this.clock, historyLimit: options.historyLimit ?? 1000, firstUpdateId: options.firstUpdateId });
     this.limits = new RateLimiter({ ...telegramLimits, ...options.limits }, this.clock);
     this.webhooks = new Webhooks({
       options: { retryBaseMs: 1000, retryMaxMs: 60_000, timeoutMs: 30_000, ...options.webhook },

@@ -12,9 +12,10 @@ const OPT_IN = new Set(["chat_member", "message_reaction", "message_reaction_cou
  */
 export class UpdateQueue {
   private items: Update[] = [];
-  private nextId = 1;
   private allowed: ReadonlySet<string> | undefined;
   private readonly listeners = new Set<() => void>();
+
+  constructor(private nextId = 1) {}
 
   /** The pending updates, oldest first. */
   get pending(): readonly Update[] {

@@ -71,6 +71,8 @@ export interface WorldOptions {
   clock: Clock;
   /** Messages kept per chat; older ones are forgotten, so long benchmarks keep flat memory. */
   historyLimit: number;
+  /** The first update_id of a bot registered now (see EmulatorOptions). */
+  firstUpdateId?: () => number;
 }
 
 const roomKey = (chatId: number, botId?: number): string => (chatId > 0 ? `${botId}:${chatId}` : `${chatId}`);
@@ -123,7 +125,7 @@ export class World {
       can_connect_to_business: false,
       has_main_web_app: false,
     } as UserFromGetMe;
-    const bot: BotAccount = { token, user, me, updates: new UpdateQueue(), commands: new Map(), blockedBy: new Set() };
+    const bot: BotAccount = { token, user, me, updates: new UpdateQueue(this.options.firstUpdateId?.() ?? 1), commands: new Map(), blockedBy: new Set() };
     this.bots.set(token, bot);
     this.botsById.set(id, bot);
     this.users.set(id, user);
