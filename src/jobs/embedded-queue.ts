@@ -9,6 +9,12 @@ import { JobStore } from "./job-store.js";
 export interface EmbeddedQueueOptions {
   /** Jobs run at the same time. */
   concurrency: number;
+  /**
+   * Slots past `concurrency` that only owners who are not busy may take, once busy owners hold
+   * every slot: a job holds its slot as long as it takes (an HTTP exchange through ten slow
+   * redirects, a long broadcast), so without them another owner's due job waited that long.
+   */
+  overflowSlots: number;
   /** How long a taken job is this worker's; renewed while it runs, so only a dead worker's lapses. */
   leaseMs: number;
   /** Attempts of a job that does not say. */
@@ -25,6 +31,7 @@ export interface EmbeddedQueueOptions {
 
 export const defaultEmbeddedQueueOptions: EmbeddedQueueOptions = {
   concurrency: 16,
+  overflowSlots: 4,
   leaseMs: 60_000,
   maxAttempts: 5,
   retryDelayMs: (attempts) => Math.min(3_600_000, 5000 * 4 ** (attempts - 1)),
@@ -72,6 +79,8 @@ export class EmbeddedJobQueue implements JobQueue {
   private readonly held = new Map<number, number>();
   /** With the busy owners as they were: nothing of the others is due before `until`. */
   private othersIdle?: { busy: string; until: number };
+  /** Enqueues of owners not busy so far: a claim's note is kept only if none came while it looked. */
+  private othersNoted = 0;
 
   constructor(
     database: Pick<Database, "db" | "engine" | "committed" | "runScopes">,
@@ -168,21 +177,23 @@ export class EmbeddedJobQueue implements JobQueue {
 
   private async claimWhileRoom(): Promise<void> {
     const kinds = [...this.handlers.keys()];
-    while (this.started && this.runningIds.size < this.options.concurrency) {
-      const room = this.options.concurrency - this.runningIds.size;
+    const { concurrency, overflowSlots } = this.options;
+    while (this.started && this.runningIds.size < concurrency + overflowSlots) {
+      const room = concurrency - this.runningIds.size;
       const now = this.clock.now();
       const leaseEnd = now + this.options.leaseMs;
-      const jobs = await this.claimOthers(kinds, room, now, leaseEnd);
+      // Owners who are not busy may take the overflow slots too.
+      const jobs = await this.claimOthers(kinds, concurrency + overflowSlots - this.runningIds.size, now, leaseEnd);
+      if (room <= 0) {
+        await this.runClaimed(jobs, now);
+        // Every slot is taken: a finished job pumps again, and the others' next due job wakes the queue.
+        const until = this.othersIdle?.until;
+        if (jobs.length === 0 && until !== undefined && until > now && Number.isFinite(until)) this.wake(until);
+        if (jobs.length === 0) return;
+        continue;
+      }
       if (jobs.length < room) jobs.push(...(await this.store.claim(this.worker, kinds, room - jobs.length, now, leaseEnd)));
-      // The heartbeat beats from when the jobs start: leases of a claim that came back a beat late
-      // (the clock moved on meanwhile) are renewed first, or they could lapse before the first beat
-      // and this process would take its own running jobs again.
-      if (jobs.length > 0 && this.clock.now() - now >= this.heartbeatMs) await this.renew();
-      // A job running here comes back when its lease lapsed before a renewal landed (a slow
-      // database): the claim has renewed it, and it does not run twice.
-      const taken = jobs.filter((job) => !this.runningIds.has(job.id));
-      const owners = await Promise.all(taken.map((job) => this.ownerOf(job.botId)));
-      taken.forEach((job, i) => void this.run(job, owners[i]));
+      await this.runClaimed(jobs, now);
       if (jobs.length < room) {
         const next = await this.store.nextAfter(now);
         if (next !== undefined) this.wake(next);
@@ -191,13 +202,31 @@ export class EmbeddedJobQueue implements JobQueue {
     }
   }
 
+  /** Runs jobs a claim made at `now` took. */
+  private async runClaimed(jobs: Job[], now: number): Promise<void> {
+    // The heartbeat beats from when the jobs start: leases of a claim that came back a beat late
+    // (the clock moved on meanwhile) are renewed first, or they could lapse before the first beat
+    // and this process would take its own running jobs again.
+    if (jobs.length > 0 && this.clock.now() - now >= this.heartbeatMs) await this.renew();
+    // A job running here comes back when its lease lapsed before a renewal landed (a slow
+    // database): the claim has renewed it, and it does not run twice.
+    const taken = jobs.filter((job) => !this.runningIds.has(job.id));
+    const owners = await Promise.all(taken.map((job) => this.ownerOf(job.botId)));
+    taken.forEach((job, i) => void this.run(job, owners[i]));
+  }
+
   /** The due jobs of owners not busy, when there are busy owners and the others may have some. */
   private async claimOthers(kinds: string[], room: number, now: number, leaseEnd: number): Promise<Job[]> {
     const busy = this.busyOwners();
     const key = busy.join(",");
     if (busy.length === 0 || (this.othersIdle?.busy === key && this.othersIdle.until > now)) return [];
+    const noted = this.othersNoted;
     const jobs = await this.store.claim(this.worker, kinds, room, now, leaseEnd, busy);
-    if (jobs.length < room) this.othersIdle = { busy: key, until: (await this.store.nextAfter(now, busy)) ?? Number.POSITIVE_INFINITY };
+    if (jobs.length < room) {
+      const until = (await this.store.nextAfter(now, busy)) ?? Number.POSITIVE_INFINITY;
+      // Another owner enqueued meanwhile: what was looked at may not hold that job.
+      if (noted === this.othersNoted) this.othersIdle = { busy: key, until };
+    }
     return jobs;
   }
 
@@ -207,14 +236,15 @@ export class EmbeddedJobQueue implements JobQueue {
     return [...this.held].filter(([, slots]) => slots >= share).map(([owner]) => owner).sort((a, b) => a - b);
   }
 
-  /** New jobs of an owner that is not busy end the "nothing of the others is due" note. */
+  /** New jobs of an owner that is not busy end the "nothing of the others is due" note, and one a claim under way would make. */
   private async noteOthers(jobs: readonly Job[]): Promise<void> {
-    if (!this.othersIdle || !this.options.ownerOf) return;
+    if (!this.options.ownerOf) return;
     const busy = new Set(this.busyOwners());
     for (const botId of new Set(jobs.map((job) => job.botId))) {
       const owner = await this.ownerOf(botId);
       if (owner === undefined || !busy.has(owner)) {
         this.othersIdle = undefined;
+        this.othersNoted++;
         return;
       }
     }
