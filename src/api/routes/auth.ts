@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { ValidationError } from "../../errors.js";
 import type { Platform } from "../../platform.js";
 import { authenticate, sendSessionHeaders } from "../plugins/authenticate.js";
 import { mayAnswer } from "../presenters/error.js";
@@ -129,7 +130,9 @@ export const authRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (
     },
     async (request, reply) => {
       const { reset_password_token: resetToken, ...change } = request.body;
-      if (resetToken) {
+      // A token sent blank is a reset gone wrong (a link cut short), not a signed-in change.
+      if (resetToken !== undefined && resetToken.trim() === "") throw new ValidationError(["Reset password token can't be blank: use the link from the reset mail"]);
+      if (resetToken !== undefined) {
         await platform.authThrottle.attempt("reset_password", request.ip, undefined);
         await platform.passwordResets.complete(resetToken, change.password, change.password_confirmation);
       } else {
