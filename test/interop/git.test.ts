@@ -193,10 +193,17 @@ describe.each(engines())("Git import and export on %s", (engine) => {
     const branch = await api.post(`/v2/bots/${bot.id}/git/import`, { repo_url: remote.url("lonely"), branch: "nope" });
     expect(branch.statusCode).toBe(422);
     expect(branch.json().errors).toEqual([expect.stringMatching(/nope/)]);
-    for (const name of ["-f", ".hidden", "a/.b", "a..b", "a//b", "a/", "a.", "a.lock", "a.lock/b", "HEAD", "a b"]) {
+    for (const name of ["-f", ".hidden", "a/.b", "a..b", "a//b", "a/", "a.", "a.lock", "a.lock/b", "HEAD", "a b", "@", "a@{1}", "a~1", "a^", "a:b", "a?", "a*", "a[b", "a\\b", "a\tb"]) {
       const refused = await api.post(`/v2/bots/${bot.id}/git/export`, { repo_url: remote.url("lonely"), branch: name });
       expect(refused.json(), name).toEqual({ errors: ["Branch is not a valid branch name"] });
     }
+    // What git takes is taken, in any script.
+    for (const name of ["feature+x", "fix#12/ветка-😀", "release@2"]) {
+      const exported = await api.post(`/v2/bots/${bot.id}/git/export`, { repo_url: remote.url("lonely"), branch: name });
+      expect(exported.body, name).toBe("ok");
+      expect(decodeURIComponent(String(exported.headers["x-git-branch"]))).toBe(name);
+    }
+    expect(remote.branches("lonely")).toEqual(expect.arrayContaining(["feature+x", "fix#12/ветка-😀", "release@2"]));
     const gone = await api.post(`/v2/bots/${bot.id}/git/import`, { repo_url: remote.url("missing") });
     expect(gone.statusCode).toBe(422);
     const stranger = await signUpClient(t.app);

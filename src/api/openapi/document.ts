@@ -36,7 +36,7 @@ const HEADERS: Record<string, [description: string, schema: JsonObject]> = {
   Link: ["RFC 8288 links to the first, previous, next and last pages.", { type: "string" }],
   "Retry-After": ["Seconds to wait before trying again.", { type: "string", pattern: "^\\d+$" }],
   "X-Task-Id": ["The task doing the work, to follow at `GET /v2/bots/{id}/tasks/{task_id}`.", { type: "string", pattern: "^\\d+$" }],
-  "X-Git-Branch": ["The branch the export pushes to.", { type: "string" }],
+  "X-Git-Branch": ["The branch the export pushes to (`%` and characters past ASCII percent-encoded).", { type: "string" }],
 };
 const SESSION_HEADERS = ["access-token", "client", "uid", "expiry", "token-type"];
 const PAGE_HEADERS = ["X-Total-Count", "Link"];

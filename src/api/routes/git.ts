@@ -27,7 +27,7 @@ export const gitRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (a
       schema: {
         tags,
         summary: "Git export",
-        description: "Pushes the bot as a full snapshot to the branch given, or to a new BB_Export_<unix time> branch (X-Git-Branch names it).",
+        description: "Pushes the bot as a full snapshot to the branch given, or to a new BB_Export_<unix time> branch (X-Git-Branch names it, percent-encoded past ASCII).",
         params,
         body,
         response: ok,
@@ -36,7 +36,9 @@ export const gitRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (a
     },
     async (request, reply) => {
       const { task, branch } = await platform.interop.exportGit(request.bot, request.body ?? {});
-      return reply.type("text/plain; charset=utf-8").header("x-task-id", String(task.id)).header("x-git-branch", branch).send("ok");
+      // A header carries ASCII: the rest of a branch's name (and %) goes percent-encoded.
+      const header = branch.replace(/[^\x20-\x7e]|%/gu, (c) => encodeURIComponent(c));
+      return reply.type("text/plain; charset=utf-8").header("x-task-id", String(task.id)).header("x-git-branch", header).send("ok");
     },
   );
 

@@ -19,8 +19,12 @@ export interface GitRequest {
 /** Iterations an import or an export costs (spec/bjs.md: 5 each). */
 export const GIT_COST = 5;
 
-/** A branch name git takes (git check-ref-format --branch): no part starting with a dot, no leading dash, no `..`, `//` or part ending `.lock`, not `HEAD`, no dot or slash at the end. */
-const BRANCH = /^(?![-/.])(?!HEAD$|.*\/\/|.*\.\.|.*\/\.|.*\.lock(\/|$)|.*[/.]$)[\w./-]{1,200}$/;
+/**
+ * A branch name git takes (git check-ref-format --branch): any text but control characters,
+ * space and `~^:?*[\`; no part starting with a dot, no leading dash, no `..`, `//`, `@{` or
+ * part ending `.lock`, not `HEAD` or `@`, no dot or slash at the end.
+ */
+const BRANCH = /^(?![-/.])(?!HEAD$|@$|.*@\{|.*\/\/|.*\.\.|.*\/\.|.*\.lock(\/|$)|.*[/.]$)[^\x00-\x20\x7f~^:?*[\\]{1,200}$/;
 
 /**
  * Git import and export of a bot (spec/git-format.md). Each runs as a task row, so its status
