@@ -35,6 +35,15 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const ms = (isoString: string) => Date.parse(isoString);
 
 /**
+ * An email as the `uid` header carries it: a header takes ASCII only (an email with `Ā` failed
+ * every answer that signs in, and one with `ü` came back mangled), so `%` and what lies past
+ * ASCII go percent-encoded; a client sends it back as it came.
+ */
+export function uidOf(email: string): string {
+  return email.replace(/[^\x21-\x7e]|%/gu, (c) => encodeURIComponent(c));
+}
+
+/**
  * Session clients with rotating tokens, devise_token_auth style. Only token hashes are
  * stored. Each use of a token older than the batch window replaces it; the replaced token
  * keeps working for the batch window.
@@ -83,13 +92,14 @@ export class SessionStore {
     return tokens;
   }
 
-  /** Checks the headers of a request; undefined when they do not open a live session. */
+  /** Checks the headers of a request (`uid` the email, or as `uidOf` sends it); undefined when they do not open a live session. */
   async check(credentials: SessionCredentials, emailOf: (userId: number) => Promise<string | undefined>): Promise<SessionCheck | undefined> {
     const now = this.clock.now();
     const session = await this.db.selectFrom("sessions").selectAll().where("client", "=", credentials.client).executeTakeFirst();
     if (!session || ms(session.expires_at) <= now) return undefined;
     const email = await emailOf(session.user_id);
-    if (!email || !safeEqual(email, credentials.uid.trim().toLowerCase())) return undefined;
+    const uid = credentials.uid.trim().toLowerCase();
+    if (!email || !(safeEqual(email, uid) || safeEqual(uidOf(email).toLowerCase(), uid))) return undefined;
 
     const sentHash = this.secrets.hash(credentials.accessToken);
     if (safeEqual(sentHash, session.token_hash)) {

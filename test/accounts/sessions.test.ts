@@ -16,6 +16,20 @@ describe.each(engines())("session tokens on %s", (engine) => {
     expect(response.json().email).toBe(email);
   });
 
+  it("carries an email past ASCII in uid percent-encoded, and takes it back so or as the email", async () => {
+    for (const email of ["Āda.%@example.com", "jürgen@example.com"]) {
+      const signedUp = await t.app.inject({ method: "POST", url: "/v2/auth", payload: { email, password: PASSWORD } });
+      expect(signedUp.statusCode, signedUp.body).toBe(200);
+      const headers = sessionHeaders(signedUp);
+      expect(headers.uid).toBe(encodeURIComponent(email.toLowerCase()).replace(/%40/, "@"));
+      const response = await getUser(headers);
+      expect(response.statusCode).toBe(200);
+      expect(response.json().email).toBe(email.toLowerCase());
+      // The email itself still works as uid, where a client can send it.
+      expect((await t.platform.sessions.check({ client: headers.client!, accessToken: headers["access-token"]!, uid: email }, async () => email.toLowerCase()))?.userId).toBe(response.json().id);
+    }
+  });
+
   it("echoes the token inside the batch window, then rotates it; the old one dies after the window", async () => {
     const { headers } = await signUp(t.app);
     const inWindow = await getUser(headers);

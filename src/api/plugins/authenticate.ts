@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { User } from "../../accounts/users.js";
-import type { SessionTokens } from "../../accounts/sessions.js";
+import { uidOf, type SessionTokens } from "../../accounts/sessions.js";
 import { UnauthorizedError } from "../../errors.js";
 import type { Platform } from "../../platform.js";
 
@@ -35,7 +35,7 @@ export function sendSessionHeaders(reply: FastifyReply, email: string, tokens: S
   reply.headers({
     "access-token": tokens.accessToken,
     client: tokens.client,
-    uid: email,
+    uid: uidOf(email),
     expiry: String(tokens.expiry),
     "token-type": "Bearer",
   });
