@@ -69,7 +69,7 @@ describe.each(engines())("Webhooks on %s", (engine) => {
     const b = await libraryBot({
       install: ["Webhooks"],
       commands: [
-        { command: "/link", bjs_code: 'Bot.sendMessage(Libs.Webhooks.getUrlFor({command: "/count", user_id: user.id, redirect_to: "https://example.com/done"}), {parse_mode: null})' },
+        { command: "/link", bjs_code: 'Bot.sendMessage(Libs.Webhooks.getUrlFor({command: "/count", user_id: user.id, redirect_to: "https://example.com/dōne"}), {parse_mode: null})' },
         { command: "/global", bjs_code: 'Bot.sendMessage(Libs.Webhooks.getGlobalUrl({command: "/count"}), {parse_mode: null})' },
         { command: "/count", bjs_code: 'Bot.setProperty("calls", Bot.getProperty("calls", 0) + 1, "integer"); Bot.setProperty("who", user ? "user" : "nobody", "string")' },
         { command: "/old", bjs_code: "Libs.Webhooks.getUrl()" },
@@ -102,7 +102,8 @@ describe.each(engines())("Webhooks on %s", (engine) => {
     const redirected = await call("GET", link!);
     expect(redirected.statusCode).toBe(302);
     // With a fragment of its own: the browser keeps none of the link's (where Telegram puts a login).
-    expect(redirected.headers.location).toBe("https://example.com/done#");
+    // As URL writes it: a header takes ASCII only.
+    expect(redirected.headers.location).toBe("https://example.com/d%C5%8Dne#");
     await idle();
     expect(await calls()).toBe(1);
     expect(await r.t.platform.properties.get(b.bot.id, "bot", "who")).toBe("user");

@@ -27,7 +27,7 @@ export const libWebhookRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = a
   const handler = async (request: import("fastify").FastifyRequest<{ Params: { bot_id: string }; Querystring: Record<string, string> }>, reply: import("fastify").FastifyReply) => {
     if (platform.telegramLogin.isPlatformLogin(request.query)) return reply.code(403).send({ error: PLATFORM_LOGIN_REFUSED });
     const redirect = request.query.redirect_to;
-    if (redirect !== undefined && !/^https?:\/\//i.test(redirect)) return reply.code(400).send({ error: "redirect_to must be an http or https URL" });
+    if (redirect !== undefined && !(/^https?:\/\//i.test(redirect) && URL.canParse(redirect))) return reply.code(400).send({ error: "redirect_to must be an http or https URL" });
     const botId = parseId(request.params.bot_id, "Bot");
     // Waiting starts before the run is stored: it may run, elsewhere, before this goes on.
     const waiter = redirect === undefined && waitMs > 0 ? platform.runAnswers.expect(waitMs) : undefined;
@@ -54,8 +54,11 @@ export const libWebhookRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = a
       const { retryAfterS } = outcome.tooManyCalls;
       return reply.code(429).header("retry-after", String(retryAfterS)).send({ error: `The bot's links take ${WEBHOOK_CALLS_PER_MINUTE} calls a minute: call again in ${retryAfterS} s` });
     }
-    // A target without a fragment would inherit this address's (where Telegram puts a login).
-    if (redirect !== undefined) return reply.code(302).header("location", redirect.includes("#") ? redirect : `${redirect}#`).send({ ok: true });
+    if (redirect !== undefined) {
+      // As URL writes it: a header takes ASCII only. A target without a fragment would inherit this address's (where Telegram puts a login).
+      const target = new URL(redirect).href;
+      return reply.code(302).header("location", target.includes("#") ? target : `${target}#`).send({ ok: true });
+    }
     const answer = await waiter?.answer;
     if (answer?.failed) return reply.code(503).send({ error: "The command failed: its error is in the bot's error log" });
     if (answer?.rendered) return sendRendered(reply, answer.rendered, platform.config.webAppHtml);
