@@ -82,10 +82,10 @@ export class TelegramLogin {
     return url.toString();
   }
 
-  /** Checks Login Widget data: every field but `hash` signed by the login bot, with an `auth_date` less than a day old. */
+  /** Checks Login Widget data: signed by the login bot, with an `auth_date` less than a day old. */
   verify(data: Record<string, string>): TelegramIdentity {
-    const present = Object.keys(data).filter((key) => key !== "hash" && data[key] !== undefined);
-    if (LOGIN_FIELDS_ALWAYS.some((key) => !present.includes(key)) || !signed(data, present, signingKey(this.configuredToken()))) throw new UnauthorizedError("Telegram login data is not authentic");
+    const present = [...LOGIN_FIELDS_ALWAYS, ...LOGIN_FIELDS_IF_SET].filter((key) => data[key] !== undefined);
+    if (!signed(data, present, signingKey(this.configuredToken()))) throw new UnauthorizedError("Telegram login data is not authentic");
     const age = this.clock.now() / 1000 - Number(data.auth_date);
     if (!Number.isFinite(age) || age > LOGIN_MAX_AGE_S || age < -300) {
       throw new UnauthorizedError("Telegram login data is outdated; sign in with Telegram again");

@@ -78,9 +78,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (
           photo_url: z.string().max(2048).optional().describe("The Telegram user's profile photo."),
           auth_date: z.string().regex(/^\d{1,12}$/).describe("When Telegram signed the fields, in unix seconds; older than a day is refused."),
           hash: z.string().max(128).describe("Telegram's signature of the other fields (HMAC-SHA256, keyed by the login bot's token)."),
-        })
-          // Telegram signs every field it sends, those it may add one day too.
-          .catchall(z.string().max(2048)),
+        }),
         response: { 200: z.object({ data: userPublicSchema }), ...mayAnswer(401, 429) },
       },
     },
