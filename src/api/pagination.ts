@@ -9,8 +9,8 @@ const MAX_PAGE = Math.floor(Number.MAX_SAFE_INTEGER / MAX_PER_PAGE);
 
 /** The `page` and `per_page` query parameters every list endpoint takes. */
 export const pageQuery = {
-  page: queryWhole("Page", { max: MAX_PAGE, over: MAX_PAGE }).default(1).describe("The page, from 1; a page past the end is []."),
-  per_page: queryWhole("Per page", { max: MAX_PER_PAGE }).default(DEFAULT_PER_PAGE).describe(`Items per page (at most ${MAX_PER_PAGE}).`),
+  page: queryWhole("Page", { max: MAX_PAGE, over: MAX_PAGE, fallback: 1 }).describe("The page, from 1; a page past the end is []."),
+  per_page: queryWhole("Per page", { max: MAX_PER_PAGE, fallback: DEFAULT_PER_PAGE }).describe(`Items per page (at most ${MAX_PER_PAGE}).`),
 };
 
 export interface PageRequest {

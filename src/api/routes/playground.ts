@@ -69,7 +69,7 @@ export const playgroundRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = a
         description: `The owner's chat with the bot: messages after \`after_message_id\`, and the reply keyboard shown. With \`wait_s\` (at most ${MAX_WAIT_S}) it waits for a new message when there is none yet.`,
         params,
         querystring: z.object({
-          after_message_id: queryWhole("After message id", { min: 0 }).default(0).describe("Only messages after this one (0: the whole chat)."),
+          after_message_id: queryWhole("After message id", { min: 0, fallback: 0 }).describe("Only messages after this one (0: the whole chat)."),
           wait_s: z.coerce.number().min(0).max(MAX_WAIT_S).default(0).describe("Seconds to wait for a new message when there is none yet."),
         }),
         response: { 200: playgroundChatSchema },

@@ -27,7 +27,7 @@ export const propertyRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = asy
         querystring: z.object({
           ...pageQuery,
           scope: z.enum(PROPERTY_SCOPES).optional().describe("Only the bot's own properties, or only its users'."),
-          user_id: queryWhole("User id").optional().describe("Only this user's properties (the internal user id, as in Chat.user_id)."),
+          user_id: queryWhole("User id").describe("Only this user's properties (the internal user id, as in Chat.user_id)."),
           name: z.string().max(255).optional().describe("Only properties with exactly this name."),
           type: z.enum(PROPERTY_TYPES).optional().describe("Only properties of this value type."),
         }),
