@@ -76,6 +76,10 @@ export class RunScopes {
     else hook();
   }
 
+  /** Whether a run transaction is open in this async context. */
+  get open(): boolean {
+    return this.current() !== undefined;
+  }
 
   private current(): Scope | undefined {
     const scope = this.scopes.getStore();

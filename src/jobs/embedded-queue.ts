@@ -96,11 +96,13 @@ export class EmbeddedJobQueue implements JobQueue {
   async enqueue<P>(specs: readonly JobSpec<P>[]): Promise<Job<P>[]> {
     const jobs = await this.store.add(specs, { now: this.clock.now(), maxAttempts: this.options.maxAttempts });
     if (jobs.length === 0) return jobs;
-    await this.noteOthers(jobs);
-    // Enqueued within a run's transaction (PostgreSQL), the jobs can be claimed once it commits.
-    const wake = () => this.wake(Math.min(...jobs.map((job) => job.runAt)));
-    if (this.runScopes) this.runScopes.afterCommit(wake);
-    else wake();
+    // Enqueued within a run's transaction (PostgreSQL), the jobs can be claimed, and noted, once it commits.
+    const wake = async () => {
+      await this.noteOthers(jobs);
+      this.wake(Math.min(...jobs.map((job) => job.runAt)));
+    };
+    if (this.runScopes?.open) this.runScopes.afterCommit(() => void wake());
+    else await wake();
     return jobs;
   }
 
@@ -182,8 +184,8 @@ export class EmbeddedJobQueue implements JobQueue {
       const room = concurrency - this.runningIds.size;
       const now = this.clock.now();
       const leaseEnd = now + this.options.leaseMs;
-      // Owners who are not busy may take the overflow slots too.
-      const jobs = await this.claimOthers(kinds, concurrency + overflowSlots - this.runningIds.size, now, leaseEnd);
+      // Owners who are not busy take the overflow slots once the others are full.
+      const jobs = await this.claimOthers(kinds, room > 0 ? room : concurrency + overflowSlots - this.runningIds.size, now, leaseEnd);
       if (room <= 0) {
         await this.runClaimed(jobs, now);
         // Every slot is taken: a finished job pumps again, and the others' next due job wakes the queue.
@@ -242,12 +244,14 @@ export class EmbeddedJobQueue implements JobQueue {
     const busy = new Set(this.busyOwners());
     for (const botId of new Set(jobs.map((job) => job.botId))) {
       const owner = await this.ownerOf(botId);
-      if (owner === undefined || !busy.has(owner)) {
-        this.othersIdle = undefined;
-        this.othersNoted++;
-        return;
-      }
+      if (owner === undefined || !busy.has(owner)) return this.forgetOthersIdle();
     }
+  }
+
+  /** Drops the "nothing of the others is due" note, and any a claim under way would make. */
+  private forgetOthersIdle(): void {
+    this.othersIdle = undefined;
+    this.othersNoted++;
   }
 
   private async ownerOf(botId: number): Promise<number | undefined> {
@@ -312,7 +316,7 @@ export class EmbeddedJobQueue implements JobQueue {
     if (final) this.log.error(context, "job given up after its last attempt");
     else this.log.warn(context, "job failed; retrying");
     // A retry is a job due again, maybe of an owner the claims are looking past.
-    this.othersIdle = undefined;
+    this.forgetOthersIdle();
     try {
       await this.store.fail(job.id, this.worker, reason, final ? undefined : this.clock.now() + this.options.retryDelayMs(job.attempts));
     } catch (writeError) {
