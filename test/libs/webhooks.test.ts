@@ -214,6 +214,29 @@ describe.each(engines())("Webhooks on %s", (engine) => {
   });
 });
 
+describe("Webhooks where web apps answer JSON only", () => {
+  const { r, libraryBot } = useLibraryBots("sqlite", { WEBAPP_HTML: "false" });
+  beforeAll(() => r.t.platform.jobs.start());
+  afterAll(() => r.t.platform.jobs.stop());
+
+  it("answers JSON whatever case mime_type writes it in, and {ok: true} for a page the server may not serve: the command ran", async () => {
+    const b = await libraryBot({
+      install: ["Webhooks"],
+      commands: [
+        { command: "/link", bjs_code: 'Bot.sendMessage(Libs.Webhooks.getUrlFor({command: params, user_id: user.id}), {parse_mode: null})' },
+        { command: "/json", bjs_code: 'WebApp.render({content: "[1]", mime_type: "Application/JSON; charset=utf-8"})' },
+        { command: "/text", bjs_code: 'Bot.setProperty("ran", true, "boolean"); WebApp.render({content: "OK"})' },
+      ],
+    });
+    const call = async (command: string) => r.t.app.inject({ method: "GET", url: pathOf((await b.say(`/link ${command}`))[0]!) });
+    expect((await call("/json")).json()).toEqual([1]);
+    const text = await call("/text");
+    expect(text.statusCode).toBe(200);
+    expect(text.json()).toEqual({ ok: true });
+    expect(await r.t.platform.properties.get(b.bot.id, "bot", "ran")).toBe(true);
+  });
+});
+
 describe("Webhooks as a Git export carries it", () => {
   it("makes its links on Bots.Business too, which has no platformUrl: on the API host BB_API_URL names", () => {
     const source = bundledLibSource("Webhooks")!;

@@ -6,7 +6,7 @@ import { publicOrigin, type Platform } from "../../platform.js";
 import { acceptWebhook, MAX_WEBHOOK_BODY_BYTES, WEBHOOK_CALLS_PER_MINUTE } from "../../runtime/lib-webhooks.js";
 import { parseId } from "../ids.js";
 import { errorSchema } from "../presenters/error.js";
-import { sendRendered } from "../rendered-page.js";
+import { isJson, sendRendered } from "../rendered-page.js";
 
 /**
  * The Webhooks library's intake (spec/bjs.md §2.8, item 30), public: the link is the
@@ -61,7 +61,8 @@ export const libWebhookRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = a
     }
     const answer = await waiter?.answer;
     if (answer?.failed) return reply.code(503).send({ error: "The command failed: its error is in the bot's error log" });
-    if (answer?.rendered) return sendRendered(reply, answer.rendered, platform.config.webAppHtml);
+    // A page the server may not serve (HTML while WEBAPP_HTML is off) is no failure of the call, which ran: a provider must not send it again.
+    if (answer?.rendered && (isJson(answer.rendered) || platform.config.webAppHtml)) return sendRendered(reply, answer.rendered, true);
     return { ok: true as const };
   };
   const schema = {
