@@ -143,9 +143,15 @@ export class CompatEffects {
     });
     const given = action.bot_properties ?? [];
     const properties = Array.isArray(given) ? given : Object.entries(given).map(([name, value]) => ({ name, value, type: undefined }));
-    for (const { name, value, type } of properties) {
-      const known = PROPERTY_TYPES.includes(type as PropertyType) ? (type as PropertyType) : undefined;
-      await this.deps.properties.set(copy.id, "bot", name, value, { type: known, charge: invocation.chain.storing(`Property ${name}`) });
+    try {
+      for (const { name, value, type } of properties) {
+        const known = PROPERTY_TYPES.includes(type as PropertyType) ? (type as PropertyType) : undefined;
+        await this.deps.properties.set(copy.id, "bot", name, value, { type: known, charge: invocation.chain.storing(`Property ${name}`) });
+      }
+    } catch (error) {
+      // A property refused (past what the update may store): no half-made copy is left in the other account.
+      await this.deps.bots.delete(copy);
+      throw error;
     }
   }
 }
