@@ -44,7 +44,9 @@ describe.each(engines())("botyard login, pull, push and logs against a served AP
     delete process.env.BOTYARD_URL;
   });
   afterAll(() => {
-    process.env.XDG_CONFIG_HOME = saved.xdg;
+    // Assigned undefined, a variable would read "undefined": Chromium, later in this worker, kept its files in ./undefined.
+    if (saved.xdg === undefined) delete process.env.XDG_CONFIG_HOME;
+    else process.env.XDG_CONFIG_HOME = saved.xdg;
     if (saved.url !== undefined) process.env.BOTYARD_URL = saved.url;
     rmSync(work, { recursive: true, force: true });
   });
