@@ -1,4 +1,4 @@
-import { Migrator, type Migration, type MigrationProvider } from "kysely";
+import { Migrator, sql, type Migration, type MigrationProvider } from "kysely";
 import type { Database } from "./database.js";
 import { migrationContext, type MigrationContext } from "./migrations/dialect.js";
 import * as accounts from "./migrations/0001_accounts.js";
@@ -44,12 +44,29 @@ function provider(database: Database): MigrationProvider {
   };
 }
 
+/** The PostgreSQL advisory lock every migration of a database holds ("botyard" in ASCII). */
+const MIGRATION_LOCK_KEY = 0x626f7479617264n;
+
 /** Brings the schema up to date; answers the names of the migrations it applied. */
 export async function migrateToLatest(database: Database): Promise<string[]> {
   // Kysely looks for its own tables in every schema unless told which one is ours.
   // 0003 was reserved while 0004 and 0005 landed, so databases made in between apply it late.
   const migrator = new Migrator({ db: database.db, provider: provider(database), migrationTableSchema: database.schema, allowUnorderedMigrations: true });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
-  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+  const migrate = async () => {
+    const { error, results } = await migrator.migrateToLatest();
+    if (error) throw error instanceof Error ? error : new Error(String(error));
+    return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+  };
+  if (database.engine !== "postgres") return migrate();
+  // One migration at a time in the whole database: Kysely reads every schema's tables before it
+  // takes its own lock, and a table another process (api and worker starting together, or
+  // another schema's) was creating meanwhile failed that read ("relation ... does not exist").
+  return database.db.connection().execute(async (connection) => {
+    await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`.execute(connection);
+    try {
+      return await migrate();
+    } finally {
+      await sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.execute(connection);
+    }
+  });
 }
