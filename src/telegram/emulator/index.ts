@@ -38,6 +38,9 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
+/** Connections waiting to be accepted; the kernel caps it at net.core.somaxconn (4096 on current Linux). */
+const LISTEN_BACKLOG = 4096;
+
 /**
  * Starts the emulator on `port` (0 = any free port) and `host` (default loopback). With
  * `httpControl: false` the control API is in-process only (`control`), not served over HTTP.
@@ -50,7 +53,8 @@ export async function startEmulator(options: EmulatorOptions & { port?: number; 
   server.keepAliveTimeout = 65_000; // longer than clients' idle sockets, so keep-alive never races a close
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, host, resolve);
+    // A thousand bots connect at once (a benchmark's setWebhook burst): past Node's default backlog of 511, the kernel dropped connects (TcpExtListenOverflows) and callers saw "socket hang up".
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, resolve);
   });
   const address = server.address() as AddressInfo;
   const url = `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`;
