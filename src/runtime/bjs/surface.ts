@@ -310,12 +310,13 @@ export function installBjsSurface(
       const command = String(spec.command).trim();
       const elsewhere = ["user_id", "chat_id", "user_telegramid", "bot_id"].some((k) => spec[k] !== undefined && spec[k] !== null);
       // A null run_after is none, as Bots.Business's server reads JSON null.
-      if ((spec.run_after === undefined || spec.run_after === null) && !elsewhere) {
+      const delayed = spec.run_after !== undefined && spec.run_after !== null;
+      if (!delayed && !elsewhere) {
         if (!spec.ignoreMissingCommand) requireCommand(command);
         act({ type: "runCommand", command, options: spec.options ?? null, ignoreMissingCommand: !!spec.ignoreMissingCommand });
         return;
       }
-      const runAfter = spec.run_after === undefined || spec.run_after === null ? 1 : Number(spec.run_after);
+      const runAfter = delayed ? Number(spec.run_after) : 1;
       if (!Number.isFinite(runAfter) || runAfter < 0) fail("Bot.run: run_after must be a number of seconds, 0 or more");
       const schedule: any = { type: "schedule", command, run_after: runAfter, options: storedOptions(spec.options, "Bot.run") };
       if (spec.label !== undefined && spec.label !== null) schedule.label = String(spec.label);
