@@ -18,6 +18,9 @@ const forged = (actions: unknown[], error: unknown = null) => ({ output: JSON.st
 const untilLive = (executor: Executor) =>
   vi.waitFor(() => expect((executor as unknown as { sandboxes: { live: boolean }[] }).sandboxes.every((sandbox) => sandbox.live)).toBe(true), { timeout: 15_000, interval: 10 });
 
+// Blocks below start sandbox processes and fill heaps to their limit: seconds of CPU each, which a loaded CI machine stretches past the default bound.
+const SANDBOX_PROCESS_TEST_MS = 60_000;
+
 describe("what comes out of an isolate", () => {
   it("is parsed action by action: a method outside the allowlist or a path stops there", () => {
     for (const method of ["logOut", "../../x", "sendMessage/../logOut", "close"]) {
@@ -136,7 +139,7 @@ describe("the isolate hand-off", () => {
   });
 });
 
-describe("sandbox processes", () => {
+describe("sandbox processes", { timeout: SANDBOX_PROCESS_TEST_MS }, () => {
   // Nothing is lent here (the next block lends): an owner runs within its share alone.
   const newExecutor = () => new Executor({ isolates: 2, memoryMb: 64, warmMb: 8, limits, watchdogMarginMs: 300, borrowMs: 0 });
   const runOn = (executor: Executor) => (botId: number, ownerId: number, code: string, timeoutMs = 1000) =>
@@ -271,7 +274,7 @@ describe("sandbox processes", () => {
     }));
 });
 
-describe("a sandbox lent beyond an owner's share", () => {
+describe("a sandbox lent beyond an owner's share", { timeout: SANDBOX_PROCESS_TEST_MS }, () => {
   const executor = new Executor({ isolates: 2, memoryMb: 64, warmMb: 8, limits, watchdogMarginMs: 300, borrowMs: 300 });
   beforeAll(() => untilLive(executor));
   afterAll(() => executor.dispose());
@@ -381,7 +384,7 @@ const sentTo = async (sandbox: { sent: unknown[] }, count: number) => {
   expect(sandbox.sent).toHaveLength(count);
 };
 
-describe("a run queued behind another in a sandbox process", () => {
+describe("a run queued behind another in a sandbox process", { timeout: SANDBOX_PROCESS_TEST_MS }, () => {
   /** Runs and what each sandbox's `run` answered, "returned" for a run it handed back unstarted. */
   const watched = (options: Partial<ExecutorOptions>) => {
     const executor = new Executor({ isolates: 2, memoryMb: 64, warmMb: 8, limits, watchdogMarginMs: 300, borrowMs: 0, ...options });
@@ -505,7 +508,7 @@ describe("a run queued behind another in a sandbox process", () => {
   });
 });
 
-describe("a process the watchdog killed", () => {
+describe("a process the watchdog killed", { timeout: SANDBOX_PROCESS_TEST_MS }, () => {
   it("is sent no run: a run after it goes to the process started next, never charged with the kill", async () => {
     const executor = new Executor({ isolates: 1, memoryMb: 32, warmMb: 8, limits, watchdogMarginMs: 300, borrowMs: 0 });
     const run = (botId: number, ownerId: number, code: string, timeoutMs = 2000) =>
@@ -529,7 +532,7 @@ describe("a process the watchdog killed", () => {
   });
 });
 
-describe("a heap that other bots filled", () => {
+describe("a heap that other bots filled", { timeout: SANDBOX_PROCESS_TEST_MS }, () => {
   // Kept across runs on a member of a member function, which the realm guard does not walk.
   // Arrays of 80 KB: small enough for the ordinary heap that the memory limit watches.
   const hoard = "for (var k = 0; k < 100; k++) Math.max['hoard' + Math.random()] = new Array(9999).fill(k + 0.5)";
