@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { RedisChannel } from "./redis-channel.js";
 
 /** What a process caches that another process may change: bot rows (with their commands_version), owner rows. */
 export type CachedKind = "bot" | "owner";
@@ -45,36 +46,27 @@ const KINDS: readonly CachedKind[] = ["bot", "owner"];
  * so after its subscriber reconnects a process drops everything it cached.
  */
 export class RedisCacheBus implements CacheBus {
-  private readonly local = new LocalCacheBus();
-  private readonly subscriber: Redis;
-  private readonly channel: string;
+  private constructor(
+    private readonly local: LocalCacheBus,
+    private readonly channel: RedisChannel,
+  ) {}
 
-  private constructor(private readonly redis: Redis, prefix: string) {
-    this.channel = `${prefix}:cache`;
-    this.subscriber = redis.duplicate();
-  }
-
-  /** Subscribes before answering, so no change published after that is missed. */
   static async open(redis: Redis, prefix: string): Promise<RedisCacheBus> {
-    const bus = new RedisCacheBus(redis, prefix);
-    await bus.subscriber.subscribe(bus.channel);
-    bus.subscriber.on("message", (_channel: string, message: string) => {
-      const [kind, id] = message.split(":");
-      if ((KINDS as readonly string[]).includes(kind!)) bus.local.tell(kind as CachedKind, Number(id));
-    });
-    // ioredis subscribes again on reconnect; what was published meanwhile is lost.
-    let connected = true;
-    bus.subscriber.on("close", () => (connected = false));
-    bus.subscriber.on("ready", () => {
-      if (connected) return;
-      connected = true;
-      for (const kind of KINDS) bus.local.tell(kind, undefined);
-    });
-    return bus;
+    const local = new LocalCacheBus();
+    const channel = await RedisChannel.open(
+      redis,
+      `${prefix}:cache`,
+      (message) => {
+        const [kind, id] = message.split(":");
+        if ((KINDS as readonly string[]).includes(kind!)) local.tell(kind as CachedKind, Number(id));
+      },
+      () => KINDS.forEach((kind) => local.tell(kind, undefined)),
+    );
+    return new RedisCacheBus(local, channel);
   }
 
   async changed(kind: CachedKind, id: number): Promise<void> {
-    await this.redis.publish(this.channel, `${kind}:${id}`);
+    await this.channel.publish(`${kind}:${id}`);
   }
 
   onStale(kind: CachedKind, listener: StaleListener): void {
@@ -82,6 +74,6 @@ export class RedisCacheBus implements CacheBus {
   }
 
   async close(): Promise<void> {
-    this.subscriber.disconnect();
+    this.channel.close();
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
+import { RedisChannel } from "../redis-channel.js";
 import type { Rendered } from "./web-apps.js";
 
 /** What a run someone waits for came to: what `WebApp.render` left in it, or that its BJS failed. */
@@ -64,29 +65,23 @@ export class LocalRunAnswers implements RunAnswers {
  * reconnects leaves its caller to time out, which it must survive anyway.
  */
 export class RedisRunAnswers implements RunAnswers {
-  private readonly local = new LocalRunAnswers();
-  private readonly subscriber: Redis;
-  private readonly channel: string;
+  private constructor(
+    private readonly local: LocalRunAnswers,
+    private readonly channel: RedisChannel,
+  ) {}
 
-  private constructor(private readonly redis: Redis, prefix: string) {
-    this.channel = `${prefix}:run-answers`;
-    this.subscriber = redis.duplicate();
-  }
-
-  /** Subscribes before answering, so no answer published after that is missed. */
   static async open(redis: Redis, prefix: string): Promise<RedisRunAnswers> {
-    const answers = new RedisRunAnswers(redis, prefix);
-    await answers.subscriber.subscribe(answers.channel);
-    answers.subscriber.on("message", (_channel: string, message: string) => {
+    const local = new LocalRunAnswers();
+    const channel = await RedisChannel.open(redis, `${prefix}:run-answers`, (message) => {
       let parsed: { id?: unknown; answer?: RunAnswer } | undefined;
       try {
         parsed = JSON.parse(message);
       } catch {
         return; // not one of ours
       }
-      if (typeof parsed?.id === "string" && parsed.answer) answers.local.tell(parsed.id, parsed.answer);
+      if (typeof parsed?.id === "string" && parsed.answer) local.tell(parsed.id, parsed.answer);
     });
-    return answers;
+    return new RedisRunAnswers(local, channel);
   }
 
   expect(ms: number): Waiter {
@@ -94,10 +89,10 @@ export class RedisRunAnswers implements RunAnswers {
   }
 
   async publish(id: string, answer: RunAnswer): Promise<void> {
-    await this.redis.publish(this.channel, JSON.stringify({ id, answer }));
+    await this.channel.publish(JSON.stringify({ id, answer }));
   }
 
   async close(): Promise<void> {
-    this.subscriber.disconnect();
+    this.channel.close();
   }
 }
