@@ -29,7 +29,8 @@ export const emulatorCommand: CliCommand = {
       "no-limits": { type: "boolean", default: false },
     });
     const port = portOption(values.port);
-    const running = await startEmulator({ port, host: values.host, limits: { enabled: !values["no-limits"] } }).catch((error: unknown) => {
+    // Update ids start from the clock, above any an earlier run (or a reset) gave: a platform keeps the ids it handled, and would drop repeats as duplicates.
+    const running = await startEmulator({ port, host: values.host, limits: { enabled: !values["no-limits"] }, firstUpdateId: () => Date.now() * 1000 }).catch((error: unknown) => {
       throw explainListenError(error, { port, host: values.host, portFlag: "--port N" });
     });
     console.log(`Telegram Bot API emulator

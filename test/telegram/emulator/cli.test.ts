@@ -30,6 +30,17 @@ describe("botyard emulator (as a process)", () => {
     const bot = await client.registerBot({ username: "cli_bot" });
     expect((await botApi(apiRoot, bot.token)("getMe")).body.result.username).toBe("cli_bot");
 
+    // After a reset (as after a restart) the same bot's updates carry higher ids: a platform drops an id it has handled.
+    const updateIdAfter = async (registered: typeof bot) => {
+      const user = await client.createUser({ first_name: "Ann" });
+      await user.sendText(await user.privateChat(registered), "hi");
+      const [update] = (await botApi(apiRoot, registered.token)("getUpdates")).body.result;
+      return update.update_id as number;
+    };
+    const first = await updateIdAfter(bot);
+    await client.reset();
+    expect(await updateIdAfter(await client.registerBot({ token: bot.token, username: "cli_bot" }))).toBeGreaterThan(first);
+
     const exited = new Promise<number | null>((done) => child.once("exit", done));
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
