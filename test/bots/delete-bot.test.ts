@@ -1,7 +1,7 @@
 import { sql } from "kysely";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { engines, usePlatform } from "../support/platform.js";
-import { signUpClient } from "../support/bots.js";
+import { createBot, signUpClient } from "../support/bots.js";
 import { rowsOfBot, seedBot, tablesWithColumns } from "./seed.js";
 
 // Columns that point at rows a bot owns, besides bot_id itself (bot users are reached by bot_id).
@@ -41,5 +41,23 @@ describe.each(engines())("deleting a bot on %s", (engine) => {
     const usage = (await api.get("/v2/user/iterations")).json();
     expect(usage.used).toBe(6);
     expect(usage.bots).toEqual([{ bot_id: 0, name: null, used: 3 }, { bot_id: kept.bot.id, name: "Kept", used: 3 }]);
+  });
+
+  it("answers 404 to an edit the delete overtook, between its write and its answer, never a 5xx", async () => {
+    const { api } = await signUpClient(t.app);
+    const bot = await createBot(api, { name: "Raced" });
+    // The delete of a request running beside this one lands right after the edit's write.
+    const update = t.platform.bots.update.bind(t.platform.bots);
+    const spy = vi.spyOn(t.platform.bots, "update").mockImplementationOnce(async (target, changes) => {
+      await update(target, changes);
+      expect((await api.delete(`/v2/bots/${bot.id}`)).statusCode).toBe(200);
+    });
+    try {
+      const edited = await api.put(`/v2/bots/${bot.id}`, { name: "Renamed" });
+      expect(edited.statusCode).toBe(404);
+      expect(edited.json()).toEqual({ error: "Bot not found" });
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { BotWithCounts } from "../../bots/bots.js";
+import { NotFoundError } from "../../errors.js";
 import type { Platform } from "../../platform.js";
 import { libSchema } from "./lib.js";
 
@@ -45,4 +46,11 @@ export function presentBot(platform: Platform, bot: BotWithCounts): BotAnswer {
     created_at: bot.created_at,
     updated_at: bot.updated_at,
   };
+}
+
+/** The bot as it is now, after a write: 404 when it was deleted meanwhile (by a request running beside this one). */
+export async function presentBotNow(platform: Platform, ownerId: number, botId: number): Promise<BotAnswer> {
+  const bot = await platform.bots.store.byIdForOwner(ownerId, botId);
+  if (!bot) throw new NotFoundError("Bot");
+  return presentBot(platform, bot);
 }

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Platform } from "../../platform.js";
 import { requireBot } from "../policies/bot-access.js";
-import { botSchema, presentBot } from "../presenters/bot.js";
+import { botSchema, presentBotNow } from "../presenters/bot.js";
 import { mayAnswer } from "../presenters/error.js";
 
 const tags = ["Bots"];
@@ -26,7 +26,7 @@ export const botCopyRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = asyn
       schema: schemaFor(method),
       handler: async (request) => {
         const copy = await platform.interop.copy(request.user, request.bot, request.query.name);
-        return presentBot(platform, (await platform.bots.store.byIdForOwner(request.user.id, copy.id))!);
+        return presentBotNow(platform, request.user.id, copy.id);
       },
     });
   }

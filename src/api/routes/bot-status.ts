@@ -1,9 +1,8 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { NotFoundError } from "../../errors.js";
 import type { Platform } from "../../platform.js";
 import { requireBot } from "../policies/bot-access.js";
-import { botSchema, presentBot } from "../presenters/bot.js";
+import { botSchema, presentBotNow } from "../presenters/bot.js";
 
 /** Starting and stopping a bot (spec/api.md: "Start or Stop bot"). */
 export const botStatusRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (app, { platform }) => {
@@ -26,9 +25,7 @@ export const botStatusRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = as
       const { runner } = platform.runtime;
       if (request.body.status === "start_launch") await runner.start(request.bot);
       else await runner.stop(request.bot);
-      const bot = await platform.bots.store.byIdForOwner(request.user.id, request.bot.id);
-      if (!bot) throw new NotFoundError("Bot"); // deleted meanwhile
-      return presentBot(platform, bot);
+      return presentBotNow(platform, request.user.id, request.bot.id);
     },
   );
 };

@@ -5,7 +5,7 @@ import { MAX_BOT_NAME } from "../../bots/bots.js";
 import { answerPage } from "../listing.js";
 import { pageQuery } from "../pagination.js";
 import { requireBot } from "../policies/bot-access.js";
-import { botSchema, botWithLibsSchema, presentBot } from "../presenters/bot.js";
+import { botSchema, botWithLibsSchema, presentBot, presentBotNow } from "../presenters/bot.js";
 import { presentLib } from "../presenters/lib.js";
 import { mayAnswer } from "../presenters/error.js";
 import { messageSchema } from "../presenters/message.js";
@@ -27,14 +27,13 @@ const botBody = z.object({
 /** The signed-in user's bots. */
 export const botRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (app, { platform }) => {
   app.addHook("preValidation", requireBot(platform));
-  const reload = async (ownerId: number, id: number) => presentBot(platform, (await platform.bots.store.byIdForOwner(ownerId, id))!);
 
   app.post(
     "/v2/bots",
     { schema: { tags, summary: "Create Bot", description: "A token is checked with Telegram getMe (422 when Telegram rejects it).", body: botBody, response: { 200: botSchema, ...mayAnswer(403) } } },
     async (request) => {
       const bot = await platform.bots.create(request.user, request.body);
-      return reload(request.user.id, bot.id);
+      return presentBotNow(platform, request.user.id, bot.id);
     },
   );
 
@@ -59,7 +58,7 @@ export const botRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (a
     { schema: { tags, summary: "Edit Bot", description: "Updates only the fields given.", params, body: botBody.partial(), response: { 200: botSchema } } },
     async (request) => {
       await platform.bots.update(request.bot, request.body);
-      return reload(request.user.id, request.bot.id);
+      return presentBotNow(platform, request.user.id, request.bot.id);
     },
   );
 

@@ -6,7 +6,7 @@ import type { Platform } from "../../platform.js";
 import { MAX_WAIT_S, type PlaygroundUser } from "../../playground/playground.js";
 import { ControlError } from "../../telegram/emulator/errors.js";
 import { requireBot } from "../policies/bot-access.js";
-import { botSchema, presentBot } from "../presenters/bot.js";
+import { botSchema, presentBotNow } from "../presenters/bot.js";
 import { messageSchema } from "../presenters/message.js";
 import { playgroundChatSchema, playgroundMessageSchema, presentPlaygroundChat, presentPlaygroundMessage } from "../presenters/playground.js";
 import { queryWhole } from "../query-whole.js";
@@ -56,7 +56,7 @@ export const playgroundRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = a
       const token = playground.tokenFor(request.bot.id);
       if (current && current !== token) throw new UnprocessableError("This bot has a Telegram token; copy the bot to try it in the playground");
       if (!current) await platform.bots.update(request.bot, { token });
-      return presentBot(platform, (await platform.bots.store.byIdForOwner(request.user.id, request.bot.id))!);
+      return presentBotNow(platform, request.user.id, request.bot.id);
     },
   );
 

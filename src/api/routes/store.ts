@@ -6,7 +6,7 @@ import { NotFoundError } from "../../errors.js";
 import type { Platform } from "../../platform.js";
 import { parseId } from "../ids.js";
 import { pageOf, pageQuery } from "../pagination.js";
-import { botSchema, presentBot } from "../presenters/bot.js";
+import { botSchema, presentBotNow } from "../presenters/bot.js";
 import { mayAnswer } from "../presenters/error.js";
 import { libSchema, presentLib } from "../presenters/lib.js";
 import { presentStoreBot, storeBotSchema } from "../presenters/store-bot.js";
@@ -49,7 +49,7 @@ export const storeRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async 
       const storeBot = storeBotOf(parseId(request.params.store_bot_id, "Store bot"));
       if (!storeBot) throw new NotFoundError("Store bot");
       const bot = await platform.interop.install(request.user, storeBot, request.body ?? {});
-      return presentBot(platform, (await platform.bots.store.byIdForOwner(request.user.id, bot.id))!);
+      return presentBotNow(platform, request.user.id, bot.id);
     },
   );
 };
