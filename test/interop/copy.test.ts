@@ -6,8 +6,12 @@ describe.each(engines())("Copy Bot on %s", (engine) => {
   const t = usePlatform(engine, { FREE_PLAN_BOTS: "3" });
 
   it("copies commands, folders, libraries, bot properties and admin panels, but not users' data or the token", async () => {
-    const { api } = await signUpClient(t.app);
+    const { api, user } = await signUpClient(t.app);
     const source = await createBot(api, { name: "Original", csv_url: "https://example.com/sheet.csv" });
+    // HEAD changes nothing: the GET it would mirror creates a bot.
+    const head = await t.app.inject({ method: "HEAD", url: `/v2/bots/${source.id}/copy?name=Twin&api_key=${user.apiKey}` });
+    expect(head.statusCode).toBe(404);
+    expect((await api.get("/v2/bots")).json()).toHaveLength(1);
     const base = `/v2/bots/${source.id}`;
     const folder = (await api.post(`${base}/commands_folders`, { title: "Menu" })).json();
     await api.post(`${base}/commands_folders`, { title: "Unused" });

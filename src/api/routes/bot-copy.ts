@@ -23,6 +23,8 @@ export const botCopyRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = asyn
     app.route({
       method,
       url: "/v2/bots/:id/copy",
+      // HEAD must change nothing (RFC 9110 §9.3.2), and this GET creates a bot.
+      exposeHeadRoute: false,
       schema: schemaFor(method),
       handler: async (request) => {
         const copy = await platform.interop.copy(request.user, request.bot, request.query.name);
