@@ -22,3 +22,27 @@ export function recordRoutes(app: FastifyInstance): void {
     for (const method of methods) if (method !== "HEAD") table.push({ method, url: route.url });
   });
 }
+
+/** The methods that have a route at a concrete path (`/v2/bots/7`), for a 405's `Allow`. */
+export function methodsAt(table: readonly RouteEntry[], path: string): string[] {
+  const methods = new Set<string>();
+  for (const { method, url } of table) if (patternOf(url).test(path)) methods.add(method);
+  return [...methods].sort((a, b) => METHOD_ORDER.indexOf(a) - METHOD_ORDER.indexOf(b));
+}
+
+const METHOD_ORDER = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+const patterns = new Map<string, RegExp>();
+
+/** A route URL as a regular expression: a `:param` is one path segment, `*` anything. */
+function patternOf(url: string): RegExp {
+  let pattern = patterns.get(url);
+  if (!pattern) {
+    const source = url
+      .split(/(:[A-Za-z0-9_]+|\*)/)
+      .map((part) => (part === "*" ? ".*" : part.startsWith(":") ? "[^/]+" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
+      .join("");
+    pattern = new RegExp(`^${source}/?$`);
+    patterns.set(url, pattern);
+  }
+  return pattern;
+}

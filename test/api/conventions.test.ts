@@ -23,6 +23,19 @@ describe("API conventions", () => {
     expect(response.json()).toEqual({ error: "Not found: no GET route at this path" });
   });
 
+  it("answers a method a known path does not take with 405 and the methods it takes, whatever the ids in it", async () => {
+    for (const [method, url, allow] of [
+      ["PATCH", "/v2/bots?api_key=x", "GET, POST"],
+      ["DELETE", "/v2/bots/12345/commands", "GET, POST"],
+      ["POST", "/v2/bots/7/", "GET, PUT, DELETE"],
+    ] as const) {
+      const response = await t.app.inject({ method, url });
+      expect(response.statusCode, `${method} ${url}`).toBe(405);
+      expect(response.headers.allow).toBe(allow);
+      expect(response.json()).toEqual({ error: `Method not allowed: this path takes ${allow}` });
+    }
+  });
+
   it("answers a URL it cannot decode with 400, and an overlong path segment with 414, never repeating the URL", async () => {
     const { apiKey } = await signUp(t.app);
     for (const path of ["/v2/bots/%E0%A4%A", "/v2/bo%ts", "/v2/bots/1/commands/%"]) {

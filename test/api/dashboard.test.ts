@@ -39,7 +39,7 @@ describe("the dashboard's assets", () => {
   });
 
   it("keeps the API's JSON 404 for API addresses and for clients that do not ask for HTML", async () => {
-    for (const [url, accept] of [["/v2/nothing", "text/html"], ["/nothing", "application/json"], ["/telegram/x", "text/html"]]) {
+    for (const [url, accept] of [["/v2/nothing", "text/html"], ["/nothing", "application/json"], ["/telegram/x/y", "text/html"]]) {
       const response = await get(url!, { accept: accept! });
       expect(response.statusCode).toBe(404);
       expect(response.json()).toEqual({ error: "Not found: no GET route at this path" });

@@ -10,7 +10,7 @@ describe.each(engines())("Copy Bot on %s", (engine) => {
     const source = await createBot(api, { name: "Original", csv_url: "https://example.com/sheet.csv" });
     // HEAD changes nothing: the GET it would mirror creates a bot.
     const head = await t.app.inject({ method: "HEAD", url: `/v2/bots/${source.id}/copy?name=Twin&api_key=${user.apiKey}` });
-    expect(head.statusCode).toBe(404);
+    expect([head.statusCode, head.headers.allow]).toEqual([405, "GET, POST"]);
     expect((await api.get("/v2/bots")).json()).toHaveLength(1);
     const base = `/v2/bots/${source.id}`;
     const folder = (await api.post(`${base}/commands_folders`, { title: "Menu" })).json();

@@ -17,6 +17,7 @@ import {
 import { vanishedRow } from "../../db/vanished-row.js";
 import type { PageFallback } from "./dashboard.js";
 import { describeIssue } from "../validation-messages.js";
+import { methodsAt } from "../route-table.js";
 
 /** Why a body's type is refused: the media type it named (without parameters, short enough to repeat), or none. */
 function unsupportedType(request: FastifyRequest): string {
@@ -109,6 +110,8 @@ export function registerErrorHandling(app: FastifyInstance, bodyLimit: number, p
   // The path is not repeated: a mistyped one may hold a token.
   app.setNotFoundHandler((request, reply) => {
     if (pageFallback?.(request, reply)) return;
+    const allowed = app.hasDecorator("routeTable") ? methodsAt(app.routeTable, request.url.split("?")[0]!) : [];
+    if (allowed.length > 0) return reply.code(405).header("allow", allowed.join(", ")).send({ error: `Method not allowed: this path takes ${allowed.join(", ")}` });
     reply.code(404).send({ error: `Not found: no ${request.method} route at this path` });
   });
   app.setErrorHandler((error: FastifyError, request, reply) => answerError(error, request, reply, bodyLimit));
