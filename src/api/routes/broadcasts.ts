@@ -17,13 +17,14 @@ import { storedOptions } from "../../runtime/run-request.js";
 const tags = ["Broadcast"];
 const taskParams = z.object({ id: z.string(), task_id: z.string() });
 
+// An optional field sent as null is left out, as the bots' and commands' bodies take it.
 const createBody = z.object({
-  command: z.string().trim().min(1).max(4096).optional().describe("The recipient command (may carry params), run in each chat with `options` and `options.task`"),
+  command: z.string().trim().min(1).max(4096).nullish().describe("The recipient command (may carry params), run in each chat with `options` and `options.task`"),
   // Telegram refuses a text of spaces only, in every chat.
-  text: z.string().max(4096).refine((text) => /\S/.test(text), "Text must not be blank").optional().describe("Or a text sent to each chat"),
-  parse_mode: z.enum(PARSE_MODES).optional().describe("For a text: how Telegram formats it (plain text when left out)"),
-  for_chats: z.enum(FOR_CHATS_VALUES).default("all"),
-  options: storedOptions.optional().describe("For a command: what each recipient run gets as `options` (10 KB of JSON at most)"),
+  text: z.string().max(4096).refine((text) => /\S/.test(text), "Text must not be blank").nullish().describe("Or a text sent to each chat"),
+  parse_mode: z.enum(PARSE_MODES).nullish().describe("For a text: how Telegram formats it (plain text when left out)"),
+  for_chats: z.enum(FOR_CHATS_VALUES).nullish().describe('Which chats get it: "all" when left out'),
+  options: storedOptions.nullish().describe("For a command: what each recipient run gets as `options` (10 KB of JSON at most)"),
 });
 
 /** A bot's broadcast tasks (spec/api.md, Broadcast; paths ours). */
@@ -59,14 +60,14 @@ export const broadcastRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = as
     },
     async (request) => {
       const { command, text, parse_mode, for_chats, options } = request.body;
-      if ((command === undefined) === (text === undefined)) throw new ValidationError(["Give either command or text"]);
-      if (command !== undefined && parse_mode !== undefined) throw new ValidationError(["parse_mode goes with text, not with command"]);
-      if (text !== undefined && options !== undefined) throw new ValidationError(["options go with command, not with text"]);
-      if (command !== undefined && !(await mayRun(request.bot, command))) {
+      if ((command == null) === (text == null)) throw new ValidationError(["Give either command or text"]);
+      if (command != null && parse_mode != null) throw new ValidationError(["parse_mode goes with text, not with command"]);
+      if (text != null && options != null) throw new ValidationError(["options go with command, not with text"]);
+      if (command != null && !(await mayRun(request.bot, command))) {
         throw new ValidationError([`No command or alias of the bot matches "${command}": create it, or broadcast one the bot has`]);
       }
       const plan = planNamed(platform.config.freePlan, request.user.payment_plan);
-      return present(await broadcasts.create(request.bot, plan, { command, text, parse_mode, for_chats, options: options ?? null }));
+      return present(await broadcasts.create(request.bot, plan, { command: command ?? undefined, text: text ?? undefined, parse_mode: parse_mode ?? undefined, for_chats: for_chats ?? "all", options: options ?? null }));
     },
   );
 

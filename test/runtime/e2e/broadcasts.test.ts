@@ -271,7 +271,13 @@ describe.each(engines())("broadcasts on %s", (engine) => {
     expect((await call("POST", "", { text: "a", for_chats: "channels" })).statusCode).toBe(422);
     expect(await bad({ command: "/start", options: { pad: "x".repeat(10_300) } })).toEqual([expect.stringMatching(/Options of a run stored for later may be 10240 bytes of JSON at most/)]);
     expect(await bad({ command: "/missing with params" })).toEqual(['No command or alias of the bot matches "/missing with params": create it, or broadcast one the bot has']);
+    expect(await bad({ command: null, text: null })).toEqual(["Give either command or text"]);
     expect((await call("GET")).json()).toEqual([]);
+
+    // An optional field sent as null is left out, as in the bots' and commands' bodies.
+    const nulls = await call("POST", "", { text: "hi", command: null, parse_mode: null, for_chats: null, options: null });
+    expect(nulls.statusCode, nulls.body).toBe(200);
+    expect(nulls.json()).toMatchObject({ text: "hi", command: null, for_chats: "all" });
   });
 
   it("takes a command named by an alias, or with params; with a library installed, any command (a library may handle it)", async () => {
