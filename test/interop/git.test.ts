@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { bundledLibSource } from "../../src/catalog/lib-sources.js";
 import { describe, expect, it } from "vitest";
 import { engines, usePlatform } from "../support/platform.js";
@@ -206,6 +208,19 @@ describe.each(engines())("Git import and export on %s", (engine) => {
     expect(remote.branches("lonely")).toEqual(expect.arrayContaining(["feature+x", "fix#12/ветка-😀", "release@2"]));
     const gone = await api.post(`/v2/bots/${bot.id}/git/import`, { repo_url: remote.url("missing") });
     expect(gone.statusCode).toBe(422);
+    // A web page where a repository should be: the answer names the address, never what the page says.
+    const page = createServer((_request, response) => response.end("SECRET-PAGE ".repeat(50)));
+    await new Promise<void>((listening) => page.listen(0, "127.0.0.1", listening));
+    try {
+      const pageUrl = `http://127.0.0.1:${(page.address() as AddressInfo).port}/internal`;
+      for (const repo_url of [pageUrl, `${pageUrl}#`, `${pageUrl}?`]) {
+        const notGit = await api.post(`/v2/bots/${bot.id}/git/import`, { repo_url });
+        expect(notGit.json(), repo_url).toEqual({ errors: [expect.stringMatching(/^The address http:\/\/127\.0\.0\.1:\d+\/internal.* does not answer as a Git repository over HTTP: check the URL$/)] });
+        expect(notGit.body).not.toContain("SECRET");
+      }
+    } finally {
+      page.close();
+    }
     const stranger = await signUpClient(t.app);
     const foreign = await stranger.api.post(`/v2/bots/${bot.id}/git/import`, { repo_url: remote.url("lonely") });
     expect(foreign.statusCode).toBe(404);

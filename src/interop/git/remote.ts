@@ -100,6 +100,8 @@ function explain(error: unknown, remote: GitRemote): Error {
   // Its HEAD names a branch with no commit: an empty repository, or one pushed to other branches only.
   if (code === "NotFoundError" && data?.what === "HEAD") return new UnprocessableError(`The repository ${where} has no commit on its default branch: give the branch to import`);
   if (code === "PushRejectedError") return new UnprocessableError(`The repository ${where} refused the push (${data?.reason ?? "not a fast-forward"})`);
+  // Their messages quote what the server sent: a page of someone's network is not the caller's to read.
+  if (code === "SmartHttpError" || code === "ParseError") return new UnprocessableError(`The address ${where} does not answer as a Git repository over HTTP: check the URL`);
   if (error instanceof AppError) return error;
   const refusal = Outbound.refusal(error);
   if (refusal) return new UnprocessableError(`The repository ${where} cannot be reached: ${refusal}`);
