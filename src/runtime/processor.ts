@@ -4,6 +4,7 @@ import type { CacheBus } from "../cache-bus.js";
 import type { User as Owner, UserStore } from "../accounts/users.js";
 import { planNamed, type Plan } from "../catalog/plans.js";
 import type { Clock } from "../clock.js";
+import { vanishedRow } from "../db/vanished-row.js";
 import type { Config } from "../config.js";
 import type { BotStore } from "../bots/bots.js";
 import type { ErrorLog } from "../bots/error-log.js";
@@ -112,7 +113,17 @@ export class Processor implements UpdateHandler {
     const { journal } = this.deps;
     if (!journal || !delivery) return this.handleNow(botId, update, delivery);
     if (await this.redelivered(journal, botId, delivery)) return;
-    await journal.run(delivery, botId, () => this.handleNow(botId, update));
+    await journal.run(delivery, botId, () => this.handleNow(botId, update)).catch((error: unknown) => this.unlessBotDeleted(error, botId, undefined));
+  }
+
+  /**
+   * Rethrows a failure, unless it is the bot's deletion while its update or run was on its way
+   * (the journal's row refers to the bot, and the bot is gone): that ends the work quietly,
+   * answering `ended`, as for a stopped bot; trying it again would fail the same way.
+   */
+  private async unlessBotDeleted<T>(error: unknown, botId: number, ended: T): Promise<T> {
+    if (vanishedRow(error) !== undefined && !(await this.deps.bots.byId(botId))) return ended;
+    throw error;
   }
 
   /**
@@ -185,7 +196,9 @@ export class Processor implements UpdateHandler {
     const { journal } = this.deps;
     if (!journal || !delivery) return this.runNow(request, web);
     if (await this.redelivered(journal, request.botId, delivery)) return new Chain(request.trigger === "broadcast");
-    return journal.run(delivery, request.botId, () => this.runNow(request, web), (result) => typeof result !== "string");
+    return journal
+      .run(delivery, request.botId, () => this.runNow(request, web), (result) => typeof result !== "string")
+      .catch((error: unknown) => this.unlessBotDeleted<RunSkipped>(error, request.botId, "bot not running"));
   }
 
   private async runNow(request: RunRequest, web: Invocation["web"]): Promise<Chain | RunSkipped> {

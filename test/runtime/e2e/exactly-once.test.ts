@@ -177,6 +177,16 @@ describe.runIf(engines().includes("postgres"))("a run's effects on PostgreSQL", 
     runs.mockRestore();
     expect(await r.t.platform.properties.get(bot.id, "bot", "runs")).toBe(1);
   });
+
+  it("ends an update and a stored run of a bot deleted meanwhile quietly, as for a stopped bot: no retry would get further", async () => {
+    const { bot, say, handle } = await setup(r, [{ command: "/count", bjs_code: 'Bot.setProp("n", 1, "integer")' }]);
+    const { update, key } = await say("/count");
+    // The journal's row refers to the bot, which is gone by the time the update is taken.
+    await r.t.platform.bots.delete((await r.t.platform.bots.store.byId(bot.id))!);
+    await expect(handle(update, key)).resolves.toBeUndefined();
+    const request = { botId: bot.id, command: { name: "/count" }, trigger: "scheduled" as const, options: null, attempt: 1 };
+    expect(await r.processing.processor.run(request, { key: "job:deleted-bot" })).toBe("bot not running");
+  });
 });
 
 /** The scale-out setup: the Redis job queue, outside the database, wrapped as the platform wraps it. */
