@@ -8,7 +8,8 @@ import { randomToken, type Secrets } from "./secrets.js";
 
 export type User = Selectable<UsersTable>;
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+// No control or invisible format character: "a\u200b@example.com" would be an account that looks like another's.
+const EMAIL = /^[^\s@\p{Cc}\p{Cf}]+@[^\s@\p{Cc}\p{Cf}]+\.[^\s@\p{Cc}\p{Cf}]+$/u;
 
 /** Emails compare case-insensitively; they are stored trimmed and lower-cased. */
 export function normalizeEmail(email: string): string {

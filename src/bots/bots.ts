@@ -32,6 +32,19 @@ export interface BotInput {
 /** The longest bot name. */
 export const MAX_BOT_NAME = 64;
 
+/**
+ * Whether a trimmed name has what a name shows: a visible character (not only zero-width or
+ * combining ones) and no control character (names are printed in lists and terminals).
+ */
+export function showsAsName(name: string): boolean {
+  return !/\p{Cc}/u.test(name) && /[^\s\p{Cf}\p{Mn}\p{Me}]/u.test(name);
+}
+
+/** Whether a trimmed name may be a bot's. */
+export function isBotName(name: string): boolean {
+  return name.length <= MAX_BOT_NAME && showsAsName(name);
+}
+
 const TOKEN = /^\d+:[A-Za-z0-9_-]{30,}$/;
 
 /** Bot rows kept in memory for `byId`. */

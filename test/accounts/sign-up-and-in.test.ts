@@ -41,6 +41,9 @@ describe.each(engines())("sign up and sign in on %s", (engine) => {
 
   it.each([
     [{ email: "not-an-email", password: PASSWORD }, ["Email is not an email"]],
+    // An invisible character would make an account that looks like another's.
+    [{ email: "a\u200b@example.com", password: PASSWORD }, ["Email is not an email"]],
+    [{ email: "a@exa\u0000mple.com".replace("\u0000", "\u0007"), password: PASSWORD }, ["Email is not an email"]],
     // The address Telegram login gives a new account: taken first, it would lock that Telegram user out.
     [{ email: "Telegram-222@users.botyard.INVALID", password: PASSWORD }, ["Email is at a .invalid domain, which receives no mail"]],
     [{ email: "short@example.com", password: "short" }, ["Password is too short (minimum is 8 characters)"]],

@@ -42,12 +42,19 @@ describe.each(engines())("bots on %s", (engine) => {
     [{ name: "" }, ["Name can't be blank"]],
     [{ name: "   " }, ["Name can't be blank"]],
     [{ name: "x".repeat(65) }, ["Name is too long (maximum is 64 characters)"]],
+    // Only invisible or combining characters, or a control character: nothing a list could show.
+    ...["\u200b", "\u202e\u200b", "\u0301", "a\u0007b", "a\nb"].map((name) => [{ name }, ["Name must show a visible character, and hold no control character"]] as const),
   ])("refuses %j with 422", async (body, errors) => {
     const { api } = await signUpClient(t.app);
     const response = await api.post("/v2/bots", { name: "Bot", ...body });
     expect(response.statusCode).toBe(422);
     expect(response.json()).toEqual({ errors });
     expect((await api.get("/v2/bots")).json()).toEqual([]);
+  });
+
+  it("takes names in any script, with emoji and the joiners their sequences use", async () => {
+    const { api } = await signUpClient(t.app);
+    for (const name of ["Магазин", "مرحبا\u200f", "👨\u200d👩\u200d👧 family", "Café"]) expect((await api.post("/v2/bots", { name })).json(), name).toMatchObject({ name });
   });
 
   it("refuses a bot without a name", async () => {

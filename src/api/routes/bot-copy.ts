@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Platform } from "../../platform.js";
 import { requireBot } from "../policies/bot-access.js";
 import { botSchema, presentBotNow } from "../presenters/bot.js";
+import { botNameSchema } from "../bot-name.js";
 import { mayAnswer } from "../presenters/error.js";
 
 const tags = ["Bots"];
@@ -12,7 +13,7 @@ const schemaFor = (method: "GET" | "POST") => ({
   summary: method === "GET" ? "Copy Bot" : "Copy Bot by POST",
   description: "A new stopped bot without a token, with the commands, folders, libraries, bot properties and admin panels; chats and user data are not copied. GET as the reference has it; POST also works.",
   params: z.object({ id: z.string() }),
-  querystring: z.object({ name: z.string().trim().min(1).max(64).optional().describe("The copy's name; \"<name> (copy)\" when left out.") }),
+  querystring: z.object({ name: botNameSchema.optional().describe("The copy's name; \"<name> (copy)\" when left out.") }),
   response: { 200: botSchema, ...mayAnswer(403) },
 });
 

@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Platform } from "../../platform.js";
-import { MAX_BOT_NAME } from "../../bots/bots.js";
 import { answerPage } from "../listing.js";
 import { pageQuery } from "../pagination.js";
 import { requireBot } from "../policies/bot-access.js";
 import { botSchema, botWithLibsSchema, presentBot, presentBotNow } from "../presenters/bot.js";
+import { botNameSchema } from "../bot-name.js";
 import { presentLib } from "../presenters/lib.js";
 import { mayAnswer } from "../presenters/error.js";
 import { messageSchema } from "../presenters/message.js";
@@ -17,7 +17,7 @@ const params = z.object({ id: z.string() });
 const url = z.string().max(MAX_URL_LENGTH).nullable().optional();
 /** Create & Edit Bot. */
 const botBody = z.object({
-  name: z.string().trim().min(1).max(MAX_BOT_NAME),
+  name: botNameSchema,
   token: z.string().max(256).nullable().optional().describe("Telegram token from @BotFather; checked with getMe. null or empty removes it."),
   csv_url: url,
   git_remote: url,

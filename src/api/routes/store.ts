@@ -7,6 +7,7 @@ import type { Platform } from "../../platform.js";
 import { parseId } from "../ids.js";
 import { pageOf, pageQuery } from "../pagination.js";
 import { botSchema, presentBotNow } from "../presenters/bot.js";
+import { botNameSchema } from "../bot-name.js";
 import { mayAnswer } from "../presenters/error.js";
 import { libSchema, presentLib } from "../presenters/lib.js";
 import { presentStoreBot, storeBotSchema } from "../presenters/store-bot.js";
@@ -41,7 +42,7 @@ export const storeRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async 
         summary: "Install demo bot",
         description: "Creates a new bot of yours from the demo bot (stopped; with a token it is ready to start).",
         params: z.object({ store_bot_id: z.string() }),
-        body: z.object({ name: z.string().trim().min(1).max(64).optional(), token: z.string().max(256).nullable().optional() }).nullish(),
+        body: z.object({ name: botNameSchema.optional(), token: z.string().max(256).nullable().optional() }).nullish(),
         response: { 200: botSchema, ...mayAnswer(403) },
       },
     },

@@ -1,7 +1,7 @@
 import { libraryOf } from "../../catalog/libraries.js";
 import { bundledLibSource, CORE_LIBS } from "../../catalog/lib-sources.js";
 import { isHttpUrl, MAX_URL_LENGTH, NOT_HTTP_URL } from "../../bots/bot-urls.js";
-import { MAX_BOT_NAME } from "../../bots/bots.js";
+import { isBotName } from "../../bots/bots.js";
 import { folderTitleProblem } from "../../bots/folders.js";
 import { aliasesProblem, autoRetryOf, autoRetryProblem, codeProblem, commandNameProblem, commandTextProblems, parseAliases } from "../../bots/commands.js";
 import { contentTextProblem, type BotContent, type CommandEntry, type LibEntry } from "../bot-content.js";
@@ -136,7 +136,7 @@ function descriptorOf(files: RepositoryFiles, problems: string[]): BotDescriptor
   if (folders?.some((title) => folderTitleProblem(title.trim()))) problems.push("bot.json: folders must be titles of 1 to 255 characters");
   return {
     // The name the bot takes (spec/bjs.md §8); one no bot could have is left out, not refused.
-    ...(typeof record.name === "string" && record.name.trim() !== "" && record.name.trim().length <= MAX_BOT_NAME && { name: record.name.trim() }),
+    ...(typeof record.name === "string" && isBotName(record.name.trim()) && { name: record.name.trim() }),
     ...(record.csv_url !== undefined && { csv_url: (record.csv_url as string | null) || null }),
     ...(typeof record.git_remote === "string" && { git_remote: record.git_remote }),
     ...(folders && { folders }),
