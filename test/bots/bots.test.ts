@@ -35,7 +35,7 @@ describe.each(engines())("bots on %s", (engine) => {
     expect(row.webhook_secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
-  it.each([
+  it.each<[Record<string, unknown>, string[]]>([
     [{ token: WELL_FORMED_UNKNOWN_TOKEN }, ["Token is rejected by Telegram: Unauthorized"]],
     [{ token: "not-a-token" }, ["Token is invalid (expected the form 123456789:AAE... that @BotFather gives)"]],
     [{ token: 42 }, ["Token must be a string"]],
@@ -43,7 +43,7 @@ describe.each(engines())("bots on %s", (engine) => {
     [{ name: "   " }, ["Name can't be blank"]],
     [{ name: "x".repeat(65) }, ["Name is too long (maximum is 64 characters)"]],
     // Only invisible or combining characters, or a control character: nothing a list could show.
-    ...["\u200b", "\u202e\u200b", "\u0301", "a\u0007b", "a\nb"].map((name) => [{ name }, ["Name must show a visible character, and hold no control character"]] as const),
+    ...["\u200b", "\u202e\u200b", "\u0301", "a\u0007b", "a\nb"].map((name): [Record<string, unknown>, string[]] => [{ name }, ["Name must show a visible character, and hold no control character"]]),
   ])("refuses %j with 422", async (body, errors) => {
     const { api } = await signUpClient(t.app);
     const response = await api.post("/v2/bots", { name: "Bot", ...body });

@@ -17,6 +17,14 @@ export const TELEGRAM_METHODS = [
   "deleteChatStickerSet", "answerCallbackQuery", "answerInlineQuery", "answerShippingQuery", "answerPreCheckoutQuery",
   "setMyCommands", "deleteMyCommands", "getMyCommands", "setChatMenuButton", "getChatMenuButton", "setMessageReaction",
   "getMe",
+  // Stars payments, Mini Apps, the bot's profile, boosts and forum topics.
+  "sendPaidMedia", "createInvoiceLink", "refundStarPayment", "getStarTransactions", "editUserStarSubscription",
+  "answerWebAppQuery", "savePreparedInlineMessage", "setMyDescription", "getMyDescription", "setMyShortDescription",
+  "getMyShortDescription", "setMyName", "getMyName", "setMyDefaultAdministratorRights",
+  "getMyDefaultAdministratorRights", "getUserChatBoosts", "createForumTopic", "editForumTopic", "closeForumTopic",
+  "reopenForumTopic", "deleteForumTopic", "unpinAllForumTopicMessages", "getForumTopicIconStickers",
+  "editGeneralForumTopic", "closeGeneralForumTopic", "reopenGeneralForumTopic", "hideGeneralForumTopic",
+  "unhideGeneralForumTopic", "unpinAllGeneralForumTopicMessages",
 ] as const;
 
 export type TelegramMethod = (typeof TELEGRAM_METHODS)[number];
@@ -31,4 +39,5 @@ export const RENAMED_METHODS: Readonly<Record<string, TelegramMethod>> = { kickC
 export const CHATLESS_METHODS: readonly TelegramMethod[] = [
   "answerCallbackQuery", "answerInlineQuery", "getMe", "setMyCommands", "getMyCommands", "deleteMyCommands", "getFile",
   "answerShippingQuery", "answerPreCheckoutQuery", "getUserProfilePhotos",
+  "createInvoiceLink", "refundStarPayment", "getStarTransactions", "editUserStarSubscription", "answerWebAppQuery", "savePreparedInlineMessage", "setMyDescription", "getMyDescription", "setMyShortDescription", "getMyShortDescription", "setMyName", "getMyName", "setMyDefaultAdministratorRights", "getMyDefaultAdministratorRights", "getForumTopicIconStickers",
 ];
