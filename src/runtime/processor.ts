@@ -61,8 +61,8 @@ const BLOCKED_MESSAGES_PER_ITERATION = 100;
  */
 const OWNER_TTL_MS = 5000;
 
-/** Runs that are background tasks (spec/bjs.md §2.15): their failures get no error reply. */
-const BACKGROUND_TRIGGERS: ReadonlySet<RunTrigger> = new Set(["scheduled", "auto_retry", "interop_callback", "panel_saved", "broadcast"]);
+/** Runs that are background tasks or callbacks (spec/bjs.md §2.14, §2.15): their failures get no error reply, only the log. */
+const BACKGROUND_TRIGGERS: ReadonlySet<RunTrigger> = new Set(["scheduled", "auto_retry", "interop_callback", "http_callback", "panel_saved", "broadcast"]);
 
 /**
  * Handles one update of a started bot (spec/bjs.md §1.3): the quota check, the user and the
