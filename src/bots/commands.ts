@@ -124,7 +124,8 @@ export const MAX_AUTO_RETRY_S = 365 * 24 * 3600;
 /** An auto retry time as given (seconds as a number or digits); empty, or 0, is none (spec/bjs.md §1.12: "setting 0 stops it"). */
 export function autoRetryOf(value: number | string | null | undefined): number | null {
   if (value === undefined || value === null || (typeof value === "string" && value.trim() === "")) return null;
-  const seconds = wholeNumberOf(value);
+  // A sheet or a hand-edited file may write a whole number as "600.0".
+  const seconds = wholeNumberOf(typeof value === "string" ? value.trim().replace(/^(\d+)\.0+$/, "$1") : value);
   return seconds === 0 ? null : seconds;
 }
 

@@ -92,6 +92,8 @@ describe.each(engines())("commands and folders on %s", (engine) => {
     expect(command).toMatchObject({ help: null, answer: null, keyboard_body: null, need_reply: false, auto_retry_time: null, commands_folder_id: null, commands_folder: null, commands_group: null, aliases: [], code: null });
     // Auto Retry at 0 is off, as cleared (spec/bjs.md §1.12).
     for (const [i, off] of [0, "0", " 0 "].entries()) expect((await api.post(`${base}/commands`, { command: `/off${i}`, auto_retry_time: off })).json()).toMatchObject({ auto_retry_time: null });
+    // A whole number as a sheet or a hand-edited file may write it.
+    expect((await api.post(`${base}/commands`, { command: "/sheet", auto_retry_time: " 600.0 " })).json()).toMatchObject({ auto_retry_time: 600 });
   });
 
   it.each([

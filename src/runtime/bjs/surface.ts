@@ -277,8 +277,11 @@ export function installBjsSurface(
     sendInlineKeyboardToChatWithId(chatId: any, buttons: any, text: any, options?: any) {
       api("sendMessage", { ...messageParams(text ?? "", options), chat_id: chatId, reply_markup: { inline_keyboard: inlineKeyboard(buttons) } });
     },
+    /** Without an id, in a button's callback, it edits the message whose button was pressed, as editInlineKeyboard does. */
     editMessage(text: any, messageId: any, options?: any) {
-      api("editMessageText", { chat_id: currentChatId("Bot.editMessage"), message_id: messageId, ...messageParams(text, options) });
+      const pressed = messageId === undefined || messageId === null ? current.request?.message : undefined;
+      const where = pressed ? { chat_id: pressed.chat?.id ?? currentChatId("Bot.editMessage"), message_id: pressed.message_id } : { chat_id: currentChatId("Bot.editMessage"), message_id: messageId };
+      api("editMessageText", { ...where, ...messageParams(text, options) });
     },
     editMessageInChat(chatId: any, text: any, messageId: any) {
       api("editMessageText", { ...messageParams(text, {}), chat_id: chatId, message_id: messageId });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { DEFAULT_ERROR_REPLY } from "../../../src/runtime/command-runner.js";
 import { engines } from "../../support/platform.js";
 import { useRuntime, type CommandSpec } from "../../support/runtime.js";
@@ -91,6 +91,17 @@ describe.each(engines())("BJS functions, end to end on %s", (engine) => {
     expect((await chat.waitForReply()).text).toBe("bought red via /buy red");
     const edited = (await chat.history()).find((m) => m.message_id === shop!.message_id)!;
     expect(edited.reply_markup!.inline_keyboard).toEqual([[{ text: "Bought red", callback_data: "/back" }]]);
+  });
+
+  it("Bot.editMessage without an id, in a button's callback, edits the message whose button was pressed", async () => {
+    const { say, user, bot, chat } = await setup([
+      { command: "/vote", bjs_code: 'Bot.sendInlineKeyboard([{title: "Yes", command: "/yes"}], "Vote?")' },
+      { command: "/yes", bjs_code: 'Bot.editMessage("Thanks for voting")' },
+    ]);
+    const [vote] = await say("/vote");
+    await user.pressButton(vote!, { text: "Yes" });
+    await bot.deliver();
+    await vi.waitFor(async () => expect((await chat.history()).find((m) => m.message_id === vote!.message_id)!.text).toBe("Thanks for voting"));
   });
 
   it("acknowledges a pressed button automatically unless BJS answered it", async () => {
