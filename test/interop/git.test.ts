@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { bundledLibSource } from "../../src/catalog/lib-sources.js";
 import { describe, expect, it } from "vitest";
 import { engines, usePlatform } from "../support/platform.js";
-import { createBot, signUpClient, type ApiClient } from "../support/bots.js";
+import { createBot, signUpClient, useEmulator, type ApiClient } from "../support/bots.js";
 import { useGitRemote } from "../support/git-remote.js";
 
 /** A bot repository written for these tests: every corner of the format the importer must take. */
@@ -54,8 +54,23 @@ async function commandsOf(api: ApiClient, botId: number): Promise<Map<string, Co
 const env = { IMPORT_ALLOW_PRIVATE_URLS: "true" };
 
 describe.each(engines())("Git import and export on %s", (engine) => {
-  const t = usePlatform(engine, env);
+  const emulator = useEmulator();
+  const t = usePlatform(engine, () => ({ ...env, ...emulator.env() }));
   const remote = useGitRemote();
+
+  it("keeps the bot's name when its own export comes back, which names the bot by its username as Bots.Business writes it", async () => {
+    remote.createRepo("own", fixture);
+    const { api } = await signUpClient(t.app);
+    const tg = await emulator.running.client.registerBot({ username: "shop_git_bot" });
+    const bot = await createBot(api, { name: "Shop", token: tg.token, git_remote: remote.url("own") });
+    expect((await api.post(`/v2/bots/${bot.id}/git/export`, { branch: "mine" })).statusCode).toBe(200);
+    expect(JSON.parse(remote.files("own", "mine").get("bot.json")!.toString()).name).toBe("shop_git_bot");
+    expect((await api.post(`/v2/bots/${bot.id}/git/import`, { branch: "mine" })).statusCode).toBe(200);
+    expect((await api.get(`/v2/bots/${bot.id}`)).json().name).toBe("Shop");
+    // Another bot's export names that bot: the import takes its name (spec/bjs.md §8).
+    expect((await api.post(`/v2/bots/${bot.id}/git/import`, { branch: "main" })).statusCode).toBe(200);
+    expect((await api.get(`/v2/bots/${bot.id}`)).json().name).toBe("CornerBot");
+  });
 
   it("imports every corner of the format, keeps the first of two same-named commands and answers plain ok", async () => {
     remote.createRepo("fixture", fixture);

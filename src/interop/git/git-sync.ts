@@ -65,7 +65,9 @@ export class GitSync {
       }
       await this.deps.content.replace(bot.id, read.content);
       // bot.json's name and csv_url are the bot's from now on (spec/bjs.md §8); its git_remote is not.
-      const { name, csv_url } = read.descriptor;
+      // An export writes the bot's username as its name: the bot's own export renames nothing.
+      const { csv_url } = read.descriptor;
+      const name = read.descriptor.name?.toLowerCase() === bot.username?.toLowerCase() ? undefined : read.descriptor.name;
       if (name !== undefined || csv_url !== undefined) await this.deps.bots.update(bot.id, { ...(name !== undefined && { name }), ...(csv_url !== undefined && { csv_url }) });
       for (const note of read.notes) await this.deps.errorLog.record(bot.id, { message: `Git import: ${note}`, trigger: "git_import" });
       return {
