@@ -8,7 +8,8 @@ import { findBot } from "./remote/remote-bot.js";
 
 const usage = `Usage: botyard logs <bot> [--follow] [--interval S]
 
-Prints the bot's error log (by id, name or @username), oldest first.
+Prints the bot's error log (by id, name or @username), oldest first, from the server
+'botyard login' saved.
 
 Options:
   --follow       keep printing new entries until Ctrl-C

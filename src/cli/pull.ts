@@ -14,7 +14,8 @@ const usage = `Usage: botyard pull <bot> [dir]
 Writes the bot (by id, name or @username) into dir in the Bots.Business repository format:
 bot.json, commands/<folder>/<command>.js, libs/. commands/ and libs/ are replaced whole;
 other files in dir (a .git, notes) stay. dir defaults to the bot's username or name.
-A .botyard.json in dir remembers the bot for 'botyard push'.`;
+A .botyard.json in dir remembers the bot for 'botyard push'.
+Talks to the server 'botyard login' saved.`;
 
 /** `botyard pull`: a bot into a folder. */
 export const pullCommand: CliCommand = {
@@ -27,8 +28,10 @@ export const pullCommand: CliCommand = {
     const credentials = await loadCredentials();
     const api = new RemoteApi(credentials.server, credentials.api_key);
     const found = await findBot(api, ref);
-    const state = await fetchState(api, found.id, (count) => process.stderr.write(`\rfetched ${count} command(s)`));
-    process.stderr.write("\n");
+    // Progress is for a person watching: a line redrawn in place, on a terminal only.
+    const watched = process.stderr.isTTY;
+    const state = await fetchState(api, found.id, watched ? (count) => process.stderr.write(`\rfetched ${count} command(s)`) : undefined);
+    if (watched) process.stderr.write("\n");
     const dir = dirArg ?? safeFileName(state.bot.username ?? state.bot.name);
     await mkdir(dir, { recursive: true });
     const files = writeRepository(state.content, { name: state.bot.username ?? state.bot.name, csv_url: state.bot.csv_url, git_remote: state.bot.git_remote });

@@ -13,10 +13,11 @@ import { applyPlan, describePlan, fetchState, findBot, planPush } from "./remote
 
 const usage = `Usage: botyard push [dir] [--bot <bot>] [--yes] [--dry-run]
 
-Makes the bot that dir was pulled from (see .botyard.json), or the bot given, match dir: creates, updates and
-deletes commands and folders, installs and uninstalls store libraries. The whole folder is
-checked first; a broken file stops the push before anything changes. A summary comes
-first, and a push that would delete commands asks before it goes on.
+Makes the bot that dir was pulled from (see .botyard.json), or the bot given, match dir:
+creates, updates and deletes commands and folders, installs and uninstalls store libraries,
+on the server 'botyard login' saved. The whole folder is checked first; a broken file stops
+the push before anything changes. A summary comes first, and a push that would delete
+commands asks before it goes on.
 
 Options:
   --bot <bot> push to this bot (id, name or @username) instead

@@ -154,7 +154,10 @@ function roleCommand(role: Role): CliCommand {
 
       const shutDown = async (signal: string) => {
         platform.log.info(`${signal} received: shutting down`);
+        const stopping = performance.now();
         await stop();
+        // The last line says the stop was clean: without it, a log cannot tell it from a crash.
+        platform.log.info({ stopMs: Math.round(performance.now() - stopping) }, "stopped cleanly");
         process.exit(0);
       };
       process.once("SIGINT", () => void shutDown("SIGINT"));

@@ -47,6 +47,8 @@ describe("the built platform as a process", { timeout: 90_000 }, () => {
     await serve.up(url);
     expect(await serve.end(signal)).toBe(0);
     expect(serve.output).toContain(`${signal} received: shutting down`);
+    // Its last line says so: a log alone tells a clean stop from a crash.
+    expect(serve.output.trim().split("\n").at(-1)).toContain("stopped cleanly");
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();
   });
 
