@@ -32,9 +32,10 @@ export function describeIssue(issue: FastifySchemaValidationError, where: string
       return `${subject} is invalid`;
     case "invalid_value":
       return `${subject} must be one of: ${((params.values as unknown[]) ?? []).join(", ")}`;
-    // A refinement's own sentence (storedOptions' and the like) says more than "is invalid".
+    // A refinement's or a union's own sentence (storedOptions', aliases') says more than "is invalid".
     case "custom":
-      return issue.message || `${subject} is invalid`;
+    case "invalid_union":
+      return issue.message && !issue.message.startsWith("Invalid input") ? issue.message : `${subject} is invalid`;
     default:
       return `${subject} is invalid`;
   }

@@ -84,6 +84,15 @@ describe.each(engines())("commands and folders on %s", (engine) => {
     expect(command.aliases[0].bot_command_id).toBe(command.id);
     expect((await api.get(`${base}/commands/${command.id}`)).json()).toEqual(command);
     expect((await api.get(base)).json().commands_count).toBe(1);
+
+    // A command read can be sent back as it is: its aliases are objects there; a plain list is taken too.
+    const resent = await api.put(`${base}/commands/${command.id}`, { ...command, help: "Buys more" });
+    expect(resent.statusCode, resent.body).toBe(200);
+    expect(resent.json().aliases.map((a: { command: string }) => a.command)).toEqual(["buy", "purchase"]);
+    const listed = await api.put(`${base}/commands/${command.id}`, { command: "/buy", aliases: ["Shop", " buy "] });
+    expect(listed.json().aliases.map((a: { command: string }) => a.command)).toEqual(["shop", "buy"]);
+    const wrong = await api.put(`${base}/commands/${command.id}`, { command: "/buy", aliases: 5 });
+    expect([wrong.statusCode, wrong.json()]).toEqual([422, { errors: ["Aliases must be a comma-separated string, or a list of aliases"] }]);
   });
 
   it("creates a bare command with empty fields", async () => {

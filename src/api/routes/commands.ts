@@ -18,7 +18,13 @@ const text = z.string().nullable().optional();
 /** Command body: the request names (`bjs_code`, `group`, aliases as a comma string). */
 const commandBody = z.object({
   command: z.string(),
-  aliases: text.describe("Comma-separated; stored trimmed and lower-cased."),
+  // Also as the Command answer gives them ([{command}, ...]) or as a list: a command read can be sent back as it is.
+  aliases: z
+    .union([z.string(), z.array(z.union([z.string(), z.object({ command: z.string() })]))], { error: "Aliases must be a comma-separated string, or a list of aliases" })
+    .nullable()
+    .optional()
+    .transform((aliases) => (Array.isArray(aliases) ? aliases.map((alias) => (typeof alias === "string" ? alias : alias.command)).join(", ") : aliases))
+    .describe("Comma-separated (or a list of aliases, or of {command}); stored trimmed and lower-cased."),
   answer: text,
   group: z.string().max(255).nullable().optional(),
   help: text,
