@@ -12,9 +12,12 @@ export function isPrivateAddress(address: string): boolean {
   return forbiddenReason(address) !== undefined;
 }
 
+/** Why a private address is refused, and what a server's operator can do about it (a git server beside the platform). */
+const NOT_REACHED = "points to a private address, which this server does not reach (its operator may allow such addresses with IMPORT_ALLOW_PRIVATE_URLS)";
+
 /** The refusal of a URL whose host is, or resolves to, a private address. */
 function privateRefusal(what: string): ValidationError {
-  return new ValidationError([`${what} points to a private address, which this server does not reach`]);
+  return new ValidationError([`${what} ${NOT_REACHED}`]);
 }
 
 function dnsLookupAll(hostname: string): Promise<LookupAddress[]> {
@@ -67,7 +70,7 @@ export class Outbound {
   /** The message for a refused connection, or undefined when the error is something else. */
   static refusal(error: unknown): string | undefined {
     const cause = (error as { cause?: { code?: string } }).cause;
-    return (error as { code?: string }).code === "EPRIVATE" || cause?.code === "EPRIVATE" ? "it points to a private address, which this server does not reach" : undefined;
+    return (error as { code?: string }).code === "EPRIVATE" || cause?.code === "EPRIVATE" ? `it ${NOT_REACHED}` : undefined;
   }
 
   /**

@@ -25,7 +25,7 @@ describe("git's HTTP client", () => {
   it("refuses a redirect to a private address, which isomorphic-git's own client followed", async () => {
     const server = fakeServer({ [repo]: { status: 302, location: "http://127.0.0.2:9/owner/bot.git/info/refs?service=git-upload-pack" } });
     const http = guardedGitHttp(new Outbound(false), server.client);
-    await expect(http.request({ url: repo, method: "GET", headers: {} })).rejects.toThrow("Repository URL points to a private address, which this server does not reach");
+    await expect(http.request({ url: repo, method: "GET", headers: {} })).rejects.toThrow("Repository URL points to a private address, which this server does not reach (its operator may allow such addresses with IMPORT_ALLOW_PRIVATE_URLS)");
     expect(server.asked.map((call) => call.url)).toEqual([repo]);
   });
 

@@ -26,12 +26,12 @@ describe("the outbound guard of imports and exports", () => {
   it("refuses private URLs before connecting, and names resolving to one after DNS", async () => {
     const { port } = new URL(server.url);
     const guarded = new Outbound(false);
-    expect(() => guarded.check(`http://127.0.0.1:${port}/`, "CSV url")).toThrow("CSV url points to a private address, which this server does not reach");
+    expect(() => guarded.check(`http://127.0.0.1:${port}/`, "CSV url")).toThrow("CSV url points to a private address, which this server does not reach (its operator may allow such addresses with IMPORT_ALLOW_PRIVATE_URLS)");
     expect(() => guarded.check("http://[::1]/", "Repository URL")).toThrow("private address");
     expect(() => guarded.check("file:///etc/passwd", "CSV url")).toThrow("CSV url must be http:// or https://");
     // The literal check passes a name; the dispatcher's lookup refuses where it resolves.
     const viaDns = await request(`http://localhost:${port}/`, { dispatcher: guarded.dispatcher }).catch((error: unknown) => error);
-    expect(Outbound.refusal(viaDns)).toBe("it points to a private address, which this server does not reach");
+    expect(Outbound.refusal(viaDns)).toBe("it points to a private address, which this server does not reach (its operator may allow such addresses with IMPORT_ALLOW_PRIVATE_URLS)");
     await guarded.dispatcher.close();
 
     // A client that resolves names itself (Git's) gets a URL only if its name resolves now, and only to public addresses.
@@ -57,10 +57,10 @@ describe.each(engines())("imports from private addresses on %s", (engine) => {
     const bot = await createBot(api);
     const git = await api.post(`/v2/bots/${bot.id}/git/import`, { repo_url: "http://127.0.0.1:9/bot.git" });
     expect(git.statusCode).toBe(422);
-    expect(git.json()).toEqual({ errors: ["Repository URL points to a private address, which this server does not reach"] });
+    expect(git.json()).toEqual({ errors: ["Repository URL points to a private address, which this server does not reach (its operator may allow such addresses with IMPORT_ALLOW_PRIVATE_URLS)"] });
     const csv = await api.post(`/v2/bots/${bot.id}/csv_import`, { csv_url: "http://10.0.0.1/sheet.csv" });
     expect(csv.statusCode).toBe(422);
-    expect(csv.json()).toEqual({ errors: ["CSV url points to a private address, which this server does not reach"] });
+    expect(csv.json()).toEqual({ errors: ["CSV url points to a private address, which this server does not reach (its operator may allow such addresses with IMPORT_ALLOW_PRIVATE_URLS)"] });
     const ssh = await api.post(`/v2/bots/${bot.id}/git/export`, { repo_url: "git@example.com:me/bot.git" });
     expect(ssh.statusCode).toBe(422);
     // Refused before any task: nothing is left behind that the client was never told of.
