@@ -75,5 +75,5 @@ describe("a Git import of a pack that unpacks past the limit", () => {
     expect(response.json()).toEqual({ errors: ["The repository is too large for a bot (its files unpack to over 80 MB)"] });
     const { interop_tasks: _tasks, ...after } = await rowsOfBot(t.platform, bot.id);
     expect(after).toEqual(Object.fromEntries(Object.entries(before).filter(([table]) => table !== "interop_tasks")));
-  });
+  }, 60_000); // unpacking up to the limit: seconds of CPU that a loaded CI machine stretches
 });

@@ -200,7 +200,7 @@ describe.each(engines())("BJS functions, end to end on %s", (engine) => {
     expect(MAX_ACTIONS_PER_UPDATE / 500).toBe(10);
     expect((await say("/runs"))[0]!.text).toBe("10");
     expect((await errors()).map((entry: { title: string }) => entry.title)).toEqual([`Too many actions in one update (the limit is ${MAX_ACTIONS_PER_UPDATE})`]);
-  });
+  }, 60_000); // 5,000 actions made, checked and stored: seconds of CPU that a loaded CI machine stretches
 
   it("counts a cached run's replayed actions against the update's cap, as the run's own", async () => {
     const { say, errors } = await setup([
