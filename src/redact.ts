@@ -4,7 +4,9 @@ const SECRET_NAMES = new Set(["api_key", "token", "access_token", "reset_passwor
 // Where a parameter's name may be: any run of characters a name holds, followed by `=`. Every
 // such run is looked at, in values too: `?x=1?api_key=KEY` authenticates nothing, yet the key
 // in it is real. A name holds no `?`, `/` or `;`: in `/v2/user;?api_key=`, the parameter is `api_key`.
-const PARAMETER_NAME = /[^=&;#?/\s]+=/g;
+// It starts where a run of such characters starts (the lookbehind), so each run is read once:
+// tried at every character, a 16 KB URL without `=` took 200 ms.
+const PARAMETER_NAME = /(?<![^=&;#?/\s])[^=&;#?/\s]+=/g;
 // Where a secret's value ends.
 const VALUE_END = /[&;#\s]|$/g;
 const BOT_TOKEN_PATH = /\/bot\d+:[A-Za-z0-9_-]+/g;
