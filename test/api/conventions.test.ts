@@ -25,15 +25,19 @@ describe("API conventions", () => {
 
   it("answers a method a known path does not take with 405 and the methods it takes, whatever the ids in it", async () => {
     for (const [method, url, allow] of [
-      ["PATCH", "/v2/bots?api_key=x", "GET, POST"],
-      ["DELETE", "/v2/bots/12345/commands", "GET, POST"],
-      ["POST", "/v2/bots/7/", "GET, PUT, DELETE"],
+      ["PATCH", "/v2/bots?api_key=x", "GET, HEAD, POST"],
+      ["DELETE", "/v2/bots/12345/commands", "GET, HEAD, POST"],
+      ["POST", "/v2/bots/7/", "GET, HEAD, PUT, DELETE"],
+      // Read as the router reads it: decoded.
+      ["PATCH", "/v2/bot%73", "GET, HEAD, POST"],
     ] as const) {
       const response = await t.app.inject({ method, url });
       expect(response.statusCode, `${method} ${url}`).toBe(405);
       expect(response.headers.allow).toBe(allow);
       expect(response.json()).toEqual({ error: `Method not allowed: this path takes ${allow}` });
     }
+    // A route that finds nothing for a method it takes (a file the docs do not have) answers 404.
+    for (const method of ["GET", "HEAD"] as const) expect((await t.app.inject({ method, url: "/docs/static/missing.js" })).statusCode, method).toBe(404);
   });
 
   it("answers a URL it cannot decode with 400, and an overlong path segment with 414, never repeating the URL", async () => {

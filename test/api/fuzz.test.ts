@@ -77,7 +77,7 @@ describe.each(engines())("fuzzing every route on %s", (engine) => {
   async function operations(): Promise<Operation[]> {
     const doc = (await t.app.inject({ method: "GET", url: "/v2/openapi.json" })).json();
     return t.app.routeTable
-      .filter((r) => !r.url.startsWith("/docs"))
+      .filter((r) => r.method !== "HEAD" && !r.url.startsWith("/docs"))
       .map(({ method, url }) => {
         const spec = doc.paths[url.replace(/:(\w+)/g, "{$1}")]?.[method.toLowerCase()] ?? {};
         const bodySchema = spec.requestBody?.content?.["application/json"]?.schema ?? {};

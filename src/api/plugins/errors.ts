@@ -111,7 +111,8 @@ export function registerErrorHandling(app: FastifyInstance, bodyLimit: number, p
   app.setNotFoundHandler((request, reply) => {
     if (pageFallback?.(request, reply)) return;
     const allowed = app.hasDecorator("routeTable") ? methodsAt(app.routeTable, request.url.split("?")[0]!) : [];
-    if (allowed.length > 0) return reply.code(405).header("allow", allowed.join(", ")).send({ error: `Method not allowed: this path takes ${allowed.join(", ")}` });
+    // A route that found nothing (a missing static file) hands its request here too: that is a 404.
+    if (allowed.length > 0 && !allowed.includes(request.method)) return reply.code(405).header("allow", allowed.join(", ")).send({ error: `Method not allowed: this path takes ${allowed.join(", ")}` });
     reply.code(404).send({ error: `Not found: no ${request.method} route at this path` });
   });
   app.setErrorHandler((error: FastifyError, request, reply) => answerError(error, request, reply, bodyLimit));
