@@ -33,11 +33,13 @@ export interface BotInput {
 export const MAX_BOT_NAME = 64;
 
 /**
- * Whether a trimmed name has what a name shows: a visible character (not only zero-width or
- * combining ones) and no control character (names are printed in lists and terminals).
+ * Whether a trimmed name has what a name shows: a visible character (not only ones that
+ * render as nothing: zero-width, fillers such as U+3164, combining marks, the blank braille
+ * cell), no control character (names are printed in lists and terminals), and no bidi
+ * embedding or override, which makes a name read as another (`abc\u202Egnp.exe`).
  */
 export function showsAsName(name: string): boolean {
-  return !/\p{Cc}/u.test(name) && /[^\s\p{Cf}\p{Mn}\p{Me}]/u.test(name);
+  return !/[\p{Cc}\u202A-\u202E]/u.test(name) && /[^\s\p{Default_Ignorable_Code_Point}\p{Mn}\p{Me}\u2800]/u.test(name);
 }
 
 /** Whether a trimmed name may be a bot's. */

@@ -43,6 +43,8 @@ describe.each(engines())("sign up and sign in on %s", (engine) => {
     [{ email: "not-an-email", password: PASSWORD }, ["Email is not an email"]],
     // An invisible character would make an account that looks like another's.
     [{ email: "a\u200b@example.com", password: PASSWORD }, ["Email is not an email"]],
+    [{ email: "a\u034f@example.com", password: PASSWORD }, ["Email is not an email"]],
+    [{ email: "a\u3164@example.com", password: PASSWORD }, ["Email is not an email"]],
     [{ email: "a@exa\u0000mple.com".replace("\u0000", "\u0007"), password: PASSWORD }, ["Email is not an email"]],
     // The address Telegram login gives a new account: taken first, it would lock that Telegram user out.
     [{ email: "Telegram-222@users.botyard.INVALID", password: PASSWORD }, ["Email is at a .invalid domain, which receives no mail"]],
