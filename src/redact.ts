@@ -7,8 +7,8 @@ const SECRET_NAMES = new Set(["api_key", "token", "access_token", "reset_passwor
 // It starts where a run of such characters starts (the lookbehind), so each run is read once:
 // tried at every character, a 16 KB URL without `=` took 200 ms.
 const PARAMETER_NAME = /(?<![^=&;#?/\s])[^=&;#?/\s]+=/g;
-// Where a secret's value ends.
-const VALUE_END = /[&;#\s]|$/g;
+// Where a secret's value ends: where the query parser ends it (not at `;`, which it keeps).
+const VALUE_END = /[&#\s]|$/g;
 const BOT_TOKEN_PATH = /\/bot\d+:[A-Za-z0-9_-]+/g;
 
 /**
@@ -32,7 +32,26 @@ function parameterName(raw: string): string {
 
 /** A URL (or any text) with api keys, tokens and Telegram bot tokens replaced, fit for logs. */
 export function redactUrl(text: string): string {
-  return redactParameters(text).replace(BOT_TOKEN_PATH, "/bot[redacted]");
+  let shown = redactParameters(text);
+  // A URL inside a parameter comes percent-encoded (`next=https%3A%2F%2Fx%3Fapi_key%3DKEY`):
+  // its secrets are looked for decoded, up to three layers deep, and where one is found the
+  // line shows that layer, decoded.
+  let layer = shown;
+  for (let depth = 0; depth < 3 && /%[0-9a-f]{2}|\+/i.test(layer); depth++) {
+    const decoded = decodedOrAsIs(layer.replace(/\+/g, " "));
+    if (decoded === layer) break;
+    layer = redactParameters(decoded);
+    if (layer !== decoded) shown = layer;
+  }
+  return shown.replace(BOT_TOKEN_PATH, "/bot[redacted]");
+}
+
+function decodedOrAsIs(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 /** Each value of a parameter with a secret's name, to its end (a `?` or `=` in it included): `[redacted]`. */
