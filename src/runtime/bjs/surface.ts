@@ -152,6 +152,21 @@ export function installBjsSurface(
   }
 
   /** `parse_mode` defaults to Markdown; `null` sends plain text (spec/bjs.md §2.3). */
+  /**
+   * The message an edit names: the one given, or without an id, in a button's callback, the
+   * message whose button was pressed (spec/bjs.md §1.6), or the inline message of one pressed
+   * under an inline-mode result.
+   */
+  function messageToEdit(caller: string, messageId: any, chatId?: any): Record<string, unknown> {
+    const given = messageId !== undefined && messageId !== null;
+    const pressed = current.request?.message;
+    if (!given && !pressed && current.request?.inline_message_id) return { inline_message_id: current.request.inline_message_id };
+    return {
+      message_id: given ? messageId : (pressed?.message_id ?? fail(`${caller}: no message to edit; pass message_id`)),
+      chat_id: chatId ?? pressed?.chat?.id ?? currentChatId(caller),
+    };
+  }
+
   function messageParams(text: any, options: any): any {
     const params: any = { ...(isPlainObject(options) ? options : {}) };
     params.text = typeof text === "string" ? text : String(text);
@@ -277,26 +292,14 @@ export function installBjsSurface(
     sendInlineKeyboardToChatWithId(chatId: any, buttons: any, text: any, options?: any) {
       api("sendMessage", { ...messageParams(text ?? "", options), chat_id: chatId, reply_markup: { inline_keyboard: inlineKeyboard(buttons) } });
     },
-    /** Without an id, in a button's callback, it edits the message whose button was pressed, as editInlineKeyboard does. */
     editMessage(text: any, messageId: any, options?: any) {
-      const pressed = messageId === undefined || messageId === null ? current.request?.message : undefined;
-      const where = pressed ? { chat_id: pressed.chat?.id ?? currentChatId("Bot.editMessage"), message_id: pressed.message_id } : { chat_id: currentChatId("Bot.editMessage"), message_id: messageId };
-      api("editMessageText", { ...where, ...messageParams(text, options) });
+      api("editMessageText", { ...messageParams(text, options), ...messageToEdit("Bot.editMessage", messageId) });
     },
     editMessageInChat(chatId: any, text: any, messageId: any) {
       api("editMessageText", { ...messageParams(text, {}), chat_id: chatId, message_id: messageId });
     },
-    /** Without ids it edits the message whose button was pressed (spec/bjs.md §1.6). */
     editInlineKeyboard(buttons: any, messageId?: any, chatId?: any) {
-      const pressed = current.request?.message;
-      const params: any = { reply_markup: { inline_keyboard: inlineKeyboard(buttons) } };
-      if (messageId === undefined && !pressed && current.request?.inline_message_id) {
-        params.inline_message_id = current.request.inline_message_id;
-      } else {
-        params.message_id = messageId ?? pressed?.message_id ?? fail("Bot.editInlineKeyboard: no message to edit; pass message_id");
-        params.chat_id = chatId ?? pressed?.chat?.id ?? currentChatId("Bot.editInlineKeyboard");
-      }
-      api("editMessageReplyMarkup", params);
+      api("editMessageReplyMarkup", { reply_markup: { inline_keyboard: inlineKeyboard(buttons) }, ...messageToEdit("Bot.editInlineKeyboard", messageId, chatId) });
     },
     runCommand(command: any, options?: any) {
       const text = String(command ?? "").trim();
