@@ -80,9 +80,9 @@ export class Chain {
   /**
    * @param recipient a broadcast recipient's chain: it may not start sub-commands, scheduled
    * runs, HTTP requests or broadcasts (spec/bjs.md §5), and its calls are broadcast traffic.
-   * @param background a background task's chain (a scheduled run, an auto retry, an import's
-   * callback, a panel's on_saving, a broadcast): its failures are logged, never answered in
-   * the chat with the error reply or `!` (spec/bjs.md §2.14, §2.15).
+   * @param background a background task's or a callback's chain (a scheduled run, an auto
+   * retry, an HTTP or import callback, a panel's on_saving, a broadcast): its failures are
+   * logged, never answered in the chat with the error reply or `!` (spec/bjs.md §2.14, §2.15).
    * @param after what the chain's first call waits for: the calls of the update before it in
    * its chat, still on their way (Delivery.after).
    */

@@ -122,7 +122,8 @@ export class Processor implements UpdateHandler {
    * answering `ended`, as for a stopped bot; trying it again would fail the same way.
    */
   private async unlessBotDeleted<T>(error: unknown, botId: number, ended: T): Promise<T> {
-    if (vanishedRow(error) !== undefined && !(await this.deps.bots.byId(botId))) return ended;
+    // A failed look-up proves nothing: the failure goes on as it was.
+    if (vanishedRow(error) !== undefined && (await this.deps.bots.byId(botId).catch(() => "not known")) === undefined) return ended;
     throw error;
   }
 
