@@ -23,7 +23,7 @@ const createBody = z.object({
   // Telegram refuses a text of spaces only, in every chat.
   text: z.string().max(4096).refine((text) => /\S/.test(text), "Text must not be blank").nullish().describe("Or a text sent to each chat"),
   parse_mode: z.enum(PARSE_MODES).nullish().describe("For a text: how Telegram formats it (plain text when left out)"),
-  for_chats: z.enum(FOR_CHATS_VALUES).nullish().describe('Which chats get it: "all" when left out'),
+  for_chats: z.enum(FOR_CHATS_VALUES).nullish().default("all").describe("Which chats get it (null: all)"),
   options: storedOptions.optional().describe("For a command: what each recipient run gets as `options` (10 KB of JSON at most)"),
 });
 

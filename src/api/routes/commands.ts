@@ -20,8 +20,7 @@ const commandBody = z.object({
   command: z.string(),
   // Also as the Command answer gives them ([{command}, ...]) or as a list: a command read can be sent back as it is.
   aliases: z
-    .union([z.string(), z.array(z.union([z.string(), z.object({ command: z.string() })]))], { error: "Aliases must be a comma-separated string, or a list of aliases" })
-    .nullable()
+    .union([z.string(), z.array(z.union([z.string(), z.object({ command: z.string() })])), z.null()], { error: "Aliases must be a comma-separated string, or a list of aliases" })
     .optional()
     .transform((aliases) => (Array.isArray(aliases) ? aliases.map((alias) => (typeof alias === "string" ? alias : alias.command)).join(", ") : aliases))
     .describe("Comma-separated (or a list of aliases, or of {command}); stored trimmed and lower-cased."),
