@@ -63,6 +63,11 @@ const MAX_COMMAND_NAME = 255;
  */
 export const WEBHOOK_CALLS_PER_MINUTE = 600;
 
+/** The refusal of a call past WEBHOOK_CALLS_PER_MINUTE (web app pages take as many, counted apart). */
+export function tooManyLinkCalls(retryAfterS: number): string {
+  return `The bot's links take ${WEBHOOK_CALLS_PER_MINUTE} calls a minute: call again in ${retryAfterS} s`;
+}
+
 /** The largest body a link's call may carry (a provider's notification, a GitHub push). */
 export const MAX_WEBHOOK_BODY_BYTES = 256 * 1024;
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { InjectOptions } from "fastify";
 import type { EmbeddedJobQueue } from "../../src/jobs/embedded-queue.js";
-import { webhookToken } from "../../src/runtime/lib-webhooks.js";
+import { tooManyLinkCalls, WEBHOOK_CALLS_PER_MINUTE, webhookToken } from "../../src/runtime/lib-webhooks.js";
 import { engines } from "../support/platform.js";
 import { useRuntime } from "../support/runtime.js";
 
@@ -76,6 +76,19 @@ describe.each(engines())("public intakes with a valid link on %s", (engine) => {
     expect((await send("secret twice", { method: "GET", url: `${base}&secret=${secret}` })).statusCode).toBeLessThan(500);
     expect((await send("secret cut", { method: "GET", url: `/v2/bots/${bot.id}/web-app/%2Fpage?secret=${secret.slice(0, -1)}` })).statusCode).toBe(404);
     expect(problems).toEqual([]);
+  });
+
+  it("a web app page takes as many calls a minute as a Webhooks link, then 429 with Retry-After: each call is an iteration of its owner's", async () => {
+    const bot = await r.bot([{ command: "/page", bjs_code: "WebApp.render({content: {ok: true}})" }]);
+    const url = `/v2/bots/${bot.id}/web-app/%2Fpage?secret=${r.t.platform.webApps.secretFor(bot.id, "/page")}`;
+    expect((await r.t.app.inject({ method: "GET", url })).statusCode).toBe(200);
+    // The rest of the minute's calls, counted without running 599 pages.
+    for (let call = 1; call < WEBHOOK_CALLS_PER_MINUTE; call++) await r.t.platform.attempts.hit(`web-app:${bot.id}`, WEBHOOK_CALLS_PER_MINUTE, 60);
+    const refused = await r.t.app.inject({ method: "POST", url, payload: { a: 1 } });
+    expect([refused.statusCode, refused.json()]).toEqual([429, { error: tooManyLinkCalls(Number(refused.headers["retry-after"])) }]);
+    expect(Number(refused.headers["retry-after"])).toBeGreaterThan(0);
+    r.t.clock.advance(60_000);
+    expect((await r.t.app.inject({ method: "GET", url })).json()).toEqual({ ok: true });
   });
 
   it("a Webhooks link with its token: never a 5xx, whatever the body and query; a token replayed for another command, user or bot is 403/404", async () => {

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { PLATFORM_LOGIN_REFUSED } from "../../accounts/telegram-login.js";
 import { NotFoundError } from "../../errors.js";
 import { publicOrigin, type Platform } from "../../platform.js";
-import { acceptWebhook, MAX_WEBHOOK_BODY_BYTES, WEBHOOK_CALLS_PER_MINUTE } from "../../runtime/lib-webhooks.js";
+import { acceptWebhook, MAX_WEBHOOK_BODY_BYTES, tooManyLinkCalls } from "../../runtime/lib-webhooks.js";
 import { parseId } from "../ids.js";
 import { errorSchema } from "../presenters/error.js";
 import { isJson, sendRendered } from "../rendered-page.js";
@@ -52,7 +52,7 @@ export const libWebhookRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = a
     if (outcome === "not running") return reply.code(404).send({ error: "The bot is not running" });
     if (typeof outcome === "object") {
       const { retryAfterS } = outcome.tooManyCalls;
-      return reply.code(429).header("retry-after", String(retryAfterS)).send({ error: `The bot's links take ${WEBHOOK_CALLS_PER_MINUTE} calls a minute: call again in ${retryAfterS} s` });
+      return reply.code(429).header("retry-after", String(retryAfterS)).send({ error: tooManyLinkCalls(retryAfterS) });
     }
     if (redirect !== undefined) {
       // As URL writes it: a header takes ASCII only. A target without a fragment would inherit this address's (where Telegram puts a login).

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { PLATFORM_LOGIN_REFUSED } from "../../accounts/telegram-login.js";
 import { NotFoundError } from "../../errors.js";
 import type { Platform } from "../../platform.js";
+import { tooManyLinkCalls, WEBHOOK_CALLS_PER_MINUTE } from "../../runtime/lib-webhooks.js";
 import { parseId } from "../ids.js";
 import { errorSchema } from "../presenters/error.js";
 import { sendRendered } from "../rendered-page.js";
@@ -22,6 +23,9 @@ export const webAppRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async
     const { secret, ...query } = request.query;
     if (!secret || !platform.webApps.check(botId, request.params.command, secret)) throw new NotFoundError("Web app");
     if (platform.telegramLogin.isPlatformLogin(query)) return reply.code(403).send({ error: PLATFORM_LOGIN_REFUSED });
+    // Each call is a run the owner pays an iteration for, and a link may leak: as many a minute as a Webhooks link.
+    const calls = await platform.attempts.hit(`web-app:${botId}`, WEBHOOK_CALLS_PER_MINUTE, 60);
+    if (!calls.allowed) return reply.code(429).header("retry-after", String(calls.retryAfterS)).send({ error: tooManyLinkCalls(calls.retryAfterS) });
     const body = request.body !== null && typeof request.body === "object" && !Array.isArray(request.body) ? (request.body as Record<string, unknown>) : {};
     const rendered = await platform.webApps.serve(botId, request.params.command, { ...query, ...body });
     if (rendered === "not running") return reply.code(404).send({ error: "The bot is not running" });
@@ -35,7 +39,12 @@ export const webAppRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async
     params: z.object({ id: z.string(), command: z.string().describe("The command's name, URL-encoded (`%2Fpage` for `/page`).") }),
     querystring: z.object({ secret: z.string().optional().describe("The link's credential, as WebApp.getUrl wrote it.") }).catchall(z.string()),
     produces: ["application/json", "text/html"],
-    response: { 200: z.unknown().describe("What the command rendered: JSON, or (with WEBAPP_HTML) the page in its own type"), 403: errorSchema.describe("The query is a Telegram login to the platform, which no bot may read"), 404: errorSchema },
+    response: {
+      200: z.unknown().describe("What the command rendered: JSON, or (with WEBAPP_HTML) the page in its own type"),
+      403: errorSchema.describe("The query is a Telegram login to the platform, which no bot may read"),
+      404: errorSchema,
+      429: errorSchema.describe("The bot's pages were called too often this minute (Retry-After)"),
+    },
   };
   // No HEAD twin: a link checker's HEAD must not run the command.
   app.get("/v2/bots/:id/web-app/:command", { exposeHeadRoute: false, schema: { ...schema, summary: "Open a web app page" } }, handler);
