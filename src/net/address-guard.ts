@@ -1,8 +1,10 @@
 import { BlockList, isIP } from "node:net";
+import { networkInterfaces } from "node:os";
 
 /**
- * Address ranges BJS may not reach (SSRF): this machine, private networks, link-local (cloud
- * metadata lives there), multicast and reserved space. IPv4-mapped IPv6 forms are matched by
+ * Address ranges BJS may not reach (SSRF): loopback, private networks, link-local (cloud
+ * metadata lives there), multicast, reserved and documentation space; and this machine's own
+ * addresses (thisMachine). IPv4-mapped IPv6 forms are matched by
  * BlockList itself; the other IPv6 forms that embed an IPv4 address are unwrapped first.
  */
 const FORBIDDEN: [string, number, "ipv4" | "ipv6", string][] = [
@@ -17,6 +19,10 @@ const FORBIDDEN: [string, number, "ipv4" | "ipv6", string][] = [
   ["198.18.0.0", 15, "ipv4", "reserved"],
   ["224.0.0.0", 4, "ipv4", "multicast"],
   ["240.0.0.0", 4, "ipv4", "reserved"],
+  // Documentation and example networks: routed nowhere on the internet, so only somewhere local.
+  ["192.0.2.0", 24, "ipv4", "documentation"],
+  ["198.51.100.0", 24, "ipv4", "documentation"],
+  ["203.0.113.0", 24, "ipv4", "documentation"],
   // Azure's metadata and DHCP host sits on a public address.
   ["168.63.129.16", 32, "ipv4", "cloud metadata"],
   ["::", 128, "ipv6", "unspecified"],
@@ -26,6 +32,7 @@ const FORBIDDEN: [string, number, "ipv4" | "ipv6", string][] = [
   ["fec0::", 10, "ipv6", "link-local"],
   ["ff00::", 8, "ipv6", "multicast"],
   ["100::", 64, "ipv6", "reserved"],
+  ["2001:db8::", 32, "ipv6", "documentation"],
   // Its translators map into whatever IPv4 network the operator chose, so no address in it is known to be public.
   ["64:ff9b:1::", 48, "ipv6", "local-use NAT64"],
 ];
@@ -70,6 +77,25 @@ function embeddedIpv4(address: string): string | undefined {
   return undefined;
 }
 
+/** How long the list of this machine's addresses is kept before it is read again (an interface may change). */
+const OWN_ADDRESSES_TTL_MS = 10_000;
+let ownAddresses: { list: BlockList; readAt: number } | undefined;
+
+/**
+ * This machine's own addresses, public ones included: the platform and anything else bound to
+ * 0.0.0.0 answer there, firewalls aside.
+ */
+function thisMachine(): BlockList {
+  const now = Date.now();
+  if (ownAddresses && now - ownAddresses.readAt < OWN_ADDRESSES_TTL_MS) return ownAddresses.list;
+  const list = new BlockList();
+  for (const entry of Object.values(networkInterfaces()).flat()) {
+    if (entry) list.addAddress(entry.address.split("%")[0]!, entry.family === "IPv4" ? "ipv4" : "ipv6");
+  }
+  ownAddresses = { list, readAt: now };
+  return list;
+}
+
 /** Why BJS may not reach this IP address ("loopback", "private"...), or undefined when it may. */
 export function forbiddenReason(address: string): string | undefined {
   const family = isIP(address.split("%")[0]!);
@@ -79,7 +105,8 @@ export function forbiddenReason(address: string): string | undefined {
   const hit = ranges.find(({ list }) => list.check(plain, type));
   if (hit) return hit.reason;
   const inner = family === 6 ? embeddedIpv4(plain) : undefined;
-  return inner === undefined ? undefined : forbiddenReason(inner);
+  if (inner !== undefined) return forbiddenReason(inner);
+  return thisMachine().check(plain, type) ? "this machine" : undefined;
 }
 
 /** BJS_HTTP_ALLOW: host names and address ranges that outbound requests may reach even when private. */

@@ -1,3 +1,4 @@
+import { networkInterfaces } from "node:os";
 import { describe, expect, it } from "vitest";
 import { AllowList, forbiddenReason, refusal } from "../../src/net/address-guard.js";
 
@@ -41,6 +42,11 @@ describe("the outbound address guard", () => {
     ["::ffff:0:7f00:1", "loopback"],
     ["::ffff:0:a9fe:a9fe", "link-local"],
     ["64:ff9b:1::7f00:1", "local-use NAT64"],
+    // Documentation networks, routed nowhere on the internet.
+    ["192.0.2.2", "documentation"],
+    ["198.51.100.7", "documentation"],
+    ["203.0.113.250", "documentation"],
+    ["2001:db8::1", "documentation"],
   ])("refuses %s (%s)", (address, reason) => {
     expect(forbiddenReason(address)).toBe(reason);
     expect(refusal("example.com", address, new AllowList([]))).toBe(reason);
@@ -53,6 +59,12 @@ describe("the outbound address guard", () => {
       expect(refusal("example.com", address, new AllowList([]))).toBeUndefined();
     },
   );
+
+  it("refuses every address of this machine's own interfaces, public ones too", () => {
+    const own = Object.values(networkInterfaces()).flat().map((entry) => entry!.address);
+    expect(own.length).toBeGreaterThan(0);
+    for (const address of own) expect(forbiddenReason(address), address).toBeDefined();
+  });
 
   it("lets BJS_HTTP_ALLOW's hosts and ranges through, and nothing beside them", () => {
     const allow = new AllowList([" Internal.Example ", "10.1.0.0/16", "127.0.0.1", "fd00::/8", ""]);
