@@ -34,6 +34,8 @@ export interface CompatEffectsDeps {
 
 /** Copies one owner may make for other accounts in a day (the spec's "anti-abuse checks"). */
 export const BOT_INSTALLS_PER_DAY = 10;
+/** And counts the copies one account receives, whoever sends them: several owners together may not fill an account either. */
+export const BOT_INSTALLS_RECEIVED_PER_DAY = 3;
 
 /** Something BJS asked for that cannot be done; logged in the bot's error log. */
 class CompatError extends AppError {}
@@ -137,6 +139,7 @@ export class CompatEffects {
     const refused = new CompatError("BBAdmin.installBot: no copy was made for that email (no such account, or it has no room for another bot)");
     const owner = await this.deps.users.byEmail(action.email);
     if (!owner) throw refused;
+    if (!(await this.deps.attempts.hit(`bot-installed-in:${owner.id}`, BOT_INSTALLS_RECEIVED_PER_DAY, 86_400)).allowed) throw refused;
     const copy = await this.deps.interop.copy(owner, source).catch((error: unknown) => {
       if (error instanceof AppError) throw refused;
       throw error;

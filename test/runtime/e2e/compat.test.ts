@@ -2,7 +2,7 @@ import { beforeAll, afterAll, describe, expect, it } from "vitest";
 import type { EmbeddedJobQueue } from "../../../src/jobs/embedded-queue.js";
 import { engines } from "../../support/platform.js";
 import { useRuntime, type CommandSpec } from "../../support/runtime.js";
-import { BOT_INSTALLS_PER_DAY } from "../../../src/runtime/compat-effects.js";
+import { BOT_INSTALLS_PER_DAY, BOT_INSTALLS_RECEIVED_PER_DAY } from "../../../src/runtime/compat-effects.js";
 import { signUp } from "../../support/accounts.js";
 import { useGitRemote } from "../../support/git-remote.js";
 import { serveOnLoopback } from "../../support/net.js";
@@ -246,6 +246,16 @@ describe.each(engines())("the compatibility surface on %s", (engine) => {
     for (let i = 1; i < BOT_INSTALLS_PER_DAY; i++) await say("/give nobody@example.com", 0);
     await say("/give nobody@example.com", 0);
     expect((await errors())[0]).toBe(`BBAdmin.installBot: an owner may install ${BOT_INSTALLS_PER_DAY} bots a day in other accounts; try again in 24 h`);
+  });
+
+  it("BBAdmin.installBot puts at most a few bots a day into one account, however many owners send them", async () => {
+    const target = await signUp(r.t.app);
+    await r.t.clock.advanceAsync(86_400_000); // a new day
+    const senders = await Promise.all(Array.from({ length: 2 }, () => setup([{ command: "/give", bjs_code: `BBAdmin.installBot({bot_id: bot.id, email: params})` }])));
+    for (let i = 0; i < BOT_INSTALLS_RECEIVED_PER_DAY + 1; i++) await senders[i % 2]!.say(`/give ${target.email}`, 0);
+    expect((await r.t.app.inject({ method: "GET", url: `/v2/bots?api_key=${target.apiKey}` })).json()).toHaveLength(BOT_INSTALLS_RECEIVED_PER_DAY);
+    // Refused as an account with no room is: the log tells the sender nothing about the account.
+    expect((await senders[BOT_INSTALLS_RECEIVED_PER_DAY % 2]!.errors())[0]).toBe("BBAdmin.installBot: no copy was made for that email (no such account, or it has no room for another bot)");
   });
 
   it("Bot.exportGit and Bot.importGit run as tasks after the command; success runs with the task", async () => {
