@@ -151,7 +151,6 @@ export function installBjsSurface(
     return current.chat.chatid;
   }
 
-  /** `parse_mode` defaults to Markdown; `null` sends plain text (spec/bjs.md §2.3). */
   /**
    * The message an edit names: the one given, or without an id, in a button's callback, the
    * message whose button was pressed (spec/bjs.md §1.6), or the inline message of one pressed
@@ -167,6 +166,7 @@ export function installBjsSurface(
     };
   }
 
+  /** `parse_mode` defaults to Markdown; `null` sends plain text (spec/bjs.md §2.3). */
   function messageParams(text: any, options: any): any {
     const params: any = { ...(isPlainObject(options) ? options : {}) };
     params.text = typeof text === "string" ? text : String(text);

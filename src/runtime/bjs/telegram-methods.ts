@@ -39,5 +39,7 @@ export const RENAMED_METHODS: Readonly<Record<string, TelegramMethod>> = { kickC
 export const CHATLESS_METHODS: readonly TelegramMethod[] = [
   "answerCallbackQuery", "answerInlineQuery", "getMe", "setMyCommands", "getMyCommands", "deleteMyCommands", "getFile",
   "answerShippingQuery", "answerPreCheckoutQuery", "getUserProfilePhotos",
-  "createInvoiceLink", "refundStarPayment", "getStarTransactions", "editUserStarSubscription", "answerWebAppQuery", "savePreparedInlineMessage", "setMyDescription", "getMyDescription", "setMyShortDescription", "getMyShortDescription", "setMyName", "getMyName", "setMyDefaultAdministratorRights", "getMyDefaultAdministratorRights", "getForumTopicIconStickers",
+  "createInvoiceLink", "refundStarPayment", "getStarTransactions", "editUserStarSubscription", "answerWebAppQuery",
+  "savePreparedInlineMessage", "setMyDescription", "getMyDescription", "setMyShortDescription", "getMyShortDescription",
+  "setMyName", "getMyName", "setMyDefaultAdministratorRights", "getMyDefaultAdministratorRights", "getForumTopicIconStickers",
 ];
