@@ -27,8 +27,11 @@ export class UnauthorizedError extends AppError {
 
 /** 429 `{"error": ...}` with `Retry-After`. */
 export class TooManyRequestsError extends AppError {
-  constructor(readonly retryAfterS: number) {
-    super(`Too many attempts. Try again in ${retryAfterS} seconds.`);
+  constructor(
+    readonly retryAfterS: number,
+    message = `Too many attempts. Try again in ${retryAfterS} seconds.`,
+  ) {
+    super(message);
   }
 }
 

@@ -3,6 +3,7 @@ import { safeEqual } from "../accounts/secrets.js";
 import type { AttemptLimiter } from "../accounts/attempt-limiter.js";
 import type { BotStore } from "../bots/bots.js";
 import type { BotUserStore } from "../bots/chats.js";
+import { TooManyRequestsError } from "../errors.js";
 import type { JobQueue } from "../jobs/job-queue.js";
 import { RUN_JOB_KIND, type RunRequest } from "./run-request.js";
 
@@ -63,9 +64,9 @@ const MAX_COMMAND_NAME = 255;
  */
 export const WEBHOOK_CALLS_PER_MINUTE = 600;
 
-/** The refusal of a call past WEBHOOK_CALLS_PER_MINUTE (web app pages take as many, counted apart). */
-export function tooManyLinkCalls(retryAfterS: number): string {
-  return `The bot's links take ${WEBHOOK_CALLS_PER_MINUTE} calls a minute: call again in ${retryAfterS} s`;
+/** The refusal of a call past WEBHOOK_CALLS_PER_MINUTE (web app pages take as many, counted apart): 429 with Retry-After. */
+export function tooManyLinkCalls(retryAfterS: number): TooManyRequestsError {
+  return new TooManyRequestsError(retryAfterS, `The bot's links take ${WEBHOOK_CALLS_PER_MINUTE} calls a minute: call again in ${retryAfterS} s`);
 }
 
 /** The largest body a link's call may carry (a provider's notification, a GitHub push). */

@@ -85,7 +85,7 @@ describe.each(engines())("public intakes with a valid link on %s", (engine) => {
     // The rest of the minute's calls, counted without running 599 pages.
     for (let call = 1; call < WEBHOOK_CALLS_PER_MINUTE; call++) await r.t.platform.attempts.hit(`web-app:${bot.id}`, WEBHOOK_CALLS_PER_MINUTE, 60);
     const refused = await r.t.app.inject({ method: "POST", url, payload: { a: 1 } });
-    expect([refused.statusCode, refused.json()]).toEqual([429, { error: tooManyLinkCalls(Number(refused.headers["retry-after"])) }]);
+    expect([refused.statusCode, refused.json()]).toEqual([429, { error: tooManyLinkCalls(Number(refused.headers["retry-after"])).message }]);
     expect(Number(refused.headers["retry-after"])).toBeGreaterThan(0);
     r.t.clock.advance(60_000);
     expect((await r.t.app.inject({ method: "GET", url })).json()).toEqual({ ok: true });

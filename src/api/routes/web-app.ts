@@ -25,7 +25,7 @@ export const webAppRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async
     if (platform.telegramLogin.isPlatformLogin(query)) return reply.code(403).send({ error: PLATFORM_LOGIN_REFUSED });
     // Each call is a run the owner pays an iteration for, and a link may leak: as many a minute as a Webhooks link.
     const calls = await platform.attempts.hit(`web-app:${botId}`, WEBHOOK_CALLS_PER_MINUTE, 60);
-    if (!calls.allowed) return reply.code(429).header("retry-after", String(calls.retryAfterS)).send({ error: tooManyLinkCalls(calls.retryAfterS) });
+    if (!calls.allowed) throw tooManyLinkCalls(calls.retryAfterS);
     const body = request.body !== null && typeof request.body === "object" && !Array.isArray(request.body) ? (request.body as Record<string, unknown>) : {};
     const rendered = await platform.webApps.serve(botId, request.params.command, { ...query, ...body });
     if (rendered === "not running") return reply.code(404).send({ error: "The bot is not running" });
