@@ -8,9 +8,10 @@ import { randomToken, type Secrets } from "./secrets.js";
 
 export type User = Selectable<UsersTable>;
 
-// No control character, nor one that renders as nothing (zero-width, variation selectors,
-// fillers): "a\u200b@example.com" would be an account that looks like another's.
-const EMAIL = /^[^\s@\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}]+@[^\s@\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}]+\.[^\s@\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}]+$/u;
+// Each part holds no control character, nor one that renders as nothing (zero-width, variation
+// selectors, fillers): "a\u200b@example.com" would be an account that looks like another's.
+const EMAIL_PART = String.raw`[^\s@\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}]+`;
+const EMAIL = new RegExp(String.raw`^${EMAIL_PART}@${EMAIL_PART}\.${EMAIL_PART}$`, "u");
 
 /** Emails compare case-insensitively; they are stored trimmed and lower-cased. */
 export function normalizeEmail(email: string): string {
