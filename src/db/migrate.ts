@@ -57,14 +57,21 @@ export async function migrateToLatest(database: Database): Promise<string[]> {
     if (error) throw error instanceof Error ? error : new Error(String(error));
     return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
   };
-  if (database.engine !== "postgres") return migrate();
-  // One migration at a time in the whole database: Kysely reads every schema's tables before it
-  // takes its own lock, and a table another process (api and worker starting together, or
-  // another schema's) was creating meanwhile failed that read ("relation ... does not exist").
+  return underMigrationLock(database, migrate);
+}
+
+/**
+ * Runs schema changes one at a time in the whole database (on PostgreSQL; SQLite's file has a
+ * single writer anyway). Kysely reads every schema's tables before it takes its own lock, and a
+ * table another process (api and worker starting together, or another schema's) was creating
+ * or dropping meanwhile failed that read ("relation ... does not exist").
+ */
+export async function underMigrationLock<T>(database: Database, work: () => Promise<T>): Promise<T> {
+  if (database.engine !== "postgres") return work();
   return database.db.connection().execute(async (connection) => {
     await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`.execute(connection);
     try {
-      return await migrate();
+      return await work();
     } finally {
       await sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.execute(connection);
     }

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { describe, expect, it, vi } from "vitest";
-import { migrateToLatest } from "../../src/db/migrate.js";
+import { migrateToLatest, underMigrationLock } from "../../src/db/migrate.js";
 import { ValidationError } from "../../src/errors.js";
 import { engines, usePlatform, type TestPlatform } from "../support/platform.js";
 import { createBot, signUpClient } from "../support/bots.js";
@@ -156,7 +156,10 @@ describe.each(engines())("counting what a bot stores on %s, from before the coun
     const triggers = tables.flatMap((table) => ["insert", "update", "delete"].map((event) => `DROP TRIGGER ${table}_counted_${event}${engine === "sqlite" ? "" : ` ON ${table}`}`));
     const functions = engine === "sqlite" ? [] : tables.map((table) => `DROP FUNCTION ${table}_counted()`);
     const rest = ["DROP TABLE bot_storage", "DROP TABLE bot_storage_changes", "ALTER TABLE bot_list_users DROP COLUMN bot_id"];
-    for (const statement of [...triggers, ...functions, ...rest]) await sql.raw(statement).execute(db);
+    // Under the migrations' lock: a table dropped while another schema migrates fails that migration's read of every schema.
+    await underMigrationLock(database, async () => {
+      for (const statement of [...triggers, ...functions, ...rest]) await sql.raw(statement).execute(db);
+    });
     await db.deleteFrom("kysely_migration" as never).where("name" as never, "=", "0015_bot_storage" as never).execute();
     const row = (name: string, value: string) => ({ bot_id: bot.id, user_id: 0, name, value_type: "json", value, created_at: "", updated_at: "" });
     await db.insertInto("properties").values([row("kept", '"since before"'), row("also", "42")]).execute();
