@@ -34,12 +34,15 @@ export const defaultDispatcherOptions: DispatcherOptions = {
 interface Lane {
   key: string;
   rows: InboxRow[];
+  /** When the lane came, in the order lanes came: an owner's parked lanes go on oldest first. */
+  since: number;
 }
 
 /**
  * Hands accepted updates to the UpdateHandler: strictly in order within one `(bot, ordering
  * key)` lane, lanes in parallel up to `concurrency`, and one owner's bots in at most half of
- * them (its share: another owner's updates always find a slot). New rows come in memory right
+ * them (its share: another owner's update takes the next slot given back, even when two owners
+ * hold them all). New rows come in memory right
  * after their commit (no polling of the table); the table only matters on `start`, which
  * resumes every row left pending by the last process, except those whose handling took the
  * process down again and again (set aside as failed). A rejected `handle` is retried after a
@@ -62,6 +65,7 @@ export class Dispatcher implements UpdateIntake {
   /** Slots each owner holds, and its lanes waiting because it holds its share. */
   private readonly byOwner = new Map<number, number>();
   private readonly parked = new Map<number, Lane[]>();
+  private lanesCome = 0;
   private readonly ownerShare: number;
   /** Rows accepted before `start`: merged with the resumed ones so order holds. */
   private held: InboxRow[] = [];
@@ -139,7 +143,7 @@ export class Dispatcher implements UpdateIntake {
       const key = `${row.botId}:${row.orderingKey}`;
       let lane = this.lanes.get(key);
       if (!lane) {
-        lane = { key, rows: [] };
+        lane = { key, rows: [], since: ++this.lanesCome };
         this.lanes.set(key, lane);
         this.ready.push(lane);
       }
@@ -172,7 +176,7 @@ export class Dispatcher implements UpdateIntake {
       // The owner holds its share of slots: this lane waits for one of them, not for any slot.
       this.running--;
       if (signal.aborted) return this.drained();
-      this.parked.set(owner, [...(this.parked.get(owner) ?? []), lane]);
+      this.park(owner, lane);
       this.pump();
       return;
     }
@@ -208,13 +212,26 @@ export class Dispatcher implements UpdateIntake {
     this.pump();
   }
 
-  /** Counts a slot taken or given back by an owner; a given-back slot lets one parked lane in. */
+  /** The lane waits for one of its owner's slots, after the owner's lanes that came before it. */
+  private park(owner: number, lane: Lane): void {
+    const lanes = this.parked.get(owner) ?? [];
+    const at = lanes.findIndex((other) => other.since > lane.since);
+    lanes.splice(at < 0 ? lanes.length : at, 0, lane);
+    this.parked.set(owner, lanes);
+  }
+
+  /**
+   * Counts a slot taken or given back by an owner. A given-back slot lets the owner's oldest
+   * parked lane back among the ready ones, behind the lanes of other owners that came first:
+   * put ahead of them, it took the slot back at once, and two owners holding every slot with
+   * endless work kept a third owner's update out for as long as they had more.
+   */
   private hold(owner: number | undefined, change: 1 | -1): void {
     if (owner === undefined) return;
     countIn(this.byOwner, owner, change);
     const waiting = change < 0 ? this.parked.get(owner) : undefined;
     if (!waiting) return;
-    this.ready.unshift(waiting.shift()!);
+    this.ready.push(waiting.shift()!);
     if (waiting.length === 0) this.parked.delete(owner);
   }
 

@@ -335,4 +335,30 @@ describe.each(engines())("the dispatcher on %s", (engine) => {
     expect(handler.handledIds()).toEqual([3, 1, 2]);
     await dispatcher.stop();
   });
+
+  it("gives a slot one owner gives back to another owner's waiting update, when two owners hold every slot", async () => {
+    const { botId, dispatcher } = await setUp({ concurrency: 4 });
+    const bots = [botId, ...(await Promise.all([2, 3].map(async () => (await t.platform.bots.store.insert((await signUp(t.app)).id, { name: "Other" }))!.id)))];
+    const owners = new Map(bots.map((id, i) => [id, i + 1]));
+    const handler = new (class extends RecordingHandler {
+      async ownerOf(id: number) {
+        return owners.get(id);
+      }
+    })();
+    // Owners 1 and 2 each hold their share (two of four slots) with work that does not end, and have more chats waiting.
+    const releases = new Map([1, 2, 3, 4, 5, 6, 7, 8].map((id) => [id, handler.hold(id)]));
+    await dispatcher.start(handler);
+    await dispatcher.accept(bots[0]!, [1, 2, 3, 4].map((id) => textUpdate(id, 100 + id)));
+    await dispatcher.accept(bots[1]!, [5, 6, 7, 8].map((id) => textUpdate(id, 200 + id)));
+    await Promise.all([1, 2, 5, 6].map((id) => handler.started(id)));
+    await dispatcher.accept(bots[2]!, [textUpdate(9, 300)]);
+    releases.get(1)!();
+    await handler.waitForHandled(2);
+    expect(handler.handledIds()).toEqual([1, 9]);
+    // Owner 1's own chats still go in the order they came.
+    for (const release of releases.values()) release();
+    await handler.waitForHandled(9);
+    expect(handler.calls.filter((call) => call.botId === bots[0]).map((call) => call.updateId)).toEqual([1, 2, 3, 4]);
+    await dispatcher.stop();
+  });
 });
