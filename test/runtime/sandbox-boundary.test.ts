@@ -113,29 +113,42 @@ describe("the isolate hand-off", () => {
   const waiter = (botId: number, ownerId: number, passedOver = 0, passedSince?: number): Waiter => ({ botId, ownerId, passedOver, passedSince, mayBorrow: false, queues: true, take: () => {} });
   const warmFor = ({ botId }: Waiter) => (botId === 9 ? 2 : 0);
   const anyone = () => true;
+  const neverServed = () => 0;
 
   it("lets a warm realm go first, however long the oldest waiter has queued, until it was passed over too long or too often", () => {
     const oldest = waiter(1, 1);
     const queue = [oldest, waiter(9, 2)];
     // A deep queue: the oldest came long ago, but no choice has cost it anything yet.
-    expect(chooseWaiter(queue, warmFor, anyone, 10_000)).toBe(1);
+    expect(chooseWaiter(queue, warmFor, anyone, 10_000, neverServed)).toBe(1);
     expect(oldest).toMatchObject({ passedOver: 1, passedSince: 10_000 });
-    expect(chooseWaiter(queue, warmFor, anyone, 10_019)).toBe(1);
+    expect(chooseWaiter(queue, warmFor, anyone, 10_019, neverServed)).toBe(1);
     expect(oldest).toMatchObject({ passedOver: 2, passedSince: 10_000 });
-    expect(chooseWaiter(queue, warmFor, anyone, 10_020)).toBe(0);
-    expect(chooseWaiter([waiter(1, 1, 8, 10_000), waiter(9, 2)], warmFor, anyone, 10_001)).toBe(0);
+    expect(chooseWaiter(queue, warmFor, anyone, 10_020, neverServed)).toBe(0);
+    expect(chooseWaiter([waiter(1, 1, 8, 10_000), waiter(9, 2)], warmFor, anyone, 10_001, neverServed)).toBe(0);
   });
 
   it("takes the oldest when none of the next suits the sandbox better, and counts no pass-over", () => {
     const oldest = waiter(1, 1);
-    expect(chooseWaiter([oldest, waiter(2, 2)], warmFor, anyone, 10_000)).toBe(0);
+    expect(chooseWaiter([oldest, waiter(2, 2)], warmFor, anyone, 10_000, neverServed)).toBe(0);
     expect(oldest.passedOver).toBe(0);
   });
 
   it("skips owners at their share, and answers -1 when every waiter's owner is", () => {
     const atShare = ({ ownerId }: Waiter) => ownerId !== 1;
-    expect(chooseWaiter([waiter(1, 1), waiter(2, 2)], () => 0, atShare, 100)).toBe(1);
-    expect(chooseWaiter([waiter(1, 1)], () => 0, atShare, 100)).toBe(-1);
+    expect(chooseWaiter([waiter(1, 1), waiter(2, 2)], () => 0, atShare, 100, neverServed)).toBe(1);
+    expect(chooseWaiter([waiter(1, 1)], () => 0, atShare, 100, neverServed)).toBe(-1);
+  });
+
+  it("lets owners take turns, the one served longest ago first, whatever order their waiters came in", () => {
+    const queue = [waiter(1, 1), waiter(2, 1), waiter(3, 1), waiter(4, 2), waiter(5, 3)];
+    const servedAt = (turns: Record<number, number>) => (ownerId: number) => turns[ownerId] ?? 0;
+    expect(chooseWaiter(queue, () => 0, anyone, 100, servedAt({ 1: 5, 2: 6 }))).toBe(4);
+    expect(chooseWaiter(queue, () => 0, anyone, 100, servedAt({ 1: 7, 2: 6, 3: 8 }))).toBe(3);
+    expect(chooseWaiter(queue, () => 0, anyone, 100, servedAt({ 1: 5, 2: 6, 3: 8 }))).toBe(0);
+    // A better-suited waiter goes first from among the next eight turns only: an owner's third run may be one of them, or not.
+    const warmThird = ({ botId }: Waiter) => (botId === 3 ? 2 : 0);
+    expect(chooseWaiter(queue.slice(0, 4), warmThird, anyone, 100, servedAt({ 1: 7, 2: 6 }))).toBe(2);
+    expect(chooseWaiter([...queue.slice(0, 3), ...Array.from({ length: 8 }, (_, i) => waiter(10 + i, 10 + i))], warmThird, anyone, 100, servedAt({ 1: 99 }))).toBe(3);
   });
 });
 
@@ -169,6 +182,16 @@ describe("sandbox processes", { timeout: SANDBOX_PROCESS_TEST_MS }, () => {
     const other = await run(300, 2, "Bot.sendMessage('served')");
     expect(loopsDone).toBe(0);
     expect(other.actions).toHaveLength(1);
+    await Promise.all(loops);
+  });
+
+  it("gives a freed sandbox to another owner's run before the next loop of two owners whose loops hold every sandbox", async () => {
+    let loopsDone = 0;
+    const loops = [1, 2].flatMap((ownerId) => [1, 2, 3].map((i) => run(500 + 10 * ownerId + i, 10 + ownerId, "while (true) {}", 400).then(() => loopsDone++)));
+    const other = await run(530, 13, "Bot.sendMessage('served')");
+    expect(other.actions).toHaveLength(1);
+    // Served when the first loops ended, not after every loop queued before it.
+    expect(loopsDone).toBeLessThanOrEqual(2);
     await Promise.all(loops);
   });
 

@@ -116,6 +116,8 @@ export interface Waiter extends Seeker {
 const SLOW_OWNER_MS = 60_000;
 /** Slow owners remembered before the expired ones are swept out. */
 const MAX_SLOW_OWNERS = 1000;
+/** Owners whose last turn is remembered; one forgotten takes its turn as if never served, as the longest ago is. */
+const MAX_SERVED_OWNERS = 1000;
 
 /** Waiters a freed sandbox chooses among (oldest first)... */
 const FIT_WINDOW = 8;
@@ -123,28 +125,49 @@ const FIT_WINDOW = 8;
 const PASS_OVER_MS = 20;
 
 /**
- * Which waiter a freed place takes: among those it can take within their owner's share, the
- * oldest, unless a waiter among the next few suits it better (an idle sandbox, a realm warm
- * there, the bot's home) and the oldest has been passed over neither too often nor for long.
- * The time counts from its first pass-over, not from when it came: in a deep queue every waiter
- * has waited long, through no fault of the choice, and handing each head to whichever sandbox
- * came free built a second realm for a bot in every sandbox in turn (bench/runtime.ts --bots
- * 1000). Answers the waiter's index, or -1 when no waiter can take a place within its share.
+ * The waiters that can take a freed place within their owner's share, in the order owners take
+ * turns: each owner's oldest, the owner served longest ago first (`servedAt`, 0 for never), then
+ * each owner's second, and so on; only the first `FIT_WINDOW` of that order. In the order they
+ * came instead, two owners whose endless loops held both sandboxes, each with more runs
+ * waiting, kept a third owner's run waiting behind all of theirs.
  */
-export function chooseWaiter(waiting: readonly Waiter[], fit: (waiter: Waiter) => number, mayRun: (waiter: Waiter) => boolean, now: number): number {
-  let oldest = -1;
-  const window: number[] = [];
-  for (let i = 0; i < waiting.length && window.length < FIT_WINDOW; i++) {
-    if (!mayRun(waiting[i]!)) continue;
-    if (oldest < 0) oldest = i;
-    window.push(i);
+function turns(waiting: readonly Waiter[], mayRun: (waiter: Waiter) => boolean, servedAt: (ownerId: number) => number): number[] {
+  const byOwner = new Map<number, number[]>();
+  waiting.forEach((waiter, i) => {
+    const mine = byOwner.get(waiter.ownerId) ?? [];
+    if (mine.length >= FIT_WINDOW || !mayRun(waiter)) return;
+    mine.push(i);
+    byOwner.set(waiter.ownerId, mine);
+  });
+  const owners = [...byOwner].sort(([a], [b]) => servedAt(a) - servedAt(b)).map(([, mine]) => mine);
+  const order: number[] = [];
+  for (let round = 0; order.length < FIT_WINDOW; round++) {
+    const before = order.length;
+    for (const mine of owners) if (round < mine.length && order.length < FIT_WINDOW) order.push(mine[round]!);
+    if (order.length === before) break;
   }
-  if (oldest < 0) return -1;
-  const first = waiting[oldest]!;
-  if (first.passedOver >= FIT_WINDOW || now - (first.passedSince ?? now) >= PASS_OVER_MS) return oldest;
-  let best = oldest;
+  return order;
+}
+
+/**
+ * Which waiter a freed place takes: among those it can take within their owner's share, the
+ * first in the owners' turns (above), unless a waiter among the next few suits it better (an
+ * idle sandbox, a realm warm there, the bot's home) and the first has been passed over neither
+ * too often nor for long. The time counts from its first pass-over, not from when it came: in a
+ * deep queue every waiter has waited long, through no fault of the choice, and handing each
+ * head to whichever sandbox came free built a second realm for a bot in every sandbox in turn
+ * (bench/runtime.ts --bots 1000). Answers the waiter's index, or -1 when no waiter can take a
+ * place within its share.
+ */
+export function chooseWaiter(waiting: readonly Waiter[], fit: (waiter: Waiter) => number, mayRun: (waiter: Waiter) => boolean, now: number, servedAt: (ownerId: number) => number): number {
+  const window = turns(waiting, mayRun, servedAt);
+  if (window.length === 0) return -1;
+  const head = window[0]!;
+  const first = waiting[head]!;
+  if (first.passedOver >= FIT_WINDOW || now - (first.passedSince ?? now) >= PASS_OVER_MS) return head;
+  let best = head;
   for (const i of window) if (fit(waiting[i]!) > fit(waiting[best]!)) best = i;
-  if (best !== oldest && first.passedOver++ === 0) first.passedSince = now;
+  if (best !== head && first.passedOver++ === 0) first.passedSince = now;
   return best;
 }
 
@@ -159,7 +182,9 @@ interface Place {
  * sandbox, preferring one where the bot's realm is warm, or else is queued behind a young run
  * (protocol.ts) or waits. One owner holds at most all sandboxes but one (its share), so an
  * owner's endless loops never keep another owner's bots waiting for their timeouts: with two or
- * more sandboxes, another owner waits only for the runs ahead of it. A sandbox nobody else wants
+ * more sandboxes, another owner waits only for the runs ahead of it, and owners take turns at a
+ * freed sandbox, so even when several owners' loops hold them all, another owner waits for one
+ * of those runs to end, not for every run they queued. A sandbox nobody else wants
  * is lent to an owner at its share, on a short leash (`borrowMs`): a platform with one busy
  * owner uses every sandbox, and another owner waits for a lent one at most that long (and the
  * queue's patience). What comes back is checked (outcome.ts) before anyone acts on it.
@@ -173,6 +198,9 @@ export class Executor {
   private readonly waiting: Waiter[] = [];
   /** Owners whose run outlived a lent sandbox, until when they borrow none. */
   private readonly slowOwners = new Map<number, number>();
+  /** When each owner last took a place, counted in places taken, the longest ago first. */
+  private readonly servedAt = new Map<number, number>();
+  private placesTaken = 0;
   private readonly options: ExecutorOptions;
   private readonly ownerShare: number;
 
@@ -323,6 +351,9 @@ export class Executor {
 
   private take(sandbox: Sandbox, ownerId: number): Slot {
     const slot = { sandbox, ownerId, lent: !this.withinShare(sandbox, ownerId) };
+    this.servedAt.delete(ownerId);
+    this.servedAt.set(ownerId, ++this.placesTaken);
+    if (this.servedAt.size > MAX_SERVED_OWNERS) this.servedAt.delete(this.servedAt.keys().next().value!);
     const slots = this.slots.get(sandbox)!;
     slots.push(slot);
     if (slots.length === 1) this.runningSince.set(sandbox, this.options.now());
@@ -343,7 +374,7 @@ export class Executor {
       const open = this.openSandboxes();
       if (open.length === 0) return;
       const placeOf = (waiter: Waiter, lent: boolean) => this.bestPlace(open, waiter, lent);
-      let index = chooseWaiter(this.waiting, (waiter) => placeOf(waiter, false)!.fit, (waiter) => placeOf(waiter, false) !== undefined, this.options.now());
+      let index = chooseWaiter(this.waiting, (waiter) => placeOf(waiter, false)!.fit, (waiter) => placeOf(waiter, false) !== undefined, this.options.now(), (ownerId) => this.servedAt.get(ownerId) ?? 0);
       const lent = index < 0;
       if (lent) index = this.borrower((waiter) => placeOf(waiter, true)?.fit ?? -1);
       if (index < 0) return;
