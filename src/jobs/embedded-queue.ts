@@ -10,9 +10,10 @@ export interface EmbeddedQueueOptions {
   /** Jobs run at the same time. */
   concurrency: number;
   /**
-   * Slots past `concurrency` that only owners who are not busy may take, once busy owners hold
-   * every slot: a job holds its slot as long as it takes (an HTTP exchange through ten slow
-   * redirects, a long broadcast), so without them another owner's due job waited that long.
+   * Slots past `concurrency`, taken once every slot is, each by an owner holding no slot: a job
+   * holds its slot as long as it takes (an HTTP exchange through ten slow redirects, a long
+   * broadcast), so without them another owner's due job waited that long. One each, or a third
+   * owner's slow jobs took them all while two owners' held every other slot.
    */
   overflowSlots: number;
   /** How long a taken job is this worker's; renewed while it runs, so only a dead worker's lapses. */
@@ -184,8 +185,8 @@ export class EmbeddedJobQueue implements JobQueue {
       const room = concurrency - this.runningIds.size;
       const now = this.clock.now();
       const leaseEnd = now + this.options.leaseMs;
-      // Owners who are not busy take the overflow slots once the others are full.
-      const jobs = await this.claimOthers(kinds, room > 0 ? room : concurrency + overflowSlots - this.runningIds.size, now, leaseEnd);
+      // Below the slots, the due jobs of owners who are not busy go first; past them, only an owner holding none takes one.
+      const jobs = room > 0 ? await this.claimOthers(kinds, room, now, leaseEnd, this.busyOwners()) : await this.claimOthers(kinds, 1, now, leaseEnd, [...this.held.keys()].sort((a, b) => a - b));
       if (room <= 0) {
         await this.runClaimed(jobs, now);
         // Every slot is taken: a finished job pumps again, and the others' next due job wakes the queue.
@@ -217,9 +218,8 @@ export class EmbeddedJobQueue implements JobQueue {
     taken.forEach((job, i) => void this.run(job, owners[i]));
   }
 
-  /** The due jobs of owners not busy, when there are busy owners and the others may have some. */
-  private async claimOthers(kinds: string[], room: number, now: number, leaseEnd: number): Promise<Job[]> {
-    const busy = this.busyOwners();
+  /** The due jobs of owners other than `busy` (in order), when there are such owners and the others may have some. */
+  private async claimOthers(kinds: string[], room: number, now: number, leaseEnd: number, busy: number[]): Promise<Job[]> {
     const key = busy.join(",");
     if (busy.length === 0 || (this.othersIdle?.busy === key && this.othersIdle.until > now)) return [];
     const noted = this.othersNoted;

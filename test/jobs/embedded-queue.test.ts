@@ -106,8 +106,8 @@ describe.each(engines())("the embedded job queue on %s", (engine) => {
     }
     await q.idle();
   });
-  it("starts another owner's due job in an overflow slot when a busy owner's slow jobs hold every slot, and the busy owner's never", async () => {
-    const [flooder, other] = [await newBot(), await newBot()];
+  it("starts other owners' due jobs in the overflow slots, one each, when a busy owner's slow jobs hold every slot, and the busy owner's never", async () => {
+    const [flooder, other, third] = [await newBot(), await newBot(), await newBot()];
     const q = queue({ concurrency: 4, overflowSlots: 2, ownerOf });
     const started: string[] = [];
     const gates: (() => void)[] = [];
@@ -118,17 +118,20 @@ describe.each(engines())("the embedded job queue on %s", (engine) => {
     await q.start();
     await q.enqueue(Array.from({ length: 8 }, (_, i) => ({ kind: "slow", botId: flooder, payload: { name: `flood ${i}` } })));
     await until(() => started.length === 4);
-    // No slot frees, and the other owner's jobs start at once, in the overflow slots; the flood,
-    // due before them, took none of those (its next would have started first).
+    // No slot frees, and another owner's job starts at once, in an overflow slot; the flood, due
+    // before it, took none of those (its next would have started first). That owner's second job
+    // leaves the last overflow slot to a third owner.
     await q.enqueue(["a", "b"].map((name) => ({ kind: "slow", botId: other, payload: { name } })));
+    await until(() => started.length === 5);
+    await q.enqueue([{ kind: "slow", botId: third, payload: { name: "c" } }]);
     await until(() => started.length === 6);
-    expect(started.slice(4)).toEqual(["a", "b"]);
-    while (started.length < 10 || gates.length > 0) {
+    expect(started.slice(4)).toEqual(["a", "c"]);
+    while (started.length < 11 || gates.length > 0) {
       gates.shift()?.();
       await new Promise((resolve) => setImmediate(resolve));
     }
     await q.idle();
-    expect(new Set(started).size).toBe(10);
+    expect(new Set(started).size).toBe(11);
   });
 
   it("takes a job again when the worker that held it died, once its lease ends, and not after its last attempt", async () => {
