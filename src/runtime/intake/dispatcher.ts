@@ -14,6 +14,13 @@ export interface UpdateIntake {
 export interface DispatcherOptions extends AttemptOptions {
   /** Ordering keys handled at the same time; as many more may have only their Telegram calls left, on their way. */
   concurrency: number;
+  /**
+   * Slots past `concurrency`, taken once every slot is, each by an owner holding no slot: two
+   * owners whose endless loops filled their shares left a third owner's update waiting for a
+   * slot, and by the time it had one and reached the sandboxes, their queued runs had taken the
+   * sandboxes the loops gave back (its reply came two loops late, not one).
+   */
+  overflowSlots: number;
   /** The wait before attempt `attempt + 1`, after `attempt` failures. */
   retryDelayMs(failures: number): number;
   sleep: AbortableSleep;
@@ -23,6 +30,7 @@ export interface DispatcherOptions extends AttemptOptions {
 
 export const defaultDispatcherOptions: DispatcherOptions = {
   concurrency: 64,
+  overflowSlots: 4,
   maxAttempts: 5,
   retryDelayMs: (failures) => Math.min(60_000, 1000 * 2 ** (failures - 1)),
   sleep: abortableSleep,
@@ -42,7 +50,8 @@ interface Lane {
  * Hands accepted updates to the UpdateHandler: strictly in order within one `(bot, ordering
  * key)` lane, lanes in parallel up to `concurrency`, and one owner's bots in at most half of
  * them (its share: another owner's update takes the next slot given back, even when two owners
- * hold them all). New rows come in memory right
+ * hold them all, and an owner holding none takes one of a few overflow slots at once). New rows
+ * come in memory right
  * after their commit (no polling of the table); the table only matters on `start`, which
  * resumes every row left pending by the last process, except those whose handling took the
  * process down again and again (set aside as failed). A rejected `handle` is retried after a
@@ -62,6 +71,8 @@ export class Dispatcher implements UpdateIntake {
   /** Lanes with rows, waiting for a free slot. */
   private readonly ready: Lane[] = [];
   private running = 0;
+  /** Slots held by rows being handled (the running ones that are not parking). */
+  private handling = 0;
   /** Slots each owner holds, and its lanes waiting because it holds its share. */
   private readonly byOwner = new Map<number, number>();
   private readonly parked = new Map<number, Lane[]>();
@@ -153,7 +164,9 @@ export class Dispatcher implements UpdateIntake {
   }
 
   private pump(): void {
-    while (this.handler && this.running < this.options.concurrency && this.ready.length > 0) {
+    // Overflow slots only where owners are told: one is for an owner holding no slot.
+    const slots = this.options.concurrency + (this.handler?.ownerOf ? this.options.overflowSlots : 0);
+    while (this.handler && this.running < slots && this.ready.length > 0) {
       this.running++;
       void this.drive(this.ready.shift()!, this.handler);
     }
@@ -172,8 +185,9 @@ export class Dispatcher implements UpdateIntake {
     const row = lane.rows[0]!;
     // Unknown when it cannot be read (the database failing): the row is handled without its owner's share counted.
     const owner = await handler.ownerOf?.(row.botId).catch((error: unknown) => void this.log.warn({ err: error, bot_id: row.botId }, "could not read an update's owner"));
-    if (owner !== undefined && (this.byOwner.get(owner) ?? 0) >= this.ownerShare) {
-      // The owner holds its share of slots: this lane waits for one of them, not for any slot.
+    const holds = owner === undefined ? 0 : (this.byOwner.get(owner) ?? 0);
+    if (owner !== undefined && (holds >= this.ownerShare || (holds > 0 && this.handling >= this.options.concurrency))) {
+      // The owner holds its share of slots, or holds one and this is an overflow slot: this lane waits for one of the owner's.
       this.running--;
       if (signal.aborted) return this.drained();
       this.park(owner, lane);
@@ -227,6 +241,7 @@ export class Dispatcher implements UpdateIntake {
    * endless work kept a third owner's update out for as long as they had more.
    */
   private hold(owner: number | undefined, change: 1 | -1): void {
+    this.handling += change;
     if (owner === undefined) return;
     countIn(this.byOwner, owner, change);
     const waiting = change < 0 ? this.parked.get(owner) : undefined;

@@ -336,15 +336,41 @@ describe.each(engines())("the dispatcher on %s", (engine) => {
     await dispatcher.stop();
   });
 
-  it("gives a slot one owner gives back to another owner's waiting update, when two owners hold every slot", async () => {
-    const { botId, dispatcher } = await setUp({ concurrency: 4 });
-    const bots = [botId, ...(await Promise.all([2, 3].map(async () => (await t.platform.bots.store.insert((await signUp(t.app)).id, { name: "Other" }))!.id)))];
+  /** Bots of `count` owners (the first is the suite's), and a handler that knows whose each is. */
+  async function ownersHandler(botId: number, count: number) {
+    const others = await Promise.all(Array.from({ length: count - 1 }, async () => (await t.platform.bots.store.insert((await signUp(t.app)).id, { name: "Other" }))!.id));
+    const bots = [botId, ...others];
     const owners = new Map(bots.map((id, i) => [id, i + 1]));
     const handler = new (class extends RecordingHandler {
       async ownerOf(id: number) {
         return owners.get(id);
       }
     })();
+    return { bots, handler };
+  }
+
+  it("starts the update of an owner holding no slot in an overflow slot when two owners hold every slot, one such slot per owner", async () => {
+    const { botId, dispatcher } = await setUp({ concurrency: 4 });
+    const { bots, handler } = await ownersHandler(botId, 4);
+    const releases = [1, 2, 3, 5, 6, 7, 9].map((id) => handler.hold(id));
+    await dispatcher.start(handler);
+    await dispatcher.accept(bots[0]!, [1, 2, 3].map((id) => textUpdate(id, 100 + id)));
+    await dispatcher.accept(bots[1]!, [5, 6, 7].map((id) => textUpdate(id, 200 + id)));
+    await Promise.all([1, 2, 5, 6].map((id) => handler.started(id)));
+    // Owner 3's first chat starts while every slot is held; its second waits for owner 3's slot, owner 4's does not.
+    await dispatcher.accept(bots[2]!, [textUpdate(9, 300), textUpdate(10, 301)]);
+    await dispatcher.accept(bots[3]!, [textUpdate(11, 400)]);
+    await handler.waitForHandled(1);
+    expect(handler.handledIds()).toEqual([11]);
+    expect(handler.calls.map((call) => call.updateId).sort((a, b) => a - b)).toEqual([1, 2, 5, 6, 9, 11]);
+    for (const release of releases) release();
+    await handler.waitForHandled(9);
+    await dispatcher.stop();
+  });
+
+  it("gives a slot one owner gives back to another owner's waiting update, when two owners hold every slot", async () => {
+    const { botId, dispatcher } = await setUp({ concurrency: 4, overflowSlots: 0 });
+    const { bots, handler } = await ownersHandler(botId, 3);
     // Owners 1 and 2 each hold their share (two of four slots) with work that does not end, and have more chats waiting.
     const releases = new Map([1, 2, 3, 4, 5, 6, 7, 8].map((id) => [id, handler.hold(id)]));
     await dispatcher.start(handler);
