@@ -372,7 +372,7 @@ export class Executor {
     // within its share is lent, to the waiter it suits best.
     for (;;) {
       const open = this.openSandboxes();
-      if (open.length === 0) return;
+      if (open.length === 0 || this.waiting.length === 0) return;
       const placeOf = (waiter: Waiter, lent: boolean) => this.bestPlace(open, waiter, lent);
       let index = chooseWaiter(this.waiting, (waiter) => placeOf(waiter, false)!.fit, (waiter) => placeOf(waiter, false) !== undefined, this.options.now(), (ownerId) => this.servedAt.get(ownerId) ?? 0);
       const lent = index < 0;
