@@ -51,7 +51,8 @@ const CLAIM_RETRY_MS = 1000;
  * Per-owner fairness (with `ownerOf`): owners holding their share (half the slots) are "busy";
  * a claim takes the due jobs of the other owners first, and only fills what room is left with
  * the busy owners' jobs. An owner alone keeps every slot (no throughput lost when nobody
- * else waits); another owner's due job waits at most for one running job to end. Looking
+ * else waits); another owner's due job waits at most for one running job to end, or, while
+ * every slot is held, takes one of the overflow slots if its owner holds none. Looking
  * past a busy owner's flood costs a scan, so once it finds nothing the queue remembers when
  * the others' next job is due and skips it until then (or until one of them enqueues).
  */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { Body } from "../../src/runtime/sandbox/body.js";
-import { chooseWaiter, Executor, type ExecutorOptions, type Waiter } from "../../src/runtime/sandbox/executor.js";
+import { chooseWaiter, Executor, type ExecutorOptions, type Turn, type Waiter } from "../../src/runtime/sandbox/executor.js";
 import { MAX_OUTPUT_DEPTH, readOutcome } from "../../src/runtime/sandbox/outcome.js";
 
 // Few reads: a body that loops on reads soon meets the cap.
@@ -113,23 +113,23 @@ describe("the isolate hand-off", () => {
   const waiter = (botId: number, ownerId: number, passedOver = 0, passedSince?: number): Waiter => ({ botId, ownerId, passedOver, passedSince, mayBorrow: false, queues: true, take: () => {} });
   const warmFor = ({ botId }: Waiter) => (botId === 9 ? 2 : 0);
   const anyone = () => true;
-  const neverServed = () => 0;
+  const neverServed = (): Turn => [0, 0];
 
   it("lets a warm realm go first, however long the oldest waiter has queued, until it was passed over too long or too often", () => {
     const oldest = waiter(1, 1);
-    const queue = [oldest, waiter(9, 2)];
+    const queue = [oldest, waiter(9, 1)];
     // A deep queue: the oldest came long ago, but no choice has cost it anything yet.
     expect(chooseWaiter(queue, warmFor, anyone, 10_000, neverServed)).toBe(1);
     expect(oldest).toMatchObject({ passedOver: 1, passedSince: 10_000 });
     expect(chooseWaiter(queue, warmFor, anyone, 10_019, neverServed)).toBe(1);
     expect(oldest).toMatchObject({ passedOver: 2, passedSince: 10_000 });
     expect(chooseWaiter(queue, warmFor, anyone, 10_020, neverServed)).toBe(0);
-    expect(chooseWaiter([waiter(1, 1, 8, 10_000), waiter(9, 2)], warmFor, anyone, 10_001, neverServed)).toBe(0);
+    expect(chooseWaiter([waiter(1, 1, 8, 10_000), waiter(9, 1)], warmFor, anyone, 10_001, neverServed)).toBe(0);
   });
 
   it("takes the oldest when none of the next suits the sandbox better, and counts no pass-over", () => {
     const oldest = waiter(1, 1);
-    expect(chooseWaiter([oldest, waiter(2, 2)], warmFor, anyone, 10_000, neverServed)).toBe(0);
+    expect(chooseWaiter([oldest, waiter(2, 1)], warmFor, anyone, 10_000, neverServed)).toBe(0);
     expect(oldest.passedOver).toBe(0);
   });
 
@@ -139,16 +139,26 @@ describe("the isolate hand-off", () => {
     expect(chooseWaiter([waiter(1, 1)], () => 0, atShare, 100, neverServed)).toBe(-1);
   });
 
-  it("lets owners take turns, the one served longest ago first, whatever order their waiters came in", () => {
+  it("lets owners take turns, the one holding the fewest sandboxes first, then the one served longest ago, whatever order their waiters came in", () => {
     const queue = [waiter(1, 1), waiter(2, 1), waiter(3, 1), waiter(4, 2), waiter(5, 3)];
-    const servedAt = (turns: Record<number, number>) => (ownerId: number) => turns[ownerId] ?? 0;
-    expect(chooseWaiter(queue, () => 0, anyone, 100, servedAt({ 1: 5, 2: 6 }))).toBe(4);
-    expect(chooseWaiter(queue, () => 0, anyone, 100, servedAt({ 1: 7, 2: 6, 3: 8 }))).toBe(3);
-    expect(chooseWaiter(queue, () => 0, anyone, 100, servedAt({ 1: 5, 2: 6, 3: 8 }))).toBe(0);
-    // A better-suited waiter goes first from among the next eight turns only: an owner's third run may be one of them, or not.
+    const turns = (given: Record<number, Turn>) => (ownerId: number) => given[ownerId] ?? [0, 0];
+    expect(chooseWaiter(queue, () => 0, anyone, 100, turns({ 1: [0, 5], 2: [0, 6] }))).toBe(4);
+    expect(chooseWaiter(queue, () => 0, anyone, 100, turns({ 1: [0, 7], 2: [0, 6], 3: [0, 8] }))).toBe(3);
+    expect(chooseWaiter(queue, () => 0, anyone, 100, turns({ 1: [0, 5], 2: [0, 6], 3: [0, 8] }))).toBe(0);
+    expect(chooseWaiter(queue, () => 0, anyone, 100, turns({ 1: [1, 5], 2: [1, 6], 3: [0, 8] }))).toBe(4);
+  });
+
+  it("lets a warm realm go first only among the runs of the owner whose turn it is", () => {
+    const queue = [waiter(1, 1), waiter(2, 1), waiter(3, 1), waiter(4, 2)];
     const warmThird = ({ botId }: Waiter) => (botId === 3 ? 2 : 0);
-    expect(chooseWaiter(queue.slice(0, 4), warmThird, anyone, 100, servedAt({ 1: 7, 2: 6 }))).toBe(2);
-    expect(chooseWaiter([...queue.slice(0, 3), ...Array.from({ length: 8 }, (_, i) => waiter(10 + i, 10 + i))], warmThird, anyone, 100, servedAt({ 1: 99 }))).toBe(3);
+    const served = (first: number) => (ownerId: number): Turn => [0, ownerId === first ? 1 : 2];
+    expect(chooseWaiter(queue, warmThird, anyone, 100, served(1))).toBe(2);
+    expect(chooseWaiter(queue, warmThird, anyone, 100, served(2))).toBe(3);
+  });
+
+  it("gives a run that came back unstarted the first place, however recently its owner was served", () => {
+    const returned = { ...waiter(1, 1), queues: false };
+    expect(chooseWaiter([returned, waiter(2, 2)], () => 0, anyone, 100, (ownerId) => [0, ownerId === 1 ? 9 : 1])).toBe(0);
   });
 });
 

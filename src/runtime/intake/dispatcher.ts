@@ -42,15 +42,18 @@ export const defaultDispatcherOptions: DispatcherOptions = {
 interface Lane {
   key: string;
   rows: InboxRow[];
-  /** When the lane came, in the order lanes came: an owner's parked lanes go on oldest first. */
+  /** When the lane came, in the order lanes came: an owner's lanes go on oldest first. */
   since: number;
+  /** Its bot's owner as last read: kept when it cannot be read again, so the owner's slots stay counted. */
+  owner?: number;
 }
 
 /**
  * Hands accepted updates to the UpdateHandler: strictly in order within one `(bot, ordering
  * key)` lane, lanes in parallel up to `concurrency`, and one owner's bots in at most half of
- * them (its share: another owner's update takes the next slot given back, even when two owners
- * hold them all, and an owner holding none takes one of a few overflow slots at once). New rows
+ * them (its share: a waiting update of another owner goes before the giver's next when a slot
+ * is given back, even when two owners hold them all, and an owner holding none takes one of a
+ * few overflow slots while one is free). New rows
  * come in memory right
  * after their commit (no polling of the table); the table only matters on `start`, which
  * resumes every row left pending by the last process, except those whose handling took the
@@ -68,8 +71,8 @@ export class Dispatcher implements UpdateIntake {
   private handler?: UpdateHandler;
   private readonly options: DispatcherOptions;
   private readonly lanes = new Map<string, Lane>();
-  /** Lanes with rows, waiting for a free slot. */
-  private readonly ready: Lane[] = [];
+  /** Lanes with rows waiting for a free slot, and owners whose oldest parked lane may take one. */
+  private readonly ready: (Lane | { wakes: number })[] = [];
   private running = 0;
   /** Slots held by rows being handled (the running ones that are not parking). */
   private handling = 0;
@@ -167,8 +170,11 @@ export class Dispatcher implements UpdateIntake {
     // Overflow slots only where owners are told: one is for an owner holding no slot.
     const slots = this.options.concurrency + (this.handler?.ownerOf ? this.options.overflowSlots : 0);
     while (this.handler && this.running < slots && this.ready.length > 0) {
+      const next = this.ready.shift()!;
+      const lane = "wakes" in next ? this.unpark(next.wakes) : next;
+      if (!lane) continue;
       this.running++;
-      void this.drive(this.ready.shift()!, this.handler);
+      void this.drive(lane, this.handler);
     }
   }
 
@@ -179,21 +185,29 @@ export class Dispatcher implements UpdateIntake {
     return kept;
   }
 
-  /** Handles the lane's first row, then gives the slot back (the lane queues again if it has more). */
+  /**
+   * Handles the lane's first row, then gives the slot back (the lane queues again if it has more).
+   * The slot goes to the owner's oldest parked lane instead when one came before this one, so an
+   * owner's newer chats never overtake its parked ones.
+   */
   private async drive(lane: Lane, handler: UpdateHandler): Promise<void> {
     const { signal } = this.closing;
-    const row = lane.rows[0]!;
-    // Unknown when it cannot be read (the database failing): the row is handled without its owner's share counted.
-    const owner = await handler.ownerOf?.(row.botId).catch((error: unknown) => void this.log.warn({ err: error, bot_id: row.botId }, "could not read an update's owner"));
+    const owner = await this.ownerOf(lane, handler);
     const holds = owner === undefined ? 0 : (this.byOwner.get(owner) ?? 0);
     if (owner !== undefined && (holds >= this.ownerShare || (holds > 0 && this.handling >= this.options.concurrency))) {
-      // The owner holds its share of slots, or holds one and this is an overflow slot: this lane waits for one of the owner's.
+      // The owner holds its share of slots, or holds one and this is an overflow slot: this lane waits.
       this.running--;
       if (signal.aborted) return this.drained();
       this.park(owner, lane);
       this.pump();
       return;
     }
+    if (owner !== undefined && (this.parked.get(owner)?.[0]?.since ?? Infinity) < lane.since) {
+      const older = this.unpark(owner)!;
+      this.park(owner, lane);
+      lane = older;
+    }
+    const row = lane.rows[0]!;
     this.hold(owner, +1);
     const { outcome, wait } = await this.attempt(lane.key, row, handler, owner);
     this.running--;
@@ -226,28 +240,55 @@ export class Dispatcher implements UpdateIntake {
     this.pump();
   }
 
-  /** The lane waits for one of its owner's slots, after the owner's lanes that came before it. */
+  /** The owner of the lane's bot; the one last read when it cannot be read now (the database failing), else unknown, and then uncounted. */
+  private async ownerOf(lane: Lane, handler: UpdateHandler): Promise<number | undefined> {
+    const botId = lane.rows[0]!.botId;
+    try {
+      lane.owner = await handler.ownerOf?.(botId);
+    } catch (error) {
+      this.log.warn({ err: error, bot_id: botId }, "could not read an update's owner");
+    }
+    return lane.owner;
+  }
+
+  /** The lane waits for a slot, after the owner's lanes that came before it. */
   private park(owner: number, lane: Lane): void {
     const lanes = this.parked.get(owner) ?? [];
-    const at = lanes.findIndex((other) => other.since > lane.since);
-    lanes.splice(at < 0 ? lanes.length : at, 0, lane);
+    let at = lanes.length;
+    while (at > 0 && lanes[at - 1]!.since > lane.since) at--;
+    lanes.splice(at, 0, lane);
     this.parked.set(owner, lanes);
   }
 
+  /** Takes the owner's oldest parked lane out. */
+  private unpark(owner: number): Lane | undefined {
+    const lanes = this.parked.get(owner);
+    const lane = lanes?.shift();
+    if (lanes?.length === 0) this.parked.delete(owner);
+    return lane;
+  }
+
   /**
-   * Counts a slot taken or given back by an owner. A given-back slot lets the owner's oldest
-   * parked lane back among the ready ones, behind the lanes of other owners that came first:
-   * put ahead of them, it took the slot back at once, and two owners holding every slot with
-   * endless work kept a third owner's update out for as long as they had more.
+   * Counts a slot taken or given back by an owner. A given-back slot wakes parked lanes, behind
+   * the lanes of other owners that came first (put ahead of them, the giver's took the slot back
+   * at once, and two owners holding every slot with endless work kept a third owner's update out
+   * for as long as they had more): the giver's, and, below `concurrency`, an owner's below its
+   * share, which waited only because every slot was held (else it would wait for its owner's
+   * own slot while others stood free). A wake takes the owner's oldest parked lane only when its
+   * turn comes: until then the lane stays parked, where the owner's newer chats find it and let
+   * it go first (drive).
    */
   private hold(owner: number | undefined, change: 1 | -1): void {
     this.handling += change;
-    if (owner === undefined) return;
-    countIn(this.byOwner, owner, change);
-    const waiting = change < 0 ? this.parked.get(owner) : undefined;
-    if (!waiting) return;
-    this.ready.push(waiting.shift()!);
-    if (waiting.length === 0) this.parked.delete(owner);
+    if (owner !== undefined) countIn(this.byOwner, owner, change);
+    if (change > 0) return;
+    if (owner !== undefined && this.parked.has(owner)) this.ready.push({ wakes: owner });
+    if (this.handling >= this.options.concurrency) return;
+    let oldest: { owner: number; since: number } | undefined;
+    for (const [waiting, lanes] of this.parked) {
+      if ((this.byOwner.get(waiting) ?? 0) < this.ownerShare && (!oldest || lanes[0]!.since < oldest.since)) oldest = { owner: waiting, since: lanes[0]!.since };
+    }
+    if (oldest) this.ready.push({ wakes: oldest.owner });
   }
 
   /**

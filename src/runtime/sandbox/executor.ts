@@ -119,48 +119,57 @@ const MAX_SLOW_OWNERS = 1000;
 /** Owners whose last turn is remembered; one forgotten takes its turn as if never served, as the longest ago is. */
 const MAX_SERVED_OWNERS = 1000;
 
-/** Waiters a freed sandbox chooses among (oldest first)... */
+/** Waiters of the owner whose turn it is that a freed sandbox chooses among (oldest first)... */
 const FIT_WINDOW = 8;
 /** ...as long as the oldest was first passed over less than this ago; then it is passed over no more. */
 const PASS_OVER_MS = 20;
 
 /**
- * The waiters that can take a freed place within their owner's share, in the order owners take
- * turns: each owner's oldest, the owner served longest ago first (`servedAt`, 0 for never), then
- * each owner's second, and so on; only the first `FIT_WINDOW` of that order. In the order they
- * came instead, two owners whose endless loops held both sandboxes, each with more runs
- * waiting, kept a third owner's run waiting behind all of theirs.
+ * An owner's turn at a freed sandbox: the sandboxes it holds, then when it was last served (0
+ * for never), the lower first.
  */
-function turns(waiting: readonly Waiter[], mayRun: (waiter: Waiter) => boolean, servedAt: (ownerId: number) => number): number[] {
+export type Turn = readonly [held: number, servedAt: number];
+
+/**
+ * The waiters that can take a freed place within their owner's share, of the owner whose turn
+ * it is (its oldest `FIT_WINDOW`): the one holding the fewest sandboxes, then the one served
+ * longest ago, then the one whose run came first. A run that came back unstarted goes first,
+ * alone: it had a place, and would have started there. In the order runs came instead, two
+ * owners whose endless loops held both sandboxes, each with more runs waiting, kept a third
+ * owner's run waiting behind all of theirs.
+ */
+function turn(waiting: readonly Waiter[], mayRun: (waiter: Waiter) => boolean, turnOf: (ownerId: number) => Turn): number[] {
   const byOwner = new Map<number, number[]>();
-  waiting.forEach((waiter, i) => {
-    const mine = byOwner.get(waiter.ownerId) ?? [];
-    if (mine.length >= FIT_WINDOW || !mayRun(waiter)) return;
-    mine.push(i);
-    byOwner.set(waiter.ownerId, mine);
-  });
-  const owners = [...byOwner].sort(([a], [b]) => servedAt(a) - servedAt(b)).map(([, mine]) => mine);
-  const order: number[] = [];
-  for (let round = 0; order.length < FIT_WINDOW; round++) {
-    const before = order.length;
-    for (const mine of owners) if (round < mine.length && order.length < FIT_WINDOW) order.push(mine[round]!);
-    if (order.length === before) break;
+  for (let i = 0; i < waiting.length; i++) {
+    const waiter = waiting[i]!;
+    const mine = byOwner.get(waiter.ownerId);
+    if ((mine?.length ?? 0) >= FIT_WINDOW || !mayRun(waiter)) continue;
+    if (!waiter.queues) return [i];
+    if (mine) mine.push(i);
+    else byOwner.set(waiter.ownerId, [i]);
   }
-  return order;
+  let next: number[] = [];
+  let nextTurn: Turn | undefined;
+  for (const [ownerId, mine] of byOwner) {
+    const [held, servedAt] = turnOf(ownerId);
+    if (!nextTurn || held < nextTurn[0] || (held === nextTurn[0] && servedAt < nextTurn[1])) [next, nextTurn] = [mine, [held, servedAt]];
+  }
+  return next;
 }
 
 /**
  * Which waiter a freed place takes: among those it can take within their owner's share, the
- * first in the owners' turns (above), unless a waiter among the next few suits it better (an
- * idle sandbox, a realm warm there, the bot's home) and the first has been passed over neither
- * too often nor for long. The time counts from its first pass-over, not from when it came: in a
- * deep queue every waiter has waited long, through no fault of the choice, and handing each
- * head to whichever sandbox came free built a second realm for a bot in every sandbox in turn
- * (bench/runtime.ts --bots 1000). Answers the waiter's index, or -1 when no waiter can take a
- * place within its share.
+ * oldest of the owner whose turn it is (above), unless another of that owner's next few suits
+ * it better (an idle sandbox, a realm warm there, the bot's home) and the oldest has been passed
+ * over neither too often nor for long. Only the same owner's: another owner's warm run went
+ * before an owner whose turn it was, and an attacker's loops are warm. The time counts from the
+ * first pass-over, not from when it came: in a deep queue every waiter has waited long, through
+ * no fault of the choice, and handing each head to whichever sandbox came free built a second
+ * realm for a bot in every sandbox in turn (bench/runtime.ts --bots 1000). Answers the waiter's
+ * index, or -1 when no waiter can take a place within its share.
  */
-export function chooseWaiter(waiting: readonly Waiter[], fit: (waiter: Waiter) => number, mayRun: (waiter: Waiter) => boolean, now: number, servedAt: (ownerId: number) => number): number {
-  const window = turns(waiting, mayRun, servedAt);
+export function chooseWaiter(waiting: readonly Waiter[], fit: (waiter: Waiter) => number, mayRun: (waiter: Waiter) => boolean, now: number, turnOf: (ownerId: number) => Turn): number {
+  const window = turn(waiting, mayRun, turnOf);
   if (window.length === 0) return -1;
   const head = window[0]!;
   const first = waiting[head]!;
@@ -299,6 +308,13 @@ export class Executor {
     return idle + (sandbox.has(botId) ? 2 : this.sandboxes[botId % this.sandboxes.length] === sandbox ? 1 : 0);
   }
 
+  /** How many sandboxes hold (or have queued) a run of the owner. */
+  private held(ownerId: number): number {
+    let held = 0;
+    for (const slots of this.slots.values()) if (slots.some((slot) => slot.ownerId === ownerId)) held++;
+    return held;
+  }
+
   /** Whether the owner's run in the sandbox stays within its share: it holds no more sandboxes than that, counting this one. */
   private withinShare(sandbox: Sandbox, ownerId: number): boolean {
     const holds = (candidate: Sandbox) => this.slots.get(candidate)!.some((slot) => slot.ownerId === ownerId && !slot.lent);
@@ -374,7 +390,7 @@ export class Executor {
       const open = this.openSandboxes();
       if (open.length === 0 || this.waiting.length === 0) return;
       const placeOf = (waiter: Waiter, lent: boolean) => this.bestPlace(open, waiter, lent);
-      let index = chooseWaiter(this.waiting, (waiter) => placeOf(waiter, false)!.fit, (waiter) => placeOf(waiter, false) !== undefined, this.options.now(), (ownerId) => this.servedAt.get(ownerId) ?? 0);
+      let index = chooseWaiter(this.waiting, (waiter) => placeOf(waiter, false)!.fit, (waiter) => placeOf(waiter, false) !== undefined, this.options.now(), (ownerId) => [this.held(ownerId), this.servedAt.get(ownerId) ?? 0]);
       const lent = index < 0;
       if (lent) index = this.borrower((waiter) => placeOf(waiter, true)?.fit ?? -1);
       if (index < 0) return;

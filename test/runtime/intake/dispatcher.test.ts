@@ -368,6 +368,74 @@ describe.each(engines())("the dispatcher on %s", (engine) => {
     await dispatcher.stop();
   });
 
+  it("lets an owner's chat that waited only because every slot was held take a slot another owner gives back", async () => {
+    const { botId, dispatcher } = await setUp({ concurrency: 4 });
+    const { bots, handler } = await ownersHandler(botId, 3);
+    const releases = [1, 2, 5, 6, 9].map((id) => handler.hold(id));
+    await dispatcher.start(handler);
+    await dispatcher.accept(bots[0]!, [1, 2].map((id) => textUpdate(id, 100 + id)));
+    await dispatcher.accept(bots[1]!, [5, 6].map((id) => textUpdate(id, 200 + id)));
+    await Promise.all([1, 2, 5, 6].map((id) => handler.started(id)));
+    // Owner 3's first chat takes an overflow slot and holds it; its second waits.
+    await dispatcher.accept(bots[2]!, [textUpdate(9, 300), textUpdate(10, 301)]);
+    await handler.started(9);
+    // Owner 1's first slot given back makes room only for the overflow slot in use; its second makes a slot free.
+    releases[0]!();
+    releases[1]!();
+    await handler.waitForHandled(3);
+    expect(handler.handledIds()).toEqual([1, 2, 10]);
+    for (const release of releases) release();
+    await handler.waitForHandled(6);
+    await dispatcher.stop();
+  });
+
+  it("lets an owner's parked chat go before the owner's newer chats", async () => {
+    const { botId, dispatcher } = await setUp({ concurrency: 3, overflowSlots: 0 });
+    const { bots, handler } = await ownersHandler(botId, 3);
+    const releases = [1, 2, 3, 5, 9].map((id) => handler.hold(id));
+    await dispatcher.start(handler);
+    // Owner 1 holds its share (one slot) with update 1; its chat of update 2 is parked.
+    await dispatcher.accept(bots[0]!, [textUpdate(1, 101)]);
+    await dispatcher.accept(bots[1]!, [textUpdate(5, 201)]);
+    await Promise.all([1, 5].map((id) => handler.started(id)));
+    await dispatcher.accept(bots[0]!, [textUpdate(2, 102)]);
+    await dispatcher.accept(bots[2]!, [textUpdate(9, 301)]);
+    await handler.started(9);
+    // Every slot is held: owner 1's newer chat waits among the ready lanes, ahead of the slot owner 1 gives back.
+    await dispatcher.accept(bots[0]!, [textUpdate(3, 103)]);
+    releases[0]!();
+    await handler.started(2);
+    expect(handler.calls.filter((call) => call.botId === bots[0]).map((call) => call.updateId)).toEqual([1, 2]);
+    for (const release of releases) release();
+    await handler.waitForHandled(5);
+    expect(handler.calls.filter((call) => call.botId === bots[0]).map((call) => call.updateId)).toEqual([1, 2, 3]);
+    await dispatcher.stop();
+  });
+
+  it("counts an owner's slots by the owner it last read when the owner cannot be read again, so the owner's parked chats go on", async () => {
+    const { botId, dispatcher } = await setUp({ concurrency: 2, overflowSlots: 0 });
+    let failing = false;
+    const handler = new (class extends RecordingHandler {
+      async ownerOf() {
+        if (failing) throw new Error("the database is down");
+        return 1;
+      }
+    })();
+    const release = handler.hold(1);
+    await dispatcher.start(handler);
+    await dispatcher.accept(botId, [textUpdate(1, 100)]);
+    await handler.started(1);
+    // Owner 1 holds its share: both chats park, then its owner can no longer be read.
+    await dispatcher.accept(botId, [textUpdate(2, 101), textUpdate(3, 102)]);
+    // Their owner is read within this turn of the event loop (an answer from memory), and they park.
+    await new Promise((resolve) => setImmediate(resolve));
+    failing = true;
+    release();
+    await handler.waitForHandled(3);
+    expect(handler.handledIds()).toEqual([1, 2, 3]);
+    await dispatcher.stop();
+  });
+
   it("gives a slot one owner gives back to another owner's waiting update, when two owners hold every slot", async () => {
     const { botId, dispatcher } = await setUp({ concurrency: 4, overflowSlots: 0 });
     const { bots, handler } = await ownersHandler(botId, 3);
