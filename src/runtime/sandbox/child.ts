@@ -15,6 +15,8 @@ const host = new IsolateHost(options);
 const waitingReads = new Map<number, { resolve(result: string): void; reject(error: Error): void }>();
 const sources = new SourceReceiver();
 let readSeq = 0;
+/** When the running run took the answer to its last read (run-watchdog.ts). */
+let resumedAt: number | undefined;
 
 /** A body that says which source never arrived, in place of it. */
 const missing = (what: string) => `throw new Error(${JSON.stringify(`${what} did not reach the sandbox`)})`;
@@ -46,6 +48,7 @@ process.on("message", (message: ToSandbox) => {
   if (message.t === "read") {
     const waiting = waitingReads.get(message.seq);
     waitingReads.delete(message.seq);
+    resumedAt = sharedClockMs();
     if (message.error !== undefined) waiting?.reject(new Error(message.error));
     else waiting?.resolve(message.result!);
     return;
@@ -93,11 +96,12 @@ function next(clean: boolean): void {
 }
 
 function start({ id, botId, code, globals, timeoutMs, alone }: Run): void {
+  resumedAt = undefined;
   const reads = (name: string, args: string) =>
     new Promise<string>((resolve, reject) => {
       const seq = ++readSeq;
       waitingReads.set(seq, { resolve, reject });
-      send({ t: "read", id, seq, name, args });
+      send({ t: "read", id, seq, name, args, stoppedAt: sharedClockMs(), resumedAt });
     });
   const ended = (outcome: RawOutcome) => {
     send({ t: "done", id, outcome, changes: host.takeChanges(botId) });

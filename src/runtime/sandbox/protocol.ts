@@ -60,7 +60,16 @@ export type ToSandbox =
 /** What a sandbox process sends back. A run sent behind another is `started` or `returned` unstarted. */
 export type FromSandbox =
   | { t: "ready" }
-  | { t: "read"; id: number; seq: number; name: string; args: string }
+  | {
+      t: "read";
+      id: number;
+      seq: number;
+      name: string;
+      args: string;
+      /** When the run stopped for this read, and when it took the answer to its last one, on `sharedClockMs` (run-watchdog.ts). */
+      stoppedAt: number;
+      resumedAt?: number;
+    }
   | { t: "started"; id: number }
   | { t: "done"; id: number; outcome: RawOutcome; changes: WarmChanges }
   | { t: "returned"; id: number };

@@ -8,6 +8,13 @@
  * the limit at most: a read still unanswered then is overdue (the sandbox answers it with an
  * error, and the run's own time counts again). The realm asks no more reads once the limit has
  * passed on the clock (realm-bootstrap.ts).
+ *
+ * A read's way to the platform and its answer's way back are waits too, for the isolate: the
+ * sandbox process stamps each read with when its run stopped and when it took the last answer
+ * (on `sharedClockMs`, the clock this watchdog runs on in the platform), and only the time
+ * between counts as running. Counted from when the platform heard of each, the ways added up:
+ * on a loaded machine a body reading in a loop outlived the watchdog while its isolate still
+ * gave it time, and its process, every warm realm in it, was killed.
  */
 export class RunWatchdog {
   private timer?: NodeJS.Timeout;
@@ -28,10 +35,19 @@ export class RunWatchdog {
     this.arm(this.runningLeftMs);
   }
 
-  /** The run waits for a host read from now on; `overdue` is told if it waits past what is forgiven. */
-  readStarted(overdue: () => void): void {
+  /**
+   * The run waits for a host read, since `stoppedAt`, having run since `resumedAt` (the sandbox's
+   * stamps, kept within the time since the last read was answered); `overdue` is told if it
+   * waits past what is forgiven.
+   */
+  readStarted(overdue: () => void, stoppedAt?: number, resumedAt?: number): void {
     if (this.reading) return;
-    this.runningLeftMs -= this.elapsed();
+    const now = this.now();
+    const ran = { from: clamp(resumedAt ?? this.since, this.since, now), to: now };
+    ran.to = clamp(stoppedAt ?? now, ran.from, now);
+    this.runningLeftMs -= ran.to - ran.from;
+    this.readingLeftMs -= ran.from - this.since + (now - ran.to);
+    this.since = now;
     this.reading = true;
     this.arm(this.readingLeftMs, overdue);
   }
@@ -59,4 +75,8 @@ export class RunWatchdog {
     clearTimeout(this.timer);
     this.timer = setTimeout(fire, Math.max(0, ms));
   }
+}
+
+function clamp(value: number, low: number, high: number): number {
+  return Math.min(Math.max(value, low), high);
 }

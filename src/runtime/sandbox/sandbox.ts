@@ -160,7 +160,7 @@ export class Sandbox {
   /** The run starts: as sent to an idle process, or as the process announced it. */
   private started(sent: Sent): void {
     sent.shared = this.warm.size - (this.warm.has(sent.botId) ? 1 : 0) > 0;
-    sent.watchdog = new RunWatchdog(sent.timeoutMs, this.options.watchdogMarginMs, () => this.kill(sent, "timeout"));
+    sent.watchdog = new RunWatchdog(sent.timeoutMs, this.options.watchdogMarginMs, () => this.kill(sent, "timeout"), sharedClockMs);
   }
 
   /**
@@ -196,7 +196,7 @@ export class Sandbox {
         this.send(reply);
       };
       // A read the platform answers too late fails in BJS, rather than costing the process.
-      watchdog.readStarted(() => answer({ t: "read", id, seq, error: "The platform took too long to answer this read" }));
+      watchdog.readStarted(() => answer({ t: "read", id, seq, error: "The platform took too long to answer this read" }), message.stoppedAt, message.resumedAt);
       sent.reads(message.name, message.args).then(
         (result) => answer({ t: "read", id, seq, result }),
         (error: Error) => answer({ t: "read", id, seq, error: error.message }),
