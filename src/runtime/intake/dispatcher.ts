@@ -53,11 +53,10 @@ interface Lane {
  * key)` lane, lanes in parallel up to `concurrency`, and one owner's bots in at most half of
  * them (its share: a waiting update of another owner goes before the giver's next when a slot
  * is given back, even when two owners hold them all, and an owner holding none takes one of a
- * few overflow slots while one is free). New rows
- * come in memory right
- * after their commit (no polling of the table); the table only matters on `start`, which
- * resumes every row left pending by the last process, except those whose handling took the
- * process down again and again (set aside as failed). A rejected `handle` is retried after a
+ * few overflow slots while one is free). New rows come in memory right after their commit (no
+ * polling of the table); the table only matters on `start`, which resumes every row left
+ * pending by the last process, except those whose handling took the process down again and
+ * again (set aside as failed). A rejected `handle` is retried after a
  * back-off, which holds the lane (so order holds) but not a slot, then given up after
  * `maxAttempts`. A row whose handling has only its Telegram calls left, on their way, is
  * released: it gives its slot back and lets its lane's next row begin, whose first call waits
@@ -76,9 +75,10 @@ export class Dispatcher implements UpdateIntake {
   private running = 0;
   /** Slots held by rows being handled (the running ones that are not parking). */
   private handling = 0;
-  /** Slots each owner holds, and its lanes waiting because it holds its share. */
+  /** Slots each owner holds, and its lanes parked until it gives one back (or, below `concurrency`, anyone does). */
   private readonly byOwner = new Map<number, number>();
   private readonly parked = new Map<number, Lane[]>();
+  /** Lanes made so far: the next one's `since`. */
   private lanesCome = 0;
   private readonly ownerShare: number;
   /** Rows accepted before `start`: merged with the resumed ones so order holds. */
