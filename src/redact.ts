@@ -18,13 +18,7 @@ const BOT_TOKEN_PATH = /\/bot\d+:[A-Za-z0-9_-]+/g;
  * kept out of logs all the same.
  */
 function parameterName(raw: string): string {
-  let name = raw;
-  try {
-    name = decodeURIComponent(raw);
-  } catch {
-    // A broken escape: judge the name as written.
-  }
-  return name
+  return decodedOrAsIs(raw)
     .toLowerCase()
     .replace(/\[.*$/, "")
     .replace(/[^a-z_]/g, "");
@@ -46,6 +40,7 @@ export function redactUrl(text: string): string {
   return shown.replace(BOT_TOKEN_PATH, "/bot[redacted]");
 }
 
+/** Percent-decoded, or as written where an escape is broken. */
 function decodedOrAsIs(text: string): string {
   try {
     return decodeURIComponent(text);

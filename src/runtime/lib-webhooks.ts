@@ -64,15 +64,21 @@ const MAX_COMMAND_NAME = 255;
  */
 export const WEBHOOK_CALLS_PER_MINUTE = 600;
 
-/** The refusal of a call past WEBHOOK_CALLS_PER_MINUTE (web app pages take as many, counted apart): 429 with Retry-After. */
+/** The refusal of a call past WEBHOOK_CALLS_PER_MINUTE: 429 with Retry-After. */
 export function tooManyLinkCalls(retryAfterS: number): TooManyRequestsError {
   return new TooManyRequestsError(retryAfterS, `The bot's links take ${WEBHOOK_CALLS_PER_MINUTE} calls a minute: call again in ${retryAfterS} s`);
+}
+
+/** Counts a call of one kind of the bot's links (Webhooks links and web app pages count apart); throws tooManyLinkCalls past the limit. */
+export async function countLinkCall(attempts: AttemptLimiter, links: "lib-webhook" | "web-app", botId: number): Promise<void> {
+  const calls = await attempts.hit(`${links}:${botId}`, WEBHOOK_CALLS_PER_MINUTE, 60);
+  if (!calls.allowed) throw tooManyLinkCalls(calls.retryAfterS);
 }
 
 /** The largest body a link's call may carry (a provider's notification, a GitHub push). */
 export const MAX_WEBHOOK_BODY_BYTES = 256 * 1024;
 
-export type WebhookOutcome = "accepted" | "no bot" | "not running" | "no command" | "bad token" | "bad redirect" | { tooManyCalls: { retryAfterS: number } };
+export type WebhookOutcome = "accepted" | "no bot" | "not running" | "no command" | "bad token" | "bad redirect";
 
 /**
  * Accepts a Webhooks link's call: the token is checked against the bot's own, then the command
@@ -80,7 +86,8 @@ export type WebhookOutcome = "accepted" | "no bot" | "not running" | "no command
  * acted), so an answer means the call will be handled even if the process stops right after.
  * The run has the link's user (and their private chat) when it names one, `content` (the raw
  * body, else the `content` query value) and `options = {url, method, params, headers, ip}`;
- * with `answerTo`, it tells its caller what it rendered (run-answers.ts).
+ * with `answerTo`, it tells its caller what it rendered (run-answers.ts). A call past the links'
+ * calls a minute throws tooManyLinkCalls.
  */
 export async function acceptWebhook(deps: { bots: BotStore; botUsers: BotUserStore; jobs: JobQueue; attempts: AttemptLimiter }, call: WebhookCall): Promise<WebhookOutcome> {
   const bot = await deps.bots.byId(call.botId);
@@ -94,8 +101,7 @@ export async function acceptWebhook(deps: { bots: BotStore; botUsers: BotUserSto
   const redirect = call.query.redirect_to;
   if (redirect !== undefined && !safeEqual(call.query.redirect_token ?? "", redirectToken(token, redirect))) return "bad redirect";
   if (bot.status !== "works") return "not running";
-  const calls = await deps.attempts.hit(`lib-webhook:${bot.id}`, WEBHOOK_CALLS_PER_MINUTE, 60);
-  if (!calls.allowed) return { tooManyCalls: { retryAfterS: calls.retryAfterS } };
+  await countLinkCall(deps.attempts, "lib-webhook", bot.id);
   const user = /^\d{1,15}$/.test(userParam) ? await deps.botUsers.byId(bot.id, Number(userParam)) : undefined;
   const options = { url: call.url, method: call.method, params: call.query, headers: normalisedHeaders(call.headers), ip: call.ip };
   const run: RunRequest = {

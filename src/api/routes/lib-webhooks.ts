@@ -3,7 +3,7 @@ import { z } from "zod";
 import { PLATFORM_LOGIN_REFUSED } from "../../accounts/telegram-login.js";
 import { NotFoundError } from "../../errors.js";
 import { publicOrigin, type Platform } from "../../platform.js";
-import { acceptWebhook, MAX_WEBHOOK_BODY_BYTES, tooManyLinkCalls } from "../../runtime/lib-webhooks.js";
+import { acceptWebhook, MAX_WEBHOOK_BODY_BYTES } from "../../runtime/lib-webhooks.js";
 import { parseId } from "../ids.js";
 import { errorSchema } from "../presenters/error.js";
 import { isJson, sendRendered } from "../rendered-page.js";
@@ -50,7 +50,6 @@ export const libWebhookRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = a
     if (outcome === "bad token") return reply.code(403).send({ error: "The link's public_user_token is not valid for this bot, user and command" });
     if (outcome === "bad redirect") return reply.code(403).send({ error: "The link's redirect_token is not valid for its redirect_to: make the link again with Libs.Webhooks.getUrlFor" });
     if (outcome === "not running") return reply.code(404).send({ error: "The bot is not running" });
-    if (typeof outcome === "object") throw tooManyLinkCalls(outcome.tooManyCalls.retryAfterS);
     if (redirect !== undefined) {
       // As URL writes it: a header takes ASCII only. A target without a fragment would inherit this address's (where Telegram puts a login).
       const target = new URL(redirect).href;

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { PLATFORM_LOGIN_REFUSED } from "../../accounts/telegram-login.js";
 import { NotFoundError } from "../../errors.js";
 import type { Platform } from "../../platform.js";
-import { tooManyLinkCalls, WEBHOOK_CALLS_PER_MINUTE } from "../../runtime/lib-webhooks.js";
+import { countLinkCall } from "../../runtime/lib-webhooks.js";
 import { parseId } from "../ids.js";
 import { errorSchema } from "../presenters/error.js";
 import { sendRendered } from "../rendered-page.js";
@@ -24,8 +24,7 @@ export const webAppRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async
     if (!secret || !platform.webApps.check(botId, request.params.command, secret)) throw new NotFoundError("Web app");
     if (platform.telegramLogin.isPlatformLogin(query)) return reply.code(403).send({ error: PLATFORM_LOGIN_REFUSED });
     // Each call is a run the owner pays an iteration for, and a link may leak: as many a minute as a Webhooks link.
-    const calls = await platform.attempts.hit(`web-app:${botId}`, WEBHOOK_CALLS_PER_MINUTE, 60);
-    if (!calls.allowed) throw tooManyLinkCalls(calls.retryAfterS);
+    await countLinkCall(platform.attempts, "web-app", botId);
     const body = request.body !== null && typeof request.body === "object" && !Array.isArray(request.body) ? (request.body as Record<string, unknown>) : {};
     const rendered = await platform.webApps.serve(botId, request.params.command, { ...query, ...body });
     if (rendered === "not running") return reply.code(404).send({ error: "The bot is not running" });
