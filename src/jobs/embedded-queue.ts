@@ -187,7 +187,7 @@ export class EmbeddedJobQueue implements JobQueue {
       const now = this.clock.now();
       const leaseEnd = now + this.options.leaseMs;
       // Below the slots, the due jobs of owners who are not busy go first; past them, only an owner holding none takes one.
-      const jobs = room > 0 ? await this.claimOthers(kinds, room, now, leaseEnd, this.busyOwners()) : await this.claimOthers(kinds, 1, now, leaseEnd, [...this.held.keys()].sort((a, b) => a - b));
+      const jobs = room > 0 ? await this.claimOthers(kinds, room, now, leaseEnd, this.busyOwners()) : await this.claimOthers(kinds, 1, now, leaseEnd, this.ownersHolding(1));
       if (room <= 0) {
         await this.runClaimed(jobs, now);
         // Every slot is taken: a finished job pumps again, and the others' next due job wakes the queue.
@@ -235,8 +235,12 @@ export class EmbeddedJobQueue implements JobQueue {
 
   /** Owners holding their share of the slots, in order. */
   private busyOwners(): number[] {
-    const share = Math.max(1, Math.floor(this.options.concurrency / 2));
-    return [...this.held].filter(([, slots]) => slots >= share).map(([owner]) => owner).sort((a, b) => a - b);
+    return this.ownersHolding(Math.max(1, Math.floor(this.options.concurrency / 2)));
+  }
+
+  /** Owners holding at least `slots` slots, in order. */
+  private ownersHolding(slots: number): number[] {
+    return [...this.held].filter(([, held]) => held >= slots).map(([owner]) => owner).sort((a, b) => a - b);
   }
 
   /** New jobs of an owner that is not busy end the "nothing of the others is due" note, and one a claim under way would make. */

@@ -308,20 +308,15 @@ export class Executor {
     return idle + (sandbox.has(botId) ? 2 : this.sandboxes[botId % this.sandboxes.length] === sandbox ? 1 : 0);
   }
 
-  /** How many sandboxes hold (or have queued) a run of the owner. */
-  private held(ownerId: number): number {
-    let held = 0;
-    for (const slots of this.slots.values()) if (slots.some((slot) => slot.ownerId === ownerId)) held++;
-    return held;
+  /** The sandboxes running or holding queued a run of the owner: any, or only within its share. */
+  private holding(ownerId: number, lentToo: boolean): Sandbox[] {
+    return this.sandboxes.filter((sandbox) => this.slots.get(sandbox)!.some((slot) => slot.ownerId === ownerId && (lentToo || !slot.lent)));
   }
 
   /** Whether the owner's run in the sandbox stays within its share: it holds no more sandboxes than that, counting this one. */
   private withinShare(sandbox: Sandbox, ownerId: number): boolean {
-    const holds = (candidate: Sandbox) => this.slots.get(candidate)!.some((slot) => slot.ownerId === ownerId && !slot.lent);
-    if (holds(sandbox)) return true;
-    let held = 0;
-    for (const candidate of this.sandboxes) if (holds(candidate)) held++;
-    return held < this.ownerShare;
+    const held = this.holding(ownerId, false);
+    return held.includes(sandbox) || held.length < this.ownerShare;
   }
 
   /** Sandboxes a run may go to now: idle ones, and busy ones whose run is young enough to queue behind. */
@@ -390,7 +385,7 @@ export class Executor {
       const open = this.openSandboxes();
       if (open.length === 0 || this.waiting.length === 0) return;
       const placeOf = (waiter: Waiter, lent: boolean) => this.bestPlace(open, waiter, lent);
-      let index = chooseWaiter(this.waiting, (waiter) => placeOf(waiter, false)!.fit, (waiter) => placeOf(waiter, false) !== undefined, this.options.now(), (ownerId) => [this.held(ownerId), this.servedAt.get(ownerId) ?? 0]);
+      let index = chooseWaiter(this.waiting, (waiter) => placeOf(waiter, false)!.fit, (waiter) => placeOf(waiter, false) !== undefined, this.options.now(), (ownerId) => [this.holding(ownerId, true).length, this.servedAt.get(ownerId) ?? 0]);
       const lent = index < 0;
       if (lent) index = this.borrower((waiter) => placeOf(waiter, true)?.fit ?? -1);
       if (index < 0) return;

@@ -43,10 +43,10 @@ export class RunWatchdog {
   readStarted(overdue: () => void, stoppedAt?: number, resumedAt?: number): void {
     if (this.reading) return;
     const now = this.now();
-    const ran = { from: clamp(resumedAt ?? this.since, this.since, now), to: now };
-    ran.to = clamp(stoppedAt ?? now, ran.from, now);
-    this.runningLeftMs -= ran.to - ran.from;
-    this.readingLeftMs -= ran.from - this.since + (now - ran.to);
+    const ranFrom = clamp(resumedAt ?? this.since, this.since, now);
+    const ranTo = clamp(stoppedAt ?? now, ranFrom, now);
+    this.runningLeftMs -= ranTo - ranFrom;
+    this.readingLeftMs -= ranFrom - this.since + (now - ranTo);
     this.since = now;
     this.reading = true;
     this.arm(this.readingLeftMs, overdue);
